@@ -1,0 +1,355 @@
+"""The records of ComplaintDesk (DESIGN §2, §5, §6) as plain dataclasses.
+
+These are what the storage layer hands in and out and what the services, documents and
+KPI code work on. No Qt, no SQL. Times are aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    RECEPTION = "reception"
+    CS_CENTER = "cs_center"
+    ASSESSOR = "assessor"
+    DEPT_HEAD = "dept_head"
+    SUPERVISOR = "supervisor"
+    GENERAL_MANAGER = "general_manager"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.RECEPTION: "接待员",
+    Role.CS_CENTER: "客服中心",
+    Role.ASSESSOR: "行政部考核主管",
+    Role.DEPT_HEAD: "部门负责人",
+    Role.SUPERVISOR: "业务主管",
+    Role.GENERAL_MANAGER: "总经理",
+    Role.ADMIN: "系统管理员",
+}
+
+
+class FlowKind(StrEnum):
+    """Which of the three workflows (DESIGN §4) a case runs through."""
+
+    FEEDBACK = "feedback"  # 客户信息反馈意见处理单  (numbers FK-)
+    INTERNAL = "internal"  # 内部投诉意见处理单       (numbers NB-; its 处罚单 CF-)
+    REWORK = "rework"  # 车辆厂外返修作业单           (numbers FX-)
+
+
+FLOW_PREFIX: dict[FlowKind, str] = {
+    FlowKind.FEEDBACK: "FK",
+    FlowKind.INTERNAL: "NB",
+    FlowKind.REWORK: "FX",
+}
+FAULT_SLIP_PREFIX = "GS"
+PENALTY_SLIP_PREFIX = "CF"
+
+
+class FeedbackKind(StrEnum):
+    COMPLAINT = "complaint"
+    SUGGESTION = "suggestion"
+    PRAISE = "praise"
+
+    @property
+    def label(self) -> str:
+        return {"complaint": "投诉", "suggestion": "建议", "praise": "表扬"}[self.value]
+
+
+class Severity(StrEnum):
+    NORMAL = "normal"
+    IMPORTANT = "important"
+    MAJOR = "major"
+
+    @property
+    def label(self) -> str:
+        return {"normal": "一般", "important": "重要", "major": "重大"}[self.value]
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"  # 处理中
+    CLOSED = "closed"  # 已结案
+
+    @property
+    def label(self) -> str:
+        return {"open": "处理中", "closed": "已结案"}[self.value]
+
+
+class Responsibility(StrEnum):
+    MAIN = "main"  # 主要责任
+    SECONDARY = "secondary"  # 次要责任
+    MANAGEMENT = "management"  # 管理责任
+    JOINT = "joint"  # 连带责任
+
+    @property
+    def label(self) -> str:
+        return RESPONSIBILITY_LABELS[self]
+
+
+RESPONSIBILITY_LABELS: dict[Responsibility, str] = {
+    Responsibility.MAIN: "主要责任",
+    Responsibility.SECONDARY: "次要责任",
+    Responsibility.MANAGEMENT: "管理责任",
+    Responsibility.JOINT: "连带责任",
+}
+
+
+class PenaltyKind(StrEnum):
+    WARNING = "warning"  # 警告
+    FINE = "fine"  # 罚款 (integer yuan)
+    POINTS = "points"  # 绩效扣分
+    DEMOTION = "demotion"  # 降职降薪
+    DISMISSAL = "dismissal"  # 辞退
+    DEPT_HEAD_WARNING = "dept_head_warning"  # 部门负责人警告
+    DEPT_POINTS = "dept_points"  # 部门绩效扣分
+    DEPT_BONUS_CUT = "dept_bonus_cut"  # 扣减部门奖金 (yuan)
+    # rewards (奖励)
+    BONUS = "bonus"  # 奖金 (yuan)
+    REWARD_POINTS = "reward_points"  # 绩效加分
+    COMMENDATION = "commendation"  # 通报表扬
+
+    @property
+    def label(self) -> str:
+        return PENALTY_LABELS[self]
+
+    @property
+    def is_reward(self) -> bool:
+        return self in (PenaltyKind.BONUS, PenaltyKind.REWARD_POINTS, PenaltyKind.COMMENDATION)
+
+
+PENALTY_LABELS: dict[PenaltyKind, str] = {
+    PenaltyKind.WARNING: "警告",
+    PenaltyKind.FINE: "罚款",
+    PenaltyKind.POINTS: "绩效扣分",
+    PenaltyKind.DEMOTION: "降职降薪",
+    PenaltyKind.DISMISSAL: "辞退",
+    PenaltyKind.DEPT_HEAD_WARNING: "部门负责人警告",
+    PenaltyKind.DEPT_POINTS: "部门绩效扣分",
+    PenaltyKind.DEPT_BONUS_CUT: "扣减部门奖金",
+    PenaltyKind.BONUS: "奖金",
+    PenaltyKind.REWARD_POINTS: "绩效加分",
+    PenaltyKind.COMMENDATION: "通报表扬",
+}
+
+# Default pick-lists (DESIGN §5). The live lists are data (settings), these are the seeds.
+CHANNELS: tuple[str, ...] = (
+    "电话", "到店", "邮件", "微信", "社交媒体", "第三方平台", "厂家转办", "12315", "其他",
+)
+MOODS: tuple[str, ...] = ("平静", "不满", "激动", "愤怒")
+CATEGORIES: tuple[str, ...] = (
+    "维修质量", "服务态度", "维修时间", "收费价格", "配件问题", "销售服务", "新车质量",
+    "交车问题", "保险理赔", "其他",
+)
+SOLUTIONS: tuple[str, ...] = ("返修", "电话解答", "退换", "补偿", "其他")
+SATISFACTION: tuple[str, ...] = ("满意", "基本满意", "不满意")
+REVISIT_METHODS: tuple[str, ...] = ("电话", "短信", "上门")
+
+
+@dataclass(slots=True)
+class Department:
+    id: int | None
+    name: str
+    code: str = ""
+    active: bool = True
+
+
+@dataclass(slots=True)
+class Employee:
+    id: int | None
+    name: str
+    department_id: int | None
+    post: str = ""
+    active: bool = True  # False: left the dealership; stays in history
+
+
+@dataclass(slots=True)
+class User:
+    id: int | None
+    username: str
+    display_name: str
+    roles: frozenset[Role] = frozenset()
+    department_id: int | None = None
+    employee_id: int | None = None
+    active: bool = True
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+
+@dataclass(slots=True)
+class Attachment:
+    id: int | None
+    filename: str
+    mime: str
+    size: int
+    data: bytes | None = None  # None when only the listing was loaded
+
+
+@dataclass(slots=True)
+class Intake:
+    """What reception types in (客户投诉登记表, DESIGN §5) — before the case exists."""
+
+    customer_name: str
+    phone: str = ""
+    landline: str = ""
+    vehicle_model: str = ""
+    plate: str = ""
+    vin: str = ""
+    purchase_date: date | None = None
+    channel: str = "电话"
+    location: str = ""
+    description: str = ""
+    persons_involved: str = ""
+    demand: str = ""
+    mood: str = "平静"
+    received_by: str = ""
+    complained_at: datetime | None = None  # when the customer complained (aware)
+    kind: FeedbackKind = FeedbackKind.COMPLAINT
+    # 部门自查: a department registering a complaint about itself goes straight to step 2
+    self_report_department_id: int | None = None
+    override_vin_check: bool = False  # a wrong VIN check digit is a warning the user accepts
+
+
+@dataclass(slots=True)
+class StepRecord:
+    """One occurrence of one workflow step on one case (a step may recur after a reopen)."""
+
+    id: int | None
+    case_id: int | None
+    step_key: str
+    seq: int  # order of occurrence on the case, 1-based
+    due_since: datetime  # when the step became due
+    deadline: datetime | None
+    assignee_user_id: int | None = None  # who holds it (None: anyone with the role)
+    actor_user_id: int | None = None  # who finished it
+    on_behalf_of_user_id: int | None = None  # 代 X 处理
+    finished_at: datetime | None = None
+    outcome: str = ""  # e.g. "done", "skipped", "reopen", "no_responsible"
+    data: dict[str, Any] = field(default_factory=dict)  # what the step recorded
+    breach: bool = False  # finished (or still open) after its deadline
+    extensions: list[dict[str, Any]] = field(default_factory=list)  # {deadline, reason, by, at}
+
+    @property
+    def is_open(self) -> bool:
+        return self.finished_at is None
+
+
+@dataclass(slots=True)
+class Case:
+    """One complaint / suggestion / praise (or internal complaint, or rework order)."""
+
+    id: int | None
+    number: str
+    flow: FlowKind
+    kind: FeedbackKind
+    intake: Intake
+    registered_at: datetime
+    registered_by_user_id: int | None
+    status: CaseStatus = CaseStatus.OPEN
+    current_step: str = ""  # key of the open step ("" when closed)
+    category: str = ""
+    severity: Severity | None = None
+    department_id: int | None = None
+    supervisor_user_id: int | None = None
+    reopen_count: int = 0
+    repeat_of_id: int | None = None  # an earlier case by the same phone/VIN within 90 days
+    needs_revisit: bool = True
+    closed_at: datetime | None = None
+    version: int = 1
+    steps: list[StepRecord] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+
+    @property
+    def open_step(self) -> StepRecord | None:
+        for s in reversed(self.steps):
+            if s.is_open:
+                return s
+        return None
+
+
+@dataclass(slots=True)
+class Penalty:
+    kind: PenaltyKind
+    amount: int = 0  # yuan for FINE / DEPT_BONUS_CUT / BONUS
+    points: int = 0  # performance points (positive number; sign comes from the kind)
+    note: str = ""
+
+
+class SlipStatus(StrEnum):
+    PROPOSED = "proposed"  # 拟开具 (from rules or a deadline breach, not yet issued)
+    ISSUED = "issued"  # 已开具 (step 5)
+    APPROVED = "approved"  # 总经理已签批 (step 8)
+    ENFORCED = "enforced"  # 已执行 (step 9) — only now in the ledger
+    APPEALED = "appealed"  # 申诉中
+    REVOKED = "revoked"  # 已撤销
+    DISCARDED = "discarded"  # a proposal the assessor decided not to issue
+
+    @property
+    def label(self) -> str:
+        return {
+            "proposed": "拟开具", "issued": "已开具", "approved": "已签批",
+            "enforced": "已执行", "appealed": "申诉中", "revoked": "已撤销",
+            "discarded": "不予开具",
+        }[self.value]
+
+
+@dataclass(slots=True)
+class SlipChange:
+    at: datetime
+    by_user_id: int | None
+    by_name: str
+    what: str  # e.g. "penalties", "status"
+    before: Any
+    after: Any
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class FaultSlip:
+    """过失单 (DESIGN §6) — or, for internal complaints, 处罚单 (prefix CF)."""
+
+    id: int | None
+    number: str  # "" while only proposed
+    case_id: int | None
+    employee_id: int | None
+    department_id: int | None
+    post: str
+    facts: str
+    responsibility: Responsibility | None
+    penalties: list[Penalty] = field(default_factory=list)
+    rule_ids: list[str] = field(default_factory=list)  # the clauses that proposed them
+    status: SlipStatus = SlipStatus.PROPOSED
+    is_reward: bool = False
+    from_breach: bool = False  # proposed by a deadline breach
+    issued_by_user_id: int | None = None
+    issued_at: datetime | None = None
+    dept_opinion: str = ""
+    gm_opinion: str = ""
+    acknowledged_at: datetime | None = None
+    enforced_at: datetime | None = None
+    appeal: dict[str, Any] | None = None  # {filed_at, reason, review, decision, decided_at}
+    changes: list[SlipChange] = field(default_factory=list)
+    created_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class AuditEntry:
+    id: int | None
+    at: datetime
+    user_id: int | None
+    user_name: str  # "命令行" when the CLI acts as the system
+    action: str
+    entity: str
+    entity_id: str
+    before: Any = None
+    after: Any = None
+    prev_hash: str = ""
+    hash: str = ""
