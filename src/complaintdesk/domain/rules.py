@@ -1,0 +1,348 @@
+"""Penalty and reward rules as data (DESIGN §6, seed 001 §五.2–3).
+
+A rule is one row of the table the administrator edits; the defaults ship in
+`resources/default_rules.json`. A row says *when* it applies (the match fields; an empty
+field is a wildcard) and *what* it proposes (penalties or rewards). The proposal logic that
+applies a table to a case lives in `domain/proposals.py`.
+
+Precedence (documented for the admin editor): among the rules of the right occasion whose
+every non-empty match field equals the case, the one with the most non-empty match fields
+wins; on a tie the row higher up in the table wins. So a row for 重大 + 主要责任 + 服务态度
+beats the generic 重大 + 主要责任 row, and a wildcard row is the fallback.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from importlib import resources
+from typing import Any
+
+from complaintdesk.domain.errors import DomainError
+from complaintdesk.domain.records import (
+    PENALTY_LABELS,
+    FeedbackKind,
+    Penalty,
+    PenaltyKind,
+    Responsibility,
+    Severity,
+)
+
+
+class Occasion(StrEnum):
+    """What kind of event a rule is for."""
+
+    FAULT = "fault"  # a responsible person on a complaint, or a deadline breach → penalties
+    PRAISE = "praise"  # 表扬 feedback naming an employee → reward
+    RESOLVED_PRAISED = "resolved_praised"  # 001 §五.2: major/difficult case, customer praises
+    TEAM = "team"  # 001 §五.2: a department whose complaint rate keeps falling
+
+    @property
+    def label(self) -> str:
+        return OCCASION_LABELS[self]
+
+    @property
+    def is_reward(self) -> bool:
+        return self is not Occasion.FAULT
+
+
+OCCASION_LABELS: dict[Occasion, str] = {
+    Occasion.FAULT: "过失处罚",
+    Occasion.PRAISE: "客户表扬奖励",
+    Occasion.RESOLVED_PRAISED: "重大投诉解决获表扬奖励",
+    Occasion.TEAM: "部门团队奖励",
+}
+
+# Kinds whose size is in yuan (`amount`) and kinds whose size is in points (`points`).
+YUAN_KINDS = frozenset({PenaltyKind.FINE, PenaltyKind.DEPT_BONUS_CUT, PenaltyKind.BONUS})
+POINT_KINDS = frozenset(
+    {PenaltyKind.POINTS, PenaltyKind.DEPT_POINTS, PenaltyKind.REWARD_POINTS}
+)
+MATCH_FIELDS: tuple[str, ...] = (
+    "feedback_kind", "severity", "category", "responsibility", "breach",
+)
+FIELD_LABELS: dict[str, str] = {
+    "id": "规则编号",
+    "clause": "依据条款",
+    "occasion": "适用场合",
+    "feedback_kind": "反馈类型",
+    "severity": "严重程度",
+    "category": "类别",
+    "responsibility": "责任认定",
+    "breach": "是否超时",
+    "penalties": "处罚/奖励",
+    "repeat_in_month_adds": "同月再犯追加",
+}
+
+
+class RuleError(DomainError):
+    """The rule table is invalid; `messages` lists every problem found."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("；".join(messages))
+        self.messages = messages
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    clause: str  # printed on the slip as 依据条款
+    penalties: tuple[Penalty, ...]
+    occasion: Occasion = Occasion.FAULT
+    feedback_kind: FeedbackKind | None = None  # None = any
+    severity: Severity | None = None
+    category: str | None = None
+    responsibility: Responsibility | None = None
+    breach: bool | None = None
+    # Added when the same employee already had a slip from this rule in the same local
+    # month (DESIGN §6: a second deadline breach in a month adds ¥50).
+    repeat_in_month_adds: tuple[Penalty, ...] = ()
+
+    @property
+    def specificity(self) -> int:
+        return sum(getattr(self, f) is not None for f in MATCH_FIELDS)
+
+    def proposed(self) -> list[Penalty]:
+        """Fresh copies of what this rule proposes (Penalty is mutable)."""
+        return [replace(p) for p in self.penalties]
+
+
+# ---- validation -------------------------------------------------------------------------
+
+def _enum_values(enum: type[StrEnum]) -> str:
+    return "、".join(e.value for e in enum)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _validate_penalty(p: Any, where: str, reward_rule: bool) -> list[str]:
+    if not isinstance(p, dict):
+        return [f"{where}：应为一项处罚或奖励（kind/amount/points）"]
+    errors: list[str] = []
+    kind_raw = p.get("kind")
+    try:
+        kind = PenaltyKind(kind_raw)
+    except ValueError:
+        names = "、".join(f"{k.value}（{v}）" for k, v in PENALTY_LABELS.items())
+        return [f"{where}：类型“{kind_raw}”无效，请选择：{names}"]
+    label = kind.label
+    for key, unit in (("amount", "金额"), ("points", "分值")):
+        value = p.get(key, 0)
+        if value is None:
+            continue
+        if not _is_int(value):
+            what = "整数元" if key == "amount" else "整数分"
+            errors.append(f"{where}（{label}）：{unit}“{value}”须为{what}")
+        elif value < 0:
+            errors.append(f"{where}（{label}）：{unit}不能为负数，请填写 0 或正数")
+    if errors:
+        return errors
+    if kind in YUAN_KINDS and p.get("amount", 0) <= 0:
+        errors.append(f"{where}（{label}）：请填写大于 0 的金额（元）")
+    if kind in POINT_KINDS and p.get("points", 0) <= 0:
+        errors.append(f"{where}（{label}）：请填写大于 0 的分值")
+    if kind.is_reward and not reward_rule:
+        errors.append(f"{where}（{label}）：过失处罚规则不能包含奖励，请改为处罚类型")
+    if not kind.is_reward and reward_rule:
+        errors.append(f"{where}（{label}）：奖励规则只能包含奖金、绩效加分或通报表扬")
+    return errors
+
+
+def _validate_row(row: Any, n: int) -> tuple[list[str], tuple | None]:
+    if not isinstance(row, dict):
+        return [f"第{n}行：格式无效，应为一条规则"], None
+    rid = row.get("id")
+    name = f"第{n}行（{rid}）" if isinstance(rid, str) and rid.strip() else f"第{n}行"
+    errors: list[str] = []
+    if not isinstance(rid, str) or not rid.strip():
+        errors.append(f"{name}：{FIELD_LABELS['id']}不能为空，请填写如 R-normal-main")
+    if not isinstance(row.get("clause"), str) or not row["clause"].strip():
+        errors.append(f"{name}：{FIELD_LABELS['clause']}不能为空，请填写打印在过失单上的条款")
+    occasion = Occasion.FAULT
+    try:
+        occasion = Occasion(row.get("occasion", "fault"))
+    except ValueError:
+        errors.append(
+            f"{name}：{FIELD_LABELS['occasion']}“{row.get('occasion')}”无效，"
+            f"请选择：{_enum_values(Occasion)}"
+        )
+    for field_name, enum in (
+        ("feedback_kind", FeedbackKind),
+        ("severity", Severity),
+        ("responsibility", Responsibility),
+    ):
+        value = row.get(field_name)
+        if value is None or value == "":
+            continue
+        try:
+            enum(value)
+        except ValueError:
+            errors.append(
+                f"{name}：{FIELD_LABELS[field_name]}“{value}”无效，"
+                f"请选择：{_enum_values(enum)}，或留空表示任意"
+            )
+    if row.get("category") is not None and not isinstance(row["category"], str):
+        errors.append(f"{name}：{FIELD_LABELS['category']}须为文字，或留空表示任意")
+    if row.get("breach") is not None and not isinstance(row["breach"], bool):
+        errors.append(f"{name}：{FIELD_LABELS['breach']}须为 是/否（true/false），或留空")
+    for key in ("penalties", "repeat_in_month_adds"):
+        items = row.get(key, [])
+        if not isinstance(items, list):
+            errors.append(f"{name}：{FIELD_LABELS[key]}须为列表")
+            continue
+        if key == "penalties" and not items:
+            errors.append(f"{name}：请至少填写一项{FIELD_LABELS[key]}")
+        for i, p in enumerate(items, 1):
+            errors += _validate_penalty(
+                p, f"{name}{FIELD_LABELS[key]}第{i}项", occasion.is_reward
+            )
+    signature = (occasion.value,) + tuple(row.get(f) or None for f in MATCH_FIELDS[:-1]) + (
+        row.get("breach"),
+    )
+    return errors, signature
+
+
+def validate_rules(raw: list[dict[str, Any]]) -> list[str]:
+    """Every problem of a raw rule table, in Chinese, naming the row and the field."""
+    if not isinstance(raw, list):
+        return ["规则表格式无效：应为规则列表"]
+    errors: list[str] = []
+    seen_ids: dict[str, int] = {}
+    seen_match: dict[tuple, int] = {}
+    for n, row in enumerate(raw, 1):
+        row_errors, signature = _validate_row(row, n)
+        errors += row_errors
+        if not isinstance(row, dict):
+            continue
+        rid = row.get("id")
+        if isinstance(rid, str) and rid.strip():
+            if rid in seen_ids:
+                errors.append(f"第{n}行（{rid}）：规则编号与第{seen_ids[rid]}行重复，请改用唯一编号")
+            else:
+                seen_ids[rid] = n
+        if signature is not None and not row_errors:
+            if signature in seen_match:
+                errors.append(
+                    f"第{n}行（{rid}）：匹配条件与第{seen_match[signature]}行完全相同，"
+                    "本行永远不会生效，请修改匹配条件或删除本行"
+                )
+            else:
+                seen_match[signature] = n
+    return errors
+
+
+# ---- conversion -------------------------------------------------------------------------
+
+def penalty_from_raw(p: dict[str, Any]) -> Penalty:
+    return Penalty(
+        kind=PenaltyKind(p["kind"]),
+        amount=int(p.get("amount") or 0),
+        points=int(p.get("points") or 0),
+        note=str(p.get("note") or ""),
+    )
+
+
+def penalty_to_raw(p: Penalty) -> dict[str, Any]:
+    raw: dict[str, Any] = {"kind": p.kind.value}
+    if p.amount:
+        raw["amount"] = p.amount
+    if p.points:
+        raw["points"] = p.points
+    if p.note:
+        raw["note"] = p.note
+    return raw
+
+
+def penalties_to_raw(penalties: list[Penalty] | tuple[Penalty, ...]) -> list[dict[str, Any]]:
+    return [penalty_to_raw(p) for p in penalties]
+
+
+def penalties_from_raw(raw: list[dict[str, Any]]) -> list[Penalty]:
+    return [penalty_from_raw(p) for p in raw]
+
+
+def _opt(enum: type[StrEnum], value: Any) -> Any:
+    return None if value is None or value == "" else enum(value)
+
+
+def load_rules(raw: list[dict[str, Any]]) -> list[Rule]:
+    """Rules from their stored form; raises RuleError listing every problem."""
+    errors = validate_rules(raw)
+    if errors:
+        raise RuleError(errors)
+    return [
+        Rule(
+            id=row["id"].strip(),
+            clause=row["clause"].strip(),
+            occasion=Occasion(row.get("occasion", "fault")),
+            feedback_kind=_opt(FeedbackKind, row.get("feedback_kind")),
+            severity=_opt(Severity, row.get("severity")),
+            category=row.get("category") or None,
+            responsibility=_opt(Responsibility, row.get("responsibility")),
+            breach=row.get("breach"),
+            penalties=tuple(penalties_from_raw(row.get("penalties", []))),
+            repeat_in_month_adds=tuple(penalties_from_raw(row.get("repeat_in_month_adds", []))),
+        )
+        for row in raw
+    ]
+
+
+def rules_to_raw(rules: list[Rule]) -> list[dict[str, Any]]:
+    """The stored form of a table (what the admin editor saves); round-trips load_rules."""
+    out: list[dict[str, Any]] = []
+    for r in rules:
+        row: dict[str, Any] = {"id": r.id, "clause": r.clause, "occasion": r.occasion.value}
+        for f in MATCH_FIELDS:
+            value = getattr(r, f)
+            if value is not None:
+                row[f] = value.value if isinstance(value, StrEnum) else value
+        row["penalties"] = penalties_to_raw(r.penalties)
+        if r.repeat_in_month_adds:
+            row["repeat_in_month_adds"] = penalties_to_raw(r.repeat_in_month_adds)
+        out.append(row)
+    return out
+
+
+def default_rules_raw() -> list[dict[str, Any]]:
+    """The shipped default table (resources/default_rules.json)."""
+    text = (
+        resources.files("complaintdesk").joinpath("resources/default_rules.json")
+        .read_text(encoding="utf-8")
+    )
+    return json.loads(text)["rules"]
+
+
+# ---- matching ---------------------------------------------------------------------------
+
+def best_rule(
+    rules: list[Rule],
+    occasion: Occasion,
+    *,
+    feedback_kind: FeedbackKind | None = None,
+    severity: Severity | None = None,
+    category: str | None = None,
+    responsibility: Responsibility | None = None,
+    breach: bool = False,
+) -> Rule | None:
+    """The most specific matching rule (see the module docstring for precedence)."""
+    facts = {
+        "feedback_kind": feedback_kind,
+        "severity": severity,
+        "category": category or None,
+        "responsibility": responsibility,
+        "breach": breach,
+    }
+    best: Rule | None = None
+    for rule in rules:
+        if rule.occasion is not occasion:
+            continue
+        if any(
+            getattr(rule, f) is not None and getattr(rule, f) != facts[f] for f in MATCH_FIELDS
+        ):
+            continue
+        if best is None or rule.specificity > best.specificity:
+            best = rule  # strictly greater: on a tie the earlier row stays
+    return best
