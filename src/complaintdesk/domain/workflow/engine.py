@@ -1,0 +1,140 @@
+"""The generic workflow engine: interprets the flow tables of flows.py on a Case.
+
+It mutates the Case in place (finishes the open StepRecord, opens the next one with its
+deadline) and returns WorkflowEvents that the service layer turns into audit entries and
+notifications. It never reads the clock and never creates fault slips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from .. import steps as S
+from ..clock import utc
+from ..records import Case, CaseStatus, FlowKind, Role, User
+from . import flows as F
+from .deadlines import WorkflowSettings
+from .errors import WorkflowError
+from .events import ActionSpec, ActResult, WorkflowEvent
+from .fields import check_fields
+from .guards import CHECKS, GuardContext, refusal, unresolved_unsatisfied
+from .permissions import Delegation, resolve_actor, who_label
+from .transitions import EFFECTS, Act, finish_step, open_step
+
+__all__ = ["ActResult", "ActionSpec", "WorkflowEvent", "available_actions", "perform", "start_case"]
+
+
+# ---- public API -------------------------------------------------------------------------
+def start_case(
+    case: Case, registered_by: User, settings: WorkflowSettings, now: datetime
+) -> list[WorkflowEvent]:
+    """Record the first step (登记 / 报告 / 开单) as done now and open the next one.
+
+    The first step's deadline counts from when the customer complained (intake
+    .complained_at, else registered_at): 003 一.1 registered within 1 h, so late
+    registration is a breach. Internal complaints and rework orders need
+    case.department_id (the reported / owning department) before they start.
+    """
+    if case.steps:
+        raise WorkflowError("该案件已经登记,不能重复登记。")
+    now = utc(now)
+    flow = F.flow_for(case.flow)
+    if flow.kind is not FlowKind.FEEDBACK and case.department_id is None:
+        what = "被投诉部门" if flow.kind is FlowKind.INTERNAL else "所属部门"
+        raise WorkflowError(f"请选择「{what}」后再提交。", "department_id")
+    route = flow.route(case.kind)
+    events: list[WorkflowEvent] = []
+    complained = utc(case.intake.complained_at or case.registered_at)
+    first = open_step(case, flow, route[0], complained, settings, events)
+    events.pop()  # the first step is done at once: no "opened" notification for it
+    case.status = CaseStatus.OPEN
+    finish_step(first, registered_by.id, None, now, "done", {}, events)
+    nxt = route[1]
+    self_dept = case.intake.self_report_department_id
+    if flow.kind is FlowKind.FEEDBACK and self_dept is not None:
+        # 003 一.9(1): 部门自查 goes straight to the department head; CS and assessor told
+        case.department_id = self_dept
+        nxt = S.ASSIGN
+        events.append(WorkflowEvent(
+            "notify", S.REGISTER, user_id=registered_by.id,
+            to_roles=(Role.CS_CENTER, Role.ASSESSOR), department_id=None,
+            detail={"reason": "部门自查", "department_id": self_dept},
+        ))
+    open_step(case, flow, nxt, now, settings, events)
+    return events
+
+
+def _step_actions(flow: F.FlowDef, sdef: F.StepDef) -> tuple[F.ActionDef, ...]:
+    return sdef.actions + flow.common_actions
+
+
+def available_actions(
+    case: Case, user: User, now: datetime, delegations: Sequence[Delegation] = (),
+    settings: WorkflowSettings | None = None,
+) -> list[ActionSpec]:
+    """Only the actions `user` may take on the case right now (one button each)."""
+    settings = settings or WorkflowSettings()
+    now = utc(now)
+    step = case.open_step
+    if step is None:
+        return []
+    flow = F.flow_for(case.flow)
+    sdef = flow.steps[step.step_key]
+    specs: list[ActionSpec] = []
+    for action in _step_actions(flow, sdef):
+        ok, on_behalf = resolve_actor(
+            user, action.who or sdef.who, case, step, now, settings.zone, delegations
+        )
+        if not ok:
+            continue
+        if refusal(GuardContext(case, step, sdef, action, user, now, settings)):
+            continue
+        specs.append(ActionSpec(action.key, action.label, sdef.key, action.required, on_behalf))
+    return specs
+
+
+def perform(
+    case: Case, action_key: str, user: User, data: Mapping[str, Any], now: datetime,
+    settings: WorkflowSettings, delegations: Sequence[Delegation] = (),
+) -> ActResult:
+    """Take an action on the case's open step, or raise WorkflowError (Chinese message)."""
+    now = utc(now)
+    step = case.open_step
+    if step is None:
+        raise WorkflowError("该案件已结案,没有待处理的步骤。")
+    flow = F.flow_for(case.flow)
+    sdef = flow.steps[step.step_key]
+    action = next((x for x in _step_actions(flow, sdef) if x.key == action_key), None)
+    if action is None:
+        raise WorkflowError(
+            f"当前步骤是「{sdef.title}」,不能执行该操作。请刷新后重试(可能已被他人处理)。"
+        )
+    who = action.who or sdef.who
+    ok, on_behalf = resolve_actor(user, who, case, step, now, settings.zone, delegations)
+    if not ok:
+        raise WorkflowError(
+            f"「{action.label}」只能由{who_label(who)}执行。如需他人代为处理,请先设置代理人。"
+        )
+    guard = GuardContext(case, step, sdef, action, user, now, settings)
+    message = refusal(guard)
+    if message:
+        raise WorkflowError(message)
+    values = dict(data)
+    check_fields(values, action.required)
+    for name in action.checks:
+        CHECKS[name](guard, values)
+    closes = (
+        action.effect == F.FINISH and action.leads_to == F.NEXT
+        and step.step_key in flow.route(case.kind)
+        and flow.next_after(case.kind, step.step_key) is None
+    )
+    if closes and flow.close_requires_revisit and unresolved_unsatisfied(case):
+        raise WorkflowError(
+            "客户回访「不满意」尚未解决:须重新处理并回访,或由行政部考核主管判定「客户要求过高」后才能结案。"
+        )
+    events: list[WorkflowEvent] = []
+    act = Act(case, flow, step, sdef, action, user, on_behalf, values, now, settings, events)
+    EFFECTS[action.effect](act)
+    return ActResult(events, step)

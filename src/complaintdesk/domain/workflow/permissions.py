@@ -1,0 +1,141 @@
+"""Who may act on a step (DESIGN §3) and delegation to a 代理人.
+
+The flows name, per step and action, a tuple of `Who`: a user may act when they match any
+of them. A delegate acts for an absent user during the delegation's date range; the
+StepRecord then carries on_behalf_of_user_id and the UI shows "代 X 处理".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from ..records import Case, Role, StepRecord, User
+
+
+class Holder(StrEnum):
+    ANYONE = "anyone"  # 任何员工
+    ROLE = "role"  # anyone holding one of the roles
+    DEPT_HEAD = "dept_head"  # the dept_head of the case's department
+    DEPT_SUPERVISOR = "dept_supervisor"  # a supervisor of the case's department
+    CASE_SUPERVISOR = "case_supervisor"  # the person named at step 2 (the step's assignee)
+
+
+@dataclass(frozen=True, slots=True)
+class Who:
+    holder: Holder
+    roles: tuple[Role, ...] = ()
+
+    @property
+    def label(self) -> str:
+        match self.holder:
+            case Holder.ANYONE:
+                return "任何员工"
+            case Holder.ROLE:
+                return "或".join(r.label for r in self.roles)
+            case Holder.DEPT_HEAD:
+                return "责任部门负责人"
+            case Holder.DEPT_SUPERVISOR:
+                return "被投诉部门的业务主管"
+        return "部门负责人指派的处理人"
+
+
+ANYONE = (Who(Holder.ANYONE),)
+DEPT_HEAD_OF_CASE = Who(Holder.DEPT_HEAD)
+SUPERVISOR_OF_DEPT = Who(Holder.DEPT_SUPERVISOR)
+ASSIGNED_HANDLER = Who(Holder.CASE_SUPERVISOR)
+
+
+def role(*roles: Role) -> Who:
+    return Who(Holder.ROLE, tuple(roles))
+
+
+def who_label(who: Sequence[Who]) -> str:
+    return "、".join(w.label for w in who)
+
+
+@dataclass(frozen=True, slots=True)
+class Delegation:
+    """An absent user's steps go to a delegate from `start` to `end` (inclusive).
+
+    Dates are local dates in the dealership's time zone; datetimes are instants.
+    `absent_user` (optional) lets the delegate also take role-based steps (e.g. a dept
+    head's 部门安排); without it only steps named to the absent user by id pass.
+    """
+
+    absent_user_id: int
+    delegate_user_id: int
+    start: date | datetime
+    end: date | datetime
+    absent_user: User | None = None
+
+    def active_at(self, now: datetime, zone: ZoneInfo) -> bool:
+        if isinstance(self.start, datetime) and isinstance(self.end, datetime):
+            return self.start <= now <= self.end
+        today = now.astimezone(zone).date()
+        start = self.start.astimezone(zone).date() if isinstance(self.start, datetime) else self.start
+        end = self.end.astimezone(zone).date() if isinstance(self.end, datetime) else self.end
+        return start <= today <= end
+
+
+def _matches(user: User, w: Who, case: Case, step: StepRecord | None) -> bool:
+    match w.holder:
+        case Holder.ANYONE:
+            return True
+        case Holder.ROLE:
+            return any(user.has(r) for r in w.roles)
+        case Holder.DEPT_HEAD:
+            return (
+                user.has(Role.DEPT_HEAD)
+                and case.department_id is not None
+                and user.department_id == case.department_id
+            )
+        case Holder.DEPT_SUPERVISOR:
+            if user.id is not None and user.id == case.supervisor_user_id:
+                return True
+            return (
+                user.has(Role.SUPERVISOR)
+                and case.department_id is not None
+                and user.department_id == case.department_id
+            )
+        case Holder.CASE_SUPERVISOR:
+            named = step.assignee_user_id if step is not None else None
+            named = named if named is not None else case.supervisor_user_id
+            return user.id is not None and user.id == named
+    return False
+
+
+def qualifies(user: User, who: Sequence[Who], case: Case, step: StepRecord | None) -> bool:
+    """Whether `user` in person matches any of `who` for this case and step."""
+    return user.active and any(_matches(user, w, case, step) for w in who)
+
+
+def resolve_actor(
+    user: User,
+    who: Sequence[Who],
+    case: Case,
+    step: StepRecord | None,
+    now: datetime,
+    zone: ZoneInfo,
+    delegations: Sequence[Delegation] = (),
+) -> tuple[bool, int | None]:
+    """(allowed, on_behalf_of_user_id). Acting in person wins over acting as a delegate."""
+    if not user.active:
+        return False, None
+    if qualifies(user, who, case, step):
+        return True, None
+    for d in delegations:
+        if user.id is None or d.delegate_user_id != user.id or not d.active_at(now, zone):
+            continue
+        absent = d.absent_user or User(
+            id=d.absent_user_id, username="", display_name="", roles=frozenset()
+        )
+        if absent.id != d.absent_user_id:
+            continue
+        # the absent user is away: their account need not be active for this check
+        if any(_matches(absent, w, case, step) for w in who if w.holder != Holder.ANYONE):
+            return True, d.absent_user_id
+    return False, None

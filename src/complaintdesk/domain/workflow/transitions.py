@@ -1,0 +1,277 @@
+"""Step transitions: opening and finishing StepRecords and the effects of each action kind.
+
+Internal to the engine; the flow tables (flows.py) name the effects by key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from .. import steps as S
+from ..records import Case, CaseStatus, FeedbackKind, FlowKind, Role, Severity, StepRecord, User
+from . import flows as F
+from .deadlines import WorkflowSettings, compute_deadline
+from .events import WorkflowEvent
+from .fields import parse_datetime
+from .guards import OUTCOME_DEMAND_UNREASONABLE, OUTCOME_REOPEN, UNSATISFIED
+from .permissions import Holder
+
+
+@dataclass(slots=True)
+class Act:
+    case: Case
+    flow: F.FlowDef
+    step: StepRecord
+    sdef: F.StepDef
+    action: F.ActionDef
+    user: User
+    on_behalf: int | None
+    data: dict[str, Any]
+    now: datetime
+    settings: WorkflowSettings
+    events: list[WorkflowEvent]
+
+
+# ---- opening and finishing steps --------------------------------------------------------
+def open_step(
+    case: Case, flow: F.FlowDef, key: str, due_since: datetime,
+    settings: WorkflowSettings, events: list[WorkflowEvent],
+) -> StepRecord:
+    sdef = flow.steps[key]
+    holders = {w.holder for w in sdef.who}
+    assignee = case.supervisor_user_id if Holder.CASE_SUPERVISOR in holders else None
+    rec = StepRecord(
+        id=None, case_id=case.id, step_key=key, seq=len(case.steps) + 1,
+        due_since=due_since, deadline=compute_deadline(sdef.deadline, due_since, settings),
+        assignee_user_id=assignee,
+    )
+    case.steps.append(rec)
+    if case.status is CaseStatus.OPEN:
+        case.current_step = key
+    roles: list[Role] = []
+    for w in sdef.who:
+        roles.extend(w.roles)
+        if w.holder is Holder.DEPT_HEAD:
+            roles.append(Role.DEPT_HEAD)
+        elif w.holder is Holder.DEPT_SUPERVISOR:
+            roles.append(Role.SUPERVISOR)
+    dept_bound = holders & {Holder.DEPT_HEAD, Holder.DEPT_SUPERVISOR}
+    events.append(WorkflowEvent(
+        "step_opened", key,
+        to_user_ids=(assignee,) if assignee is not None else (),
+        to_roles=tuple(roles),
+        department_id=case.department_id if dept_bound else None,
+        detail={"title": sdef.title, "due_since": due_since, "deadline": rec.deadline},
+    ))
+    return rec
+
+
+def finish_step(
+    rec: StepRecord, actor_id: int | None, on_behalf: int | None, now: datetime,
+    outcome: str, data: Mapping[str, Any], events: list[WorkflowEvent], *, judge: bool = True,
+) -> None:
+    """Close a step; finishing after the deadline is a breach against its holder (§4.4).
+
+    judge=False when the step is cut short by someone else's decision: its holder did not
+    finish it, so no breach is charged.
+    """
+    rec.actor_user_id = actor_id
+    rec.on_behalf_of_user_id = on_behalf
+    rec.finished_at = now
+    rec.outcome = outcome
+    rec.data = {**rec.data, **data}
+    rec.breach = judge and rec.deadline is not None and now > rec.deadline
+    events.append(WorkflowEvent(
+        "step_finished", rec.step_key, user_id=actor_id,
+        detail={"outcome": outcome, "on_behalf_of_user_id": on_behalf},
+    ))
+    if rec.breach:
+        holder = next(
+            (u for u in (rec.assignee_user_id, on_behalf, actor_id) if u is not None), None
+        )
+        events.append(WorkflowEvent(
+            "breach", rec.step_key, user_id=holder,
+            detail={"deadline": rec.deadline, "finished_at": now,
+                    "late_seconds": int((now - rec.deadline).total_seconds())},
+        ))
+
+
+def _close(case: Case, flow: F.FlowDef, now: datetime, settings: WorkflowSettings,
+           events: list[WorkflowEvent]) -> None:
+    case.status = CaseStatus.CLOSED
+    case.closed_at = now
+    case.current_step = ""
+    events.append(WorkflowEvent("closed", detail={"closed_at": now}))
+    # DESIGN §4.1: 重要/重大 complaints get a second revisit N days after closing
+    if (
+        flow.kind is FlowKind.FEEDBACK
+        and case.kind is FeedbackKind.COMPLAINT
+        and case.severity in (Severity.IMPORTANT, Severity.MAJOR)
+    ):
+        due = now + timedelta(days=settings.second_revisit_days)
+        open_step(case, flow, S.SECOND_REVISIT, due, settings, events)
+
+
+def _advance(a: Act, leads_to: str) -> None:
+    """Open the step the action leads to, or close the case at the end of the route."""
+    if leads_to == F.STAY:
+        return
+    if leads_to != F.NEXT:
+        open_step(a.case, a.flow, leads_to, a.now, a.settings, a.events)
+        return
+    route = a.flow.route(a.case.kind)
+    if a.step.step_key not in route:  # an after-closing step (二次回访): nothing follows
+        return
+    nxt = a.flow.next_after(a.case.kind, a.step.step_key)
+    if nxt is None:
+        _close(a.case, a.flow, a.now, a.settings, a.events)
+    else:
+        open_step(a.case, a.flow, nxt, a.now, a.settings, a.events)
+
+
+def _done(a: Act, outcome: str = "done", leads_to: str | None = None) -> None:
+    finish_step(a.step, a.user.id, a.on_behalf, a.now, outcome, a.data, a.events)
+    _advance(a, a.action.leads_to if leads_to is None else leads_to)
+
+
+# ---- effects ----------------------------------------------------------------------------
+def _eff_finish(a: Act) -> None:
+    if a.step.step_key == S.EVALUATE:
+        a.data.setdefault("demand_unreasonable", any(
+            s.outcome == OUTCOME_DEMAND_UNREASONABLE for s in a.case.steps
+        ))
+    _done(a)
+
+
+def _eff_forward(a: Act) -> None:
+    a.case.category = str(a.data["category"]).strip()
+    a.case.severity = Severity(a.data["severity"])
+    a.case.department_id = a.data["department_id"]
+    _done(a)
+
+
+def _eff_assign(a: Act) -> None:
+    a.data["handle_myself"] = False
+    a.case.supervisor_user_id = a.data["supervisor_user_id"]
+    _done(a)
+
+
+def _eff_handle_myself(a: Act) -> None:
+    # 003 一.2: 必要时由业务部门负责人直接处理 — whoever takes this button handles it
+    a.data.update(handle_myself=True, supervisor_user_id=a.user.id)
+    a.case.supervisor_user_id = a.user.id
+    _done(a)
+
+
+def _eff_revisit(a: Act) -> None:
+    a.data.setdefault("revisit_at", a.now.isoformat())
+    a.data["skipped"] = False
+    if a.data.get("reached") is not True:
+        a.data["satisfaction"] = ""
+    unsatisfied = a.data.get("satisfaction") == UNSATISFIED
+    reopenable = S.HANDLE in a.flow.route(a.case.kind) and a.step.step_key == S.REVISIT
+    if unsatisfied and reopenable:
+        _reopen(a)
+        return
+    _done(a)
+    if unsatisfied:  # rework / second revisit: no reopen, but the assessor must know
+        a.events.append(WorkflowEvent(
+            "notify", a.step.step_key, user_id=a.user.id, to_roles=(Role.ASSESSOR,),
+            detail={"reason": "客户回访不满意", "customer_words": a.data.get("customer_words", "")},
+        ))
+
+
+def _reopen(a: Act) -> None:
+    """003 一 / DESIGN §4.1: 不满意 sends the case back to step 3, keeping its history.
+
+    Same department: straight back to its handler (主管处理). Another department
+    (reopen_department_id): through 部门安排 first, since its head names the handler.
+    """
+    case = a.case
+    finish_step(a.step, a.user.id, a.on_behalf, a.now, OUTCOME_REOPEN, a.data, a.events)
+    case.reopen_count += 1
+    dept = a.data.get("reopen_department_id")
+    if dept is not None and dept != case.department_id:
+        case.department_id = dept
+        case.supervisor_user_id = None
+        target = S.ASSIGN
+    else:
+        target = S.HANDLE
+    a.events.append(WorkflowEvent(
+        "reopened", a.step.step_key, user_id=a.user.id,
+        detail={"reopen_count": case.reopen_count, "department_id": case.department_id,
+                "back_to": target},
+    ))
+    open_step(case, a.flow, target, a.now, a.settings, a.events)
+
+
+def _eff_skip_revisit(a: Act) -> None:
+    a.data["skipped"] = True
+    a.case.needs_revisit = False
+    _done(a, outcome="skipped")
+
+
+def _extend(a: Act, new_deadline: datetime, reason: str) -> None:
+    step = a.step
+    step.extensions.append({
+        "action": a.action.key, "previous": step.deadline.isoformat() if step.deadline else None,
+        "deadline": new_deadline.isoformat(), "reason": reason,
+        "by": a.user.id, "on_behalf_of": a.on_behalf, "at": a.now.isoformat(),
+    })
+    step.deadline = new_deadline
+    a.events.append(WorkflowEvent(
+        "extended", step.step_key, user_id=a.user.id,
+        detail={"deadline": new_deadline, "reason": reason},
+    ))
+
+
+def _eff_extend_once(a: Act) -> None:
+    assert a.action.extend_to is not None
+    new = compute_deadline(a.action.extend_to, a.step.due_since, a.settings)
+    assert new is not None
+    reason = a.action.fixed_reason or str(a.data["reason"]).strip()
+    if a.step.step_key == S.HANDLE:
+        a.step.data["customer_unreachable"] = True
+    _extend(a, new, reason)
+
+
+def _eff_extend(a: Act) -> None:
+    new = parse_datetime(a.data["deadline"])
+    assert new is not None  # checked by LATER_DEADLINE
+    _extend(a, new, str(a.data["reason"]).strip())
+
+
+def _eff_classify(a: Act) -> None:
+    case = a.case
+    before = {"category": case.category, "severity": case.severity}
+    case.category = str(a.data["category"]).strip()
+    case.severity = Severity(a.data["severity"])
+    a.events.append(WorkflowEvent(
+        "classified", a.step.step_key, user_id=a.user.id,
+        detail={"before": before, "after": {"category": case.category, "severity": case.severity}},
+    ))
+
+
+def _eff_demand_unreasonable(a: Act) -> None:
+    # the open step is cut short by the assessor's decision: no breach for its holder
+    data = {"demand_unreasonable": True, "reason": str(a.data["reason"]).strip()}
+    finish_step(a.step, a.user.id, a.on_behalf, a.now, OUTCOME_DEMAND_UNREASONABLE, data,
+            a.events, judge=False)
+    _advance(a, a.action.leads_to)
+
+
+EFFECTS: dict[str, Callable[[Act], None]] = {
+    F.FINISH: _eff_finish,
+    F.FORWARD: _eff_forward,
+    F.ASSIGN: _eff_assign,
+    F.HANDLE_MYSELF: _eff_handle_myself,
+    F.REVISIT: _eff_revisit,
+    F.SKIP_REVISIT: _eff_skip_revisit,
+    F.EXTEND_ONCE: _eff_extend_once,
+    F.EXTEND: _eff_extend,
+    F.CLASSIFY: _eff_classify,
+    F.DEMAND_UNREASONABLE: _eff_demand_unreasonable,
+}
