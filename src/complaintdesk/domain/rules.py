@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from importlib import resources
 from typing import Any
 
 from complaintdesk.domain.errors import DomainError
@@ -28,6 +27,7 @@ from complaintdesk.domain.records import (
     Responsibility,
     Severity,
 )
+from complaintdesk.resources_path import resource_path
 
 
 class Occasion(StrEnum):
@@ -308,10 +308,7 @@ def rules_to_raw(rules: list[Rule]) -> list[dict[str, Any]]:
 
 def default_rules_raw() -> list[dict[str, Any]]:
     """The shipped default table (resources/default_rules.json)."""
-    text = (
-        resources.files("complaintdesk").joinpath("resources/default_rules.json")
-        .read_text(encoding="utf-8")
-    )
+    text = resource_path("default_rules.json").read_text(encoding="utf-8")
     return json.loads(text)["rules"]
 
 
