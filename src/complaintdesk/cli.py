@@ -1,0 +1,159 @@
+"""The command line (DESIGN §9): GUI start, demo, seeding, checks, printing, reports, backups.
+
+Imports are lazy so that `complaintdesk` shows its window before the heavy libraries load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="complaintdesk",
+        description="ComplaintDesk 客户投诉处理系统。不带子命令时启动图形界面。",
+    )
+    p.add_argument("--version", action="version", version=f"ComplaintDesk {__version__}")
+    p.add_argument("--data-dir", type=Path, help="数据文件夹(默认:用户数据目录)")
+    p.add_argument("--database-url", help="数据库地址(默认:数据文件夹中的 SQLite;多台电脑共用时填 PostgreSQL 地址)")
+    p.add_argument("--verbose", action="store_true", help="日志中记录调试信息")
+    sub = p.add_subparsers(dest="command", metavar="命令")
+    sub.add_parser("gui", help="启动图形界面(默认)")
+    d = sub.add_parser("demo", help="在临时文件夹中用演示数据启动图形界面")
+    d.add_argument("--cases", type=int, default=400, help="演示案件数(默认 400)")
+    s = sub.add_parser("seed-demo", help="向数据库写入演示数据(不启动界面)")
+    s.add_argument("--cases", type=int, default=400, help="案件数(默认 400)")
+    s.add_argument("--seed", type=int, default=20261123, help="随机种子")
+    sub.add_parser("check", help="检查数据库完整性和审计日志哈希链")
+    b = sub.add_parser("backup", help="立即备份数据库")
+    b.add_argument("-o", "--output", type=Path, help="备份文件夹(默认:数据文件夹/backups)")
+    r = sub.add_parser("restore", help="从备份恢复数据库(先显示备份内容)")
+    r.add_argument("file", type=Path, nargs="?", help="备份文件;不填则列出可用备份")
+    r.add_argument("--yes", action="store_true", help="不再确认")
+    return p
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    from .paths import default_data_dir
+
+    d = args.data_dir or default_data_dir()
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _config(args: argparse.Namespace, data_dir: Path):  # noqa: ANN202
+    from .paths import DB_FILE
+    from .storage.database import DatabaseConfig
+
+    if args.database_url:
+        return DatabaseConfig(args.database_url)
+    return DatabaseConfig.sqlite_file(data_dir / DB_FILE)
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202
+    from .services.container import open_services
+
+    data_dir = _data_dir(args)
+    return open_services(_config(args, data_dir), data_dir=data_dir)
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    import time
+
+    from .services.demo import seed_demo
+
+    services = _open(args)
+    t0 = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r已写入 {done}/{total} 个案件", end="", flush=True)
+
+    summary = seed_demo(services, cases=args.cases, seed=args.seed, progress=progress)
+    print(f"\n完成:{summary},用时 {time.perf_counter() - t0:.1f} 秒")
+    services.dispose()
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .services.maintenance import check_database
+
+    data_dir = _data_dir(args)
+    report = check_database(_config(args, data_dir))
+    for line in report.lines:
+        print(line)
+    return 0 if report.ok else 1
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from .storage.backup import backup_sqlite
+
+    data_dir = _data_dir(args)
+    cfg = _config(args, data_dir)
+    if cfg.sqlite_path is None or not cfg.sqlite_path.exists():
+        print("只能备份本机 SQLite 数据库;PostgreSQL 请使用 pg_dump", file=sys.stderr)
+        return 2
+    target = backup_sqlite(cfg.sqlite_path, args.output or data_dir / "backups",
+                           datetime.now(UTC).strftime("%Y%m%d-%H%M%S"), "manual")
+    print(f"已备份到 {target}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from .storage.backup import describe, list_backups, restore
+
+    data_dir = _data_dir(args)
+    cfg = _config(args, data_dir)
+    if cfg.sqlite_path is None:
+        print("只能恢复本机 SQLite 数据库", file=sys.stderr)
+        return 2
+    if args.file is None:
+        for info in list_backups(data_dir / "backups"):
+            state = "完好" if info.ok else "已损坏"
+            print(f"{info.path.name}\t{info.created:%Y-%m-%d %H:%M}\t{info.cases} 个案件\t{state}")
+        return 0
+    info = describe(args.file)
+    print(f"备份 {info.path.name}:{info.cases} 个案件,{'完好' if info.ok else '已损坏'}")
+    if not info.ok:
+        print("该备份已损坏,不能恢复", file=sys.stderr)
+        return 1
+    if not args.yes and input("恢复将覆盖当前数据库,确定吗?(输入 yes 确认)") != "yes":
+        print("已取消")
+        return 1
+    restore(args.file, cfg.sqlite_path)
+    print("已恢复")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .paths import setup_logging
+
+    setup_logging(verbose=args.verbose)
+    command = args.command or "gui"
+    if command in ("gui", "demo"):
+        from .app import run_gui
+
+        return run_gui(args, demo=command == "demo")
+    handlers = {"seed-demo": cmd_seed_demo, "check": cmd_check, "backup": cmd_backup,
+                "restore": cmd_restore}
+    try:
+        return handlers[command](args)
+    except Exception as exc:  # a person reads this; the log has the traceback
+        import logging
+
+        from .services.errors import ServiceError
+
+        logging.getLogger(__name__).exception("command %s failed", command)
+        msg = exc.message if isinstance(exc, ServiceError) else f"出错了:{exc}"
+        print(msg, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

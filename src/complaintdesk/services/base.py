@@ -1,0 +1,49 @@
+"""What every use case shares: the engine, the clock, the acting user, the audit entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from ..domain.clock import Clock
+from ..domain.records import Role, User
+from ..storage.repo_cases import ConcurrentUpdateError
+from ..storage.uow import UnitOfWork
+from .errors import ConflictError, PermissionDenied
+
+SYSTEM_NAME = "命令行"  # the command line acts as the system; its audit entries say so
+SYSTEM_USER = User(id=None, username="system", display_name=SYSTEM_NAME,
+                   roles=frozenset(Role))
+
+
+class ServiceBase:
+    def __init__(self, engine: Engine, clock: Clock, tz: str = "Asia/Shanghai") -> None:
+        self.engine = engine
+        self.clock = clock
+        self.tz_name = tz
+        self.tz = ZoneInfo(tz)
+
+    @contextmanager
+    def uow(self, readonly: bool = False) -> Iterator[UnitOfWork]:
+        """One use case, one transaction. A concurrent update becomes "已被他人处理"."""
+        with UnitOfWork(self.engine, readonly=readonly) as uow:
+            try:
+                yield uow
+            except ConcurrentUpdateError as exc:
+                raise ConflictError() from exc
+
+    def audit(self, uow: UnitOfWork, actor: User, action: str, entity: str,
+              entity_id: str | int, before: Any = None, after: Any = None) -> None:
+        uow.audit.append(at=self.clock.now(), user_id=actor.id, user_name=actor.display_name,
+                         action=action, entity=entity, entity_id=entity_id, before=before,
+                         after=after)
+
+    @staticmethod
+    def require(actor: User, *roles: Role, what: str) -> None:
+        if not any(actor.has(r) for r in roles):
+            names = "、".join(r.label for r in roles)
+            raise PermissionDenied(f"没有权限{what}:需要{names}角色")

@@ -1,0 +1,80 @@
+"""The composition of the service layer: what the UI and the CLI hold on to."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from ..domain.clock import Clock
+from ..storage import backup
+from ..storage.database import HEAD_REVISION, DatabaseConfig, current_revision, make_engine, migrate
+from ..storage.uow import UnitOfWork
+from .auth import AuthService
+from .cases import CaseService
+from .clock import SystemClock
+from .errors import ServiceError
+from .intake import IntakeService
+from .people import PeopleService, seed_defaults
+from .settings import SettingsService
+
+log = logging.getLogger(__name__)
+
+
+class DamagedDatabase(ServiceError):
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        super().__init__(f"数据库文件已损坏:{path}\n{problems[0] if problems else ''}\n"
+                         "请从备份恢复(不会自动清空数据)")
+        self.path = path
+        self.problems = problems
+
+
+@dataclass
+class Services:
+    engine: Engine
+    clock: Clock
+    config: DatabaseConfig
+    data_dir: Path | None
+    auth: AuthService
+    cases: CaseService
+    intake: IntakeService
+    people: PeopleService
+    settings: SettingsService
+
+    @property
+    def backup_dir(self) -> Path | None:
+        return self.data_dir / "backups" if self.data_dir else None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_services(config: DatabaseConfig, clock: Clock | None = None,
+                  data_dir: Path | None = None, auto_backup: bool = True) -> Services:
+    """Settings → storage → services. Checks the SQLite file, backs it up before a schema
+    change, migrates, seeds first-start defaults."""
+    clock = clock or SystemClock()
+    path = config.sqlite_path
+    if path is not None and path.exists():
+        problems = backup.integrity_problems(path)
+        if problems:
+            raise DamagedDatabase(path, problems)
+    engine = make_engine(config)
+    if path is not None and path.exists() and auto_backup and data_dir is not None \
+            and current_revision(engine) not in (None, HEAD_REVISION):
+        backup.backup_sqlite(path, data_dir / "backups",
+                             datetime.now(UTC).strftime("%Y%m%d-%H%M%S"), "premigrate")
+    migrate(engine)
+    with UnitOfWork(engine) as uow:
+        tz = uow.settings.get("timezone", "Asia/Shanghai")
+        if seed_defaults(uow):
+            uow.commit()
+    return Services(
+        engine=engine, clock=clock, config=config, data_dir=data_dir,
+        auth=AuthService(engine, clock, tz), cases=CaseService(engine, clock, tz),
+        intake=IntakeService(engine, clock, tz), people=PeopleService(engine, clock, tz),
+        settings=SettingsService(engine, clock, tz),
+    )

@@ -1,0 +1,29 @@
+"""Errors a person reads: Chinese text that says what is wrong and what to do."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A use case refused. `field` names the form field the message belongs next to."""
+
+    def __init__(self, message: str, field: str | None = None,
+                 fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.fields = fields or ({field: message} if field else {})
+
+
+class PermissionDenied(ServiceError):
+    pass
+
+
+class ConflictError(ServiceError):
+    """Optimistic locking: someone else acted on the case first."""
+
+    def __init__(self, message: str = "已被他人处理:该案件刚刚被其他人更新,请刷新后重试") -> None:
+        super().__init__(message)
+
+
+class NotFound(ServiceError):
+    pass

@@ -1,0 +1,92 @@
+"""Use case: register feedback (登记, step 0) — anyone may register (DESIGN §3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from ..domain.records import FLOW_PREFIX, Attachment, Case, FlowKind, Intake, User
+from ..domain.validation import (
+    ValidationResult,
+    format_number,
+    normalize_plate,
+    normalize_vin,
+    validate_intake,
+)
+from ..domain.workflow import start_case
+from .base import ServiceBase
+from .errors import ServiceError
+from .settings import workflow_settings
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024  # DESIGN §5: ≤ 20 MB each
+REPEAT_WINDOW = timedelta(days=90)  # DESIGN §5: same phone or VIN within 90 days
+
+
+@dataclass(frozen=True, slots=True)
+class NewAttachment:
+    filename: str
+    mime: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatHit:
+    case_id: int
+    number: str
+    registered_at: datetime
+
+
+class IntakeService(ServiceBase):
+    def validate(self, intake: Intake) -> ValidationResult:
+        return validate_intake(intake, self.clock.now())
+
+    def find_repeats(self, phone: str, vin: str, exclude_id: int | None = None) -> list[RepeatHit]:
+        since = self.clock.now() - REPEAT_WINDOW
+        with self.uow(readonly=True) as uow:
+            return [RepeatHit(*r) for r in uow.cases.recent_by_phone_or_vin(phone, vin, since,
+                                                                            exclude_id)]
+
+    def register(self, actor: User, intake: Intake,
+                 attachments: list[NewAttachment] | tuple[NewAttachment, ...] = (),
+                 flow: FlowKind = FlowKind.FEEDBACK) -> Case:
+        """Validate, number (FK-YYYYMM-NNNN, gapless), link a repeat, start the workflow,
+        audit — one transaction."""
+        now = self.clock.now()
+        result = validate_intake(intake, now)
+        if not result.ok:
+            first = next(iter(result.errors.values()))
+            raise ServiceError(first, fields=result.errors)
+        if result.warnings:  # the VIN check digit: the user must confirm it explicitly
+            raise ServiceError(next(iter(result.warnings.values())), fields=result.warnings)
+        for a in attachments:
+            if len(a.data) > MAX_ATTACHMENT_BYTES:
+                raise ServiceError(f"附件“{a.filename}”超过 20 MB,请压缩后再上传",
+                                   field="attachments")
+        intake = replace(intake, plate=normalize_plate(intake.plate),
+                         vin=normalize_vin(intake.vin), phone=intake.phone.strip(),
+                         customer_name=intake.customer_name.strip())
+        with self.uow() as uow:
+            local = now.astimezone(self.tz)
+            prefix = FLOW_PREFIX[flow]
+            seq = uow.sequences.next(prefix, f"{local.year:04d}{local.month:02d}")
+            repeats = uow.cases.recent_by_phone_or_vin(intake.phone, intake.vin,
+                                                       now - REPEAT_WINDOW)
+            case = Case(
+                id=None, number=format_number(prefix, local.year, local.month, seq), flow=flow,
+                kind=intake.kind, intake=intake, registered_at=now,
+                registered_by_user_id=actor.id,
+                repeat_of_id=repeats[0][0] if repeats else None,
+                attachments=[Attachment(None, a.filename, a.mime, len(a.data), a.data)
+                             for a in attachments],
+            )
+            settings = workflow_settings(uow, self.tz_name)
+            events = start_case(case, actor, settings, now)
+            uow.cases.add(case)
+            self.audit(uow, actor, "register", "case", case.number, None, {
+                "number": case.number, "customer": intake.customer_name, "kind": case.kind.value,
+                "channel": intake.channel, "repeat_of": case.repeat_of_id,
+                "attachments": [a.filename for a in attachments],
+                "events": [e.kind for e in events],
+            })
+            uow.commit()
+        return case

@@ -1,0 +1,36 @@
+"""Settings are data in the database (DESIGN §9): read and written through here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.records import Role, User
+from ..domain.workflow import WorkflowSettings
+from ..storage.uow import UnitOfWork
+from .base import ServiceBase
+
+DEFAULTS: dict[str, Any] = {
+    "dealership_name": "示例汽车销售服务有限公司",
+    "timezone": "Asia/Shanghai",
+    "workflow": {},  # WorkflowSettings.from_dict()
+}
+
+
+def workflow_settings(uow: UnitOfWork, tz: str) -> WorkflowSettings:
+    raw = dict(uow.settings.get("workflow", {}) or {})
+    raw.setdefault("tz", tz)
+    return WorkflowSettings.from_dict(raw)
+
+
+class SettingsService(ServiceBase):
+    def get(self, key: str) -> Any:
+        with self.uow(readonly=True) as uow:
+            return uow.settings.get(key, DEFAULTS.get(key))
+
+    def put(self, actor: User, key: str, value: Any) -> None:
+        self.require(actor, Role.ADMIN, what="修改系统设置")
+        with self.uow() as uow:
+            before = uow.settings.get(key)
+            uow.settings.put(key, value)
+            self.audit(uow, actor, "setting", "setting", key, before, value)
+            uow.commit()

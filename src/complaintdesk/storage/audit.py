@@ -1,0 +1,91 @@
+"""The append-only audit log with its SHA-256 chain (DESIGN §9)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from .tables import AuditRow
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+
+
+def entry_hash(prev_hash: str, at: datetime, user_id: int | None, user_name: str, action: str,
+               entity: str, entity_id: str, before: Any, after: Any) -> str:
+    payload = _canonical(
+        {
+            "at": at.isoformat(), "user_id": user_id, "user_name": user_name,
+            "action": action, "entity": entity, "entity_id": entity_id,
+            "before": before, "after": after,
+        }
+    )
+    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+
+
+def jsonable(value: Any) -> Any:
+    """What an audit before/after can hold: plain JSON (datetimes as ISO strings)."""
+    return json.loads(_canonical(value)) if value is not None else None
+
+
+class AuditLog:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+        self._last_hash: str | None = None
+
+    def _previous_hash(self) -> str:
+        if self._last_hash is None:
+            last = self._s.execute(
+                select(AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)  # type: ignore[union-attr]
+            ).scalar()
+            self._last_hash = last or ""
+        return self._last_hash
+
+    def append(self, *, at: datetime, user_id: int | None, user_name: str, action: str,
+               entity: str, entity_id: str | int, before: Any = None, after: Any = None) -> None:
+        prev = self._previous_hash()
+        before_j, after_j = jsonable(before), jsonable(after)
+        h = entry_hash(prev, at, user_id, user_name, action, entity, str(entity_id),
+                       before_j, after_j)
+        self._s.add(AuditRow(at=at, user_id=user_id, user_name=user_name, action=action,
+                             entity=entity, entity_id=str(entity_id), before=before_j,
+                             after=after_j, prev_hash=prev, hash=h))
+        self._last_hash = h
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    entry_id: int
+    message: str
+
+
+def verify_chain(session: Session, batch: int = 5000) -> tuple[int, list[ChainProblem]]:
+    """Walk the whole log; return (entries checked, problems) — naming each broken entry."""
+    problems: list[ChainProblem] = []
+    prev = ""
+    checked = 0
+    last_id = 0
+    while True:
+        rows = session.execute(
+            select(AuditRow).where(AuditRow.id > last_id).order_by(AuditRow.id).limit(batch)  # type: ignore[arg-type]
+        ).scalars().all()
+        if not rows:
+            break
+        for row in rows:
+            checked += 1
+            if row.prev_hash != prev:
+                problems.append(ChainProblem(row.id, f"第 {row.id} 条审计记录的前序哈希与上一条不符(记录被删除或插入)"))
+            expected = entry_hash(row.prev_hash, row.at, row.user_id, row.user_name, row.action,
+                                  row.entity, row.entity_id, row.before, row.after)
+            if expected != row.hash:
+                problems.append(ChainProblem(row.id, f"第 {row.id} 条审计记录内容被修改(哈希不符)"))
+            prev = row.hash
+            last_id = row.id
+    return checked, problems

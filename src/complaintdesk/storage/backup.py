@@ -1,0 +1,94 @@
+"""Backups of the SQLite file (DESIGN §9): automatic at start and daily (keep 30), manual,
+restore, and an integrity check so a damaged file is noticed — never silently reset."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+KEEP = 30
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created: datetime
+    size: int
+    cases: int | None  # what the backup holds (for the restore preview)
+    ok: bool
+
+
+def backup_sqlite(db_path: Path, backup_dir: Path, stamp: str, tag: str = "auto") -> Path:
+    """Copy the live database with SQLite's online backup API (consistent under WAL)."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    target = backup_dir / f"complaintdesk-{stamp}-{tag}.sqlite3"
+    src = sqlite3.connect(str(db_path))
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    prune(backup_dir)
+    return target
+
+
+def prune(backup_dir: Path, keep: int = KEEP) -> None:
+    files = sorted(backup_dir.glob("complaintdesk-*-auto.sqlite3"))
+    for old in files[:-keep] if len(files) > keep else []:
+        old.unlink(missing_ok=True)
+
+
+def integrity_problems(db_path: Path) -> list[str]:
+    """PRAGMA integrity_check; an empty list means the file is sound."""
+    if not db_path.exists():
+        return []
+    try:
+        con = sqlite3.connect(f"file:{db_path.as_posix()}?mode=ro", uri=True)
+        try:
+            rows = con.execute("PRAGMA quick_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    msgs = [r[0] for r in rows]
+    return [] if msgs == ["ok"] else msgs
+
+
+def describe(path: Path) -> BackupInfo:
+    cases: int | None = None
+    ok = not integrity_problems(path)
+    if ok:
+        try:
+            con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+            try:
+                cases = con.execute("SELECT count(*) FROM complaint_case").fetchone()[0]
+            finally:
+                con.close()
+        except sqlite3.DatabaseError:
+            ok = False
+    st = path.stat()
+    return BackupInfo(path, datetime.fromtimestamp(st.st_mtime), st.st_size, cases, ok)
+
+
+def list_backups(backup_dir: Path) -> list[BackupInfo]:
+    return [describe(p) for p in sorted(backup_dir.glob("complaintdesk-*.sqlite3"), reverse=True)]
+
+
+def restore(backup: Path, db_path: Path) -> None:
+    """Replace the database by a backup (the caller closes every connection first)."""
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    src = sqlite3.connect(str(backup))
+    try:
+        dst = sqlite3.connect(str(db_path))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()

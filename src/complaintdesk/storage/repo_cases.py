@@ -1,0 +1,315 @@
+"""The case repository: hands Case records in and out; the case list's paged query."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlmodel import Session
+
+from ..domain.clock import utc
+from ..domain.query import CaseListRow, CaseQuery
+from ..domain.records import (
+    Attachment,
+    Case,
+    CaseStatus,
+    FeedbackKind,
+    FlowKind,
+    Intake,
+    Severity,
+    StepRecord,
+)
+from ..domain.validation import normalize_plate, normalize_vin
+from .search import case_grams, query_grams
+from .tables import AttachmentRow, CaseRow, DepartmentRow, SearchGramRow, StepRow
+
+
+class ConcurrentUpdateError(Exception):
+    """Someone else saved the case since it was read (optimistic locking)."""
+
+
+_INTAKE_FIELDS = (
+    "customer_name", "phone", "landline", "vehicle_model", "plate", "vin", "purchase_date",
+    "channel", "location", "description", "persons_involved", "demand", "mood", "received_by",
+    "complained_at",
+)
+
+
+def _case_values(case: Case) -> dict[str, Any]:
+    i = case.intake
+    open_step = case.open_step
+    values: dict[str, Any] = {f: getattr(i, f) for f in _INTAKE_FIELDS}
+    values.update(
+        plate=normalize_plate(i.plate), vin=normalize_vin(i.vin),
+        number=case.number, flow=case.flow.value, kind=case.kind.value,
+        registered_at=case.registered_at, registered_by_user_id=case.registered_by_user_id,
+        self_report_department_id=i.self_report_department_id, status=case.status.value,
+        current_step=case.current_step,
+        current_deadline=open_step.deadline if open_step else None,
+        category=case.category, severity=case.severity.value if case.severity else "",
+        department_id=case.department_id, supervisor_user_id=case.supervisor_user_id,
+        reopen_count=case.reopen_count, repeat_of_id=case.repeat_of_id,
+        needs_revisit=case.needs_revisit, closed_at=case.closed_at,
+    )
+    return values
+
+
+def _step_values(s: StepRecord) -> dict[str, Any]:
+    return dict(
+        step_key=s.step_key, seq=s.seq, due_since=s.due_since, deadline=s.deadline,
+        assignee_user_id=s.assignee_user_id, actor_user_id=s.actor_user_id,
+        on_behalf_of_user_id=s.on_behalf_of_user_id, finished_at=s.finished_at,
+        outcome=s.outcome, data=s.data, breach=s.breach, extensions=s.extensions,
+    )
+
+
+def row_to_case(r: Any, steps: Sequence[Any] = (), attachments: Sequence[Any] = ()) -> Case:
+    intake = Intake(**{f: getattr(r, f) for f in _INTAKE_FIELDS})
+    intake.self_report_department_id = r.self_report_department_id
+    intake.kind = FeedbackKind(r.kind)
+    intake.complained_at = utc(r.complained_at)
+    return Case(
+        id=r.id, number=r.number, flow=FlowKind(r.flow), kind=FeedbackKind(r.kind),
+        intake=intake, registered_at=utc(r.registered_at),
+        registered_by_user_id=r.registered_by_user_id, status=CaseStatus(r.status),
+        current_step=r.current_step, category=r.category,
+        severity=Severity(r.severity) if r.severity else None,
+        department_id=r.department_id, supervisor_user_id=r.supervisor_user_id,
+        reopen_count=r.reopen_count, repeat_of_id=r.repeat_of_id,
+        needs_revisit=r.needs_revisit,
+        closed_at=utc(r.closed_at) if r.closed_at else None, version=r.version,
+        steps=[row_to_step(s) for s in steps],
+        attachments=[
+            Attachment(id=a.id, filename=a.filename, mime=a.mime, size=a.size,
+                       data=getattr(a, "data", None))
+            for a in attachments
+        ],
+    )
+
+
+def row_to_step(s: Any) -> StepRecord:
+    return StepRecord(
+        id=s.id, case_id=s.case_id, step_key=s.step_key, seq=s.seq, due_since=utc(s.due_since),
+        deadline=utc(s.deadline) if s.deadline else None, assignee_user_id=s.assignee_user_id,
+        actor_user_id=s.actor_user_id, on_behalf_of_user_id=s.on_behalf_of_user_id,
+        finished_at=utc(s.finished_at) if s.finished_at else None, outcome=s.outcome,
+        data=dict(s.data or {}), breach=s.breach, extensions=list(s.extensions or []),
+    )
+
+
+class CaseRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    # ---- writing -------------------------------------------------------------------
+    def add(self, case: Case) -> Case:
+        """Insert a new case with its steps and attachments; sets the ids."""
+        values = _case_values(case)
+        values["version"] = case.version
+        case.id = self._s.execute(insert(CaseRow).values(**values).returning(CaseRow.id)).scalar_one()
+        for s in case.steps:
+            s.case_id = case.id
+        self._insert_steps(case.steps)
+        for a in case.attachments:
+            a.id = self._s.execute(
+                insert(AttachmentRow).values(case_id=case.id, filename=a.filename, mime=a.mime,
+                                             size=a.size, data=a.data or b"")
+                .returning(AttachmentRow.id)
+            ).scalar_one()
+        self._write_grams(case.id, case)
+        return case
+
+    def add_many(self, cases: Sequence[Case]) -> None:
+        """Bulk insert (the demo seeder): far fewer round trips than add() one by one."""
+        if not cases:
+            return
+        ids = self._s.execute(
+            insert(CaseRow).returning(CaseRow.id, sort_by_parameter_order=True),
+            [{**_case_values(c), "version": c.version} for c in cases],
+        ).scalars().all()
+        steps: list[dict[str, Any]] = []
+        grams: list[dict[str, Any]] = []
+        for case, cid in zip(cases, ids, strict=True):
+            case.id = cid
+            for s in case.steps:
+                s.case_id = cid
+                steps.append({"case_id": cid, **_step_values(s)})
+            grams.extend({"gram": g, "case_id": cid} for g in self._grams(case))
+        if steps:
+            self._s.execute(insert(StepRow), steps)
+        if grams:
+            self._s.execute(insert(SearchGramRow), grams)
+
+    def save(self, case: Case) -> None:
+        """Write back a changed case. Refuses (ConcurrentUpdateError) when the version on
+        disk is not the one this case was read with — someone else acted first."""
+        values = _case_values(case)
+        result = self._s.execute(
+            update(CaseRow)
+            .where(and_(CaseRow.id == case.id, CaseRow.version == case.version))
+            .values(**values, version=case.version + 1)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrentUpdateError(case.number)
+        case.version += 1
+        new_steps = [s for s in case.steps if s.id is None]
+        for s in case.steps:
+            if s.id is not None:
+                self._s.execute(update(StepRow).where(StepRow.id == s.id).values(**_step_values(s)))
+        for s in new_steps:
+            s.case_id = case.id
+        self._insert_steps(new_steps)
+
+    def _insert_steps(self, steps: Iterable[StepRecord]) -> None:
+        for s in steps:
+            s.id = self._s.execute(
+                insert(StepRow).values(case_id=s.case_id, **_step_values(s)).returning(StepRow.id)
+            ).scalar_one()
+
+    @staticmethod
+    def _grams(case: Case) -> set[str]:
+        i = case.intake
+        return case_grams(i.customer_name, (i.phone, i.landline, normalize_plate(i.plate),
+                                            normalize_vin(i.vin), case.number))
+
+    def _write_grams(self, case_id: int, case: Case) -> None:
+        self._s.execute(delete(SearchGramRow).where(SearchGramRow.case_id == case_id))
+        rows = [{"gram": g, "case_id": case_id} for g in self._grams(case)]
+        if rows:
+            self._s.execute(insert(SearchGramRow), rows)
+
+    def add_attachment(self, case_id: int, a: Attachment) -> Attachment:
+        a.id = self._s.execute(
+            insert(AttachmentRow).values(case_id=case_id, filename=a.filename, mime=a.mime,
+                                         size=a.size, data=a.data or b"")
+            .returning(AttachmentRow.id)
+        ).scalar_one()
+        return a
+
+    # ---- reading -------------------------------------------------------------------
+    def get(self, case_id: int) -> Case | None:
+        r = self._s.execute(select(CaseRow).where(CaseRow.id == case_id)).scalar_one_or_none()
+        if r is None:
+            return None
+        steps = self._s.execute(
+            select(StepRow).where(StepRow.case_id == case_id).order_by(StepRow.seq)
+        ).scalars().all()
+        atts = self._s.execute(
+            select(AttachmentRow.id, AttachmentRow.filename, AttachmentRow.mime, AttachmentRow.size)
+            .where(AttachmentRow.case_id == case_id).order_by(AttachmentRow.id)
+        ).all()
+        return row_to_case(r, steps, atts)
+
+    def id_by_number(self, number: str) -> int | None:
+        return self._s.execute(
+            select(CaseRow.id).where(CaseRow.number == number.strip().upper())
+        ).scalar_one_or_none()
+
+    def attachment_data(self, attachment_id: int) -> Attachment | None:
+        a = self._s.execute(
+            select(AttachmentRow).where(AttachmentRow.id == attachment_id)
+        ).scalar_one_or_none()
+        if a is None:
+            return None
+        return Attachment(id=a.id, filename=a.filename, mime=a.mime, size=a.size, data=a.data)
+
+    def recent_by_phone_or_vin(self, phone: str, vin: str, since: datetime,
+                               exclude_id: int | None = None) -> list[tuple[int, str, datetime]]:
+        """Cases by the same mobile phone or VIN registered since `since` (repeat check)."""
+        conds = []
+        if phone.strip():
+            conds.append(CaseRow.phone == phone.strip())
+        if normalize_vin(vin):
+            conds.append(CaseRow.vin == normalize_vin(vin))
+        if not conds:
+            return []
+        stmt = select(CaseRow.id, CaseRow.number, CaseRow.registered_at).where(
+            or_(*conds), CaseRow.registered_at >= since
+        )
+        if exclude_id is not None:
+            stmt = stmt.where(CaseRow.id != exclude_id)
+        rows = self._s.execute(stmt.order_by(CaseRow.registered_at.desc())).all()  # type: ignore[attr-defined]
+        return [(r[0], r[1], utc(r[2])) for r in rows]
+
+    # ---- the case list ------------------------------------------------------------
+    def _where(self, q: CaseQuery, now: datetime) -> list[Any]:
+        conds: list[Any] = []
+        if q.status:
+            conds.append(CaseRow.status == q.status)
+        if q.department_id is not None:
+            conds.append(CaseRow.department_id == q.department_id)
+        for col, val in ((CaseRow.severity, q.severity), (CaseRow.category, q.category),
+                         (CaseRow.channel, q.channel), (CaseRow.kind, q.kind),
+                         (CaseRow.flow, q.flow)):
+            if val:
+                conds.append(col == val)
+        if q.registered_from is not None:
+            conds.append(CaseRow.registered_at >= q.registered_from)
+        if q.registered_to is not None:
+            conds.append(CaseRow.registered_at < q.registered_to)
+        if q.overdue_only:
+            conds.append(CaseRow.status == CaseStatus.OPEN.value)
+            conds.append(CaseRow.current_deadline < now)
+        if q.keyword.strip():
+            conds.append(self._keyword_condition(q.keyword))
+        return conds
+
+    def _keyword_condition(self, keyword: str) -> Any:
+        grams, recheck = query_grams(keyword)
+        k = "".join(keyword.split())
+        by_gram = (
+            select(SearchGramRow.case_id)
+            .where(SearchGramRow.gram.in_(grams))  # type: ignore[attr-defined]
+            .group_by(SearchGramRow.case_id)
+            .having(func.count() == len(grams))
+        )
+        pattern = f"%{k}%"
+        desc = CaseRow.description.like(pattern)  # type: ignore[attr-defined]
+        if not recheck:
+            return or_(CaseRow.id.in_(by_gram), desc)  # type: ignore[union-attr]
+        exact = or_(
+            CaseRow.customer_name.like(pattern), CaseRow.phone.like(pattern),  # type: ignore[attr-defined]
+            CaseRow.landline.like(pattern), CaseRow.plate.like(pattern.upper()),  # type: ignore[attr-defined]
+            CaseRow.vin.like(pattern.upper()), CaseRow.number.like(pattern.upper()),  # type: ignore[attr-defined]
+        )
+        return or_(and_(CaseRow.id.in_(by_gram), exact), desc)  # type: ignore[union-attr]
+
+    def list_page(self, q: CaseQuery, now: datetime, offset: int, limit: int) -> list[CaseListRow]:
+        sort_cols: dict[str, Any] = {
+            "number": CaseRow.number, "registered_at": CaseRow.registered_at,
+            "customer_name": CaseRow.customer_name, "plate": CaseRow.plate,
+            "category": CaseRow.category, "severity": CaseRow.severity,
+            "department": CaseRow.department_id, "current_step": CaseRow.current_step,
+            "current_deadline": CaseRow.current_deadline, "status": CaseRow.status,
+        }
+        col = sort_cols.get(q.sort_key, CaseRow.registered_at)
+        order = [col.desc() if q.sort_desc else col.asc(), CaseRow.id.desc()]  # type: ignore[union-attr]
+        stmt = (
+            select(CaseRow.id, CaseRow.number, CaseRow.registered_at, CaseRow.customer_name,
+                   CaseRow.phone, CaseRow.plate, CaseRow.category, CaseRow.severity,
+                   CaseRow.department_id, DepartmentRow.name, CaseRow.current_step,
+                   CaseRow.current_deadline, CaseRow.status, CaseRow.kind, CaseRow.flow,
+                   CaseRow.reopen_count)
+            .outerjoin(DepartmentRow, DepartmentRow.id == CaseRow.department_id)
+            .where(*self._where(q, now))
+            .order_by(*order).offset(offset).limit(limit)
+        )
+        return [
+            CaseListRow(
+                id=r[0], number=r[1], registered_at=utc(r[2]), customer_name=r[3], phone=r[4],
+                plate=r[5], category=r[6], severity=r[7], department_id=r[8],
+                department_name=r[9] or "", current_step=r[10],
+                current_deadline=utc(r[11]) if r[11] else None, status=r[12], kind=r[13],
+                flow=r[14], reopen_count=r[15],
+            )
+            for r in self._s.execute(stmt).all()
+        ]
+
+    def count(self, q: CaseQuery, now: datetime) -> int:
+        stmt = select(func.count()).select_from(CaseRow).where(*self._where(q, now))
+        return int(self._s.execute(stmt).scalar_one())
+
+    def count_all(self) -> int:
+        return int(self._s.execute(select(func.count()).select_from(CaseRow)).scalar_one())

@@ -1,0 +1,102 @@
+"""Numbering, settings, drafts and business volumes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlmodel import Session
+
+from .tables import DraftRow, SequenceRow, SettingRow, VolumeRow
+
+
+class Sequences:
+    """Gapless numbers per prefix and month (DESIGN §5). The increment happens inside the
+    caller's transaction, so a rolled-back registration gives its number back and a
+    committed one never shares it."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def next(self, prefix: str, period: str) -> int:
+        res = self._s.execute(
+            update(SequenceRow)
+            .where(SequenceRow.prefix == prefix, SequenceRow.period == period)
+            .values(last=SequenceRow.last + 1)
+            .returning(SequenceRow.last)
+        ).scalar_one_or_none()
+        if res is not None:
+            return int(res)
+        self._s.execute(insert(SequenceRow).values(prefix=prefix, period=period, last=1))
+        return 1
+
+    def reserve_block(self, prefix: str, period: str, count: int) -> int:
+        """Reserve `count` consecutive numbers; returns the first (bulk seeding)."""
+        first = self.next(prefix, period)
+        if count > 1:
+            self._s.execute(update(SequenceRow)
+                            .where(SequenceRow.prefix == prefix, SequenceRow.period == period)
+                            .values(last=SequenceRow.last + (count - 1)))
+        return first
+
+
+class Settings:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, key: str, default: Any = None) -> Any:
+        r = self._s.get(SettingRow, key)
+        return default if r is None else r.value
+
+    def put(self, key: str, value: Any) -> None:
+        r = self._s.get(SettingRow, key)
+        if r is None:
+            self._s.add(SettingRow(key=key, value=value))
+        else:
+            r.value = value
+            self._s.add(r)
+        self._s.flush()
+
+    def all(self) -> dict[str, Any]:
+        return {r.key: r.value for r in self._s.execute(select(SettingRow)).scalars()}
+
+
+class Drafts:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, user_id: int, key: str) -> Any:
+        r = self._s.get(DraftRow, (user_id, key))
+        return None if r is None else r.content
+
+    def put(self, user_id: int, key: str, content: Any, at: datetime) -> None:
+        r = self._s.get(DraftRow, (user_id, key))
+        if r is None:
+            self._s.add(DraftRow(user_id=user_id, key=key, content=content, updated_at=at))
+        else:
+            r.content, r.updated_at = content, at
+            self._s.add(r)
+        self._s.flush()
+
+    def drop(self, user_id: int, key: str) -> None:
+        self._s.execute(delete(DraftRow).where(DraftRow.user_id == user_id, DraftRow.key == key))
+
+
+class Volumes:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def all(self) -> dict[tuple[int, str], int]:
+        return {(r.department_id, r.period): r.volume
+                for r in self._s.execute(select(VolumeRow)).scalars()}
+
+    def put(self, department_id: int, period: str, volume: int, note: str = "") -> None:
+        r = self._s.get(VolumeRow, (department_id, period))
+        if r is None:
+            self._s.add(VolumeRow(department_id=department_id, period=period, volume=volume,
+                                  note=note))
+        else:
+            r.volume, r.note = volume, note
+            self._s.add(r)
+        self._s.flush()

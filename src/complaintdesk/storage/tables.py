@@ -1,0 +1,233 @@
+"""The database schema (SQLModel tables). Portable SQL: SQLite by default, PostgreSQL too.
+
+Repositories translate these rows to the domain records of `domain/records.py`; nothing
+outside storage/ sees a table object.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .types import UTCDateTime
+
+
+def _dt(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+def _json(default: Any) -> Any:
+    return Field(default_factory=lambda: default() if callable(default) else default,
+                 sa_column=Column(JSON, nullable=False))
+
+
+class DepartmentRow(SQLModel, table=True):
+    __tablename__ = "department"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60, unique=True)
+    code: str = Field(default="", max_length=20)
+    active: bool = True
+
+
+class EmployeeRow(SQLModel, table=True):
+    __tablename__ = "employee"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, index=True)
+    department_id: int | None = Field(default=None, foreign_key="department.id")
+    post: str = Field(default="", max_length=40)
+    active: bool = True
+
+
+class UserRow(SQLModel, table=True):
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=40, unique=True)
+    display_name: str = Field(max_length=40)
+    roles: str = Field(default="", max_length=200)  # comma-separated Role values
+    department_id: int | None = Field(default=None, foreign_key="department.id")
+    employee_id: int | None = Field(default=None, foreign_key="employee.id")
+    password_hash: str = Field(default="", max_length=200)
+    failed_attempts: int = 0
+    locked_until: datetime | None = _dt()
+    active: bool = True
+
+
+class DelegationRow(SQLModel, table=True):
+    __tablename__ = "delegation"
+    id: int | None = Field(default=None, primary_key=True)
+    absent_user_id: int = Field(foreign_key="app_user.id", index=True)
+    delegate_user_id: int = Field(foreign_key="app_user.id", index=True)
+    start: datetime = _dt(nullable=False)
+    end: datetime = _dt(nullable=False)
+    reason: str = Field(default="", max_length=200)
+
+
+class SequenceRow(SQLModel, table=True):
+    """The last number handed out per prefix and month: gapless, never reused."""
+
+    __tablename__ = "number_sequence"
+    prefix: str = Field(primary_key=True, max_length=4)
+    period: str = Field(primary_key=True, max_length=6)  # YYYYMM
+    last: int = 0
+
+
+class CaseRow(SQLModel, table=True):
+    __tablename__ = "complaint_case"
+    __table_args__ = (
+        Index("ix_case_status_registered", "status", "registered_at"),
+        Index("ix_case_registered", "registered_at"),
+        Index("ix_case_deadline", "status", "current_deadline"),
+        Index("ix_case_dept_registered", "department_id", "registered_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=20, unique=True)
+    flow: str = Field(max_length=12)
+    kind: str = Field(max_length=12)
+    customer_name: str = Field(max_length=40)
+    phone: str = Field(default="", max_length=11, index=True)
+    landline: str = Field(default="", max_length=20)
+    vehicle_model: str = Field(default="", max_length=60)
+    plate: str = Field(default="", max_length=10, index=True)
+    vin: str = Field(default="", max_length=17, index=True)
+    purchase_date: date | None = None
+    channel: str = Field(default="", max_length=12)
+    location: str = Field(default="", max_length=200)
+    description: str = ""
+    persons_involved: str = Field(default="", max_length=200)
+    demand: str = ""
+    mood: str = Field(default="", max_length=8)
+    received_by: str = Field(default="", max_length=40)
+    complained_at: datetime = _dt(nullable=False)
+    registered_at: datetime = _dt(nullable=False)
+    registered_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    self_report_department_id: int | None = Field(default=None, foreign_key="department.id")
+    status: str = Field(default="open", max_length=10)
+    current_step: str = Field(default="", max_length=24)
+    current_deadline: datetime | None = _dt()
+    category: str = Field(default="", max_length=20)
+    severity: str = Field(default="", max_length=10)
+    department_id: int | None = Field(default=None, foreign_key="department.id")
+    supervisor_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    reopen_count: int = 0
+    repeat_of_id: int | None = Field(default=None, foreign_key="complaint_case.id")
+    needs_revisit: bool = True
+    closed_at: datetime | None = _dt()
+    version: int = 1
+
+
+class StepRow(SQLModel, table=True):
+    __tablename__ = "case_step"
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq", name="uq_step_case_seq"),
+        Index("ix_step_open", "finished_at", "step_key"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="complaint_case.id", index=True)
+    step_key: str = Field(max_length=24)
+    seq: int
+    due_since: datetime = _dt(nullable=False)
+    deadline: datetime | None = _dt()
+    assignee_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    actor_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    on_behalf_of_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    finished_at: datetime | None = _dt()
+    outcome: str = Field(default="", max_length=24)
+    data: dict[str, Any] = _json(dict)
+    breach: bool = False
+    extensions: list[Any] = _json(list)
+
+
+class AttachmentRow(SQLModel, table=True):
+    __tablename__ = "attachment"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="complaint_case.id", index=True)
+    filename: str = Field(max_length=200)
+    mime: str = Field(default="application/octet-stream", max_length=100)
+    size: int = 0
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class SearchGramRow(SQLModel, table=True):
+    """Substrings of the searchable fields, so a 1-character surname or a phone/VIN fragment
+    is found through an index instead of a scan (SQLite's FTS5 trigram cannot do < 3
+    characters, and PostgreSQL needs an extension for it)."""
+
+    __tablename__ = "search_gram"
+    gram: str = Field(primary_key=True, max_length=4)
+    case_id: int = Field(primary_key=True, foreign_key="complaint_case.id")
+
+
+class FaultSlipRow(SQLModel, table=True):
+    __tablename__ = "fault_slip"
+    __table_args__ = (Index("ix_slip_employee_issued", "employee_id", "issued_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(default="", max_length=20, index=True)
+    case_id: int | None = Field(default=None, foreign_key="complaint_case.id", index=True)
+    employee_id: int | None = Field(default=None, foreign_key="employee.id")
+    department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
+    post: str = Field(default="", max_length=40)
+    facts: str = ""
+    responsibility: str = Field(default="", max_length=12)
+    penalties: list[Any] = _json(list)
+    rule_ids: list[Any] = _json(list)
+    status: str = Field(default="proposed", max_length=12, index=True)
+    is_reward: bool = False
+    from_breach: bool = False
+    issued_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    issued_at: datetime | None = _dt(index=True)
+    dept_opinion: str = ""
+    gm_opinion: str = ""
+    acknowledged_at: datetime | None = _dt()
+    enforced_at: datetime | None = _dt(index=True)
+    appeal: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    changes: list[Any] = _json(list)
+    created_at: datetime | None = _dt()
+    version: int = 1
+
+
+class AuditRow(SQLModel, table=True):
+    """Append-only; each entry carries the SHA-256 of the previous one (DESIGN §9)."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _dt(nullable=False)
+    user_id: int | None = None
+    user_name: str = Field(default="", max_length=60)
+    action: str = Field(max_length=40)
+    entity: str = Field(max_length=30)
+    entity_id: str = Field(default="", max_length=30, index=True)
+    before: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    prev_hash: str = Field(default="", max_length=64)
+    hash: str = Field(default="", max_length=64)
+
+
+class SettingRow(SQLModel, table=True):
+    """Settings and editable data (rules, calendar, channels, dealership name...)."""
+
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True, max_length=60)
+    value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class VolumeRow(SQLModel, table=True):
+    """Business volume per department per month (for 投诉率, DESIGN §8)."""
+
+    __tablename__ = "business_volume"
+    department_id: int = Field(primary_key=True, foreign_key="department.id")
+    period: str = Field(primary_key=True, max_length=7)  # YYYY-MM
+    volume: int = 0
+    note: str = Field(default="", max_length=60)
+
+
+class DraftRow(SQLModel, table=True):
+    """What a user typed and has not saved yet: survives a crash or a closed window."""
+
+    __tablename__ = "draft"
+    user_id: int = Field(primary_key=True)
+    key: str = Field(primary_key=True, max_length=60)
+    content: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    updated_at: datetime = _dt(nullable=False)
