@@ -1,0 +1,375 @@
+"""Monthly and yearly complaint statistics (DESIGN §8, seed 001 五、1 定期评估).
+
+Pure functions over records: the month, the time zone and `now` are arguments. A month
+is a calendar month in LOCAL time. Only customer-feedback cases (flow `feedback`) count;
+"complaints" are those of kind 投诉, suggestions and praise are counted beside them.
+
+Definitions (numerator ÷ denominator), for a period P with end E and `as_of = min(E, now)`:
+
+- 投诉量 received: complaints whose `registered_at` falls in P (registration, not the
+  customer's complaint time, decides the month: it is what the monthly FK number uses,
+  so a complaint never moves between months after it is numbered). 建议/表扬 likewise.
+- 投诉率: complaints of (department, month) pairs that have a business volume ÷ the sum
+  of those volumes. None ("—") where no volume was entered. Only overall and per
+  department (other breakdowns have no volume).
+- 结案率: complaints received in P and closed by `as_of` ÷ received in P.
+- 投诉解决率: of those closed, the ones whose last revisit before closing found the
+  customer 满意/基本满意 ÷ closed.
+- 一次解决率: closed with `reopen_count == 0` ÷ closed.
+- 重复投诉率: received with `repeat_of_id` set ÷ received.
+- 按时处理率: steps of feedback cases finished in P (skipped steps and steps without a
+  deadline left out) whose `finished_at` ≤ the deadline in force (the latest extension
+  counts) ÷ steps finished in P; per step key and overall.
+- 24 h / 48 h 处理率: received in P whose first step 3 (主管处理) finished within 24 h /
+  48 h of receipt (`intake.complained_at`, else `registered_at`), by `now` ÷ received in P.
+- 平均处理时长: hours from receipt to the first step 3 done (received in P, handled by
+  `now`), and from receipt to closed (received in P, closed by `as_of`); mean and median.
+- 回访率: revisits (step 6, not skipped) of complaints that became due in P and were done
+  with the customer reached by `now` ÷ revisits due in P.
+- 客户满意度: revisits done in P that reached the customer and found 满意/基本满意 ÷
+  revisits done in P that reached the customer.
+- 过失单: slips issued in P (not merely proposed or discarded); fines (罚款) and points
+  (绩效扣分) of those not revoked, with their current (possibly reduced) penalties.
+  Rewards likewise (reward slips, 奖金, 绩效加分). Appeals: filed in P, by decision.
+- Open at the end: complaints registered by `as_of` and not closed at `as_of`; overdue
+  when the step they wait on is past its deadline at `as_of`, by how many hours.
+
+Breakdowns: a complaint counts for its department, category, severity, channel and for
+every employee named responsible (step 4's list, else step 3's); a step counts for its
+case's groups and for the employee of the user who finished it; a slip for its
+department and employee and its case's category, severity and channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from .kpi_index import (
+    APPEAL_DECISIONS,
+    SATISFIED,
+    CaseFacts,
+    KpiIndex,
+    effective_deadline,
+    month_bounds,
+    open_step_at,
+)
+from .kpi_model import (
+    CATEGORY,
+    CHANNEL,
+    DEPARTMENT,
+    DIMENSIONS,
+    EMPLOYEE,
+    SEVERITY,
+    GroupKpis,
+    Hours,
+    KpiLookups,
+    KpiSet,
+    MonthKey,
+    MonthKpis,
+    OpenCase,
+    PeriodKpis,
+    Ratio,
+    YearKpis,
+    month_label,
+    shift_month,
+)
+from .records import (
+    CATEGORIES,
+    CHANNELS,
+    Case,
+    FaultSlip,
+    FeedbackKind,
+    PenaltyKind,
+    Severity,
+    SlipStatus,
+)
+
+Volumes = dict[tuple[int, str], int]  # (department_id, "YYYY-MM") → vehicles / repair orders
+_H24 = timedelta(hours=24)
+_H48 = timedelta(hours=48)
+
+
+class _Acc:
+    """Additive counters for one group; `kpis()` turns them into a KpiSet."""
+
+    __slots__ = (
+        "received", "suggestions", "praises", "rate_num", "volume", "closed", "resolved",
+        "first_time", "repeats", "within24", "within48", "handled_h", "closed_h",
+        "steps_done", "steps_on_time", "revisit_due", "revisited", "reached", "satisfied",
+        "slips", "fines", "points", "rewards", "bonus", "reward_points", "appeals",
+        "outcomes", "open_at_end", "overdue", "overdue_h",
+    )
+
+    def __init__(self) -> None:
+        for name in self.__slots__:
+            setattr(self, name, 0)
+        self.volume: int | None = None
+        self.handled_h: list[float] = []
+        self.closed_h: list[float] = []
+        self.overdue_h: list[float] = []
+        self.steps_done: dict[str, int] = {}
+        self.steps_on_time: dict[str, int] = {}
+        self.outcomes: dict[str, int] = {}
+
+    def kpis(self) -> KpiSet:
+        done, on_time = self.steps_done, self.steps_on_time
+        return KpiSet(
+            received=self.received,
+            suggestions=self.suggestions,
+            praises=self.praises,
+            complaint_rate=Ratio(self.rate_num, self.volume),
+            close_rate=Ratio(self.closed, self.received),
+            resolution_rate=Ratio(self.resolved, self.closed),
+            on_time_rate=Ratio(sum(on_time.values()), sum(done.values())),
+            on_time_by_step={k: Ratio(on_time.get(k, 0), n) for k, n in done.items()},
+            within_24h=Ratio(self.within24, self.received),
+            within_48h=Ratio(self.within48, self.received),
+            to_handled_hours=Hours.of(self.handled_h),
+            to_closed_hours=Hours.of(self.closed_h),
+            revisit_rate=Ratio(self.revisited, self.revisit_due),
+            satisfaction=Ratio(self.satisfied, self.reached),
+            first_time_fix=Ratio(self.first_time, self.closed),
+            repeat_rate=Ratio(self.repeats, self.received),
+            slips=self.slips, fines=self.fines, points=self.points,
+            rewards=self.rewards, bonus=self.bonus, reward_points=self.reward_points,
+            appeals=self.appeals, appeal_outcomes=dict(self.outcomes),
+            open_at_end=self.open_at_end, overdue_at_end=self.overdue,
+            overdue_hours=Hours.of(self.overdue_h),
+        )
+
+
+class _Period:
+    """The accumulators of one period: overall plus one per group of every dimension."""
+
+    def __init__(self) -> None:
+        self.overall = _Acc()
+        self.groups: dict[str, dict[Hashable, _Acc]] = {d: {} for d in DIMENSIONS}
+
+    def acc(self, dim: str, key: Hashable) -> _Acc:
+        g = self.groups[dim]
+        a = g.get(key)
+        if a is None:
+            a = g[key] = _Acc()
+        return a
+
+    def targets(self, keys: dict[str, tuple[Any, ...]]) -> list[_Acc]:
+        out = [self.overall]
+        for dim, ks in keys.items():
+            out.extend(self.acc(dim, k) for k in ks)
+        return out
+
+
+def _hours(delta: timedelta) -> float:
+    return delta.total_seconds() / 3600.0
+
+
+def _slip_keys(slip: FaultSlip, cf: CaseFacts | None) -> dict[str, tuple[Any, ...]]:
+    keys: dict[str, tuple[Any, ...]] = {
+        DEPARTMENT: (slip.department_id,), EMPLOYEE: (slip.employee_id,),
+    }
+    if cf is not None:
+        for dim in (CATEGORY, SEVERITY, CHANNEL):
+            keys[dim] = cf.keys[dim]
+    return keys
+
+
+def _fill_month(
+    p: _Period, ix: KpiIndex, ym: MonthKey, as_of: datetime, now: datetime, volumes: Volumes
+) -> None:
+    ml = month_label(ym)
+    for f in ix.cases_by_month.get(ym, ()):
+        case = f.case
+        targets = p.targets(f.keys)
+        if not f.is_complaint:
+            for a in targets:
+                if case.kind == FeedbackKind.SUGGESTION:
+                    a.suggestions += 1
+                else:
+                    a.praises += 1
+            continue
+        closed = case.closed_at is not None and case.closed_at < as_of
+        handled = f.handled_at is not None and f.handled_at <= now
+        h_handled = _hours(f.handled_at - f.receipt) if handled else None  # type: ignore[operator]
+        h_closed = _hours(case.closed_at - f.receipt) if closed else None  # type: ignore[operator]
+        for a in targets:
+            a.received += 1
+            a.repeats += case.repeat_of_id is not None
+            if h_handled is not None:
+                a.handled_h.append(h_handled)
+                a.within24 += h_handled <= 24.0
+                a.within48 += h_handled <= 48.0
+            if h_closed is not None:
+                a.closed += 1
+                a.closed_h.append(h_closed)
+                a.resolved += f.resolved
+                a.first_time += case.reopen_count == 0
+        if (case.department_id, ml) in volumes:
+            p.overall.rate_num += 1
+            p.acc(DEPARTMENT, case.department_id).rate_num += 1
+    for sf in ix.steps_by_month.get(ym, ()):
+        s = sf.step
+        emp = ix.lookups.user_employee.get(s.actor_user_id) if s.actor_user_id is not None else None
+        keys = {**sf.facts.keys, EMPLOYEE: (emp,) if emp is not None else ()}
+        ok = s.finished_at <= sf.deadline  # type: ignore[operator]
+        for a in p.targets(keys):
+            a.steps_done[s.step_key] = a.steps_done.get(s.step_key, 0) + 1
+            if ok:
+                a.steps_on_time[s.step_key] = a.steps_on_time.get(s.step_key, 0) + 1
+    for sf in ix.revisits_due_by_month.get(ym, ()):
+        s = sf.step
+        done = s.finished_at is not None and s.finished_at <= now and bool(s.data.get("reached"))
+        for a in p.targets(sf.facts.keys):
+            a.revisit_due += 1
+            a.revisited += done
+    for sf in ix.revisits_done_by_month.get(ym, ()):
+        happy = sf.step.data.get("satisfaction") in SATISFIED
+        for a in p.targets(sf.facts.keys):
+            a.reached += 1
+            a.satisfied += happy
+    for slip, cf in ix.slips_by_month.get(ym, ()):
+        counted = slip.status != SlipStatus.REVOKED
+        fines = sum(x.amount for x in slip.penalties if x.kind == PenaltyKind.FINE)
+        points = sum(x.points for x in slip.penalties if x.kind == PenaltyKind.POINTS)
+        bonus = sum(x.amount for x in slip.penalties if x.kind == PenaltyKind.BONUS)
+        rpoints = sum(x.points for x in slip.penalties if x.kind == PenaltyKind.REWARD_POINTS)
+        for a in p.targets(_slip_keys(slip, cf)):
+            if slip.is_reward:
+                a.rewards += 1
+            else:
+                a.slips += 1
+            if counted:
+                a.fines += fines
+                a.points += points
+                a.bonus += bonus
+                a.reward_points += rpoints
+    for slip, cf in ix.appeals_by_month.get(ym, ()):
+        outcome = APPEAL_DECISIONS.get(str((slip.appeal or {}).get("decision") or ""), "pending")
+        for a in p.targets(_slip_keys(slip, cf)):
+            a.appeals += 1
+            a.outcomes[outcome] = a.outcomes.get(outcome, 0) + 1
+    for dept in {d for (d, m) in volumes if m == ml}:
+        v = volumes[(dept, ml)]
+        for a in (p.overall, p.acc(DEPARTMENT, dept)):
+            a.volume = (a.volume or 0) + v
+
+
+def _fill_open(p: _Period, ix: KpiIndex, as_of: datetime) -> list[OpenCase]:
+    rows: list[OpenCase] = []
+    for f in ix.open_complaints(as_of):
+        step = open_step_at(f.case, as_of)
+        deadline = effective_deadline(step) if step is not None else None
+        overdue = max(0.0, _hours(as_of - deadline)) if deadline is not None else 0.0
+        for a in p.targets(f.keys):
+            a.open_at_end += 1
+            if overdue > 0:
+                a.overdue += 1
+                a.overdue_h.append(overdue)
+        rows.append(OpenCase(
+            case_id=f.case.id, number=f.case.number,
+            department_label=ix.lookups.department(f.case.department_id),
+            step_key=step.step_key if step is not None else f.case.current_step,
+            due_since=step.due_since if step is not None else None, deadline=deadline,
+            age_hours=_hours(as_of - f.case.registered_at), overdue_hours=overdue,
+        ))
+    rows.sort(key=lambda r: -r.overdue_hours)
+    return rows
+
+
+def _sort_key(dim: str, lookups: KpiLookups) -> Any:
+    dept_order = {d: i for i, d in enumerate(lookups.department_names)}
+    orders: dict[str, dict[Any, int]] = {
+        DEPARTMENT: dept_order,
+        CATEGORY: {c: i for i, c in enumerate(CATEGORIES)},
+        SEVERITY: {s: i for i, s in enumerate(Severity)},
+        CHANNEL: {c: i for i, c in enumerate(CHANNELS)},
+    }
+    if dim == EMPLOYEE:
+        def emp(key: Any) -> Any:
+            dept = lookups.employee_departments.get(key)
+            return (dept_order.get(dept, len(dept_order)), lookups.employee(key))
+        return emp
+    order = orders[dim]
+    return lambda key: (order.get(key, len(order)), str(key))
+
+
+def _label(dim: str, key: Any, lookups: KpiLookups) -> str:
+    if dim == DEPARTMENT:
+        return lookups.department(key)
+    if dim == EMPLOYEE:
+        return lookups.employee(key)
+    if dim == SEVERITY:
+        return Severity(key).label if key else "未定级"
+    if dim == CATEGORY:
+        return key or "未分类"
+    return key or "其他"
+
+
+def _finish(
+    p: _Period, label: str, months: tuple[MonthKey, ...], as_of: datetime,
+    open_cases: list[OpenCase], lookups: KpiLookups,
+) -> PeriodKpis:
+    for dept in lookups.department_names:  # every department gets a row, even at zero
+        p.acc(DEPARTMENT, dept)
+    groups: dict[str, list[GroupKpis]] = {}
+    for dim in DIMENSIONS:
+        keys = sorted(p.groups[dim], key=_sort_key(dim, lookups))
+        groups[dim] = [
+            GroupKpis(dim, k, _label(dim, k, lookups), p.groups[dim][k].kpis()) for k in keys
+        ]
+    return PeriodKpis(label, months, as_of, p.overall.kpis(), groups, open_cases)
+
+
+def _period(
+    ix: KpiIndex, months: tuple[MonthKey, ...], now: datetime, volumes: Volumes, label: str
+) -> PeriodKpis:
+    """Fill one period (one or several consecutive months) and finish it."""
+    start, _ = month_bounds(months[0], ix.tz)
+    _, end = month_bounds(months[-1], ix.tz)
+    as_of = min(end, now)
+    p = _Period()
+    for ym in months:
+        _fill_month(p, ix, ym, as_of, now, volumes)
+    # a period that has not begun has no "open at the end"
+    open_cases = _fill_open(p, ix, as_of) if start < now else []
+    return _finish(p, label, months, as_of, open_cases, ix.lookups)
+
+
+def period_kpis(ix: KpiIndex, ym: MonthKey, now: datetime, volumes: Volumes) -> PeriodKpis:
+    """The figures of one month from a prepared index (see `monthly_kpis`)."""
+    return _period(ix, (ym,), now, volumes, month_label(ym))
+
+
+def monthly_kpis(
+    cases: Iterable[Case], slips: Iterable[FaultSlip], volumes: Volumes,
+    year: int, month: int, tz: tzinfo, now: datetime, lookups: KpiLookups | None = None,
+    index: KpiIndex | None = None,
+) -> MonthKpis:
+    """The month's KPIs with the previous month and the same month a year before.
+
+    Pass `index` (a `KpiIndex` of the same records) to reuse it across calls.
+    """
+    ix = index or KpiIndex(list(cases), list(slips), tz, lookups or KpiLookups())
+    ym = (year, month)
+    return MonthKpis(
+        month=ym,
+        current=period_kpis(ix, ym, now, volumes),
+        previous=period_kpis(ix, shift_month(ym, -1), now, volumes),
+        year_ago=period_kpis(ix, shift_month(ym, -12), now, volumes),
+    )
+
+
+def yearly_kpis(
+    cases: Iterable[Case], slips: Iterable[FaultSlip], volumes: Volumes,
+    year: int, tz: tzinfo, now: datetime, lookups: KpiLookups | None = None,
+    index: KpiIndex | None = None,
+) -> YearKpis:
+    """Twelve months side by side, and the year as one period (state at its end or now)."""
+    ix = index or KpiIndex(list(cases), list(slips), tz, lookups or KpiLookups())
+    months = tuple((year, m) for m in range(1, 13))
+    return YearKpis(
+        year=year,
+        months=[period_kpis(ix, ym, now, volumes) for ym in months],
+        total=_period(ix, months, now, volumes, f"{year}年"),
+    )
