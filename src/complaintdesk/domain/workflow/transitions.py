@@ -143,7 +143,7 @@ def _eff_finish(a: Act) -> None:
         a.data.setdefault("demand_unreasonable", any(
             s.outcome == OUTCOME_DEMAND_UNREASONABLE for s in a.case.steps
         ))
-    _done(a)
+    _done(a, outcome="no_responsible" if a.data.get("no_responsible") is True else "done")
 
 
 def _eff_forward(a: Act) -> None:
