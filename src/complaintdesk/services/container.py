@@ -16,6 +16,7 @@ from ..storage.uow import UnitOfWork
 from .auth import AuthService
 from .cases import CaseService
 from .clock import SystemClock
+from .drafts import DraftService
 from .errors import ServiceError
 from .intake import IntakeService
 from .people import PeopleService, seed_defaults
@@ -43,6 +44,7 @@ class Services:
     intake: IntakeService
     people: PeopleService
     settings: SettingsService
+    drafts: DraftService
 
     @property
     def backup_dir(self) -> Path | None:
@@ -77,4 +79,5 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         auth=AuthService(engine, clock, tz), cases=CaseService(engine, clock, tz),
         intake=IntakeService(engine, clock, tz), people=PeopleService(engine, clock, tz),
         settings=SettingsService(engine, clock, tz),
+        drafts=DraftService(engine, clock, tz),
     )
