@@ -46,3 +46,4 @@ class CaseListRow:
     kind: str
     flow: str
     reopen_count: int
+    current_due_since: datetime | None = None  # when the current step became due

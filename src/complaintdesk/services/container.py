@@ -21,6 +21,7 @@ from .errors import ServiceError
 from .intake import IntakeService
 from .people import PeopleService, seed_defaults
 from .settings import SettingsService
+from .workflow import WorkflowService
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class Services:
     intake: IntakeService
     people: PeopleService
     settings: SettingsService
+    workflow: WorkflowService
     drafts: DraftService
 
     @property
@@ -79,5 +81,6 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         auth=AuthService(engine, clock, tz), cases=CaseService(engine, clock, tz),
         intake=IntakeService(engine, clock, tz), people=PeopleService(engine, clock, tz),
         settings=SettingsService(engine, clock, tz),
+        workflow=WorkflowService(engine, clock, tz),
         drafts=DraftService(engine, clock, tz),
     )

@@ -22,6 +22,7 @@ from ..domain.records import (
     StepRecord,
 )
 from ..domain.validation import normalize_plate, normalize_vin
+from ..domain.workflow.tasks import TaskFilter
 from .search import case_grams, query_grams
 from .tables import AttachmentRow, CaseRow, DepartmentRow, SearchGramRow, StepRow
 
@@ -48,6 +49,7 @@ def _case_values(case: Case) -> dict[str, Any]:
         self_report_department_id=i.self_report_department_id, status=case.status.value,
         current_step=case.current_step,
         current_deadline=open_step.deadline if open_step else None,
+        current_due_since=open_step.due_since if open_step else None,
         category=case.category, severity=case.severity.value if case.severity else "",
         department_id=case.department_id, supervisor_user_id=case.supervisor_user_id,
         reopen_count=case.reopen_count, repeat_of_id=case.repeat_of_id,
@@ -276,6 +278,31 @@ class CaseRepository:
         )
         return or_(and_(CaseRow.id.in_(by_gram), exact), desc)  # type: ignore[union-attr]
 
+    _LIST_COLUMNS = (
+        CaseRow.id, CaseRow.number, CaseRow.registered_at, CaseRow.customer_name,
+        CaseRow.phone, CaseRow.plate, CaseRow.category, CaseRow.severity,
+        CaseRow.department_id, DepartmentRow.name, CaseRow.current_step,
+        CaseRow.current_deadline, CaseRow.status, CaseRow.kind, CaseRow.flow,
+        CaseRow.reopen_count, CaseRow.current_due_since,
+    )
+
+    def _list_rows(self, stmt: Any) -> list[CaseListRow]:
+        return [
+            CaseListRow(
+                id=r[0], number=r[1], registered_at=utc(r[2]), customer_name=r[3], phone=r[4],
+                plate=r[5], category=r[6], severity=r[7], department_id=r[8],
+                department_name=r[9] or "", current_step=r[10],
+                current_deadline=utc(r[11]) if r[11] else None, status=r[12], kind=r[13],
+                flow=r[14], reopen_count=r[15],
+                current_due_since=utc(r[16]) if r[16] else None,
+            )
+            for r in self._s.execute(stmt).all()
+        ]
+
+    def _list_select(self) -> Any:
+        return select(*self._LIST_COLUMNS).outerjoin(
+            DepartmentRow, DepartmentRow.id == CaseRow.department_id)
+
     def list_page(self, q: CaseQuery, now: datetime, offset: int, limit: int) -> list[CaseListRow]:
         sort_cols: dict[str, Any] = {
             "number": CaseRow.number, "registered_at": CaseRow.registered_at,
@@ -286,26 +313,25 @@ class CaseRepository:
         }
         col = sort_cols.get(q.sort_key, CaseRow.registered_at)
         order = [col.desc() if q.sort_desc else col.asc(), CaseRow.id.desc()]  # type: ignore[union-attr]
-        stmt = (
-            select(CaseRow.id, CaseRow.number, CaseRow.registered_at, CaseRow.customer_name,
-                   CaseRow.phone, CaseRow.plate, CaseRow.category, CaseRow.severity,
-                   CaseRow.department_id, DepartmentRow.name, CaseRow.current_step,
-                   CaseRow.current_deadline, CaseRow.status, CaseRow.kind, CaseRow.flow,
-                   CaseRow.reopen_count)
-            .outerjoin(DepartmentRow, DepartmentRow.id == CaseRow.department_id)
-            .where(*self._where(q, now))
-            .order_by(*order).offset(offset).limit(limit)
-        )
-        return [
-            CaseListRow(
-                id=r[0], number=r[1], registered_at=utc(r[2]), customer_name=r[3], phone=r[4],
-                plate=r[5], category=r[6], severity=r[7], department_id=r[8],
-                department_name=r[9] or "", current_step=r[10],
-                current_deadline=utc(r[11]) if r[11] else None, status=r[12], kind=r[13],
-                flow=r[14], reopen_count=r[15],
-            )
-            for r in self._s.execute(stmt).all()
-        ]
+        stmt = self._list_select().where(*self._where(q, now)).order_by(*order) \
+            .offset(offset).limit(limit)
+        return self._list_rows(stmt)
+
+    def task_rows(self, filters: Sequence[TaskFilter], limit: int = 2000) -> list[CaseListRow]:
+        """Cases whose open step matches one of the filters (我的待办), soonest deadline first."""
+        if not filters:
+            return []
+        ors = []
+        for f in filters:
+            conds = [CaseRow.current_step == f.step_key]
+            if f.department_id is not None:
+                conds.append(CaseRow.department_id == f.department_id)
+            if f.supervisor_user_id is not None:
+                conds.append(CaseRow.supervisor_user_id == f.supervisor_user_id)
+            ors.append(and_(*conds))
+        stmt = self._list_select().where(CaseRow.current_step != "", or_(*ors)) \
+            .order_by(CaseRow.current_deadline.asc(), CaseRow.id).limit(limit)  # type: ignore[union-attr]
+        return self._list_rows(stmt)
 
     def count(self, q: CaseQuery, now: datetime) -> int:
         stmt = select(func.count()).select_from(CaseRow).where(*self._where(q, now))

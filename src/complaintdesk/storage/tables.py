@@ -107,6 +107,7 @@ class CaseRow(SQLModel, table=True):
     status: str = Field(default="open", max_length=10)
     current_step: str = Field(default="", max_length=24)
     current_deadline: datetime | None = _dt()
+    current_due_since: datetime | None = _dt()
     category: str = Field(default="", max_length=20)
     severity: str = Field(default="", max_length=10)
     department_id: int | None = Field(default=None, foreign_key="department.id")

@@ -2,13 +2,13 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 14:29:40.031853
+Create Date: 2026-11-23 14:34:10.502230
 """
+from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-from alembic import op
-
 import complaintdesk.storage.types
+
 
 revision = '0001'
 down_revision = None
@@ -123,6 +123,7 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('current_step', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
     sa.Column('current_deadline', complaintdesk.storage.types.UTCDateTime(), nullable=True),
+    sa.Column('current_due_since', complaintdesk.storage.types.UTCDateTime(), nullable=True),
     sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('severity', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('department_id', sa.Integer(), nullable=True),

@@ -1,0 +1,151 @@
+"""Use cases of the workflow (DESIGN §4): what a user may do on a case, doing it, 我的待办.
+
+One action = one transaction: load the case, check the version the user saw, let the domain
+engine decide and record, run the accountability hooks (slips), save, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from ..domain.query import CaseListRow
+from ..domain.records import Case, User
+from ..domain.validation import mask_phone
+from ..domain.workflow import (
+    ActionSpec,
+    ActResult,
+    Delegation,
+    WorkflowError,
+    WorkflowSettings,
+    available_actions,
+    perform,
+)
+from ..domain.workflow.tasks import task_filters
+from ..storage.uow import UnitOfWork
+from .base import ServiceBase
+from .cases import handles_case
+from .errors import ConflictError, NotFound, ServiceError
+from .settings import workflow_settings
+
+
+class WorkflowHooks(Protocol):
+    """What the accountability side does around a workflow action, in the same transaction."""
+
+    def before_action(self, uow: UnitOfWork, actor: User, case: Case, action_key: str,
+                      data: dict[str, Any], now: datetime) -> dict[str, Any]: ...
+
+    def after_action(self, uow: UnitOfWork, actor: User, case: Case, action_key: str,
+                     result: ActResult, now: datetime) -> None: ...
+
+
+class NoHooks:
+    def before_action(self, uow: UnitOfWork, actor: User, case: Case, action_key: str,
+                      data: dict[str, Any], now: datetime) -> dict[str, Any]:
+        return data
+
+    def after_action(self, uow: UnitOfWork, actor: User, case: Case, action_key: str,
+                     result: ActResult, now: datetime) -> None:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    row: CaseListRow
+    state: str  # "normal" / "due_soon" / "overdue"
+    on_behalf_of_user_id: int | None = None
+
+
+def due_state(due_since: datetime | None, deadline: datetime | None, now: datetime) -> str:
+    """DESIGN §4.4: due soon in the last 25 % of the step's time, overdue after it."""
+    if deadline is None:
+        return "normal"
+    if now > deadline:
+        return "overdue"
+    if due_since is not None and now >= deadline - (deadline - due_since) / 4:
+        return "due_soon"
+    return "normal"
+
+
+def step_data_json(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Step data as stored: datetimes as ISO text (JSON columns hold plain values)."""
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        out[k] = v.isoformat() if isinstance(v, datetime) else v
+    return out
+
+
+class WorkflowService(ServiceBase):
+    hooks: WorkflowHooks = NoHooks()
+
+    def _delegations(self, uow: UnitOfWork, now: datetime) -> list[Delegation]:
+        out = []
+        for d in uow.people.delegations(now):
+            out.append(Delegation(d.absent_user_id, d.delegate_user_id, d.start, d.end,
+                                  absent_user=uow.people.user(d.absent_user_id)))
+        return out
+
+    def settings(self) -> WorkflowSettings:
+        with self.uow(readonly=True) as uow:
+            return workflow_settings(uow, self.tz_name)
+
+    def actions(self, actor: User, case_id: int) -> list[ActionSpec]:
+        now = self.clock.now()
+        with self.uow(readonly=True) as uow:
+            case = uow.cases.get(case_id)
+            if case is None:
+                raise NotFound("找不到该案件")
+            return available_actions(case, actor, now, self._delegations(uow, now),
+                                     workflow_settings(uow, self.tz_name))
+
+    def act(self, actor: User, case_id: int, action_key: str, data: Mapping[str, Any],
+            expected_version: int | None = None) -> Case:
+        """Take an action on the case's open step. `expected_version` is the version the
+        user's screen shows: if someone acted since, the answer is "已被他人处理"."""
+        now = self.clock.now()
+        with self.uow() as uow:
+            case = uow.cases.get(case_id)
+            if case is None:
+                raise NotFound("找不到该案件")
+            if expected_version is not None and case.version != expected_version:
+                raise ConflictError()
+            before = {"step": case.current_step, "status": case.status.value,
+                      "version": case.version}
+            settings = workflow_settings(uow, self.tz_name)
+            values = self.hooks.before_action(uow, actor, case, action_key, dict(data), now)
+            try:
+                result = perform(case, action_key, actor, step_data_json(values), now, settings,
+                                 self._delegations(uow, now))
+            except WorkflowError as exc:
+                raise ServiceError(exc.message_zh, field=getattr(exc, "field", None)) from exc
+            self.hooks.after_action(uow, actor, case, action_key, result, now)
+            uow.cases.save(case)
+            self.audit(uow, actor, f"action:{action_key}", "case", case.number, before, {
+                "step": case.current_step, "status": case.status.value, "data": values,
+                "events": [{"kind": e.kind, "step": e.step_key, "user": e.user_id}
+                           for e in result.events],
+            })
+            uow.commit()
+        return case
+
+    def my_tasks(self, actor: User) -> list[TaskRow]:
+        """Steps this user — or someone they stand in for — must act on, soonest first."""
+        now = self.clock.now()
+        with self.uow(readonly=True) as uow:
+            absent = [d.absent_user for d in self._delegations(uow, now)
+                      if d.delegate_user_id == actor.id and d.absent_user is not None]
+            filters = task_filters(actor, absent)
+            rows = uow.cases.task_rows(filters)
+        out = []
+        for r in rows:
+            if not handles_case(actor, r.department_id, None):
+                r = _masked(r)
+            out.append(TaskRow(r, due_state(r.current_due_since, r.current_deadline, now)))
+        return out
+
+
+def _masked(r: CaseListRow) -> CaseListRow:
+    from dataclasses import replace
+
+    return replace(r, phone=mask_phone(r.phone))
