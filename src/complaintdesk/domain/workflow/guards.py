@@ -149,7 +149,7 @@ def _slips_or_none(g: GuardContext, data: Mapping[str, Any]) -> None:
     if slips and none:
         raise WorkflowError("已填写过失单时不能同时勾选「无责任人」,请只选其一。", "no_responsible")
     if not slips and not none:
-        raise WorkflowError("请选择已开具的「过失单」,或勾选「无责任人」。", "slip_ids")
+        raise WorkflowError("请选择已开具的过失单(内部投诉为处罚单),或勾选「无责任人」。", "slip_ids")
 
 
 def _satisfaction_if_reached(g: GuardContext, data: Mapping[str, Any]) -> None:

@@ -1,0 +1,146 @@
+"""Who may take which action (DESIGN §3): each action × each user, offered and enforced."""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+
+import pytest
+from wf_builders import (
+    ADMIN,
+    AFTER_SALES,
+    ASSESSOR,
+    CS,
+    CS2,
+    EVERYONE,
+    GM,
+    HEAD,
+    HEAD_AS,
+    RECEPTION,
+    SALES,
+    SETTINGS,
+    STANDARD,
+    SUP,
+    SUP2,
+    SUP_AS,
+    T0,
+    advance_to,
+    make_case,
+    user,
+)
+
+from complaintdesk.domain import steps as S
+from complaintdesk.domain.clock import FixedClock
+from complaintdesk.domain.records import FlowKind, Role
+from complaintdesk.domain.workflow import (
+    FLOWS,
+    WorkflowError,
+    available_actions,
+    perform,
+    start_case,
+)
+
+CS_OR_ASSESSOR = (CS, CS2, ASSESSOR)
+EXTRA_DATA = {
+    "handle_myself": {}, "mark_unreachable": {}, "skip": {}, "rw_skip_revisit": {},
+    "classify": {"category": "服务态度", "severity": "major"},
+    "extend_deadline": {"deadline": T0 + timedelta(days=10), "reason": "等待厂家鉴定"},
+    "rw_need_more_time": {"reason": "等待鉴定"},
+}
+DATA = {**{a: d for a, _, d in STANDARD.values()}, **EXTRA_DATA}
+
+# (flow, step, action) → who may take it; everyone else is refused
+MATRIX = [
+    (FlowKind.FEEDBACK, S.FORWARD, "forward", CS_OR_ASSESSOR),
+    (FlowKind.FEEDBACK, S.ASSIGN, "assign", (HEAD,)),
+    (FlowKind.FEEDBACK, S.ASSIGN, "handle_myself", (HEAD,)),
+    (FlowKind.FEEDBACK, S.HANDLE, "handle", (SUP,)),
+    (FlowKind.FEEDBACK, S.HANDLE, "mark_unreachable", (SUP,)),
+    (FlowKind.FEEDBACK, S.HANDLE, "extend_deadline", (ASSESSOR, GM, HEAD,)),
+    (FlowKind.FEEDBACK, S.HANDLE, "classify", CS_OR_ASSESSOR),
+    (FlowKind.FEEDBACK, S.DEPT_OPINION, "dept_opinion", (HEAD,)),
+    (FlowKind.FEEDBACK, S.ISSUE_SLIPS, "issue_slips", (ASSESSOR,)),
+    (FlowKind.FEEDBACK, S.REVISIT, "revisit", (CS, CS2,)),
+    (FlowKind.FEEDBACK, S.REVISIT, "skip", CS_OR_ASSESSOR),
+    (FlowKind.FEEDBACK, S.EVALUATE, "evaluate", (ASSESSOR,)),
+    (FlowKind.FEEDBACK, S.APPROVE, "approve", (GM,)),
+    (FlowKind.FEEDBACK, S.ENFORCE, "enforce", (ASSESSOR,)),
+    (FlowKind.INTERNAL, S.IC_INVESTIGATE, "ic_investigate", (SUP, SUP2,)),
+    (FlowKind.INTERNAL, S.IC_REVIEW, "ic_review", (ASSESSOR,)),
+    (FlowKind.INTERNAL, S.IC_DEPT_SIGN, "ic_dept_sign", (HEAD,)),
+    (FlowKind.INTERNAL, S.IC_EVALUATE, "ic_evaluate", (ASSESSOR,)),
+    (FlowKind.INTERNAL, S.IC_APPROVE, "ic_approve", (GM,)),
+    (FlowKind.INTERNAL, S.IC_ENFORCE, "ic_enforce", (ASSESSOR,)),
+    (FlowKind.REWORK, S.RW_HANDOVER, "rw_handover", (SUP_AS,)),
+    (FlowKind.REWORK, S.RW_INVESTIGATE, "rw_investigate", (ASSESSOR,)),
+    (FlowKind.REWORK, S.RW_INVESTIGATE, "rw_need_more_time", (ASSESSOR,)),
+    (FlowKind.REWORK, S.RW_REVIEW, "rw_review", (HEAD_AS,)),
+    (FlowKind.REWORK, S.RW_APPROVE, "rw_approve", (GM,)),
+    (FlowKind.REWORK, S.RW_ENFORCE, "rw_enforce", (ASSESSOR,)),
+    (FlowKind.REWORK, S.RW_REVISIT, "rw_revisit", (CS, CS2,)),
+    (FlowKind.REWORK, S.RW_REVISIT, "rw_skip_revisit", CS_OR_ASSESSOR),
+]
+
+
+def _case_at(flow: FlowKind, step_key: str):
+    clock = FixedClock(T0)
+    dept = {FlowKind.FEEDBACK: None, FlowKind.INTERNAL: SALES, FlowKind.REWORK: AFTER_SALES}
+    case = make_case(flow=flow, department_id=dept[flow])
+    start_case(case, RECEPTION, SETTINGS, T0)
+    advance_to(case, step_key, clock, step=timedelta(minutes=5), severity="major")
+    return case, clock.now()
+
+
+@pytest.mark.parametrize(("flow", "step_key", "action", "allowed"), MATRIX,
+                         ids=[f"{m[1]}-{m[2]}" for m in MATRIX])
+def test_action_is_offered_and_allowed_only_to_the_right_role_and_department(
+        flow, step_key, action, allowed):
+    case, now = _case_at(flow, step_key)
+    for u in EVERYONE:
+        offered = action in [a.key for a in available_actions(case, u, now)]
+        assert offered is (u in allowed), (action, u.username)
+        trial = copy.deepcopy(case)
+        if u in allowed:
+            perform(trial, action, u, DATA[action], now, SETTINGS)
+        else:
+            with pytest.raises(WorkflowError):
+                perform(trial, action, u, DATA[action], now, SETTINGS)
+            assert trial.steps == case.steps  # a refusal changes nothing
+
+
+def test_the_matrix_covers_every_action_of_every_step_that_has_one():
+    covered = {(f, a) for f, _, a, _ in MATRIX}
+    for flow in FLOWS.values():
+        for step in flow.steps.values():
+            for action in step.actions:
+                if step.key != S.SECOND_REVISIT:
+                    assert (flow.kind, action.key) in covered, action.key
+
+
+def test_a_user_with_several_roles_gets_the_actions_of_each():
+    both = user(20, Role.CS_CENTER, Role.ASSESSOR)
+    case, now = _case_at(FlowKind.FEEDBACK, S.REVISIT)
+    assert [a.key for a in available_actions(case, both, now)] == [
+        "revisit", "skip", "extend_deadline", "classify"]
+
+
+def test_an_inactive_account_may_do_nothing():
+    former = user(21, Role.CS_CENTER, active=False)
+    case, now = _case_at(FlowKind.FEEDBACK, S.FORWARD)
+    assert available_actions(case, former, now) == []
+    with pytest.raises(WorkflowError):
+        perform(case, "forward", former, DATA["forward"], now, SETTINGS)
+
+
+def test_anyone_may_register_feedback():
+    for u in (RECEPTION, ADMIN, SUP_AS):
+        case = make_case()
+        start_case(case, u, SETTINGS, T0)
+        assert case.steps[0].actor_user_id == u.id
+
+
+def test_refusal_names_who_may_act():
+    case, now = _case_at(FlowKind.FEEDBACK, S.ASSIGN)
+    with pytest.raises(WorkflowError, match="责任部门负责人") as err:
+        perform(case, "assign", HEAD_AS, DATA["assign"], now, SETTINGS)
+    assert "代理人" in err.value.message_zh
