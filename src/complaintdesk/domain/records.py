@@ -338,6 +338,7 @@ class FaultSlip:
     appeal: dict[str, Any] | None = None  # {filed_at, reason, review, decision, decided_at}
     changes: list[SlipChange] = field(default_factory=list)
     created_at: datetime | None = None
+    version: int = 1  # optimistic locking (storage bumps it on every save)
 
 
 @dataclass(slots=True)

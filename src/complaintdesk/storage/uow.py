@@ -11,6 +11,7 @@ from .audit import AuditLog
 from .repo_cases import CaseRepository
 from .repo_misc import Drafts, Sequences, Settings, Volumes
 from .repo_people import PeopleRepository
+from .repo_slips import SlipRepository
 
 
 class UnitOfWork:
@@ -30,6 +31,7 @@ class UnitOfWork:
         self.settings = Settings(s)
         self.drafts = Drafts(s)
         self.volumes = Volumes(s)
+        self.slips = SlipRepository(s)
         self.audit = AuditLog(s)
         return self
 

@@ -1,0 +1,191 @@
+"""The fault-slip repository (过失单 / 处罚单 / 奖励单, DESIGN §6): FaultSlip records in and out.
+
+Saving is optimistic: a slip is written back only if its version on disk is the one it
+was read with, so two people changing the same slip get one success and one
+"已被他人处理" (ConcurrentUpdateError, translated by the service layer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, insert, null, or_, select, update
+from sqlmodel import Session
+
+from ..domain.clock import utc
+from ..domain.records import FaultSlip, Responsibility, SlipChange, SlipStatus
+from ..domain.rules import penalties_from_raw, penalties_to_raw
+from .repo_cases import ConcurrentUpdateError
+from .tables import CaseRow, FaultSlipRow
+
+
+@dataclass(frozen=True, slots=True)
+class SlipQuery:
+    """Filters of the 过失单 list; every field None/empty means "any"."""
+
+    statuses: tuple[SlipStatus, ...] = ()
+    department_id: int | None = None
+    employee_id: int | None = None
+    case_id: int | None = None
+    issued_from: datetime | None = None  # aware UTC, inclusive
+    issued_to: datetime | None = None  # aware UTC, exclusive
+    from_breach: bool | None = None
+    is_reward: bool | None = None
+    limit: int = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class SlipWithCase:
+    slip: FaultSlip
+    case_number: str  # "" when the slip has no case (team reward)
+
+
+def _dt(v: datetime | None) -> datetime | None:
+    return utc(v) if v is not None else None
+
+
+def _change_to_raw(c: SlipChange) -> dict[str, Any]:
+    return {"at": c.at.isoformat(), "by_user_id": c.by_user_id, "by_name": c.by_name,
+            "what": c.what, "before": c.before, "after": c.after, "reason": c.reason}
+
+
+def _change_from_raw(raw: dict[str, Any]) -> SlipChange:
+    return SlipChange(at=utc(datetime.fromisoformat(raw["at"])), by_user_id=raw.get("by_user_id"),
+                      by_name=raw.get("by_name", ""), what=raw.get("what", ""),
+                      before=raw.get("before"), after=raw.get("after"),
+                      reason=raw.get("reason", ""))
+
+
+def _jsonable(value: Any) -> Any:
+    """Appeal dicts may hold datetimes when built by hand; the JSON column needs text."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _values(s: FaultSlip) -> dict[str, Any]:
+    return dict(
+        number=s.number, case_id=s.case_id, employee_id=s.employee_id,
+        department_id=s.department_id, post=s.post, facts=s.facts,
+        responsibility=s.responsibility.value if s.responsibility else "",
+        penalties=penalties_to_raw(s.penalties), rule_ids=list(s.rule_ids),
+        status=s.status.value, is_reward=s.is_reward, from_breach=s.from_breach,
+        issued_by_user_id=s.issued_by_user_id, issued_at=s.issued_at,
+        dept_opinion=s.dept_opinion, gm_opinion=s.gm_opinion,
+        acknowledged_at=s.acknowledged_at, enforced_at=s.enforced_at,
+        # SQL NULL (not JSON 'null') so that for_ledger can find slips with an appeal
+        appeal=_jsonable(s.appeal) if s.appeal is not None else null(),
+        changes=[_jsonable(_change_to_raw(c)) for c in s.changes], created_at=s.created_at,
+    )
+
+
+def row_to_slip(r: Any) -> FaultSlip:
+    return FaultSlip(
+        id=r.id, number=r.number, case_id=r.case_id, employee_id=r.employee_id,
+        department_id=r.department_id, post=r.post, facts=r.facts,
+        responsibility=Responsibility(r.responsibility) if r.responsibility else None,
+        penalties=penalties_from_raw(list(r.penalties or [])), rule_ids=list(r.rule_ids or []),
+        status=SlipStatus(r.status), is_reward=r.is_reward, from_breach=r.from_breach,
+        issued_by_user_id=r.issued_by_user_id, issued_at=_dt(r.issued_at),
+        dept_opinion=r.dept_opinion, gm_opinion=r.gm_opinion,
+        acknowledged_at=_dt(r.acknowledged_at), enforced_at=_dt(r.enforced_at),
+        appeal=dict(r.appeal) if r.appeal is not None else None,
+        changes=[_change_from_raw(c) for c in (r.changes or [])],
+        created_at=_dt(r.created_at), version=r.version,
+    )
+
+
+class SlipRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    # ---- writing -------------------------------------------------------------------
+    def add(self, slip: FaultSlip) -> FaultSlip:
+        """Insert a new slip; sets its id."""
+        slip.id = self._s.execute(
+            insert(FaultSlipRow).values(**_values(slip), version=slip.version)
+            .returning(FaultSlipRow.id)
+        ).scalar_one()
+        return slip
+
+    def save(self, slip: FaultSlip) -> None:
+        """Write back a changed slip; ConcurrentUpdateError if someone saved it meanwhile."""
+        result = self._s.execute(
+            update(FaultSlipRow)
+            .where(and_(FaultSlipRow.id == slip.id, FaultSlipRow.version == slip.version))
+            .values(**_values(slip), version=slip.version + 1)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrentUpdateError(slip.number or f"#{slip.id}")
+        slip.version += 1
+
+    # ---- reading -------------------------------------------------------------------
+    def get(self, slip_id: int) -> FaultSlip | None:
+        r = self._s.get(FaultSlipRow, slip_id)
+        return None if r is None else row_to_slip(r)
+
+    def _select(self, *conds: Any) -> list[FaultSlip]:
+        stmt = select(FaultSlipRow).where(*conds).order_by(FaultSlipRow.id)
+        return [row_to_slip(r) for r in self._s.execute(stmt).scalars()]
+
+    def by_case(self, case_id: int) -> list[FaultSlip]:
+        return self._select(FaultSlipRow.case_id == case_id)
+
+    def by_employee(self, employee_id: int) -> list[FaultSlip]:
+        """An employee's whole history (repeat offences, DESIGN §6)."""
+        return self._select(FaultSlipRow.employee_id == employee_id)
+
+    def by_ids(self, ids: Iterable[int]) -> list[FaultSlip]:
+        ids = list(ids)
+        return self._select(FaultSlipRow.id.in_(ids)) if ids else []  # type: ignore[union-attr]
+
+    def for_ledger(self, start: datetime, end: datetime) -> list[FaultSlip]:
+        """Slips that can have a ledger entry in [start, end): enforced in it, or enforced
+        before it with an appeal (whose correction may be booked in it). The domain
+        (ledger.py) decides which entries fall in the month."""
+        return self._select(
+            FaultSlipRow.enforced_at.is_not(None),  # type: ignore[union-attr]
+            FaultSlipRow.enforced_at < end,  # type: ignore[operator]
+            or_(FaultSlipRow.enforced_at >= start,  # type: ignore[operator]
+                FaultSlipRow.appeal.is_not(None)),  # type: ignore[attr-defined]
+        )
+
+    def list(self, q: SlipQuery) -> list[SlipWithCase]:
+        """The 过失单 list, newest first, with each slip's case number."""
+        conds: list[Any] = []
+        if q.statuses:
+            conds.append(FaultSlipRow.status.in_([s.value for s in q.statuses]))  # type: ignore[attr-defined]
+        for col, val in ((FaultSlipRow.department_id, q.department_id),
+                         (FaultSlipRow.employee_id, q.employee_id),
+                         (FaultSlipRow.case_id, q.case_id),
+                         (FaultSlipRow.from_breach, q.from_breach),
+                         (FaultSlipRow.is_reward, q.is_reward)):
+            if val is not None:
+                conds.append(col == val)
+        if q.issued_from is not None:
+            conds.append(FaultSlipRow.issued_at >= q.issued_from)  # type: ignore[operator]
+        if q.issued_to is not None:
+            conds.append(FaultSlipRow.issued_at < q.issued_to)  # type: ignore[operator]
+        stmt = (
+            select(FaultSlipRow, CaseRow.number)
+            .outerjoin(CaseRow, CaseRow.id == FaultSlipRow.case_id)
+            .where(*conds)
+            .order_by(FaultSlipRow.id.desc())  # type: ignore[union-attr]
+            .limit(q.limit)
+        )
+        return [SlipWithCase(row_to_slip(r), number or "") for r, number in self._s.execute(stmt)]
+
+    def case_numbers(self, case_ids: Sequence[int]) -> dict[int, str]:
+        ids = sorted({c for c in case_ids if c is not None})
+        if not ids:
+            return {}
+        rows = self._s.execute(select(CaseRow.id, CaseRow.number)
+                               .where(CaseRow.id.in_(ids))).all()  # type: ignore[union-attr]
+        return {r[0]: r[1] for r in rows}
