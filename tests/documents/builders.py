@@ -159,3 +159,35 @@ def slip(slip_id: int = 500, number: str = "GS-202611-0012", employee_id: int = 
     )
     kw.update(over)
     return FaultSlip(**kw)
+
+
+def internal_case(done: int = 3) -> Case:
+    """An internal complaint (NB-) with its first `done` steps finished."""
+    b = CaseBuilder(case_id=3, number="NB-202611-0002", flow=FlowKind.INTERNAL,
+                    customer_name="销售部 刘芳", description="售后前台未按流程交接客户车辆钥匙。",
+                    persons_involved="服务顾问陈大伟", demand="请规范交接流程")
+    b.case.department_id = 1
+    plan = [
+        (S.IC_REPORT, {}),
+        (S.IC_INVESTIGATE, {"findings": "经调查,交接单未签字属实。", "responsible": [
+            {"employee_id": 101, "responsibility": "main", "proposal": "罚款50元"}]}),
+        (S.IC_REVIEW, {"review": "情况属实,拟开具处罚单。", "slip_ids": [900]}),
+        (S.IC_DEPT_SIGN, {"opinion": "同意处罚。"}),
+    ]
+    for key, data in plan[:done]:
+        b.step(key, data, actor=13)
+    return b.build()
+
+
+def rework_case(done: int = 3) -> Case:
+    b = CaseBuilder(case_id=4, number="FX-202611-0003", flow=FlowKind.REWORK,
+                    description="变速箱异响,送厂外专修店返修。", location="杭州某变速箱专修厂")
+    plan = [
+        (S.RW_OPEN, {}),
+        (S.RW_HANDOVER, {"note": "已转行政部"}),
+        (S.RW_INVESTIGATE, {"findings": "首次维修未彻底排查,导致厂外返修。", "slip_ids": [501]}),
+        (S.RW_REVIEW, {"opinion": "同意。"}),
+    ]
+    for key, data in plan[:done]:
+        b.step(key, data, actor=12)
+    return b.build()

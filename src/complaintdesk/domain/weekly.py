@@ -1,0 +1,54 @@
+"""The assessor's weekly summary (DESIGN §4.1, §8): last Monday–Sunday's new, closed and
+overdue cases and the slips issued. Filled by the KPI code, printed as PDF
+(documents/weekly_pdf.py) and exported to Excel. Plain rows of display values, so the
+documents need no lookups: names and numbers are already resolved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+
+@dataclass(slots=True)
+class WeeklyCaseRow:
+    """One case in a list of the summary."""
+
+    number: str  # FK-202611-0001
+    customer: str  # customer name
+    department: str  # responsible department name ("" when not yet forwarded)
+    step: str  # title of the open step (e.g. "主管处理"), "已结案" when closed
+    deadline: datetime | None = None  # deadline of the open step (aware), None when closed
+    overdue_hours: float = 0.0  # hours past the deadline at the end of the week; 0 if not
+
+
+@dataclass(slots=True)
+class WeeklySlipRow:
+    """One slip issued during the week."""
+
+    number: str  # GS-202611-0001 / CF-…
+    employee: str
+    department: str
+    penalties: str  # summary as printed, e.g. "罚款 ¥100、绩效扣分 2 分"
+    case_number: str = ""  # the case the slip comes from
+
+
+@dataclass(slots=True)
+class WeeklySummary:
+    """Week = week_start (a Monday, local date) to week_start + 6 days."""
+
+    week_start: date
+    new_cases: list[WeeklyCaseRow] = field(default_factory=list)
+    closed_cases: list[WeeklyCaseRow] = field(default_factory=list)
+    overdue_cases: list[WeeklyCaseRow] = field(default_factory=list)  # open and overdue at week end
+    slips: list[WeeklySlipRow] = field(default_factory=list)
+
+    @property
+    def week_end(self) -> date:
+        return self.week_start + timedelta(days=6)
+
+    @property
+    def number(self) -> str:
+        """ISO week label used as the printed number: 2026-W45."""
+        y, w, _ = self.week_start.isocalendar()
+        return f"{y}-W{w:02d}"
