@@ -1,0 +1,234 @@
+"""Demo data (`complaintdesk demo`, `seed-demo`): users one per role, and cases walked
+through the real workflow engine to every step — some due soon, some overdue, some
+reopened, some closed — with the accountability hooks issuing slips on the way.
+
+Cases are processed in large transactions (one per batch) so 100,000 cases take minutes.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..domain import steps as S
+from ..domain.clock import FixedClock
+from ..domain.records import (
+    FLOW_PREFIX, SOLUTIONS, Case, Employee, FeedbackKind, FlowKind, Intake, Role, Severity,
+    User,
+)
+from ..domain.validation import format_number
+from ..domain.workflow import WorkflowError, perform, start_case
+from ..storage.uow import UnitOfWork
+from .auth import hash_password
+from .demo_data import random_intake
+from .settings import workflow_settings
+from .workflow import step_data_json
+
+DEMO_PASSWORD = "demo123"
+BATCH = 1000
+
+# category → the department that handles it
+_DEPT_OF_CATEGORY = {"销售服务": "销售部", "新车质量": "销售部", "交车问题": "销售部",
+                     "配件问题": "配件部"}
+_DEFAULT_DEPT = "售后服务部"
+
+
+@dataclass
+class DemoCast:
+    reception: User
+    cs: User
+    assessor: User
+    gm: User
+    heads: dict[int, User]  # department id → dept head
+    supervisors: dict[int, User]
+    employees: dict[int, list[Employee]]  # department id → employees
+    dept_ids: dict[str, int]
+
+
+def create_demo_users(uow: UnitOfWork) -> DemoCast:
+    """One demo user per role (password demo123), linked to the seeded employees."""
+    deps = {d.name: d.id for d in uow.people.departments() if d.id is not None}
+    emps = uow.people.employees()
+    by_name = {e.name: e for e in emps}
+    pw = hash_password(DEMO_PASSWORD)
+
+    def user(username: str, name: str, roles: set[Role], dept: str | None = None) -> User:
+        existing = uow.people.user_by_name(username)
+        if existing is not None:
+            return existing
+        emp = by_name.get(name)
+        return uow.people.save_user(
+            User(None, username, name, frozenset(roles), deps.get(dept) if dept else None,
+                 emp.id if emp else None), password_hash=pw)
+
+    user("admin", "系统管理员", {Role.ADMIN})
+    cast = DemoCast(
+        reception=user("jiedai", "赵磊", {Role.RECEPTION}, "售后服务部"),
+        cs=user("kefu", "朱红", {Role.CS_CENTER}, "客服中心"),
+        assessor=user("kaohe", "郭平", {Role.ASSESSOR}, "行政部"),
+        gm=user("zongjingli", "高远", {Role.GENERAL_MANAGER}),
+        heads={}, supervisors={}, employees={}, dept_ids=deps,
+    )
+    for uname, name, dept in (("shouhou", "陈静", "售后服务部"), ("xiaoshou", "张伟", "销售部"),
+                              ("peijian", "徐刚", "配件部")):
+        cast.heads[deps[dept]] = user(uname, name, {Role.DEPT_HEAD}, dept)
+    for uname, name, dept in (("shouhou_zg", "杨帆", "售后服务部"), ("xiaoshou_zg", "李娜", "销售部"),
+                              ("peijian_zg", "孙琳", "配件部")):
+        cast.supervisors[deps[dept]] = user(uname, name, {Role.SUPERVISOR}, dept)
+    for e in emps:
+        if e.department_id is not None:
+            cast.employees.setdefault(e.department_id, []).append(e)
+    return cast
+
+
+class _Walker:
+    """Takes one case from registration as far as `now` allows, acting as the demo users."""
+
+    def __init__(self, rng: random.Random, cast: DemoCast, uow: UnitOfWork, settings: Any,
+                 hooks: Any, now: datetime) -> None:
+        self.rng, self.cast, self.uow, self.settings = rng, cast, uow, settings
+        self.hooks, self.now = hooks, now
+
+    def when(self, case: Case) -> datetime:
+        """When the holder acts on the open step: mostly in time, sometimes late."""
+        step = case.open_step
+        assert step is not None
+        span = (step.deadline - step.due_since) if step.deadline else timedelta(hours=4)
+        r = self.rng.random()
+        frac = self.rng.uniform(0.05, 0.7) if r < 0.9 else self.rng.uniform(1.05, 2.5)
+        return step.due_since + span * frac
+
+    def act(self, case: Case, key: str, user: User, data: dict[str, Any], at: datetime) -> bool:
+        try:
+            data = self.hooks.before_action(self.uow, user, case, key, data, at)
+            result = perform(case, key, user, step_data_json(data), at, self.settings)
+            self.hooks.after_action(self.uow, user, case, key, result, at)
+        except WorkflowError:
+            return False
+        return True
+
+    def walk(self, case: Case, stall: bool) -> None:
+        for _ in range(30):
+            step = case.open_step
+            if step is None:
+                return
+            at = self.when(case)
+            if at > self.now or (stall and self.rng.random() < 0.35):
+                return  # still waiting: due soon or overdue, as time says
+            plan = self.plan(case, step.step_key, at)
+            if plan is None:
+                return
+            key, user, data = plan
+            if not self.act(case, key, user, data, at):
+                return
+
+    def plan(self, case: Case, key: str, at: datetime) -> tuple[str, User, dict[str, Any]] | None:
+        c, rng = self.cast, self.rng
+        dept = case.department_id
+        head = c.heads.get(dept) if dept else None
+        sup = c.supervisors.get(dept) if dept else None
+        match key:
+            case S.FORWARD:
+                cat = case.category or "其他"
+                dep = c.dept_ids.get(_DEPT_OF_CATEGORY.get(cat, _DEFAULT_DEPT))
+                sev = rng.choices(list(Severity), weights=(70, 22, 8))[0].value
+                return "forward", c.cs, {"category": cat, "severity": sev, "department_id": dep}
+            case S.ASSIGN if head:
+                if sup is None or rng.random() < 0.1:
+                    return "handle_myself", head, {"note": "本人亲自处理"}
+                return "assign", head, {"supervisor_user_id": sup.id}
+            case S.HANDLE:
+                handler = head if case.supervisor_user_id == (head.id if head else -1) else sup
+                if handler is None:
+                    return None
+                emps = c.employees.get(dept or 0, [])
+                responsible = []
+                if emps and case.kind is FeedbackKind.COMPLAINT and rng.random() < 0.6:
+                    e = rng.choice(emps)
+                    responsible.append({"employee_id": e.id, "responsibility":
+                                        rng.choice(("main", "main", "secondary", "management")),
+                                        "proposal": "按公司制度处理"})
+                return "handle", handler, {
+                    "process": "已与客户当面沟通,核实情况属实。", "solution_kind": rng.choice(SOLUTIONS),
+                    "solution_text": "向客户道歉并安排专人跟进处理。",
+                    "customer_attitude": rng.choice(("客户表示理解", "客户基本接受处理方案", "客户仍有不满")),
+                    "responsible": responsible, "opinion": "建议按制度处理责任人" if responsible else "无责任人",
+                }
+            case S.DEPT_OPINION if head:
+                prev = next((s.data for s in reversed(case.steps) if s.step_key == S.HANDLE), {})
+                return "dept_opinion", head, {"opinion": "同意主管处理意见",
+                                              "responsible": prev.get("responsible", [])}
+            case S.ISSUE_SLIPS:
+                prev = next((s.data for s in reversed(case.steps) if s.step_key == S.DEPT_OPINION), {})
+                data: dict[str, Any] = {"note": ""}
+                if not prev.get("responsible"):
+                    data["no_responsible"] = True
+                return "issue_slips", c.assessor, data
+            case S.REVISIT | S.SECOND_REVISIT:
+                if rng.random() < 0.05 and key == S.REVISIT:
+                    return "skip", c.cs, {}
+                sat = rng.choices(("满意", "基本满意", "不满意"), weights=(72, 20, 8))[0]
+                reached = rng.random() < 0.93
+                data = {"revisit_at": at.isoformat(), "method": rng.choice(("电话", "短信", "上门")),
+                        "reached": reached, "customer_words": "感谢回访" if sat != "不满意" else "问题还没解决"}
+                if reached:
+                    data["satisfaction"] = sat
+                action = "revisit" if key == S.REVISIT else "second_revisit"
+                user = c.cs if key == S.REVISIT else c.assessor if False else c.cs
+                return action, user, data
+            case S.EVALUATE:
+                return "evaluate", c.assessor, {"evaluation": "处理及时,方法得当", "on_time": True,
+                                                "proper": True}
+            case S.APPROVE:
+                return "approve", c.gm, {"approval": "同意", "instructions": ""}
+            case S.ENFORCE:
+                return "enforce", c.assessor, {"feedback_to_department": "已反馈部门负责人"}
+        return None
+
+
+def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
+              progress: Callable[[int, int], None] | None = None) -> str:
+    """Fill the database with demo users and `cases` cases over the last three months."""
+    rng = random.Random(seed)
+    now = services.clock.now()
+    tz = services.intake.tz
+    hooks = services.workflow.hooks
+    with UnitOfWork(services.engine) as uow:
+        cast = create_demo_users(uow)
+        uow.commit()
+    start = now - timedelta(days=90)
+    times = sorted(start + timedelta(seconds=rng.uniform(0, 90 * 86400)) for _ in range(cases))
+    done = 0
+    closed = 0
+    for b in range(0, cases, BATCH):
+        with UnitOfWork(services.engine) as uow:
+            settings = workflow_settings(uow, services.intake.tz_name)
+            walker = _Walker(rng, cast, uow, settings, hooks, now)
+            for complained in times[b:b + BATCH]:
+                intake, category = random_intake(rng, complained, cast.reception.display_name)
+                registered = min(complained + timedelta(minutes=rng.uniform(3, 75)), now)
+                local = registered.astimezone(tz)
+                seq = uow.sequences.next(FLOW_PREFIX[FlowKind.FEEDBACK],
+                                         f"{local.year:04d}{local.month:02d}")
+                case = Case(None, format_number("FK", local.year, local.month, seq),
+                            FlowKind.FEEDBACK, intake.kind, intake, registered,
+                            cast.reception.id, category=category)
+                start_case(case, cast.reception, settings, registered)
+                uow.cases.add(case)
+                walker.walk(case, stall=rng.random() < 0.06)
+                uow.cases.save(case)
+                closed += case.status.value == "closed"
+                done += 1
+            uow.audit.append(at=now, user_id=None, user_name="演示数据", action="demo_seed",
+                             entity="case", entity_id=f"batch-{b // BATCH + 1}",
+                             after={"cases": min(BATCH, cases - b)})
+            uow.commit()
+        if progress:
+            progress(done, cases)
+    return f"{done} 个案件(已结案 {closed} 个),演示用户密码 {DEMO_PASSWORD}"
+
+
+__all__ = ["DEMO_PASSWORD", "FixedClock", "Intake", "create_demo_users", "seed_demo"]
