@@ -1,0 +1,194 @@
+"""Composition root (DESIGN §9): Qt first, then storage → services → UI.
+
+The window system and a splash come up before sqlmodel/alembic are imported, so the user
+sees something at once; the database opens (and the demo is seeded) in a worker thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+import tempfile
+import traceback
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QThreadPool, QTimer
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from .resources_path import resource_path
+from .ui.startup import DamagedDatabaseDialog, Splash
+from .ui.workers import Task, _live
+
+if TYPE_CHECKING:
+    from .services.container import Services
+    from .ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+DEMO_SEED = 20261123
+FONT_FILE = ("fonts", "wqy-microhei.ttc")
+
+
+def install_font(app: QApplication) -> str | None:
+    """Register the bundled CJK font and make it the app font (boxes otherwise, on a PC
+    without Chinese fonts). Returns the family, or None when it could not be loaded."""
+    font_id = QFontDatabase.addApplicationFont(str(resource_path(*FONT_FILE)))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        log.warning("bundled CJK font could not be loaded")
+        return None
+    font = QFont(app.font())
+    font.setFamilies([families[0]])
+    if font.pointSizeF() < 9:
+        font.setPointSizeF(9.5)
+    app.setFont(font)
+    return families[0]
+
+
+def install_excepthook() -> None:
+    """Unhandled exceptions: the traceback to the log, a Chinese sentence to the user."""
+    showing = False
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        nonlocal showing
+        log.error("unhandled exception:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+        if showing or QApplication.instance() is None:
+            return
+        showing = True
+        try:
+            from .paths import default_log_dir
+
+            message = getattr(exc, "message", None) or f"{kind.__name__}: {exc}"
+            QMessageBox.critical(None, "程序出错了",
+                                 f"发生了意外错误,已记录到日志:\n{default_log_dir()}\n\n{message}\n\n"
+                                 "您可以继续使用;如果问题反复出现,请联系系统管理员。")
+        finally:
+            showing = False
+
+    sys.excepthook = hook
+
+
+class Startup(QObject):
+    """Open the database off the UI thread, log in, show the main window."""
+
+    def __init__(self, app: QApplication, args: argparse.Namespace, demo: bool) -> None:
+        super().__init__()
+        self.app = app
+        self.args = args
+        self.demo = demo
+        self.splash = Splash()
+        self.services: Services | None = None
+        self.window: MainWindow | None = None
+        self.data_dir: Path | None = None
+        self.demo_dir: Path | None = None
+
+    def start(self) -> None:
+        self.splash.show()
+        if self.demo:
+            self.demo_dir = self.data_dir = Path(tempfile.mkdtemp(prefix="complaintdesk-demo-"))
+        else:
+            from .cli import _data_dir
+
+            self.data_dir = _data_dir(self.args)
+        self.splash.show_message("正在打开数据库…")
+        task = Task(self._open_in_worker, self._opened, self._open_failed,
+                    self.splash.show_progress)
+        self._task = task
+        _live.add(task)
+        QThreadPool.globalInstance().start(task)
+
+    def _open_in_worker(self) -> Services:
+        from .cli import _config
+        from .services.container import open_services
+
+        assert self.data_dir is not None
+        args = argparse.Namespace(**{**vars(self.args), "database_url": None}) if self.demo \
+            else self.args
+        services = open_services(_config(args, self.data_dir), data_dir=self.data_dir)
+        if self.demo:
+            from .services.demo import seed_demo
+
+            summary = seed_demo(services, cases=getattr(self.args, "cases", 400),
+                                seed=getattr(self.args, "seed", DEMO_SEED),
+                                progress=self._task.report_progress)
+            log.info("demo data: %s", summary)
+        return services
+
+    def _opened(self, services: Services) -> None:
+        from .ui.login_dialog import FirstAdminDialog, LoginDialog
+        from .ui.main_window import MainWindow
+
+        self.services = services
+        self.splash.hide()
+        dialog: FirstAdminDialog | LoginDialog = FirstAdminDialog(services) \
+            if services.auth.needs_first_admin() else LoginDialog(services, demo=self.demo)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
+            self.app.quit()
+            return
+        self.window = MainWindow(services, dialog.user, demo=self.demo)
+        self.window.show()
+        self.app.setQuitOnLastWindowClosed(True)
+
+    def _open_failed(self, exc: BaseException) -> None:
+        from .services.container import DamagedDatabase
+
+        self.splash.hide()
+        if isinstance(exc, DamagedDatabase):
+            self._offer_backups(exc)
+            return
+        message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+        QMessageBox.critical(None, "无法打开数据库", f"无法打开数据库:\n{message}")
+        self.app.quit()
+
+    def _offer_backups(self, exc: Any) -> None:
+        from .storage.backup import list_backups, restore
+
+        assert self.data_dir is not None
+        backups = list_backups(self.data_dir / "backups")
+        labels = [(f"{b.created:%Y-%m-%d %H:%M}  {b.path.name}  "
+                   f"{b.cases if b.cases is not None else '?'} 个案件"
+                   f"{'' if b.ok else '(已损坏)'}", b.ok) for b in backups]
+        dialog = DamagedDatabaseDialog(exc.message, labels)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen() < 0:
+            self.app.quit()
+            return
+        db: Path = exc.path
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        for suffix in ("", "-wal", "-shm"):  # keep the damaged file, never delete it
+            part = Path(str(db) + suffix)
+            if part.exists():
+                part.rename(part.with_name(f"{part.name}.damaged-{stamp}"))
+        restore(backups[dialog.chosen()].path, db)
+        log.warning("restored %s from %s", db, backups[dialog.chosen()].path)
+        self.splash.show()
+        self.start()
+
+    def shutdown(self) -> None:
+        QThreadPool.globalInstance().waitForDone(5000)
+        if self.services is not None:
+            self.services.dispose()
+        if self.demo_dir is not None:
+            shutil.rmtree(self.demo_dir, ignore_errors=True)
+
+
+def run_gui(args: argparse.Namespace, demo: bool) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("ComplaintDesk")
+    app.setApplicationName("ComplaintDesk")
+    install_font(app)
+    install_excepthook()
+    app.setQuitOnLastWindowClosed(False)  # splash → login → main window: no early exit
+    startup = Startup(app, args, demo)
+    startup.splash.show()
+    app.processEvents()
+    QTimer.singleShot(0, startup.start)
+    code = app.exec()
+    startup.shutdown()
+    return code

@@ -1,0 +1,223 @@
+"""The 案件列表 tab: filters above, the paged table below (DESIGN §10: never all rows)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.query import CaseQuery
+from ..domain.records import CATEGORIES, CHANNELS, CaseStatus, Severity, User
+from .case_model import COLUMNS, CaseTableModel
+from .common import show_error
+from .workers import run_task
+
+if TYPE_CHECKING:
+    from ..services.container import Services
+
+KEYWORD_DELAY_MS = 300
+ROW_HEIGHT = 24
+
+
+def _combo(all_label: str, items: list[tuple[str, object]]) -> QComboBox:
+    box = QComboBox()
+    box.addItem(all_label, None)
+    for text, value in items:
+        box.addItem(text, value)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    return box
+
+
+class CaseListWidget(QWidget):
+    open_case = Signal(int)  # case id
+    count_changed = Signal(int)  # cases matching the filters
+
+    def __init__(self, services: Services, user: User, page_size: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.user = user
+        self.tz = services.cases.tz
+        self._count_generation = 0
+        self._select_after_load: int | None = None
+
+        self.keyword = QLineEdit()
+        self.keyword.setPlaceholderText("搜索:编号 / 客户姓名 / 电话 / 车牌 / VIN / 投诉内容 (Ctrl+F)")
+        self.keyword.setClearButtonEnabled(True)
+        self.keyword.setMinimumWidth(320)
+        self.status = _combo("全部状态", [(s.label, s.value) for s in CaseStatus])
+        self.department = _combo("全部部门", [(d.name, d.id) for d in services.people.departments()])
+        self.severity = _combo("全部程度", [(s.label, s.value) for s in Severity])
+        self.category = _combo("全部类别", [(c, c) for c in CATEGORIES])
+        self.channel = _combo("全部渠道", [(c, c) for c in CHANNELS])
+        self.use_dates = QCheckBox("登记日期")
+        today = QDate.currentDate()
+        self.date_from = QDateEdit(today.addMonths(-1))
+        self.date_to = QDateEdit(today)
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+            d.setEnabled(False)
+        self.overdue_only = QCheckBox("仅超期")
+        self.loading_label = QLabel("")
+        self.loading_label.setStyleSheet("color: #777;")
+
+        row1 = QHBoxLayout()
+        row1.addWidget(QLabel("关键字"))
+        row1.addWidget(self.keyword, 1)
+        row1.addWidget(self.overdue_only)
+        row1.addWidget(self.loading_label)
+        row2 = QHBoxLayout()
+        for w in (self.status, self.department, self.severity, self.category, self.channel):
+            row2.addWidget(w)
+        row2.addSpacing(12)
+        row2.addWidget(self.use_dates)
+        row2.addWidget(self.date_from)
+        row2.addWidget(QLabel("至"))
+        row2.addWidget(self.date_to)
+        row2.addStretch(1)
+
+        self.model = CaseTableModel(services, user, **({"page_size": page_size}
+                                                      if page_size else {}))
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        for i, (_title, _key, width) in enumerate(COLUMNS):
+            header.resizeSection(i, width)
+        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # 登记时间, newest first
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        header.sortIndicatorChanged.connect(self._on_sort)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addLayout(row1)
+        lay.addLayout(row2)
+        lay.addWidget(self.view, 1)
+
+        self._keyword_timer = QTimer(self)
+        self._keyword_timer.setSingleShot(True)
+        self._keyword_timer.setInterval(KEYWORD_DELAY_MS)
+        self._keyword_timer.timeout.connect(self.apply_filters)
+        self.keyword.textChanged.connect(self._keyword_timer.start)
+        for box in (self.status, self.department, self.severity, self.category, self.channel):
+            box.currentIndexChanged.connect(self.apply_filters)
+        self.overdue_only.toggled.connect(self.apply_filters)
+        self.use_dates.toggled.connect(self._on_dates_toggled)
+        self.date_from.dateChanged.connect(self._on_date_changed)
+        self.date_to.dateChanged.connect(self._on_date_changed)
+        self.view.activated.connect(self._on_activated)  # Enter and double-click
+        self.model.loading_changed.connect(self._on_loading)
+        self.model.page_loaded.connect(self._on_page_loaded)
+        self.model.failed.connect(lambda exc: show_error(self, exc, "查询失败"))
+
+    # ---- public -------------------------------------------------------------------------
+    def query(self) -> CaseQuery:
+        """The filters as the service's query object (dates: local days → UTC instants)."""
+        start = end = None
+        if self.use_dates.isChecked():
+            start = self._utc_start_of(self.date_from.date())
+            end = self._utc_start_of(self.date_to.date()) + timedelta(days=1)
+        return replace(
+            self.model.query, keyword=self.keyword.text().strip(),
+            status=self.status.currentData(), department_id=self.department.currentData(),
+            severity=self.severity.currentData(), category=self.category.currentData(),
+            channel=self.channel.currentData(), registered_from=start, registered_to=end,
+            overdue_only=self.overdue_only.isChecked())
+
+    def apply_filters(self) -> None:
+        self._keyword_timer.stop()
+        self.model.set_query(self.query())
+        self._update_count()
+
+    def refresh(self, select_case_id: int | None = None) -> None:
+        self._select_after_load = select_case_id if select_case_id is not None else \
+            self.current_case_id()
+        self.model.set_query(self.query())
+        self._update_count()
+
+    def current_case_id(self) -> int | None:
+        idx = self.view.currentIndex()
+        return self.model.case_id(idx.row()) if idx.isValid() else None
+
+    def focus_keyword(self) -> None:
+        self.keyword.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.keyword.selectAll()
+
+    # ---- internals ----------------------------------------------------------------------
+    def _utc_start_of(self, d: QDate) -> datetime:
+        local = datetime.combine(d.toPython(), time(0), tzinfo=self.tz)
+        return local.astimezone(UTC)
+
+    def _on_dates_toggled(self, on: bool) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        self.apply_filters()
+
+    def _on_date_changed(self) -> None:
+        if self.use_dates.isChecked():
+            self.apply_filters()
+
+    def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
+        if COLUMNS[column][1] is None:  # 电话 is masked text: not a useful order
+            header = self.view.horizontalHeader()
+            key_col = next(i for i, c in enumerate(COLUMNS) if c[1] == self.model.query.sort_key)
+            header.blockSignals(True)
+            header.setSortIndicator(key_col, Qt.SortOrder.DescendingOrder
+                                    if self.model.query.sort_desc else Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+            return
+        self.model.sort(column, order)
+
+    def _on_activated(self, index: object) -> None:
+        case_id = self.model.case_id(self.view.currentIndex().row())
+        if case_id is not None:
+            self.open_case.emit(case_id)
+
+    def _on_loading(self, loading: bool) -> None:
+        self.loading_label.setText("正在查询…" if loading else "")
+
+    def _on_page_loaded(self, rows: int) -> None:
+        if self._select_after_load is None:
+            return
+        row = self.model.row_of(self._select_after_load)
+        if row >= 0:
+            self.view.selectRow(row)
+            self.view.scrollTo(self.model.index(row, 0))
+        self._select_after_load = None
+
+    def _update_count(self) -> None:
+        self._count_generation += 1
+        gen, query = self._count_generation, self.model.query
+        services, user = self.services, self.user
+
+        def done(n: int) -> None:
+            if gen == self._count_generation:
+                self.count_changed.emit(n)
+
+        run_task(lambda: services.cases.count(user, query), done, owner=self)

@@ -1,0 +1,281 @@
+"""One case: everything registered, attachments, the timeline of steps.
+
+The step forms and actions (the workflow, DESIGN §4) go into `self.action_panel` on the
+right; `set_actions(widget)` puts a widget there and shows the panel.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.records import Case, CaseStatus, User
+from ..domain.steps import step_title
+from .attachment_picker import size_text
+from .common import local_text, show_error
+
+if TYPE_CHECKING:
+    from ..services.cases import CaseView
+    from ..services.container import Services
+
+OUTCOMES = {"done": "完成", "skipped": "跳过", "reopen": "重新处理", "no_responsible": "无责任人"}
+
+
+def _value(text: str) -> QLabel:
+    label = QLabel(text or "—")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class CaseViewDialog(QDialog):
+    open_case = Signal(int)  # another case (the repeat link)
+
+    def __init__(self, services: Services, user: User, case_id: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.user = user
+        self.case_id = case_id
+        self.tz = services.cases.tz
+        self.view: CaseView | None = None
+        self._tmp: Path | None = None
+        self.setWindowTitle("案件详情")
+        self.resize(1000, 720)
+
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 16px; font-weight: bold;")
+        self.summary = QLabel()
+        self.repeat_link = QLabel()
+        self.repeat_link.linkActivated.connect(self._open_number)
+        self.reveal_button = QPushButton("显示完整号码")
+        self.reveal_button.setToolTip("查看客户完整电话和车架号(将记录在审计日志中)")
+        self.reveal_button.clicked.connect(self._reveal)
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addSpacing(16)
+        head.addWidget(self.summary, 1)
+        head.addWidget(self.repeat_link)
+
+        self.details = QWidget()
+        self.details_layout = QVBoxLayout(self.details)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.details)
+        self.action_panel = QWidget()  # the workflow's step forms go here
+        self.action_layout = QVBoxLayout(self.action_panel)
+        self.action_panel.hide()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(self.action_panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        close = QPushButton("关闭")
+        close.clicked.connect(self.close)
+        foot = QHBoxLayout()
+        foot.addStretch(1)
+        foot.addWidget(close)
+        lay = QVBoxLayout(self)
+        lay.addLayout(head)
+        lay.addWidget(self.splitter, 1)
+        lay.addLayout(foot)
+        self.reload()
+
+    def set_actions(self, widget: QWidget) -> None:
+        while self.action_layout.count():
+            item = self.action_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.action_layout.addWidget(widget)
+        self.action_panel.show()
+
+    def reload(self) -> None:
+        try:
+            self.view = self.services.cases.open_case(self.user, self.case_id)
+        except Exception as exc:  # noqa: BLE001 - shown to the person, logged by the service
+            show_error(self, exc, "无法打开案件")
+            return
+        case = self.view.case
+        self.setWindowTitle(f"案件详情 {case.number}")
+        self.title.setText(case.number)
+        step = step_title(case.current_step) if case.current_step else ""
+        open_step = case.open_step
+        deadline = local_text(open_step.deadline, self.tz) if open_step else ""
+        parts = [case.kind.label, CaseStatus(case.status).label]
+        if step:
+            parts.append(f"当前步骤:{step}")
+        if deadline:
+            parts.append(f"期限:{deadline}")
+        self.summary.setText("  ·  ".join(parts))
+        if self.view.repeat_of_number:
+            n = self.view.repeat_of_number
+            self.repeat_link.setText(f'重复投诉:<a href="{n}">{n}</a>')
+        else:
+            self.repeat_link.setText("")
+        while self.details_layout.count():
+            item = self.details_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.details_layout.addWidget(self._customer_box(case))
+        self.details_layout.addWidget(self._content_box(case))
+        self.details_layout.addWidget(self._attachments_box(case))
+        self.details_layout.addWidget(self._timeline_box(case))
+        self.details_layout.addStretch(1)
+
+    # ---- sections -----------------------------------------------------------------------
+    def _customer_box(self, case: Case) -> QGroupBox:
+        i = case.intake
+        box = QGroupBox("客户与车辆")
+        form = QFormLayout(box)
+        self.phone_label, self.vin_label = _value(i.phone), _value(i.vin)
+        phone_row = QHBoxLayout()
+        phone_row.addWidget(self.phone_label, 1)
+        phone_row.addWidget(self.reveal_button)
+        self.reveal_button.setVisible(self.view is not None and self.view.masked)
+        form.addRow("客户姓名", _value(i.customer_name))
+        form.addRow("手机号码", phone_row)
+        form.addRow("固定电话", _value(i.landline))
+        form.addRow("车型", _value(i.vehicle_model))
+        form.addRow("车牌号", _value(i.plate))
+        form.addRow("车架号(VIN)", self.vin_label)
+        form.addRow("购车/维修日期", _value(i.purchase_date.isoformat() if i.purchase_date
+                                           else ""))
+        return box
+
+    def _content_box(self, case: Case) -> QGroupBox:
+        i = case.intake
+        departments = {d.id: d.name for d in self.services.people.departments(True)}
+        box = QGroupBox("投诉内容")
+        form = QFormLayout(box)
+        form.addRow("投诉渠道", _value(i.channel))
+        form.addRow("客户投诉时间", _value(local_text(i.complained_at, self.tz)))
+        form.addRow("登记时间", _value(local_text(case.registered_at, self.tz)))
+        form.addRow("接待人", _value(i.received_by))
+        form.addRow("发生地点", _value(i.location))
+        form.addRow("客户反映", _value(i.description))
+        form.addRow("涉及人员", _value(i.persons_involved))
+        form.addRow("客户诉求", _value(i.demand))
+        form.addRow("客户情绪", _value(i.mood))
+        if i.self_report_department_id:
+            form.addRow("部门自查", _value(departments.get(i.self_report_department_id, "")))
+        form.addRow("类别", _value(case.category))
+        form.addRow("严重程度", _value(case.severity.label if case.severity else ""))
+        form.addRow("责任部门", _value(departments.get(case.department_id, "")
+                                     if case.department_id else ""))
+        return box
+
+    def _attachments_box(self, case: Case) -> QGroupBox:
+        box = QGroupBox(f"证据附件({len(case.attachments)})")
+        lay = QVBoxLayout(box)
+        if not case.attachments:
+            lay.addWidget(QLabel("无附件"))
+        for a in case.attachments:
+            row = QHBoxLayout()
+            row.addWidget(QLabel(f"{a.filename}  ({size_text(a.size)})"), 1)
+            open_b, save_b = QPushButton("打开"), QPushButton("另存为…")
+            open_b.clicked.connect(lambda _c=False, aid=a.id: self._open_attachment(aid))
+            save_b.clicked.connect(lambda _c=False, aid=a.id, n=a.filename:
+                                   self._save_attachment(aid, n))
+            row.addWidget(open_b)
+            row.addWidget(save_b)
+            lay.addLayout(row)
+        return box
+
+    def _timeline_box(self, case: Case) -> QGroupBox:
+        names = {u.id: u.display_name for u in self.services.people.users(True)}
+        now = self.services.clock.now()
+        box = QGroupBox("处理进度")
+        lay = QVBoxLayout(box)
+        table = QTableWidget(len(case.steps), 6)
+        table.setHorizontalHeaderLabels(["步骤", "开始", "期限", "完成", "处理人", "结果"])
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(24)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        for r, s in enumerate(case.steps):
+            who = names.get(s.actor_user_id, "") if s.actor_user_id else ""
+            if s.on_behalf_of_user_id:
+                who += f"(代 {names.get(s.on_behalf_of_user_id, '')} 处理)"
+            result = OUTCOMES.get(s.outcome, s.outcome) if s.finished_at else "进行中"
+            if s.breach:
+                result += "(超期)"
+            cells = [step_title(s.step_key), local_text(s.due_since, self.tz),
+                     local_text(s.deadline, self.tz), local_text(s.finished_at, self.tz),
+                     who, result]
+            late = s.is_open and s.deadline is not None and s.deadline < now
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if late or s.breach:
+                    item.setForeground(QBrush(QColor("#b71c1c")))
+                table.setItem(r, c, item)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        table.setMinimumHeight(min(320, 30 + 24 * max(1, len(case.steps))))
+        lay.addWidget(table)
+        return box
+
+    # ---- actions ------------------------------------------------------------------------
+    def _open_number(self, number: str) -> None:
+        case_id = self.services.cases.case_id_by_number(number)
+        if case_id is not None:
+            self.open_case.emit(case_id)
+
+    def _reveal(self) -> None:
+        try:
+            phone, vin = self.services.cases.reveal_contact(self.user, self.case_id)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self.phone_label.setText(phone or "—")
+        self.vin_label.setText(vin or "—")
+        self.reveal_button.hide()
+
+    def _attachment_bytes(self, attachment_id: int | None) -> bytes | None:
+        try:
+            a = self.services.cases.attachment(self.user, attachment_id or 0)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc, "无法读取附件")
+            return None
+        return a.data or b""
+
+    def _open_attachment(self, attachment_id: int | None) -> None:
+        data = self._attachment_bytes(attachment_id)
+        if data is None or self.view is None:
+            return
+        name = next(a.filename for a in self.view.case.attachments if a.id == attachment_id)
+        if self._tmp is None:
+            self._tmp = Path(tempfile.mkdtemp(prefix="complaintdesk-"))
+        path = self._tmp / Path(name).name
+        path.write_bytes(data)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def _save_attachment(self, attachment_id: int | None, filename: str) -> None:
+        target, _ = QFileDialog.getSaveFileName(self, "附件另存为", filename)
+        if not target:
+            return
+        data = self._attachment_bytes(attachment_id)
+        if data is not None:
+            Path(target).write_bytes(data)

@@ -1,0 +1,149 @@
+"""登录 and, on the very first start, 创建管理员账号 (DESIGN §3)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.records import User
+from .common import FieldError, with_error
+
+if TYPE_CHECKING:
+    from ..services.container import Services
+
+DEMO_PASSWORD = "demo123"
+
+
+def _buttons(ok: str) -> QDialogButtonBox:
+    box = QDialogButtonBox()
+    box.addButton(ok, QDialogButtonBox.ButtonRole.AcceptRole).setDefault(True)
+    box.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+    return box
+
+
+class LoginDialog(QDialog):
+    """Username and password; in demo mode a pick-list of the demo users, one per role."""
+
+    def __init__(self, services: Services, demo: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.user: User | None = None
+        self.setWindowTitle("登录 ComplaintDesk")
+        self.setMinimumWidth(380)
+        self.username = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.username_error, self.password_error = FieldError(), FieldError()
+        form = QFormLayout()
+        self.demo_users: QComboBox | None = None
+        if demo:
+            self.demo_users = QComboBox()
+            for u in services.people.users():
+                roles = "、".join(sorted(r.label for r in u.roles))
+                self.demo_users.addItem(f"{u.display_name}({roles})", u.username)
+            self.demo_users.currentIndexChanged.connect(self._pick_demo_user)
+            form.addRow("演示用户", self.demo_users)
+            self.password.setText(DEMO_PASSWORD)
+            self._pick_demo_user()
+        form.addRow("用户名", with_error(self.username, self.username_error))
+        form.addRow("密码", with_error(self.password, self.password_error))
+        buttons = _buttons("登录")
+        buttons.accepted.connect(self.try_login)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        title = QLabel("客户投诉处理系统")
+        title.setStyleSheet("font-size: 16px; font-weight: bold;")
+        lay.addWidget(title)
+        if demo:
+            hint = QLabel("演示模式:每个角色一个演示用户,密码均为 demo123。")
+            hint.setStyleSheet("color: #555;")
+            lay.addWidget(hint)
+        lay.addLayout(form)
+        lay.addWidget(buttons)
+        (self.password if demo else self.username).setFocus()
+
+    def _pick_demo_user(self) -> None:
+        if self.demo_users is not None:
+            self.username.setText(self.demo_users.currentData() or "")
+            self.password.setText(DEMO_PASSWORD)
+
+    def try_login(self) -> None:
+        from ..services.errors import ServiceError
+
+        self.username_error.show_message("")
+        self.password_error.show_message("")
+        if not self.username.text().strip():
+            self.username_error.show_message("请填写用户名")
+            return
+        try:
+            self.user = self.services.auth.login(self.username.text(), self.password.text())
+        except ServiceError as exc:
+            target = self.username_error if exc.field == "username" else self.password_error
+            target.show_message(exc.message)
+            self.password.selectAll()
+            self.password.setFocus()
+            return
+        self.accept()
+
+
+class FirstAdminDialog(QDialog):
+    """First start: no users yet — the administrator account."""
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.user: User | None = None
+        self.setWindowTitle("创建管理员账号")
+        self.setMinimumWidth(420)
+        self.username = QLineEdit("admin")
+        self.display_name = QLineEdit("系统管理员")
+        self.password = QLineEdit()
+        self.confirm = QLineEdit()
+        for e in (self.password, self.confirm):
+            e.setEchoMode(QLineEdit.EchoMode.Password)
+        self.errors = {k: FieldError() for k in ("username", "display_name", "password",
+                                                  "confirm")}
+        form = QFormLayout()
+        form.addRow("登录名", with_error(self.username, self.errors["username"]))
+        form.addRow("姓名", with_error(self.display_name, self.errors["display_name"]))
+        form.addRow("密码", with_error(self.password, self.errors["password"]))
+        form.addRow("确认密码", with_error(self.confirm, self.errors["confirm"]))
+        buttons = _buttons("创建并登录")
+        buttons.accepted.connect(self.create)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        intro = QLabel("这是第一次启动,还没有任何用户。请设置系统管理员账号,"
+                       "之后由管理员在系统中为其他员工创建账号。")
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        lay.addLayout(form)
+        lay.addWidget(buttons)
+        self.password.setFocus()
+
+    def create(self) -> None:
+        from ..services.errors import ServiceError
+
+        for e in self.errors.values():
+            e.show_message("")
+        if self.password.text() != self.confirm.text():
+            self.errors["confirm"].show_message("两次输入的密码不一致")
+            return
+        try:
+            self.user = self.services.auth.create_first_admin(
+                self.username.text(), self.display_name.text(), self.password.text())
+        except ServiceError as exc:
+            self.errors.get(exc.field or "password", self.errors["password"]) \
+                .show_message(exc.message)
+            return
+        self.accept()

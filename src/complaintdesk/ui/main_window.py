@@ -1,0 +1,196 @@
+"""The main window: menu, toolbar, tabs (案件列表, 我的待办, 过失单, 台账, 统计), status bar."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__
+from ..domain.records import User
+from .case_list import CaseListWidget
+from .case_view import CaseViewDialog
+from .intake_dialog import IntakeDialog
+
+if TYPE_CHECKING:
+    from ..services.container import Services
+
+ORGANIZATION = "ComplaintDesk"
+
+# key → tab title; the later issues replace the placeholders through `set_tab`.
+TABS = (("cases", "案件列表"), ("todo", "我的待办"), ("slips", "过失单"), ("ledger", "台账"),
+        ("stats", "统计"))
+
+
+def placeholder(text: str) -> QWidget:
+    w = QWidget()
+    lay = QVBoxLayout(w)
+    label = QLabel(text)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setStyleSheet("color: #888; font-size: 14px;")
+    lay.addWidget(label)
+    return w
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: Services, user: User, settings: QSettings | None = None,
+                 demo: bool = False, page_size: int | None = None) -> None:
+        super().__init__()
+        self.services = services
+        self.user = user
+        self.settings = settings or QSettings(ORGANIZATION, ORGANIZATION)
+        self.intake_dialog: IntakeDialog | None = None
+        self.case_views: dict[int, CaseViewDialog] = {}
+        self.setWindowTitle("ComplaintDesk 客户投诉处理系统" + ("(演示)" if demo else ""))
+        self.resize(1280, 800)
+
+        self.case_list = CaseListWidget(services, user, page_size=page_size)
+        self.case_list.open_case.connect(self.open_case)
+        self.case_list.count_changed.connect(self._show_count)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tab_keys: list[str] = []
+        for key, title in TABS:
+            widget = self.case_list if key == "cases" else placeholder(f"{title}:即将推出")
+            self.tabs.addTab(widget, title)
+            self.tab_keys.append(key)
+        self.setCentralWidget(self.tabs)
+
+        self._make_actions()
+        self.user_label = QLabel(self._user_text())
+        self.count_label = QLabel("")
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self._restore_layout()
+        self.case_list.refresh()
+
+    # ---- structure ----------------------------------------------------------------------
+    def set_tab(self, key: str, widget: QWidget) -> None:
+        """Replace a placeholder tab (我的待办, 过失单, 台账, 统计) by the real widget."""
+        i = self.tab_keys.index(key)
+        old = self.tabs.widget(i)
+        title = self.tabs.tabText(i)
+        self.tabs.removeTab(i)
+        self.tabs.insertTab(i, widget, title)
+        old.deleteLater()
+
+    def _make_actions(self) -> None:
+        def action(text: str, slot: object, shortcut: QKeySequence | str | None = None,
+                   tip: str = "") -> QAction:
+            a = QAction(text, self)
+            if shortcut is not None:
+                a.setShortcut(QKeySequence(shortcut))
+            a.setStatusTip(tip)
+            a.triggered.connect(slot)
+            return a
+
+        self.new_action = action("登记投诉…", self.new_complaint, "Ctrl+N", "登记新的客户投诉、建议或表扬")
+        self.open_action = action("打开案件", self._open_current, None, "打开所选案件(回车或双击)")
+        self.refresh_action = action("刷新", self.refresh, "F5", "重新查询案件列表")
+        self.find_action = action("查找", self._find, "Ctrl+F", "在案件列表中按关键字查找")
+        self.quit_action = action("退出", self.close, "Ctrl+Q")
+        self.about_action = action("关于", self._about)
+
+        bar = self.menuBar()
+        m = bar.addMenu("文件(&F)")
+        m.addAction(self.new_action)
+        m.addSeparator()
+        m.addAction(self.quit_action)
+        m = bar.addMenu("案件(&C)")
+        for a in (self.open_action, self.find_action, self.refresh_action):
+            m.addAction(a)
+        m = bar.addMenu("帮助(&H)")
+        m.addAction(self.about_action)
+
+        tb = self.addToolBar("常用")
+        tb.setObjectName("main_toolbar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for a in (self.new_action, self.open_action, self.refresh_action, self.find_action):
+            tb.addAction(a)
+
+    def _user_text(self) -> str:
+        roles = "、".join(sorted(r.label for r in self.user.roles)) or "无角色"
+        return f"当前用户:{self.user.display_name}({roles})"
+
+    # ---- actions ------------------------------------------------------------------------
+    def new_complaint(self) -> None:
+        if self.intake_dialog is not None:
+            self.intake_dialog.raise_()
+            self.intake_dialog.activateWindow()
+            return
+        self.intake_dialog = IntakeDialog(self.services, self.user, self)
+        self.intake_dialog.finished.connect(self._intake_finished)
+        self.intake_dialog.open()
+
+    def _intake_finished(self, _result: int) -> None:
+        dialog, self.intake_dialog = self.intake_dialog, None
+        if dialog is None:
+            return
+        case = dialog.created_case
+        dialog.deleteLater()
+        if case is None:
+            return
+        self.case_list.refresh(select_case_id=case.id)
+        self.statusBar().showMessage(f"已登记 {case.number}", 10000)
+        box = QMessageBox(QMessageBox.Icon.Information, "登记成功",
+                          f"已登记,编号 {case.number}", parent=self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def open_case(self, case_id: int) -> CaseViewDialog:
+        view = self.case_views.get(case_id)
+        if view is None:
+            view = CaseViewDialog(self.services, self.user, case_id, self)
+            view.open_case.connect(self.open_case)
+            view.finished.connect(lambda _r, cid=case_id: self.case_views.pop(cid, None))
+            self.case_views[case_id] = view
+        view.show()
+        view.raise_()
+        view.activateWindow()
+        return view
+
+    def _open_current(self) -> None:
+        case_id = self.case_list.current_case_id()
+        if case_id is not None:
+            self.open_case(case_id)
+
+    def refresh(self) -> None:
+        self.case_list.refresh()
+
+    def _find(self) -> None:
+        self.tabs.setCurrentWidget(self.case_list)
+        self.case_list.focus_keyword()
+
+    def _show_count(self, n: int) -> None:
+        self.count_label.setText(f"共 {n} 个案件")
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "关于 ComplaintDesk",
+                          f"ComplaintDesk 客户投诉处理系统 {__version__}\n"
+                          "4S 店客户投诉登记、处理流程、过失单与考核统计。")
+
+    # ---- window state -------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("main/state")
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.intake_dialog is not None:
+            self.intake_dialog.reject()  # saves its draft
+        self.settings.setValue("main/geometry", self.saveGeometry())
+        self.settings.setValue("main/state", self.saveState())
+        super().closeEvent(event)

@@ -1,0 +1,56 @@
+"""The case list loads page by page and searches off the UI thread."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from ui_builders import make_cases
+
+from complaintdesk.domain.records import User
+from complaintdesk.services.container import Services
+from complaintdesk.ui.case_list import CaseListWidget
+
+
+def test_list_fetches_more_rows_on_scroll_not_all_at_once(qtbot, services: Services,
+                                                           reception: User) -> None:
+    make_cases(services, reception, 50)
+    w = CaseListWidget(services, reception, page_size=20)
+    qtbot.addWidget(w)
+    w.resize(1000, 400)
+    w.show()
+    w.refresh()
+    qtbot.waitUntil(lambda: w.model.rowCount() == 20 and not w.model.loading)
+    assert w.model.canFetchMore()
+
+    bar = w.view.verticalScrollBar()
+    bar.setValue(bar.maximum())  # scrolling to the end asks the model for the next page
+    qtbot.waitUntil(lambda: w.model.rowCount() == 40 and not w.model.loading)
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: w.model.rowCount() == 50 and not w.model.loading)
+    assert not w.model.canFetchMore()
+
+
+def test_keyword_one_character_surname_and_count(qtbot, services: Services,
+                                                 reception: User) -> None:
+    make_cases(services, reception, 12, names=["欧阳明", "李强", "张伟"])
+    w = CaseListWidget(services, reception)
+    qtbot.addWidget(w)
+    counts: list[int] = []
+    w.count_changed.connect(counts.append)
+    w.refresh()
+    qtbot.waitUntil(lambda: w.model.rowCount() == 12)
+    w.keyword.insert("欧")  # keyClicks cannot type CJK offscreen; insert() is what an IME does
+    qtbot.waitUntil(lambda: w.model.rowCount() == 4 and not w.model.loading, timeout=3000)
+    assert {w.model.index(r, 2).data() for r in range(4)} == {"欧阳明"}
+    qtbot.waitUntil(lambda: counts and counts[-1] == 4)
+
+
+def test_sorting_by_header_requeries_in_sql(qtbot, services: Services, reception: User) -> None:
+    make_cases(services, reception, 6, names=["丁一", "甲二", "乙三"])
+    w = CaseListWidget(services, reception)
+    qtbot.addWidget(w)
+    w.refresh()
+    qtbot.waitUntil(lambda: w.model.rowCount() == 6)
+    w.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # click 编号
+    qtbot.waitUntil(lambda: w.model.query.sort_key == "number" and w.model.rowCount() == 6)
+    numbers = [w.model.index(r, 0).data() for r in range(6)]
+    assert numbers == sorted(numbers)
