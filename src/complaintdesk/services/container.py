@@ -13,6 +13,8 @@ from ..domain.clock import Clock
 from ..storage import backup
 from ..storage.database import HEAD_REVISION, DatabaseConfig, current_revision, make_engine, migrate
 from ..storage.uow import UnitOfWork
+from .accountability import AccountabilityService
+from .accountability_hooks import AccountabilityHooks
 from .auth import AuthService
 from .cases import CaseService
 from .clock import SystemClock
@@ -47,6 +49,7 @@ class Services:
     settings: SettingsService
     workflow: WorkflowService
     drafts: DraftService
+    accountability: AccountabilityService
 
     @property
     def backup_dir(self) -> Path | None:
@@ -76,11 +79,14 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         tz = uow.settings.get("timezone", "Asia/Shanghai")
         if seed_defaults(uow):
             uow.commit()
-    return Services(
+    services = Services(
         engine=engine, clock=clock, config=config, data_dir=data_dir,
         auth=AuthService(engine, clock, tz), cases=CaseService(engine, clock, tz),
         intake=IntakeService(engine, clock, tz), people=PeopleService(engine, clock, tz),
         settings=SettingsService(engine, clock, tz),
         workflow=WorkflowService(engine, clock, tz),
         drafts=DraftService(engine, clock, tz),
+        accountability=AccountabilityService(engine, clock, tz),
     )
+    services.workflow.hooks = AccountabilityHooks(services.accountability)
+    return services

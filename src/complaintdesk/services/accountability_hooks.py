@@ -1,0 +1,229 @@
+"""What the workflow does to fault slips, in the same transaction as the action (DESIGN §6).
+
+Customer feedback (§4.1):
+- step 5 (开具过失单) opens → one PROPOSED slip per responsible person named at step 4
+  (部门负责人签署, possibly amended) or else step 3, penalties from the rules and the
+  person's history; the department head's opinion on that person goes on the slip;
+- the issue_slips action → every still-proposed slip of the case is issued (GS-YYYYMM-NNNN)
+  and its id put in data["slip_ids"]; with none left (nobody named, or every proposal
+  作"不予开具" with a reason) the step records no_responsible=True;
+- approve (step 8) → the GM's approval goes on every issued slip of the case;
+  enforce (step 9) → they are enforced and enter the ledger.
+Praise and rewards: whoever records the praised staff puts their employee ids in the
+action's data["praised"] — the forwarder (step 1) or department head (step 2) on a praise
+case, or the assessor at evaluation (step 7) when a (major) complaint ends with the
+customer praising the handler. Each becomes a PROPOSED reward (奖励单, JL-…), issued at
+step 7 and approved/enforced at steps 8/9 with the fault slips.
+Internal complaints (§4.2): the investigation's data["responsible"] gives the proposals
+(when ic_review opens), ic_review issues them as 处罚单 (CF-…), ic_dept_sign signs them,
+ic_approve/ic_enforce as above. Rework (§4.3): rw_investigate's data["responsible"] gives
+and issues the 过失单; rw_review signs; rw_approve/rw_enforce as above.
+Every deadline breach → a PROPOSED slip (from_breach) for the employee of the user who
+held the step, which the assessor issues or discards from the 过失单 list; breach slips
+are never issued in bulk with the case's slips.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ..domain import steps as S
+from ..domain.records import Case, FaultSlip, Responsibility, SlipStatus, StepRecord, User
+from ..domain.slips import approve, enforce, record_dept_opinion
+from ..domain.workflow import ActResult, WorkflowEvent
+from ..storage.uow import UnitOfWork
+from .errors import ServiceError
+from .slip_ops import (
+    domain_call,
+    has_live_slip,
+    issue_slip,
+    propose_fault,
+    propose_reward_slip,
+)
+
+if TYPE_CHECKING:
+    from .accountability import AccountabilityService
+
+ISSUE_ACTIONS = frozenset({"issue_slips", "ic_review", "rw_investigate"})
+DEPT_SIGN_ACTIONS = frozenset({"ic_dept_sign", "rw_review"})
+APPROVE_ACTIONS = frozenset({"approve", "ic_approve", "rw_approve"})
+ENFORCE_ACTIONS = frozenset({"enforce", "ic_enforce", "rw_enforce"})
+REWARD_ISSUE_ACTIONS = frozenset({"evaluate"})
+# step opened → the earlier steps whose data["responsible"] names the people (latest first)
+PROPOSE_ON_OPEN: dict[str, tuple[str, ...]] = {
+    S.ISSUE_SLIPS: (S.DEPT_OPINION, S.HANDLE),
+    S.IC_REVIEW: (S.IC_INVESTIGATE,),
+}
+
+
+def _latest_done(case: Case, key: str) -> StepRecord | None:
+    for s in reversed(case.steps):
+        if s.step_key == key and not s.is_open:
+            return s
+    return None
+
+
+def _facts(case: Case, data: dict[str, Any] | None = None) -> str:
+    data = data or {}
+    for key in ("process", "findings", "review"):
+        text = str(data.get(key) or "").strip()
+        if text:
+            return text
+    handle = _latest_done(case, S.HANDLE) or _latest_done(case, S.IC_INVESTIGATE)
+    if handle and str(handle.data.get("process") or handle.data.get("findings") or "").strip():
+        return str(handle.data.get("process") or handle.data.get("findings")).strip()
+    return case.intake.description.strip() or f"案件{case.number}"
+
+
+class AccountabilityHooks:
+    """services.workflow.WorkflowHooks for the accountability side."""
+
+    def __init__(self, service: AccountabilityService) -> None:
+        self.service = service
+
+    # ---- before: what the action's data must carry -------------------------------------
+    def before_action(self, uow: UnitOfWork, actor: User, case: Case, action_key: str,
+                      data: dict[str, Any], now: datetime) -> dict[str, Any]:
+        if case.id is None:
+            return data
+        praised = data.get("praised")
+        if isinstance(praised, list) and praised:
+            self._propose_rewards(uow, case, praised, now)
+        if action_key in ISSUE_ACTIONS:
+            if isinstance(data.get("responsible"), list) and data["responsible"]:
+                self._propose_for(uow, actor, case, data["responsible"], _facts(case, data),
+                                  now, opinion="")
+            return self._issue_case(uow, actor, case, data, now)
+        if action_key in REWARD_ISSUE_ACTIONS:
+            for s in uow.slips.by_case(case.id):
+                if s.is_reward and s.status is SlipStatus.PROPOSED:
+                    issue_slip(uow, actor, s, case, now, self.service.tz)
+        return data
+
+    def _issue_case(self, uow: UnitOfWork, actor: User, case: Case, data: dict[str, Any],
+                    now: datetime) -> dict[str, Any]:
+        assert case.id is not None
+        slips = uow.slips.by_case(case.id)
+        pending = [s for s in slips if s.status is SlipStatus.PROPOSED
+                   and not s.from_breach and not s.is_reward]
+        data = dict(data)
+        if data.get("no_responsible") is True and pending:
+            raise ServiceError(
+                f"还有{len(pending)}张拟开具的过失单：请逐张“开具”或作“不予开具”处理后，"
+                "再勾选“无责任人”", field="no_responsible")
+        for s in pending:
+            issue_slip(uow, actor, s, case, now, self.service.tz)
+        issued = [s.id for s in slips if not s.from_breach and not s.is_reward
+                  and s.status is SlipStatus.ISSUED]
+        if issued:
+            data["slip_ids"] = issued
+            data["no_responsible"] = False
+        else:
+            # nobody named, or every proposal discarded with a reason: 无责任人
+            data["slip_ids"] = []
+            data["no_responsible"] = True
+        return data
+
+    # ---- after: proposals, signatures, enforcement ----------------------------------------
+    def after_action(self, uow: UnitOfWork, actor: User, case: Case, action_key: str,
+                     result: ActResult, now: datetime) -> None:
+        if case.id is None:
+            return
+        step_data = result.step.data if result.step is not None else {}
+        for event in result.events:
+            if event.kind == "step_opened" and event.step_key in PROPOSE_ON_OPEN:
+                self._propose_on_open(uow, actor, case, event.step_key, now)
+            elif event.kind == "breach":
+                self._propose_breach(uow, case, event, now)
+        if action_key in DEPT_SIGN_ACTIONS:
+            opinion = str(step_data.get("opinion") or "").strip()
+            for s in self._case_slips(uow, case, SlipStatus.ISSUED):
+                if opinion and not s.is_reward:
+                    domain_call(record_dept_opinion, s, actor, opinion, now)
+                    uow.slips.save(s)
+        elif action_key in APPROVE_ACTIONS:
+            opinion = "；".join(str(step_data.get(k) or "").strip()
+                               for k in ("approval", "instructions")
+                               if str(step_data.get(k) or "").strip())
+            for s in self._case_slips(uow, case, SlipStatus.ISSUED):
+                domain_call(approve, s, actor, opinion, now)
+                uow.slips.save(s)
+        elif action_key in ENFORCE_ACTIONS:
+            for s in self._case_slips(uow, case, SlipStatus.APPROVED):
+                domain_call(enforce, s, actor, now)
+                uow.slips.save(s)
+
+    @staticmethod
+    def _case_slips(uow: UnitOfWork, case: Case, status: SlipStatus) -> list[FaultSlip]:
+        assert case.id is not None
+        return [s for s in uow.slips.by_case(case.id) if s.status is status]
+
+    def _propose_on_open(self, uow: UnitOfWork, actor: User, case: Case, opened: str,
+                         now: datetime) -> None:
+        for key in PROPOSE_ON_OPEN[opened]:
+            step = _latest_done(case, key)
+            if step is not None and isinstance(step.data.get("responsible"), list):
+                opinion = str(step.data.get("opinion") or "").strip() \
+                    if key == S.DEPT_OPINION else ""
+                signer = actor if key == S.DEPT_OPINION else None
+                self._propose_for(uow, signer, case, step.data["responsible"],
+                                  _facts(case), now, opinion=opinion)
+                return
+
+    def _propose_for(self, uow: UnitOfWork, signer: User | None, case: Case,
+                     responsible: list[Any], facts: str, now: datetime, opinion: str) -> None:
+        assert case.id is not None
+        existing = uow.slips.by_case(case.id)
+        for entry in responsible:
+            if not isinstance(entry, dict) or entry.get("employee_id") is None:
+                continue
+            employee = uow.people.employee(int(entry["employee_id"]))
+            if employee is None or has_live_slip(existing, employee.id or 0, reward=False):
+                continue
+            raw = entry.get("responsibility") or None
+            try:
+                responsibility = Responsibility(raw) if raw else None
+            except ValueError:
+                responsibility = None
+            slip = propose_fault(uow, case, employee, responsibility, facts, now,
+                                 self.service.tz)
+            existing.append(slip)
+            text = str(entry.get("proposal") or "").strip() or opinion
+            if signer is not None and text:
+                domain_call(record_dept_opinion, slip, signer, text, now)
+                uow.slips.save(slip)
+
+    def _propose_rewards(self, uow: UnitOfWork, case: Case, praised: list[Any],
+                         now: datetime) -> None:
+        assert case.id is not None
+        existing = uow.slips.by_case(case.id)
+        for raw_id in praised:
+            try:
+                employee = uow.people.employee(int(raw_id))
+            except (TypeError, ValueError):
+                employee = None
+            if employee is None or has_live_slip(existing, employee.id or 0, reward=True):
+                continue
+            facts = f"客户表扬：{case.intake.description.strip() or case.number}"
+            slip = propose_reward_slip(uow, case, employee, facts, now)
+            if slip is not None:
+                existing.append(slip)
+
+    def _propose_breach(self, uow: UnitOfWork, case: Case, event: WorkflowEvent,
+                        now: datetime) -> None:
+        if event.user_id is None:
+            return
+        user = uow.people.user(event.user_id)
+        employee = uow.people.employee(user.employee_id) \
+            if user is not None and user.employee_id is not None else None
+        if employee is None:
+            return  # a user who is not an employee on file: nobody to hold to account
+        tz = self.service.tz
+        deadline = event.detail.get("deadline")
+        late_h = int(event.detail.get("late_seconds", 0)) / 3600
+        when = deadline.astimezone(tz).strftime("%Y-%m-%d %H:%M") \
+            if isinstance(deadline, datetime) else "?"
+        facts = (f"案件{case.number}「{S.step_title(event.step_key)}」未在时限内完成"
+                 f"（时限 {when}，超时 {late_h:.1f} 小时）")
+        propose_fault(uow, case, employee, None, facts, now, tz, breach=True)
