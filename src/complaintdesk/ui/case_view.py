@@ -11,21 +11,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,12 +30,13 @@ from ..domain.records import Case, CaseStatus, User
 from ..domain.steps import step_title
 from .attachment_picker import size_text
 from .common import local_text, show_error
+from .step_form import ActionPanel
+from .timeline import TimelineWidget
 
 if TYPE_CHECKING:
     from ..services.cases import CaseView
     from ..services.container import Services
 
-OUTCOMES = {"done": "完成", "skipped": "跳过", "reopen": "重新处理", "no_responsible": "无责任人"}
 
 
 def _value(text: str) -> QLabel:
@@ -143,6 +140,9 @@ class CaseViewDialog(QDialog):
         self.details_layout.addWidget(self._attachments_box(case))
         self.details_layout.addWidget(self._timeline_box(case))
         self.details_layout.addStretch(1)
+        self.actions = ActionPanel(self.services, self.user, case)
+        self.actions.changed.connect(self.reload)
+        self.set_actions(self.actions)
 
     # ---- sections -----------------------------------------------------------------------
     def _customer_box(self, case: Case) -> QGroupBox:
@@ -204,37 +204,10 @@ class CaseViewDialog(QDialog):
         return box
 
     def _timeline_box(self, case: Case) -> QGroupBox:
-        names = {u.id: u.display_name for u in self.services.people.users(True)}
-        now = self.services.clock.now()
         box = QGroupBox("处理进度")
         lay = QVBoxLayout(box)
-        table = QTableWidget(len(case.steps), 6)
-        table.setHorizontalHeaderLabels(["步骤", "开始", "期限", "完成", "处理人", "结果"])
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(24)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        for r, s in enumerate(case.steps):
-            who = names.get(s.actor_user_id, "") if s.actor_user_id else ""
-            if s.on_behalf_of_user_id:
-                who += f"(代 {names.get(s.on_behalf_of_user_id, '')} 处理)"
-            result = OUTCOMES.get(s.outcome, s.outcome) if s.finished_at else "进行中"
-            if s.breach:
-                result += "(超期)"
-            cells = [step_title(s.step_key), local_text(s.due_since, self.tz),
-                     local_text(s.deadline, self.tz), local_text(s.finished_at, self.tz),
-                     who, result]
-            late = s.is_open and s.deadline is not None and s.deadline < now
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if late or s.breach:
-                    item.setForeground(QBrush(QColor("#b71c1c")))
-                table.setItem(r, c, item)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        table.setMinimumHeight(min(320, 30 + 24 * max(1, len(case.steps))))
-        lay.addWidget(table)
+        self.timeline = TimelineWidget.for_case(self.services, case, self.user)
+        lay.addWidget(self.timeline)
         return box
 
     # ---- actions ------------------------------------------------------------------------
