@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from builders import add_user, intake, make_services
+from service_builders import add_user, intake, make_services
 from complaintdesk.domain.records import Role
 from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.errors import ConflictError, ServiceError

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from builders import intake, make_services
+from service_builders import intake, make_services
 from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.errors import ServiceError
 from complaintdesk.storage.database import HEAD_REVISION, current_revision

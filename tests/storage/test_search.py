@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from builders import intake, make_services
+from service_builders import intake, make_services
 from complaintdesk.domain.query import CaseQuery
 from complaintdesk.services.base import SYSTEM_USER
 
