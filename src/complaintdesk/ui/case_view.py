@@ -59,7 +59,7 @@ class CaseViewDialog(QDialog):
         self.view: CaseView | None = None
         self._tmp: Path | None = None
         self.setWindowTitle("案件详情")
-        self.resize(1000, 720)
+        self.resize(1120, 760)
 
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 16px; font-weight: bold;")
@@ -80,6 +80,7 @@ class CaseViewDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.details)
+        scroll.setMinimumWidth(460)
         self.action_panel = QWidget()  # the workflow's step forms go here
         self.action_layout = QVBoxLayout(self.action_panel)
         self.action_panel.hide()
@@ -88,6 +89,7 @@ class CaseViewDialog(QDialog):
         self.splitter.addWidget(self.action_panel)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
 
         close = QPushButton("关闭")
         close.clicked.connect(self.close)
@@ -106,7 +108,9 @@ class CaseViewDialog(QDialog):
             if item.widget():
                 item.widget().deleteLater()
         self.action_layout.addWidget(widget)
-        self.action_panel.show()
+        if self.action_panel.isHidden():
+            self.action_panel.show()
+            self.splitter.setSizes([600, 400])  # relative: details 3/5, actions 2/5
 
     def reload(self) -> None:
         try:
