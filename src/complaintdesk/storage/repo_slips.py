@@ -131,6 +131,15 @@ class SlipRepository:
         r = self._s.get(FaultSlipRow, slip_id)
         return None if r is None else row_to_slip(r)
 
+    def id_by_number(self, number: str) -> int | None:
+        """GS-…/CF-… → id; None for an unknown number (or a proposal, which has none)."""
+        number = number.strip().upper()
+        if not number:
+            return None
+        return self._s.execute(
+            select(FaultSlipRow.id).where(FaultSlipRow.number == number).limit(1)
+        ).scalar_one_or_none()
+
     def _select(self, *conds: Any) -> list[FaultSlip]:
         stmt = select(FaultSlipRow).where(*conds).order_by(FaultSlipRow.id)
         return [row_to_slip(r) for r in self._s.execute(stmt).scalars()]
