@@ -20,6 +20,7 @@ from ..domain.records import User
 from .case_list import CaseListWidget
 from .case_view import CaseViewDialog
 from .intake_dialog import IntakeDialog
+from .workflow_hookup import install_workflow_ui
 
 if TYPE_CHECKING:
     from ..services.container import Services
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self._restore_layout()
         self.case_list.refresh()
+        install_workflow_ui(self)  # 我的待办 tab, 系统 menu (代理人, 系统管理)
 
     # ---- structure ----------------------------------------------------------------------
     def set_tab(self, key: str, widget: QWidget) -> None:

@@ -1,0 +1,249 @@
+"""系统管理 → 流程设置 (business-hours calendar, 部门安排时限, 二次回访间隔) and 代理人.
+
+The workflow settings are saved as one value under the "workflow" setting
+(WorkflowSettings.to_dict()); the domain validates them before they are saved.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.records import User
+from ..domain.workflow import WorkflowSettings
+from ..domain.workflow.deadlines import SECOND_REVISIT_CHOICES
+from ..services.errors import ServiceError
+from .admin_people import FormDialog, fill, table
+from .common import ERROR_STYLE, local_text
+
+if TYPE_CHECKING:
+    from ..services.container import Services
+
+WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+DEFAULT_HOURS = (time(8, 30), time(18, 0))
+
+
+class WorkflowSettingsTab(QWidget):
+    def __init__(self, services: Services, actor: User, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        self.use_calendar = QCheckBox("启用营业时间日历(不启用时期限按自然时间连续计算)")
+        self.days: list[tuple[QCheckBox, QTimeEdit, QTimeEdit]] = []
+        hours_box = QGroupBox("每周营业时间")
+        grid = QFormLayout(hours_box)
+        for name in WEEKDAYS:
+            open_box = QCheckBox("营业")
+            opens, closes = QTimeEdit(), QTimeEdit()
+            for edit in (opens, closes):
+                edit.setDisplayFormat("HH:mm")
+            row = QHBoxLayout()
+            row.addWidget(open_box)
+            row.addWidget(opens)
+            row.addWidget(QLabel("至"))
+            row.addWidget(closes)
+            row.addStretch(1)
+            grid.addRow(name, row)
+            self.days.append((open_box, opens, closes))
+        closed_box = QGroupBox("休息日(不营业的日期)")
+        self.closed = QListWidget()
+        self.closed.setMaximumHeight(110)
+        self.closed_date = QDateEdit(QDate.currentDate())
+        self.closed_date.setCalendarPopup(True)
+        self.closed_date.setDisplayFormat("yyyy-MM-dd")
+        add, remove = QPushButton("添加"), QPushButton("删除选中")
+        add.clicked.connect(self._add_closed)
+        remove.clicked.connect(lambda: [self.closed.takeItem(self.closed.row(i))
+                                        for i in self.closed.selectedItems()])
+        crow = QHBoxLayout()
+        crow.addWidget(self.closed_date)
+        crow.addWidget(add)
+        crow.addWidget(remove)
+        crow.addStretch(1)
+        clay = QVBoxLayout(closed_box)
+        clay.addWidget(self.closed)
+        clay.addLayout(crow)
+        self.use_calendar.toggled.connect(hours_box.setEnabled)
+        self.use_calendar.toggled.connect(closed_box.setEnabled)
+
+        self.assign_hours = QSpinBox()
+        self.assign_hours.setRange(1, 72)
+        self.assign_hours.setSuffix(" 小时")
+        self.revisit_days = QComboBox()
+        for n in SECOND_REVISIT_CHOICES:
+            self.revisit_days.addItem(f"结案后 {n} 天", n)
+        other = QFormLayout()
+        other.addRow("部门安排时限", self.assign_hours)
+        other.addRow("重要/重大投诉二次回访", self.revisit_days)
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.save_button = QPushButton("保存流程设置")
+        self.save_button.clicked.connect(self.save)
+        note = QLabel("修改只影响此后开始的步骤;已计算的期限不变。")
+        note.setStyleSheet("color: #777;")
+        foot = QHBoxLayout()
+        foot.addWidget(note, 1)
+        foot.addWidget(self.save_button)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.use_calendar)
+        cols = QHBoxLayout()
+        cols.addWidget(hours_box, 3)
+        cols.addWidget(closed_box, 2)
+        lay.addLayout(cols)
+        lay.addLayout(other)
+        lay.addWidget(self.message)
+        lay.addStretch(1)
+        lay.addLayout(foot)
+        self.load()
+
+    def _add_closed(self) -> None:
+        text = self.closed_date.date().toString("yyyy-MM-dd")
+        existing = {self.closed.item(i).text() for i in range(self.closed.count())}
+        if text not in existing:
+            self.closed.addItem(text)
+            self.closed.sortItems()
+
+    def raw(self) -> dict[str, Any]:
+        return dict(self.services.settings.get("workflow") or {})
+
+    def load(self) -> None:
+        settings = WorkflowSettings.from_dict({"tz": self.services.workflow.tz_name,
+                                               **self.raw()})
+        cal = settings.calendar
+        self.use_calendar.setChecked(cal is not None)
+        self.use_calendar.toggled.emit(cal is not None)
+        for weekday, (box, opens, closes) in enumerate(self.days):
+            hours = cal.hours.get(weekday) if cal else None
+            box.setChecked(hours is not None or cal is None)
+            o, c = hours or DEFAULT_HOURS
+            opens.setTime(QTime(o.hour, o.minute))
+            closes.setTime(QTime(c.hour, c.minute))
+        self.closed.clear()
+        for d in sorted(cal.closed_dates) if cal else []:
+            self.closed.addItem(d.isoformat())
+        self.assign_hours.setValue(settings.assign_hours)
+        self.revisit_days.setCurrentIndex(max(0, self.revisit_days.findData(
+            settings.second_revisit_days)))
+
+    def value(self) -> dict[str, Any]:
+        raw = self.raw()
+        tz = str(raw.get("tz") or self.services.workflow.tz_name)
+        calendar = None
+        if self.use_calendar.isChecked():
+            hours = {str(i): [o.time().toString("HH:mm"), c.time().toString("HH:mm")]
+                     for i, (box, o, c) in enumerate(self.days) if box.isChecked()}
+            closed = [self.closed.item(i).text() for i in range(self.closed.count())]
+            calendar = {"hours": hours, "closed_dates": closed, "tz": tz}
+        return {**raw, "tz": tz, "assign_hours": self.assign_hours.value(),
+                "second_revisit_days": self.revisit_days.currentData(), "calendar": calendar}
+
+    def save(self) -> bool:
+        value = self.value()
+        try:
+            WorkflowSettings.from_dict(value)  # the domain's checks, with Chinese messages
+            self.services.settings.put(self.actor, "workflow", value)
+        except (ValueError, ServiceError) as exc:
+            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.setText(getattr(exc, "message", None) or str(exc))
+            return False
+        self.message.setStyleSheet("color: #2e7d32;")
+        self.message.setText("流程设置已保存。")
+        return True
+
+
+def _qdt(when: datetime, tz: tzinfo) -> QDateTime:
+    local = when.astimezone(tz)
+    return QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
+
+
+def _aware(value: QDateTime, tz: tzinfo) -> datetime:
+    d, t = value.date(), value.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=tz)
+
+
+def delegation_dialog(services: Services, actor: User, absent: User | None,
+                      parent: QWidget | None = None) -> FormDialog:
+    """设置代理人: `absent` fixed (a user for themselves), or None (the admin picks)."""
+    tz = services.workflow.tz
+    now = services.clock.now()
+    users = [u for u in services.people.users() if u.id is not None]
+    who = QComboBox()
+    for u in users:
+        who.addItem(u.display_name, u.id)
+    delegate = QComboBox()
+    delegate.addItem("请选择…", None)
+    for u in users:
+        if absent is None or u.id != absent.id:
+            delegate.addItem(u.display_name, u.id)
+    start, end = QDateTimeEdit(_qdt(now, tz)), QDateTimeEdit(_qdt(now + timedelta(days=1), tz))
+    for edit in (start, end):
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+    reason = QLineEdit()
+    reason.setPlaceholderText("如:休假、出差")
+
+    def save() -> None:
+        absent_id = absent.id if absent is not None else who.currentData()
+        if delegate.currentData() is None:
+            raise ServiceError("请选择代理人", field="delegate")
+        services.people.add_delegation(actor, absent_id or 0, delegate.currentData(),
+                                       _aware(start.dateTime(), tz), _aware(end.dateTime(), tz),
+                                       reason.text().strip())
+
+    rows: list[tuple[str, str, QWidget]] = []
+    if absent is None:
+        rows.append(("absent", "请假人", who))
+    rows += [("delegate", "代理人", delegate), ("start", "开始", start), ("end", "结束", end),
+             ("reason", "原因", reason)]
+    title = "设置代理人" if absent is None else f"设置代理人({absent.display_name} 不在期间)"
+    return FormDialog(title, rows, save, parent)
+
+
+class DelegationsTab(QWidget):
+    def __init__(self, services: Services, actor: User, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        self.table = table(("请假人", "代理人", "开始", "结束", "原因"))
+        add = QPushButton("新建代理…")
+        add.clicked.connect(self.add)
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(row)
+        lay.addWidget(self.table, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        names = {u.id: u.display_name for u in self.services.people.users(True)}
+        tz = self.services.workflow.tz
+        fill(self.table, [[names.get(d.absent_user_id, ""), names.get(d.delegate_user_id, ""),
+                           local_text(d.start, tz), local_text(d.end, tz), d.reason]
+                          for d in self.services.people.delegations()])
+
+    def add(self) -> FormDialog:
+        dialog = delegation_dialog(self.services, self.actor, None, self)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog
