@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +39,7 @@ class AttachmentPicker(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.list = QListWidget()
-        self.list.setMaximumHeight(80)
+        self.list.setFixedHeight(76)
         self.add_button = QPushButton("添加文件…")
         self.remove_button = QPushButton("移除")
         self.remove_button.setEnabled(False)
@@ -51,6 +52,7 @@ class AttachmentPicker(QWidget):
         lay.addWidget(self.list, 1)
         lay.addLayout(buttons)
         self.add_button.clicked.connect(self._choose)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.remove_button.clicked.connect(self._remove)
         self.list.currentRowChanged.connect(lambda r: self.remove_button.setEnabled(r >= 0))
 

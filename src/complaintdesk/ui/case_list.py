@@ -106,7 +106,7 @@ class CaseListWidget(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         for i, (_title, _key, width) in enumerate(COLUMNS):
             header.resizeSection(i, width)
         header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # 登记时间, newest first

@@ -31,7 +31,7 @@ COLUMNS: tuple[tuple[str, str | None, int], ...] = (
     ("类别", "category", 80),
     ("严重程度", "severity", 70),
     ("部门", "department", 90),
-    ("当前步骤", "current_step", 100),
+    ("当前步骤", "current_step", 120),
     ("期限", "current_deadline", 130),
     ("状态", "status", 60),
 )

@@ -37,6 +37,8 @@ def with_error(field: QWidget, error: FieldError) -> QWidget:
     lay.setSpacing(2)
     lay.addWidget(field)
     lay.addWidget(error)
+    # grow only when the field itself grows (a long text), else stay at the top of its row
+    box.setSizePolicy(field.sizePolicy().horizontalPolicy(), field.sizePolicy().verticalPolicy())
     return box
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -76,7 +77,8 @@ class IntakeDialog(QDialog):
         self.edits["received_by"].setText(self.user.display_name)
         self.texts: dict[str, QPlainTextEdit] = {f: QPlainTextEdit() for f in _LONG_FIELDS}
         self.texts["description"].setPlaceholderText("尽量记录客户的原话")
-        self.texts["demand"].setMaximumHeight(60)
+        self.texts["demand"].setFixedHeight(64)
+        self.texts["demand"].setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.kind = QComboBox()
         for k in FeedbackKind:
             self.kind.addItem(k.label, k.value)
