@@ -8,13 +8,14 @@ panes and charts are set before or beside the rows, as write-only mode requires.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -144,8 +145,8 @@ class TableSheet:
             cell = WriteOnlyCell(ws, text)
             cell.font = TITLE_FONT if (heading and n == 0) else NOTE_FONT
             self._append([cell])
+        self._styles: dict[tuple[Any, ...], Any] = {}
         self._append([self._header(c.header) for c in self.cols])
-        self._styles: dict[tuple[str | None, str], Any] = {}
 
     def _append(self, cells: list[Any]) -> None:
         self.ws.append(cells)
@@ -157,20 +158,33 @@ class TableSheet:
             HEADER_FONT, HEADER_FILL, CENTER, BORDER)
         return cell
 
+    def _styled(self, value: Any, fmt: str | None, font: Font | None,
+                fill: PatternFill | None, align: Alignment | None, border: bool) -> Cell:
+        """A cell with a style built once per combination and then copied: setting
+        font/fill/border attribute by attribute hashes the style objects every time,
+        which costs more than writing the cell."""
+        key = (fmt, id(font), id(fill), id(align), border)
+        arr = self._styles.get(key)
+        if arr is None:
+            proto = WriteOnlyCell(self.ws)
+            if font is not None:
+                proto.font = font
+            if fill is not None:
+                proto.fill = fill
+            if align is not None:
+                proto.alignment = align
+            if border:
+                proto.border = BORDER
+            if fmt:
+                proto.number_format = fmt
+            arr = self._styles[key] = proto._style
+        return Cell(self.ws, row=1, column=1, value=value, style_array=copy(arr))
+
     def cell(self, value: Any, fmt: str | None = None, font: Font = BODY_FONT,
-             fill: PatternFill | None = None) -> WriteOnlyCell:
+             fill: PatternFill | None = None) -> Cell:
         if value is None:
-            value = MISSING
-        c = WriteOnlyCell(self.ws, value)
-        c.font = font
-        c.border = BORDER
-        if fill is not None:
-            c.fill = fill
-        if value is MISSING:
-            c.alignment = RIGHT
-        elif fmt:
-            c.number_format = fmt
-        return c
+            return self._styled(MISSING, None, font, fill, RIGHT, True)
+        return self._styled(value, fmt, font, fill, None, True)
 
     def add(self, values: Sequence[Any], fmts: Sequence[str | None] | None = None,
             total: bool = False) -> int:
@@ -182,22 +196,13 @@ class TableSheet:
         return self.row
 
     def add_plain(self, values: Sequence[Any]) -> int:
-        """A fast row for big sheets: only the number formats, shared across the column."""
+        """A fast row for big sheets: number formats only, no font or border."""
         self._append([
-            self._plain(v, c.fmt) if v is not None else self._plain(MISSING, None)
+            (v if c.fmt is None else self._styled(v, c.fmt, None, None, None, False))
+            if v is not None else self._styled(MISSING, None, None, None, RIGHT, False)
             for v, c in zip(values, self.cols, strict=False)
         ])
         return self.row
-
-    def _plain(self, value: Any, fmt: str | None) -> Any:
-        if fmt is None and value is not MISSING:
-            return value  # a bare value: openpyxl applies the default style
-        c = WriteOnlyCell(self.ws, value)
-        if value is MISSING:
-            c.alignment = RIGHT
-        else:
-            c.number_format = fmt
-        return c
 
     def note(self, text: str) -> None:
         c = WriteOnlyCell(self.ws, text)

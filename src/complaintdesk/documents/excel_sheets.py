@@ -60,8 +60,12 @@ def _count(d: KpiDef, k: KpiSet | None, period: PeriodKpis | None) -> int | floa
 def write_breakdown(
     wb: Workbook, job: Job, dimension: str, cur: PeriodKpis,
     prev: PeriodKpis | None, year_ago: PeriodKpis | None, lookups: KpiLookups,
+    compare: bool = True,
 ) -> TableSheet:
-    """One sheet per breakdown: a row per group, the period's figures, a 合计 row."""
+    """One sheet per breakdown: a row per group, the period's figures, a 合计 row.
+
+    With `compare`, three more columns: the key count last month, the change, a year ago.
+    """
     is_emp = dimension == EMPLOYEE
     defs = EMPLOYEE_KPIS if is_emp else tuple(KPI_BY_KEY[k] for k in GROUP_KPIS)
     lead = [Col(DIMENSION_LABELS[dimension] if not is_emp else "员工", 14)]
@@ -69,10 +73,11 @@ def write_breakdown(
         lead.append(Col("所属部门", 12))
     compare_key = "slips" if is_emp else "received"
     cmp_label = KPI_BY_KEY[compare_key].label
-    cols = lead + [Col(d.label, _width(d), FORMATS[d.kind]) for d in defs] + [
-        Col(f"上月{cmp_label}", 10, "0"), Col("环比变化", 10, CHANGE_FORMATS[KIND_COUNT]),
-        Col(f"去年同月{cmp_label}", 12, "0"),
-    ]
+    cols = lead + [Col(d.label, _width(d), FORMATS[d.kind]) for d in defs]
+    if compare:
+        cols += [Col(f"上月{cmp_label}", 10, "0"),
+                 Col("环比变化", 10, CHANGE_FORMATS[KIND_COUNT]),
+                 Col(f"去年同月{cmp_label}", 12, "0")]
     sheet = TableSheet(wb, DIMENSION_LABELS[dimension], cols, freeze_col=len(lead))
     cmp_def = KPI_BY_KEY[compare_key]
     for g in cur.groups[dimension]:
@@ -82,8 +87,8 @@ def write_breakdown(
         # a group absent from an earlier period had nothing then: 0, not "—"
         before = _count(cmp_def, prev.group(dimension, g.key) if prev else None, prev)
         ago = _count(cmp_def, year_ago.group(dimension, g.key) if year_ago else None, year_ago)
-        sheet.add([*lead_vals, *(d.value(g.kpis) for d in defs), before,
-                   change(cmp_def.value(g.kpis), before), ago])
+        extra = [before, change(cmp_def.value(g.kpis), before), ago] if compare else []
+        sheet.add([*lead_vals, *(d.value(g.kpis) for d in defs), *extra])
         job.step()
     k = cur.overall
     before = kpi_value(cmp_def, prev.overall if prev else None)
@@ -92,12 +97,11 @@ def write_breakdown(
         rows = [g.kpis for g in cur.groups[dimension]]
         sums = [None if d.kind not in (KIND_COUNT, KIND_MONEY) else
                 sum(d.value(r) or 0 for r in rows) for d in defs]
-        sheet.add([*total_lead, *sums, None, None, None], total=True)
+        sheet.add([*total_lead, *sums, *([None] * 3 if compare else [])], total=True)
     else:
-        sheet.add([*total_lead, *(d.value(k) for d in defs), before,
-                   change(cmp_def.value(k), before), kpi_value(cmp_def, year_ago.overall
-                                                               if year_ago else None)],
-                  total=True)
+        ago_total = kpi_value(cmp_def, year_ago.overall if year_ago else None)
+        extra = [before, change(cmp_def.value(k), before), ago_total] if compare else []
+        sheet.add([*total_lead, *(d.value(k) for d in defs), *extra], total=True)
     return sheet
 
 

@@ -44,13 +44,16 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from datetime import datetime, timedelta, tzinfo
+from operator import add
 from typing import Any
 
 from .kpi_index import (
     APPEAL_DECISIONS,
     SATISFIED,
-    CaseFacts,
+    SIGNATURE_DIMENSIONS,
+    SKIP,
     KpiIndex,
+    Signature,
     effective_deadline,
     month_bounds,
     open_step_at,
@@ -91,20 +94,25 @@ _H24 = timedelta(hours=24)
 _H48 = timedelta(hours=48)
 
 
-class _Acc:
-    """Additive counters for one group; `kpis()` turns them into a KpiSet."""
+_FIELDS = (
+    "received", "suggestions", "praises", "rate_num", "closed", "resolved", "first_time",
+    "repeats", "within24", "within48", "revisit_due", "revisited", "reached", "satisfied",
+    "slips", "fines", "points", "rewards", "bonus", "reward_points", "appeals",
+    "open_at_end", "overdue",
+)
+(RECEIVED, SUGGESTIONS, PRAISES, RATE_NUM, CLOSED, RESOLVED, FIRST_TIME, REPEATS, WITHIN24,
+ WITHIN48, REVISIT_DUE, REVISITED, REACHED, SATISFIED_N, SLIPS, FINES, POINTS, REWARDS, BONUS,
+ REWARD_POINTS, APPEALS, OPEN_AT_END, OVERDUE) = range(len(_FIELDS))
 
-    __slots__ = (
-        "received", "suggestions", "praises", "rate_num", "volume", "closed", "resolved",
-        "first_time", "repeats", "within24", "within48", "handled_h", "closed_h",
-        "steps_done", "steps_on_time", "revisit_due", "revisited", "reached", "satisfied",
-        "slips", "fines", "points", "rewards", "bonus", "reward_points", "appeals",
-        "outcomes", "open_at_end", "overdue", "overdue_h",
-    )
+
+class _Acc:
+    """Additive counters for one group (ints in a list, for cheap merging)."""
+
+    __slots__ = ("n", "volume", "handled_h", "closed_h", "overdue_h", "steps_done",
+                 "steps_on_time", "outcomes")
 
     def __init__(self) -> None:
-        for name in self.__slots__:
-            setattr(self, name, 0)
+        self.n = [0] * len(_FIELDS)
         self.volume: int | None = None
         self.handled_h: list[float] = []
         self.closed_h: list[float] = []
@@ -113,66 +121,92 @@ class _Acc:
         self.steps_on_time: dict[str, int] = {}
         self.outcomes: dict[str, int] = {}
 
+    def merge(self, o: _Acc) -> None:
+        self.n = list(map(add, self.n, o.n))
+        if o.handled_h:
+            self.handled_h += o.handled_h
+        if o.closed_h:
+            self.closed_h += o.closed_h
+        if o.overdue_h:
+            self.overdue_h += o.overdue_h
+        for mine, theirs in ((self.steps_done, o.steps_done),
+                             (self.steps_on_time, o.steps_on_time),
+                             (self.outcomes, o.outcomes)):
+            if not mine:
+                mine.update(theirs)
+                continue
+            for k, v in theirs.items():
+                mine[k] = mine.get(k, 0) + v
+
     def kpis(self) -> KpiSet:
-        done, on_time = self.steps_done, self.steps_on_time
+        n, done, on_time = self.n, self.steps_done, self.steps_on_time
         return KpiSet(
-            received=self.received,
-            suggestions=self.suggestions,
-            praises=self.praises,
-            complaint_rate=Ratio(self.rate_num, self.volume),
-            close_rate=Ratio(self.closed, self.received),
-            resolution_rate=Ratio(self.resolved, self.closed),
+            received=n[RECEIVED],
+            suggestions=n[SUGGESTIONS],
+            praises=n[PRAISES],
+            complaint_rate=Ratio(n[RATE_NUM] if self.volume is not None else 0, self.volume),
+            close_rate=Ratio(n[CLOSED], n[RECEIVED]),
+            resolution_rate=Ratio(n[RESOLVED], n[CLOSED]),
             on_time_rate=Ratio(sum(on_time.values()), sum(done.values())),
-            on_time_by_step={k: Ratio(on_time.get(k, 0), n) for k, n in done.items()},
-            within_24h=Ratio(self.within24, self.received),
-            within_48h=Ratio(self.within48, self.received),
+            on_time_by_step={k: Ratio(on_time.get(k, 0), v) for k, v in done.items()},
+            within_24h=Ratio(n[WITHIN24], n[RECEIVED]),
+            within_48h=Ratio(n[WITHIN48], n[RECEIVED]),
             to_handled_hours=Hours.of(self.handled_h),
             to_closed_hours=Hours.of(self.closed_h),
-            revisit_rate=Ratio(self.revisited, self.revisit_due),
-            satisfaction=Ratio(self.satisfied, self.reached),
-            first_time_fix=Ratio(self.first_time, self.closed),
-            repeat_rate=Ratio(self.repeats, self.received),
-            slips=self.slips, fines=self.fines, points=self.points,
-            rewards=self.rewards, bonus=self.bonus, reward_points=self.reward_points,
-            appeals=self.appeals, appeal_outcomes=dict(self.outcomes),
-            open_at_end=self.open_at_end, overdue_at_end=self.overdue,
+            revisit_rate=Ratio(n[REVISITED], n[REVISIT_DUE]),
+            satisfaction=Ratio(n[SATISFIED_N], n[REACHED]),
+            first_time_fix=Ratio(n[FIRST_TIME], n[CLOSED]),
+            repeat_rate=Ratio(n[REPEATS], n[RECEIVED]),
+            slips=n[SLIPS], fines=n[FINES], points=n[POINTS],
+            rewards=n[REWARDS], bonus=n[BONUS], reward_points=n[REWARD_POINTS],
+            appeals=n[APPEALS], appeal_outcomes=dict(self.outcomes),
+            open_at_end=n[OPEN_AT_END], overdue_at_end=n[OVERDUE],
             overdue_hours=Hours.of(self.overdue_h),
         )
 
 
 class _Period:
-    """The accumulators of one period: overall plus one per group of every dimension."""
+    """Accumulators by case signature (department, category, severity, channel) and by
+    employee; the per-dimension groups are the signatures merged at the end, so a fact
+    costs one or two counter updates however many breakdowns there are."""
 
     def __init__(self) -> None:
-        self.overall = _Acc()
-        self.groups: dict[str, dict[Hashable, _Acc]] = {d: {} for d in DIMENSIONS}
+        self.sigs: dict[Signature, _Acc] = {}
+        self.employees: dict[Any, _Acc] = {}
 
-    def acc(self, dim: str, key: Hashable) -> _Acc:
-        g = self.groups[dim]
-        a = g.get(key)
+    def sig(self, sig: Signature) -> _Acc:
+        a = self.sigs.get(sig)
         if a is None:
-            a = g[key] = _Acc()
+            a = self.sigs[sig] = _Acc()
         return a
 
-    def targets(self, keys: dict[str, tuple[Any, ...]]) -> list[_Acc]:
-        out = [self.overall]
-        for dim, ks in keys.items():
-            out.extend(self.acc(dim, k) for k in ks)
-        return out
+    def emp(self, emp: Any) -> _Acc:
+        a = self.employees.get(emp)
+        if a is None:
+            a = self.employees[emp] = _Acc()
+        return a
+
+    def targets(self, sig: Signature, employees: Iterable[Any]) -> list[_Acc]:
+        return [self.sig(sig), *(self.emp(e) for e in employees)]
+
+    def groups(self) -> tuple[_Acc, dict[str, dict[Hashable, _Acc]]]:
+        overall = _Acc()
+        groups: dict[str, dict[Hashable, _Acc]] = {d: {} for d in DIMENSIONS}
+        for sig, acc in self.sigs.items():
+            overall.merge(acc)
+            for dim, key in zip(SIGNATURE_DIMENSIONS, sig, strict=True):
+                if key is SKIP:  # a slip without a case: only its department
+                    continue
+                g = groups[dim].get(key)
+                if g is None:
+                    g = groups[dim][key] = _Acc()
+                g.merge(acc)
+        groups[EMPLOYEE] = dict(self.employees)
+        return overall, groups
 
 
 def _hours(delta: timedelta) -> float:
     return delta.total_seconds() / 3600.0
-
-
-def _slip_keys(slip: FaultSlip, cf: CaseFacts | None) -> dict[str, tuple[Any, ...]]:
-    keys: dict[str, tuple[Any, ...]] = {
-        DEPARTMENT: (slip.department_id,), EMPLOYEE: (slip.employee_id,),
-    }
-    if cf is not None:
-        for dim in (CATEGORY, SEVERITY, CHANNEL):
-            keys[dim] = cf.keys[dim]
-    return keys
 
 
 def _fill_month(
@@ -181,78 +215,79 @@ def _fill_month(
     ml = month_label(ym)
     for f in ix.cases_by_month.get(ym, ()):
         case = f.case
-        targets = p.targets(f.keys)
+        targets = p.targets(f.sig, f.employees)
         if not f.is_complaint:
+            field = SUGGESTIONS if case.kind == FeedbackKind.SUGGESTION else PRAISES
             for a in targets:
-                if case.kind == FeedbackKind.SUGGESTION:
-                    a.suggestions += 1
-                else:
-                    a.praises += 1
+                a.n[field] += 1
             continue
         closed = case.closed_at is not None and case.closed_at < as_of
         handled = f.handled_at is not None and f.handled_at <= now
         h_handled = _hours(f.handled_at - f.receipt) if handled else None  # type: ignore[operator]
         h_closed = _hours(case.closed_at - f.receipt) if closed else None  # type: ignore[operator]
+        repeat = case.repeat_of_id is not None
+        rated = (case.department_id, ml) in volumes
         for a in targets:
-            a.received += 1
-            a.repeats += case.repeat_of_id is not None
+            n = a.n
+            n[RECEIVED] += 1
+            n[REPEATS] += repeat
+            n[RATE_NUM] += rated
             if h_handled is not None:
                 a.handled_h.append(h_handled)
-                a.within24 += h_handled <= 24.0
-                a.within48 += h_handled <= 48.0
+                n[WITHIN24] += h_handled <= 24.0
+                n[WITHIN48] += h_handled <= 48.0
             if h_closed is not None:
-                a.closed += 1
+                n[CLOSED] += 1
                 a.closed_h.append(h_closed)
-                a.resolved += f.resolved
-                a.first_time += case.reopen_count == 0
-        if (case.department_id, ml) in volumes:
-            p.overall.rate_num += 1
-            p.acc(DEPARTMENT, case.department_id).rate_num += 1
-    for sf in ix.steps_by_month.get(ym, ()):
-        s = sf.step
-        emp = ix.lookups.user_employee.get(s.actor_user_id) if s.actor_user_id is not None else None
-        keys = {**sf.facts.keys, EMPLOYEE: (emp,) if emp is not None else ()}
-        ok = s.finished_at <= sf.deadline  # type: ignore[operator]
-        for a in p.targets(keys):
-            a.steps_done[s.step_key] = a.steps_done.get(s.step_key, 0) + 1
+                n[RESOLVED] += f.resolved
+                n[FIRST_TIME] += case.reopen_count == 0
+    sig_acc, emp_acc = p.sig, p.emp
+    for sig, emp, key, ok in ix.steps_by_month.get(ym, ()):
+        for a in (sig_acc(sig), emp_acc(emp)) if emp is not None else (sig_acc(sig),):
+            a.steps_done[key] = a.steps_done.get(key, 0) + 1
             if ok:
-                a.steps_on_time[s.step_key] = a.steps_on_time.get(s.step_key, 0) + 1
-    for sf in ix.revisits_due_by_month.get(ym, ()):
-        s = sf.step
+                a.steps_on_time[key] = a.steps_on_time.get(key, 0) + 1
+    for f, s in ix.revisits_due_by_month.get(ym, ()):
         done = s.finished_at is not None and s.finished_at <= now and bool(s.data.get("reached"))
-        for a in p.targets(sf.facts.keys):
-            a.revisit_due += 1
-            a.revisited += done
-    for sf in ix.revisits_done_by_month.get(ym, ()):
-        happy = sf.step.data.get("satisfaction") in SATISFIED
-        for a in p.targets(sf.facts.keys):
-            a.reached += 1
-            a.satisfied += happy
-    for slip, cf in ix.slips_by_month.get(ym, ()):
+        for a in p.targets(f.sig, f.employees):
+            a.n[REVISIT_DUE] += 1
+            a.n[REVISITED] += done
+    for f, s in ix.revisits_done_by_month.get(ym, ()):
+        happy = s.data.get("satisfaction") in SATISFIED
+        for a in p.targets(f.sig, f.employees):
+            a.n[REACHED] += 1
+            a.n[SATISFIED_N] += happy
+    for slip, sig in ix.slips_by_month.get(ym, ()):
         counted = slip.status != SlipStatus.REVOKED
-        fines = sum(x.amount for x in slip.penalties if x.kind == PenaltyKind.FINE)
-        points = sum(x.points for x in slip.penalties if x.kind == PenaltyKind.POINTS)
-        bonus = sum(x.amount for x in slip.penalties if x.kind == PenaltyKind.BONUS)
-        rpoints = sum(x.points for x in slip.penalties if x.kind == PenaltyKind.REWARD_POINTS)
-        for a in p.targets(_slip_keys(slip, cf)):
-            if slip.is_reward:
-                a.rewards += 1
-            else:
-                a.slips += 1
+        amounts = {PenaltyKind.FINE: 0, PenaltyKind.POINTS: 0, PenaltyKind.BONUS: 0,
+                   PenaltyKind.REWARD_POINTS: 0}
+        for x in slip.penalties:
+            if x.kind in amounts:
+                amounts[x.kind] += x.points if x.kind in _POINT_KINDS else x.amount
+        for a in p.targets(sig, (slip.employee_id,)):
+            a.n[REWARDS if slip.is_reward else SLIPS] += 1
             if counted:
-                a.fines += fines
-                a.points += points
-                a.bonus += bonus
-                a.reward_points += rpoints
-    for slip, cf in ix.appeals_by_month.get(ym, ()):
+                a.n[FINES] += amounts[PenaltyKind.FINE]
+                a.n[POINTS] += amounts[PenaltyKind.POINTS]
+                a.n[BONUS] += amounts[PenaltyKind.BONUS]
+                a.n[REWARD_POINTS] += amounts[PenaltyKind.REWARD_POINTS]
+    for slip, sig in ix.appeals_by_month.get(ym, ()):
         outcome = APPEAL_DECISIONS.get(str((slip.appeal or {}).get("decision") or ""), "pending")
-        for a in p.targets(_slip_keys(slip, cf)):
-            a.appeals += 1
+        for a in p.targets(sig, (slip.employee_id,)):
+            a.n[APPEALS] += 1
             a.outcomes[outcome] = a.outcomes.get(outcome, 0) + 1
-    for dept in {d for (d, m) in volumes if m == ml}:
-        v = volumes[(dept, ml)]
-        for a in (p.overall, p.acc(DEPARTMENT, dept)):
-            a.volume = (a.volume or 0) + v
+
+
+_POINT_KINDS = frozenset({PenaltyKind.POINTS, PenaltyKind.REWARD_POINTS})
+
+
+def _volumes(months: Iterable[MonthKey], volumes: Volumes) -> dict[Any, int]:
+    labels = {month_label(ym) for ym in months}
+    out: dict[Any, int] = {}
+    for (dept, ml), v in volumes.items():
+        if ml in labels:
+            out[dept] = out.get(dept, 0) + v
+    return out
 
 
 def _fill_open(p: _Period, ix: KpiIndex, as_of: datetime) -> list[OpenCase]:
@@ -261,10 +296,10 @@ def _fill_open(p: _Period, ix: KpiIndex, as_of: datetime) -> list[OpenCase]:
         step = open_step_at(f.case, as_of)
         deadline = effective_deadline(step) if step is not None else None
         overdue = max(0.0, _hours(as_of - deadline)) if deadline is not None else 0.0
-        for a in p.targets(f.keys):
-            a.open_at_end += 1
+        for a in p.targets(f.sig, f.employees):
+            a.n[OPEN_AT_END] += 1
             if overdue > 0:
-                a.overdue += 1
+                a.n[OVERDUE] += 1
                 a.overdue_h.append(overdue)
         rows.append(OpenCase(
             case_id=f.case.id, number=f.case.number,
@@ -308,17 +343,21 @@ def _label(dim: str, key: Any, lookups: KpiLookups) -> str:
 
 def _finish(
     p: _Period, label: str, months: tuple[MonthKey, ...], as_of: datetime,
-    open_cases: list[OpenCase], lookups: KpiLookups,
+    open_cases: list[OpenCase], lookups: KpiLookups, volumes: Volumes,
 ) -> PeriodKpis:
+    overall, accs = p.groups()
     for dept in lookups.department_names:  # every department gets a row, even at zero
-        p.acc(DEPARTMENT, dept)
+        accs[DEPARTMENT].setdefault(dept, _Acc())
+    for dept, v in _volumes(months, volumes).items():
+        accs[DEPARTMENT].setdefault(dept, _Acc()).volume = v
+        overall.volume = (overall.volume or 0) + v
     groups: dict[str, list[GroupKpis]] = {}
     for dim in DIMENSIONS:
-        keys = sorted(p.groups[dim], key=_sort_key(dim, lookups))
+        keys = sorted(accs[dim], key=_sort_key(dim, lookups))
         groups[dim] = [
-            GroupKpis(dim, k, _label(dim, k, lookups), p.groups[dim][k].kpis()) for k in keys
+            GroupKpis(dim, k, _label(dim, k, lookups), accs[dim][k].kpis()) for k in keys
         ]
-    return PeriodKpis(label, months, as_of, p.overall.kpis(), groups, open_cases)
+    return PeriodKpis(label, months, as_of, overall.kpis(), groups, open_cases)
 
 
 def _period(
@@ -333,7 +372,7 @@ def _period(
         _fill_month(p, ix, ym, as_of, now, volumes)
     # a period that has not begun has no "open at the end"
     open_cases = _fill_open(p, ix, as_of) if start < now else []
-    return _finish(p, label, months, as_of, open_cases, ix.lookups)
+    return _finish(p, label, months, as_of, open_cases, ix.lookups, volumes)
 
 
 def period_kpis(ix: KpiIndex, ym: MonthKey, now: datetime, volumes: Volumes) -> PeriodKpis:

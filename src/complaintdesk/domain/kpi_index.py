@@ -64,12 +64,21 @@ def effective_deadline(step: StepRecord) -> datetime | None:
 
 def responsible_employees(case: Case) -> tuple[int, ...]:
     """Employees named responsible: the department head's (amended) list, else step 3's."""
-    for key in (DEPT_OPINION, HANDLE):
-        for s in reversed(case.steps):
-            if s.step_key == key and s.finished_at is not None and "responsible" in s.data:
-                ids = (r.get("employee_id") for r in s.data.get("responsible") or ())
-                return tuple(dict.fromkeys(i for i in ids if i is not None))
-    return ()
+    found: dict[str, StepRecord] = {}
+    for s in case.steps:  # the last finished one of each kind wins
+        if s.step_key in (DEPT_OPINION, HANDLE) and s.finished_at is not None \
+                and "responsible" in s.data:
+            found[s.step_key] = s
+    s = found.get(DEPT_OPINION) or found.get(HANDLE)
+    if s is None:
+        return ()
+    ids = (r.get("employee_id") for r in s.data.get("responsible") or ())
+    return tuple(dict.fromkeys(i for i in ids if i is not None))
+
+
+SKIP: Any = object()  # a signature slot that does not count in that dimension
+Signature = tuple[Any, Any, Any, Any]  # (department_id, category, severity, channel)
+SIGNATURE_DIMENSIONS: tuple[str, ...] = (DEPARTMENT, CATEGORY, SEVERITY, CHANNEL)
 
 
 @dataclass(slots=True)
@@ -80,14 +89,19 @@ class CaseFacts:
     receipt: datetime  # intake.complained_at, else registered_at
     handled_at: datetime | None  # first step 3 finished
     resolved: bool  # the last revisit before closing found 满意/基本满意
-    keys: dict[str, tuple[Any, ...]]  # dimension → the groups the case counts in
+    sig: Signature  # the groups the case counts in, one per dimension
+    employees: tuple[int, ...]  # named responsible (the 员工考核 groups)
+
+    @property
+    def keys(self) -> dict[str, tuple[Any, ...]]:
+        return {**{d: (k,) for d, k in zip(SIGNATURE_DIMENSIONS, self.sig, strict=True)},
+                EMPLOYEE: self.employees}
 
 
-@dataclass(slots=True)
-class StepFact:
-    facts: CaseFacts
-    step: StepRecord
-    deadline: datetime | None
+# (case signature, employee id of the user who finished it or None, step key, on time?)
+StepFact = tuple[Signature, Any, str, bool]
+# (slip, signature: its department, its case's category/severity/channel or SKIP)
+SlipFact = tuple[FaultSlip, Signature]
 
 
 class KpiIndex:
@@ -100,14 +114,17 @@ class KpiIndex:
         self.lookups = lookups
         self.cases_by_month: dict[MonthKey, list[CaseFacts]] = defaultdict(list)
         self.steps_by_month: dict[MonthKey, list[StepFact]] = defaultdict(list)
-        self.revisits_due_by_month: dict[MonthKey, list[StepFact]] = defaultdict(list)
-        self.revisits_done_by_month: dict[MonthKey, list[StepFact]] = defaultdict(list)
-        self.slips_by_month: dict[MonthKey, list[tuple[FaultSlip, CaseFacts | None]]] = (
+        self.revisits_due_by_month: dict[MonthKey, list[tuple[CaseFacts, StepRecord]]] = (
             defaultdict(list))
-        self.appeals_by_month: dict[MonthKey, list[tuple[FaultSlip, CaseFacts | None]]] = (
+        self.revisits_done_by_month: dict[MonthKey, list[tuple[CaseFacts, StepRecord]]] = (
             defaultdict(list))
+        self.slips_by_month: dict[MonthKey, list[SlipFact]] = defaultdict(list)
+        self.appeals_by_month: dict[MonthKey, list[SlipFact]] = defaultdict(list)
         complaints: list[CaseFacts] = []
         by_id: dict[int, CaseFacts] = {}
+        user_emp = lookups.user_employee
+        month_of = self.month_of
+        steps_by_month = self.steps_by_month
         for case in cases:
             if case.flow != FlowKind.FEEDBACK:
                 continue  # internal complaints and rework orders are not customer feedback
@@ -117,25 +134,28 @@ class KpiIndex:
                 by_id[case.id] = f
             if f.is_complaint:
                 complaints.append(f)
+            sig = f.sig
             for s in case.steps:
                 skipped = is_skipped(s)
                 if f.is_complaint and s.step_key == REVISIT and not skipped:
-                    sf = StepFact(f, s, None)
-                    self.revisits_due_by_month[self.month_of(s.due_since)].append(sf)
+                    self.revisits_due_by_month[month_of(s.due_since)].append((f, s))
                     if s.finished_at is not None and s.data.get("reached"):
-                        self.revisits_done_by_month[self.month_of(s.finished_at)].append(sf)
+                        self.revisits_done_by_month[month_of(s.finished_at)].append((f, s))
                 if s.finished_at is None or skipped:
                     continue
                 dl = effective_deadline(s)
                 if dl is not None:  # a step without a deadline cannot be late
-                    self.steps_by_month[self.month_of(s.finished_at)].append(StepFact(f, s, dl))
+                    emp = user_emp.get(s.actor_user_id) if s.actor_user_id is not None else None
+                    steps_by_month[month_of(s.finished_at)].append(
+                        (sig, emp, s.step_key, s.finished_at <= dl))
         for slip in slips:
             cf = by_id.get(slip.case_id) if slip.case_id is not None else None
+            ssig = (slip.department_id, *(cf.sig[1:] if cf is not None else (SKIP,) * 3))
             if slip.issued_at is not None and slip.status not in _NOT_ISSUED:
-                self.slips_by_month[self.month_of(slip.issued_at)].append((slip, cf))
+                self.slips_by_month[month_of(slip.issued_at)].append((slip, ssig))
             filed = _as_datetime((slip.appeal or {}).get("filed_at"))
             if filed is not None:
-                self.appeals_by_month[self.month_of(filed)].append((slip, cf))
+                self.appeals_by_month[month_of(filed)].append((slip, ssig))
         complaints.sort(key=lambda f: f.case.registered_at)
         self.complaints = complaints
         self._complaint_times = [f.case.registered_at for f in complaints]
@@ -158,13 +178,6 @@ class KpiIndex:
             case.closed_at is not None and last_revisit is not None
             and last_revisit.data.get("satisfaction") in SATISFIED
         )
-        keys: dict[str, tuple[Any, ...]] = {
-            DEPARTMENT: (case.department_id,),
-            CATEGORY: (case.category or "",),
-            SEVERITY: (case.severity,),
-            CHANNEL: (case.intake.channel or "",),
-            EMPLOYEE: responsible_employees(case),
-        }
         return CaseFacts(
             case=case,
             is_complaint=case.kind == FeedbackKind.COMPLAINT,
@@ -172,7 +185,9 @@ class KpiIndex:
             receipt=case.intake.complained_at or case.registered_at,
             handled_at=handled_at,
             resolved=resolved,
-            keys=keys,
+            sig=(case.department_id, case.category or "", case.severity,
+                 case.intake.channel or ""),
+            employees=responsible_employees(case),
         )
 
     def open_complaints(self, as_of: datetime) -> list[CaseFacts]:

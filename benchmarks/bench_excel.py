@@ -1,0 +1,188 @@
+"""KPI workbook benchmark (DESIGN §10): the month workbook at 2,000 cases and the year
+workbook over 100,000 cases (all in the one year: the worst case), each against the floor
+— openpyxl write-only writing the same cell values with no styles, no charts.
+
+Records are generated in memory (ten §4.1 steps per case, slips for one case in five).
+
+    uv run python benchmarks/bench_excel.py [MONTH_CASES] [YEAR_CASES]
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook, load_workbook
+
+from complaintdesk.documents.excel_month import build_month_report, write_month_workbook
+from complaintdesk.documents.excel_year import build_year_report, write_year_workbook
+from complaintdesk.domain import steps as S
+from complaintdesk.domain.kpi_model import KpiLookups
+from complaintdesk.domain.records import (
+    CATEGORIES,
+    CHANNELS,
+    Case,
+    CaseStatus,
+    FaultSlip,
+    FeedbackKind,
+    FlowKind,
+    Intake,
+    Penalty,
+    PenaltyKind,
+    Responsibility,
+    Severity,
+    SlipStatus,
+    StepRecord,
+)
+
+TZ = ZoneInfo("Asia/Shanghai")
+YEAR = 2026
+FLOW = (S.REGISTER, S.FORWARD, S.ASSIGN, S.HANDLE, S.DEPT_OPINION, S.ISSUE_SLIPS, S.REVISIT,
+        S.EVALUATE, S.APPROVE, S.ENFORCE)
+DEADLINE_H = {S.REGISTER: 1, S.FORWARD: 1, S.ASSIGN: 1, S.HANDLE: 24, S.DEPT_OPINION: 24,
+              S.ISSUE_SLIPS: 12, S.REVISIT: 48, S.EVALUATE: 24, S.APPROVE: 24, S.ENFORCE: 12}
+DEPTS = {i: n for i, n in enumerate(("销售部", "售后服务部", "配件部", "客服中心", "行政部",
+                                     "财务部", "市场部", "二手车部"), 1)}
+EMPLOYEES = {100 + i: f"员工{i:03d}" for i in range(160)}
+EMP_DEPT = {e: 1 + (e % len(DEPTS)) for e in EMPLOYEES}
+LOOKUPS = KpiLookups(DEPTS, EMPLOYEES, EMP_DEPT, {u: f"用户{u}" for u in range(1, 41)},
+                     {u: 100 + u for u in range(1, 41)})
+SATISFACTION = ("满意", "满意", "满意", "基本满意", "不满意")
+
+
+def generate(n: int, start: datetime, end: datetime, now: datetime,
+             seed: int = 7) -> tuple[list[Case], list[FaultSlip]]:
+    rnd = random.Random(seed)
+    span = (end - start).total_seconds()
+    cases: list[Case] = []
+    slips: list[FaultSlip] = []
+    for cid in range(1, n + 1):
+        received = start + timedelta(seconds=rnd.random() * span)
+        t = received + timedelta(minutes=rnd.randint(5, 90))
+        registered = t
+        dept = rnd.randint(1, len(DEPTS))
+        kind = (FeedbackKind.COMPLAINT if rnd.random() < 0.85 else
+                rnd.choice((FeedbackKind.SUGGESTION, FeedbackKind.PRAISE)))
+        emp = rnd.choice(list(EMPLOYEES))
+        steps: list[StepRecord] = []
+        closed_at = None
+        for seq, key in enumerate(FLOW, 1):
+            due = t
+            deadline = due + timedelta(hours=DEADLINE_H[key])
+            done = due + timedelta(hours=DEADLINE_H[key] * rnd.uniform(0.1, 1.3))
+            data: dict = {}
+            if key == S.HANDLE:
+                data = {"responsible": [{"employee_id": emp, "responsibility": "main"}]}
+            elif key == S.REVISIT:
+                data = {"reached": rnd.random() < 0.9, "satisfaction": rnd.choice(SATISFACTION)}
+            if done > now:
+                steps.append(StepRecord(None, cid, key, seq, due, deadline))
+                break
+            steps.append(StepRecord(None, cid, key, seq, due, deadline,
+                                    actor_user_id=rnd.randint(1, 40), finished_at=done,
+                                    outcome="done", data=data))
+            t = done
+        else:
+            closed_at = t
+        local = registered.astimezone(TZ)
+        cases.append(Case(
+            id=cid, number=f"FK-{local:%Y%m}-{cid:05d}", flow=FlowKind.FEEDBACK, kind=kind,
+            intake=Intake(customer_name=f"客户{cid}", phone=f"139{cid:08d}", channel=rnd.choice(CHANNELS),
+                          complained_at=received, vin="LSVAM4187C2184847", plate="浙A12345",
+                          vehicle_model="帕萨特"),
+            registered_at=registered, registered_by_user_id=1,
+            status=CaseStatus.CLOSED if closed_at else CaseStatus.OPEN,
+            current_step="" if closed_at else steps[-1].step_key,
+            category=rnd.choice(CATEGORIES), severity=rnd.choice(list(Severity)),
+            department_id=dept, reopen_count=int(rnd.random() < 0.05),
+            repeat_of_id=cid - 1 if cid > 1 and rnd.random() < 0.03 else None,
+            closed_at=closed_at, steps=steps,
+        ))
+        if kind == FeedbackKind.COMPLAINT and closed_at and rnd.random() < 0.2:
+            issued = steps[5].finished_at
+            slips.append(FaultSlip(
+                id=len(slips) + 1, number=f"GS-{issued.astimezone(TZ):%Y%m}-{len(slips) + 1:05d}",
+                case_id=cid, employee_id=emp, department_id=EMP_DEPT[emp], post="",
+                facts="处理超时", responsibility=Responsibility.MAIN,
+                penalties=[Penalty(PenaltyKind.FINE, amount=100), Penalty(PenaltyKind.POINTS, points=2)],
+                status=SlipStatus.ENFORCED, issued_at=issued,
+            ))
+    return cases, slips
+
+
+def volumes() -> dict[tuple[int, str], int]:
+    return {(d, f"{y}-{m:02d}"): 300 + 40 * d for d in list(DEPTS)[:6]
+            for y in (YEAR - 1, YEAR) for m in range(1, 13)}
+
+
+def floor_seconds(xlsx: bytes) -> float:
+    """openpyxl write-only writing the same cell values (no styles, no charts)."""
+    src = load_workbook(io.BytesIO(xlsx), read_only=True)
+    sheets = [(ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in src]
+    src.close()
+    t0 = time.perf_counter()
+    wb = Workbook(write_only=True)
+    for title, rows in sheets:
+        ws = wb.create_sheet(title)
+        for r in rows:
+            ws.append(r)
+    wb.save(io.BytesIO())
+    return time.perf_counter() - t0
+
+
+def timed(fn):
+    t0 = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t0
+
+
+def main() -> None:
+    n_month = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000
+    n_year = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+    now = datetime(YEAR + 1, 1, 15, tzinfo=UTC)
+
+    m_start = datetime(YEAR, 3, 1, tzinfo=TZ).astimezone(UTC)
+    m_end = datetime(YEAR, 4, 1, tzinfo=TZ).astimezone(UTC)
+    cases, slips = generate(n_month, m_start, m_end, now)
+    data, t_kpi = timed(lambda: build_month_report(cases, slips, volumes(), YEAR, 3, TZ, now,
+                                                   LOOKUPS, "杭州东方汽车"))
+    buf = io.BytesIO()
+    _, t_write = timed(lambda: write_month_workbook(buf, data))
+    floor = floor_seconds(buf.getvalue())
+    total = t_kpi + t_write
+    print(f"month workbook, {n_month:,} cases: KPIs {t_kpi:.2f} s + write {t_write:.2f} s = "
+          f"{total:.2f} s; floor {floor:.2f} s; ratio {total / floor:.1f}x "
+          f"(write alone {t_write / floor:.1f}x); {len(buf.getvalue()) / 1e6:.2f} MB")
+
+    y_start = datetime(YEAR, 1, 1, tzinfo=TZ).astimezone(UTC)
+    y_end = datetime(YEAR + 1, 1, 1, tzinfo=TZ).astimezone(UTC)
+    (cases, slips), t_gen = timed(lambda: generate(n_year, y_start, y_end, now))
+    print(f"(generated {n_year:,} cases, {sum(len(c.steps) for c in cases):,} steps, "
+          f"{len(slips):,} slips in {t_gen:.1f} s)")
+    ydata, t_kpi = timed(lambda: build_year_report(cases, slips, volumes(), YEAR, TZ, now,
+                                                   LOOKUPS, "杭州东方汽车"))
+    buf = io.BytesIO()
+    _, t_write = timed(lambda: write_year_workbook(buf, ydata))
+    floor = floor_seconds(buf.getvalue())
+    total = t_kpi + t_write
+    print(f"year workbook, {n_year:,} cases: KPIs {t_kpi:.2f} s + write {t_write:.2f} s = "
+          f"{total:.2f} s; floor {floor:.3f} s; ratio {total / floor:.0f}x "
+          f"(write alone {t_write / floor:.1f}x)")
+    # the month workbook out of the same 100,000-case year (about 8,300 cases that month)
+    data, t_kpi = timed(lambda: build_month_report(cases, slips, volumes(), YEAR, 3, TZ, now,
+                                                   LOOKUPS, "杭州东方汽车"))
+    buf = io.BytesIO()
+    _, t_write = timed(lambda: write_month_workbook(buf, data))
+    floor = floor_seconds(buf.getvalue())
+    total = t_kpi + t_write
+    print(f"month workbook from the {n_year:,}-case year ({len(data.cases):,} cases that month):"
+          f" KPIs {t_kpi:.2f} s + write {t_write:.2f} s = {total:.2f} s; floor {floor:.2f} s;"
+          f" ratio {total / floor:.1f}x (write alone {t_write / floor:.1f}x)")
+
+
+if __name__ == "__main__":
+    main()
