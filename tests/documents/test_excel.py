@@ -192,3 +192,46 @@ def test_cancelling_raises_and_writes_nothing(report, tmp_path):
     with pytest.raises(Cancelled):
         write_month_workbook(target, report, cancelled=lambda: next(calls) >= 2)
     assert not target.exists()
+
+
+def test_year_workbook_has_twelve_months_side_by_side(tmp_path):
+    from complaintdesk.documents.excel_year import build_year_report, write_year_workbook
+
+    data = build_year_report(build_cases(), build_slips(), VOLUMES, 2026, SH, NOW, LOOKUPS)
+    path = tmp_path / "y.xlsx"
+    write_year_workbook(path, data)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["全年概览", "部门投诉量", "部门投诉率", "部门结案率", "类别",
+                             "严重程度", "渠道", "员工考核"]
+    ws = wb["全年概览"]
+    assert [c.value for c in ws[3]][:3] == ["指标", "1月", "2月"] and ws["N3"].value == "全年"
+    rows = rows_by_label(ws)
+    assert rows["投诉量"][1:] == (0, 3, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9)
+    assert rows["结案率"][1] == MISSING and rows["结案率"][13] == pytest.approx(7 / 9)
+    assert ws.freeze_panes == "B4"
+    rate = rows_by_label(wb["部门投诉率"])
+    assert rate["销售部"][2:4] == (pytest.approx(0.02), pytest.approx(0.015))
+    assert rate["销售部"][13] == pytest.approx(5 / 300)
+    assert rate["售后部"][3] == MISSING
+    assert rows_by_label(wb["部门投诉量"])["合计"][13] == 9
+    names = zipfile.ZipFile(path).namelist()
+    assert any(n.startswith("xl/charts/chart") for n in names)
+
+
+def test_weekly_workbook(tmp_path):
+    from datetime import date
+
+    from complaintdesk.documents.excel_weekly import write_weekly_workbook
+    from complaintdesk.domain.kpi_weekly import weekly_summary
+
+    w = weekly_summary(build_cases(), build_slips(), date(2026, 3, 23), SH, NOW, LOOKUPS)
+    path = tmp_path / "w.xlsx"
+    write_weekly_workbook(path, w, SH, "杭州东方汽车")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["概要", "新增案件", "已结案", "超时未结", "过失单"]
+    assert rows_by_label(wb["概要"])["超时未结"][1] == 1
+    row = rows_by_label(wb["超时未结"])["FK-202603-0004"]
+    assert row[3] == "主管处理" and row[5] == pytest.approx(132)
+    assert row[4].strftime("%m-%d %H:%M") == "03-24 12:00"  # local time
+    with pytest.raises(Cancelled):
+        write_weekly_workbook(tmp_path / "x.xlsx", w, SH, cancelled=lambda: True)
