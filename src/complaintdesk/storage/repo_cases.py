@@ -328,3 +328,42 @@ class CaseRepository:
 
     def count_all(self) -> int:
         return int(self._s.execute(select(func.count()).select_from(CaseRow)).scalar_one())
+
+    # ---- bulk reading for reports ------------------------------------------------------
+    def load_period(self, start: datetime | None, end: datetime | None,
+                    flow: str | None = "feedback", batch: int = 5000,
+                    progress: Any = None) -> list[Case]:
+        """Every case registered in [start, end) with its steps, for KPIs and workbooks.
+
+        Reads the case and step tables in id order in batches with plain Core selects (no
+        ORM identity map), so a year of 100,000 cases loads in seconds and the memory is
+        the domain records only."""
+        conds: list[Any] = []
+        c = self._CASES.c
+        if start is not None:
+            conds.append(c.registered_at >= start)
+        if end is not None:
+            conds.append(c.registered_at < end)
+        if flow:
+            conds.append(c.flow == flow)
+        conn = self._conn()
+        out: list[Case] = []
+        last_id = 0
+        total = int(conn.execute(select(func.count()).select_from(self._CASES)
+                                 .where(*conds)).scalar_one())
+        s = self._STEPS.c
+        while True:
+            rows = conn.execute(select(self._CASES).where(c.id > last_id, *conds)
+                                .order_by(c.id).limit(batch)).all()
+            if not rows:
+                break
+            ids = [r.id for r in rows]
+            last_id = ids[-1]
+            steps: dict[int, list[Any]] = {}
+            for sr in conn.execute(select(self._STEPS).where(s.case_id.in_(ids))
+                                   .order_by(s.case_id, s.seq)):
+                steps.setdefault(sr.case_id, []).append(sr)
+            out.extend(row_to_case(r, steps.get(r.id, ())) for r in rows)
+            if progress is not None:
+                progress(len(out), total)
+        return out
