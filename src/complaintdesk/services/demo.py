@@ -16,7 +16,15 @@ from typing import Any
 from ..domain import steps as S
 from ..domain.clock import FixedClock
 from ..domain.records import (
-    FLOW_PREFIX, SOLUTIONS, Case, Employee, FeedbackKind, FlowKind, Intake, Role, Severity,
+    FLOW_PREFIX,
+    SOLUTIONS,
+    Case,
+    Employee,
+    FeedbackKind,
+    FlowKind,
+    Intake,
+    Role,
+    Severity,
     User,
 )
 from ..domain.validation import format_number
