@@ -114,7 +114,9 @@ class Startup(QObject):
         if self.demo:
             from .services.demo import seed_demo
 
-            summary = seed_demo(services, cases=getattr(self.args, "cases", 400),
+            cases = getattr(self.args, "cases", 400)
+            self._task.report_progress(0, cases)
+            summary = seed_demo(services, cases=cases,
                                 seed=getattr(self.args, "seed", DEMO_SEED),
                                 progress=self._task.report_progress)
             log.info("demo data: %s", summary)

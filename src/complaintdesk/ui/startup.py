@@ -42,6 +42,8 @@ class Splash(QWidget):
         self.message.setText(text)
 
     def show_progress(self, done: int, total: int) -> None:
+        """Demo seeding: cases written so far."""
+        self.message.setText(f"正在生成演示数据:{done}/{total} 个案件…")
         self.progress.show()
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)

@@ -1,0 +1,48 @@
+"""Start-up: a damaged database is never reset silently — the user picks a backup."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog
+
+from complaintdesk import app as appmod
+from complaintdesk.services.container import DamagedDatabase, open_services
+from complaintdesk.storage.backup import backup_sqlite
+from complaintdesk.storage.database import DatabaseConfig
+from complaintdesk.ui.startup import DamagedDatabaseDialog
+
+
+def test_damaged_database_offers_backups_and_keeps_the_damaged_file(
+        qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "complaintdesk.sqlite3"
+    services = open_services(DatabaseConfig.sqlite_file(db), data_dir=tmp_path)
+    services.auth.create_first_admin("admin", "管理员", "secret123")
+    services.dispose()
+    backup_sqlite(db, tmp_path / "backups", "20261123-080000", "manual")
+    db.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(DamagedDatabase) as damaged:
+        open_services(DatabaseConfig.sqlite_file(db), data_dir=tmp_path)
+
+    shown: list[DamagedDatabaseDialog] = []
+
+    def accept(self: DamagedDatabaseDialog) -> int:
+        shown.append(self)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(DamagedDatabaseDialog, "exec", accept)
+    startup = appmod.Startup(qapp, argparse.Namespace(data_dir=tmp_path, database_url=None),
+                             demo=False)
+    restarted: list[bool] = []
+    monkeypatch.setattr(startup, "start", lambda: restarted.append(True))
+    startup.data_dir = tmp_path
+    startup._open_failed(damaged.value)
+
+    assert shown and shown[0].backups.count() == 1 and shown[0].restore_button.isEnabled()
+    assert restarted == [True]
+    assert list(tmp_path.glob("complaintdesk.sqlite3.damaged-*"))  # kept, not deleted
+    services = open_services(DatabaseConfig.sqlite_file(db), data_dir=tmp_path)
+    assert not services.auth.needs_first_admin()  # the admin came back from the backup
+    services.dispose()
