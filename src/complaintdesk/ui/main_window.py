@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..domain.records import User
+from .accountability_tabs import install as install_accountability
 from .case_list import CaseListWidget
 from .case_view import CaseViewDialog
 from .intake_dialog import IntakeDialog
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
 
         self._make_actions()
+        install_accountability(self)  # 过失单, 台账, 奖惩规则
         self.user_label = QLabel(self._user_text())
         self.count_label = QLabel("")
         self.statusBar().addPermanentWidget(self.count_label)

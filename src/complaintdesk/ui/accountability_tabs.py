@@ -1,0 +1,42 @@
+"""Plugs the accountability widgets into the main window: the 过失单 and 台账 tabs and,
+for the administrator, 考核 → 奖惩规则…"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction
+
+from ..domain.records import Role
+from .ledger_view import LedgerView
+from .rules_editor import RulesEditor
+from .slips_view import SlipsView
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+def install(window: MainWindow) -> None:
+    services, user = window.services, window.user
+    window.slips_view = SlipsView(services, user)  # type: ignore[attr-defined]
+    window.ledger_view = LedgerView(services, user)  # type: ignore[attr-defined]
+    window.slips_view.open_case.connect(window.open_case)  # type: ignore[attr-defined]
+    window.ledger_view.open_case.connect(window.open_case)  # type: ignore[attr-defined]
+    window.set_tab("slips", window.slips_view)  # type: ignore[attr-defined]
+    window.set_tab("ledger", window.ledger_view)  # type: ignore[attr-defined]
+
+    def refresh_on_show(index: int) -> None:
+        widget = window.tabs.widget(index)
+        if isinstance(widget, SlipsView | LedgerView):
+            widget.refresh()
+
+    window.tabs.currentChanged.connect(refresh_on_show)
+    if user.has(Role.ADMIN):
+        def open_rules() -> None:
+            RulesEditor(services, user, window).open()
+
+        menu = window.menuBar().addMenu("考核(&K)")
+        rules = QAction("奖惩规则…", window)
+        rules.setStatusTip("编辑过失处罚与奖励规则（系统管理员）")
+        rules.triggered.connect(open_rules)
+        menu.addAction(rules)

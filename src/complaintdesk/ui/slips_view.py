@@ -1,0 +1,152 @@
+"""The 过失单 tab: every slip the user may see, filtered by status, department and week;
+double-click opens the slip dialog (and from there the case)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, QModelIndex, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.records import SlipStatus, User
+from ..services.accountability import SlipQuery
+from ..services.errors import ServiceError
+from ..services.slip_access import SlipView
+from .common import local_text, show_error
+from .row_model import Column, RowsModel, make_table, row_at
+from .slip_dialog import SlipDialog
+
+if TYPE_CHECKING:
+    from ..services.container import Services
+
+PROPOSED_BG = QBrush(QColor("#fff1cc"))
+
+
+def slip_columns(tz: object) -> list[Column[SlipView]]:
+    def when(d: datetime | None) -> str:
+        return local_text(d, tz)  # type: ignore[arg-type]
+
+    return [
+        Column("编号", lambda v: v.slip.number or "（拟开具）", lambda v: v.slip.number or ""),
+        Column("类型", lambda v: v.kind_label + ("·超时" if v.slip.from_breach else "")),
+        Column("状态", lambda v: v.slip.status.label),
+        Column("责任人", lambda v: v.employee_name),
+        Column("部门", lambda v: v.department_name),
+        Column("案件", lambda v: v.case_number),
+        Column("处罚/奖励", lambda v: v.penalty_text),
+        Column("开具时间", lambda v: when(v.slip.issued_at),
+               lambda v: v.slip.issued_at.timestamp() if v.slip.issued_at else 0),
+        Column("执行时间", lambda v: when(v.slip.enforced_at),
+               lambda v: v.slip.enforced_at.timestamp() if v.slip.enforced_at else 0),
+    ]
+
+
+class SlipsView(QWidget):
+    open_case = Signal(int)
+
+    def __init__(self, services: Services, user: User, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.user = services, user
+        self.acc = services.accountability
+        self.dialogs: dict[int, SlipDialog] = {}
+        lay = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.status = QComboBox()
+        self.status.addItem("全部状态", None)
+        self.status.addItem("待处理（拟开具）", (SlipStatus.PROPOSED,))
+        self.status.addItem("流转中（已开具/已签批）", (SlipStatus.ISSUED, SlipStatus.APPROVED))
+        for st in SlipStatus:
+            self.status.addItem(st.label, (st,))
+        self.department = QComboBox()
+        self.department.addItem("全部部门", None)
+        for d in services.people.departments():
+            self.department.addItem(d.name, d.id)
+        self.by_week = QCheckBox("按开具周")
+        self.week = QDateEdit(QDate.currentDate())
+        self.week.setCalendarPopup(True)
+        self.week.setDisplayFormat("yyyy-MM-dd")
+        self.week.setEnabled(False)
+        self.week_label = QLabel("")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("在结果中查找：姓名、编号、案件…")
+        self.search.setClearButtonEnabled(True)
+        refresh = QPushButton("刷新")
+        for w in (QLabel("状态"), self.status, QLabel("部门"), self.department, self.by_week,
+                  self.week, self.week_label, self.search, refresh):
+            bar.addWidget(w)
+        bar.setStretchFactor(self.search, 1)
+        lay.addLayout(bar)
+        self.model: RowsModel[SlipView] = RowsModel(
+            slip_columns(self.acc.tz), self,
+            background=lambda v: PROPOSED_BG if v.slip.status is SlipStatus.PROPOSED else None)
+        self.table, self.proxy = make_table(self.model, self)
+        self.table.doubleClicked.connect(self._open_index)
+        lay.addWidget(self.table, 1)
+        self.count = QLabel("")
+        lay.addWidget(self.count)
+        self.status.currentIndexChanged.connect(self.refresh)
+        self.department.currentIndexChanged.connect(self.refresh)
+        self.by_week.toggled.connect(self.week.setEnabled)
+        self.by_week.toggled.connect(self.refresh)
+        self.week.dateChanged.connect(self.refresh)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        refresh.clicked.connect(self.refresh)
+        self.refresh()
+
+    def query(self) -> SlipQuery:
+        statuses = self.status.currentData() or ()
+        dept = self.department.currentData()
+        if self.by_week.isChecked():
+            d = self.week.date().toPython()
+            monday = d - timedelta(days=d.weekday())
+            start = datetime(monday.year, monday.month, monday.day, tzinfo=self.acc.tz)
+            self.week_label.setText(f"{monday:%m-%d} 至 {monday + timedelta(days=6):%m-%d}")
+            return self.acc.week_query(start, statuses=tuple(statuses), department_id=dept)
+        self.week_label.setText("")
+        return SlipQuery(statuses=tuple(statuses), department_id=dept)
+
+    def refresh(self) -> None:
+        try:
+            rows = self.acc.list_slips(self.user, self.query())
+        except ServiceError as exc:
+            self.model.set_rows([])
+            self.count.setText(exc.message)
+            return
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        pending = sum(1 for v in rows if v.slip.status is SlipStatus.PROPOSED)
+        self.count.setText(f"共 {len(rows)} 张" + (f"，其中 {pending} 张拟开具待处理"
+                                                   if pending else ""))
+
+    def _open_index(self, index: QModelIndex) -> None:
+        view = row_at(self.table, index)
+        if isinstance(view, SlipView) and view.slip.id is not None:
+            self.open_slip(view.slip.id)
+
+    def open_slip(self, slip_id: int) -> SlipDialog:
+        dialog = self.dialogs.get(slip_id)
+        if dialog is None:
+            try:
+                dialog = SlipDialog(self.services, self.user, slip_id, self)
+            except ServiceError as exc:  # pragma: no cover - the dialog shows its own errors
+                show_error(self, exc)
+                raise
+            dialog.open_case.connect(self.open_case)
+            dialog.changed.connect(lambda _id: self.refresh())
+            dialog.finished.connect(lambda _r, sid=slip_id: self.dialogs.pop(sid, None))
+            self.dialogs[slip_id] = dialog
+        dialog.show()
+        dialog.raise_()
+        return dialog

@@ -1,0 +1,139 @@
+"""The 过失单 tab, the slip dialog, the 台账 tab and the rules editor, driven as real widgets."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication
+
+from acc_builders import cast, walk_to_approve, walk_to_issue
+from complaintdesk.domain.records import Penalty, PenaltyKind, SlipStatus
+from complaintdesk.ui.ledger_view import LedgerView
+from complaintdesk.ui.rules_editor import RulesEditor
+from complaintdesk.ui.slip_dialog import SlipDialog
+from complaintdesk.ui.slips_view import SlipsView
+from service_builders import make_services
+
+SHOTS = os.environ.get("COMPLAINTDESK_SHOTS")  # a folder: save screenshots for a human look
+
+
+def shot(widget, name: str) -> None:
+    if SHOTS:
+        QApplication.processEvents()  # widgets added to a visible dialog show on the next loop
+        widget.grab().save(str(Path(SHOTS) / f"{name}.png"))
+
+
+class Canned:
+    """Answers the slip dialog's questions the way the person at the keyboard would."""
+
+    def __init__(self, penalties=None, reason="", text="", decision=None):
+        self._penalties, self._reason, self._text = penalties, reason, text
+        self._decision = decision
+
+    def text(self, title, label, default=""):
+        return self._text
+
+    def confirm(self, title, text):
+        return True
+
+    def penalties(self, title, current, reward, ask_reason=True):
+        return self._penalties, self._reason
+
+    def decision(self, current):
+        return self._decision
+
+
+def cell(table, row: int, col: int) -> str:
+    return table.model().index(row, col).data()
+
+
+def test_assessor_issues_gm_changes_and_the_ledger_shows_the_final_figures(qtbot, tmp_path):
+    services, clock = make_services(tmp_path)
+    try:
+        c = cast(services)
+        case = walk_to_issue(services, clock, c)
+        # a second responsible person's slip shows up as a proposal in the assessor's tab
+        view = SlipsView(services, c.assessor)
+        qtbot.addWidget(view)
+        view.resize(1100, 400)
+        assert view.model.rowCount() == 1
+        assert cell(view.table, 0, 2) == "拟开具" and cell(view.table, 0, 3) == "赵磊"
+        shot(view, "slips_tab_proposed")
+
+        # the assessor opens it and issues it from the dialog
+        slip_id = view.model.rows[0].slip.id
+        dialog = view.open_slip(slip_id)
+        qtbot.addWidget(dialog)
+        assert set(dialog.buttons) == {"change", "issue", "discard"}
+        dialog.prompter = Canned()
+        qtbot.mouseClick(dialog.buttons["issue"], Qt.MouseButton.LeftButton)
+        assert dialog.view.slip.number == "GS-202611-0001"
+        assert view.model.rows[0].slip.status is SlipStatus.ISSUED  # the list refreshed
+        shot(dialog, "slip_dialog_issued")
+
+        case = walk_to_approve(services, clock, c, case)
+        # the GM changes the penalty at step 8 with a reason, then signs the case
+        gm_dialog = SlipDialog(services, c.gm, slip_id)
+        qtbot.addWidget(gm_dialog)
+        assert "change" in gm_dialog.buttons and "approve" in gm_dialog.buttons
+        gm_dialog.prompter = Canned([Penalty(PenaltyKind.FINE, amount=60),
+                                     Penalty(PenaltyKind.POINTS, points=1)], "初犯，从轻")
+        qtbot.mouseClick(gm_dialog.buttons["change"], Qt.MouseButton.LeftButton)
+        assert gm_dialog.view.penalty_text == "罚款60元，绩效扣分1分"
+        history = gm_dialog.history
+        texts = [history.item(r, 2).text() for r in range(history.rowCount())]
+        assert any(t.startswith("修改处罚：罚款100元，绩效扣分2分 → 罚款60元") for t in texts)
+        services.workflow.act(c.gm, case.id, "approve", {"approval": "同意"})
+        clock.advance(timedelta(hours=1))
+        services.workflow.act(c.assessor, case.id, "enforce", {"feedback_to_department": "已反馈"})
+        gm_dialog.reload()
+        shot(gm_dialog, "slip_dialog_enforced")
+
+        ledger = LedgerView(services, c.gm)
+        qtbot.addWidget(ledger)
+        ledger.resize(1100, 500)
+        ledger.month.setDate(QDate(2026, 11, 1))
+        ledger.refresh()
+        emp = ledger.employee_table
+        assert ledger.employees.rowCount() == 1
+        assert [cell(emp, 0, i) for i in range(5)] == ["赵磊", "售后服务部", "1", "60", "1"]
+        assert cell(emp, 0, 9) == "-1"  # net points
+        dep = ledger.department_table
+        assert [cell(dep, 0, i) for i in range(4)] == ["售后服务部", "1", "60", "1"]
+        shot(ledger, "ledger")
+        # drill down: row → its slips → the slip dialog
+        drill = ledger._drill(emp, emp.model().index(0, 0))
+        qtbot.addWidget(drill)
+        assert cell(drill.table, 0, 0) == "GS-202611-0001"
+        assert cell(drill.table, 0, 3) == case.number
+        with qtbot.waitSignal(drill.open_slip) as sig:
+            drill.table.doubleClicked.emit(drill.table.model().index(0, 0))
+        assert sig.args == [slip_id]
+    finally:
+        services.dispose()
+
+
+def test_the_rules_editor_shows_row_errors_and_saves_a_valid_table(qtbot, tmp_path):
+    services, clock = make_services(tmp_path)
+    try:
+        c = cast(services)
+        editor = RulesEditor(services, c.admin)
+        qtbot.addWidget(editor)
+        editor.resize(1200, 600)
+        n = editor.table.rowCount()
+        assert n == len(services.accountability.rules())
+        editor.table.item(0, 0).setText("")  # the rule id is required
+        assert editor.save() is False
+        assert editor.errors.isVisible() or editor.errors.count()
+        assert editor.errors.item(0).text().startswith("第1行：规则编号不能为空")
+        assert editor.table.currentRow() == 0
+        shot(editor, "rules_editor_errors")
+        editor.table.item(0, 0).setText("R-normal-main")
+        editor.table.item(0, 1).setText("一般投诉·主要责任：罚款120元")
+        assert editor.save() is True
+        assert services.accountability.rules()[0]["clause"] == "一般投诉·主要责任：罚款120元"
+    finally:
+        services.dispose()
