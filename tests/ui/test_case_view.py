@@ -1,0 +1,41 @@
+"""The case view: everything registered, the repeat link, attachments saved from the database."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QFileDialog
+from ui_builders import NOW
+
+from complaintdesk.domain.records import Intake, User
+from complaintdesk.services.container import Services
+from complaintdesk.services.intake import NewAttachment
+from complaintdesk.ui.case_view import CaseViewDialog
+
+
+def test_repeat_link_and_attachment_save(qtbot, services: Services, reception: User,
+                                         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = Intake(customer_name="孙悟空", phone="13512345678", description="车内异味很大",
+                  complained_at=NOW, plate="京A12345")
+    first = services.intake.register(reception, base)
+    second = services.intake.register(
+        reception, replace(base, description="第二次反映异味"),
+        attachments=[NewAttachment("现场照片.jpg", "image/jpeg", b"\xff\xd8jpeg")])
+    assert second.id is not None
+
+    view = CaseViewDialog(services, reception, second.id)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.title.text() == second.number
+    assert first.number in view.repeat_link.text()
+    with qtbot.waitSignal(view.open_case) as opened:
+        view.repeat_link.linkActivated.emit(first.number)
+    assert opened.args == [first.id]
+
+    target = tmp_path / "out.jpg"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    attachment_id = view.view.case.attachments[0].id
+    view._save_attachment(attachment_id, "现场照片.jpg")
+    assert target.read_bytes() == b"\xff\xd8jpeg"
