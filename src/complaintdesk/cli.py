@@ -21,6 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, help="数据文件夹(默认:用户数据目录)")
     p.add_argument("--database-url", help="数据库地址(默认:数据文件夹中的 SQLite;多台电脑共用时填 PostgreSQL 地址)")
     p.add_argument("--verbose", action="store_true", help="日志中记录调试信息")
+    p.add_argument("--self-check", action="store_true",
+                   help="自检:临时数据库、表单、报表、界面组件,全部正常时退出码为 0")
     sub = p.add_subparsers(dest="command", metavar="命令")
     sub.add_parser("gui", help="启动图形界面(默认)")
     d = sub.add_parser("demo", help="在临时文件夹中用演示数据启动图形界面")
@@ -135,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     from .paths import setup_logging
 
     setup_logging(verbose=args.verbose)
+    if args.self_check:
+        from .selfcheck import run_self_check
+
+        return run_self_check()
     command = args.command or "gui"
     if command in ("gui", "demo"):
         from .app import run_gui
