@@ -1,0 +1,104 @@
+"""系统管理: users with several roles, the service's messages by the field, the workflow
+calendar saved into the "workflow" setting, 设置代理人 for oneself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
+from wf_cast import make_cast
+
+from complaintdesk.domain.records import Role
+from complaintdesk.domain.workflow import WorkflowSettings
+from complaintdesk.services.container import Services
+from complaintdesk.ui.admin_settings import delegation_dialog
+from complaintdesk.ui.admin_users import RolesBox
+from complaintdesk.ui.admin_view import AdminDialog
+from complaintdesk.ui.main_window import MainWindow
+
+
+def test_admin_creates_a_user_with_two_roles(qtbot: Any, services: Services) -> None:
+    cast = make_cast(services)
+    dialog = AdminDialog(services, cast.admin)
+    qtbot.addWidget(dialog)
+    form = dialog.users.edit(None)
+    f = form.fields
+    assert isinstance(f["username"], QLineEdit) and isinstance(f["roles"], RolesBox)
+    f["username"].setText("xiaowang")
+    f["display_name"].insert("小王")  # type: ignore[attr-defined]
+    f["roles"].boxes[Role.DEPT_HEAD].setChecked(True)
+    f["roles"].boxes[Role.CS_CENTER].setChecked(True)
+    f["password"].setText("secret123")  # type: ignore[attr-defined]
+    assert not form.try_save()  # a dept head needs a department: said by the field
+    assert "部门" in form.errors["department"].text()
+    dept = f["department"]
+    assert isinstance(dept, QComboBox)
+    dept.setCurrentIndex(dept.findData(cast.dept_id))
+    assert form.try_save()
+    user = next(u for u in services.people.users() if u.username == "xiaowang")
+    assert user.roles == frozenset({Role.DEPT_HEAD, Role.CS_CENTER})
+    assert any("xiaowang" == dialog.users.table.item(r, 0).text()
+               for r in range(dialog.users.table.rowCount()))
+    # reset password: too short is refused by the service's rule
+    reset = dialog.users.reset_password(user)
+    reset.fields["password"].setText("123")  # type: ignore[attr-defined]
+    assert not reset.try_save() and "6" in reset.errors["password"].text()
+
+
+def test_employee_who_left_stays_listed(qtbot: Any, services: Services) -> None:
+    cast = make_cast(services)
+    dialog = AdminDialog(services, cast.admin)
+    qtbot.addWidget(dialog)
+    tab = dialog.employees
+    row = next(i for i, e in enumerate(tab.items) if e.id == cast.employee_id)
+    form = tab.dialog(tab.items[row])
+    active = form.fields["active"]
+    assert isinstance(active, QCheckBox)
+    active.setChecked(False)
+    assert form.try_save()
+    tab.refresh()
+    assert tab.table.item(row, 3).text() == "已离职"
+
+
+def test_business_calendar_and_revisit_days_saved_as_workflow_setting(
+        qtbot: Any, services: Services) -> None:
+    cast = make_cast(services)
+    dialog = AdminDialog(services, cast.admin)
+    qtbot.addWidget(dialog)
+    tab = dialog.workflow
+    tab.use_calendar.setChecked(True)
+    tab.days[6][0].setChecked(False)  # closed on Sundays
+    tab.closed.addItem("2026-10-01")
+    tab.revisit_days.setCurrentIndex(tab.revisit_days.findData(30))
+    assert tab.save(), tab.message.text()
+    settings = services.workflow.settings()
+    assert settings.second_revisit_days == 30
+    assert settings.calendar is not None and 6 not in settings.calendar.hours
+    assert str(sorted(settings.calendar.closed_dates)[0]) == "2026-10-01"
+    # a day that closes before it opens: the domain's message, nothing saved
+    _box, opens, closes = tab.days[0]
+    closes.setTime(opens.time().addSecs(-3600))
+    assert not tab.save()
+    assert "开门时间必须早于关门时间" in tab.message.text()
+    assert WorkflowSettings.from_dict(services.settings.get("workflow")).calendar == \
+        settings.calendar
+
+
+def test_every_user_may_name_a_delegate_for_themselves(qtbot: Any, services: Services,
+                                                       qsettings: Any) -> None:
+    cast = make_cast(services)
+    win = MainWindow(services, cast.head, settings=qsettings)
+    qtbot.addWidget(win)
+    menu = win.system_menu  # type: ignore[attr-defined]
+    texts = [a.text() for a in menu.actions()]
+    assert "设置代理人…" in texts and "系统管理…" not in texts
+    form = delegation_dialog(services, cast.head, cast.head, win)
+    qtbot.addWidget(form)
+    assert "absent" not in form.fields
+    delegate = form.fields["delegate"]
+    assert isinstance(delegate, QComboBox)
+    assert not form.try_save() and form.errors["delegate"].text()
+    delegate.setCurrentIndex(delegate.findText("主管杨帆"))
+    assert form.try_save()
+    [d] = services.people.delegations()
+    assert (d.absent_user_id, d.delegate_user_id) == (cast.head.id, cast.sup.id)
