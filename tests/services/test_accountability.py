@@ -199,3 +199,65 @@ def test_appeal_after_seven_days_is_refused(tmp_path):
     with pytest.raises(ServiceError) as exc:
         acc.file_appeal(c.zhao, v.slip.id, "不服")
     assert "申诉期限已过" in exc.value.message
+
+
+def _start(services, clock, c, flow):
+    """An internal complaint / rework order about 售后服务部, started as the engine does."""
+    from complaintdesk.domain.records import Case, FlowKind
+    from complaintdesk.domain.workflow import start_case
+    from complaintdesk.services.settings import workflow_settings
+    from complaintdesk.storage.uow import UnitOfWork
+
+    prefix = {FlowKind.INTERNAL: "NB", FlowKind.REWORK: "FX"}[flow]
+    case = Case(id=None, number=f"{prefix}-202611-0001", flow=flow,
+                kind=FeedbackKind.COMPLAINT, intake=intake(clock), registered_at=clock.now(),
+                registered_by_user_id=c.reception.id, department_id=c.dept_id)
+    with UnitOfWork(services.engine) as uow:
+        start_case(case, c.reception, workflow_settings(uow, "Asia/Shanghai"), clock.now())
+        uow.cases.add(case)
+        uow.commit()
+    return case
+
+
+def test_internal_complaint_issues_a_penalty_slip_cf(tmp_path):
+    from complaintdesk.domain.records import FlowKind
+
+    services, clock = make_services(tmp_path)
+    c = cast(services)
+    wf, acc = services.workflow, services.accountability
+    case = _start(services, clock, c, FlowKind.INTERNAL)
+    wf.act(c.supervisor, case.id, "ic_investigate", {
+        "findings": "未按流程登记维修委托",
+        "responsible": [{"employee_id": c.zhao_id, "responsibility": "main"}]})
+    [p] = acc.proposals_for_case(c.assessor, case.id)
+    assert p.slip.status is SlipStatus.PROPOSED and p.penalty_text == "罚款100元，绩效扣分2分"
+    wf.act(c.assessor, case.id, "ic_review", {"review": "属实"})
+    wf.act(c.head, case.id, "ic_dept_sign", {"opinion": "同意处罚"})
+    slip = acc.slip(c.assessor, p.slip.id)
+    assert slip.slip.number == "CF-202611-0001" and slip.kind_label == "处罚单"
+    assert slip.slip.dept_opinion == "同意处罚"
+    wf.act(c.assessor, case.id, "ic_evaluate", {"evaluation": "好", "notified": True})
+    wf.act(c.gm, case.id, "ic_approve", {"approval": "同意"})
+    wf.act(c.assessor, case.id, "ic_enforce", {"feedback_to_department": "已告知"})
+    assert acc.slip(c.assessor, p.slip.id).slip.status is SlipStatus.ENFORCED
+
+
+def test_rework_investigation_names_and_issues_the_fault_slips(tmp_path):
+    from complaintdesk.domain.records import FlowKind
+
+    services, clock = make_services(tmp_path)
+    c = cast(services)
+    wf, acc = services.workflow, services.accountability
+    case = _start(services, clock, c, FlowKind.REWORK)
+    wf.act(c.supervisor, case.id, "rw_handover", {"note": "转考核主管"})
+    wf.act(c.assessor, case.id, "rw_investigate", {
+        "findings": "首次维修未彻底排查", "responsible": [
+            {"employee_id": c.zhao_id, "responsibility": "secondary"}]})
+    [v] = acc.proposals_for_case(c.assessor, case.id)
+    assert v.slip.number == "GS-202611-0001" and v.penalty_text == "罚款50元，绩效扣分1分"
+    step = next(s for s in wf_case(services, case.id).steps if s.step_key == "rw_investigate")
+    assert step.data["slip_ids"] == [v.slip.id]
+
+
+def wf_case(services, case_id):
+    return services.cases.open_case(SYSTEM_USER, case_id).case

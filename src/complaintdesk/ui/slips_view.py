@@ -74,7 +74,8 @@ class SlipsView(QWidget):
         for d in services.people.departments():
             self.department.addItem(d.name, d.id)
         self.by_week = QCheckBox("按开具周")
-        self.week = QDateEdit(QDate.currentDate())
+        today = services.clock.now().astimezone(self.acc.tz).date()
+        self.week = QDateEdit(QDate(today.year, today.month, today.day))
         self.week.setCalendarPopup(True)
         self.week.setDisplayFormat("yyyy-MM-dd")
         self.week.setEnabled(False)
