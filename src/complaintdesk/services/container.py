@@ -22,6 +22,7 @@ from .drafts import DraftService
 from .errors import ServiceError
 from .intake import IntakeService
 from .people import PeopleService, seed_defaults
+from .printing import PrintService
 from .settings import SettingsService
 from .workflow import WorkflowService
 
@@ -50,6 +51,7 @@ class Services:
     workflow: WorkflowService
     drafts: DraftService
     accountability: AccountabilityService
+    printing: PrintService
 
     @property
     def backup_dir(self) -> Path | None:
@@ -87,6 +89,7 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         workflow=WorkflowService(engine, clock, tz),
         drafts=DraftService(engine, clock, tz),
         accountability=AccountabilityService(engine, clock, tz),
+        printing=PrintService(engine, clock, tz),
     )
     services.workflow.hooks = AccountabilityHooks(services.accountability)
     return services

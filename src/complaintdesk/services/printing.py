@@ -1,0 +1,170 @@
+"""Printing (DESIGN §7): the PDF bytes of a case's form, a slip, a week of slips.
+
+Each call is one read-only transaction that gathers the records and the names printed on
+paper (the PrintContext), then lays the form out. Nothing is cached across calls except
+the CJK font reportlab registers once per process. reportlab is imported on first use,
+not when the services open, so the main window does not wait for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..domain.records import (
+    FAULT_SLIP_PREFIX,
+    FLOW_PREFIX,
+    PENALTY_SLIP_PREFIX,
+    Case,
+    FaultSlip,
+    FlowKind,
+    Role,
+    SlipStatus,
+    User,
+)
+from ..domain.validation import mask_phone, mask_vin
+from ..storage.repo_slips import SlipQuery
+from ..storage.uow import UnitOfWork
+from . import slip_access
+from .base import ServiceBase
+from .cases import handles_case
+from .errors import NotFound, PermissionDenied, ServiceError
+from .settings import DEFAULTS
+
+if TYPE_CHECKING:
+    from ..documents.pdf_common import PrintContext
+
+# Slips that were never issued are not printed on their own nor in a week's batch.
+_NOT_ISSUED = frozenset({SlipStatus.PROPOSED, SlipStatus.DISCARDED})
+_CASE_PREFIXES = frozenset(FLOW_PREFIX.values())
+_SLIP_PREFIXES = frozenset({FAULT_SLIP_PREFIX, PENALTY_SLIP_PREFIX})
+
+
+def week_start_of(any_day: date) -> date:
+    """The Monday of the week (Monday..Sunday) that contains `any_day`."""
+    return any_day - timedelta(days=any_day.weekday())
+
+
+def may_view_slip(actor: User, slip: FaultSlip) -> bool:
+    """Own slips; a department head or supervisor their department's; assessor, GM and
+    admin all (the same rule as AccountabilityService's slip list)."""
+    if slip_access.may_view_all(actor):
+        return True
+    if actor.employee_id is not None and actor.employee_id == slip.employee_id:
+        return True
+    return (actor.has(Role.DEPT_HEAD) or actor.has(Role.SUPERVISOR)) \
+        and actor.department_id is not None and actor.department_id == slip.department_id
+
+
+class PrintService(ServiceBase):
+    # ---- the context --------------------------------------------------------------------
+    def _context(self, uow: UnitOfWork, case_ids: Sequence[int | None] = ()) -> PrintContext:
+        from ..documents.pdf_common import PrintContext
+
+        logo = uow.settings.get("logo_path", "") or ""
+        return PrintContext(
+            dealership_name=uow.settings.get("dealership_name", DEFAULTS["dealership_name"]),
+            printed_at=self.clock.now(),
+            tz=self.tz_name,
+            logo_path=Path(logo) if logo and Path(logo).is_file() else None,
+            departments={d.id: d.name for d in uow.people.departments() if d.id is not None},
+            users={u.id: u.display_name for u in uow.people.users() if u.id is not None},
+            employees={e.id: e for e in uow.people.employees() if e.id is not None},
+            case_numbers=uow.slips.case_numbers([c for c in case_ids if c is not None]),
+        )
+
+    # ---- a case -------------------------------------------------------------------------
+    def case_pdf(self, actor: User, case_id: int) -> bytes:
+        """The case's form by its flow (处理单 / 内部投诉意见处理单 / 返修作业单) with its
+        slips. Anyone who may open the case may print it; the full phone and VIN only for
+        those who handle it (the form is for the handlers), masked for everyone else."""
+        with self.uow(readonly=True) as uow:
+            case = uow.cases.get(case_id)
+            if case is None:
+                raise NotFound("找不到该案件,可能已被删除或编号有误")
+            slips = [s for s in uow.slips.by_case(case_id) if s.status is not SlipStatus.DISCARDED]
+            ctx = self._context(uow, [case.id, case.repeat_of_id])
+        return _case_form(_masked_for(actor, case), ctx, slips)
+
+    # ---- slips --------------------------------------------------------------------------
+    def slip_pdf(self, actor: User, slip_id: int) -> bytes:
+        """One 过失单 (GS-…) or 处罚单 (CF-…)."""
+        with self.uow(readonly=True) as uow:
+            slip = uow.slips.get(slip_id)
+            if slip is None:
+                raise NotFound("找不到该过失单,请刷新列表")
+            if not may_view_slip(actor, slip):
+                raise PermissionDenied("没有权限打印该过失单:只能打印本人或本部门的过失单")
+            ctx = self._context(uow, [slip.case_id])
+        return _slip_form(slip, ctx)
+
+    def week_slips(self, actor: User, any_day: date) -> list[FaultSlip]:
+        """The slips issued in the local week (Monday..Sunday) containing `any_day` that
+        the actor may see, in the order they were issued."""
+        monday = week_start_of(any_day)
+        start = datetime.combine(monday, time(0), tzinfo=self.tz)
+        with self.uow(readonly=True) as uow:
+            rows = uow.slips.list(SlipQuery(issued_from=start, issued_to=start + timedelta(days=7),
+                                            limit=100_000))
+        slips = [r.slip for r in rows if r.slip.status not in _NOT_ISSUED
+                 and may_view_slip(actor, r.slip)]
+        return sorted(slips, key=lambda s: (s.issued_at or start, s.number))
+
+    def week_slips_pdf(self, actor: User, any_day: date) -> bytes:
+        """All slips issued that week as one PDF, one slip per page."""
+        monday = week_start_of(any_day)
+        slips = self.week_slips(actor, any_day)
+        if not slips:
+            raise ServiceError(f"该周没有开具过失单({monday:%Y-%m-%d} 至 "
+                               f"{monday + timedelta(days=6):%Y-%m-%d})")
+        with self.uow(readonly=True) as uow:
+            ctx = self._context(uow, [s.case_id for s in slips])
+        from ..documents.fault_slip import slips_batch_pdf
+
+        return slips_batch_pdf(slips, ctx, title=f"过失单 {monday:%Y-%m-%d} 当周")
+
+    # ---- by number (the CLI, a scanned QR code) -----------------------------------------
+    def pdf_by_number(self, actor: User, number: str) -> bytes:
+        """The form of a case (FK-/NB-/FX-…) or slip (GS-/CF-…) given its number."""
+        number = number.strip().upper()
+        prefix = number.split("-", 1)[0]
+        if prefix in _CASE_PREFIXES:
+            with self.uow(readonly=True) as uow:
+                case_id = uow.cases.id_by_number(number)
+            if case_id is not None:
+                return self.case_pdf(actor, case_id)
+        elif prefix in _SLIP_PREFIXES:
+            with self.uow(readonly=True) as uow:
+                slip_id = uow.slips.id_by_number(number)
+            if slip_id is not None:
+                return self.slip_pdf(actor, slip_id)
+        raise NotFound(f"找不到编号为 {number or '(空)'} 的案件或过失单,请核对编号"
+                       "(如 FK-202611-0001、GS-202611-0001)")
+
+
+def _masked_for(actor: User, case: Case) -> Case:
+    if not handles_case(actor, case.department_id, case.supervisor_user_id):
+        case.intake.phone = mask_phone(case.intake.phone)
+        case.intake.vin = mask_vin(case.intake.vin)
+    return case
+
+
+def _case_form(case: Case, ctx: PrintContext, slips: Sequence[FaultSlip]) -> bytes:
+    from ..documents.feedback_form import feedback_form_pdf
+    from ..documents.other_forms import internal_complaint_pdf, rework_order_pdf
+
+    if case.flow is FlowKind.INTERNAL:
+        return internal_complaint_pdf(case, ctx, slips)
+    if case.flow is FlowKind.REWORK:
+        return rework_order_pdf(case, ctx, slips)
+    return feedback_form_pdf(case, ctx, slips)
+
+
+def _slip_form(slip: FaultSlip, ctx: PrintContext) -> bytes:
+    from ..documents.fault_slip import fault_slip_pdf, penalty_slip_pdf
+
+    if slip.number.startswith(PENALTY_SLIP_PREFIX + "-"):
+        return penalty_slip_pdf(slip, ctx)
+    return fault_slip_pdf(slip, ctx)
