@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("restore", help="从备份恢复数据库(先显示备份内容)")
     r.add_argument("file", type=Path, nargs="?", help="备份文件;不填则列出可用备份")
     r.add_argument("--yes", action="store_true", help="不再确认")
+    from .cli_print import add_print_parser
+
+    add_print_parser(sub)
     return p
 
 
@@ -146,8 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         from .app import run_gui
 
         return run_gui(args, demo=command == "demo")
+    from .cli_print import cmd_print
+
     handlers = {"seed-demo": cmd_seed_demo, "check": cmd_check, "backup": cmd_backup,
-                "restore": cmd_restore}
+                "restore": cmd_restore, "print": lambda a: cmd_print(a, _open)}
     try:
         return handlers[command](args)
     except Exception as exc:  # a person reads this; the log has the traceback
