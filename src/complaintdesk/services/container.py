@@ -23,6 +23,7 @@ from .errors import ServiceError
 from .intake import IntakeService
 from .people import PeopleService, seed_defaults
 from .printing import PrintService
+from .reports import ReportService
 from .settings import SettingsService
 from .workflow import WorkflowService
 
@@ -52,6 +53,7 @@ class Services:
     drafts: DraftService
     accountability: AccountabilityService
     printing: PrintService
+    reports: ReportService
 
     @property
     def backup_dir(self) -> Path | None:
@@ -90,6 +92,7 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         drafts=DraftService(engine, clock, tz),
         accountability=AccountabilityService(engine, clock, tz),
         printing=PrintService(engine, clock, tz),
+        reports=ReportService(engine, clock, tz),
     )
     services.workflow.hooks = AccountabilityHooks(services.accountability)
     return services

@@ -332,15 +332,20 @@ class CaseRepository:
     # ---- bulk reading for reports ------------------------------------------------------
     def load_period(self, start: datetime | None, end: datetime | None,
                     flow: str | None = "feedback", batch: int = 5000,
-                    progress: Any = None) -> list[Case]:
+                    progress: Any = None, open_at_start: bool = False) -> list[Case]:
         """Every case registered in [start, end) with its steps, for KPIs and workbooks.
+        `open_at_start` adds the cases registered before `start` and not closed by then
+        (their steps, revisits and open state still count in the period).
 
         Reads the case and step tables in id order in batches with plain Core selects (no
         ORM identity map), so a year of 100,000 cases loads in seconds and the memory is
         the domain records only."""
         conds: list[Any] = []
         c = self._CASES.c
-        if start is not None:
+        if start is not None and open_at_start:
+            conds.append(or_(c.registered_at >= start, c.closed_at.is_(None),
+                             c.closed_at >= start))
+        elif start is not None:
             conds.append(c.registered_at >= start)
         if end is not None:
             conds.append(c.registered_at < end)

@@ -166,6 +166,15 @@ class SlipRepository:
                 FaultSlipRow.appeal.is_not(None)),  # type: ignore[attr-defined]
         )
 
+    def for_kpis(self, start: datetime, end: datetime) -> list[FaultSlip]:
+        """Slips the statistics of [start, end) can count: issued in it, or appealed (the
+        appeal's filing date, inside the JSON, is for the domain to read)."""
+        return self._select(or_(
+            and_(FaultSlipRow.issued_at >= start,  # type: ignore[operator]
+                 FaultSlipRow.issued_at < end),  # type: ignore[operator]
+            FaultSlipRow.appeal.is_not(None),  # type: ignore[attr-defined]
+        ))
+
     def list(self, q: SlipQuery) -> list[SlipWithCase]:
         """The 过失单 list, newest first, with each slip's case number."""
         conds: list[Any] = []

@@ -1,0 +1,346 @@
+"""Statistics use cases (DESIGN §8): the month and year workbooks, the weekly summary, the
+manager's dashboard and the business volumes the complaint rate divides by.
+
+Reports read only what can count: the cases registered in the months shown (a month
+report also shows the trend of the eleven months before and the same month a year
+before, so thirteen months) plus those still open when that window starts, and the slips
+issued or appealed. The KPI arithmetic is the domain's (`domain/kpi.py`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..domain.kpi_index import month_bounds
+from ..domain.kpi_model import (
+    DEPARTMENT,
+    GroupKpis,
+    KpiLookups,
+    MonthKey,
+    OpenCase,
+    PeriodKpis,
+    shift_month,
+)
+from ..domain.records import Case, Role, User
+from ..storage.uow import UnitOfWork
+from .base import ServiceBase
+from .errors import ServiceError
+from .settings import DEFAULTS
+
+if TYPE_CHECKING:
+    from ..documents.excel_month import MonthReportData
+    from ..documents.excel_year import YearReportData
+    from ..domain.weekly import WeeklySummary
+
+Progress = Callable[[int, int], None]
+IsCancelled = Callable[[], bool]
+
+VIEW_ROLES = (Role.GENERAL_MANAGER, Role.ASSESSOR, Role.ADMIN)  # §3: KPIs and exports
+VOLUME_ROLES = (Role.ASSESSOR, Role.ADMIN, Role.GENERAL_MANAGER)
+TREND_MONTHS = 12
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+MAX_VOLUME = 10_000_000  # a typo guard: no dealership delivers ten million cars a month
+
+# Progress of a report is reported on one scale: loading, computing, writing.
+SCALE = 1000
+_LOAD, _COMPUTE = 450, 550  # loading ends at 45 %, computing at 55 %, writing fills the rest
+
+
+@dataclass(slots=True)
+class DashboardData:
+    """What the manager's dashboard shows: this month against last month, the trend, the
+    departments and the complaints overdue now."""
+
+    month: MonthKey
+    current: PeriodKpis
+    previous: PeriodKpis | None
+    trend: list[PeriodKpis]  # oldest first, ending with this month
+    departments: list[GroupKpis]
+    overdue: list[OpenCase]  # most overdue first
+    generated_at: datetime
+
+
+@dataclass(slots=True)
+class VolumeTable:
+    """Business volumes of one year: departments × months."""
+
+    year: int
+    departments: list[tuple[int, str]]  # (id, name), active ones in their order
+    values: dict[tuple[int, int], int]  # (department id, month 1–12) → volume
+
+
+class _Phase:
+    """Maps one phase's own (done, total) onto the report's 0…SCALE progress, and turns a
+    cancel into `Cancelled` between batches."""
+
+    def __init__(self, progress: Progress | None, cancelled: IsCancelled | None) -> None:
+        self.progress = progress
+        self.cancelled = cancelled
+
+    def check(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            from ..documents.excel_common import Cancelled
+
+            raise Cancelled("导出已取消")
+
+    def at(self, value: int) -> None:
+        self.check()
+        if self.progress is not None:
+            self.progress(value, SCALE)
+
+    def span(self, lo: int, hi: int) -> Progress:
+        def report(done: int, total: int) -> None:
+            self.at(lo + (hi - lo) * done // max(total, 1))
+        return report
+
+
+def check_month(year: int, month: int) -> MonthKey:
+    if not 2000 <= year <= 2999:
+        raise ServiceError(f"年份无效:{year}(应为 2000–2999)", field="year")
+    if not 1 <= month <= 12:
+        raise ServiceError(f"月份无效:{month}(应为 1–12)", field="month")
+    return (year, month)
+
+
+def parse_period(period: str) -> MonthKey:
+    """"2026-11" → (2026, 11); a Chinese error naming the field otherwise."""
+    m = _PERIOD.match(period.strip())
+    if m is None:
+        raise ServiceError(f"月份格式应为 YYYY-MM:{period}", field="month")
+    return check_month(int(m.group(1)), int(m.group(2)))
+
+
+def parse_volume(value: int | str) -> int:
+    """A business volume: a whole number ≥ 0."""
+    if isinstance(value, bool):
+        raise ServiceError("业务量须为整数", field="volume")
+    if isinstance(value, str):
+        text = value.strip().replace(",", "")
+        if not re.fullmatch(r"\d+", text):
+            raise ServiceError(f"业务量须为不小于 0 的整数:{value}", field="volume")
+        value = int(text)
+    if not isinstance(value, int) or value < 0:
+        raise ServiceError(f"业务量须为不小于 0 的整数:{value}", field="volume")
+    if value > MAX_VOLUME:
+        raise ServiceError(f"业务量过大:{value},请核对", field="volume")
+    return value
+
+
+def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write to a temporary file beside `path`, then move it into place: a cancelled or
+    failed export leaves no file (and never half of one)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class ReportService(ServiceBase):
+    # ---- reading ------------------------------------------------------------------------
+    @staticmethod
+    def lookups(uow: UnitOfWork) -> KpiLookups:
+        depts = uow.people.departments()
+        emps = uow.people.employees()
+        users = uow.people.users()
+        return KpiLookups(
+            department_names={d.id: d.name for d in depts if d.id is not None},
+            employee_names={e.id: e.name for e in emps if e.id is not None},
+            employee_departments={e.id: e.department_id for e in emps
+                                  if e.id is not None and e.department_id is not None},
+            user_names={u.id: u.display_name for u in users if u.id is not None},
+            user_employee={u.id: u.employee_id for u in users
+                           if u.id is not None and u.employee_id is not None},
+        )
+
+    def _load(self, first: MonthKey, last: MonthKey, phase: _Phase, flow: str | None = "feedback"
+              ) -> tuple[list[Case], list[Any], dict[tuple[int, str], int], KpiLookups, str]:
+        start, _ = month_bounds(first, self.tz)
+        _, end = month_bounds(last, self.tz)
+        return self._load_between(start, end, phase, flow)
+
+    def _load_between(self, start: datetime, end: datetime, phase: _Phase,
+                      flow: str | None = "feedback") -> tuple[
+            list[Case], list[Any], dict[tuple[int, str], int], KpiLookups, str]:
+        phase.at(0)
+        with self.uow(readonly=True) as uow:
+            cases = uow.cases.load_period(start, end, flow=flow, open_at_start=True,
+                                          progress=phase.span(0, _LOAD - 20))
+            slips = uow.slips.for_kpis(start, end)
+            volumes = uow.volumes.all()
+            lookups = self.lookups(uow)
+            dealership = uow.settings.get("dealership_name", DEFAULTS["dealership_name"])
+        phase.at(_LOAD)
+        return cases, slips, volumes, lookups, dealership
+
+    def month_report(self, actor: User, year: int, month: int,
+                     progress: Progress | None = None, cancelled: IsCancelled | None = None
+                     ) -> MonthReportData:
+        """The month's KPIs (with last month, the same month last year and the trend) and
+        its detail rows. Progress runs to 55 % of `SCALE`; the workbook writes the rest."""
+        from ..documents.excel_month import build_month_report
+
+        self.require(actor, *VIEW_ROLES, what="查看统计报表")
+        ym = check_month(year, month)
+        phase = _Phase(progress, cancelled)
+        cases, slips, volumes, lookups, dealership = self._load(
+            shift_month(ym, -TREND_MONTHS), ym, phase)
+        data = build_month_report(cases, slips, volumes, year, month, self.tz,
+                                  self.clock.now(), lookups, dealership, TREND_MONTHS)
+        phase.at(_COMPUTE)
+        return data
+
+    def year_report(self, actor: User, year: int, progress: Progress | None = None,
+                    cancelled: IsCancelled | None = None) -> YearReportData:
+        from ..documents.excel_year import build_year_report
+
+        self.require(actor, *VIEW_ROLES, what="查看统计报表")
+        check_month(year, 1)
+        phase = _Phase(progress, cancelled)
+        cases, slips, volumes, lookups, dealership = self._load((year, 1), (year, 12), phase)
+        data = build_year_report(cases, slips, volumes, year, self.tz, self.clock.now(),
+                                 lookups, dealership)
+        phase.at(_COMPUTE)
+        return data
+
+    def weekly_summary(self, actor: User, week_start: date) -> WeeklySummary:
+        """Last Monday–Sunday: new, closed and overdue cases (every flow), slips issued."""
+        from ..domain.kpi_weekly import week_bounds, weekly_summary
+
+        self.require(actor, *VIEW_ROLES, what="查看周报")
+        if week_start.weekday() != 0:
+            raise ServiceError(f"周报须从星期一开始:{week_start:%Y-%m-%d} 不是星期一",
+                               field="week")
+        start, end = week_bounds(week_start, self.tz)
+        cases, slips, _v, lookups, _d = self._load_between(start, end, _Phase(None, None),
+                                                          flow=None)
+        return weekly_summary(cases, slips, week_start, self.tz, self.clock.now(), lookups)
+
+    def dashboard(self, actor: User, progress: Progress | None = None,
+                  cancelled: IsCancelled | None = None) -> DashboardData:
+        """This month so far against last month, twelve months of trend, departments, and
+        the complaints overdue now."""
+        now = self.clock.now().astimezone(self.tz)
+        data = self.month_report(actor, now.year, now.month, progress, cancelled)
+        cur = data.kpis.current
+        return DashboardData(
+            month=data.kpis.month, current=cur, previous=data.kpis.previous,
+            trend=data.trend, departments=cur.groups[DEPARTMENT],
+            overdue=[o for o in cur.open_cases if o.overdue_hours > 0],
+            generated_at=data.generated_at,
+        )
+
+    # ---- exports ------------------------------------------------------------------------
+    def _audit_export(self, actor: User, what: str, path: Path) -> None:
+        with self.uow() as uow:
+            self.audit(uow, actor, "export", "report", what, after={"file": str(path)})
+            uow.commit()
+
+    def write_month(self, actor: User, year: int, month: int, path: Path,
+                    progress: Progress | None = None, cancelled: IsCancelled | None = None
+                    ) -> Path:
+        """Export the month workbook to `path` (nothing is left there when cancelled)."""
+        from ..documents.excel_month import write_month_workbook
+
+        data = self.month_report(actor, year, month, progress, cancelled)
+        phase = _Phase(progress, cancelled)
+        replace_atomically(path, lambda tmp: write_month_workbook(
+            tmp, data, phase.span(_COMPUTE, SCALE), cancelled))
+        self._audit_export(actor, f"month:{year:04d}-{month:02d}", path)
+        return Path(path)
+
+    def write_year(self, actor: User, year: int, path: Path, progress: Progress | None = None,
+                   cancelled: IsCancelled | None = None) -> Path:
+        from ..documents.excel_year import write_year_workbook
+
+        data = self.year_report(actor, year, progress, cancelled)
+        phase = _Phase(progress, cancelled)
+        replace_atomically(path, lambda tmp: write_year_workbook(
+            tmp, data, phase.span(_COMPUTE, SCALE), cancelled))
+        self._audit_export(actor, f"year:{year:04d}", path)
+        return Path(path)
+
+    def write_weekly(self, actor: User, week_start: date, path: Path, pdf: bool = False,
+                     progress: Progress | None = None, cancelled: IsCancelled | None = None
+                     ) -> Path:
+        """The weekly summary as a workbook, or as PDF when `pdf`."""
+        phase = _Phase(progress, cancelled)
+        phase.at(0)
+        summary = self.weekly_summary(actor, week_start)
+        phase.at(_COMPUTE)
+        if pdf:
+            from ..documents.weekly_pdf import weekly_summary_pdf
+            from .printing import PrintService
+
+            with self.uow(readonly=True) as uow:  # the print service knows what goes on paper
+                ctx = PrintService(self.engine, self.clock, self.tz_name)._context(uow)
+            content = weekly_summary_pdf(summary, ctx)
+            phase.check()
+            replace_atomically(path, lambda tmp: tmp.write_bytes(content))
+        else:
+            from ..documents.excel_weekly import write_weekly_workbook
+
+            dealership = self._dealership()
+            replace_atomically(path, lambda tmp: write_weekly_workbook(
+                tmp, summary, self.tz, dealership, phase.span(_COMPUTE, SCALE), cancelled))
+        phase.at(SCALE)
+        self._audit_export(actor, f"week:{week_start:%Y-%m-%d}{':pdf' if pdf else ''}", path)
+        return Path(path)
+
+    def _dealership(self) -> str:
+        with self.uow(readonly=True) as uow:
+            return str(uow.settings.get("dealership_name", DEFAULTS["dealership_name"]))
+
+    # ---- business volumes ---------------------------------------------------------------
+    def volumes(self, actor: User, year: int) -> VolumeTable:
+        self.require(actor, *VOLUME_ROLES, *VIEW_ROLES, what="查看业务量")
+        check_month(year, 1)
+        with self.uow(readonly=True) as uow:
+            depts = [(d.id, d.name) for d in uow.people.departments(include_inactive=False)
+                     if d.id is not None]
+            values = {}
+            for (dept, period), v in uow.volumes.all().items():
+                y, m = parse_period(period)
+                if y == year:
+                    values[(dept, m)] = v
+        return VolumeTable(year, depts, values)
+
+    def set_volume(self, actor: User, department_id: int, period: str, value: int | str) -> None:
+        """One department's volume (vehicles delivered / repair orders) for "YYYY-MM"."""
+        self.set_volumes(actor, {(department_id, period): value})
+
+    def set_volumes(self, actor: User, values: Mapping[tuple[int, str], int | str]) -> int:
+        """Several volumes in one transaction (the 业务量录入 table); returns how many
+        changed. Every value is checked before anything is written."""
+        self.require(actor, *VOLUME_ROLES, what="录入业务量")
+        clean: dict[tuple[int, str], int] = {}
+        for (dept, period), value in values.items():
+            y, m = parse_period(period)
+            clean[(dept, f"{y:04d}-{m:02d}")] = parse_volume(value)
+        with self.uow() as uow:
+            known = {d.id for d in uow.people.departments()}
+            existing = uow.volumes.all()
+            changed = 0
+            for (dept, period), v in clean.items():
+                if dept not in known:
+                    raise ServiceError(f"部门不存在:#{dept}", field="department")
+                before = existing.get((dept, period))
+                if before == v:
+                    continue
+                uow.volumes.put(dept, period, v)
+                self.audit(uow, actor, "set_volume", "volume", f"{dept}:{period}", before, v)
+                changed += 1
+            uow.commit()
+        return changed
