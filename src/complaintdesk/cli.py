@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_print import add_print_parser
 
     add_print_parser(sub)
+    from .cli_report import add_report_parser
+
+    add_report_parser(sub)
     return p
 
 
@@ -150,9 +153,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_gui(args, demo=command == "demo")
     from .cli_print import cmd_print
+    from .cli_report import cmd_report
 
     handlers = {"seed-demo": cmd_seed_demo, "check": cmd_check, "backup": cmd_backup,
-                "restore": cmd_restore, "print": lambda a: cmd_print(a, _open)}
+                "restore": cmd_restore, "print": lambda a: cmd_print(a, _open),
+                "report": lambda a: cmd_report(a, _open)}
     try:
         return handlers[command](args)
     except Exception as exc:  # a person reads this; the log has the traceback
