@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QDateTimeEdit, QMessageBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateTimeEdit, QMessageBox
 from wf_cast import make_cast, sample_intake
 
 from complaintdesk.domain.records import Case
@@ -125,8 +125,8 @@ def test_conflict_says_already_handled_and_reloads(qtbot: Any, services: Service
         qtbot.mouseClick(theirs.form.submit_button, LEFT)  # type: ignore[union-attr]
     with qtbot.waitSignal(mine.changed):
         qtbot.mouseClick(mine.form.submit_button, LEFT)  # type: ignore[union-attr]
-    box = next(w for w in QApplication.topLevelWidgets()
-               if isinstance(w, QMessageBox) and w.isVisible())
+    box = mine.last_message  # non-modal: the reload replaces the panel, the box stays
+    assert isinstance(box, QMessageBox) and box.isVisible()
     assert "已被他人处理" in box.text()
     box.close()
 

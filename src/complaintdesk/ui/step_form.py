@@ -16,11 +16,13 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -162,17 +164,19 @@ class StepForm(QGroupBox):
         self.submit_button.clicked.connect(self.submitted.emit)
         cancel = QPushButton("取消")
         cancel.clicked.connect(self.cancelled.emit)
-        buttons = QHBoxLayout()
+        hint = QLabel("带 * 的为必填项")
+        hint.setStyleSheet("color: #777;")
+        # the panel shows the buttons below its scroll area, so they never scroll away
+        self.button_bar = QWidget()
+        buttons = QHBoxLayout(self.button_bar)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(hint)
         buttons.addStretch(1)
         buttons.addWidget(cancel)
         buttons.addWidget(self.submit_button)
-        hint = QLabel("带 * 的为必填项")
-        hint.setStyleSheet("color: #777;")
         outer = QVBoxLayout(self)
         outer.addLayout(form)
         outer.addWidget(self.general_error)
-        outer.addWidget(hint)
-        outer.addLayout(buttons)
 
     def _sync_reopen(self) -> None:
         """Where a 不满意 case goes back to only matters when the customer is 不满意."""
@@ -222,6 +226,7 @@ class ActionPanel(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         self.specs: dict[str, ActionSpec] = {}
         self.form: StepForm | None = None
+        self.last_message: QMessageBox | None = None
         self.setMinimumWidth(380)
         self.layout_ = QVBoxLayout(self)
         self.header = QLabel()
@@ -268,27 +273,41 @@ class ActionPanel(QWidget):
             self.buttons[spec.key], self.specs[spec.key] = button, spec
             row.addWidget(button)
         self.layout_.addLayout(row)
-        self.form_area = QVBoxLayout()
-        self.layout_.addLayout(self.form_area)
+        # a long form (回访, 主管处理) scrolls inside the panel instead of stretching the window
+        self.form_area = QScrollArea()
+        self.form_area.setWidgetResizable(True)
+        self.form_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_area.hide()
+        self.layout_.addWidget(self.form_area, 100)
         self.layout_.addStretch(1)
 
     def open_form(self, key: str) -> StepForm:
-        if self.form is not None:
-            self.form.deleteLater()
+        self.close_form()
         spec = self.specs[key]
         choices = build_choices(self.services, self.user, self.case)
         self.form = StepForm(self.case, spec, choices, self.tz, self.services.clock.now())
         self.form.submitted.connect(self.submit)
         self.form.cancelled.connect(self.close_form)
-        self.form_area.addWidget(self.form)
+        holder = QWidget()  # keeps the form at its natural height at the top
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.form)
+        holder_layout.addStretch(1)
+        self.form_area.setWidget(holder)
+        self.form_area.show()
+        self.layout_.insertWidget(self.layout_.indexOf(self.form_area) + 1, self.form.button_bar)
         for k, b in self.buttons.items():
             b.setDown(k == key)
         return self.form
 
     def close_form(self) -> None:
         if self.form is not None:
-            self.form.deleteLater()
+            holder = self.form_area.takeWidget()
+            if holder is not None:
+                holder.deleteLater()
+            self.form.button_bar.deleteLater()
             self.form = None
+            self.form_area.hide()
         for b in self.buttons.values():
             b.setDown(False)
 

@@ -74,6 +74,8 @@ class StepCard(QFrame):
         self.step = step
         status = step_status(step, now)
         border, badge = STATUS_COLORS[status]
+        if step.outcome == "reopen":
+            badge = STATUS_COLORS[StepStatus.OVERDUE][1]
         background = OPEN_BACKGROUND.get(status, "#ffffff" if not step.is_open else "#f3f8fe")
         self.setObjectName("stepCard")
         self.setStyleSheet(f"#stepCard {{ border: 1px solid {border}; border-left: 4px solid "
