@@ -153,3 +153,75 @@ def test_slow_work_shows_a_progress_dialog_and_cancel_drops_the_result(qtbot, wa
     QThreadPool.globalInstance().waitForDone(10000)
     qtbot.wait(100)
     assert opened == []
+
+
+# ---- the entry points in the case view, the slip dialog and the main window -------------
+
+def _wait_preview(qtbot) -> PdfPreviewDialog:
+    from PySide6.QtWidgets import QApplication
+
+    def found() -> list[PdfPreviewDialog]:
+        return [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, PdfPreviewDialog) and w.isVisible()]
+
+    qtbot.waitUntil(lambda: bool(found()), timeout=15000)
+    [dialog] = found()
+    return dialog
+
+
+def test_the_case_view_previews_its_form(qtbot, walked):
+    from complaintdesk.ui.case_view import CaseViewDialog
+
+    services, _clock, c, case = walked
+    view = CaseViewDialog(services, c.cs, case.id)
+    qtbot.addWidget(view)
+    assert view.print_button.text() == "打印预览"
+    view.print_button.click()
+    dialog = _wait_preview(qtbot)
+    assert dialog.windowTitle() == f"打印预览 - {case.number}"
+    assert dialog.file_name == f"{case.number}.pdf"
+    dialog.close()
+
+
+def test_the_slip_dialog_previews_the_slip(qtbot, walked):
+    from complaintdesk.ui.slip_dialog import SlipDialog
+
+    services, _clock, c, case = walked
+    [slip] = [v.slip for v in services.accountability.proposals_for_case(c.assessor, case.id)
+              if v.slip.number == "GS-202611-0001"]
+    dialog = SlipDialog(services, c.assessor, slip.id)
+    qtbot.addWidget(dialog)
+    button = dialog.findChild(QPushButton, "slip_print_preview")
+    assert button is not None and button.text() == "打印预览"
+    button.click()
+    preview = _wait_preview(qtbot)
+    assert preview.windowTitle() == "打印预览 - GS-202611-0001"
+    assert preview.document.pageCount() == 1
+    preview.close()
+
+
+def test_the_assessor_prints_the_weeks_slips_from_the_menu(qtbot, walked, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QAction
+
+    from complaintdesk.ui import print_actions
+    from complaintdesk.ui.main_window import MainWindow
+
+    services, clock, c, _case = walked
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    reception_window = MainWindow(services, c.reception, settings=settings)
+    qtbot.addWidget(reception_window)
+    assert reception_window.findChild(QAction, "print_week_slips") is None
+    window = MainWindow(services, c.assessor, settings=settings)
+    qtbot.addWidget(window)
+    action = window.findChild(QAction, "print_week_slips")
+    assert action is not None and action.text() == "打印本周过失单…"
+    # the date picker is answered with the day the slips were issued
+    picked = clock.now().date()
+    monkeypatch.setattr(print_actions.WeekPickerDialog, "exec",
+                        lambda self: self.calendar.setSelectedDate(picked) or 1)
+    action.trigger()
+    preview = _wait_preview(qtbot)
+    assert preview.document.pageCount() == 2
+    assert preview.file_name.startswith("过失单_20261109")
+    preview.close()

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction
 
 from ..domain.records import Role
 from .ledger_view import LedgerView
+from .print_actions import install_week_print
 from .rules_editor import RulesEditor
 from .slips_view import SlipsView
 
@@ -40,3 +41,4 @@ def install(window: MainWindow) -> None:
         rules.setStatusTip("编辑过失处罚与奖励规则（系统管理员）")
         rules.triggered.connect(open_rules)
         menu.addAction(rules)
+    install_week_print(window)  # 考核 → 打印本周过失单… (assessor, GM, admin)

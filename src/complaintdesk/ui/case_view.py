@@ -93,8 +93,12 @@ class CaseViewDialog(QDialog):
 
         close = QPushButton("关闭")
         close.clicked.connect(self.close)
+        self.print_button = QPushButton("打印预览")
+        self.print_button.setToolTip("预览并打印本案件的处理单(PDF)")
+        self.print_button.clicked.connect(self.print_preview)
         foot = QHBoxLayout()
         foot.addStretch(1)
+        foot.addWidget(self.print_button)
         foot.addWidget(close)
         lay = QVBoxLayout(self)
         lay.addLayout(head)
@@ -147,6 +151,13 @@ class CaseViewDialog(QDialog):
         self.actions = ActionPanel(self.services, self.user, case)
         self.actions.changed.connect(self.reload)
         self.set_actions(self.actions)
+
+    def print_preview(self) -> None:
+        """The case's form as PDF, produced off the UI thread, in the print preview."""
+        from .print_actions import preview_case
+
+        if self.view is not None:
+            preview_case(self, self.services, self.user, self.case_id, self.view.case.number)
 
     # ---- sections -----------------------------------------------------------------------
     def _customer_box(self, case: Case) -> QGroupBox:

@@ -8,11 +8,13 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QMenu,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +24,9 @@ from .pdf_preview import open_pdf_preview
 
 if TYPE_CHECKING:
     from ..services.container import Services
+    from .main_window import MainWindow
+
+MENU_TITLE = "考核(&K)"
 
 
 def preview_case(parent: QWidget, services: Services, user: User, case_id: int,
@@ -94,3 +99,19 @@ def print_week_slips(parent: QWidget, services: Services, user: User,
     open_pdf_preview(parent, lambda: services.printing.week_slips_pdf(user, day),
                      f"{start:%Y-%m-%d} 当周过失单", f"过失单_{start:%Y%m%d}.pdf",
                      busy_text=f"正在生成 {start:%m-%d} 当周的过失单…")
+
+
+def install_week_print(window: MainWindow) -> QAction | None:
+    """考核 → 打印本周过失单… for those who may print the week's batch."""
+    if not may_print_week(window.user):
+        return None
+    menu = next((a.menu() for a in window.menuBar().actions()
+                 if a.text() == MENU_TITLE and isinstance(a.menu(), QMenu)), None)
+    if menu is None:
+        menu = window.menuBar().addMenu(MENU_TITLE)
+    action = QAction("打印本周过失单…", window)
+    action.setObjectName("print_week_slips")
+    action.setStatusTip("选择日期,预览并打印该周(周一至周日)开具的全部过失单")
+    action.triggered.connect(lambda: print_week_slips(window, window.services, window.user))
+    menu.addAction(action)
+    return action

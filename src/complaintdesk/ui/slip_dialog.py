@@ -217,9 +217,20 @@ class SlipDialog(QDialog):
             self.buttons[key] = b
             self.button_row.addWidget(b)
         self.button_row.addStretch(1)
+        if v.slip.number:  # a proposal has no number and is not printed yet
+            preview = QPushButton("打印预览")
+            preview.setObjectName("slip_print_preview")
+            preview.clicked.connect(self.print_preview)
+            self.button_row.addWidget(preview)
         close = QPushButton("关闭")
         close.clicked.connect(self.accept)
         self.button_row.addWidget(close)
+
+    def print_preview(self) -> None:
+        from .print_actions import preview_slip
+
+        if self.view is not None:
+            preview_slip(self, self.services, self.user, self.slip_id, self.view.slip.number)
 
     # ---- acting -------------------------------------------------------------------------
     def run(self, key: str) -> None:
