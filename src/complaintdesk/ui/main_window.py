@@ -21,6 +21,7 @@ from .accountability_tabs import install as install_accountability
 from .case_list import CaseListWidget
 from .case_view import CaseViewDialog
 from .intake_dialog import IntakeDialog
+from .stats_hookup import install_stats
 from .workflow_hookup import install_workflow_ui
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.case_list.refresh()
         install_workflow_ui(self)  # 我的待办 tab, 系统 menu (代理人, 系统管理)
+        install_stats(self)  # 统计 tab (管理看板), 统计 menu (月报, 年报, 周报, 业务量)
 
     # ---- structure ----------------------------------------------------------------------
     def set_tab(self, key: str, widget: QWidget) -> None:

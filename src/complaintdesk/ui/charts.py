@@ -1,0 +1,232 @@
+"""Two small charts drawn with QPainter (QtCharts needs PySide6-Addons, which we do not
+ship): a line chart with a count axis on the left and an optional percentage axis on the
+right, and a grouped bar chart. Chinese labels, axes, a legend and the values drawn on
+the points and bars."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+PALETTE = ("#2f6fb5", "#e07b28", "#3a9a4a", "#b23a48", "#7a5cb0", "#8a8a8a")
+AXIS = QColor("#666666")
+GRID = QColor("#e4e4e4")
+TEXT = QColor("#333333")
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One line or one bar of each group. `percent` series read the right-hand axis (0–1
+    shown as 0–100 %); None values are gaps."""
+
+    name: str
+    values: Sequence[float | None]
+    color: str = ""
+    percent: bool = False
+
+
+def nice_max(value: float) -> float:
+    """A round upper bound for an axis: 7 → 8, 23 → 25, 0 → 1."""
+    if value <= 0:
+        return 1.0
+    exp = 10 ** math.floor(math.log10(value))
+    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if value <= m * exp:
+            return m * exp
+    return 10 * exp
+
+
+def fmt_value(v: float, percent: bool) -> str:
+    if percent:
+        return f"{v * 100:.0f}%" if v * 100 == round(v * 100) else f"{v * 100:.1f}%"
+    return f"{v:,.0f}" if v == round(v) else f"{v:,.1f}"
+
+
+class _Chart(QWidget):
+    def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.labels: list[str] = []
+        self.series: list[Series] = []
+        self.setMinimumSize(320, 220)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(520, 280)
+
+    def set_data(self, labels: Sequence[str], series: Sequence[Series]) -> None:
+        self.labels = list(labels)
+        self.series = [s if s.color else Series(s.name, s.values, PALETTE[i % len(PALETTE)],
+                                                s.percent)
+                       for i, s in enumerate(series)]
+        self.update()
+
+    def _font(self, delta: float = 0, bold: bool = False) -> QFont:
+        f = QFont(self.font())
+        f.setPointSizeF(max(6.0, f.pointSizeF() + delta))
+        f.setBold(bold)
+        return f
+
+    def _frame(self, p: QPainter) -> QRectF:
+        """Title and legend; returns the plot area (inside the axes)."""
+        p.fillRect(self.rect(), QColor("white"))
+        fm = QFontMetrics(self._font(1, True))
+        p.setFont(self._font(1, True))
+        p.setPen(TEXT)
+        p.drawText(QRectF(0, 4, self.width(), fm.height()), Qt.AlignmentFlag.AlignHCenter,
+                   self.title)
+        top = 8 + fm.height()
+        p.setFont(self._font(-1))
+        lfm = QFontMetrics(self._font(-1))
+        x = 48.0
+        for s in self.series:
+            p.fillRect(QRectF(x, top + lfm.height() / 2 - 4, 14, 8), QColor(s.color))
+            p.setPen(TEXT)
+            p.drawText(QPointF(x + 18, top + lfm.ascent()), s.name)
+            x += 18 + lfm.horizontalAdvance(s.name) + 16
+        top += lfm.height() + 8
+        left = 8 + lfm.horizontalAdvance("10,000")
+        right_axis = any(s.percent for s in self.series) and any(not s.percent
+                                                                 for s in self.series)
+        right = self.width() - (12 + lfm.horizontalAdvance("100%") if right_axis else 16)
+        bottom = self.height() - lfm.height() * 2 - 6
+        return QRectF(left, top + 6, max(right - left, 10), max(bottom - top - 6, 10))
+
+    def _axes(self, p: QPainter, plot: QRectF, count_max: float, has_count: bool,
+              has_percent: bool) -> None:
+        fm = QFontMetrics(self._font(-1))
+        p.setFont(self._font(-1))
+        ticks = 5
+        for i in range(ticks + 1):
+            y = plot.bottom() - plot.height() * i / ticks
+            p.setPen(QPen(GRID, 1))
+            p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+            p.setPen(AXIS)
+            if has_count:
+                text = fmt_value(count_max * i / ticks, False)
+                p.drawText(QRectF(0, y - fm.height() / 2, plot.left() - 4, fm.height()),
+                           Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+            if has_percent:
+                text = f"{100 * i // ticks}%"
+                rect = (QRectF(plot.right() + 4, y - fm.height() / 2, 60, fm.height())
+                        if has_count else
+                        QRectF(0, y - fm.height() / 2, plot.left() - 4, fm.height()))
+                align = Qt.AlignmentFlag.AlignLeft if has_count else Qt.AlignmentFlag.AlignRight
+                p.drawText(rect, align | Qt.AlignmentFlag.AlignVCenter, text)
+        p.setPen(QPen(AXIS, 1))
+        p.drawLine(plot.bottomLeft(), plot.bottomRight())
+        p.drawLine(plot.bottomLeft(), plot.topLeft())
+
+    def _x_labels(self, p: QPainter, plot: QRectF, centers: list[float], slot: float) -> None:
+        fm = QFontMetrics(self._font(-1))
+        p.setFont(self._font(-1))
+        p.setPen(TEXT)
+        widest = max((fm.horizontalAdvance(line) for t in self.labels
+                      for line in t.split("\n")), default=0)
+        every = max(1, math.ceil((widest + 6) / max(slot, 1)))  # skip labels that would collide
+        for i, (x, text) in enumerate(zip(centers, self.labels, strict=False)):
+            if i % every and i != len(self.labels) - 1:
+                continue
+            p.drawText(QRectF(x - slot * every / 2, plot.bottom() + 4, slot * every,
+                              fm.height() * 2), Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap,
+                       text)
+
+    def _empty(self, p: QPainter, plot: QRectF) -> bool:
+        if self.labels and any(v is not None for s in self.series for v in s.values):
+            return False
+        p.setPen(AXIS)
+        p.drawText(plot, Qt.AlignmentFlag.AlignCenter, "暂无数据")
+        return True
+
+
+class LineChart(_Chart):
+    """A trend: one point per label, counts on the left axis, rates on the right."""
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        plot = self._frame(p)
+        counts = [v for s in self.series if not s.percent for v in s.values if v is not None]
+        count_max = nice_max(max(counts, default=0))
+        has_count = any(not s.percent for s in self.series)
+        self._axes(p, plot, count_max, has_count, any(s.percent for s in self.series))
+        if self._empty(p, plot):
+            p.end()
+            return
+        n = len(self.labels)
+        slot = plot.width() / n
+        xs = [plot.left() + slot * (i + 0.5) for i in range(n)]
+        self._x_labels(p, plot, xs, slot)
+        value_font = self._font(-2)
+        p.setFont(value_font)
+        vfm = QFontMetrics(value_font)
+        for s in self.series:
+            top = 1.0 if s.percent else count_max
+            pts = [None if v is None else QPointF(x, plot.bottom() - plot.height() * v / top)
+                   for x, v in zip(xs, s.values, strict=False)]
+            path = QPainterPath()
+            pen_down = False
+            for pt in pts:
+                if pt is None:
+                    pen_down = False
+                    continue
+                path.lineTo(pt) if pen_down else path.moveTo(pt)
+                pen_down = True
+            color = QColor(s.color)
+            p.setPen(QPen(color, 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawPath(path)
+            p.setBrush(color)
+            for pt, v in zip(pts, s.values, strict=False):
+                if pt is None or v is None:
+                    continue
+                p.drawEllipse(pt, 3, 3)
+                text = fmt_value(v, s.percent)
+                w = vfm.horizontalAdvance(text)
+                # counts above their points, rates below theirs: fewer labels collide
+                y = pt.y() + 4 + vfm.ascent() if s.percent else pt.y() - 6
+                p.setPen(color)
+                p.drawText(QPointF(pt.x() - w / 2, y), text)
+        p.end()
+
+
+class BarChart(_Chart):
+    """Grouped bars: one group per label, one bar per series, the value above each bar."""
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        plot = self._frame(p)
+        has_percent = all(s.percent for s in self.series) and bool(self.series)
+        values = [v for s in self.series for v in s.values if v is not None]
+        top = 1.0 if has_percent else nice_max(max(values, default=0))
+        self._axes(p, plot, top, not has_percent, has_percent)
+        if self._empty(p, plot):
+            p.end()
+            return
+        n, k = len(self.labels), max(len(self.series), 1)
+        slot = plot.width() / n
+        bar = min(slot * 0.8 / k, 36.0)
+        xs = [plot.left() + slot * (i + 0.5) for i in range(n)]
+        self._x_labels(p, plot, xs, slot)
+        value_font = self._font(-2)
+        p.setFont(value_font)
+        vfm = QFontMetrics(value_font)
+        for j, s in enumerate(self.series):
+            color = QColor(s.color)
+            for x, v in zip(xs, s.values, strict=False):
+                if v is None:
+                    continue
+                h = plot.height() * v / top
+                left = x - bar * k / 2 + bar * j
+                p.fillRect(QRectF(left, plot.bottom() - h, bar - 2, h), color)
+                text = fmt_value(v, s.percent)
+                p.setPen(TEXT)
+                p.drawText(QRectF(left - 20, plot.bottom() - h - vfm.height() - 1, bar + 38,
+                                  vfm.height()), Qt.AlignmentFlag.AlignHCenter, text)
+        p.end()
