@@ -103,3 +103,9 @@ def test_the_form_follows_the_flow_of_the_case(walked, flow, title):
     ctx = PrintContext("某4S店", services.clock.now())
     text = squeeze(pdf_text(_case_form(case, ctx, slips)))
     assert title in text and case.number in text
+
+
+def test_the_weekly_summary_lists_the_weeks_case_and_slip(walked):
+    services, clock, c, case = walked
+    text = squeeze(pdf_text(services.printing.weekly_summary_pdf(c.assessor, clock.now().date())))
+    assert "客户投诉处理周报" in text and case.number in text and "GS-202611-0001" in text

@@ -60,7 +60,10 @@ def may_view_slip(actor: User, slip: FaultSlip) -> bool:
 
 class PrintService(ServiceBase):
     # ---- the context --------------------------------------------------------------------
-    def _context(self, uow: UnitOfWork, case_ids: Sequence[int | None] = ()) -> PrintContext:
+    def print_context(self, uow: UnitOfWork, case_ids: Sequence[int | None] = ()
+                      ) -> PrintContext:
+        """Dealership name and logo, names of departments, users and employees, and the
+        numbers of the given cases, read in the caller's transaction."""
         from ..documents.pdf_common import PrintContext
 
         logo = uow.settings.get("logo_path", "") or ""
@@ -75,6 +78,8 @@ class PrintService(ServiceBase):
             case_numbers=uow.slips.case_numbers([c for c in case_ids if c is not None]),
         )
 
+    _context = print_context  # the name ReportService.write_weekly uses
+
     # ---- a case -------------------------------------------------------------------------
     def case_pdf(self, actor: User, case_id: int) -> bytes:
         """The case's form by its flow (处理单 / 内部投诉意见处理单 / 返修作业单) with its
@@ -85,7 +90,7 @@ class PrintService(ServiceBase):
             if case is None:
                 raise NotFound("找不到该案件,可能已被删除或编号有误")
             slips = [s for s in uow.slips.by_case(case_id) if s.status is not SlipStatus.DISCARDED]
-            ctx = self._context(uow, [case.id, case.repeat_of_id])
+            ctx = self.print_context(uow, [case.id, case.repeat_of_id])
         return _case_form(_masked_for(actor, case), ctx, slips)
 
     # ---- slips --------------------------------------------------------------------------
@@ -97,7 +102,7 @@ class PrintService(ServiceBase):
                 raise NotFound("找不到该过失单,请刷新列表")
             if not may_view_slip(actor, slip):
                 raise PermissionDenied("没有权限打印该过失单:只能打印本人或本部门的过失单")
-            ctx = self._context(uow, [slip.case_id])
+            ctx = self.print_context(uow, [slip.case_id])
         return _slip_form(slip, ctx)
 
     def week_slips(self, actor: User, any_day: date) -> list[FaultSlip]:
@@ -120,10 +125,23 @@ class PrintService(ServiceBase):
             raise ServiceError(f"该周没有开具过失单({monday:%Y-%m-%d} 至 "
                                f"{monday + timedelta(days=6):%Y-%m-%d})")
         with self.uow(readonly=True) as uow:
-            ctx = self._context(uow, [s.case_id for s in slips])
+            ctx = self.print_context(uow, [s.case_id for s in slips])
         from ..documents.fault_slip import slips_batch_pdf
 
         return slips_batch_pdf(slips, ctx, title=f"过失单 {monday:%Y-%m-%d} 当周")
+
+    # ---- the weekly summary -------------------------------------------------------------
+    def weekly_summary_pdf(self, actor: User, week_start: date) -> bytes:
+        """The assessor's weekly summary (DESIGN §8) of the week containing `week_start`;
+        who may see it is the report service's rule."""
+        from ..documents.weekly_pdf import weekly_summary_pdf
+        from .reports import ReportService
+
+        monday = week_start_of(week_start)
+        summary = ReportService(self.engine, self.clock, self.tz_name).weekly_summary(actor, monday)
+        with self.uow(readonly=True) as uow:
+            ctx = self.print_context(uow)
+        return weekly_summary_pdf(summary, ctx)
 
     # ---- by number (the CLI, a scanned QR code) -----------------------------------------
     def pdf_by_number(self, actor: User, number: str) -> bytes:
