@@ -70,9 +70,12 @@ def test_a_week_of_slips_pages_and_zooms(qtbot, walked):
     dialog.next_button.click()
     assert dialog.current_page() == 1 and dialog.page_box.value() == 2
     assert not dialog.next_button.isEnabled()
-    before = dialog.view.zoomFactor()
+    before = dialog.effective_zoom()  # fit to width
     dialog.zoom_in_button.click()
-    assert dialog.view.zoomFactor() > before and dialog.zoom_label.text().endswith("%")
+    assert dialog.view.zoomFactor() > before
+    assert dialog.zoom_label.text() == f"{dialog.view.zoomFactor():.0%}"
+    dialog.zoom_out_button.click()
+    assert dialog.view.zoomFactor() < before
     dialog.fit_page_button.click()
     assert dialog.view.zoomMode() == dialog.view.ZoomMode.FitInView
     assert dialog.fit_page_button.isChecked() and not dialog.fit_width_button.isChecked()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QSize, Qt
-from PySide6.QtGui import QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import QKeySequence, QPainter, QResizeEvent, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
@@ -200,8 +200,24 @@ class PdfPreviewDialog(QDialog):
         self.view.setZoomMode(mode)
         self._show_zoom()
 
+    def effective_zoom(self) -> float:
+        """The zoom on screen: QPdfView's zoomFactor only holds in the Custom mode; in the
+        fit modes it is the viewport's size over the page's."""
+        mode = self.view.zoomMode()
+        page = self.document.pagePointSize(max(0, self.current_page()))
+        if mode == QPdfView.ZoomMode.Custom or page.isEmpty():
+            return self.view.zoomFactor()
+        px = self.view.logicalDpiX() / 72.0
+        m = self.view.documentMargins()
+        vp = self.view.viewport().size()
+        by_width = (vp.width() - m.left() - m.right()) / (page.width() * px)
+        if mode == QPdfView.ZoomMode.FitToWidth:
+            return max(by_width, 0.01)
+        by_height = (vp.height() - m.top() - m.bottom()) / (page.height() * px)
+        return max(min(by_width, by_height), 0.01)
+
     def zoom_step(self, direction: int) -> None:
-        current = self.view.zoomFactor()
+        current = self.effective_zoom()
         if direction > 0:
             factor = next((z for z in ZOOM_STEPS if z > current + 1e-3), ZOOM_STEPS[-1])
         else:
@@ -211,10 +227,13 @@ class PdfPreviewDialog(QDialog):
         self._show_zoom()
 
     def _show_zoom(self) -> None:
-        # QPdfView keeps zoomFactor current in the fit modes too
-        self.zoom_label.setText(f"{self.view.zoomFactor():.0%}")
+        self.zoom_label.setText(f"{self.effective_zoom():.0%}")
         self.fit_width_button.setChecked(self.view.zoomMode() == QPdfView.ZoomMode.FitToWidth)
         self.fit_page_button.setChecked(self.view.zoomMode() == QPdfView.ZoomMode.FitInView)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._show_zoom()  # the fit modes change the zoom with the window
 
     # ---- print and save -----------------------------------------------------------------
     def print_document(self) -> None:
