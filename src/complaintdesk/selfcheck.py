@@ -90,7 +90,8 @@ def run_self_check(out: Callable[[str], None] = print) -> int:
                 raise RuntimeError("无法加载内置中文字体")
             doc = QPdfDocument(app)
             buf = QBuffer(app)
-            buf.setData(QByteArray(state["pdf"]))  # type: ignore[arg-type]
+            pdf = state.get("pdf") or _tiny_pdf()
+            buf.setData(QByteArray(pdf))  # type: ignore[arg-type]
             buf.open(QIODevice.OpenModeFlag.ReadOnly)
             doc.load(buf)
             if doc.pageCount() < 1:
@@ -106,3 +107,16 @@ def run_self_check(out: Callable[[str], None] = print) -> int:
             services.dispose()  # type: ignore[attr-defined]
     out(f"自检{'通过' if not failures else '失败'},用时 {time.perf_counter() - t0:.1f} 秒")
     return 1 if failures else 0
+
+
+def _tiny_pdf() -> bytes:
+    """A one-line PDF for the Qt check when the form step itself failed."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out)
+    c.drawString(72, 720, "self-check")
+    c.save()
+    return out.getvalue()

@@ -106,7 +106,7 @@ class _Walker:
         assert step is not None
         span = (step.deadline - step.due_since) if step.deadline else timedelta(hours=4)
         r = self.rng.random()
-        frac = self.rng.uniform(0.05, 0.7) if r < 0.9 else self.rng.uniform(1.05, 2.5)
+        frac = self.rng.uniform(0.05, 0.7) if r < 0.97 else self.rng.uniform(1.05, 2.5)
         return step.due_since + span * frac
 
     def act(self, case: Case, key: str, user: User, data: dict[str, Any], at: datetime) -> bool:

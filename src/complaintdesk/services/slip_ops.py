@@ -108,8 +108,8 @@ def propose_fault(uow: UnitOfWork, case: Case, employee: Employee,
         severity = Severity.NORMAL
     ctx = ProposalContext(employee_id=employee.id, feedback_kind=case.kind, severity=severity,
                           category=case.category, responsibility=responsibility, breach=breach)
-    proposal = propose_penalties(ctx, current_rules(uow), uow.slips.by_employee(employee.id),
-                                 now, tz)
+    history = uow.slips.proposal_history(employee.id, now)
+    proposal = propose_penalties(ctx, current_rules(uow), history, now, tz)
     slip = new_slip_proposal(case_id=case.id, employee=employee, facts=facts,
                              responsibility=responsibility, proposal=proposal, now=now,
                              from_breach=breach, by=by)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlmodel import Session
 
 from .tables import DraftRow, SequenceRow, SettingRow, VolumeRow
@@ -16,19 +16,20 @@ class Sequences:
     caller's transaction, so a rolled-back registration gives its number back and a
     committed one never shares it."""
 
+    _T = SequenceRow.__table__  # type: ignore[attr-defined]
+    _BUMP = _T.update().where(_T.c.prefix == bindparam("p"), _T.c.period == bindparam("m")) \
+        .values(last=_T.c.last + 1).returning(_T.c.last)
+    _FIRST = _T.insert()
+
     def __init__(self, session: Session) -> None:
         self._s = session
 
     def next(self, prefix: str, period: str) -> int:
-        res = self._s.execute(
-            update(SequenceRow)
-            .where(SequenceRow.prefix == prefix, SequenceRow.period == period)
-            .values(last=SequenceRow.last + 1)
-            .returning(SequenceRow.last)
-        ).scalar_one_or_none()
+        conn = self._s.connection()
+        res = conn.execute(self._BUMP, {"p": prefix, "m": period}).scalar_one_or_none()
         if res is not None:
             return int(res)
-        self._s.execute(insert(SequenceRow).values(prefix=prefix, period=period, last=1))
+        conn.execute(self._FIRST, {"prefix": prefix, "period": period, "last": 1})
         return 1
 
     def reserve_block(self, prefix: str, period: str, count: int) -> int:

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, null, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlmodel import Session
 
 from ..domain.clock import utc
+from ..domain.proposals import COUNTED_STATUSES
 from ..domain.records import FaultSlip, Responsibility, SlipChange, SlipStatus
 from ..domain.rules import penalties_from_raw, penalties_to_raw
 from .repo_cases import ConcurrentUpdateError
@@ -80,8 +81,9 @@ def _values(s: FaultSlip) -> dict[str, Any]:
         issued_by_user_id=s.issued_by_user_id, issued_at=s.issued_at,
         dept_opinion=s.dept_opinion, gm_opinion=s.gm_opinion,
         acknowledged_at=s.acknowledged_at, enforced_at=s.enforced_at,
-        # SQL NULL (not JSON 'null') so that for_ledger can find slips with an appeal
-        appeal=_jsonable(s.appeal) if s.appeal is not None else null(),
+        # None is SQL NULL (the column is JSON(none_as_null=True)), so that for_ledger
+        # can find the slips that have an appeal
+        appeal=_jsonable(s.appeal) if s.appeal is not None else None,
         changes=[_jsonable(_change_to_raw(c)) for c in s.changes], created_at=s.created_at,
     )
 
@@ -107,29 +109,33 @@ class SlipRepository:
         self._s = session
 
     # ---- writing -------------------------------------------------------------------
+    # Core statements with bound parameters (compiled once, cached): slips are written
+    # inside workflow actions and by the demo seeder, where ORM statement building
+    # dominated the time.
+    _T = FaultSlipRow.__table__  # type: ignore[attr-defined]
+    _INSERT = _T.insert().returning(_T.c.id)
+    _UPDATE = _T.update().where(and_(_T.c.id == bindparam("b_id"),
+                                     _T.c.version == bindparam("b_version")))
+
     def add(self, slip: FaultSlip) -> FaultSlip:
         """Insert a new slip; sets its id."""
-        slip.id = self._s.execute(
-            insert(FaultSlipRow).values(**_values(slip), version=slip.version)
-            .returning(FaultSlipRow.id)
-        ).scalar_one()
+        slip.id = self._s.connection().execute(
+            self._INSERT, {**_values(slip), "version": slip.version}).scalar_one()
         return slip
 
     def save(self, slip: FaultSlip) -> None:
         """Write back a changed slip; ConcurrentUpdateError if someone saved it meanwhile."""
-        result = self._s.execute(
-            update(FaultSlipRow)
-            .where(and_(FaultSlipRow.id == slip.id, FaultSlipRow.version == slip.version))
-            .values(**_values(slip), version=slip.version + 1)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        result = self._s.connection().execute(self._UPDATE, {
+            **_values(slip), "b_id": slip.id, "b_version": slip.version,
+            "version": slip.version + 1})
+        if result.rowcount != 1:
             raise ConcurrentUpdateError(slip.number or f"#{slip.id}")
         slip.version += 1
 
     # ---- reading -------------------------------------------------------------------
     def get(self, slip_id: int) -> FaultSlip | None:
-        r = self._s.get(FaultSlipRow, slip_id)
-        return None if r is None else row_to_slip(r)
+        found = self._select(FaultSlipRow.id == slip_id)
+        return found[0] if found else None
 
     def id_by_number(self, number: str) -> int | None:
         """GS-…/CF-… → id; None for an unknown number (or a proposal, which has none)."""
@@ -141,15 +147,33 @@ class SlipRepository:
         ).scalar_one_or_none()
 
     def _select(self, *conds: Any) -> list[FaultSlip]:
-        stmt = select(FaultSlipRow).where(*conds).order_by(FaultSlipRow.id)
-        return [row_to_slip(r) for r in self._s.execute(stmt).scalars()]
+        stmt = select(self._T).where(*conds).order_by(self._T.c.id)
+        return [row_to_slip(r) for r in self._s.connection().execute(stmt)]
 
     def by_case(self, case_id: int) -> list[FaultSlip]:
         return self._select(FaultSlipRow.case_id == case_id)
 
     def by_employee(self, employee_id: int) -> list[FaultSlip]:
-        """An employee's whole history (repeat offences, DESIGN §6)."""
+        """An employee's whole history."""
         return self._select(FaultSlipRow.employee_id == employee_id)
+
+    def proposal_history(self, employee_id: int, now: datetime) -> list[FaultSlip]:
+        """Just the slips the rules can look at (DESIGN §6): the employee's two latest
+        counted fault slips (a second within 90 days doubles, a third within 12 months
+        escalates) and the latest counted breach slip (a second in a month adds ¥50).
+        Reading the whole history made every proposal slower as the years went by."""
+        counted = [s.value for s in COUNTED_STATUSES]
+        when = func.coalesce(FaultSlipRow.issued_at, FaultSlipRow.created_at)
+        out: list[FaultSlip] = []
+        for breach, limit in ((False, 2), (True, 1)):
+            stmt = (select(self._T)
+                    .where(FaultSlipRow.employee_id == employee_id,
+                           FaultSlipRow.status.in_(counted),  # type: ignore[attr-defined]
+                           FaultSlipRow.is_reward == False,  # noqa: E712
+                           FaultSlipRow.from_breach == breach, when <= now)
+                    .order_by(when.desc()).limit(limit))
+            out.extend(row_to_slip(r) for r in self._s.connection().execute(stmt))
+        return out
 
     def by_ids(self, ids: Iterable[int]) -> list[FaultSlip]:
         ids = list(ids)

@@ -183,7 +183,8 @@ class FaultSlipRow(SQLModel, table=True):
     gm_opinion: str = ""
     acknowledged_at: datetime | None = _dt()
     enforced_at: datetime | None = _dt(index=True)
-    appeal: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    appeal: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
     changes: list[Any] = _json(list)
     created_at: datetime | None = _dt()
     version: int = 1
