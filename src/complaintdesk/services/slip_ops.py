@@ -4,6 +4,7 @@ loading the rule table, proposing a slip for a person, issuing under a gapless n
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -44,9 +45,17 @@ def rules_raw(uow: UnitOfWork) -> list[dict[str, Any]]:
     return raw if isinstance(raw, list) else default_rules_raw()
 
 
+_PARSED: dict[str, list[Rule]] = {}  # the rule table as text → parsed rules (rules are immutable)
+
+
 def current_rules(uow: UnitOfWork) -> list[Rule]:
+    raw = rules_raw(uow)
+    key = json.dumps(raw, sort_keys=True, ensure_ascii=False)
     try:
-        return load_rules(rules_raw(uow))
+        if key not in _PARSED:
+            _PARSED.clear()  # only the table in force is worth keeping
+            _PARSED[key] = load_rules(raw)
+        return _PARSED[key]
     except RuleError as exc:  # only possible if the setting was written around the service
         raise ServiceError("奖惩规则表有误，请由系统管理员在“奖惩规则”中修正：" + exc.message_zh) \
             from exc

@@ -111,7 +111,6 @@ class CaseRepository:
     _CASES = CaseRow.__table__  # type: ignore[attr-defined]
     _STEPS = StepRow.__table__  # type: ignore[attr-defined]
     _INSERT_CASE = _CASES.insert().returning(_CASES.c.id)
-    _INSERT_STEP = _STEPS.insert().returning(_STEPS.c.id)
     _UPDATE_CASE = _CASES.update().where(
         and_(_CASES.c.id == bindparam("b_id"), _CASES.c.version == bindparam("b_version")))
     _UPDATE_STEP = _STEPS.update().where(_STEPS.c.id == bindparam("b_id"))
@@ -152,11 +151,16 @@ class CaseRepository:
             s.case_id = case.id
         self._insert_steps(new_steps)
 
+    _INSERT_STEPS = _STEPS.insert().returning(_STEPS.c.id, sort_by_parameter_order=True)
+
     def _insert_steps(self, steps: Sequence[StepRecord]) -> None:
-        conn = self._conn()
-        for s in steps:
-            s.id = conn.execute(self._INSERT_STEP, {"case_id": s.case_id, **_step_values(s)}
-                                ).scalar_one()
+        if not steps:
+            return
+        ids = self._conn().execute(
+            self._INSERT_STEPS, [{"case_id": s.case_id, **_step_values(s)} for s in steps]
+        ).scalars().all()
+        for s, sid in zip(steps, ids, strict=True):
+            s.id = sid
 
     @staticmethod
     def _grams(case: Case) -> set[str]:
