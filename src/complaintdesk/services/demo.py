@@ -236,7 +236,52 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
             uow.commit()
         if progress:
             progress(done, cases)
-    return f"{done} 个案件(已结案 {closed} 个),演示用户密码 {DEMO_PASSWORD}"
+    stories = _accountability_stories(services, cast, rng, max(3, cases // 300))
+    return (f"{done} 个案件(已结案 {closed} 个),{stories},"
+            f"演示用户密码 {DEMO_PASSWORD}")
+
+
+def _accountability_stories(services: Any, cast: DemoCast, rng: random.Random, n: int) -> str:
+    """Slips at every stage (issue: accountability demo): the assessor changes some
+    proposals with a reason, employees acknowledge, appeal recent enforcements, the
+    assessor reviews and the general manager decides — through the services, one
+    transaction each, as the people who would do it."""
+    from ..domain.records import Penalty, PenaltyKind, SlipStatus
+    from ..storage.repo_slips import SlipQuery
+
+    acc = services.accountability
+    recent = services.clock.now() - timedelta(days=6)
+
+    def slips(status: SlipStatus) -> list[Any]:
+        views = acc.list_slips(cast.assessor, SlipQuery(statuses=(status,), limit=5000))
+        return [v.slip for v in views if not v.slip.is_reward]
+
+    changed = appealed = decided = 0
+    for slip in rng.sample(slips(SlipStatus.ISSUED), k=min(n, len(slips(SlipStatus.ISSUED)))):
+        lighter = [Penalty(PenaltyKind.WARNING)] + [
+            Penalty(p.kind, p.amount // 2, p.points // 2) for p in slip.penalties
+            if p.kind in (PenaltyKind.FINE, PenaltyKind.POINTS)]
+        acc.change_penalties(cast.assessor, slip.id, lighter, "员工主动认错并已向客户道歉,酌情减轻")
+        changed += 1
+    enforced = [s for s in slips(SlipStatus.ENFORCED)
+                if s.enforced_at is not None and s.enforced_at >= recent]
+    for i, slip in enumerate(rng.sample(enforced, k=min(n, len(enforced)))):
+        acc.acknowledge(cast.assessor, slip.id)
+        acc.file_appeal(cast.assessor, slip.id, "当时客户情绪激动,本人已按流程解释,申请复核")
+        appealed += 1
+        if i % 3 == 2:
+            continue  # still waiting for the assessor
+        acc.review_appeal(cast.assessor, slip.id, "经调取录音核实,员工解释基本属实")
+        decision = ("upheld", "reduced", "revoked")[i % 3]
+        new = [Penalty(p.kind, p.amount // 2, p.points // 2) for p in slip.penalties]
+        if decision == "reduced" and not any(p.amount > 1 or p.points > 1
+                                             for p in slip.penalties):
+            decision = "upheld"  # nothing to halve: a warning stays a warning
+        new = new if decision == "reduced" else None
+        acc.decide_appeal(cast.gm, slip.id, decision, new, "维持原处理" if decision == "upheld"
+                          else "酌情减轻" if decision == "reduced" else "证据不足,撤销过失单")
+        decided += 1
+    return f"改动处罚 {changed} 张、申诉 {appealed} 张(已裁决 {decided} 张)"
 
 
 __all__ = ["DEMO_PASSWORD", "FixedClock", "Intake", "create_demo_users", "seed_demo"]
