@@ -230,6 +230,8 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
                 uow.cases.save(case)
                 closed += case.status.value == "closed"
                 done += 1
+                if progress and done % 50 == 0 and done % BATCH:
+                    progress(done, cases)
             uow.audit.append(at=now, user_id=None, user_name="演示数据", action="demo_seed",
                              entity="case", entity_id=f"batch-{b // BATCH + 1}",
                              after={"cases": min(BATCH, cases - b)})
