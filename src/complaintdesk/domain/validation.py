@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .records import CHANNELS, MOODS, Intake
+from .records import CHANNELS, MOODS, FlowKind, Intake
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^(0\d{2,3}-?)?\d{7,8}(-\d{1,6})?$")
@@ -85,20 +85,45 @@ class ValidationResult:
         return not self.errors
 
 
+# What the intake fields are called on each flow's form: the messages below name the field
+# the person sees. An internal complaint (内部投诉) reuses the intake record with the
+# reporter in customer_name, the incident time in complained_at and 事情经过 in description.
+FIELD_LABELS: dict[FlowKind, dict[str, str]] = {
+    FlowKind.FEEDBACK: {"customer_name": "客户姓名", "description": "客户反映的内容",
+                        "complained_at": "客户投诉时间", "department_id": "部门"},
+    FlowKind.INTERNAL: {"customer_name": "投诉人", "description": "事情经过",
+                        "complained_at": "发生时间", "department_id": "被投诉部门"},
+    FlowKind.REWORK: {"customer_name": "客户姓名", "description": "返修原因及内容",
+                      "complained_at": "开单时间", "department_id": "所属部门"},
+}
+
+
 def validate_intake(intake: Intake, now: datetime) -> ValidationResult:
     """Check the intake form; `now` is the clock's time (a complaint cannot be in the future)."""
+    return validate_registration(intake, now, FlowKind.FEEDBACK)
+
+
+def validate_registration(intake: Intake, now: datetime, flow: FlowKind,
+                          department_id: int | None = None) -> ValidationResult:
+    """The intake rules for `flow`. Customer feedback and rework orders have a customer who
+    must be reachable (a phone); an internal complaint has a reporter instead, and internal
+    complaints and rework orders need their department (the reported / owning one)."""
+    labels = FIELD_LABELS[flow]
     r = ValidationResult()
+    name = labels["customer_name"]
     if not intake.customer_name.strip():
-        r.errors["customer_name"] = "请填写客户姓名"
+        r.errors["customer_name"] = f"请填写{name}"
     elif len(intake.customer_name.strip()) > 40:
-        r.errors["customer_name"] = "客户姓名不能超过 40 个字"
+        r.errors["customer_name"] = f"{name}不能超过 40 个字"
+    if flow is not FlowKind.FEEDBACK and department_id is None:
+        r.errors["department_id"] = f"请选择{labels['department_id']}"
     phone = intake.phone.strip()
     if phone and not is_valid_mobile(phone):
         r.errors["phone"] = "手机号码应为 11 位数字,以 13–19 开头(例如 13812345678)"
     landline = intake.landline.strip()
     if landline and not LANDLINE_RE.match(landline):
         r.errors["landline"] = "固定电话格式不正确(例如 010-68880061)"
-    if not phone and not landline:
+    if not phone and not landline and flow is not FlowKind.INTERNAL:
         r.errors["phone"] = "请至少填写手机号码或固定电话"
     if intake.plate.strip() and not is_valid_plate(intake.plate):
         r.errors["plate"] = "车牌号格式不正确(例如 京A12345,新能源 京AD12345)"
@@ -118,11 +143,12 @@ def validate_intake(intake: Intake, now: datetime) -> ValidationResult:
     if intake.mood and intake.mood not in MOODS:
         r.errors["mood"] = "请选择客户情绪"
     if not intake.description.strip():
-        r.errors["description"] = "请填写客户反映的内容"
+        r.errors["description"] = f"请填写{labels['description']}"
+    when = labels["complained_at"]
     if intake.complained_at is None:
-        r.errors["complained_at"] = "请填写客户投诉时间"
+        r.errors["complained_at"] = f"请填写{when}"
     elif intake.complained_at > now:
-        r.errors["complained_at"] = "客户投诉时间不能晚于当前时间"
+        r.errors["complained_at"] = f"{when}不能晚于当前时间"
     if intake.purchase_date and intake.purchase_date > now.date():
         r.errors["purchase_date"] = "购车/维修日期不能晚于今天"
     return r

@@ -5,13 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from ..domain.records import FLOW_PREFIX, Attachment, Case, FlowKind, Intake, User
+from ..domain.records import (
+    FLOW_PREFIX,
+    Attachment,
+    Case,
+    FeedbackKind,
+    FlowKind,
+    Intake,
+    User,
+)
 from ..domain.validation import (
     ValidationResult,
     format_number,
     normalize_plate,
     normalize_vin,
-    validate_intake,
+    validate_registration,
 )
 from ..domain.workflow import start_case
 from .base import ServiceBase
@@ -37,8 +45,9 @@ class RepeatHit:
 
 
 class IntakeService(ServiceBase):
-    def validate(self, intake: Intake) -> ValidationResult:
-        return validate_intake(intake, self.clock.now())
+    def validate(self, intake: Intake, flow: FlowKind = FlowKind.FEEDBACK,
+                 department_id: int | None = None) -> ValidationResult:
+        return validate_registration(intake, self.clock.now(), flow, department_id)
 
     def find_repeats(self, phone: str, vin: str, exclude_id: int | None = None) -> list[RepeatHit]:
         since = self.clock.now() - REPEAT_WINDOW
@@ -48,11 +57,18 @@ class IntakeService(ServiceBase):
 
     def register(self, actor: User, intake: Intake,
                  attachments: list[NewAttachment] | tuple[NewAttachment, ...] = (),
-                 flow: FlowKind = FlowKind.FEEDBACK) -> Case:
-        """Validate, number (FK-YYYYMM-NNNN, gapless), link a repeat, start the workflow,
-        audit — one transaction."""
+                 flow: FlowKind = FlowKind.FEEDBACK, department_id: int | None = None) -> Case:
+        """Validate, number (FK-/NB-/FX-YYYYMM-NNNN, gapless per prefix), link a repeat,
+        start the workflow, audit — one transaction.
+
+        Internal complaints (NB-) and rework orders (FX-) need `department_id`: the reported
+        department (被投诉部门) / the owning department (所属部门); their workflow starts
+        with that department's supervisor. It is ignored for customer feedback, whose
+        department is chosen at step 1 (or by 部门自查 in the intake)."""
         now = self.clock.now()
-        result = validate_intake(intake, now)
+        if flow is FlowKind.FEEDBACK:
+            department_id = None
+        result = validate_registration(intake, now, flow, department_id)
         if not result.ok:
             first = next(iter(result.errors.values()))
             raise ServiceError(first, fields=result.errors)
@@ -65,17 +81,23 @@ class IntakeService(ServiceBase):
         intake = replace(intake, plate=normalize_plate(intake.plate),
                          vin=normalize_vin(intake.vin), phone=intake.phone.strip(),
                          customer_name=intake.customer_name.strip())
+        if flow is not FlowKind.FEEDBACK:  # one route each: no suggestion/praise, no 自查
+            intake = replace(intake, kind=FeedbackKind.COMPLAINT, self_report_department_id=None)
         with self.uow() as uow:
             local = now.astimezone(self.tz)
             prefix = FLOW_PREFIX[flow]
+            if department_id is not None and not any(
+                    d.id == department_id and d.active for d in uow.people.departments()):
+                raise ServiceError("所选部门不存在或已停用,请重新选择", field="department_id")
             seq = uow.sequences.next(prefix, f"{local.year:04d}{local.month:02d}")
-            repeats = uow.cases.recent_by_phone_or_vin(intake.phone, intake.vin,
-                                                       now - REPEAT_WINDOW)
+            # an internal complaint has no customer: nothing to be a repeat of
+            repeats = [] if flow is FlowKind.INTERNAL else uow.cases.recent_by_phone_or_vin(
+                intake.phone, intake.vin, now - REPEAT_WINDOW)
             case = Case(
                 id=None, number=format_number(prefix, local.year, local.month, seq), flow=flow,
                 kind=intake.kind, intake=intake, registered_at=now,
                 registered_by_user_id=actor.id,
-                repeat_of_id=repeats[0][0] if repeats else None,
+                repeat_of_id=repeats[0][0] if repeats else None, department_id=department_id,
                 attachments=[Attachment(None, a.filename, a.mime, len(a.data), a.data)
                              for a in attachments],
             )
@@ -85,6 +107,7 @@ class IntakeService(ServiceBase):
             self.audit(uow, actor, "register", "case", case.number, None, {
                 "number": case.number, "customer": intake.customer_name, "kind": case.kind.value,
                 "channel": intake.channel, "repeat_of": case.repeat_of_id,
+                "flow": flow.value, "department_id": department_id,
                 "attachments": [a.filename for a in attachments],
                 "events": [e.kind for e in events],
             })
