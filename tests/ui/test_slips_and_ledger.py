@@ -59,6 +59,8 @@ def test_assessor_issues_gm_changes_and_the_ledger_shows_the_final_figures(qtbot
         view = SlipsView(services, c.assessor)
         qtbot.addWidget(view)
         view.resize(1100, 400)
+        with qtbot.waitSignal(view.loaded):  # loads off the UI thread when first shown
+            view.show()
         assert view.model.rowCount() == 1
         assert cell(view.table, 0, 2) == "拟开具" and cell(view.table, 0, 3) == "赵磊"
         shot(view, "slips_tab_proposed")
@@ -69,7 +71,8 @@ def test_assessor_issues_gm_changes_and_the_ledger_shows_the_final_figures(qtbot
         qtbot.addWidget(dialog)
         assert set(dialog.buttons) == {"change", "issue", "discard"}
         dialog.prompter = Canned()
-        qtbot.mouseClick(dialog.buttons["issue"], Qt.MouseButton.LeftButton)
+        with qtbot.waitSignal(view.loaded):
+            qtbot.mouseClick(dialog.buttons["issue"], Qt.MouseButton.LeftButton)
         assert dialog.view.slip.number == "GS-202611-0001"
         assert view.model.rows[0].slip.status is SlipStatus.ISSUED  # the list refreshed
         shot(dialog, "slip_dialog_issued")

@@ -4,7 +4,7 @@ double-click opens the slip dialog (and from there the case)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QModelIndex, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -27,6 +27,7 @@ from ..services.slip_access import SlipView
 from .common import local_text, show_error
 from .row_model import Column, RowsModel, make_table, row_at
 from .slip_dialog import SlipDialog
+from .workers import run_task
 
 if TYPE_CHECKING:
     from ..services.container import Services
@@ -54,7 +55,11 @@ def slip_columns(tz: object) -> list[Column[SlipView]]:
 
 
 class SlipsView(QWidget):
+    """The 过失单 tab. It loads when first shown and always off the UI thread: at 100,000
+    cases the list is thousands of slips, which must not hold up the main window."""
+
     open_case = Signal(int)
+    loaded = Signal()  # the table holds the result of the latest refresh
 
     def __init__(self, services: Services, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,7 +109,9 @@ class SlipsView(QWidget):
         self.week.dateChanged.connect(self.refresh)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         refresh.clicked.connect(self.refresh)
-        self.refresh()
+        self._generation = 0
+        self._shown_once = False
+        self.table.horizontalHeader().setResizeContentsPrecision(60)  # look at 60 rows
 
     def query(self) -> SlipQuery:
         statuses = self.status.currentData() or ()
@@ -118,18 +125,37 @@ class SlipsView(QWidget):
         self.week_label.setText("")
         return SlipQuery(statuses=tuple(statuses), department_id=dept)
 
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.refresh()
+
     def refresh(self) -> None:
-        try:
-            rows = self.acc.list_slips(self.user, self.query())
-        except ServiceError as exc:
-            self.model.set_rows([])
-            self.count.setText(exc.message)
-            return
+        """Query in a worker; a result that an even newer refresh overtook is dropped."""
+        self._generation += 1
+        generation, query = self._generation, self.query()
+        self.count.setText("正在加载…")
+
+        def done(rows: list[SlipView]) -> None:
+            if generation == self._generation:
+                self._show(rows)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self.model.set_rows([])
+                self.count.setText(exc.message if isinstance(exc, ServiceError) else str(exc))
+                self.loaded.emit()
+
+        run_task(lambda: self.acc.list_slips(self.user, query), done, failed, owner=self)
+
+    def _show(self, rows: list[SlipView]) -> None:
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         pending = sum(1 for v in rows if v.slip.status is SlipStatus.PROPOSED)
         self.count.setText(f"共 {len(rows)} 张" + (f"，其中 {pending} 张拟开具待处理"
                                                    if pending else ""))
+        self.loaded.emit()
 
     def _open_index(self, index: QModelIndex) -> None:
         view = row_at(self.table, index)
