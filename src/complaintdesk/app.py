@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from .resources_path import resource_path
 from .ui.startup import DamagedDatabaseDialog, Splash
+from .ui.tray import app_icon
 from .ui.workers import Task, _live
 
 if TYPE_CHECKING:
@@ -184,6 +185,7 @@ def run_gui(args: argparse.Namespace, demo: bool) -> int:
     assert isinstance(app, QApplication)
     app.setOrganizationName("ComplaintDesk")
     app.setApplicationName("ComplaintDesk")
+    app.setWindowIcon(app_icon())  # every window: splash, login, main window, dialogs
     install_font(app)
     install_excepthook()
     app.setQuitOnLastWindowClosed(False)  # splash → login → main window: no early exit

@@ -44,6 +44,10 @@ class FlowKind(StrEnum):
     INTERNAL = "internal"  # 内部投诉意见处理单       (numbers NB-; its 处罚单 CF-)
     REWORK = "rework"  # 车辆厂外返修作业单           (numbers FX-)
 
+    @property
+    def label(self) -> str:
+        return {"feedback": "客户反馈", "internal": "内部投诉", "rework": "厂外返修"}[self.value]
+
 
 FLOW_PREFIX: dict[FlowKind, str] = {
     FlowKind.FEEDBACK: "FK",

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.query import CaseQuery
-from ..domain.records import CATEGORIES, CHANNELS, CaseStatus, Severity, User
+from ..domain.records import CATEGORIES, CHANNELS, CaseStatus, FlowKind, Severity, User
 from .case_model import COLUMNS, CaseTableModel
 from .common import show_error
 from .workers import run_task
@@ -60,6 +60,7 @@ class CaseListWidget(QWidget):
         self.keyword.setPlaceholderText("搜索:编号 / 客户姓名 / 电话 / 车牌 / VIN / 投诉内容 (Ctrl+F)")
         self.keyword.setClearButtonEnabled(True)
         self.keyword.setMinimumWidth(320)
+        self.flow = _combo("全部类型", [(f.label, f.value) for f in FlowKind])
         self.status = _combo("全部状态", [(s.label, s.value) for s in CaseStatus])
         self.department = _combo("全部部门", [(d.name, d.id) for d in services.people.departments()])
         self.severity = _combo("全部程度", [(s.label, s.value) for s in Severity])
@@ -80,6 +81,7 @@ class CaseListWidget(QWidget):
         row1 = QHBoxLayout()
         row1.addWidget(QLabel("关键字"))
         row1.addWidget(self.keyword, 1)
+        row1.addWidget(self.flow)  # here, not in row 2: that row sets the window's min width
         row1.addWidget(self.overdue_only)
         row1.addWidget(self.loading_label)
         row2 = QHBoxLayout()
@@ -125,7 +127,8 @@ class CaseListWidget(QWidget):
         self._keyword_timer.setInterval(KEYWORD_DELAY_MS)
         self._keyword_timer.timeout.connect(self.apply_filters)
         self.keyword.textChanged.connect(self._keyword_timer.start)
-        for box in (self.status, self.department, self.severity, self.category, self.channel):
+        for box in (self.flow, self.status, self.department, self.severity, self.category,
+                    self.channel):
             box.currentIndexChanged.connect(self.apply_filters)
         self.overdue_only.toggled.connect(self.apply_filters)
         self.use_dates.toggled.connect(self._on_dates_toggled)
@@ -145,7 +148,8 @@ class CaseListWidget(QWidget):
             end = self._utc_start_of(self.date_to.date()) + timedelta(days=1)
         return replace(
             self.model.query, keyword=self.keyword.text().strip(),
-            status=self.status.currentData(), department_id=self.department.currentData(),
+            flow=self.flow.currentData(), status=self.status.currentData(),
+            department_id=self.department.currentData(),
             severity=self.severity.currentData(), category=self.category.currentData(),
             channel=self.channel.currentData(), registered_from=start, registered_to=end,
             overdue_only=self.overdue_only.isChecked())

@@ -15,13 +15,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__
 from ..domain.records import User
+from .about_dialog import AboutDialog
 from .accountability_tabs import install as install_accountability
 from .case_list import CaseListWidget
 from .case_view import CaseViewDialog
+from .flow_intake import FlowIntakeDialog
 from .intake_dialog import IntakeDialog
+from .internal_dialog import InternalComplaintDialog
+from .rework_dialog import ReworkOrderDialog
 from .stats_hookup import install_stats
+from .tray import app_icon, install_tray
 from .workflow_hookup import install_workflow_ui
 
 if TYPE_CHECKING:
@@ -52,8 +56,10 @@ class MainWindow(QMainWindow):
         self.user = user
         self.settings = settings or QSettings(ORGANIZATION, ORGANIZATION)
         self.intake_dialog: IntakeDialog | None = None
+        self.flow_dialog: FlowIntakeDialog | None = None  # 内部投诉 / 厂外返修 registration
         self.case_views: dict[int, CaseViewDialog] = {}
         self.setWindowTitle("ComplaintDesk 客户投诉处理系统" + ("(演示)" if demo else ""))
+        self.setWindowIcon(app_icon())
         self.resize(1280, 800)
 
         self.case_list = CaseListWidget(services, user, page_size=page_size)
@@ -72,12 +78,18 @@ class MainWindow(QMainWindow):
         install_accountability(self)  # 过失单, 台账, 奖惩规则
         self.user_label = QLabel(self._user_text())
         self.count_label = QLabel("")
+        # wide enough for a 100k database before the first count arrives: the status bar
+        # lays out later than the text changes, and a label sized for "" showed only "共"
+        self.count_label.setMinimumWidth(
+            self.count_label.fontMetrics().horizontalAdvance("共 000000 个案件") + 4)
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.user_label)
         self._restore_layout()
         self.case_list.refresh()
         install_workflow_ui(self)  # 我的待办 tab, 系统 menu (代理人, 系统管理)
         install_stats(self)  # 统计 tab (管理看板), 统计 menu (月报, 年报, 周报, 业务量)
+        self.tray = install_tray(self)  # 待办 reminders as tray balloons (None: no tray)
 
     # ---- structure ----------------------------------------------------------------------
     def set_tab(self, key: str, widget: QWidget) -> None:
@@ -100,6 +112,12 @@ class MainWindow(QMainWindow):
             return a
 
         self.new_action = action("登记投诉…", self.new_complaint, "Ctrl+N", "登记新的客户投诉、建议或表扬")
+        self.new_internal_action = action(
+            "登记内部投诉…", lambda: self.new_flow_case(InternalComplaintDialog), "Ctrl+I",
+            "员工反映其他员工或部门未按制度、流程办事(内部投诉意见处理单)")
+        self.new_rework_action = action(
+            "登记厂外返修…", lambda: self.new_flow_case(ReworkOrderDialog), "Ctrl+R",
+            "开具车辆厂外返修作业单")
         self.open_action = action("打开案件", self._open_current, None, "打开所选案件(回车或双击)")
         self.refresh_action = action("刷新", self.refresh, "F5", "重新查询案件列表")
         self.find_action = action("查找", self._find, "Ctrl+F", "在案件列表中按关键字查找")
@@ -112,6 +130,9 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.quit_action)
         m = bar.addMenu("案件(&C)")
+        m.addAction(self.new_internal_action)
+        m.addAction(self.new_rework_action)
+        m.addSeparator()
         for a in (self.open_action, self.find_action, self.refresh_action):
             m.addAction(a)
         m = bar.addMenu("帮助(&H)")
@@ -144,14 +165,37 @@ class MainWindow(QMainWindow):
             return
         case = dialog.created_case
         dialog.deleteLater()
-        if case is None:
-            return
-        self.case_list.refresh(select_case_id=case.id)
-        self.statusBar().showMessage(f"已登记 {case.number}", 10000)
+        if case is not None:
+            self._announce(case.id, case.number)
+
+    def _announce(self, case_id: int | None, number: str) -> None:
+        """A new case: selected in the list, its number in the status bar and a box."""
+        self.case_list.refresh(select_case_id=case_id)
+        self.statusBar().showMessage(f"已登记 {number}", 10000)
         box = QMessageBox(QMessageBox.Icon.Information, "登记成功",
-                          f"已登记,编号 {case.number}", parent=self)
+                          f"已登记,编号 {number}", parent=self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+
+    def new_flow_case(self, dialog_class: type[FlowIntakeDialog]) -> FlowIntakeDialog:
+        """登记内部投诉 / 登记厂外返修: one such dialog at a time."""
+        if self.flow_dialog is not None:
+            self.flow_dialog.raise_()
+            self.flow_dialog.activateWindow()
+            return self.flow_dialog
+        self.flow_dialog = dialog_class(self.services, self.user, self)
+        self.flow_dialog.finished.connect(self._flow_finished)
+        self.flow_dialog.open()
+        return self.flow_dialog
+
+    def _flow_finished(self, _result: int) -> None:
+        dialog, self.flow_dialog = self.flow_dialog, None
+        if dialog is None:
+            return
+        case = dialog.created_case
+        dialog.deleteLater()
+        if case is not None:
+            self._announce(case.id, case.number)
 
     def open_case(self, case_id: int) -> CaseViewDialog:
         view = self.case_views.get(case_id)
@@ -180,10 +224,11 @@ class MainWindow(QMainWindow):
     def _show_count(self, n: int) -> None:
         self.count_label.setText(f"共 {n} 个案件")
 
-    def _about(self) -> None:
-        QMessageBox.about(self, "关于 ComplaintDesk",
-                          f"ComplaintDesk 客户投诉处理系统 {__version__}\n"
-                          "4S 店客户投诉登记、处理流程、过失单与考核统计。")
+    def _about(self) -> AboutDialog:
+        dialog = AboutDialog(self.services, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # ---- window state -------------------------------------------------------------------
     def _restore_layout(self) -> None:
@@ -197,6 +242,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.intake_dialog is not None:
             self.intake_dialog.reject()  # saves its draft
+        if self.flow_dialog is not None:
+            self.flow_dialog.reject()  # saves its draft
+        if self.tray is not None:
+            self.tray.hide()  # no stale icon left in the tray
         self.settings.setValue("main/geometry", self.saveGeometry())
         self.settings.setValue("main/state", self.saveState())
         super().closeEvent(event)
