@@ -22,6 +22,11 @@ class _Relay(QObject):
     changed = Signal(int, int)
 
 
+class _Cancelled:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
 class ProgressJob(QObject):
     """`ProgressJob(parent, "正在导出…", work, on_done, on_failed).start()`.
 
@@ -58,7 +63,17 @@ class ProgressJob(QObject):
             self.progress_dialog.setValue(0)
         emit = self._relay.changed.emit
         is_cancelled = self.cancel_event.is_set
-        run_task(lambda: self._work(emit, is_cancelled), self._done, self._failed, owner=self)
+        work = self._work
+
+        def run() -> Any:
+            from ..documents.excel_common import Cancelled
+
+            try:
+                return work(emit, is_cancelled)
+            except Cancelled as exc:  # the user's choice, not an error for the log
+                return _Cancelled(exc)
+
+        run_task(run, self._done, self._failed, owner=self)
 
     def cancel(self) -> None:
         self.cancel_event.set()
@@ -82,7 +97,10 @@ class ProgressJob(QObject):
 
     def _done(self, value: Any) -> None:
         self._close()
-        self._on_done(value)
+        if isinstance(value, _Cancelled):
+            self._on_failed(value.exc)
+        else:
+            self._on_done(value)
 
     def _failed(self, exc: BaseException) -> None:
         self._close()
