@@ -137,6 +137,21 @@ class Startup(QObject):
         self.window = MainWindow(services, dialog.user, demo=self.demo)
         self.window.show()
         self.app.setQuitOnLastWindowClosed(True)
+        self._start_backup_timer(services)
+
+    def _start_backup_timer(self, services: Services) -> None:
+        """DESIGN §9: an automatic backup daily — checked hourly while the app runs, in a
+        worker so the copy never freezes the window."""
+        from .ui.workers import run_task
+
+        def check() -> None:
+            run_task(services.backup_if_due, on_failed=lambda exc: log.error(
+                "automatic backup failed: %s", exc), owner=self)
+
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(3600 * 1000)
+        self._backup_timer.timeout.connect(check)
+        self._backup_timer.start()
 
     def _open_failed(self, exc: BaseException) -> None:
         from .services.container import DamagedDatabase

@@ -2,11 +2,11 @@ from datetime import timedelta
 
 import pytest
 
-from service_builders import add_user, intake, make_services
 from complaintdesk.domain.records import Role
 from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.errors import ConflictError, ServiceError
 from complaintdesk.services.maintenance import check_database
+from service_builders import add_user, intake, make_services
 
 
 def _forward(services, cs, case):

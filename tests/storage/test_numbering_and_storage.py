@@ -3,10 +3,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from service_builders import intake, make_services
 from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.errors import ServiceError
 from complaintdesk.storage.database import HEAD_REVISION, current_revision
+from service_builders import intake, make_services
 
 
 def test_numbers_are_gapless_per_month_and_restart_next_month(tmp_path):
@@ -71,3 +71,24 @@ def test_repeat_complaint_within_90_days_is_linked(tmp_path):
     third = services.intake.register(SYSTEM_USER, intake(clock, phone="13900001111",
                                                          vin="", plate=""))
     assert third.repeat_of_id is None
+
+
+def test_automatic_backup_at_start_then_only_when_a_day_old(tmp_path):
+    import os
+
+    from complaintdesk.storage.backup import backup_if_due, list_backups
+
+    services, clock = make_services(tmp_path)  # opening a database file backs it up once…
+    services.dispose()
+    services, clock = make_services(tmp_path)  # …and not again the same day
+    services.intake.register(SYSTEM_USER, intake(clock))
+    db, backups = services.config.sqlite_path, tmp_path / "backups"
+    made = sorted(backups.glob("*-auto.sqlite3"))
+    assert len(made) == 1
+    now = datetime.now(UTC)
+    assert backup_if_due(db, backups, now + timedelta(hours=1)) is None
+    os.utime(made[0], ((now - timedelta(hours=25)).timestamp(),) * 2)  # a day old
+    assert backup_if_due(db, backups, now) is not None
+    infos = list_backups(backups)
+    assert len(infos) == 2 and all(i.ok for i in infos)
+    assert sorted(i.cases for i in infos) == [0, 1]  # what each backup holds

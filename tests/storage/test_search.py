@@ -1,8 +1,8 @@
 from datetime import timedelta
 
-from service_builders import intake, make_services
 from complaintdesk.domain.query import CaseQuery
 from complaintdesk.services.base import SYSTEM_USER
+from service_builders import intake, make_services
 
 
 def _numbers(services, **kw):

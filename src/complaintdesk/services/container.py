@@ -59,6 +59,13 @@ class Services:
     def backup_dir(self) -> Path | None:
         return self.data_dir / "backups" if self.data_dir else None
 
+    def backup_if_due(self) -> Path | None:
+        """The daily automatic backup, for the app's timer; None when not due / not SQLite."""
+        path = self.config.sqlite_path
+        if path is None or self.backup_dir is None:
+            return None
+        return backup.backup_if_due(path, self.backup_dir, datetime.now(UTC))
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -79,6 +86,11 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         backup.backup_sqlite(path, data_dir / "backups",
                              datetime.now(UTC).strftime("%Y%m%d-%H%M%S"), "premigrate")
     migrate(engine)
+    if path is not None and auto_backup and data_dir is not None:
+        try:  # at start, then daily (the app also checks hourly while it runs)
+            backup.backup_if_due(path, data_dir / "backups", datetime.now(UTC))
+        except OSError:  # a full disk must not stop the dealership from working
+            log.exception("automatic backup failed")
     with UnitOfWork(engine) as uow:
         tz = uow.settings.get("timezone", "Asia/Shanghai")
         if seed_defaults(uow):

@@ -24,6 +24,10 @@ def backup_sqlite(db_path: Path, backup_dir: Path, stamp: str, tag: str = "auto"
     """Copy the live database with SQLite's online backup API (consistent under WAL)."""
     backup_dir.mkdir(parents=True, exist_ok=True)
     target = backup_dir / f"complaintdesk-{stamp}-{tag}.sqlite3"
+    n = 1
+    while target.exists():  # two backups in one second never overwrite each other
+        n += 1
+        target = backup_dir / f"complaintdesk-{stamp}.{n}-{tag}.sqlite3"
     src = sqlite3.connect(str(db_path))
     try:
         dst = sqlite3.connect(str(target))
@@ -35,6 +39,19 @@ def backup_sqlite(db_path: Path, backup_dir: Path, stamp: str, tag: str = "auto"
         src.close()
     prune(backup_dir)
     return target
+
+
+def backup_if_due(db_path: Path, backup_dir: Path, now: datetime,
+                  every_hours: float = 24) -> Path | None:
+    """The automatic backup (DESIGN §9: at start and daily): made when the newest automatic
+    backup is older than `every_hours`. `now` is a naive local or aware datetime."""
+    if not db_path.exists():
+        return None
+    newest = max((p.stat().st_mtime for p in backup_dir.glob("complaintdesk-*-auto.sqlite3")),
+                 default=None)
+    if newest is not None and now.timestamp() - newest < every_hours * 3600:
+        return None
+    return backup_sqlite(db_path, backup_dir, now.strftime("%Y%m%d-%H%M%S"), "auto")
 
 
 def prune(backup_dir: Path, keep: int = KEEP) -> None:
