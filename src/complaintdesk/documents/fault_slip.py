@@ -113,7 +113,7 @@ def slip_story(slip: FaultSlip, ctx: PrintContext, section: int = 0,
             ("状态", slip.status.label))
     g.text("过失事实", slip.facts, min_h=80)
     _penalty_rows(g, slip)
-    g.pairs(("依据条款", "、".join(slip.rule_ids)),
+    g.pairs(("依据条款", "；".join(ctx.clause(r) for r in slip.rule_ids)),
             ("开具依据", "处理期限超时" if slip.from_breach else "投诉处理意见"))
     g.pairs(("开具人", ctx.user(slip.issued_by_user_id)), ("开具时间", ctx.fmt_dt(slip.issued_at)),
             ("执行时间", ctx.fmt_dt(slip.enforced_at)))

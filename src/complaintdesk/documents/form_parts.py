@@ -116,10 +116,15 @@ def slip_rows(
     done = rec is not None and rec.finished_at is not None
     if done and rec is not None and rec.data.get("no_responsible"):
         g.wide("无责任人,不开具" + label.removesuffix("号"))
-    elif issued:
+    elif issued or (done and rec is not None and rec.data.get("slip_ids")):
         for s in issued:
             g.pairs((label, s.number or "(未编号)"), ("责任人", ctx.employee_name(s.employee_id)),
                     ("处罚", penalties_text(s.penalties)))
+        # slips the step recorded that were not handed in (not loaded, or not visible to
+        # this printout): an empty row each, to be completed by hand
+        ids = (rec.data.get("slip_ids") or []) if rec is not None else []
+        for _ in range(len(set(ids) - {s.id for s in issued})):
+            g.pairs((label, ""), ("责任人", ""), ("处罚", ""))
     elif not done:
         for _ in range(2):
             g.pairs((label, ""), ("责任人", ""), ("处罚", ""))

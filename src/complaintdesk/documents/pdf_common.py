@@ -69,6 +69,7 @@ class PrintContext:
     users: dict[int, str] = field(default_factory=dict)  # user id → display name
     employees: dict[int, Employee] = field(default_factory=dict)
     case_numbers: dict[int, str] = field(default_factory=dict)  # case id → FK-…
+    rule_clauses: dict[str, str] = field(default_factory=dict)  # rule id → 依据条款 text
 
     def local(self, dt: datetime) -> datetime:
         return dt.astimezone(ZoneInfo(self.tz))
@@ -95,6 +96,10 @@ class PrintContext:
 
     def department(self, dept_id: int | None) -> str:
         return self.departments.get(dept_id, "") if dept_id is not None else ""
+
+    def clause(self, rule_id: str) -> str:
+        """The clause text a slip prints as 依据条款; the id when the rule is unknown."""
+        return self.rule_clauses.get(rule_id) or rule_id
 
     def user(self, user_id: int | None) -> str:
         return self.users.get(user_id, "") if user_id is not None else ""
@@ -263,6 +268,8 @@ class Grid:
         return self
 
     def table(self) -> Table:
+        if not self.rows:  # a block with nothing to say still prints as one empty box
+            self.wide("")
         n = len(self.rows)
         cmds: list[tuple[Any, ...]] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),

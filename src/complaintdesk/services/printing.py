@@ -62,8 +62,9 @@ class PrintService(ServiceBase):
     # ---- the context --------------------------------------------------------------------
     def print_context(self, uow: UnitOfWork, case_ids: Sequence[int | None] = ()
                       ) -> PrintContext:
-        """Dealership name and logo, names of departments, users and employees, and the
-        numbers of the given cases, read in the caller's transaction."""
+        """Dealership name and logo, names of departments, users and employees, the
+        numbers of the given cases and the rules' clause texts (依据条款), read in the
+        caller's transaction."""
         from ..documents.pdf_common import PrintContext
 
         logo = uow.settings.get("logo_path", "") or ""
@@ -76,6 +77,7 @@ class PrintService(ServiceBase):
             users={u.id: u.display_name for u in uow.people.users() if u.id is not None},
             employees={e.id: e for e in uow.people.employees() if e.id is not None},
             case_numbers=uow.slips.case_numbers([c for c in case_ids if c is not None]),
+            rule_clauses=_rule_clauses(uow),
         )
 
     _context = print_context  # the name ReportService.write_weekly uses
@@ -160,6 +162,17 @@ class PrintService(ServiceBase):
                 return self.slip_pdf(actor, slip_id)
         raise NotFound(f"找不到编号为 {number or '(空)'} 的案件或过失单,请核对编号"
                        "(如 FK-202611-0001、GS-202611-0001)")
+
+
+def _rule_clauses(uow: UnitOfWork) -> dict[str, str]:
+    """Rule id → clause text. A rule table that does not load must not stop printing:
+    the slip then shows the rule ids."""
+    from .slip_ops import current_rules
+
+    try:
+        return {r.id: r.clause for r in current_rules(uow)}
+    except ServiceError:
+        return {}
 
 
 def _masked_for(actor: User, case: Case) -> Case:
