@@ -1,20 +1,26 @@
 """ComplaintDesk — 客户投诉处理系统."""
 
-from __future__ import annotations
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from ._pyside_fix import keep_none_alive
 
-keep_none_alive()  # before anything can call into PySide6 (see _pyside_fix)
 
-
-def __getattr__(name: str) -> str:
-    # The version's single source is pyproject.toml, read from the installed metadata —
-    # lazily, because importlib.metadata costs ~0.1 s at every start.
-    if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
+def _version() -> str:
+    """pyproject.toml's version is the only source: from the installed metadata (the
+    installer bundles it), else read from the source tree's pyproject.toml."""
+    try:
+        return version("complaintdesk")
+    except PackageNotFoundError:
+        import tomllib
 
         try:
-            return version("complaintdesk")
-        except PackageNotFoundError:  # a source tree that was never installed
-            return "0.0.0+unknown"
-    raise AttributeError(name)
+            pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+            return str(tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"])
+        except (OSError, KeyError, ValueError):
+            return "未知"
+
+
+__version__ = _version()
+
+keep_none_alive()  # before anything can call into PySide6 (see _pyside_fix)

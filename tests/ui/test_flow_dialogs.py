@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
@@ -13,6 +16,11 @@ from complaintdesk.services.container import Services
 from complaintdesk.ui.internal_dialog import InternalComplaintDialog
 from complaintdesk.ui.main_window import MainWindow
 from complaintdesk.ui.rework_dialog import ReworkOrderDialog
+
+
+def _pyproject_version() -> str:
+    root = Path(__file__).resolve().parents[2]
+    return tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]["version"]
 
 
 def _window(qtbot, services: Services, user: User, qsettings, cases: int = 3) -> MainWindow:
@@ -115,7 +123,7 @@ def test_about_shows_the_version_and_the_database(qtbot, services: Services, rec
     win = _window(qtbot, services, reception, qsettings, cases=0)
     dialog = win._about()
     assert dialog.isVisible()
-    assert dialog.version_label.text() == __version__
+    assert dialog.version_label.text() == __version__ == _pyproject_version()
     assert dialog.database_label.text() == str(services.config.sqlite_path)
     assert dialog.data_dir_label.text() == str(services.data_dir)
     assert dialog.log_label.text().endswith("complaintdesk.log")
