@@ -1,18 +1,22 @@
 """ComplaintDesk — 客户投诉处理系统."""
 
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
+from __future__ import annotations
 
 from ._pyside_fix import keep_none_alive
+
+keep_none_alive()  # before anything can call into PySide6 (see _pyside_fix)
 
 
 def _version() -> str:
     """pyproject.toml's version is the only source: from the installed metadata (the
     installer bundles it), else read from the source tree's pyproject.toml."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("complaintdesk")
     except PackageNotFoundError:
         import tomllib
+        from pathlib import Path
 
         try:
             pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
@@ -21,6 +25,8 @@ def _version() -> str:
             return "未知"
 
 
-__version__ = _version()
-
-keep_none_alive()  # before anything can call into PySide6 (see _pyside_fix)
+def __getattr__(name: str) -> str:
+    # Looked up on first use: importlib.metadata costs ~0.1 s, too much for every start.
+    if name == "__version__":
+        return _version()
+    raise AttributeError(name)

@@ -18,7 +18,7 @@ from complaintdesk.ui.startup import DamagedDatabaseDialog
 def test_damaged_database_offers_backups_and_keeps_the_damaged_file(
         qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "complaintdesk.sqlite3"
-    services = open_services(DatabaseConfig.sqlite_file(db), data_dir=tmp_path)
+    services = open_services(DatabaseConfig.sqlite_file(db), data_dir=tmp_path, auto_backup=False)
     services.auth.create_first_admin("admin", "管理员", "secret123")
     services.dispose()
     backup_sqlite(db, tmp_path / "backups", "20261123-080000", "manual")
