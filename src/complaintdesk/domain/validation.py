@@ -92,7 +92,8 @@ FIELD_LABELS: dict[FlowKind, dict[str, str]] = {
     FlowKind.FEEDBACK: {"customer_name": "客户姓名", "description": "客户反映的内容",
                         "complained_at": "客户投诉时间", "department_id": "部门"},
     FlowKind.INTERNAL: {"customer_name": "投诉人", "description": "事情经过",
-                        "complained_at": "发生时间", "department_id": "被投诉部门"},
+                        "complained_at": "发生时间", "department_id": "被投诉部门",
+                        "demand": "违反的制度/流程"},
     FlowKind.REWORK: {"customer_name": "客户姓名", "description": "返修原因及内容",
                       "complained_at": "开单时间", "department_id": "所属部门"},
 }

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.records import Case, CaseStatus, User
 from ..domain.steps import step_title
+from ..domain.validation import FIELD_LABELS
 from .attachment_picker import size_text
 from .common import local_text, show_error
 from .step_form import ActionPanel
@@ -44,6 +45,10 @@ def _value(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+_FEEDBACK_LABELS = {"customer_name": "客户姓名", "complained_at": "客户投诉时间",
+                    "description": "客户反映", "demand": "客户诉求"}
 
 
 class CaseViewDialog(QDialog):
@@ -160,6 +165,12 @@ class CaseViewDialog(QDialog):
             preview_case(self, self.services, self.user, self.case_id, self.view.case.number)
 
     # ---- sections -----------------------------------------------------------------------
+    @staticmethod
+    def _label(case: Case, field: str) -> str:
+        """What the field is called on this case's form (an internal complaint has a
+        reporter, not a customer) — the same names the registration messages use."""
+        return FIELD_LABELS[case.flow].get(field, _FEEDBACK_LABELS[field])
+
     def _customer_box(self, case: Case) -> QGroupBox:
         i = case.intake
         box = QGroupBox("客户与车辆")
@@ -169,7 +180,7 @@ class CaseViewDialog(QDialog):
         phone_row.addWidget(self.phone_label, 1)
         phone_row.addWidget(self.reveal_button)
         self.reveal_button.setVisible(self.view is not None and self.view.masked)
-        form.addRow("客户姓名", _value(i.customer_name))
+        form.addRow(self._label(case, "customer_name"), _value(i.customer_name))
         form.addRow("手机号码", phone_row)
         form.addRow("固定电话", _value(i.landline))
         form.addRow("车型", _value(i.vehicle_model))
@@ -182,16 +193,17 @@ class CaseViewDialog(QDialog):
     def _content_box(self, case: Case) -> QGroupBox:
         i = case.intake
         departments = {d.id: d.name for d in self.services.people.departments(True)}
-        box = QGroupBox("投诉内容")
+        box = QGroupBox({"internal": "内部投诉内容", "rework": "返修内容"}.get(
+            case.flow.value, "投诉内容"))
         form = QFormLayout(box)
         form.addRow("投诉渠道", _value(i.channel))
-        form.addRow("客户投诉时间", _value(local_text(i.complained_at, self.tz)))
+        form.addRow(self._label(case, "complained_at"), _value(local_text(i.complained_at, self.tz)))
         form.addRow("登记时间", _value(local_text(case.registered_at, self.tz)))
         form.addRow("接待人", _value(i.received_by))
         form.addRow("发生地点", _value(i.location))
-        form.addRow("客户反映", _value(i.description))
+        form.addRow(self._label(case, "description"), _value(i.description))
         form.addRow("涉及人员", _value(i.persons_involved))
-        form.addRow("客户诉求", _value(i.demand))
+        form.addRow(self._label(case, "demand"), _value(i.demand))
         form.addRow("客户情绪", _value(i.mood))
         if i.self_report_department_id:
             form.addRow("部门自查", _value(departments.get(i.self_report_department_id, "")))
