@@ -92,3 +92,18 @@ def test_automatic_backup_at_start_then_only_when_a_day_old(tmp_path):
     infos = list_backups(backups)
     assert len(infos) == 2 and all(i.ok for i in infos)
     assert sorted(i.cases for i in infos) == [0, 1]  # what each backup holds
+
+
+def test_bulk_loader_gives_the_same_cases_as_one_by_one(tmp_path):
+    from complaintdesk.services.demo import seed_demo
+    from complaintdesk.storage.uow import UnitOfWork
+
+    services, _ = make_services(tmp_path)
+    seed_demo(services, cases=60, seed=3)
+    with UnitOfWork(services.engine, readonly=True) as uow:
+        bulk = uow.cases.load_period(None, None, batch=7)  # several batches
+        assert len(bulk) == 60
+        for case in bulk:
+            one = uow.cases.get(case.id)
+            one.attachments = []
+            assert case == one

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select
+from sqlalchemy import String, and_, bindparam, delete, func, insert, or_, select, type_coerce
 from sqlmodel import Session
 
 from ..domain.clock import utc
@@ -98,6 +99,30 @@ def row_to_step(s: Any) -> StepRecord:
         actor_user_id=s.actor_user_id, on_behalf_of_user_id=s.on_behalf_of_user_id,
         finished_at=utc(s.finished_at) if s.finished_at else None, outcome=s.outcome,
         data=dict(s.data or {}), breach=s.breach, extensions=list(s.extensions or []),
+    )
+
+
+def _raw_time(v: Any) -> datetime | None:
+    """A UTC time read as text (SQLite) or as a datetime (PostgreSQL), made aware."""
+    if v is None:
+        return None
+    if isinstance(v, str):
+        v = datetime.fromisoformat(v)
+    return v.replace(tzinfo=UTC) if v.tzinfo is None else v.astimezone(UTC)
+
+
+def _raw_json(v: Any) -> Any:
+    return json.loads(v) if isinstance(v, str) else v
+
+
+def _fast_step(r: Any) -> StepRecord:
+    """A step row selected as (id, case_id, key, seq, due_since, deadline, finished_at,
+    data, extensions, assignee, actor, on_behalf, outcome, breach) with raw columns."""
+    return StepRecord(
+        id=r[0], case_id=r[1], step_key=r[2], seq=r[3], due_since=_raw_time(r[4]),  # type: ignore[arg-type]
+        deadline=_raw_time(r[5]), finished_at=_raw_time(r[6]), data=_raw_json(r[7]) or {},
+        extensions=_raw_json(r[8]) or [], assignee_user_id=r[9], actor_user_id=r[10],
+        on_behalf_of_user_id=r[11], outcome=r[12], breach=bool(r[13]),
     )
 
 
@@ -361,6 +386,12 @@ class CaseRepository:
         total = int(conn.execute(select(func.count()).select_from(self._CASES)
                                  .where(*conds)).scalar_one())
         s = self._STEPS.c
+        # Steps are ~10 per case: read their time and JSON columns as raw text and parse
+        # them here — SQLAlchemy's per-value processors were most of the load time.
+        step_cols = [s.id, s.case_id, s.step_key, s.seq, *(
+            type_coerce(col, String) for col in (s.due_since, s.deadline, s.finished_at,
+                                                 s.data, s.extensions)),
+            s.assignee_user_id, s.actor_user_id, s.on_behalf_of_user_id, s.outcome, s.breach]
         while True:
             rows = conn.execute(select(self._CASES).where(c.id > last_id, *conds)
                                 .order_by(c.id).limit(batch)).all()
@@ -368,11 +399,14 @@ class CaseRepository:
                 break
             ids = [r.id for r in rows]
             last_id = ids[-1]
-            steps: dict[int, list[Any]] = {}
-            for sr in conn.execute(select(self._STEPS).where(s.case_id.in_(ids))
+            steps: dict[int, list[StepRecord]] = {}
+            for sr in conn.execute(select(*step_cols).where(s.case_id.in_(ids))
                                    .order_by(s.case_id, s.seq)):
-                steps.setdefault(sr.case_id, []).append(sr)
-            out.extend(row_to_case(r, steps.get(r.id, ())) for r in rows)
+                steps.setdefault(sr[1], []).append(_fast_step(sr))
+            for r in rows:
+                case = row_to_case(r)
+                case.steps = steps.get(r.id, [])
+                out.append(case)
             if progress is not None:
                 progress(len(out), total)
         return out
