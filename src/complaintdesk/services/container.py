@@ -25,6 +25,7 @@ from .people import PeopleService, seed_defaults
 from .printing import PrintService
 from .reports import ReportService
 from .settings import SettingsService
+from .team_rewards import TeamRewardService
 from .workflow import WorkflowService
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class Services:
     accountability: AccountabilityService
     printing: PrintService
     reports: ReportService
+    team_rewards: TeamRewardService
 
     @property
     def backup_dir(self) -> Path | None:
@@ -104,7 +106,8 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         drafts=DraftService(engine, clock, tz),
         accountability=AccountabilityService(engine, clock, tz),
         printing=PrintService(engine, clock, tz),
-        reports=ReportService(engine, clock, tz),
+        reports=(reports := ReportService(engine, clock, tz)),
+        team_rewards=TeamRewardService(reports),
     )
     services.workflow.hooks = AccountabilityHooks(services.accountability)
     return services

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
+from ..domain.records import Role
 from ..services.reports import VIEW_ROLES, VOLUME_ROLES
 from .dashboard import DashboardView
 from .report_dialogs import MONTH, WEEK, YEAR, ReportExportDialog
+from .team_reward_dialog import TeamRewardDialog
 from .volume_editor import VolumeEditor
 
 if TYPE_CHECKING:
@@ -46,6 +48,11 @@ def install_stats(window: MainWindow) -> DashboardView | None:
         editor.finished.connect(editor.deleteLater)
         editor.open()
 
+    def team_rewards() -> None:
+        dialog = TeamRewardDialog(services, user, window)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
     menu = QMenu("统计(&T)", window)
     for text, tip, slot in (
         ("导出月报…", "导出某月的客户投诉统计 Excel 工作簿", lambda: export(MONTH)),
@@ -58,6 +65,12 @@ def install_stats(window: MainWindow) -> DashboardView | None:
         menu.addAction(a)
         if text.startswith("周报"):
             window.weekly_action = a  # type: ignore[attr-defined]
+    if user.has(Role.ASSESSOR):
+        menu.addSeparator()
+        a = QAction("团队奖励检查…", window)
+        a.setStatusTip("部门投诉率连续三个月下降的,提议团队奖励")
+        a.triggered.connect(team_rewards)
+        menu.addAction(a)
     if any(user.has(r) for r in VOLUME_ROLES):
         menu.addSeparator()
         a = QAction("业务量录入…", window)
