@@ -28,15 +28,7 @@ def backup_sqlite(db_path: Path, backup_dir: Path, stamp: str, tag: str = "auto"
     while target.exists():  # two backups in one second never overwrite each other
         n += 1
         target = backup_dir / f"complaintdesk-{stamp}.{n}-{tag}.sqlite3"
-    src = sqlite3.connect(str(db_path))
-    try:
-        dst = sqlite3.connect(str(target))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    _copy(db_path, target)
     prune(backup_dir)
     return target
 
@@ -100,9 +92,14 @@ def restore(backup: Path, db_path: Path) -> None:
     """Replace the database by a backup (the caller closes every connection first)."""
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
-    src = sqlite3.connect(str(backup))
+    _copy(backup, db_path)
+
+
+def _copy(source: Path, target: Path) -> None:
+    """SQLite's online backup API: a consistent copy even while the source is in use."""
+    src = sqlite3.connect(str(source))
     try:
-        dst = sqlite3.connect(str(db_path))
+        dst = sqlite3.connect(str(target))
         try:
             src.backup(dst)
         finally:
