@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from ..domain.validation import ValidationResult
 
 ERROR_STYLE = "color: #c62828;"
 WARNING_STYLE = "color: #b26a00;"
@@ -46,3 +51,22 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "操作�
     """A ServiceError's Chinese message, or a generic sentence (the log has the traceback)."""
     message = getattr(exc, "message", None) or f"出错了:{exc}"
     QMessageBox.warning(parent, title, message)
+
+
+def show_validation(labels: Mapping[str, FieldError], result: ValidationResult,
+                    vin_override: QCheckBox,
+                    shown: Callable[[str], bool] = lambda _field: True) -> bool:
+    """The domain's messages next to their fields (errors red, warnings amber), the VIN
+    "仍然保存" box only while its check-digit warning stands. True when saving may go ahead."""
+    for key, label in labels.items():
+        if key in result.errors and shown(key):
+            label.show_message(result.errors[key])
+        elif key in result.warnings and shown(key):
+            label.show_message(result.warnings[key], warning=True)
+        else:
+            label.show_message("")
+    vin_warning = "vin" in result.warnings and "vin" not in result.errors
+    vin_override.setVisible(vin_warning)
+    if not vin_warning:
+        vin_override.setChecked(False)
+    return result.ok and (not vin_warning or vin_override.isChecked())

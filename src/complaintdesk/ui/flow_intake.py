@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.records import Case, Department, FlowKind, Intake, User
-from .common import ERROR_STYLE, FieldError, with_error
+from .common import ERROR_STYLE, FieldError, show_validation, with_error
 
 if TYPE_CHECKING:
     from ..services.container import Services
@@ -142,18 +142,7 @@ class FlowIntakeDialog(QDialog):
         intake = self.intake()
         intake.override_vin_check = False  # always show the check-digit warning itself
         result = self.services.intake.validate(intake, self.flow, self.department_id())
-        for key, label in self.errors.items():
-            if key in result.errors:
-                label.show_message(result.errors[key])
-            elif key in result.warnings:
-                label.show_message(result.warnings[key], warning=True)
-            else:
-                label.show_message("")
-        vin_warning = "vin" in result.warnings and "vin" not in result.errors
-        self.vin_override.setVisible(vin_warning)
-        if not vin_warning:
-            self.vin_override.setChecked(False)
-        return result.ok and (not vin_warning or self.vin_override.isChecked())
+        return show_validation(self.errors, result, self.vin_override)
 
     def save(self) -> None:
         from ..services.errors import ServiceError

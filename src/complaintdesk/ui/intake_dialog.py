@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.records import CHANNELS, MOODS, Case, FeedbackKind, Intake, User
 from .attachment_picker import AttachmentPicker, mime_of
-from .common import ERROR_STYLE, FieldError, with_error
+from .common import ERROR_STYLE, FieldError, show_validation, with_error
 
 if TYPE_CHECKING:
     from ..services.container import Services
@@ -240,19 +240,8 @@ class IntakeDialog(QDialog):
         intake = self.intake()
         intake.override_vin_check = False  # always show the check-digit warning itself
         result = self.services.intake.validate(intake)
-        for key, label in self.errors.items():
-            shown = self._show_all or key in self._touched
-            if key in result.errors and shown:
-                label.show_message(result.errors[key])
-            elif key in result.warnings and shown:
-                label.show_message(result.warnings[key], warning=True)
-            else:
-                label.show_message("")
-        vin_warning = "vin" in result.warnings and "vin" not in result.errors
-        self.vin_override.setVisible(vin_warning)
-        if not vin_warning:
-            self.vin_override.setChecked(False)
-        return result.ok and (not vin_warning or self.vin_override.isChecked())
+        return show_validation(self.errors, result, self.vin_override,
+                               lambda key: self._show_all or key in self._touched)
 
     def _check_repeats(self) -> None:
         phone = self.edits["phone"].text().strip()
