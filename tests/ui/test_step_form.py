@@ -142,3 +142,22 @@ def test_issue_slips_offers_no_responsible_checkbox(qtbot: Any, services: Servic
     w.act(cast.head, cid, "dept_opinion", {"opinion": "同意"})
     form = panel_for(qtbot, services, cast.assessor, cid).open_form("issue_slips")
     assert isinstance(form.editors["no_responsible"].widget, QCheckBox)
+
+
+def test_what_the_supervisor_typed_survives_closing_the_case(qtbot: Any,
+                                                             services: Services) -> None:
+    cast = make_cast(services)
+    case = forwarded(services, cast)
+    services.workflow.act(cast.head, case.id or 0, "assign", {"supervisor_user_id": cast.sup.id})
+    panel = panel_for(qtbot, services, cast.sup, case.id or 0)
+    panel.show()
+    form = panel.open_form("handle")
+    form.editors["process"].set_value("客户到店后与其当面沟通,核实了三次返修的经过")
+    panel.hide()  # the case view closes (or the app is about to)
+    again = panel_for(qtbot, services, cast.sup, case.id or 0)
+    form = again.open_form("handle")
+    assert form.editors["process"].value() == "客户到店后与其当面沟通,核实了三次返修的经过"
+    assert "恢复" in form.general_error.text()
+    # 取消 discards it on purpose
+    again.cancel_form()
+    assert again.open_form("handle").editors["process"].value() is None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -207,6 +207,7 @@ class StepForm(QGroupBox):
                 self.editors[name].widget.setFocus()
                 placed = True
         if not placed:
+            self.general_error.setStyleSheet(ERROR_STYLE)
             self.general_error.setText(exc.message)
             self.general_error.show()
 
@@ -227,6 +228,12 @@ class ActionPanel(QWidget):
         self.specs: dict[str, ActionSpec] = {}
         self.form: StepForm | None = None
         self.last_message: QMessageBox | None = None
+        self._draft_saved: Any = None
+        # nothing typed is lost (DESIGN §10): an open form is kept as a draft every few
+        # seconds and when the panel goes away; it comes back when the form is reopened
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setInterval(3000)
+        self._draft_timer.timeout.connect(self.save_draft)
         self.setMinimumWidth(380)
         self.layout_ = QVBoxLayout(self)
         self.header = QLabel()
@@ -287,7 +294,7 @@ class ActionPanel(QWidget):
         choices = build_choices(self.services, self.user, self.case)
         self.form = StepForm(self.case, spec, choices, self.tz, self.services.clock.now())
         self.form.submitted.connect(self.submit)
-        self.form.cancelled.connect(self.close_form)
+        self.form.cancelled.connect(self.cancel_form)
         holder = QWidget()  # keeps the form at its natural height at the top
         holder_layout = QVBoxLayout(holder)
         holder_layout.setContentsMargins(0, 0, 0, 0)
@@ -298,9 +305,53 @@ class ActionPanel(QWidget):
         self.layout_.insertWidget(self.layout_.indexOf(self.form_area) + 1, self.form.button_bar)
         for k, b in self.buttons.items():
             b.setDown(k == key)
+        self._restore_draft(self.form)
+        self._draft_timer.start()
         return self.form
 
+    # ---- drafts ---------------------------------------------------------------------------
+    def draft_key(self, action_key: str) -> str:
+        step = self.case.open_step
+        return f"step:{self.case.id}:{step.id if step else 0}:{action_key}"
+
+    def _restore_draft(self, form: StepForm) -> None:
+        draft = self.services.drafts.get(self.user, self.draft_key(form.spec.key))
+        self._draft_saved = draft
+        if not isinstance(draft, dict) or not draft:
+            return
+        for name, value in draft.items():
+            editor = form.editors.get(name)
+            if editor is not None:
+                editor.set_value(value)
+        form.general_error.setText("已恢复上次未提交的内容")
+        form.general_error.setStyleSheet("color: #1565c0;")
+        form.general_error.show()
+
+    def save_draft(self) -> None:
+        form = self.form
+        if form is None:
+            return
+        data = form.data()
+        if data != self._draft_saved:
+            self.services.drafts.put(self.user, self.draft_key(form.spec.key), data)
+            self._draft_saved = data
+
+    def _drop_draft(self, action_key: str) -> None:
+        self.services.drafts.drop(self.user, self.draft_key(action_key))
+        self._draft_saved = None
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self.save_draft()  # the case view closes or reloads
+        super().hideEvent(event)
+
+    def cancel_form(self) -> None:
+        """取消: the user discards what they typed."""
+        if self.form is not None:
+            self._drop_draft(self.form.spec.key)
+        self.close_form()
+
     def close_form(self) -> None:
+        self._draft_timer.stop()
         if self.form is not None:
             holder = self.form_area.takeWidget()
             if holder is not None:
@@ -325,6 +376,9 @@ class ActionPanel(QWidget):
         except ServiceError as exc:
             form.show_error(exc)
             return
+        self._drop_draft(form.spec.key)
+        self._draft_timer.stop()
+        self._draft_saved = form.data()  # submitted: nothing left to keep as a draft
         self.changed.emit()
 
     def _tell(self, title: str, text: str) -> None:
