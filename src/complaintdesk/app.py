@@ -22,6 +22,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from .resources_path import resource_path
+from .ui.geometry import install_geometry_keeper
 from .ui.startup import DamagedDatabaseDialog, Splash
 from .ui.tray import app_icon
 from .ui.workers import Task, _live
@@ -203,6 +204,7 @@ def run_gui(args: argparse.Namespace, demo: bool) -> int:
     app.setWindowIcon(app_icon())  # every window: splash, login, main window, dialogs
     install_font(app)
     install_excepthook()
+    install_geometry_keeper(app)  # every dialog reopens at the size the user left it
     app.setQuitOnLastWindowClosed(False)  # splash → login → main window: no early exit
     startup = Startup(app, args, demo)
     startup.splash.show()
