@@ -143,7 +143,11 @@ class _Walker:
                 cat = case.category or "其他"
                 dep = c.dept_ids.get(_DEPT_OF_CATEGORY.get(cat, _DEFAULT_DEPT))
                 sev = rng.choices(list(Severity), weights=(70, 22, 8))[0].value
-                return "forward", c.cs, {"category": cat, "severity": sev, "department_id": dep}
+                data = {"category": cat, "severity": sev, "department_id": dep}
+                staff = c.employees.get(dep or 0, [])
+                if case.kind is FeedbackKind.PRAISE and staff:
+                    data["praised"] = [rng.choice(staff).id]  # the reward goes to them
+                return "forward", c.cs, data
             case S.ASSIGN if head:
                 if sup is None or rng.random() < 0.1:
                     return "handle_myself", head, {"note": "本人亲自处理"}
@@ -154,7 +158,7 @@ class _Walker:
                     return None
                 emps = c.employees.get(dept or 0, [])
                 responsible = []
-                if emps and case.kind is FeedbackKind.COMPLAINT and rng.random() < 0.6:
+                if emps and case.kind is FeedbackKind.COMPLAINT and rng.random() < 0.3:
                     e = rng.choice(emps)
                     responsible.append({"employee_id": e.id, "responsibility":
                                         rng.choice(("main", "main", "secondary", "management")),
@@ -226,7 +230,7 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
                             cast.reception.id, category=category)
                 start_case(case, cast.reception, settings, registered)
                 uow.cases.add(case)
-                walker.walk(case, stall=rng.random() < 0.06)
+                walker.walk(case, stall=rng.random() < 0.03)
                 uow.cases.save(case)
                 closed += case.status.value == "closed"
                 done += 1

@@ -90,6 +90,9 @@ class MainWindow(QMainWindow):
         install_workflow_ui(self)  # 我的待办 tab, 系统 menu (代理人, 系统管理)
         install_stats(self)  # 统计 tab (管理看板), 统计 menu (月报, 年报, 周报, 业务量)
         self.tray = install_tray(self)  # 待办 reminders as tray balloons (None: no tray)
+        bar = self.menuBar()  # the installers added menus after 帮助: it goes last again
+        bar.removeAction(self.help_menu.menuAction())
+        bar.addAction(self.help_menu.menuAction())
 
     # ---- structure ----------------------------------------------------------------------
     def set_tab(self, key: str, widget: QWidget) -> None:
@@ -135,8 +138,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         for a in (self.open_action, self.find_action, self.refresh_action):
             m.addAction(a)
-        m = bar.addMenu("帮助(&H)")
-        m.addAction(self.about_action)
+        self.help_menu = bar.addMenu("帮助(&H)")
+        self.help_menu.addAction(self.about_action)
 
         tb = self.addToolBar("常用")
         tb.setObjectName("main_toolbar")
