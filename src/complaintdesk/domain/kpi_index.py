@@ -76,6 +76,11 @@ def responsible_employees(case: Case) -> tuple[int, ...]:
     return tuple(dict.fromkeys(i for i in ids if i is not None))
 
 
+# The only steps whose recorded data the statistics read (revisit: reached/satisfaction/
+# skipped; handle and dept_opinion: the responsible employees). A loader may leave the
+# data of every other step out.
+STEPS_WITH_DATA_USED: tuple[str, ...] = (REVISIT, HANDLE, DEPT_OPINION)
+
 SKIP: Any = object()  # a signature slot that does not count in that dimension
 Signature = tuple[Any, Any, Any, Any]  # (department_id, category, severity, channel)
 SIGNATURE_DIMENSIONS: tuple[str, ...] = (DEPARTMENT, CATEGORY, SEVERITY, CHANNEL)

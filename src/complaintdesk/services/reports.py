@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..domain.kpi_index import month_bounds
+from ..domain.kpi_index import STEPS_WITH_DATA_USED, month_bounds
 from ..domain.kpi_model import (
     DEPARTMENT,
     GroupKpis,
@@ -177,6 +177,7 @@ class ReportService(ServiceBase):
         phase.at(0)
         with self.uow(readonly=True) as uow:
             cases = uow.cases.load_period(start, end, flow=flow, open_at_start=True,
+                                          data_keys=STEPS_WITH_DATA_USED,
                                           progress=phase.span(0, _LOAD - 20))
             slips = uow.slips.for_kpis(start, end)
             volumes = uow.volumes.all()

@@ -1,0 +1,28 @@
+from zoneinfo import ZoneInfo
+
+from complaintdesk.domain.kpi import monthly_kpis
+from complaintdesk.domain.kpi_index import STEPS_WITH_DATA_USED
+from complaintdesk.services.demo import seed_demo
+from complaintdesk.storage.uow import UnitOfWork
+from service_builders import make_services
+
+
+def test_statistics_are_the_same_when_only_the_step_data_they_read_is_loaded(tmp_path):
+    services, clock = make_services(tmp_path)
+    seed_demo(services, cases=120, seed=11)
+    with UnitOfWork(services.engine, readonly=True) as uow:
+        full = uow.cases.load_period(None, None)
+        light = uow.cases.load_period(None, None, data_keys=STEPS_WITH_DATA_USED)
+        slips: list = []  # the slips do not depend on how cases were loaded
+    assert any(s.data for c in full for s in c.steps if s.step_key not in STEPS_WITH_DATA_USED)
+    assert not any(s.data for c in light for s in c.steps
+                   if s.step_key not in STEPS_WITH_DATA_USED)
+    tz = ZoneInfo("Asia/Shanghai")
+    now = clock.now()
+    local = now.astimezone(tz)
+    for months_back in range(3):
+        y, m = local.year, local.month - months_back
+        if m < 1:
+            y, m = y - 1, m + 12
+        assert monthly_kpis(full, slips, {}, y, m, tz, now) == \
+            monthly_kpis(light, slips, {}, y, m, tz, now)
