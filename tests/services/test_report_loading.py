@@ -26,3 +26,18 @@ def test_statistics_are_the_same_when_only_the_step_data_they_read_is_loaded(tmp
             y, m = y - 1, m + 12
         assert monthly_kpis(full, slips, {}, y, m, tz, now) == \
             monthly_kpis(light, slips, {}, y, m, tz, now)
+
+
+def test_dashboard_figures_are_reused_for_five_minutes_unless_asked_fresh(tmp_path):
+    from datetime import timedelta
+
+    from complaintdesk.services.base import SYSTEM_USER
+
+    services, clock = make_services(tmp_path)
+    seed_demo(services, cases=30, seed=5)
+    first = services.reports.dashboard(SYSTEM_USER)
+    assert services.reports.dashboard(SYSTEM_USER) is first
+    assert services.reports.dashboard(SYSTEM_USER, fresh=True) is not first
+    again = services.reports.dashboard(SYSTEM_USER)
+    clock.advance(timedelta(minutes=6))
+    assert services.reports.dashboard(SYSTEM_USER) is not again

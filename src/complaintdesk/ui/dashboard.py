@@ -164,7 +164,7 @@ class DashboardView(QWidget):
         self.busy.hide()
         self.refresh_button = QPushButton("刷新")
         self.refresh_button.setToolTip("重新计算本月与近 12 个月的统计")
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(lambda: self.refresh(fresh=True))
         top = QHBoxLayout()
         top.addWidget(self.heading)
         top.addSpacing(12)
@@ -214,7 +214,8 @@ class DashboardView(QWidget):
         lay.addWidget(body, 1)
 
     # ---- loading ------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, fresh: bool = False) -> None:
+        """Show the figures (a result under five minutes old is reused unless `fresh`)."""
         if self.job is not None and self.job.running:
             return
         self.refresh_button.setEnabled(False)
@@ -224,7 +225,7 @@ class DashboardView(QWidget):
         self.busy.show()
         reports, user = self.services.reports, self.user
         self.job = ProgressJob(self, "", lambda progress, cancelled: reports.dashboard(
-            user, progress, cancelled), self._loaded, self._failed,
+            user, progress, cancelled, fresh), self._loaded, self._failed,
             on_progress=lambda d, t: self.busy.setValue(1000 * d // max(t, 1)), dialog=False)
         self.job.start()
 

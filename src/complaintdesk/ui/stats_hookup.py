@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
@@ -37,6 +38,10 @@ def install_stats(window: MainWindow) -> DashboardView | None:
     window.tabs.currentChanged.connect(on_tab)
     if window.tabs.currentIndex() == stats_index:
         dashboard.refresh()
+    elif user.has(Role.GENERAL_MANAGER):
+        # the dashboard is the manager's first stop: compute it in the background while
+        # they look around, so the tab opens on figures rather than a progress bar
+        QTimer.singleShot(2000, lambda: dashboard.data is None and dashboard.refresh())
 
     def export(kind: str) -> None:
         dialog = ReportExportDialog(services, user, kind, window)
