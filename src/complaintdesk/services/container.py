@@ -16,6 +16,7 @@ from ..storage.uow import UnitOfWork
 from .accountability import AccountabilityService
 from .accountability_hooks import AccountabilityHooks
 from .auth import AuthService
+from .backups import BackupService
 from .cases import CaseService
 from .clock import SystemClock
 from .drafts import DraftService
@@ -56,6 +57,7 @@ class Services:
     printing: PrintService
     reports: ReportService
     team_rewards: TeamRewardService
+    backups: BackupService
 
     @property
     def backup_dir(self) -> Path | None:
@@ -108,6 +110,7 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         printing=PrintService(engine, clock, tz),
         reports=(reports := ReportService(engine, clock, tz)),
         team_rewards=TeamRewardService(reports),
+        backups=BackupService(engine, clock, tz, config, data_dir),
     )
     services.workflow.hooks = AccountabilityHooks(services.accountability)
     return services

@@ -28,7 +28,7 @@ def backup_sqlite(db_path: Path, backup_dir: Path, stamp: str, tag: str = "auto"
     while target.exists():  # two backups in one second never overwrite each other
         n += 1
         target = backup_dir / f"complaintdesk-{stamp}.{n}-{tag}.sqlite3"
-    _copy(db_path, target)
+    copy_database(db_path, target)
     prune(backup_dir)
     return target
 
@@ -92,10 +92,10 @@ def restore(backup: Path, db_path: Path) -> None:
     """Replace the database by a backup (the caller closes every connection first)."""
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
-    _copy(backup, db_path)
+    copy_database(backup, db_path)
 
 
-def _copy(source: Path, target: Path) -> None:
+def copy_database(source: Path, target: Path) -> None:
     """SQLite's online backup API: a consistent copy even while the source is in use."""
     src = sqlite3.connect(str(source))
     try:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.records import User
+from ..domain.records import Role, User
 from .about_dialog import AboutDialog
 from .accountability_tabs import install as install_accountability
 from .case_list import CaseListWidget
@@ -94,6 +95,23 @@ class MainWindow(QMainWindow):
         bar.removeAction(self.help_menu.menuAction())
         bar.addAction(self.help_menu.menuAction())
 
+    def _backups(self) -> None:
+        from .backup_dialog import BackupDialog
+
+        def restart() -> None:
+            """The database file was replaced: start afresh on it."""
+            import sys
+
+            from PySide6.QtCore import QProcess
+
+            QProcess.startDetached(sys.executable, sys.argv[1:] if getattr(sys, "frozen", False)
+                                   else sys.argv)
+            QApplication.quit()
+
+        dialog = BackupDialog(self.services, self.user, self, on_restored=restart)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
     # ---- structure ----------------------------------------------------------------------
     def set_tab(self, key: str, widget: QWidget) -> None:
         """Replace a placeholder tab (我的待办, 过失单, 台账, 统计) by the real widget."""
@@ -131,6 +149,11 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("文件(&F)")
         m.addAction(self.new_action)
         m.addSeparator()
+        if self.user.has(Role.ADMIN):
+            self.backup_action = action("备份与恢复…", self._backups, None,
+                                        "立即备份数据库,或从备份恢复")
+            m.addAction(self.backup_action)
+            m.addSeparator()
         m.addAction(self.quit_action)
         m = bar.addMenu("案件(&C)")
         m.addAction(self.new_internal_action)
