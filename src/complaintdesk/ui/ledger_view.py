@@ -4,7 +4,7 @@ for the slip dialog, and from there the case."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -136,7 +136,13 @@ class LedgerView(QWidget):
         self.filter.textChanged.connect(self.department_proxy.setFilterFixedString)
         refresh.clicked.connect(self.refresh)
         self.dialogs: list[QDialog] = []
-        self.refresh()
+        self._shown_once = False  # the month loads when the tab is first shown
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.refresh()
 
     def month_key(self) -> str:
         d = self.month.date()
