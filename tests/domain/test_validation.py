@@ -4,7 +4,12 @@ import pytest
 
 from complaintdesk.domain.records import Intake
 from complaintdesk.domain.validation import (
-    is_valid_mobile, is_valid_plate, mask_phone, validate_intake, vin_check_digit, vin_check_ok,
+    is_valid_mobile,
+    is_valid_plate,
+    mask_phone,
+    validate_intake,
+    vin_check_digit,
+    vin_check_ok,
 )
 
 NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
