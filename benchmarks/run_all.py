@@ -1,0 +1,171 @@
+"""The performance budget (issue: installer and performance budget; DESIGN §10).
+
+Builds (once) a 100,000-case database with `complaintdesk seed-demo`, then prints for each
+operation the median time and its ratio to the library floor measured in the same run.
+Run by hand — never part of CI's pass/fail:
+
+    uv run python benchmarks/run_all.py [DATA_DIR] [--cases 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from common import HEADER, ensure_db, median_ms, row
+
+HERE = Path(__file__).resolve().parent
+
+
+def start_figures(data_dir: Path | None, runs: int = 5) -> tuple[float, float]:
+    """Median (seconds to first paint, MB resident) over fresh processes."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # let Python keep its .pyc like a user's PC
+    args = [sys.executable, str(HERE / "bench_start.py")]
+    args += ["app", str(data_dir)] if data_dir else ["floor"]
+    subprocess.run(args, env=env, capture_output=True, check=True)  # warm the .pyc and caches
+    secs, mem = [], []
+    for _ in range(runs):
+        out = subprocess.run(args, env=env, capture_output=True, text=True, check=True).stdout
+        s, m = out.split()
+        secs.append(float(s))
+        mem.append(float(m))
+    return statistics.median(secs) * 1000, statistics.median(mem)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data_dir", nargs="?", type=Path,
+                    default=Path(tempfile.gettempdir()) / "complaintdesk-bench")
+    ap.add_argument("--cases", type=int, default=100_000)
+    args = ap.parse_args()
+    db = ensure_db(args.data_dir, args.cases)
+
+    from complaintdesk.domain.query import CaseQuery
+    from complaintdesk.domain.records import Intake, Role
+    from complaintdesk.services.base import SYSTEM_USER
+    from complaintdesk.services.container import open_services
+    from complaintdesk.storage.database import DatabaseConfig
+
+    # work on a copy: advancing steps and registering change the database
+    work = Path(tempfile.mkdtemp(prefix="cd-bench-"))
+    shutil.copy(db, work / "complaintdesk.sqlite3")
+    services = open_services(DatabaseConfig.sqlite_file(work / "complaintdesk.sqlite3"),
+                             data_dir=work, auto_backup=False)
+    raw = sqlite3.connect(str(work / "complaintdesk.sqlite3"))
+    n = raw.execute("SELECT count(*) FROM complaint_case").fetchone()[0]
+    print(f"database: {n} cases, {db.stat().st_size / 1e6:.0f} MB\n")
+    lines = [HEADER]
+
+    # ---- start-up and memory --------------------------------------------------------
+    empty = Path(tempfile.mkdtemp(prefix="cd-empty-"))
+    from complaintdesk.services.demo import seed_demo
+
+    e = open_services(DatabaseConfig.sqlite_file(empty / "complaintdesk.sqlite3"),
+                      data_dir=empty, auto_backup=False)
+    seed_demo(e, cases=0)
+    e.dispose()
+    floor_ms, floor_mb = start_figures(None)
+    empty_ms, _ = start_figures(empty)
+    full_ms, full_mb = start_figures(work)
+    lines.append(row("start to painted main window (empty db)", empty_ms, floor_ms, "≤ 2×"))
+    lines.append(row(f"start to painted main window ({n // 1000}k db)", full_ms, floor_ms, "≤ 2×"))
+
+    # ---- the case list ----------------------------------------------------------------
+    cols = ("id, number, registered_at, customer_name, phone, plate, category, severity, "
+            "department_id, current_step, current_deadline, status")
+
+    def raw_page(where: str, params: tuple):
+        sql = f"SELECT {cols} FROM complaint_case WHERE {where} ORDER BY registered_at DESC LIMIT 200"
+        return lambda: raw.execute(sql, params).fetchall()
+
+    q = CaseQuery(status="open", department_id=2)
+    lines.append(row("first page of the list, filter status+dept",
+                     median_ms(lambda: services.cases.list_page(SYSTEM_USER, q, 0, 200)),
+                     median_ms(raw_page("status=? AND department_id=?", ("open", 2))), "≤ 2×"))
+    vin = raw.execute("SELECT vin FROM complaint_case WHERE vin!='' LIMIT 1 OFFSET ?", (n // 3,)).fetchone()[0]
+    phone = raw.execute("SELECT phone FROM complaint_case LIMIT 1 OFFSET ?", (n // 2,)).fetchone()[0]
+    like = ("customer_name LIKE ? OR phone LIKE ? OR plate LIKE ? OR vin LIKE ? OR number LIKE ? "
+            "OR description LIKE ?")
+    for label, kw in (("keyword: 1-char surname 王", "王"), ("keyword: phone fragment", phone[-6:]),
+                      ("keyword: VIN fragment", vin[-7:])):
+        lines.append(row(label, median_ms(lambda kw=kw: services.cases.list_page(
+            SYSTEM_USER, CaseQuery(keyword=kw), 0, 200)),
+            median_ms(raw_page(like, (f"%{kw}%",) * 6)), "≤ 1×"))
+
+    # ---- a case: open, advance ----------------------------------------------------------
+    some = raw.execute("SELECT id FROM complaint_case LIMIT 1 OFFSET ?", (n // 20,)).fetchone()[0]
+    lines.append(row("open a case", median_ms(lambda: services.cases.open_case(SYSTEM_USER, some)),
+                     None, "≤ 20 ms"))
+    cs = next(u for u in services.people.users() if u.has(Role.CS_CENTER))
+    fresh = []
+    for _ in range(25):
+        now = services.clock.now()
+        fresh.append(services.intake.register(SYSTEM_USER, Intake(
+            customer_name="测试", phone="13800000000", description="基准测试",
+            complained_at=now - timedelta(minutes=5))).id)
+    it = iter(fresh)
+    lines.append(row("advance a step (with audit)", median_ms(lambda: services.workflow.act(
+        cs, next(it), "forward", {"category": "其他", "severity": "normal", "department_id": 2}),
+        repeat=20, warmup=2), None, "≤ 10 ms"))
+
+    # ---- PDF ------------------------------------------------------------------------------
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from complaintdesk.documents.fonts import register_cjk_font
+
+    font = register_cjk_font()
+    closed = raw.execute("SELECT id FROM complaint_case WHERE status='closed' LIMIT 1").fetchone()[0]
+
+    def floor_pdf() -> bytes:
+        out = io.BytesIO()
+        c = canvas.Canvas(out, pagesize=A4)
+        c.setFont(font, 10)
+        c.drawString(72, 760, "客户信息反馈意见处理单 FK-202611-0001")
+        c.showPage()
+        c.save()
+        return out.getvalue()
+
+    lines.append(row("one 处理单 PDF (warm, from the database)",
+                     median_ms(lambda: services.printing.case_pdf(SYSTEM_USER, closed), repeat=10),
+                     median_ms(floor_pdf), "≤ 3×"))
+
+    # ---- Excel ------------------------------------------------------------------------------
+    from bench_excel import floor_seconds
+
+    now = services.clock.now().astimezone(services.intake.tz)
+    out = work / "m.xlsx"
+    t0 = time.perf_counter()
+    services.reports.write_month(SYSTEM_USER, now.year, now.month, out)
+    month_ms = (time.perf_counter() - t0) * 1000
+    month_n = raw.execute("SELECT count(*) FROM complaint_case WHERE registered_at >= ?",
+                          ((now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+                            .astimezone().replace(tzinfo=None).isoformat(sep=" ")),)).fetchone()[0]
+    lines.append(row(f"month workbook ({month_n} cases in the month)", month_ms,
+                     floor_seconds(out.read_bytes()) * 1000, "≤ 2×"))
+    out = work / "y.xlsx"
+    t0 = time.perf_counter()
+    services.reports.write_year(SYSTEM_USER, now.year, out)
+    year_ms = (time.perf_counter() - t0) * 1000
+    lines.append(row(f"year workbook ({n // 1000}k cases)", year_ms,
+                     floor_seconds(out.read_bytes()) * 1000, "≤ 2×"))
+
+    lines.append(f"| {'resident memory, 100k db open':<44} | {full_mb:6.0f} MB | "
+                 f"{floor_mb:6.0f} MB | +{full_mb - floor_mb:.0f} MB | ≤ +150 MB |")
+    print("\n".join(lines))
+    services.dispose()
+
+
+if __name__ == "__main__":
+    main()
