@@ -228,3 +228,21 @@ def test_the_assessor_prints_the_weeks_slips_from_the_menu(qtbot, walked, tmp_pa
     assert preview.document.pageCount() == 2
     assert preview.file_name.startswith("过失单_20261109")
     preview.close()
+
+
+def test_the_zoom_label_follows_the_laid_out_view_in_fit_to_width(qtbot, walked):
+    """The fit modes' zoom depends on the viewport, which the layout sizes after the
+    dialog's resize event: the label showed the unlaid-out view's zoom (9%) on opening."""
+    services, _clock, c, case = walked
+    dialog = PdfPreviewDialog(services.printing.case_pdf(c.cs, case.id), case.number,
+                              case.number)
+    qtbot.addWidget(dialog)
+    dialog.resize(860, 980)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.zoom_label.text() == f"{dialog.effective_zoom():.0%}")
+    first = dialog.effective_zoom()
+    assert first > 0.5
+    dialog.resize(1400, 980)  # wider: fit to width grows, and the label says so
+    qtbot.waitUntil(lambda: dialog.effective_zoom() > first + 0.2)
+    assert dialog.zoom_label.text() == f"{dialog.effective_zoom():.0%}"

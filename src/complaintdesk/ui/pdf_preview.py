@@ -13,7 +13,17 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QSize, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEvent,
+    QIODevice,
+    QObject,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QKeySequence, QPainter, QResizeEvent, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -178,6 +188,9 @@ class PdfPreviewDialog(QDialog):
         lay.addWidget(self.view, 1)
         self._page_changed(0)
         self._show_zoom()
+        # the fit modes follow the viewport, which the layout resizes after the dialog's own
+        # resize event: without this the label kept the zoom of the unlaid-out view (9%)
+        self.view.viewport().installEventFilter(self)
 
     # ---- navigation and zoom ------------------------------------------------------------
     def current_page(self) -> int:
@@ -234,6 +247,11 @@ class PdfPreviewDialog(QDialog):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._show_zoom()  # the fit modes change the zoom with the window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize and watched is self.view.viewport():
+            self._show_zoom()
+        return super().eventFilter(watched, event)
 
     # ---- print and save -----------------------------------------------------------------
     def print_document(self) -> None:
