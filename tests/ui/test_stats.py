@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QLabel
 
 from complaintdesk.domain.records import Role, User
 from complaintdesk.services.container import Services
@@ -150,4 +151,6 @@ def test_main_window_has_statistics_for_the_manager_only(qtbot, services: Servic
     clerk = MainWindow(services, reception, settings=qsettings)
     qtbot.addWidget(clerk)
     assert not isinstance(clerk.tabs.widget(stats), DashboardView)
+    shown = " ".join(label.text() for label in clerk.tabs.widget(stats).findChildren(QLabel))
+    assert "即将推出" not in shown and "总经理" in shown  # says who may look, not "coming soon"
     assert not hasattr(clerk, "stats_menu")

@@ -24,7 +24,12 @@ if TYPE_CHECKING:
 def install_stats(window: MainWindow) -> DashboardView | None:
     services, user = window.services, window.user
     if not any(user.has(r) for r in VIEW_ROLES):
-        return None  # the 统计 tab keeps its placeholder; the service refuses anyway
+        from .main_window import placeholder  # loaded: it is the caller
+
+        # the service refuses anyway; the tab says who may look instead of "即将推出"
+        window.set_tab("stats", placeholder(
+            "统计看板仅供总经理、行政部考核主管和系统管理员查看"))
+        return None
     dashboard = DashboardView(services, user)
     dashboard.open_case.connect(window.open_case)
     window.set_tab("stats", dashboard)
