@@ -39,3 +39,32 @@ def test_repeat_link_and_attachment_save(qtbot, services: Services, reception: U
     attachment_id = view.view.case.attachments[0].id
     view._save_attachment(attachment_id, "现场照片.jpg")
     assert target.read_bytes() == b"\xff\xd8jpeg"
+
+
+def test_closed_case_names_its_open_second_revisit(qtbot, tmp_path: Path) -> None:
+    """A closed 重要 complaint keeps its 二次回访 open: the header named a bare 期限
+    after 已结案 without saying what it was for; the old action panel is hidden at once."""
+    from datetime import timedelta
+
+    from acc_builders import cast, walk_to_approve, walk_to_issue
+    from service_builders import make_services
+
+    services, clock = make_services(tmp_path)
+    try:
+        c = cast(services)
+        case = walk_to_approve(services, clock, c,
+                               walk_to_issue(services, clock, c, severity="important"))
+        clock.advance(timedelta(hours=1))
+        services.workflow.act(c.gm, case.id, "approve", {"approval": "同意"})
+        clock.advance(timedelta(hours=1))
+        services.workflow.act(c.assessor, case.id, "enforce",
+                              {"feedback_to_department": "已反馈"})
+        dialog = CaseViewDialog(services, c.admin, case.id)
+        qtbot.addWidget(dialog)
+        summary = dialog.summary.text()
+        assert "已结案" in summary and "当前步骤:二次回访" in summary and "期限:" in summary
+        old = dialog.actions
+        dialog.reload()
+        assert old.isHidden() and dialog.actions is not old
+    finally:
+        services.dispose()

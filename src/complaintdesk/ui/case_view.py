@@ -115,6 +115,7 @@ class CaseViewDialog(QDialog):
         while self.action_layout.count():
             item = self.action_layout.takeAt(0)
             if item.widget():
+                item.widget().hide()  # gone at once, not when the deferred delete runs
                 item.widget().deleteLater()
         self.action_layout.addWidget(widget)
         if self.action_panel.isHidden():
@@ -130,8 +131,10 @@ class CaseViewDialog(QDialog):
         case = self.view.case
         self.setWindowTitle(f"案件详情 {case.number}")
         self.title.setText(case.number)
-        step = step_title(case.current_step) if case.current_step else ""
         open_step = case.open_step
+        # a closed 重要/重大 case still has its 二次回访 open: name it beside its deadline
+        key = case.current_step or (open_step.step_key if open_step else "")
+        step = step_title(key) if key else ""
         deadline = local_text(open_step.deadline, self.tz) if open_step else ""
         parts = [case.kind.label, CaseStatus(case.status).label]
         if step:
