@@ -2,6 +2,11 @@
 floor — a one-page reportlab document with the same font registered and a few lines of
 Chinese. Median of N warm runs (the font is registered before timing).
 
+A second, content floor is printed beside it: the very text of the 处理单 (every label,
+value and caption, already cut into lines) as one plain reportlab table of strings on one
+page — no Paragraphs, no spans, no form logic. It embeds the same glyphs (font subset) and
+draws about as many strings and lines, which the three-line floor does not.
+
     uv run python benchmarks/bench_pdf.py [N]
 """
 
@@ -16,12 +21,28 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "documents"))
 
 from builders import CaseBuilder, context, slip  # noqa: E402
+from reportlab.lib import colors  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
+from reportlab.lib.textsplit import wordSplit  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+from reportlab.platypus import (  # noqa: E402
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Table,
+    TableStyle,
+)
 
 from complaintdesk.documents.fault_slip import slips_batch_pdf  # noqa: E402
-from complaintdesk.documents.feedback_form import feedback_form_pdf  # noqa: E402
+from complaintdesk.documents.feedback_form import (  # noqa: E402
+    feedback_form_pdf,
+    feedback_story,
+)
 from complaintdesk.documents.fonts import register_cjk_font  # noqa: E402
+from complaintdesk.documents.pdf_common import CONTENT_W, CellText, grid_widths  # noqa: E402
+
+CONTENT_FONT_SIZE = 8
 
 
 def floor_pdf() -> bytes:
@@ -34,6 +55,69 @@ def floor_pdf() -> bytes:
         c.drawString(72, 760 - 20 * i, line)
     c.showPage()
     c.save()
+    return buf.getvalue()
+
+
+def _cell_text(cell: object) -> str:
+    if isinstance(cell, CellText):
+        return cell.text
+    if isinstance(cell, Paragraph):
+        return cell.getPlainText()
+    return "" if isinstance(cell, Flowable) else str(cell)
+
+
+def form_rows(story: list[Flowable]) -> list[list[str]]:
+    """The text of every table row of a form's story (taken once, before timing), each
+    cell cut into lines at the width up to the next filled cell of its row."""
+    font = register_cjk_font()
+    widths = grid_widths(True)
+    rows: list[list[str]] = []
+    flat: list[Flowable] = []
+    for f in story:
+        flat += f._content if isinstance(f, KeepTogether) else [f]
+    for t in flat:
+        if not isinstance(t, Table):
+            continue
+        off = len(widths) - len(t._cellvalues[0])
+        cap = getattr(t, "caption", None)
+        for r, row in enumerate(t._cellvalues):
+            texts = [""] * off + [_cell_text(c) for c in row]
+            if cap is not None and r == 0:
+                texts[0] = _cell_text(cap)
+            filled = [i for i, x in enumerate(texts) if x] + [len(texts)]
+            out = [""] * len(texts)
+            for a, b in zip(filled, filled[1:], strict=False):
+                w = sum(widths[a:b]) - 6
+                out[a] = "\n".join(line for part in texts[a].split("\n")
+                                   for _, line in wordSplit(part, w, font, CONTENT_FONT_SIZE))
+            rows.append(out)
+    return rows
+
+
+def content_floor_pdf(rows: list[list[str]]) -> bytes:
+    """The form's text as one plain reportlab table of strings (see the module doc)."""
+    font = register_cjk_font()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=40, rightMargin=40, topMargin=60,
+                            bottomMargin=40)
+
+    def page(c: Canvas, _doc: object) -> None:
+        c.setFont(font, 15)
+        c.drawCentredString(A4[0] / 2, A4[1] - 40, "客户信息反馈意见处理单")
+        c.setFont(font, 9)
+        c.drawString(40, A4[1] - 55, "编号:FK-202611-0007")
+        c.drawRightString(A4[0] - 40, A4[1] - 55, "打印日期:2026-11-09 10:15")
+        c.drawCentredString(A4[0] / 2, 20, "第 1 页 / 共 1 页")
+
+    t = Table(rows, colWidths=[w * (A4[0] - 80) / CONTENT_W for w in grid_widths(True)])
+    t.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font, CONTENT_FONT_SIZE, CONTENT_FONT_SIZE + 1.5),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]))
+    doc.build([t], onFirstPage=page, onLaterPages=page)
     return buf.getvalue()
 
 
@@ -56,14 +140,20 @@ def main() -> None:
     case = CaseBuilder().full().build()
     slips = [slip(i, f"GS-202611-{i:04d}") for i in range(1, 21)]
     floor = median_ms(floor_pdf, n)
+    rows = form_rows(feedback_story(case, ctx, [slip()]))
+    floor2 = median_ms(lambda: content_floor_pdf(rows), n)
     form = median_ms(lambda: feedback_form_pdf(case, ctx, [slip()]), n)
     batch = median_ms(lambda: slips_batch_pdf(slips, ctx), n)
     print(f"font registration (once per process): {reg_ms:8.1f} ms")
-    print(f"floor: one-page reportlab doc, same font: {floor:8.1f} ms")
-    print(f"客户信息反馈意见处理单 (full case, 1 page): {form:8.1f} ms  ×{form / floor:.1f} floor")
+    print(f"floor: one-page reportlab doc, same font: {floor:8.1f} ms   (the budget's floor: 3 lines)")
+    print(f"content floor: the 处理单's text ({len(rows)} rows) as a plain reportlab table: "
+          f"{floor2:8.1f} ms")
+    print(f"客户信息反馈意见处理单 (full case, 1 page): {form:8.1f} ms  ×{form / floor:.1f} floor"
+          f"  ×{form / floor2:.1f} content floor")
     print(f"20 过失单 in one PDF (20 pages):          {batch:8.1f} ms  ×{batch / floor:.1f} floor"
           f"  ({batch / 20:.1f} ms/slip)")
-    print(f"sizes: floor {len(floor_pdf())} B, form "
+    print(f"sizes: floor {len(floor_pdf())} B, content floor {len(content_floor_pdf(rows))} B, "
+          "form "
           f"{len(feedback_form_pdf(case, ctx, [slip()]))} B, batch "
           f"{len(slips_batch_pdf(slips, ctx))} B")
 

@@ -22,10 +22,11 @@ from zoneinfo import ZoneInfo
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -37,6 +38,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from complaintdesk.documents.fonts import register_cjk_font
 from complaintdesk.domain.records import Employee, Penalty, PenaltyKind
@@ -147,13 +149,96 @@ def markup(text: Any) -> str:
     return s.replace("\u3000", "&nbsp;&nbsp;").replace("\n", "<br/>")
 
 
-def para(text: Any, style: str = "value") -> Paragraph:
-    return Paragraph(markup(text), styles()[style])
+# Characters that make a Paragraph more than one plain run of text: markup, line breaks,
+# U+3000 (kept as two &nbsp;) and whitespace other than the spaces it collapses.
+_NOT_PLAIN = frozenset("&<>\n\r\u3000\xa0\x0b\x0c\u2028\u2029")
+
+
+class WrapOnceParagraph(Paragraph):
+    """A Paragraph that lays itself out once per width: a table wraps every cell when it
+    measures the rows and again when it draws them, and a CJK paragraph with markup
+    (a step caption) is broken character by character each time."""
+
+    _wrapped_w: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if availWidth == self._wrapped_w:
+            return self.width, self.height
+        w, h = super().wrap(availWidth, availHeight)
+        # (a width too small to hold anything is not laid out: nothing to keep)
+        self._wrapped_w = availWidth if hasattr(self, "blPara") and w == availWidth else None
+        return w, h
+
+
+class CellText(Flowable):
+    """A short plain text drawn exactly as a one-line CJK Paragraph of the same style
+    (same glyphs, same place) without parsing markup or measuring it glyph by glyph.
+
+    Most cells of a form hold a name, a number or a date that fits its column; as a
+    Paragraph each one costs an XML parse and a per-character line break on every
+    wrap. When the text does not fit the width it is given, it becomes that Paragraph.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text = cleanBlockQuotedText(text)  # what the Paragraph parser would keep
+        self.style = style
+        self.text_w = stringWidth(self.text, style.fontName, style.fontSize)
+        self.para: Paragraph | None = None
+
+    def _fits(self, avail_w: float) -> bool:
+        st = self.style
+        return self.text_w <= avail_w - st.leftIndent - st.firstLineIndent - st.rightIndent \
+            - 0.01
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self.para is None and not self.text:
+            self.width, self.height = availWidth, 0
+        elif self.para is None and self._fits(availWidth):
+            self.width, self.height = availWidth, self.style.leading
+        else:
+            if self.para is None:
+                self.para = WrapOnceParagraph(escape(self.text), self.style)
+            self.width, self.height = self.para.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        if self.para is None:
+            self.wrap(availWidth, availHeight)
+        return self.para.split(availWidth, availHeight) if self.para is not None else []
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803
+        if self.para is not None:
+            self.para.drawOn(canvas, x, y, _sW)
+            return
+        if not self.text:
+            return
+        st = self.style
+        # Paragraph: baseline at height - fontSize; centred in the space left on the line
+        dx = st.leftIndent + st.firstLineIndent
+        if st.alignment == TA_CENTER:
+            dx += (self.width - dx - st.rightIndent - self.text_w) / 2
+        elif st.alignment == TA_RIGHT:
+            dx = self.width - st.rightIndent - self.text_w
+        canvas.saveState()
+        canvas.setFillColor(st.textColor)
+        canvas.setFont(st.fontName, st.fontSize, st.leading)
+        canvas.drawString(x + dx, y + self.height - st.fontSize, self.text)
+        canvas.restoreState()
+
+
+def para(text: Any, style: str = "value") -> Flowable:
+    """The text as a Paragraph of the style; a plain one-line text as a `CellText`."""
+    s = "" if text is None else str(text)
+    st = styles()[style]
+    if st.alignment in (TA_LEFT, TA_CENTER, TA_RIGHT) and _NOT_PLAIN.isdisjoint(s):
+        return CellText(s, st)
+    return WrapOnceParagraph(markup(s), st)
 
 
 def rich(markup_text: str, style: str = "value") -> Paragraph:
     """A paragraph from markup the caller built (already escaped)."""
-    return Paragraph(markup_text, styles()[style])
+    return WrapOnceParagraph(markup_text, styles()[style])
 
 
 def penalties_text(penalties: Iterable[Penalty]) -> str:
@@ -385,10 +470,10 @@ def signature_table(roles: Sequence[str], sign_h: float = 24) -> Flowable:
     n = len(roles)
     w = CONTENT_W / n
     date_line = "日期:&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;年&nbsp;&nbsp;&nbsp;&nbsp;月&nbsp;&nbsp;&nbsp;&nbsp;日"
+    # every box holds the same two lines: one flowable each, laid out once
+    sign, dated = para("签字:"), rich(date_line, "small")
     t = Table(
-        [[para(r, "label") for r in roles],
-         [rich("签字:") for _ in roles],
-         [rich(date_line, "small") for _ in roles]],
+        [[para(r, "label") for r in roles], [sign] * n, [dated] * n],
         colWidths=[w] * n, rowHeights=[14, sign_h, 13],
     )
     t.setStyle(TableStyle([

@@ -1,0 +1,27 @@
+"""Short plain cell values skip the Paragraph machinery but must lay out like it."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Paragraph
+
+from complaintdesk.documents.pdf_common import CellText, para, styles
+
+
+def test_plain_one_line_text_is_a_celltext_with_the_paragraph_height():
+    c = para("张伟  13812345678 ")
+    assert isinstance(c, CellText)
+    assert c.text == "张伟 13812345678"  # spaces collapse as in a Paragraph
+    p = Paragraph("张伟 13812345678", styles()["value"])
+    assert c.wrap(120, 100) == p.wrap(120, 100)
+
+
+def test_a_text_wider_than_its_column_wraps_as_a_paragraph():
+    c = para("王小明(售后服务部·维修技师)")
+    w, h = c.wrap(60, 1000)
+    assert c.para is not None and h == 2 * styles()["value"].leading
+    assert (w, h) == Paragraph("王小明(售后服务部·维修技师)", styles()["value"]).wrap(60, 1000)
+
+
+def test_markup_line_breaks_and_ideographic_spaces_stay_paragraphs():
+    for text in ("A&B", "<b>", "第一行\n第二行", "\u3000\u3000缩进"):
+        assert isinstance(para(text), Paragraph), text
