@@ -102,3 +102,21 @@ def test_every_user_may_name_a_delegate_for_themselves(qtbot: Any, services: Ser
     assert form.try_save()
     [d] = services.people.delegations()
     assert (d.absent_user_id, d.delegate_user_id) == (cast.head.id, cast.sup.id)
+
+
+def test_backup_times_are_shown_in_the_dealership_time_zone(qtbot: Any, services: Services,
+                                                            admin: Any) -> None:
+    """The 时间 column read the file's time in the PC's zone (UTC on a server-set PC) while
+    every other time in the app is the dealership's (Asia/Shanghai)."""
+    from datetime import datetime
+
+    from complaintdesk.ui.backup_dialog import BackupDialog
+
+    path = services.backups.backup_now(admin)
+    dialog = BackupDialog(services, admin)
+    qtbot.addWidget(dialog)
+    row = next(r for r in range(dialog.table.rowCount())
+               if dialog.table.item(r, 0).text() == path.name)
+    shown = datetime.fromtimestamp(path.stat().st_mtime).astimezone(services.backups.tz)
+    assert dialog.table.item(row, 1).text() == f"{shown:%Y-%m-%d %H:%M}"
+    assert dialog.table.verticalHeader().isHidden()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.records import User
 from ..services.errors import ServiceError
-from .common import show_error
+from .common import local_text, show_error
 
 if TYPE_CHECKING:
     from ..services.container import Services
@@ -33,6 +33,7 @@ class BackupDialog(QDialog):
                  on_restored: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self.services, self.user = services, user
+        self.tz = services.backups.tz
         self.confirm = confirm or self._ask
         self.on_restored = on_restored
         self.setWindowTitle("备份与恢复")
@@ -42,6 +43,7 @@ class BackupDialog(QDialog):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
         self.message = QLabel("每天自动备份一次(保留 30 份),升级数据库前也会自动备份。")
         self.message.setWordWrap(True)
         self.backup_button = QPushButton("立即备份")
@@ -71,7 +73,8 @@ class BackupDialog(QDialog):
             self.backup_button.setEnabled(False)
         self.table.setRowCount(len(self.infos))
         for r, info in enumerate(self.infos):
-            for c, text in enumerate((info.path.name, f"{info.created:%Y-%m-%d %H:%M}",
+            # the file time is the PC's clock; shown in the dealership's zone like every time
+            for c, text in enumerate((info.path.name, local_text(info.created, self.tz),
                                       "—" if info.cases is None else str(info.cases),
                                       "完好" if info.ok else "已损坏")):
                 self.table.setItem(r, c, QTableWidgetItem(text))
