@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from .resources_path import resource_path
 from .ui.geometry import install_geometry_keeper
 from .ui.startup import DamagedDatabaseDialog, Splash
+from .ui.translations import install_qt_translations
 from .ui.tray import app_icon
 from .ui.workers import Task, _live
 
@@ -203,6 +204,7 @@ def run_gui(args: argparse.Namespace, demo: bool) -> int:
     app.setApplicationName("ComplaintDesk")
     app.setWindowIcon(app_icon())  # every window: splash, login, main window, dialogs
     install_font(app)
+    install_qt_translations(app)  # Qt's own buttons and menus in Chinese (确定, 取消, 复制…)
     install_excepthook()
     install_geometry_keeper(app)  # every dialog reopens at the size the user left it
     app.setQuitOnLastWindowClosed(False)  # splash → login → main window: no early exit

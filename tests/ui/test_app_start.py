@@ -46,3 +46,29 @@ def test_damaged_database_offers_backups_and_keeps_the_damaged_file(
     services = open_services(DatabaseConfig.sqlite_file(db), data_dir=tmp_path)
     assert not services.auth.needs_first_admin()  # the admin came back from the backup
     services.dispose()
+
+
+def test_qt_standard_buttons_and_menus_are_chinese(qtbot) -> None:
+    """Without Qt's catalogue every message box said OK/Yes/No and the text fields'
+    context menu Undo/Copy/Paste: the only English the staff would see."""
+    from PySide6.QtCore import QCoreApplication, QLocale
+    from PySide6.QtWidgets import QLineEdit, QMessageBox
+
+    from complaintdesk.ui.translations import install_qt_translations
+
+    before = QLocale()
+    assert install_qt_translations(QCoreApplication.instance())
+    try:
+        box = QMessageBox(QMessageBox.Icon.Question, "t", "t",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        qtbot.addWidget(box)
+        box.show()
+        texts = {b.text() for b in box.buttons()}
+        assert any("是" in t for t in texts) and any("否" in t for t in texts), texts
+        edit = QLineEdit()
+        qtbot.addWidget(edit)
+        menu = edit.createStandardContextMenu()
+        assert any("复制" in a.text() for a in menu.actions())
+        assert QLocale().language() == QLocale.Language.Chinese
+    finally:
+        QLocale.setDefault(before)
