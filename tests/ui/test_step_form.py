@@ -127,7 +127,8 @@ def test_conflict_says_already_handled_and_reloads(qtbot: Any, services: Service
         qtbot.mouseClick(mine.form.submit_button, LEFT)  # type: ignore[union-attr]
     box = mine.last_message  # non-modal: the reload replaces the panel, the box stays
     assert isinstance(box, QMessageBox) and box.isVisible()
-    assert "已被他人处理" in box.text()
+    assert "已被他人处理" in box.windowTitle() + box.text()
+    assert "请刷新后重试" not in box.text()  # the panel has reloaded: nothing to refresh
     box.close()
 
 

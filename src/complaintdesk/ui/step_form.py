@@ -369,8 +369,10 @@ class ActionPanel(QWidget):
         try:
             self.services.workflow.act(self.user, self.case.id or 0, form.spec.key, form.data(),
                                        expected_version=self.case.version)
-        except ConflictError as exc:
-            self._tell("已被他人处理", exc.message + "\n案件已重新载入。")
+        except ConflictError:
+            # not the service's "请刷新后重试": the reload below is that refresh
+            self._tell("已被他人处理", "该案件刚刚被其他人处理,已重新载入最新内容,"
+                       "请查看后再操作。")
             self.changed.emit()
             return
         except ServiceError as exc:
