@@ -1,5 +1,11 @@
-"""Shared test set-up: Qt runs offscreen (no display on CI)."""
+"""Shared test set-up: Qt runs offscreen (no display on CI), and nothing the tests do lands
+in the real user's folders — logs, settings (QSettings) and data go to a throw-away home."""
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+_HOME = tempfile.mkdtemp(prefix="complaintdesk-tests-")
+for _var in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+    os.environ[_var] = os.path.join(_HOME, _var.lower())

@@ -34,6 +34,7 @@ def test_only_the_admin_and_never_from_a_damaged_backup(tmp_path):
     with pytest.raises(PermissionDenied):
         services.backups.backup_now(cs)
     bad = tmp_path / "backups" / "complaintdesk-20260101-000000-manual.sqlite3"
+    bad.parent.mkdir(exist_ok=True)
     bad.write_bytes(b"not a database" * 100)
     with pytest.raises(ServiceError) as exc:
         services.backups.restore(admin, bad)

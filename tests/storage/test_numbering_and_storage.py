@@ -78,7 +78,11 @@ def test_automatic_backup_at_start_then_only_when_a_day_old(tmp_path):
 
     from complaintdesk.storage.backup import backup_if_due, list_backups
 
-    services, clock = make_services(tmp_path)  # opening a database file backs it up once…
+    services, clock = make_services(tmp_path)  # an empty database is not backed up
+    assert not list((tmp_path / "backups").glob("*-auto.sqlite3"))
+    services.intake.register(SYSTEM_USER, intake(clock))
+    services.dispose()
+    services, clock = make_services(tmp_path)  # opening it backs it up once…
     services.dispose()
     services, clock = make_services(tmp_path)  # …and not again the same day
     services.intake.register(SYSTEM_USER, intake(clock))
@@ -91,7 +95,7 @@ def test_automatic_backup_at_start_then_only_when_a_day_old(tmp_path):
     assert backup_if_due(db, backups, now) is not None
     infos = list_backups(backups)
     assert len(infos) == 2 and all(i.ok for i in infos)
-    assert sorted(i.cases for i in infos) == [0, 1]  # what each backup holds
+    assert sorted(i.cases for i in infos) == [1, 2]  # what each backup holds
 
 
 def test_bulk_loader_gives_the_same_cases_as_one_by_one(tmp_path):

@@ -162,3 +162,13 @@ def test_what_the_supervisor_typed_survives_closing_the_case(qtbot: Any,
     # 取消 discards it on purpose
     again.cancel_form()
     assert again.open_form("handle").editors["process"].value() is None
+
+
+def test_every_missing_field_is_marked_at_once(qtbot: Any, services: Services) -> None:
+    cast = make_cast(services)
+    case = services.intake.register(cast.reception, sample_intake())
+    panel = panel_for(qtbot, services, cast.cs, case.id or 0)
+    form = panel.open_form("forward")
+    qtbot.mouseClick(form.submit_button, LEFT)
+    for name in ("category", "severity", "department_id"):
+        assert form.errors[name].isVisibleTo(form), name

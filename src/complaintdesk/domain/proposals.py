@@ -140,7 +140,7 @@ def propose_penalties(
     proposal = Proposal(
         penalties=rule.proposed(),
         rule_ids=[rule.id],
-        notes=[f"依据规则 {rule.id}：{rule.clause}"],
+        notes=[f"依据规则：{rule.clause}"],
         clauses=[rule.clause],
     )
     prior = _counted(history, ctx.employee_id, now, breach=ctx.breach)
@@ -219,7 +219,7 @@ def propose_reward(ctx: ProposalContext, rules: list[Rule]) -> Proposal:
     return Proposal(
         penalties=rule.proposed(),
         rule_ids=[rule.id],
-        notes=[f"依据规则 {rule.id}：{rule.clause}"],
+        notes=[f"依据规则：{rule.clause}"],
         clauses=[rule.clause],
     )
 

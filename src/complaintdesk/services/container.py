@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -68,10 +69,18 @@ class Services:
         path = self.config.sqlite_path
         if path is None or self.backup_dir is None:
             return None
-        return backup.backup_if_due(path, self.backup_dir, datetime.now(UTC))
+        # file names in the dealership's time, like every time the staff see
+        return backup.backup_if_due(path, self.backup_dir,
+                                    datetime.now(UTC).astimezone(self.cases.tz))
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _has_cases(engine: Engine) -> bool:
+    """An empty database needs no backup (it only cluttered the list with '0 个案件')."""
+    with UnitOfWork(engine, readonly=True) as uow:
+        return uow.cases.count_all() > 0
 
 
 def open_services(config: DatabaseConfig, clock: Clock | None = None,
@@ -88,17 +97,18 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
     if path is not None and path.exists() and auto_backup and data_dir is not None \
             and current_revision(engine) not in (None, HEAD_REVISION):
         backup.backup_sqlite(path, data_dir / "backups",
-                             datetime.now(UTC).strftime("%Y%m%d-%H%M%S"), "premigrate")
+                             datetime.now().strftime("%Y%m%d-%H%M%S"), "premigrate")
     migrate(engine)
-    if path is not None and auto_backup and data_dir is not None:
-        try:  # at start, then daily (the app also checks hourly while it runs)
-            backup.backup_if_due(path, data_dir / "backups", datetime.now(UTC))
-        except OSError:  # a full disk must not stop the dealership from working
-            log.exception("automatic backup failed")
     with UnitOfWork(engine) as uow:
         tz = uow.settings.get("timezone", "Asia/Shanghai")
         if seed_defaults(uow):
             uow.commit()
+    if path is not None and auto_backup and data_dir is not None and _has_cases(engine):
+        try:  # at start, then daily (the app also checks hourly while it runs)
+            backup.backup_if_due(path, data_dir / "backups",
+                                 datetime.now(UTC).astimezone(ZoneInfo(tz)))
+        except OSError:  # a full disk must not stop the dealership from working
+            log.exception("automatic backup failed")
     services = Services(
         engine=engine, clock=clock, config=config, data_dir=data_dir,
         auth=AuthService(engine, clock, tz), cases=CaseService(engine, clock, tz),

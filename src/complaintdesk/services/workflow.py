@@ -118,7 +118,7 @@ class WorkflowService(ServiceBase):
                 result = perform(case, action_key, actor, step_data_json(values), now, settings,
                                  self._delegations(uow, now))
             except WorkflowError as exc:
-                raise ServiceError(exc.message_zh, field=getattr(exc, "field", None)) from exc
+                raise ServiceError(exc.message_zh, field=exc.field, fields=exc.fields) from exc
             self.hooks.after_action(uow, actor, case, action_key, result, now)
             uow.cases.save(case)
             self.audit(uow, actor, f"action:{action_key}", "case", case.number, before, {

@@ -173,7 +173,7 @@ class SlipDialog(QDialog):
         add("责任认定", s.responsibility.label if s.responsibility else "")
         add("奖励" if s.is_reward else "处罚", v.penalty_text)
         add("依据条款", "；".join(v.clauses))
-        plain = "；".join(f"依据规则 {r}：{c}" for r, c in zip(s.rule_ids, v.clauses, strict=False))
+        plain = "；".join(f"依据规则：{c}" for c in v.clauses)
         if v.proposal_notes and v.proposal_notes != plain:  # escalations, or no rule matched
             add("拟定说明", v.proposal_notes)
         add("开具人", f"{v.issuer_name}　{local_text(s.issued_at, self.tz)}".strip())

@@ -139,11 +139,16 @@ def _missing(value: Any) -> bool:
 
 def check_fields(data: Mapping[str, Any], required: Iterable[str]) -> None:
     """Required fields must be present; every known field given must have the right shape."""
-    for name in required:
+    missing: dict[str, str] = {}
+    for name in required:  # every missing field is named at once, not one per attempt
         if _missing(data.get(name)):
             spec = FIELDS.get(name)
             verb = "填写" if spec is None or spec.kind is FieldKind.TEXT else "选择"
-            raise WorkflowError(f"请{verb}「{field_label(name)}」。", name)
+            missing[name] = f"请{verb}「{field_label(name)}」。"
+    if missing:
+        first = next(iter(missing))
+        raise WorkflowError(missing[first], first, fields=missing)
+    for name in required:
         check_value(name, data[name])
     for name, value in data.items():
         if name in FIELDS and not _missing(value):
