@@ -68,3 +68,16 @@ def test_closed_case_names_its_open_second_revisit(qtbot, tmp_path: Path) -> Non
         assert old.isHidden() and dialog.actions is not old
     finally:
         services.dispose()
+
+
+def test_a_scheduled_second_revisit_says_when_it_starts_not_time_left() -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from complaintdesk.domain.records import StepRecord
+    from complaintdesk.ui.timeline import timing_text
+
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    later = StepRecord(None, 1, "second_revisit", 9, due_since=now + timedelta(days=7),
+                       deadline=now + timedelta(days=9))
+    assert timing_text(later, now, ZoneInfo("Asia/Shanghai")) == "计划于 2026-11-30 起进行"

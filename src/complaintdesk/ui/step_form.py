@@ -256,8 +256,13 @@ class ActionPanel(QWidget):
         self.header.setText(f"当前步骤:{sdef.title}")
         status = step_status(step, now)
         deadline = local_text(step.deadline, self.tz) or "无时限"
-        self.state.setText(f"处理人:{who_label(sdef.who)}\n期限:{deadline}"
-                           f"({remaining_text(step.deadline, now)})")
+        if step.due_since > now:  # scheduled (二次回访): say when it starts, not "剩余 8 天"
+            when = local_text(step.due_since, self.tz)
+            self.state.setText(f"处理人:{who_label(sdef.who)}\n计划于 {when} 起进行,"
+                               f"期限:{deadline}")
+        else:
+            self.state.setText(f"处理人:{who_label(sdef.who)}\n期限:{deadline}"
+                               f"({remaining_text(step.deadline, now)})")
         self.state.setStyleSheet(STATUS_STYLE.get(status, ""))
         try:
             specs = self.services.workflow.actions(self.user, case.id or 0)

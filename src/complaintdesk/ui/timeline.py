@@ -39,9 +39,11 @@ STATUS_COLORS = {
 OPEN_BACKGROUND = {StepStatus.DUE_SOON: "#fff8e1", StepStatus.OVERDUE: "#fdecea"}
 
 
-def timing_text(step: StepRecord, now: datetime) -> str:
+def timing_text(step: StepRecord, now: datetime, tz: tzinfo | None = None) -> str:
     """"按时完成" / "超时 3 小时 20 分" / for the open step "剩余 …" or "已超期 …"."""
     status = step_status(step, now)
+    if step.is_open and step.due_since > now:  # scheduled (二次回访): not yet to be done
+        return f"计划于 {step.due_since.astimezone(tz):%Y-%m-%d} 起进行"
     if step.is_open:
         label = {StepStatus.DUE_SOON: "即将到期", StepStatus.OVERDUE: "已超期"}.get(status, "处理中")
         if step.deadline is None:
@@ -83,8 +85,9 @@ class StepCard(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 6, 10, 6)
         lay.setSpacing(3)
-        outcome = "进行中" if step.is_open else OUTCOME_TEXT.get(step.outcome, step.outcome)
-        self.timing = timing_text(step, now)
+        outcome = ("待办" if step.due_since > now else "进行中") if step.is_open \
+            else OUTCOME_TEXT.get(step.outcome, step.outcome)
+        self.timing = timing_text(step, now, tz)
         self.title = _label(f"<b>{index}. {step_title(step.step_key)}</b>"
                             f"  <span style='color:{badge}'>{outcome} · {self.timing}</span>")
         lay.addWidget(self.title)
