@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlmodel import Session
 
 from .tables import AuditRow
@@ -42,6 +42,11 @@ class AuditLog:
 
     def _previous_hash(self) -> str:
         if self._last_hash is None:
+            if self._s.get_bind().dialect.name == "postgresql":
+                # Several PCs write at once on PostgreSQL: hold a transaction-scoped lock so
+                # two entries never chain onto the same predecessor. (SQLite's BEGIN
+                # IMMEDIATE already serialises writers.)
+                self._s.execute(text("SELECT pg_advisory_xact_lock(727274)"))
             last = self._s.execute(
                 select(AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)  # type: ignore[union-attr]
             ).scalar()
