@@ -140,6 +140,25 @@ class Startup(QObject):
         self.window.show()
         self.app.setQuitOnLastWindowClosed(True)
         self._start_backup_timer(services)
+        self._check_integrity(services)
+
+    def _check_integrity(self, services: Services) -> None:
+        """The full integrity scan runs after the window is up (at start only the header was
+        checked): damage found now is shown at once, with the way to the backups — never
+        ignored, never silently reset."""
+        from .ui.workers import run_task
+
+        def report(problems: list[str]) -> None:
+            if not problems or self.window is None:
+                return
+            log.error("integrity check failed: %s", problems[:5])
+            QMessageBox.warning(
+                self.window, "数据库可能已损坏",
+                "数据库完整性检查发现问题:\n" + "\n".join(problems[:5]) +
+                "\n\n请尽快由管理员在“文件 → 备份与恢复”中从最近的完好备份恢复,"
+                "并联系技术支持。在此之前录入的数据可能无法保存。")
+
+        run_task(services.integrity_problems, report, owner=self)
 
     def _start_backup_timer(self, services: Services) -> None:
         """DESIGN §9: an automatic backup daily — checked hourly while the app runs, in a

@@ -111,3 +111,26 @@ def test_bulk_loader_gives_the_same_cases_as_one_by_one(tmp_path):
             one = uow.cases.get(case.id)
             one.attachments = []
             assert case == one
+
+
+def test_an_older_database_is_backed_up_then_migrated_keeping_its_cases(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    from complaintdesk.storage.database import MIGRATIONS_DIR, DatabaseConfig, make_engine
+
+    services, clock = make_services(tmp_path)
+    services.intake.register(SYSTEM_USER, intake(clock))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with services.engine.begin() as conn:  # as if the file came from the previous release
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+    services.dispose()
+    engine = make_engine(DatabaseConfig.sqlite_file(tmp_path / "t.sqlite3"))
+    assert current_revision(engine) == "0001"
+    engine.dispose()
+    services, clock = make_services(tmp_path)
+    assert current_revision(services.engine) == HEAD_REVISION
+    assert services.cases.total() == 1
+    assert list((tmp_path / "backups").glob("*-premigrate.sqlite3"))

@@ -73,6 +73,12 @@ class Services:
         return backup.backup_if_due(path, self.backup_dir,
                                     datetime.now(UTC).astimezone(self.cases.tz))
 
+    def integrity_problems(self) -> list[str]:
+        """The full page-by-page check of the SQLite file (slow on a big database: the app
+        runs it in a worker after start; `complaintdesk check` runs it too)."""
+        path = self.config.sqlite_path
+        return backup.integrity_problems(path) if path is not None else []
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -90,7 +96,7 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
     clock = clock or SystemClock()
     path = config.sqlite_path
     if path is not None and path.exists():
-        problems = backup.integrity_problems(path)
+        problems = backup.header_problems(path)
         if problems:
             raise DamagedDatabase(path, problems)
     engine = make_engine(config)

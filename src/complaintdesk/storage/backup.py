@@ -68,6 +68,25 @@ def integrity_problems(db_path: Path) -> list[str]:
     return [] if msgs == ["ok"] else msgs
 
 
+def header_problems(db_path: Path) -> list[str]:
+    """The quick start-up check: the file opens as a database and its schema reads. It
+    catches a file that is not (or no longer) a database in milliseconds; the full
+    `integrity_problems` scan reads every page (≈ 1.5 s at 100,000 cases) and runs after
+    the window is up."""
+    if not db_path.exists():
+        return []
+    try:
+        con = sqlite3.connect(f"file:{db_path.as_posix()}?mode=ro", uri=True)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            con.execute("PRAGMA schema_version").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return []
+
+
 def describe(path: Path) -> BackupInfo:
     cases: int | None = None
     ok = not integrity_problems(path)

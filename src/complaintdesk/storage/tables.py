@@ -81,6 +81,8 @@ class CaseRow(SQLModel, table=True):
         Index("ix_case_registered", "registered_at"),
         Index("ix_case_deadline", "status", "current_deadline"),
         Index("ix_case_dept_registered", "department_id", "registered_at"),
+        # 我的待办: the open cases at given steps, soonest deadline first (migration 0002)
+        Index("ix_case_step_deadline", "current_step", "current_deadline"),
     )
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=20, unique=True)

@@ -1,0 +1,76 @@
+"""The multi-PC mode (DESIGN §9): the same code on PostgreSQL. Runs when a server is given
+in COMPLAINTDESK_TEST_PG_URL (e.g. postgresql+psycopg://user:pw@127.0.0.1/complaintdesk_test,
+an empty database that the test may wipe); skipped with that reason otherwise."""
+
+import os
+from datetime import timedelta
+
+import pytest
+
+from complaintdesk.domain.clock import FixedClock
+from complaintdesk.domain.query import CaseQuery
+from complaintdesk.domain.records import Role
+from complaintdesk.services.base import SYSTEM_USER
+from complaintdesk.services.container import open_services
+from complaintdesk.services.maintenance import check_database
+from complaintdesk.storage.database import DatabaseConfig
+from service_builders import T0, add_user, intake
+
+URL = os.environ.get("COMPLAINTDESK_TEST_PG_URL")
+pytestmark = pytest.mark.skipif(not URL, reason="needs a PostgreSQL server: set "
+                                                "COMPLAINTDESK_TEST_PG_URL")
+
+
+@pytest.fixture()
+def pg_services(tmp_path):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(URL)
+    with engine.begin() as conn:  # a clean schema every time
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    clock = FixedClock(T0)
+    services = open_services(DatabaseConfig(URL), clock=clock, data_dir=tmp_path)
+    yield services, clock
+    services.dispose()
+
+
+def test_a_complaint_from_registration_to_closed_on_postgresql(pg_services):
+    services, clock = pg_services
+    cs = add_user(services, "kf", "客服", Role.CS_CENTER)
+    head = add_user(services, "sh", "经理", Role.DEPT_HEAD, department_id=2)
+    sup = add_user(services, "zg", "主管", Role.SUPERVISOR, department_id=2)
+    assessor = add_user(services, "kh", "考核", Role.ASSESSOR)
+    gm = add_user(services, "zjl", "总经理", Role.GENERAL_MANAGER)
+    emp = next(e for e in services.people.employees() if e.department_id == 2)
+    case = services.intake.register(SYSTEM_USER, intake(clock, customer_name="王大伟"))
+    assert case.number.startswith("FK-")
+    steps = [
+        (cs, "forward", {"category": "维修质量", "severity": "normal", "department_id": 2}),
+        (head, "assign", {"supervisor_user_id": sup.id}),
+        (sup, "handle", {"process": "经过", "solution_kind": "返修", "customer_attitude": "接受",
+                         "responsible": [{"employee_id": emp.id, "responsibility": "main",
+                                          "proposal": "罚款"}]}),
+        (head, "dept_opinion", {"opinion": "同意", "responsible": [
+            {"employee_id": emp.id, "responsibility": "main", "proposal": "罚款"}]}),
+        (assessor, "issue_slips", {}),
+        (cs, "revisit", {"method": "电话", "reached": True, "satisfaction": "满意"}),
+        (assessor, "evaluate", {"evaluation": "及时", "on_time": True, "proper": True}),
+        (gm, "approve", {"approval": "同意"}),
+        (assessor, "enforce", {"feedback_to_department": "已反馈"}),
+    ]
+    for user, action, data in steps:
+        clock.advance(timedelta(minutes=20))
+        case = services.workflow.act(user, case.id, action, data, expected_version=case.version)
+    assert case.status.value == "closed"
+    slips = services.accountability.list_slips(assessor)
+    assert [v.slip.status.value for v in slips] == ["enforced"]
+    assert [r.number for r in services.cases.list_page(SYSTEM_USER, CaseQuery(keyword="王"))] \
+        == [case.number]
+    assert [r.number for r in services.cases.list_page(SYSTEM_USER, CaseQuery(keyword="5678"))] \
+        == [case.number]
+    report = check_database(services.config)
+    assert report.ok, report.lines
+    local = clock.now().astimezone(services.reports.tz)
+    data = services.reports.month_report(assessor, local.year, local.month)
+    assert data.kpis.current.overall.received == 1
