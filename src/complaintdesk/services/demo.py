@@ -48,6 +48,7 @@ _DEFAULT_DEPT = "售后服务部"
 class DemoCast:
     reception: User
     cs: User
+    cs2: User  # the second revisit is made by someone who did not handle the case
     assessor: User
     gm: User
     heads: dict[int, User]  # department id → dept head
@@ -76,6 +77,7 @@ def create_demo_users(uow: UnitOfWork) -> DemoCast:
     cast = DemoCast(
         reception=user("jiedai", "赵磊", {Role.RECEPTION}, "售后服务部"),
         cs=user("kefu", "朱红", {Role.CS_CENTER}, "客服中心"),
+        cs2=user("kefu2", "胡月", {Role.CS_CENTER}, "客服中心"),
         assessor=user("kaohe", "郭平", {Role.ASSESSOR}, "行政部"),
         gm=user("zongjingli", "高远", {Role.GENERAL_MANAGER}),
         heads={}, supervisors={}, employees={}, dept_ids=deps,
@@ -189,7 +191,7 @@ class _Walker:
                 if reached:
                     data["satisfaction"] = sat
                 action = "revisit" if key == S.REVISIT else "second_revisit"
-                user = c.cs if key == S.REVISIT else c.assessor if False else c.cs
+                user = c.cs if key == S.REVISIT else c.cs2
                 return action, user, data
             case S.EVALUATE:
                 return "evaluate", c.assessor, {"evaluation": "处理及时,方法得当", "on_time": True,
