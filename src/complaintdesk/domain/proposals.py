@@ -126,15 +126,7 @@ def propose_penalties(
     tz: tzinfo,
 ) -> Proposal:
     """The penalties the rules propose for one responsible employee, with escalations."""
-    rule = best_rule(
-        rules,
-        Occasion.FAULT,
-        feedback_kind=ctx.feedback_kind,
-        severity=ctx.severity,
-        category=ctx.category,
-        responsibility=ctx.responsibility,
-        breach=ctx.breach,
-    )
+    rule = _best_for(ctx, rules, Occasion.FAULT)
     if rule is None:
         return Proposal(notes=[_no_rule_note(ctx)])
     proposal = Proposal(
@@ -201,19 +193,17 @@ def penalty_summary(penalties: list[Penalty]) -> str:
     return "，".join(_penalty_text(p) for p in penalties) or "无"
 
 
+def _best_for(ctx: ProposalContext, rules: list[Rule], occasion: Occasion) -> Rule | None:
+    return best_rule(rules, occasion, feedback_kind=ctx.feedback_kind, severity=ctx.severity,
+                     category=ctx.category, responsibility=ctx.responsibility,
+                     breach=ctx.breach)
+
+
 def propose_reward(ctx: ProposalContext, rules: list[Rule]) -> Proposal:
     """The reward for praise, a major complaint resolved to praise, or a team (§6)."""
     if not ctx.occasion.is_reward:
         raise ValueError("propose_reward needs a reward occasion")
-    rule = best_rule(
-        rules,
-        ctx.occasion,
-        feedback_kind=ctx.feedback_kind,
-        severity=ctx.severity,
-        category=ctx.category,
-        responsibility=ctx.responsibility,
-        breach=ctx.breach,
-    )
+    rule = _best_for(ctx, rules, ctx.occasion)
     if rule is None:
         return Proposal(notes=[f"规则表中没有“{ctx.occasion.label}”的规则，请手工填写奖励"])
     return Proposal(
