@@ -60,3 +60,4 @@ def test_backup_dialog_lists_backups_and_restores_the_selected_one(qtbot, tmp_pa
     dialog.table.selectRow(newest)
     dialog.restore_button.click()
     assert restarted == [True]
+

@@ -132,6 +132,18 @@ class PeopleRepository:
         return [DelegationRecord(r.id, r.absent_user_id, r.delegate_user_id, utc(r.start),
                                  utc(r.end), r.reason) for r in self._s.execute(stmt).scalars()]
 
+    def end_delegation(self, delegation_id: int, at: datetime) -> DelegationRecord | None:
+        """Ends a delegation at `at` (kept in history, never deleted)."""
+        r = self._s.get(DelegationRow, delegation_id)
+        if r is None:
+            return None
+        if utc(r.end) > at:
+            r.end = max(at, utc(r.start))
+            self._s.add(r)
+            self._s.flush()
+        return DelegationRecord(r.id, r.absent_user_id, r.delegate_user_id, utc(r.start),
+                                utc(r.end), r.reason)
+
     def add_delegation(self, absent_user_id: int, delegate_user_id: int, start: datetime,
                        end: datetime, reason: str = "") -> int:
         return self._s.execute(insert(DelegationRow).values(

@@ -33,7 +33,7 @@ from ..domain.workflow import WorkflowSettings
 from ..domain.workflow.deadlines import SECOND_REVISIT_CHOICES
 from ..services.errors import ServiceError
 from .admin_people import FormDialog, fill, table
-from .common import ERROR_STYLE, local_text
+from .common import ERROR_STYLE, local_text, show_error
 
 if TYPE_CHECKING:
     from ..services.container import Services
@@ -227,8 +227,12 @@ class DelegationsTab(QWidget):
         self.table = table(("请假人", "代理人", "开始", "结束", "原因"))
         add = QPushButton("新建代理…")
         add.clicked.connect(self.add)
+        self.end_button = QPushButton("结束所选代理")
+        self.end_button.setToolTip("请假人提前回来:代理从现在起结束(记录保留)")
+        self.end_button.clicked.connect(self.end_selected)
         row = QHBoxLayout()
         row.addWidget(add)
+        row.addWidget(self.end_button)
         row.addStretch(1)
         lay = QVBoxLayout(self)
         lay.addLayout(row)
@@ -238,9 +242,21 @@ class DelegationsTab(QWidget):
     def refresh(self) -> None:
         names = {u.id: u.display_name for u in self.services.people.users(True)}
         tz = self.services.workflow.tz
+        self.records = self.services.people.delegations()
         fill(self.table, [[names.get(d.absent_user_id, ""), names.get(d.delegate_user_id, ""),
                            local_text(d.start, tz), local_text(d.end, tz), d.reason]
-                          for d in self.services.people.delegations()])
+                          for d in self.records])
+
+    def end_selected(self) -> None:
+        row = self.table.currentRow()
+        if row < 0 or row >= len(self.records):
+            return
+        try:
+            self.services.people.end_delegation(self.actor, self.records[row].id)
+        except ServiceError as exc:
+            show_error(self, exc)
+            return
+        self.refresh()
 
     def add(self) -> FormDialog:
         dialog = delegation_dialog(self.services, self.actor, None, self)
