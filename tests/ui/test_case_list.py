@@ -54,3 +54,13 @@ def test_sorting_by_header_requeries_in_sql(qtbot, services: Services, reception
     qtbot.waitUntil(lambda: w.model.query.sort_key == "number" and w.model.rowCount() == 6)
     numbers = [w.model.index(r, 0).data() for r in range(6)]
     assert numbers == sorted(numbers)
+
+
+def test_an_empty_result_says_nothing_was_found(qtbot, services, reception) -> None:
+    from complaintdesk.ui.case_list import CaseListWidget
+
+    widget = CaseListWidget(services, reception)
+    qtbot.addWidget(widget)
+    widget.keyword.setText("查无此人")
+    qtbot.waitUntil(lambda: "没有找到" in widget.loading_label.text(), timeout=5000)
+    assert "查无此人" in widget.loading_label.text()

@@ -207,6 +207,11 @@ class CaseListWidget(QWidget):
         self.loading_label.setText("正在查询…" if loading else "")
 
     def _on_page_loaded(self, rows: int) -> None:
+        if rows == 0:  # say so, rather than leave an empty table to puzzle over
+            q = self.model.query
+            self.loading_label.setText(
+                f"没有找到与“{q.keyword.strip()}”相符的案件" if q.keyword.strip()
+                else "没有符合筛选条件的案件")
         if self._select_after_load is None:
             return
         row = self.model.row_of(self._select_after_load)
