@@ -1,11 +1,24 @@
 """Shared test set-up: Qt runs offscreen (no display on CI), and nothing the tests do lands
 in the real user's folders — logs, settings (QSettings) and data go to a throw-away home."""
 
+import gc
 import os
 import tempfile
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 _HOME = tempfile.mkdtemp(prefix="complaintdesk-tests-")
 for _var in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
     os.environ[_var] = os.path.join(_HOME, _var.lower())
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_in_the_main_thread():
+    """As the app does (ui/gc_guard.py): no automatic collection that could run in a worker
+    thread and destroy a test's widgets there (a segfault); collect here instead."""
+    gc.disable()
+    yield
+    gc.collect()
+    gc.enable()

@@ -22,6 +22,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from .resources_path import resource_path
+from .ui.gc_guard import install_main_thread_gc
 from .ui.geometry import install_geometry_keeper
 from .ui.startup import DamagedDatabaseDialog, Splash
 from .ui.translations import install_qt_translations
@@ -226,6 +227,7 @@ def run_gui(args: argparse.Namespace, demo: bool) -> int:
     install_qt_translations(app)  # Qt's own buttons and menus in Chinese (确定, 取消, 复制…)
     install_excepthook()
     install_geometry_keeper(app)  # every dialog reopens at the size the user left it
+    install_main_thread_gc(app)  # Qt objects are only ever collected in the GUI thread
     app.setQuitOnLastWindowClosed(False)  # splash → login → main window: no early exit
     startup = Startup(app, args, demo)
     startup.splash.show()
