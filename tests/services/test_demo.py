@@ -15,6 +15,7 @@ def test_demo_walks_cases_to_every_stage_through_the_engine(tmp_path):
     assert "400 个案件" in summary
     rows = services.cases.list_page(SYSTEM_USER, CaseQuery(), 0, 1000)
     assert len(rows) == 400
+    assert {r.flow for r in rows} == {"feedback", "internal", "rework"}  # every flow
     steps = Counter(r.current_step or "closed" for r in rows)
     assert steps["closed"] > 100
     assert len([k for k in steps if k != "closed"]) >= 4  # open cases at several steps

@@ -200,7 +200,63 @@ class _Walker:
                 return "approve", c.gm, {"approval": "同意", "instructions": ""}
             case S.ENFORCE:
                 return "enforce", c.assessor, {"feedback_to_department": "已反馈部门负责人"}
+        return self.plan_other(case, key, at)
+
+    def plan_other(self, case: Case, key: str,
+                   at: datetime) -> tuple[str, User, dict[str, Any]] | None:
+        """内部投诉 (§4.2) and 厂外返修 (§4.3)."""
+        c, rng = self.cast, self.rng
+        dept = case.department_id or 0
+        head, sup = c.heads.get(dept), c.supervisors.get(dept)
+        emps = c.employees.get(dept, [])
+        responsible = [{"employee_id": rng.choice(emps).id, "responsibility": "main",
+                        "proposal": "按制度处理"}] if emps and rng.random() < 0.7 else []
+        match key:
+            case S.IC_INVESTIGATE if sup:
+                return "ic_investigate", sup, {"findings": "经调查,情况属实,未按流程操作。",
+                                               "responsible": responsible}
+            case S.IC_REVIEW:
+                return "ic_review", c.assessor, {"review": "同意调查结论,按制度开具处罚单"}
+            case S.IC_DEPT_SIGN if head:
+                return "ic_dept_sign", head, {"opinion": "同意"}
+            case S.IC_EVALUATE:
+                return "ic_evaluate", c.assessor, {"evaluation": "处理得当", "notified": True}
+            case S.IC_APPROVE:
+                return "ic_approve", c.gm, {"approval": "同意"}
+            case S.IC_ENFORCE:
+                return "ic_enforce", c.assessor, {"feedback_to_department": "已反馈"}
+            case S.RW_HANDOVER if sup:
+                return "rw_handover", sup, {"note": "已转交考核主管"}
+            case S.RW_INVESTIGATE:
+                return "rw_investigate", c.assessor, {"findings": "返修原因为上次维修漏项",
+                                                      "responsible": responsible}
+            case S.RW_REVIEW if head:
+                return "rw_review", head, {"opinion": "同意"}
+            case S.RW_APPROVE:
+                return "rw_approve", c.gm, {"approval": "同意"}
+            case S.RW_ENFORCE:
+                return "rw_enforce", c.assessor, {"feedback_to_department": "已反馈维修部经理"}
+            case S.RW_REVISIT:
+                return "rw_revisit", c.cs, {"method": "电话", "reached": True,
+                                            "satisfaction": "满意", "customer_words": "已修好"}
         return None
+
+
+def _other_flow_intake(rng: random.Random, intake: Intake, flow: FlowKind,
+                       cast: DemoCast) -> Intake:
+    """An internal complaint names an employee who reported a colleague; a rework order
+    keeps the customer and vehicle (mapping as in ui/internal_dialog.py, rework_dialog.py)."""
+    if flow is FlowKind.INTERNAL:
+        reporter = rng.choice([e for emps in cast.employees.values() for e in emps])
+        return Intake(customer_name=reporter.name, phone="", channel="其他",
+                      description=rng.choice(("配件出库未按规定登记", "交车前未按流程做PDI检查",
+                                              "维修工单未经客户签字即开工")),
+                      demand=rng.choice(("配件管理制度", "交车流程", "维修作业规范")),
+                      location="店内", received_by=cast.assessor.display_name,
+                      complained_at=intake.complained_at)
+    intake.description = "车辆厂外返修:" + intake.description
+    intake.kind = FeedbackKind.COMPLAINT
+    return intake
 
 
 def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
@@ -225,11 +281,18 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
                 intake, category = random_intake(rng, complained, cast.reception.display_name)
                 registered = min(complained + timedelta(minutes=rng.uniform(3, 75)), now)
                 local = registered.astimezone(tz)
-                seq = uow.sequences.next(FLOW_PREFIX[FlowKind.FEEDBACK],
-                                         f"{local.year:04d}{local.month:02d}")
-                case = Case(None, format_number("FK", local.year, local.month, seq),
-                            FlowKind.FEEDBACK, intake.kind, intake, registered,
-                            cast.reception.id, category=category)
+                r = rng.random()  # most feedback; a few internal complaints and rework orders
+                flow = FlowKind.FEEDBACK if r < 0.94 else (
+                    FlowKind.INTERNAL if r < 0.97 else FlowKind.REWORK)
+                if flow is not FlowKind.FEEDBACK:
+                    intake = _other_flow_intake(rng, intake, flow, cast)
+                prefix = FLOW_PREFIX[flow]
+                seq = uow.sequences.next(prefix, f"{local.year:04d}{local.month:02d}")
+                case = Case(None, format_number(prefix, local.year, local.month, seq),
+                            flow, intake.kind, intake, registered, cast.reception.id,
+                            category=category if flow is FlowKind.FEEDBACK else "")
+                if flow is not FlowKind.FEEDBACK:
+                    case.department_id = rng.choice(list(cast.heads))
                 start_case(case, cast.reception, settings, registered)
                 uow.cases.add(case)
                 walker.walk(case, stall=rng.random() < 0.03)
