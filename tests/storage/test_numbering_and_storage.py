@@ -105,7 +105,7 @@ def test_bulk_loader_gives_the_same_cases_as_one_by_one(tmp_path):
     services, _ = make_services(tmp_path)
     seed_demo(services, cases=60, seed=3)
     with UnitOfWork(services.engine, readonly=True) as uow:
-        bulk = uow.cases.load_period(None, None, batch=7)  # several batches
+        bulk = uow.cases.load_period(None, None, flow=None, batch=7)  # several batches, all flows
         assert len(bulk) == 60
         for case in bulk:
             one = uow.cases.get(case.id)
