@@ -159,6 +159,7 @@ class SearchGramRow(SQLModel, table=True):
     characters, and PostgreSQL needs an extension for it)."""
 
     __tablename__ = "search_gram"
+    __table_args__ = {"sqlite_with_rowid": False}  # read only by its key (migration 0003)
     gram: str = Field(primary_key=True, max_length=4)
     case_id: int = Field(primary_key=True, foreign_key="complaint_case.id")
 
