@@ -4,6 +4,7 @@ from complaintdesk.ui.gc_guard import MainThreadCollector
 
 
 def test_collection_runs_from_the_gui_thread_timer_not_automatically(qapp):
+    gc.enable()  # as at application start (the test fixture had switched it off)
     collector = MainThreadCollector()
     try:
         assert not gc.isenabled()  # no collection can start in a worker thread
