@@ -55,4 +55,5 @@ def test_team_reward_dialog_shows_each_department_verdict(qtbot, tmp_path):
     dialog.run_button.click()
     qtbot.waitUntil(lambda: dialog.run_button.isEnabled(), timeout=10000)
     assert "正在计算" not in dialog.result.toPlainText()
-    assert dialog.result.toPlainText()  # a verdict or "no data", never silence
+    text = dialog.result.toPlainText()
+    assert "售后服务部" in text and "不符合" in text  # one verdict line per department
