@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QVBoxLayout, QWidg
 
 if TYPE_CHECKING:
     from ..domain.validation import ValidationResult
+    from ..services.errors import ServiceError
 
 ERROR_STYLE = "color: #c62828;"
 WARNING_STYLE = "color: #b26a00;"
@@ -70,3 +71,13 @@ def show_validation(labels: Mapping[str, FieldError], result: ValidationResult,
     if not vin_warning:
         vin_override.setChecked(False)
     return result.ok and (not vin_warning or vin_override.isChecked())
+
+
+def show_service_error(labels: Mapping[str, FieldError], general: QLabel,
+                       exc: ServiceError) -> None:
+    """A refused save: each message under its field, the first one also on top."""
+    for key, msg in exc.fields.items():
+        if key in labels:
+            labels[key].show_message(msg)
+    general.setText(exc.message)
+    general.show()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.records import Case, Department, FlowKind, Intake, User
-from .common import ERROR_STYLE, FieldError, show_validation, with_error
+from .common import ERROR_STYLE, FieldError, show_service_error, show_validation, with_error
 
 if TYPE_CHECKING:
     from ..services.container import Services
@@ -158,11 +158,7 @@ class FlowIntakeDialog(QDialog):
             case = self.services.intake.register(self.user, intake, flow=self.flow,
                                                  department_id=self.department_id())
         except ServiceError as exc:
-            for key, msg in exc.fields.items():
-                if key in self.errors:
-                    self.errors[key].show_message(msg)
-            self.general_error.setText(exc.message)
-            self.general_error.show()
+            show_service_error(self.errors, self.general_error, exc)
             return
         self.created_case = case
         self.services.drafts.drop(self.user, self.draft_key)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.records import CHANNELS, MOODS, Case, FeedbackKind, Intake, User
 from .attachment_picker import AttachmentPicker, mime_of
-from .common import ERROR_STYLE, FieldError, show_validation, with_error
+from .common import ERROR_STYLE, FieldError, show_service_error, show_validation, with_error
 
 if TYPE_CHECKING:
     from ..services.container import Services
@@ -285,11 +285,7 @@ class IntakeDialog(QDialog):
         try:
             case = self.services.intake.register(self.user, self.intake(), attachments=files)
         except ServiceError as exc:
-            for key, msg in exc.fields.items():
-                if key in self.errors:
-                    self.errors[key].show_message(msg)
-            self.general_error.setText(exc.message)
-            self.general_error.show()
+            show_service_error(self.errors, self.general_error, exc)
             return
         self.created_case = case
         self._dirty = False
