@@ -1,7 +1,8 @@
 """Composition root (DESIGN §9): Qt first, then storage → services → UI.
 
-The window system and a splash come up before sqlmodel/alembic are imported, so the user
-sees something at once; the database opens (and the demo is seeded) in a worker thread.
+The main window's frame is painted before sqlmodel/alembic are imported, so the user sees
+the application at once; the database opens (and the demo is seeded) in a worker thread,
+the login dialog comes up over the frame, and the frame is then filled for that user.
 """
 
 from __future__ import annotations
@@ -19,12 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from .resources_path import resource_path
 from .ui.gc_guard import install_main_thread_gc
-from .ui.geometry import install_geometry_keeper
-from .ui.startup import DamagedDatabaseDialog, Splash
 from .ui.translations import install_qt_translations
 from .ui.tray import app_icon
 from .ui.workers import Task, _live
@@ -66,6 +65,8 @@ def install_excepthook() -> None:
             return
         showing = True
         try:
+            from PySide6.QtWidgets import QMessageBox
+
             from .paths import default_log_dir
 
             message = getattr(exc, "message", None) or f"{kind.__name__}: {exc}"
@@ -79,30 +80,40 @@ def install_excepthook() -> None:
 
 
 class Startup(QObject):
-    """Open the database off the UI thread, log in, show the main window."""
+    """Show the main window's frame, open the database off the UI thread, log in, fill
+    the frame."""
 
     def __init__(self, app: QApplication, args: argparse.Namespace, demo: bool) -> None:
         super().__init__()
         self.app = app
         self.args = args
         self.demo = demo
-        self.splash = Splash()
         self.services: Services | None = None
         self.window: MainWindow | None = None
         self.data_dir: Path | None = None
         self.demo_dir: Path | None = None
 
+    def show_frame(self) -> MainWindow:
+        """The main window, empty but real, painted before any storage import."""
+        if self.window is None:
+            from .ui.main_window import MainWindow
+
+            self.window = MainWindow(demo=self.demo)
+            self.window.show()
+        return self.window
+
     def start(self) -> None:
-        self.splash.show()
+        window = self.show_frame()
+        finish_app_setup(self.app)
         if self.demo:
             self.demo_dir = self.data_dir = Path(tempfile.mkdtemp(prefix="complaintdesk-demo-"))
         else:
             from .cli import _data_dir
 
             self.data_dir = _data_dir(self.args)
-        self.splash.show_message("正在打开数据库…")
+        window.show_message("正在打开数据库…")
         task = Task(self._open_in_worker, self._opened, self._open_failed,
-                    self.splash.show_progress)
+                    window.show_progress)
         self._task = task
         _live.add(task)
         QThreadPool.globalInstance().start(task)
@@ -127,19 +138,20 @@ class Startup(QObject):
         return services
 
     def _opened(self, services: Services) -> None:
+        from PySide6.QtWidgets import QDialog
+
         from .ui.login_dialog import FirstAdminDialog, LoginDialog
-        from .ui.main_window import MainWindow
 
         self.services = services
-        self.splash.hide()
-        dialog: FirstAdminDialog | LoginDialog = FirstAdminDialog(services) \
-            if services.auth.needs_first_admin() else LoginDialog(services, demo=self.demo)
+        window = self.show_frame()
+        window.show_message("请登录")
+        dialog: FirstAdminDialog | LoginDialog = FirstAdminDialog(services, window) \
+            if services.auth.needs_first_admin() \
+            else LoginDialog(services, demo=self.demo, parent=window)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
             self.app.quit()
             return
-        self.window = MainWindow(services, dialog.user, demo=self.demo)
-        self.window.show()
-        self.app.setQuitOnLastWindowClosed(True)
+        window.attach(services, dialog.user)
         self._start_backup_timer(services)
         self._check_integrity(services)
 
@@ -147,6 +159,8 @@ class Startup(QObject):
         """The full integrity scan runs after the window is up (at start only the header was
         checked): damage found now is shown at once, with the way to the backups — never
         ignored, never silently reset."""
+        from PySide6.QtWidgets import QMessageBox
+
         from .ui.workers import run_task
 
         def report(problems: list[str]) -> None:
@@ -176,9 +190,10 @@ class Startup(QObject):
         self._backup_timer.start()
 
     def _open_failed(self, exc: BaseException) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from .services.container import DamagedDatabase
 
-        self.splash.hide()
         if isinstance(exc, DamagedDatabase):
             self._offer_backups(exc)
             return
@@ -187,14 +202,17 @@ class Startup(QObject):
         self.app.quit()
 
     def _offer_backups(self, exc: Any) -> None:
+        from PySide6.QtWidgets import QDialog
+
         from .storage.backup import list_backups, restore
+        from .ui.startup import DamagedDatabaseDialog  # only ever needed here
 
         assert self.data_dir is not None
         backups = list_backups(self.data_dir / "backups")
         labels = [(f"{b.created:%Y-%m-%d %H:%M}  {b.path.name}  "
                    f"{b.cases if b.cases is not None else '?'} 个案件"
                    f"{'' if b.ok else '(已损坏)'}", b.ok) for b in backups]
-        dialog = DamagedDatabaseDialog(exc.message, labels)
+        dialog = DamagedDatabaseDialog(exc.message, labels, self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen() < 0:
             self.app.quit()
             return
@@ -206,7 +224,6 @@ class Startup(QObject):
                 part.rename(part.with_name(f"{part.name}.damaged-{stamp}"))
         restore(backups[dialog.chosen()].path, db)
         log.warning("restored %s from %s", db, backups[dialog.chosen()].path)
-        self.splash.show()
         self.start()
 
     def shutdown(self) -> None:
@@ -217,20 +234,33 @@ class Startup(QObject):
             shutil.rmtree(self.demo_dir, ignore_errors=True)
 
 
-def run_gui(args: argparse.Namespace, demo: bool) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
+def prepare_app(app: QApplication) -> None:
+    """Everything the application object needs before the first window (the benchmark of
+    start-up calls this too, so it measures what a user's start does)."""
     app.setOrganizationName("ComplaintDesk")
     app.setApplicationName("ComplaintDesk")
     app.setWindowIcon(app_icon())  # every window: splash, login, main window, dialogs
     install_font(app)
     install_qt_translations(app)  # Qt's own buttons and menus in Chinese (确定, 取消, 复制…)
     install_excepthook()
-    install_geometry_keeper(app)  # every dialog reopens at the size the user left it
     install_main_thread_gc(app)  # Qt objects are only ever collected in the GUI thread
-    app.setQuitOnLastWindowClosed(False)  # splash → login → main window: no early exit
+
+
+def finish_app_setup(app: QApplication) -> None:
+    """What only dialogs need, done once the main window's frame is on the screen."""
+    if getattr(app, "_cd_geometry_keeper", None) is None:
+        from .ui.geometry import install_geometry_keeper
+
+        # every dialog reopens at the size the user left it
+        app._cd_geometry_keeper = install_geometry_keeper(app)  # type: ignore[attr-defined]
+
+
+def run_gui(args: argparse.Namespace, demo: bool) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    prepare_app(app)
     startup = Startup(app, args, demo)
-    startup.splash.show()
+    startup.show_frame()  # closing it before the login quits, like closing it later
     app.processEvents()
     QTimer.singleShot(0, startup.start)
     code = app.exec()

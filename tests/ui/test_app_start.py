@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from complaintdesk import app as appmod
 from complaintdesk.services.container import DamagedDatabase, open_services
@@ -72,3 +72,67 @@ def test_qt_standard_buttons_and_menus_are_chinese(qtbot) -> None:
         assert QLocale().language() == QLocale.Language.Chinese
     finally:
         QLocale.setDefault(before)
+
+
+def test_main_window_frame_paints_before_any_storage_import(tmp_path: Path) -> None:
+    """DESIGN §10: the window is on the screen before SQLAlchemy/SQLModel are imported (they
+    cost most of a second) — the database opens behind the painted frame."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import complaintdesk\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from complaintdesk.app import Startup, prepare_app\n"
+        "from complaintdesk.cli import build_parser\n"
+        "app = QApplication([])\n"
+        "prepare_app(app)\n"
+        f"args = build_parser().parse_args(['--data-dir', {str(tmp_path)!r}])\n"
+        "w = Startup(app, args, demo=False).show_frame()\n"
+        "app.processEvents()\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel',"
+        " 'alembic', 'reportlab', 'openpyxl') or m.startswith(('complaintdesk.storage',"
+        " 'complaintdesk.services')))\n"
+        "print(w.isVisible(), w.windowTitle(), w.wait_label.text(), heavy)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True, timeout=60).stdout
+    assert out.split()[:2] == ["True", "ComplaintDesk"], out
+    assert "正在打开数据库…" in out and out.rstrip().endswith("[]"), out
+
+
+def test_start_logs_in_over_the_frame_and_fills_it(
+        qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from complaintdesk.ui.login_dialog import LoginDialog
+
+    services = open_services(DatabaseConfig.sqlite_file(tmp_path / "complaintdesk.sqlite3"),
+                             data_dir=tmp_path, auto_backup=False)
+    admin = services.auth.create_first_admin("admin", "管理员", "secret123")
+    services.dispose()
+    seen: list[tuple[bool, str, bool]] = []
+
+    def log_in(self: LoginDialog) -> int:
+        window = self.parentWidget()
+        seen.append((window is startup.window, window.wait_label.text(), window.isVisible()))
+        self.user = admin
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(LoginDialog, "exec", log_in)
+    startup = appmod.Startup(QApplication.instance(),
+                             argparse.Namespace(data_dir=tmp_path, database_url=None), demo=False)
+    window = startup.show_frame()
+    qtbot.addWidget(window)
+    assert window.isVisible() and not window.attached
+    assert window.tabs.tabText(0) == "案件列表" and window.wait_label.text() == "正在打开数据库…"
+    startup.start()
+    qtbot.waitUntil(lambda: window.attached, timeout=20000)
+    assert seen == [(True, "请登录", True)]  # the login came up over the painted frame
+    assert window.tabs.widget(0) is window.case_list
+    assert "管理员" in window.user_label.text()
+    qtbot.waitUntil(lambda: window.count_label.text() == "共 0 个案件")
+    assert [a.text() for a in window.file_menu.actions() if a.text()][-1] == "退出"
+    window.close()
+    startup.shutdown()

@@ -1,4 +1,10 @@
-"""The main window: menu, toolbar, tabs (案件列表, 我的待办, 过失单, 台账, 统计), status bar."""
+"""The main window: menu, toolbar, tabs (案件列表, 我的待办, 过失单, 台账, 统计), status bar.
+
+It comes up in two steps so that the user sees the window at once: `MainWindow()` is the
+frame (title, remembered size, menus, tab titles, "正在打开数据库…"), built from Qt alone —
+no storage or service module is imported for it; `attach(services, user)` fills it after the
+database is open and the user has logged in. `MainWindow(services, user)` does both.
+"""
 
 from __future__ import annotations
 
@@ -10,31 +16,28 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from ..domain.records import Role, User
-from .about_dialog import AboutDialog
-from .accountability_tabs import install as install_accountability
-from .case_list import CaseListWidget
-from .case_view import CaseViewDialog
-from .flow_intake import FlowIntakeDialog
-from .intake_dialog import IntakeDialog
-from .internal_dialog import InternalComplaintDialog
-from .rework_dialog import ReworkOrderDialog
-from .stats_hookup import install_stats
-from .tray import app_icon, install_tray
-from .workflow_hookup import install_workflow_ui
+from .tray import app_icon
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QProgressBar, QSystemTrayIcon
+
+    from ..domain.records import User
     from ..services.container import Services
+    from .about_dialog import AboutDialog
+    from .case_list import CaseListWidget
+    from .case_view import CaseViewDialog
+    from .flow_intake import FlowIntakeDialog
+    from .intake_dialog import IntakeDialog
 
 ORGANIZATION = "ComplaintDesk"
+TITLE = "ComplaintDesk 客户投诉处理系统"
 
-# key → tab title; the later issues replace the placeholders through `set_tab`.
+# key → tab title; the installers replace the placeholders through `set_tab`.
 TABS = (("cases", "案件列表"), ("todo", "我的待办"), ("slips", "过失单"), ("ledger", "台账"),
         ("stats", "统计"))
 
@@ -50,34 +53,48 @@ def placeholder(text: str) -> QWidget:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: Services, user: User, settings: QSettings | None = None,
-                 demo: bool = False, page_size: int | None = None) -> None:
+    def __init__(self, services: Services | None = None, user: User | None = None,
+                 settings: QSettings | None = None, demo: bool = False,
+                 page_size: int | None = None) -> None:
         super().__init__()
-        self.services = services
-        self.user = user
         self.settings = settings or QSettings(ORGANIZATION, ORGANIZATION)
+        self.page_size = page_size
         self.intake_dialog: IntakeDialog | None = None
         self.flow_dialog: FlowIntakeDialog | None = None  # 内部投诉 / 厂外返修 registration
         self.case_views: dict[int, CaseViewDialog] = {}
-        self.setWindowTitle("ComplaintDesk 客户投诉处理系统" + ("(演示)" if demo else ""))
+        self.tray: QSystemTrayIcon | None = None
+        self.attached = False
+        self.setWindowTitle(TITLE + ("(演示)" if demo else ""))
         self.setWindowIcon(app_icon())
         self.resize(1280, 800)
+        self._make_frame()
+        self._restore_layout()
+        if services is not None and user is not None:
+            self.attach(services, user)
 
-        self.case_list = CaseListWidget(services, user, page_size=page_size)
-        self.case_list.open_case.connect(self.open_case)
-        self.case_list.count_changed.connect(self._show_count)
+    # ---- the frame: shown before the database is open ------------------------------------
+    def _make_frame(self) -> None:
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tab_keys: list[str] = []
         for key, title in TABS:
-            widget = self.case_list if key == "cases" else placeholder(f"{title}:即将推出")
-            self.tabs.addTab(widget, title)
+            self.tabs.addTab(placeholder("") if key != "cases" else self._waiting_page(), title)
             self.tab_keys.append(key)
         self.setCentralWidget(self.tabs)
-
-        self._make_actions()
-        install_accountability(self)  # 过失单, 台账, 奖惩规则
-        self.user_label = QLabel(self._user_text())
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("文件(&F)")
+        self.case_menu = bar.addMenu("案件(&C)")
+        self.help_menu = bar.addMenu("帮助(&H)")
+        self.quit_action = QAction("退出", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.quit_action)
+        self.toolbar = self.addToolBar("常用")
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.setMinimumHeight(self.fontMetrics().height() + 14)  # no jump on attach
+        self.user_label = QLabel("")
         self.count_label = QLabel("")
         # wide enough for a 100k database before the first count arrives: the status bar
         # lays out later than the text changes, and a label sized for "" showed only "共"
@@ -86,7 +103,62 @@ class MainWindow(QMainWindow):
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.user_label)
-        self._restore_layout()
+
+    def _waiting_page(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.addStretch(1)
+        self.wait_label = QLabel("正在打开数据库…")
+        self.wait_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.wait_label.setStyleSheet("color: #666; font-size: 15px;")
+        self.wait_progress: QProgressBar | None = None  # made when the demo is seeded
+        lay.addWidget(self.wait_label)
+        lay.addStretch(2)
+        return w
+
+    def show_message(self, text: str) -> None:
+        """What start-up is doing, in the middle of the not-yet-filled window."""
+        if not self.attached:
+            self.wait_label.setText(text)
+
+    def show_progress(self, done: int, total: int) -> None:
+        """Demo seeding: cases written so far."""
+        if self.attached:
+            return
+        self.wait_label.setText(f"正在生成演示数据:{done}/{total} 个案件…")
+        if self.wait_progress is None:
+            from PySide6.QtWidgets import QProgressBar
+
+            self.wait_progress = QProgressBar()
+            self.wait_progress.setTextVisible(False)
+            self.wait_progress.setFixedSize(360, 8)
+            layout = self.wait_label.parentWidget().layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(2, self.wait_progress, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.wait_progress.setRange(0, max(total, 1))
+        self.wait_progress.setValue(done)
+
+    # ---- filled: the database is open, the user logged in ---------------------------------
+    def attach(self, services: Services, user: User) -> None:
+        """Build the working window for `user` (imports the UI modules that need services)."""
+        from .accountability_tabs import install as install_accountability
+        from .case_list import CaseListWidget
+        from .stats_hookup import install_stats
+        from .tray import install_tray
+        from .workflow_hookup import install_workflow_ui
+
+        assert not self.attached, "attach once"
+        self.attached = True
+        self.services = services
+        self.user = user
+        self.case_list: CaseListWidget = CaseListWidget(services, user, page_size=self.page_size)
+        self.case_list.open_case.connect(self.open_case)
+        self.case_list.count_changed.connect(self._show_count)
+        self.set_tab("cases", self.case_list)
+        self.tabs.setCurrentIndex(0)
+        self._make_actions()
+        install_accountability(self)  # 过失单, 台账, 奖惩规则
+        self.user_label.setText(self._user_text())
         self.case_list.refresh()
         install_workflow_ui(self)  # 我的待办 tab, 系统 menu (代理人, 系统管理)
         install_stats(self)  # 统计 tab (管理看板), 统计 menu (月报, 年报, 周报, 业务量)
@@ -132,6 +204,10 @@ class MainWindow(QMainWindow):
             a.triggered.connect(slot)
             return a
 
+        from ..domain.records import Role
+        from .internal_dialog import InternalComplaintDialog
+        from .rework_dialog import ReworkOrderDialog
+
         self.new_action = action("登记投诉…", self.new_complaint, "Ctrl+N", "登记新的客户投诉、建议或表扬")
         self.new_internal_action = action(
             "登记内部投诉…", lambda: self.new_flow_case(InternalComplaintDialog), "Ctrl+I",
@@ -142,34 +218,26 @@ class MainWindow(QMainWindow):
         self.open_action = action("打开案件", self._open_current, None, "打开所选案件(回车或双击)")
         self.refresh_action = action("刷新", self.refresh, "F5", "重新查询案件列表")
         self.find_action = action("查找", self._find, "Ctrl+F", "在案件列表中按关键字查找")
-        self.quit_action = action("退出", self.close, "Ctrl+Q")
         self.about_action = action("关于", self._about)
 
-        bar = self.menuBar()
-        m = bar.addMenu("文件(&F)")
-        m.addAction(self.new_action)
-        m.addSeparator()
+        m = self.file_menu
+        first = self.quit_action  # the frame's 退出 stays last
+        m.insertAction(first, self.new_action)
+        m.insertSeparator(first)
         if self.user.has(Role.ADMIN):
             self.backup_action = action("备份与恢复…", self._backups, None,
                                         "立即备份数据库,或从备份恢复")
-            m.addAction(self.backup_action)
-            m.addSeparator()
-        m.addAction(self.quit_action)
-        m = bar.addMenu("案件(&C)")
+            m.insertAction(first, self.backup_action)
+            m.insertSeparator(first)
+        m = self.case_menu
         m.addAction(self.new_internal_action)
         m.addAction(self.new_rework_action)
         m.addSeparator()
         for a in (self.open_action, self.find_action, self.refresh_action):
             m.addAction(a)
-        self.help_menu = bar.addMenu("帮助(&H)")
         self.help_menu.addAction(self.about_action)
-
-        tb = self.addToolBar("常用")
-        tb.setObjectName("main_toolbar")
-        tb.setMovable(False)
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for a in (self.new_action, self.open_action, self.refresh_action, self.find_action):
-            tb.addAction(a)
+            self.toolbar.addAction(a)
 
     def _user_text(self) -> str:
         roles = "、".join(sorted(r.label for r in self.user.roles)) or "无角色"
@@ -181,6 +249,8 @@ class MainWindow(QMainWindow):
             self.intake_dialog.raise_()
             self.intake_dialog.activateWindow()
             return
+        from .intake_dialog import IntakeDialog
+
         self.intake_dialog = IntakeDialog(self.services, self.user, self)
         self.intake_dialog.finished.connect(self._intake_finished)
         self.intake_dialog.open()
@@ -198,6 +268,8 @@ class MainWindow(QMainWindow):
         """A new case: selected in the list, its number in the status bar and a box."""
         self.case_list.refresh(select_case_id=case_id)
         self.statusBar().showMessage(f"已登记 {number}", 10000)
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Information, "登记成功",
                           f"已登记,编号 {number}", parent=self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -226,6 +298,8 @@ class MainWindow(QMainWindow):
     def open_case(self, case_id: int) -> CaseViewDialog:
         view = self.case_views.get(case_id)
         if view is None:
+            from .case_view import CaseViewDialog
+
             view = CaseViewDialog(self.services, self.user, case_id, self)
             view.open_case.connect(self.open_case)
             view.finished.connect(lambda _r, cid=case_id: self.case_views.pop(cid, None))
@@ -251,6 +325,8 @@ class MainWindow(QMainWindow):
         self.count_label.setText(f"共 {n} 个案件")
 
     def _about(self) -> AboutDialog:
+        from .about_dialog import AboutDialog
+
         dialog = AboutDialog(self.services, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

@@ -1,4 +1,4 @@
-"""What shows before the main window: a light splash and the damaged-database dialog."""
+"""What can show before the main window is filled: the damaged-database dialog."""
 
 from __future__ import annotations
 
@@ -8,45 +8,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QListWidget,
-    QProgressBar,
     QVBoxLayout,
     QWidget,
 )
-
-
-class Splash(QWidget):
-    """Paints at once (no database imports yet) and says what is happening."""
-
-    def __init__(self) -> None:
-        super().__init__(None, Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
-        self.setFixedSize(420, 160)
-        self.setStyleSheet("background: #1f4e79; color: white;")
-        title = QLabel("ComplaintDesk 客户投诉处理系统")
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
-        self.message = QLabel("正在启动…")
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(False)
-        self.progress.setFixedHeight(6)
-        self.progress.setStyleSheet(
-            "QProgressBar { background: #2f6ea5; border: none; }"
-            "QProgressBar::chunk { background: white; }")
-        self.progress.hide()
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(24, 24, 24, 20)
-        lay.addWidget(title)
-        lay.addStretch(1)
-        lay.addWidget(self.message)
-        lay.addWidget(self.progress)
-
-    def show_message(self, text: str) -> None:
-        self.message.setText(text)
-
-    def show_progress(self, done: int, total: int) -> None:
-        """Demo seeding: cases written so far."""
-        self.message.setText(f"正在生成演示数据:{done}/{total} 个案件…")
-        self.progress.show()
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
 
 
 class DamagedDatabaseDialog(QDialog):
