@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from ..domain.records import User
 from ..domain.steps import step_title
 from .common import local_text
+from .empty_state import EmptyState
 from .field_text import remaining_text
 
 if TYPE_CHECKING:
@@ -166,6 +167,7 @@ class TasksView(QWidget):
         for col, width in enumerate((150, 90, 130, 140, 150)):
             self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(self._double_clicked)
+        self.empty = EmptyState(self.table)
 
         self.summary = QLabel()
         legend = QLabel('<span style="background:#fff3cd;color:#8a5a00">&nbsp;即将到期&nbsp;</span>'
@@ -199,6 +201,11 @@ class TasksView(QWidget):
         overdue = sum(1 for t in rows if t.state == "overdue")
         soon = sum(1 for t in rows if t.state == "due_soon")
         self.summary.setText(f"待办 {len(rows)} 项  ·  即将到期 {soon}  ·  已超期 {overdue}")
+        if rows:
+            self.empty.hide()
+        else:
+            self.empty.show_message("没有待办事项",
+                                    "需要您(或您代理的同事)处理的步骤会出现在这里,每分钟自动刷新。")
         self.count_changed.emit(len(rows), overdue)
         self._show_count(len(rows), overdue)
         self._notify_changes(rows)
