@@ -46,6 +46,7 @@ def employee_combo(services: Services) -> QComboBox:
 
 class UsersTab(ListTab):
     headers = ("登录名", "姓名", "角色", "部门", "关联员工", "状态")
+    stretch = 2  # 角色: several roles make the longest text
     noun = "用户"
 
     def __init__(self, services: Services, actor: User, parent: QWidget | None = None) -> None:

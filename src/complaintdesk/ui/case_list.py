@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ..domain.query import CaseQuery
 from ..domain.records import CATEGORIES, CHANNELS, CaseStatus, FlowKind, Severity, User
 from .case_model import COLUMNS, CaseTableModel
+from .columns import ColumnSizer
 from .common import show_error
 from .empty_state import EmptyState
 from .workers import run_task
@@ -109,9 +110,9 @@ class CaseListWidget(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        for i, (_title, _key, width) in enumerate(COLUMNS):
-            header.resizeSection(i, width)
+        # short data in every column: the spare width is shared out, not given to 状态
+        self.columns = ColumnSizer(self.view, "case_list", stretch=None,
+                                   widths=[width for _title, _key, width in COLUMNS])
         header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # 登记时间, newest first
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)

@@ -34,6 +34,7 @@ from ..domain.kpi_model import (
 from ..domain.records import User
 from ..domain.steps import step_title
 from .charts import BarChart, LineChart, Series
+from .columns import ColumnSizer
 from .common import ERROR_STYLE, local_text
 from .progress_job import ProgressJob
 from .row_model import Column, RowsModel, make_table, row_at
@@ -192,7 +193,7 @@ class DashboardView(QWidget):
             overdue_columns(services.reports.tz), self,
             background=lambda o: QColor("#fdf1ef") if o.overdue_hours >= 72 else None)
         self.overdue_table, self.overdue_proxy = make_table(self.overdue_model, self)
-        self.overdue_table.horizontalHeader().setStretchLastSection(False)
+        self.overdue_columns = ColumnSizer(self.overdue_table, "dashboard_overdue", stretch=None)
         self.overdue_table.doubleClicked.connect(self._open_index)
         self.overdue_table.activated.connect(self._open_index)
         self.overdue_label = QLabel("超时未结案件")
@@ -267,7 +268,7 @@ class DashboardView(QWidget):
         ])
         self.overdue_model.set_rows(data.overdue)
         self.overdue_label.setText(f"超时未结案件({len(data.overdue)} 件,双击打开)")
-        self.overdue_table.resizeColumnsToContents()
+        self.overdue_columns.fit()
 
     def _open_index(self, index: QModelIndex) -> None:
         row = row_at(self.overdue_table, index)
