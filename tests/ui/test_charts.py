@@ -49,10 +49,10 @@ def test_the_tooltip_shows_every_value_of_the_month_under_the_mouse(qtbot: Any) 
     chart = painted(qtbot, trend())
     left, slot = chart._slots
     september = chart.tooltip_at(left + slot * 3.5)
-    assert september.splitlines() == ["9月", "投诉量:111", "结案率:80.2%", "按时处理率:95.4%"]
+    assert september.splitlines() == ["9月", "投诉量：111", "结案率：80.2%", "按时处理率：95.4%"]
     assert chart.tooltip_at(left - 5) == ""
     june = chart.tooltip_at(left + slot * 0.5)
-    assert "结案率:—" in june  # no rate before there were cases
+    assert "结案率：—" in june  # no rate before there were cases
 
 
 def test_bar_values_that_do_not_fit_are_left_out_not_overlapped(qtbot: Any) -> None:
@@ -64,7 +64,7 @@ def test_bar_values_that_do_not_fit_are_left_out_not_overlapped(qtbot: Any) -> N
     rects = [r for r, _text in chart.value_labels]
     assert not [(a, b) for a, b in combinations(rects, 2) if a.intersects(b)]
     assert len(rects) < 24  # narrow bars: some values only in the tooltip
-    assert "本月:1,200" in chart.tooltip_at(chart._slots[0] + 1)
+    assert "本月：1,200" in chart.tooltip_at(chart._slots[0] + 1)
 
 
 def test_place_labels_takes_the_next_free_spot_or_none() -> None:

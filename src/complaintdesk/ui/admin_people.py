@@ -238,7 +238,7 @@ class EmployeesTab(ListTab):
         name, post = QLineEdit(emp.name), QLineEdit(emp.post)
         dept = department_combo(self.services, "请选择…", include_inactive=True)
         select_data(dept, emp.department_id)
-        active = QCheckBox("在职(取消勾选即为已离职,历史记录保留)")
+        active = QCheckBox("在职（取消勾选即为已离职，历史记录保留）")
         active.setChecked(emp.active)
 
         def save() -> None:

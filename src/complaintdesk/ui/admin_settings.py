@@ -51,7 +51,7 @@ class WorkflowSettingsTab(QWidget):
         super().__init__(parent)
         self.services = services
         self.actor = actor
-        self.use_calendar = QCheckBox("启用营业时间日历(不启用时期限按自然时间连续计算)")
+        self.use_calendar = QCheckBox("启用营业时间日历（不启用时期限按自然时间连续计算）")
         self.days: list[tuple[QCheckBox, QTimeEdit, QTimeEdit]] = []
         hours_box = QGroupBox("每周营业时间")
         grid = QFormLayout(hours_box)
@@ -68,7 +68,7 @@ class WorkflowSettingsTab(QWidget):
             row.addStretch(1)
             grid.addRow(name, row)
             self.days.append((open_box, opens, closes))
-        closed_box = QGroupBox("休息日(不营业的日期)")
+        closed_box = QGroupBox("休息日（不营业的日期）")
         self.closed = QListWidget()
         self.closed.setMaximumHeight(110)
         self.closed_date = QDateEdit(QDate.currentDate())
@@ -103,7 +103,7 @@ class WorkflowSettingsTab(QWidget):
         self.message.setWordWrap(True)
         self.save_button = QPushButton("保存流程设置")
         self.save_button.clicked.connect(self.save)
-        note = QLabel("修改只影响此后开始的步骤;已计算的期限不变。")
+        note = QLabel("修改只影响此后开始的步骤；已计算的期限不变。")
         note.setStyleSheet("color: #777;")
         foot = QHBoxLayout()
         foot.addWidget(note, 1)
@@ -204,7 +204,7 @@ def delegation_dialog(services: Services, actor: User, absent: User | None,
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd HH:mm")
     reason = QLineEdit()
-    reason.setPlaceholderText("如:休假、出差")
+    reason.setPlaceholderText("如：休假、出差")
 
     def save() -> None:
         absent_id = absent.id if absent is not None else who.currentData()
@@ -219,7 +219,7 @@ def delegation_dialog(services: Services, actor: User, absent: User | None,
         rows.append(("absent", "请假人", who))
     rows += [("delegate", "代理人", delegate), ("start", "开始", start), ("end", "结束", end),
              ("reason", "原因", reason)]
-    title = "设置代理人" if absent is None else f"设置代理人({absent.display_name} 不在期间)"
+    title = "设置代理人" if absent is None else f"设置代理人（{absent.display_name} 不在期间）"
     return FormDialog(title, rows, save, parent)
 
 
@@ -245,7 +245,7 @@ class DelegationsTab(QWidget):
         add = QPushButton("新建代理…")
         add.clicked.connect(self.add)
         self.end_button = QPushButton("结束所选代理…")
-        self.end_button.setToolTip("请假人提前回来:代理从现在起结束(记录保留)")
+        self.end_button.setToolTip("请假人提前回来：代理从现在起结束（记录保留）")
         self.end_button.clicked.connect(self.end_selected)
         self.message = QLabel("")
         row = QHBoxLayout()
@@ -286,8 +286,8 @@ class DelegationsTab(QWidget):
             return False
         absent = self.names.get(d.absent_user_id, "")
         delegate = self.names.get(d.delegate_user_id, "")
-        if not self.confirm(f"结束 {absent} 的代理吗?\n从现在起 {delegate} 不再代 {absent} "
-                            "处理待办,代理记录保留。"):
+        if not self.confirm(f"结束 {absent} 的代理吗？\n从现在起 {delegate} 不再代 {absent} "
+                            "处理待办，代理记录保留。"):
             return False
         try:
             self.services.people.end_delegation(self.actor, d.id)
@@ -295,7 +295,7 @@ class DelegationsTab(QWidget):
             show_error(self, exc)
             return False
         self.refresh()
-        self.message.setText(f"已结束 {absent} 的代理({delegate})。")
+        self.message.setText(f"已结束 {absent} 的代理（{delegate}）。")
         return True
 
     def _ask(self, text: str) -> bool:

@@ -44,7 +44,7 @@ class BackupDialog(QDialog):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.message = QLabel("每天自动备份一次(保留 30 份),升级数据库前也会自动备份。")
+        self.message = QLabel("每天自动备份一次（保留 30 份），升级数据库前也会自动备份。")
         self.message.setWordWrap(True)
         self.backup_button = QPushButton("立即备份")
         self.restore_button = QPushButton("从所选备份恢复…")
@@ -97,8 +97,8 @@ class BackupDialog(QDialog):
             self.message.setText("请先在列表中选择一个备份")
             return
         info = self.infos[row]
-        if not self.confirm(f"用备份“{info.path.name}”({info.cases} 个案件)替换当前数据库?\n"
-                            "当前数据库会另存一份,不会删除。恢复后程序将重新启动。"):
+        if not self.confirm(f"用备份“{info.path.name}”（{info.cases} 个案件）替换当前数据库？\n"
+                            "当前数据库会另存一份，不会删除。恢复后程序将重新启动。"):
             return
         try:
             kept = self.services.backups.restore(self.user, info.path)

@@ -59,7 +59,7 @@ class CaseListWidget(QWidget):
         self._select_after_load: int | None = None
 
         self.keyword = QLineEdit()
-        self.keyword.setPlaceholderText("搜索:编号 / 客户姓名 / 电话 / 车牌 / VIN / 投诉内容 (Ctrl+F)")
+        self.keyword.setPlaceholderText("搜索：编号 / 客户姓名 / 电话 / 车牌 / VIN / 投诉内容（Ctrl+F）")
         self.keyword.setClearButtonEnabled(True)
         self.keyword.setMinimumWidth(320)
         self.flow = _combo("全部类型", [(f.label, f.value) for f in FlowKind])
@@ -183,7 +183,7 @@ class CaseListWidget(QWidget):
                           ("严重程度", self.severity), ("类别", self.category),
                           ("渠道", self.channel)):
             if box.currentData() is not None:
-                parts.append(f"{name}:{box.currentText()}")
+                parts.append(f"{name}：{box.currentText()}")
         if self.use_dates.isChecked():
             parts.append(f"登记日期 {self.date_from.text()} 至 {self.date_to.text()}")
         if self.overdue_only.isChecked():
@@ -252,11 +252,11 @@ class CaseListWidget(QWidget):
             filters = self.active_filters()
             if filters:
                 self.empty.show_message("没有找到符合条件的案件",
-                                        "当前条件:" + ";".join(filters),
+                                        "当前条件：" + "；".join(filters),
                                         "清除全部筛选条件", self.clear_filters)
             else:
                 self.empty.show_message("还没有登记任何案件",
-                                        "点击工具栏上的“登记投诉”(Ctrl+N)登记第一个案件。")
+                                        "点击工具栏上的“登记投诉”（Ctrl+N）登记第一个案件。")
         else:
             self.empty.hide()
         if self._select_after_load is None:

@@ -121,7 +121,7 @@ class _Chart(QWidget):
         lines = [self.labels[i].replace("\n", " ")]
         for s in self.series:
             v = s.values[i] if i < len(s.values) else None
-            lines.append(f"{s.name}:{'—' if v is None else fmt_value(v, s.percent)}")
+            lines.append(f"{s.name}：{'—' if v is None else fmt_value(v, s.percent)}")
         return "\n".join(lines)
 
     def event(self, e: QEvent) -> bool:

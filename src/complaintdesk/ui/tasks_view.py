@@ -232,7 +232,7 @@ class TasksView(QWidget):
             self.empty.hide()
         else:
             self.empty.show_message("没有待办事项",
-                                    "需要您(或您代理的同事)处理的步骤会出现在这里,每分钟自动刷新。")
+                                    "需要您（或您代理的同事）处理的步骤会出现在这里，每分钟自动刷新。")
         self.count_changed.emit(len(rows), overdue)
         self._show_count(len(rows), overdue)
         self._notify_changes(rows)
@@ -270,7 +270,7 @@ class TasksView(QWidget):
             window.statusBar().addPermanentWidget(self.status_label)
         if self.status_label is not None:
             self.status_label.setText(f"我的待办 {total} 项" + (
-                f"(已超期 {overdue} 项)" if overdue else ""))
+                f"（已超期 {overdue} 项）" if overdue else ""))
             self.status_label.setStyleSheet("color: #b71c1c;" if overdue else "")
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - now inside the main window
