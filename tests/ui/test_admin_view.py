@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 from wf_cast import make_cast
 
@@ -120,3 +121,53 @@ def test_backup_times_are_shown_in_the_dealership_time_zone(qtbot: Any, services
     shown = datetime.fromtimestamp(path.stat().st_mtime).astimezone(services.backups.tz)
     assert dialog.table.item(row, 1).text() == f"{shown:%Y-%m-%d %H:%M}"
     assert dialog.table.verticalHeader().isHidden()
+
+
+def test_admin_ends_a_delegation_early_and_it_is_audited(qtbot: Any, services: Services) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from complaintdesk.storage.tables import AuditRow
+
+    cast = make_cast(services)
+    now = services.clock.now()
+    did = services.people.add_delegation(cast.head, cast.head.id, cast.sup.id,  # type: ignore[arg-type]
+                                         now - timedelta(hours=1), now + timedelta(days=3), "出差")
+    dialog = AdminDialog(services, cast.admin)
+    qtbot.addWidget(dialog)
+    tab = dialog.delegations
+    asked: list[str] = []
+    tab.confirm = lambda text: asked.append(text) or True
+    assert tab.table.item(0, 4).text() == "生效中"
+    assert not tab.end_button.isEnabled()  # nothing selected yet
+    tab.table.selectRow(0)
+    assert tab.end_button.isEnabled()
+    qtbot.mouseClick(tab.end_button, Qt.MouseButton.LeftButton)
+    assert "经理陈静" in asked[0] and "主管杨帆" in asked[0]
+    (d,) = services.people.delegations()
+    assert d.id == did and d.end == now  # ended now, kept in the list
+    assert tab.table.rowCount() == 1 and tab.table.item(0, 4).text() == "已结束"
+    assert "已结束" in tab.message.text()
+    tab.table.selectRow(0)
+    assert not tab.end_button.isEnabled()  # an ended delegation cannot be ended again
+    with services.people.uow(readonly=True) as uow:
+        rows = [(r.entity_id, r.user_name) for r in uow.session.execute(
+            select(AuditRow).where(AuditRow.action == "end_delegation")).scalars()]
+    assert rows == [(str(did), cast.admin.display_name)]
+
+
+def test_ending_a_delegation_can_be_called_off(qtbot: Any, services: Services) -> None:
+    from datetime import timedelta
+
+    cast = make_cast(services)
+    now = services.clock.now()
+    services.people.add_delegation(cast.head, cast.head.id, cast.sup.id,  # type: ignore[arg-type]
+                                   now, now + timedelta(days=3))
+    dialog = AdminDialog(services, cast.admin)
+    qtbot.addWidget(dialog)
+    tab = dialog.delegations
+    tab.confirm = lambda _text: False
+    tab.table.selectRow(0)
+    assert not tab.end_selected()
+    assert services.people.delegations()[0].end == now + timedelta(days=3)

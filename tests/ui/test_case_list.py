@@ -56,11 +56,39 @@ def test_sorting_by_header_requeries_in_sql(qtbot, services: Services, reception
     assert numbers == sorted(numbers)
 
 
-def test_an_empty_result_says_nothing_was_found(qtbot, services, reception) -> None:
-    from complaintdesk.ui.case_list import CaseListWidget
+def test_an_empty_result_says_so_in_the_list_and_offers_to_clear_the_filters(
+        qtbot, services: Services, reception: User) -> None:
+    make_cases(services, reception, 3)
+    w = CaseListWidget(services, reception)
+    qtbot.addWidget(w)
+    w.resize(1000, 400)
+    w.show()
+    w.refresh()
+    qtbot.waitUntil(lambda: w.model.rowCount() == 3 and not w.model.loading)
+    assert not w.empty.isVisible()
 
-    widget = CaseListWidget(services, reception)
-    qtbot.addWidget(widget)
-    widget.keyword.setText("查无此人")
-    qtbot.waitUntil(lambda: "没有找到" in widget.loading_label.text(), timeout=5000)
-    assert "查无此人" in widget.loading_label.text()
+    w.overdue_only.setChecked(True)
+    w.keyword.insert("查无此人")
+    qtbot.waitUntil(lambda: w.empty.isVisible(), timeout=5000)
+    assert w.model.rowCount() == 0
+    assert w.empty.title.text() == "没有找到符合条件的案件"
+    assert "关键字“查无此人”" in w.empty.detail.text() and "仅超期" in w.empty.detail.text()
+    assert w.empty.geometry() == w.view.viewport().rect()  # over the list, not beside it
+    assert w.empty.action.isVisible()
+
+    w.empty.action.click()
+    qtbot.waitUntil(lambda: w.model.rowCount() == 3 and not w.model.loading, timeout=5000)
+    assert w.keyword.text() == "" and not w.overdue_only.isChecked()
+    assert w.active_filters() == []
+    assert not w.empty.isVisible()
+
+
+def test_an_empty_database_says_there_are_no_cases_yet(qtbot, services: Services,
+                                                      reception: User) -> None:
+    w = CaseListWidget(services, reception)
+    qtbot.addWidget(w)
+    w.show()
+    w.refresh()
+    qtbot.waitUntil(lambda: w.empty.isVisible(), timeout=5000)
+    assert w.empty.title.text() == "还没有登记任何案件"
+    assert not w.empty.action.isVisible()  # no filters to clear

@@ -62,7 +62,7 @@ def test_closed_case_names_its_open_second_revisit(qtbot, tmp_path: Path) -> Non
         dialog = CaseViewDialog(services, c.admin, case.id)
         qtbot.addWidget(dialog)
         summary = dialog.summary.text()
-        assert "已结案" in summary and "当前步骤:二次回访" in summary and "期限:" in summary
+        assert "已结案" in summary and "当前步骤：二次回访" in summary and "期限：" in summary
         old = dialog.actions
         dialog.reload()
         assert old.isHidden() and dialog.actions is not old

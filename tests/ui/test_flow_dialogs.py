@@ -64,8 +64,8 @@ def test_internal_complaint_registered_through_the_dialog_shows_in_the_list(
 
     dlg.department.setCurrentIndex(dlg.department.findText("售后服务部"))
     names = [dlg.employee.itemText(i) for i in range(dlg.employee.count())]
-    assert "赵磊(服务顾问)" in names and "张伟(销售经理)" not in names
-    dlg.employee.setCurrentIndex(names.index("赵磊(服务顾问)"))
+    assert "赵磊（服务顾问）" in names and "张伟（销售经理）" not in names
+    dlg.employee.setCurrentIndex(names.index("赵磊（服务顾问）"))
     dlg.description.insertPlainText("交接客户车辆钥匙时未签交接单")
     dlg.violated.insertPlainText("《车辆交接管理规定》")
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
@@ -73,7 +73,7 @@ def test_internal_complaint_registered_through_the_dialog_shows_in_the_list(
     qtbot.waitUntil(lambda: win.flow_dialog is None)
     case = dlg.created_case
     assert case is not None and case.number == "NB-202611-0001"
-    assert case.intake.persons_involved == "赵磊(服务顾问)"
+    assert case.intake.persons_involved == "赵磊（服务顾问）"
     assert case.intake.demand == "《车辆交接管理规定》"
     _close_success_box(qtbot, case.number)
     qtbot.waitUntil(lambda: win.case_list.current_case_id() == case.id)

@@ -111,7 +111,7 @@ def test_cancelled_export_leaves_no_file(qtbot, services: Services, gm: User,
     dialog.export()
     qtbot.waitUntil(started.is_set)
     dialog.job.progress_dialog.canceled.emit()  # what its 取消 button does
-    qtbot.waitUntil(lambda: dialog.error.text() == "已取消导出,未生成文件", timeout=10000)
+    qtbot.waitUntil(lambda: dialog.error.text() == "已取消导出，未生成文件", timeout=10000)
     assert list(out.iterdir()) == []
     assert dialog.export_button.isEnabled()
 

@@ -70,3 +70,16 @@ def test_double_click_opens_the_case_and_others_tasks_are_not_shown(
     with qtbot.waitSignal(view.open_case) as blocker:
         qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=center)
     assert blocker.args == [case.id]
+
+
+def test_an_empty_list_says_there_is_nothing_to_do_until_a_task_arrives(
+        qtbot: Any, services: Services) -> None:
+    cast = make_cast(services)
+    view = TasksView(services, cast.cs)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.empty.isVisible() and view.empty.title.text() == "没有待办事项"
+    assert view.empty.geometry() == view.table.viewport().rect()
+    services.intake.register(cast.reception, sample_intake())
+    view.refresh()
+    assert view.model.rowCount() == 1 and not view.empty.isVisible()

@@ -152,7 +152,7 @@ def test_complaint_from_registration_to_closed(qtbot: Any, services: Services,
     for title in ("登记", "填单转派", "部门安排", "主管处理", "部门负责人签署", "开具过失单",
                   "回访", "考核评估", "总经理签批", "责任追究"):
         assert f". {title}</b>" in text
-    assert "赵磊(次要责任):未按规范复查" in text
+    assert "赵磊（次要责任）：未按规范复查" in text
     assert "GS-202611-0001" in text  # the slip the assessor's step issued
     assert "满意度" in text and "是否按时处理" in text
     assert "已结案" in dialog.summary.text()
@@ -181,5 +181,5 @@ def test_late_step_shows_how_late_and_delegate_acts_for_the_absent(
     win = MainWindow(services, cast.admin, settings=qsettings)
     qtbot.addWidget(win)
     text = win.open_case(case.id).timeline.text()
-    assert "主管杨帆(代 经理陈静 处理)" in text
+    assert "主管杨帆（代 经理陈静 处理）" in text
     assert "超时 3 小时 20 分" in text

@@ -166,7 +166,7 @@ class _Walker:
                                         rng.choice(("main", "main", "secondary", "management")),
                                         "proposal": "按公司制度处理"})
                 return "handle", handler, {
-                    "process": "已与客户当面沟通,核实情况属实。", "solution_kind": rng.choice(SOLUTIONS),
+                    "process": "已与客户当面沟通，核实情况属实。", "solution_kind": rng.choice(SOLUTIONS),
                     "solution_text": "向客户道歉并安排专人跟进处理。",
                     "customer_attitude": rng.choice(("客户表示理解", "客户基本接受处理方案", "客户仍有不满")),
                     "responsible": responsible, "opinion": "建议按制度处理责任人" if responsible else "无责任人",
@@ -194,7 +194,7 @@ class _Walker:
                 user = c.cs if key == S.REVISIT else c.cs2
                 return action, user, data
             case S.EVALUATE:
-                return "evaluate", c.assessor, {"evaluation": "处理及时,方法得当", "on_time": True,
+                return "evaluate", c.assessor, {"evaluation": "处理及时，方法得当", "on_time": True,
                                                 "proper": True}
             case S.APPROVE:
                 return "approve", c.gm, {"approval": "同意", "instructions": ""}
@@ -213,10 +213,10 @@ class _Walker:
                         "proposal": "按制度处理"}] if emps and rng.random() < 0.7 else []
         match key:
             case S.IC_INVESTIGATE if sup:
-                return "ic_investigate", sup, {"findings": "经调查,情况属实,未按流程操作。",
+                return "ic_investigate", sup, {"findings": "经调查，情况属实，未按流程操作。",
                                                "responsible": responsible}
             case S.IC_REVIEW:
-                return "ic_review", c.assessor, {"review": "同意调查结论,按制度开具处罚单"}
+                return "ic_review", c.assessor, {"review": "同意调查结论，按制度开具处罚单"}
             case S.IC_DEPT_SIGN if head:
                 return "ic_dept_sign", head, {"opinion": "同意"}
             case S.IC_EVALUATE:
@@ -254,7 +254,7 @@ def _other_flow_intake(rng: random.Random, intake: Intake, flow: FlowKind,
                       demand=rng.choice(("配件管理制度", "交车流程", "维修作业规范")),
                       location="店内", received_by=cast.assessor.display_name,
                       complained_at=intake.complained_at)
-    intake.description = "车辆厂外返修:" + intake.description
+    intake.description = "车辆厂外返修：" + intake.description
     intake.kind = FeedbackKind.COMPLAINT
     return intake
 
@@ -308,7 +308,7 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
         if progress:
             progress(done, cases)
     stories = _accountability_stories(services, cast, rng, max(3, cases // 300))
-    return (f"{done} 个案件(已结案 {closed} 个),{stories},"
+    return (f"{done} 个案件（已结案 {closed} 个），{stories}，"
             f"演示用户密码 {DEMO_PASSWORD}")
 
 
@@ -332,17 +332,17 @@ def _accountability_stories(services: Any, cast: DemoCast, rng: random.Random, n
         lighter = [Penalty(PenaltyKind.WARNING)] + [
             Penalty(p.kind, p.amount // 2, p.points // 2) for p in slip.penalties
             if p.kind in (PenaltyKind.FINE, PenaltyKind.POINTS)]
-        acc.change_penalties(cast.assessor, slip.id, lighter, "员工主动认错并已向客户道歉,酌情减轻")
+        acc.change_penalties(cast.assessor, slip.id, lighter, "员工主动认错并已向客户道歉，酌情减轻")
         changed += 1
     enforced = [s for s in slips(SlipStatus.ENFORCED)
                 if s.enforced_at is not None and s.enforced_at >= recent]
     for i, slip in enumerate(rng.sample(enforced, k=min(n, len(enforced)))):
         acc.acknowledge(cast.assessor, slip.id)
-        acc.file_appeal(cast.assessor, slip.id, "当时客户情绪激动,本人已按流程解释,申请复核")
+        acc.file_appeal(cast.assessor, slip.id, "当时客户情绪激动，本人已按流程解释，申请复核")
         appealed += 1
         if i % 3 == 2:
             continue  # still waiting for the assessor
-        acc.review_appeal(cast.assessor, slip.id, "经调取录音核实,员工解释基本属实")
+        acc.review_appeal(cast.assessor, slip.id, "经调取录音核实，员工解释基本属实")
         decision = ("upheld", "reduced", "revoked")[i % 3]
         new = [Penalty(p.kind, p.amount // 2, p.points // 2) for p in slip.penalties]
         if decision == "reduced" and not any(p.amount > 1 or p.points > 1
@@ -350,9 +350,9 @@ def _accountability_stories(services: Any, cast: DemoCast, rng: random.Random, n
             decision = "upheld"  # nothing to halve: a warning stays a warning
         new = new if decision == "reduced" else None
         acc.decide_appeal(cast.gm, slip.id, decision, new, "维持原处理" if decision == "upheld"
-                          else "酌情减轻" if decision == "reduced" else "证据不足,撤销过失单")
+                          else "酌情减轻" if decision == "reduced" else "证据不足，撤销过失单")
         decided += 1
-    return f"改动处罚 {changed} 张、申诉 {appealed} 张(已裁决 {decided} 张)"
+    return f"改动处罚 {changed} 张、申诉 {appealed} 张（已裁决 {decided} 张）"
 
 
 __all__ = ["DEMO_PASSWORD", "FixedClock", "Intake", "create_demo_users", "seed_demo"]

@@ -123,9 +123,9 @@ class PeopleService(ServiceBase):
             uow.commit()
         return did
 
-
     def end_delegation(self, actor: User, delegation_id: int) -> None:
-        """The absent user is back early: the delegation ends now (kept in history)."""
+        """The absent user is back early: the delegation ends now (kept in history).
+        Who may: as for adding one — the absent user, or the admin for anyone."""
         now = self.clock.now()
         with self.uow() as uow:
             current = next((d for d in uow.people.delegations() if d.id == delegation_id), None)
@@ -133,10 +133,13 @@ class PeopleService(ServiceBase):
                 raise ServiceError("找不到该代理记录")
             if actor.id != current.absent_user_id:
                 self.require(actor, Role.ADMIN, what="结束他人的代理")
+            if current.end <= now:
+                raise ServiceError("该代理已经结束")
             ended = uow.people.end_delegation(delegation_id, now)
             self.audit(uow, actor, "end_delegation", "delegation", delegation_id,
                        {"end": current.end}, {"end": ended.end if ended else None})
             uow.commit()
+
 
 def _user_json(u: User) -> dict[str, object]:
     return {"username": u.username, "display_name": u.display_name,

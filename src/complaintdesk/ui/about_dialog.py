@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..services.container import Services
 
 APP_TITLE = "ComplaintDesk 客户投诉处理系统"
-FONT_NOTE = ("界面与打印使用文泉驿微米黑(WenQuanYi Micro Hei)字体,"
+FONT_NOTE = ("界面与打印使用文泉驿微米黑（WenQuanYi Micro Hei）字体，"
              "按 Apache License 2.0 许可随程序分发。")
 LOG_FILE = "complaintdesk.log"  # the name paths.setup_logging writes
 

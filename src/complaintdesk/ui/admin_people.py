@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.records import Department, Employee, User
 from ..services.errors import ServiceError
+from .columns import ColumnSizer
 from .common import ERROR_STYLE, FieldError, with_error
 
 if TYPE_CHECKING:
@@ -82,6 +84,9 @@ class FormDialog(QDialog):
         return True
 
 
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
 def table(headers: Sequence[str]) -> QTableWidget:
     t = QTableWidget(0, len(headers))
     t.setHorizontalHeaderLabels(list(headers))
@@ -91,14 +96,30 @@ def table(headers: Sequence[str]) -> QTableWidget:
     t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     t.horizontalHeader().setStretchLastSection(True)
+    # sortable by a header click; unsorted (the service's order) until then
+    t.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    t.setSortingEnabled(True)
     return t
 
 
 def fill(t: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
+    """Each row remembers which record it shows (`record_index`), whatever the sorting."""
+    sorting = t.isSortingEnabled()
+    t.setSortingEnabled(False)  # else each setItem re-sorts and rows land in the wrong place
     t.setRowCount(len(rows))
     for r, cells in enumerate(rows):
         for c, text in enumerate(cells):
-            t.setItem(r, c, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            item.setData(RECORD_ROLE, r)
+            t.setItem(r, c, item)
+    t.setSortingEnabled(sorting)
+
+
+def record_index(t: QTableWidget, row: int) -> int | None:
+    """The position in the filled records of the row the user sees at `row`."""
+    item = t.item(row, 0) if row >= 0 else None
+    value = item.data(RECORD_ROLE) if item is not None else None
+    return value if isinstance(value, int) else None
 
 
 def department_combo(services: Services, none_label: str | None = None,
@@ -121,6 +142,7 @@ class ListTab(QWidget):
 
     headers: tuple[str, ...] = ()
     noun = ""
+    stretch: int | None = None  # the column that takes the spare width (None: share it)
 
     def __init__(self, services: Services, actor: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,6 +162,7 @@ class ListTab(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(self.buttons)
         lay.addWidget(self.table, 1)
+        self.columns = ColumnSizer(self.table, f"admin_{type(self).__name__}", self.stretch)
         self.refresh()
 
     def load(self) -> list[Any]:
@@ -154,10 +177,12 @@ class ListTab(QWidget):
     def refresh(self) -> None:
         self.items = self.load()
         fill(self.table, [self.cells(i) for i in self.items])
+        self.columns.fit()
 
     def selected(self) -> Any | None:
         rows = {i.row() for i in self.table.selectedIndexes()}
-        return self.items[min(rows)] if rows else None
+        index = record_index(self.table, min(rows)) if rows else None
+        return self.items[index] if index is not None else None
 
     def edit_selected(self) -> None:
         item = self.selected()
@@ -213,7 +238,7 @@ class EmployeesTab(ListTab):
         name, post = QLineEdit(emp.name), QLineEdit(emp.post)
         dept = department_combo(self.services, "请选择…", include_inactive=True)
         select_data(dept, emp.department_id)
-        active = QCheckBox("在职(取消勾选即为已离职,历史记录保留)")
+        active = QCheckBox("在职（取消勾选即为已离职，历史记录保留）")
         active.setChecked(emp.active)
 
         def save() -> None:

@@ -6,6 +6,7 @@ The workflow settings are saved as one value under the "workflow" setting
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTimeEdit,
@@ -32,11 +34,13 @@ from ..domain.records import User
 from ..domain.workflow import WorkflowSettings
 from ..domain.workflow.deadlines import SECOND_REVISIT_CHOICES
 from ..services.errors import ServiceError
-from .admin_people import FormDialog, fill, table
+from .admin_people import FormDialog, fill, record_index, table
+from .columns import ColumnSizer
 from .common import ERROR_STYLE, local_text, show_error
 
 if TYPE_CHECKING:
     from ..services.container import Services
+    from ..storage.repo_people import DelegationRecord
 
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 DEFAULT_HOURS = (time(8, 30), time(18, 0))
@@ -47,7 +51,7 @@ class WorkflowSettingsTab(QWidget):
         super().__init__(parent)
         self.services = services
         self.actor = actor
-        self.use_calendar = QCheckBox("启用营业时间日历(不启用时期限按自然时间连续计算)")
+        self.use_calendar = QCheckBox("启用营业时间日历（不启用时期限按自然时间连续计算）")
         self.days: list[tuple[QCheckBox, QTimeEdit, QTimeEdit]] = []
         hours_box = QGroupBox("每周营业时间")
         grid = QFormLayout(hours_box)
@@ -64,7 +68,7 @@ class WorkflowSettingsTab(QWidget):
             row.addStretch(1)
             grid.addRow(name, row)
             self.days.append((open_box, opens, closes))
-        closed_box = QGroupBox("休息日(不营业的日期)")
+        closed_box = QGroupBox("休息日（不营业的日期）")
         self.closed = QListWidget()
         self.closed.setMaximumHeight(110)
         self.closed_date = QDateEdit(QDate.currentDate())
@@ -99,7 +103,7 @@ class WorkflowSettingsTab(QWidget):
         self.message.setWordWrap(True)
         self.save_button = QPushButton("保存流程设置")
         self.save_button.clicked.connect(self.save)
-        note = QLabel("修改只影响此后开始的步骤;已计算的期限不变。")
+        note = QLabel("修改只影响此后开始的步骤；已计算的期限不变。")
         note.setStyleSheet("color: #777;")
         foot = QHBoxLayout()
         foot.addWidget(note, 1)
@@ -200,7 +204,7 @@ def delegation_dialog(services: Services, actor: User, absent: User | None,
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd HH:mm")
     reason = QLineEdit()
-    reason.setPlaceholderText("如:休假、出差")
+    reason.setPlaceholderText("如：休假、出差")
 
     def save() -> None:
         absent_id = absent.id if absent is not None else who.currentData()
@@ -215,48 +219,88 @@ def delegation_dialog(services: Services, actor: User, absent: User | None,
         rows.append(("absent", "请假人", who))
     rows += [("delegate", "代理人", delegate), ("start", "开始", start), ("end", "结束", end),
              ("reason", "原因", reason)]
-    title = "设置代理人" if absent is None else f"设置代理人({absent.display_name} 不在期间)"
+    title = "设置代理人" if absent is None else f"设置代理人（{absent.display_name} 不在期间）"
     return FormDialog(title, rows, save, parent)
 
 
+def delegation_state(d: DelegationRecord, now: datetime) -> str:
+    if d.end <= now:
+        return "已结束"
+    return "未开始" if d.start > now else "生效中"
+
+
 class DelegationsTab(QWidget):
-    def __init__(self, services: Services, actor: User, parent: QWidget | None = None) -> None:
+    """代理人: every delegation, past ones kept; one that has not ended can be ended now
+    (the absent user is back early). The service checks who may, and audits it."""
+
+    def __init__(self, services: Services, actor: User, parent: QWidget | None = None,
+                 confirm: Callable[[str], bool] | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.actor = actor
-        self.table = table(("请假人", "代理人", "开始", "结束", "原因"))
+        self.confirm = confirm or self._ask
+        self.records: list[DelegationRecord] = []
+        self.table = table(("请假人", "代理人", "开始", "结束", "状态", "原因"))
+        self.columns = ColumnSizer(self.table, "admin_delegations")  # 原因 takes the spare width
         add = QPushButton("新建代理…")
         add.clicked.connect(self.add)
-        self.end_button = QPushButton("结束所选代理")
-        self.end_button.setToolTip("请假人提前回来:代理从现在起结束(记录保留)")
+        self.end_button = QPushButton("结束所选代理…")
+        self.end_button.setToolTip("请假人提前回来：代理从现在起结束（记录保留）")
         self.end_button.clicked.connect(self.end_selected)
+        self.message = QLabel("")
         row = QHBoxLayout()
         row.addWidget(add)
         row.addWidget(self.end_button)
-        row.addStretch(1)
+        row.addWidget(self.message, 1)
         lay = QVBoxLayout(self)
         lay.addLayout(row)
         lay.addWidget(self.table, 1)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
         self.refresh()
 
     def refresh(self) -> None:
-        names = {u.id: u.display_name for u in self.services.people.users(True)}
+        self.names = {u.id: u.display_name for u in self.services.people.users(True)}
         tz = self.services.workflow.tz
+        now = self.services.clock.now()
         self.records = self.services.people.delegations()
-        fill(self.table, [[names.get(d.absent_user_id, ""), names.get(d.delegate_user_id, ""),
-                           local_text(d.start, tz), local_text(d.end, tz), d.reason]
-                          for d in self.records])
+        fill(self.table, [[self.names.get(d.absent_user_id, ""),
+                           self.names.get(d.delegate_user_id, ""),
+                           local_text(d.start, tz), local_text(d.end, tz),
+                           delegation_state(d, now), d.reason] for d in self.records])
+        self.columns.fit()
+        self._update_buttons()
 
-    def end_selected(self) -> None:
-        row = self.table.currentRow()
-        if row < 0 or row >= len(self.records):
-            return
+    def selected(self) -> DelegationRecord | None:
+        index = record_index(self.table, self.table.currentRow()) \
+            if self.table.selectedItems() else None
+        return self.records[index] if index is not None else None
+
+    def _update_buttons(self) -> None:
+        d = self.selected()
+        self.end_button.setEnabled(d is not None and d.end > self.services.clock.now())
+
+    def end_selected(self) -> bool:
+        """Ends the selected delegation now, after asking. True when it was ended."""
+        d = self.selected()
+        if d is None:
+            return False
+        absent = self.names.get(d.absent_user_id, "")
+        delegate = self.names.get(d.delegate_user_id, "")
+        if not self.confirm(f"结束 {absent} 的代理吗？\n从现在起 {delegate} 不再代 {absent} "
+                            "处理待办，代理记录保留。"):
+            return False
         try:
-            self.services.people.end_delegation(self.actor, self.records[row].id)
+            self.services.people.end_delegation(self.actor, d.id)
         except ServiceError as exc:
             show_error(self, exc)
-            return
+            return False
         self.refresh()
+        self.message.setText(f"已结束 {absent} 的代理（{delegate}）。")
+        return True
+
+    def _ask(self, text: str) -> bool:
+        answer = QMessageBox.question(self, "结束代理", text)
+        return answer == QMessageBox.StandardButton.Yes
 
     def add(self) -> FormDialog:
         dialog = delegation_dialog(self.services, self.actor, None, self)

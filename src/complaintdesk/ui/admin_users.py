@@ -36,16 +36,17 @@ class RolesBox(QWidget):
 
 def employee_combo(services: Services) -> QComboBox:
     box = QComboBox()
-    box.addItem("(不关联)", None)
+    box.addItem("（不关联）", None)
     depts = {d.id: d.name for d in services.people.departments(True)}
     for e in services.people.employees(True):
         state = "" if e.active else "·已离职"
-        box.addItem(f"{e.name}({depts.get(e.department_id, '')}{state})", e.id)
+        box.addItem(f"{e.name}（{depts.get(e.department_id, '')}{state}）", e.id)
     return box
 
 
 class UsersTab(ListTab):
     headers = ("登录名", "姓名", "角色", "部门", "关联员工", "状态")
+    stretch = 2  # 角色: several roles make the longest text
     noun = "用户"
 
     def __init__(self, services: Services, actor: User, parent: QWidget | None = None) -> None:
@@ -69,11 +70,11 @@ class UsersTab(ListTab):
         user = item or User(None, "", "")
         username, name = QLineEdit(user.username), QLineEdit(user.display_name)
         roles = RolesBox(user.roles)
-        dept = department_combo(self.services, "(无)", include_inactive=True)
+        dept = department_combo(self.services, "（无）", include_inactive=True)
         select_data(dept, user.department_id)
         emp = employee_combo(self.services)
         select_data(emp, user.employee_id)
-        active = QCheckBox("启用(停用后不能登录)")
+        active = QCheckBox("启用（停用后不能登录）")
         active.setChecked(user.active)
         password = QLineEdit()
         password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -109,7 +110,7 @@ class UsersTab(ListTab):
             check_password_rules(password.text())  # an empty box must not "succeed"
             self.services.people.save_user(self.actor, user, password.text())
 
-        dialog = FormDialog(f"重置密码:{user.display_name}",
+        dialog = FormDialog(f"重置密码：{user.display_name}",
                             [("password", "新密码", password)], save, self)
         dialog.open()
         return dialog

@@ -72,7 +72,7 @@ class AttachmentPicker(QWidget):
                 continue
             size = p.stat().st_size
             if size > MAX_BYTES:
-                refused.append(f"“{p.name}”有 {size_text(size)},超过 20 MB,不能添加(请压缩后再试)")
+                refused.append(f"“{p.name}”有 {size_text(size)}，超过 20 MB，不能添加（请压缩后再试）")
                 continue
             item = QListWidgetItem(f"{p.name}  ({size_text(size)})")
             item.setData(Qt.ItemDataRole.UserRole, str(p))
@@ -84,7 +84,7 @@ class AttachmentPicker(QWidget):
         return refused
 
     def _choose(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "选择证据文件(照片、PDF、录音)", "",
+        names, _ = QFileDialog.getOpenFileNames(self, "选择证据文件（照片、PDF、录音）", "",
                                                 FILE_FILTER)
         refused = self.add_paths([Path(n) for n in names])
         if refused:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.records import User
 from ..services.errors import ServiceError
+from .columns import ColumnSizer
 from .common import local_text, show_error
 
 if TYPE_CHECKING:
@@ -42,9 +43,8 @@ class BackupDialog(QDialog):
         self.table.setHorizontalHeaderLabels(["备份文件", "时间", "案件数", "状态"])
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
-        self.message = QLabel("每天自动备份一次(保留 30 份),升级数据库前也会自动备份。")
+        self.message = QLabel("每天自动备份一次（保留 30 份），升级数据库前也会自动备份。")
         self.message.setWordWrap(True)
         self.backup_button = QPushButton("立即备份")
         self.restore_button = QPushButton("从所选备份恢复…")
@@ -62,6 +62,7 @@ class BackupDialog(QDialog):
         lay.addLayout(row)
         lay.addWidget(self.table, 1)
         lay.addWidget(close)
+        self.columns = ColumnSizer(self.table, "backups", stretch=0)  # 备份文件
         self.reload()
 
     def reload(self) -> None:
@@ -78,7 +79,7 @@ class BackupDialog(QDialog):
                                       "—" if info.cases is None else str(info.cases),
                                       "完好" if info.ok else "已损坏")):
                 self.table.setItem(r, c, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        self.columns.fit()
         self.restore_button.setEnabled(bool(self.infos))
 
     def backup_now(self) -> None:
@@ -96,8 +97,8 @@ class BackupDialog(QDialog):
             self.message.setText("请先在列表中选择一个备份")
             return
         info = self.infos[row]
-        if not self.confirm(f"用备份“{info.path.name}”({info.cases} 个案件)替换当前数据库?\n"
-                            "当前数据库会另存一份,不会删除。恢复后程序将重新启动。"):
+        if not self.confirm(f"用备份“{info.path.name}”（{info.cases} 个案件）替换当前数据库？\n"
+                            "当前数据库会另存一份，不会删除。恢复后程序将重新启动。"):
             return
         try:
             kept = self.services.backups.restore(self.user, info.path)

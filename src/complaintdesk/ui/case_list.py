@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 from ..domain.query import CaseQuery
 from ..domain.records import CATEGORIES, CHANNELS, CaseStatus, FlowKind, Severity, User
 from .case_model import COLUMNS, CaseTableModel
+from .columns import ColumnSizer
 from .common import show_error
+from .empty_state import EmptyState
 from .workers import run_task
 
 if TYPE_CHECKING:
@@ -57,7 +59,7 @@ class CaseListWidget(QWidget):
         self._select_after_load: int | None = None
 
         self.keyword = QLineEdit()
-        self.keyword.setPlaceholderText("搜索:编号 / 客户姓名 / 电话 / 车牌 / VIN / 投诉内容 (Ctrl+F)")
+        self.keyword.setPlaceholderText("搜索：编号 / 客户姓名 / 电话 / 车牌 / VIN / 投诉内容（Ctrl+F）")
         self.keyword.setClearButtonEnabled(True)
         self.keyword.setMinimumWidth(320)
         self.flow = _combo("全部类型", [(f.label, f.value) for f in FlowKind])
@@ -108,13 +110,15 @@ class CaseListWidget(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        for i, (_title, _key, width) in enumerate(COLUMNS):
-            header.resizeSection(i, width)
+        # short data in every column: the spare width is shared out, not given to 状态
+        self.columns = ColumnSizer(self.view, "case_list", stretch=None,
+                                   widths=[width for _title, _key, width in COLUMNS])
         header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # 登记时间, newest first
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self._on_sort)
+
+        self.empty = EmptyState(self.view)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
@@ -169,6 +173,41 @@ class CaseListWidget(QWidget):
         idx = self.view.currentIndex()
         return self.model.case_id(idx.row()) if idx.isValid() else None
 
+    def active_filters(self) -> list[str]:
+        """The filters in force, as the user would read them back ("状态:处理中")."""
+        parts = []
+        keyword = self.keyword.text().strip()
+        if keyword:
+            parts.append(f"关键字“{keyword}”")
+        for name, box in (("类型", self.flow), ("状态", self.status), ("部门", self.department),
+                          ("严重程度", self.severity), ("类别", self.category),
+                          ("渠道", self.channel)):
+            if box.currentData() is not None:
+                parts.append(f"{name}：{box.currentText()}")
+        if self.use_dates.isChecked():
+            parts.append(f"登记日期 {self.date_from.text()} 至 {self.date_to.text()}")
+        if self.overdue_only.isChecked():
+            parts.append("仅超期")
+        return parts
+
+    def clear_filters(self) -> None:
+        """Every filter back to 全部, then one query (not one per widget)."""
+        widgets = (self.keyword, self.flow, self.status, self.department, self.severity,
+                   self.category, self.channel, self.use_dates, self.overdue_only)
+        for w in widgets:
+            w.blockSignals(True)
+        self.keyword.clear()
+        for box in (self.flow, self.status, self.department, self.severity, self.category,
+                    self.channel):
+            box.setCurrentIndex(0)
+        self.use_dates.setChecked(False)
+        self.date_from.setEnabled(False)
+        self.date_to.setEnabled(False)
+        self.overdue_only.setChecked(False)
+        for w in widgets:
+            w.blockSignals(False)
+        self.apply_filters()
+
     def focus_keyword(self) -> None:
         self.keyword.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.keyword.selectAll()
@@ -205,13 +244,21 @@ class CaseListWidget(QWidget):
 
     def _on_loading(self, loading: bool) -> None:
         self.loading_label.setText("正在查询…" if loading else "")
+        if loading:
+            self.empty.hide()  # the note was about the previous query
 
     def _on_page_loaded(self, rows: int) -> None:
-        if rows == 0:  # say so, rather than leave an empty table to puzzle over
-            q = self.model.query
-            self.loading_label.setText(
-                f"没有找到与“{q.keyword.strip()}”相符的案件" if q.keyword.strip()
-                else "没有符合筛选条件的案件")
+        if rows == 0:  # say so, in the list, rather than leave an empty table to puzzle over
+            filters = self.active_filters()
+            if filters:
+                self.empty.show_message("没有找到符合条件的案件",
+                                        "当前条件：" + "；".join(filters),
+                                        "清除全部筛选条件", self.clear_filters)
+            else:
+                self.empty.show_message("还没有登记任何案件",
+                                        "点击工具栏上的“登记投诉”（Ctrl+N）登记第一个案件。")
+        else:
+            self.empty.hide()
         if self._select_after_load is None:
             return
         row = self.model.row_of(self._select_after_load)

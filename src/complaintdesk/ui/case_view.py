@@ -72,7 +72,7 @@ class CaseViewDialog(QDialog):
         self.repeat_link = QLabel()
         self.repeat_link.linkActivated.connect(self._open_number)
         self.reveal_button = QPushButton("显示完整号码")
-        self.reveal_button.setToolTip("查看客户完整电话和车架号(将记录在审计日志中)")
+        self.reveal_button.setToolTip("查看客户完整电话和车架号（将记录在审计日志中）")
         self.reveal_button.clicked.connect(self._reveal)
         head = QHBoxLayout()
         head.addWidget(self.title)
@@ -99,7 +99,7 @@ class CaseViewDialog(QDialog):
         close = QPushButton("关闭")
         close.clicked.connect(self.close)
         self.print_button = QPushButton("打印预览")
-        self.print_button.setToolTip("预览并打印本案件的处理单(PDF)")
+        self.print_button.setToolTip("预览并打印本案件的处理单（PDF）")
         self.print_button.clicked.connect(self.print_preview)
         foot = QHBoxLayout()
         foot.addStretch(1)
@@ -138,13 +138,13 @@ class CaseViewDialog(QDialog):
         deadline = local_text(open_step.deadline, self.tz) if open_step else ""
         parts = [case.kind.label, CaseStatus(case.status).label]
         if step:
-            parts.append(f"当前步骤:{step}")
+            parts.append(f"当前步骤：{step}")
         if deadline:
-            parts.append(f"期限:{deadline}")
+            parts.append(f"期限：{deadline}")
         self.summary.setText("  ·  ".join(parts))
         if self.view.repeat_of_number:
             n = self.view.repeat_of_number
-            self.repeat_link.setText(f'重复投诉:<a href="{n}">{n}</a>')
+            self.repeat_link.setText(f'重复投诉：<a href="{n}">{n}</a>')
         else:
             self.repeat_link.setText("")
         while self.details_layout.count():
@@ -188,7 +188,7 @@ class CaseViewDialog(QDialog):
         form.addRow("固定电话", _value(i.landline))
         form.addRow("车型", _value(i.vehicle_model))
         form.addRow("车牌号", _value(i.plate))
-        form.addRow("车架号(VIN)", self.vin_label)
+        form.addRow("车架号（VIN）", self.vin_label)
         form.addRow("购车/维修日期", _value(i.purchase_date.isoformat() if i.purchase_date
                                            else ""))
         return box
@@ -217,7 +217,7 @@ class CaseViewDialog(QDialog):
         return box
 
     def _attachments_box(self, case: Case) -> QGroupBox:
-        box = QGroupBox(f"证据附件({len(case.attachments)})")
+        box = QGroupBox(f"证据附件（{len(case.attachments)}）")
         lay = QVBoxLayout(box)
         if not case.attachments:
             lay.addWidget(QLabel("无附件"))

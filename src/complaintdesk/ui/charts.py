@@ -1,7 +1,9 @@
 """Two small charts drawn with QPainter (QtCharts needs PySide6-Addons, which we do not
 ship): a line chart with a count axis on the left and an optional percentage axis on the
 right, and a grouped bar chart. Chinese labels, axes, a legend and the values drawn on
-the points and bars."""
+the points and bars — where there is room: a value label never covers another label or a
+point, the latest month's values are placed first, and every value of a month is in the
+tooltip under the mouse."""
 
 from __future__ import annotations
 
@@ -9,9 +11,18 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+)
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 PALETTE = ("#2f6fb5", "#e07b28", "#3a9a4a", "#b23a48", "#7a5cb0", "#8a8a8a")
 AXIS = QColor("#666666")
@@ -47,12 +58,45 @@ def fmt_value(v: float, percent: bool) -> str:
     return f"{v:,.0f}" if v == round(v) else f"{v:,.1f}"
 
 
+def crosses(rect: QRectF, line: QLineF) -> bool:
+    """Whether the segment `line` passes through `rect`."""
+    if rect.contains(line.p1()) or rect.contains(line.p2()):
+        return True
+    edges = (QLineF(rect.topLeft(), rect.topRight()), QLineF(rect.topRight(), rect.bottomRight()),
+             QLineF(rect.bottomRight(), rect.bottomLeft()), QLineF(rect.bottomLeft(), rect.topLeft()))
+    return any(line.intersects(e)[0] == QLineF.IntersectionType.BoundedIntersection
+               for e in edges)
+
+
+def place_labels(wanted: Sequence[Sequence[QRectF]], bounds: QRectF,
+                 obstacles: Sequence[QRectF] = (),
+                 lines: Sequence[QLineF] = ()) -> list[QRectF | None]:
+    """For each label, in order of importance, its candidate rectangles in order of
+    preference: the first that stays inside `bounds` and touches neither an obstacle nor a
+    label placed before it — preferring one that no chart line crosses. None: no room;
+    the label is left out, never drawn over text."""
+    taken = list(obstacles)
+    placed: list[QRectF | None] = []
+    for candidates in wanted:
+        free = [r for r in candidates if bounds.contains(r)
+                and not any(r.intersects(t) for t in taken)]
+        spot = next((r for r in free if not any(crosses(r, ln) for ln in lines)),
+                    free[0] if free else None)
+        if spot is not None:
+            taken.append(spot)
+        placed.append(spot)
+    return placed
+
+
 class _Chart(QWidget):
     def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = title
         self.labels: list[str] = []
         self.series: list[Series] = []
+        self.value_labels: list[tuple[QRectF, str]] = []  # drawn in the last paint
+        self._slots: tuple[float, float] | None = None  # (left, width) of one label's slot
+        self._legend: list[QRectF] = []
         self.setMinimumSize(320, 220)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -65,6 +109,43 @@ class _Chart(QWidget):
                                                 s.percent)
                        for i, s in enumerate(series)]
         self.update()
+
+    def tooltip_at(self, x: float) -> str:
+        """Every value of the label (month, department) under the mouse at `x`."""
+        if self._slots is None or not self.labels:
+            return ""
+        left, slot = self._slots
+        i = math.floor((x - left) / slot) if slot > 0 else -1
+        if not 0 <= i < len(self.labels):
+            return ""
+        lines = [self.labels[i].replace("\n", " ")]
+        for s in self.series:
+            v = s.values[i] if i < len(s.values) else None
+            lines.append(f"{s.name}：{'—' if v is None else fmt_value(v, s.percent)}")
+        return "\n".join(lines)
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
+            text = self.tooltip_at(e.pos().x())
+            if text:
+                QToolTip.showText(e.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                e.ignore()
+            return True
+        return super().event(e)
+
+    def _draw_values(self, p: QPainter, wanted: Sequence[tuple[str, QColor, Sequence[QRectF]]],
+                     bounds: QRectF, obstacles: Sequence[QRectF] = (),
+                     lines: Sequence[QLineF] = ()) -> None:
+        self.value_labels = []
+        for (text, color, _c), spot in zip(wanted, place_labels(
+                [c for _t, _col, c in wanted], bounds, [*self._legend, *obstacles], lines),
+                strict=True):
+            if spot is not None:
+                p.setPen(color)
+                p.drawText(spot, Qt.AlignmentFlag.AlignCenter, text)
+                self.value_labels.append((spot, text))
 
     def _font(self, delta: float = 0, bold: bool = False) -> QFont:
         f = QFont(self.font())
@@ -84,10 +165,13 @@ class _Chart(QWidget):
         p.setFont(self._font(-1))
         lfm = QFontMetrics(self._font(-1))
         x = 48.0
+        self._legend = []
         for s in self.series:
             p.fillRect(QRectF(x, top + lfm.height() / 2 - 4, 14, 8), QColor(s.color))
             p.setPen(TEXT)
             p.drawText(QPointF(x + 18, top + lfm.ascent()), s.name)
+            self._legend.append(QRectF(x, top, 18 + lfm.horizontalAdvance(s.name),
+                                       lfm.height()))
             x += 18 + lfm.horizontalAdvance(s.name) + 16
         top += lfm.height() + 8
         left = 8 + lfm.horizontalAdvance("10,000")
@@ -129,8 +213,11 @@ class _Chart(QWidget):
         widest = max((fm.horizontalAdvance(line) for t in self.labels
                       for line in t.split("\n")), default=0)
         every = max(1, math.ceil((widest + 6) / max(slot, 1)))  # skip labels that would collide
+        last = len(self.labels) - 1
         for i, (x, text) in enumerate(zip(centers, self.labels, strict=False)):
-            if i % every and i != len(self.labels) - 1:
+            # every `every`-th label, and always the last (the current month): then the
+            # one before it gives way if it would touch it
+            if i != last and (i % every or last - i < every):
                 continue
             p.drawText(QRectF(x - slot * every / 2, plot.bottom() + 4, slot * every,
                               fm.height() * 2), Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap,
@@ -160,11 +247,13 @@ class LineChart(_Chart):
             return
         n = len(self.labels)
         slot = plot.width() / n
+        self._slots = (plot.left(), slot)
         xs = [plot.left() + slot * (i + 0.5) for i in range(n)]
         self._x_labels(p, plot, xs, slot)
         value_font = self._font(-2)
         p.setFont(value_font)
         vfm = QFontMetrics(value_font)
+        points: list[list[QPointF | None]] = []
         for s in self.series:
             top = 1.0 if s.percent else count_max
             pts = [None if v is None else QPointF(x, plot.bottom() - plot.height() * v / top)
@@ -182,16 +271,33 @@ class LineChart(_Chart):
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawPath(path)
             p.setBrush(color)
-            for pt, v in zip(pts, s.values, strict=False):
+            for pt in pts:
+                if pt is not None:
+                    p.drawEllipse(pt, 3, 3)
+            points.append(pts)
+        # the latest month first: when labels compete, the current figures keep theirs
+        wanted = []
+        h = vfm.height()
+        for i in reversed(range(n)):
+            for s, pts in zip(self.series, points, strict=True):
+                pt = pts[i] if i < len(pts) else None
+                v = s.values[i] if i < len(s.values) else None
                 if pt is None or v is None:
                     continue
-                p.drawEllipse(pt, 3, 3)
                 text = fmt_value(v, s.percent)
-                w = vfm.horizontalAdvance(text)
-                # counts above their points, rates below theirs: fewer labels collide
-                y = pt.y() + 4 + vfm.ascent() if s.percent else pt.y() - 6
-                p.setPen(color)
-                p.drawText(QPointF(pt.x() - w / 2, y), text)
+                w = vfm.horizontalAdvance(text) + 2
+                above = QRectF(pt.x() - w / 2, pt.y() - 5 - h, w, h)
+                below = QRectF(pt.x() - w / 2, pt.y() + 5, w, h)
+                right = QRectF(pt.x() + 6, pt.y() - h / 2, w, h)
+                left = QRectF(pt.x() - 6 - w, pt.y() - h / 2, w, h)
+                # counts above their points, rates below theirs: fewer labels compete
+                order = (below, above) if s.percent else (above, below)
+                aside = [r.translated(dx, 0) for r in order for dx in (w / 2 + 4, -w / 2 - 4)]
+                wanted.append((text, QColor(s.color), (*order, right, left, *aside)))
+        dots = [QRectF(pt.x() - 4, pt.y() - 4, 8, 8) for pts in points for pt in pts if pt]
+        lines = [QLineF(a, b) for pts in points for a, b in zip(pts, pts[1:], strict=False)
+                 if a is not None and b is not None]
+        self._draw_values(p, wanted, plot.adjusted(-4, -vfm.height() - 4, 4, 0), dots, lines)
         p.end()
 
 
@@ -212,11 +318,13 @@ class BarChart(_Chart):
         n, k = len(self.labels), max(len(self.series), 1)
         slot = plot.width() / n
         bar = min(slot * 0.8 / k, 36.0)
+        self._slots = (plot.left(), slot)
         xs = [plot.left() + slot * (i + 0.5) for i in range(n)]
         self._x_labels(p, plot, xs, slot)
         value_font = self._font(-2)
         p.setFont(value_font)
         vfm = QFontMetrics(value_font)
+        wanted = []
         for j, s in enumerate(self.series):
             color = QColor(s.color)
             for x, v in zip(xs, s.values, strict=False):
@@ -226,7 +334,10 @@ class BarChart(_Chart):
                 left = x - bar * k / 2 + bar * j
                 p.fillRect(QRectF(left, plot.bottom() - h, bar - 2, h), color)
                 text = fmt_value(v, s.percent)
-                p.setPen(TEXT)
-                p.drawText(QRectF(left - 20, plot.bottom() - h - vfm.height() - 1, bar + 38,
-                                  vfm.height()), Qt.AlignmentFlag.AlignHCenter, text)
+                w = vfm.horizontalAdvance(text) + 2
+                wanted.append((text, TEXT, (QRectF(left + (bar - 2) / 2 - w / 2,
+                                                   plot.bottom() - h - vfm.height() - 1,
+                                                   w, vfm.height()),)))
+        # a value that does not fit above its bar (narrow bars, wide numbers) is left out
+        self._draw_values(p, wanted, plot.adjusted(-4, -vfm.height() - 2, 4, 0))
         p.end()

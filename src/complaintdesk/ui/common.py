@@ -50,7 +50,7 @@ def with_error(field: QWidget, error: FieldError) -> QWidget:
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "操作失败") -> None:
     """A ServiceError's Chinese message, or a generic sentence (the log has the traceback)."""
-    message = getattr(exc, "message", None) or f"出错了:{exc}"
+    message = getattr(exc, "message", None) or f"出错了：{exc}"
     QMessageBox.warning(parent, title, message)
 
 

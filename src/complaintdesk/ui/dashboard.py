@@ -34,6 +34,7 @@ from ..domain.kpi_model import (
 from ..domain.records import User
 from ..domain.steps import step_title
 from .charts import BarChart, LineChart, Series
+from .columns import ColumnSizer
 from .common import ERROR_STYLE, local_text
 from .progress_job import ProgressJob
 from .row_model import Column, RowsModel, make_table, row_at
@@ -125,8 +126,8 @@ class KpiTile(QFrame):
         self.change_label.setStyleSheet(f"color: {color};")
         detail = d.detail(current)
         self.detail_label.setText(detail if d.kind != KIND_COUNT else "")
-        self.setToolTip(f"{d.label}\n本月:{format_value(d.kind, now_v)} {detail}\n"
-                        f"上月:{format_value(d.kind, before)}")
+        self.setToolTip(f"{d.label}\n本月：{format_value(d.kind, now_v)} {detail}\n"
+                        f"上月：{format_value(d.kind, before)}")
 
 
 def overdue_columns(tz: object) -> list[Column[OpenCase]]:
@@ -136,9 +137,9 @@ def overdue_columns(tz: object) -> list[Column[OpenCase]]:
         Column("当前步骤", lambda o: step_title(o.step_key)),
         Column("期限", lambda o: local_text(o.deadline, tz),  # type: ignore[arg-type]
                lambda o: o.deadline.timestamp() if o.deadline else 0.0),
-        Column("超时(小时)", lambda o: f"{o.overdue_hours:.1f}", lambda o: o.overdue_hours,
+        Column("超时（小时）", lambda o: f"{o.overdue_hours:.1f}", lambda o: o.overdue_hours,
                numeric=True),
-        Column("登记至今(小时)", lambda o: f"{o.age_hours:.0f}", lambda o: o.age_hours,
+        Column("登记至今（小时）", lambda o: f"{o.age_hours:.0f}", lambda o: o.age_hours,
                numeric=True),
     ]
 
@@ -192,7 +193,7 @@ class DashboardView(QWidget):
             overdue_columns(services.reports.tz), self,
             background=lambda o: QColor("#fdf1ef") if o.overdue_hours >= 72 else None)
         self.overdue_table, self.overdue_proxy = make_table(self.overdue_model, self)
-        self.overdue_table.horizontalHeader().setStretchLastSection(False)
+        self.overdue_columns = ColumnSizer(self.overdue_table, "dashboard_overdue", stretch=None)
         self.overdue_table.doubleClicked.connect(self._open_index)
         self.overdue_table.activated.connect(self._open_index)
         self.overdue_label = QLabel("超时未结案件")
@@ -233,7 +234,7 @@ class DashboardView(QWidget):
         self.refresh_button.setEnabled(True)
         self.busy.hide()
         self.status.setStyleSheet(ERROR_STYLE)
-        self.status.setText(getattr(exc, "message", None) or f"统计失败:{exc}")
+        self.status.setText(getattr(exc, "message", None) or f"统计失败：{exc}")
 
     def _loaded(self, data: DashboardData) -> None:
         self.refresh_button.setEnabled(True)
@@ -247,7 +248,7 @@ class DashboardView(QWidget):
         tz = self.services.reports.tz
         self.heading.setText(f"管理看板 · {y}年{m}月")
         self.status.setStyleSheet("color: #666;")
-        self.status.setText(f"统计截至 {local_text(data.current.as_of, tz)}(本月至今,与上月全月比较)")
+        self.status.setText(f"统计截至 {local_text(data.current.as_of, tz)}（本月至今，与上月全月比较）")
         prev = data.previous.overall if data.previous is not None else None
         for tile in self.tiles.values():
             tile.show_kpis(data.current.overall, prev)
@@ -266,8 +267,8 @@ class DashboardView(QWidget):
             Series("上月", [before.get(g.key, 0) for g in data.departments], "#a9c4e4"),
         ])
         self.overdue_model.set_rows(data.overdue)
-        self.overdue_label.setText(f"超时未结案件({len(data.overdue)} 件,双击打开)")
-        self.overdue_table.resizeColumnsToContents()
+        self.overdue_label.setText(f"超时未结案件（{len(data.overdue)} 件，双击打开）")
+        self.overdue_columns.fit()
 
     def _open_index(self, index: QModelIndex) -> None:
         row = row_at(self.overdue_table, index)

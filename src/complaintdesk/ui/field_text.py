@@ -95,11 +95,11 @@ def responsible_text(items: Any, names: Names) -> str:
     for item in items:
         if not isinstance(item, Mapping):
             continue
-        who = names.employees.get(item.get("employee_id") or -1, "(未选择员工)")
+        who = names.employees.get(item.get("employee_id") or -1, "（未选择员工）")
         level = item.get("responsibility") or ""
         level_text = choice_label(str(level))
         proposal = str(item.get("proposal") or "").strip()
-        lines.append(f"{who}({level_text})" + (f":{proposal}" if proposal else ""))
+        lines.append(f"{who}（{level_text}）" + (f"：{proposal}" if proposal else ""))
     return "\n".join(lines)
 
 

@@ -58,7 +58,7 @@ class FlowIntakeDialog(QDialog):
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.vin_override = QCheckBox("仍然保存(确认车架号无误)")
+        self.vin_override = QCheckBox("仍然保存（确认车架号无误）")
         self.vin_override.hide()
         self.build_form()
 

@@ -97,12 +97,12 @@ class IntakeDialog(QDialog):
         self.complained_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.complained_at.setDateTime(self._qdatetime(self.services.clock.now()))
         self.self_report = QComboBox()
-        self.self_report.addItem("否(正常登记)", None)
+        self.self_report.addItem("否（正常登记）", None)
         for d in self.services.people.departments():
             self.self_report.addItem(d.name, d.id)
-        self.self_report.setToolTip("部门发现针对本部门的投诉时选择本部门,案件直接进入“部门安排”")
+        self.self_report.setToolTip("部门发现针对本部门的投诉时选择本部门，案件直接进入“部门安排”")
         self.attachments = AttachmentPicker()
-        self.vin_override = QCheckBox("仍然保存(确认车架号无误)")
+        self.vin_override = QCheckBox("仍然保存（确认车架号无误）")
         self.vin_override.hide()
         self.repeat_label = QLabel("")
         self.repeat_label.setStyleSheet("color: #b26a00; font-weight: bold;")
@@ -135,7 +135,7 @@ class IntakeDialog(QDialog):
         row(lf, "固定电话", "landline", self.edits["landline"])
         row(lf, "车型", "vehicle_model", self.edits["vehicle_model"])
         row(lf, "车牌号", "plate", self.edits["plate"])
-        lf.addRow("车架号(VIN)", vin_box)
+        lf.addRow("车架号（VIN）", vin_box)
         row(lf, "购车/维修日期", "purchase_date", self.purchase_date)
         row(lf, "投诉渠道", "channel", self.channel)
         row(lf, "接待人", "received_by", self.edits["received_by"])
@@ -258,7 +258,7 @@ class IntakeDialog(QDialog):
                     != (phone, vin):
                 return  # typed on meanwhile
             numbers = "、".join(h.number for h in hits)
-            self.repeat_label.setText(f"该客户 90 天内已投诉:{numbers}(保存时将关联为重复投诉)")
+            self.repeat_label.setText(f"该客户 90 天内已投诉：{numbers}（保存时将关联为重复投诉）")
             self.repeat_label.setVisible(bool(hits))
 
         run_task(lambda: services.intake.find_repeats(phone if len(phone) == 11 else "",
@@ -280,7 +280,7 @@ class IntakeDialog(QDialog):
             try:
                 files.append(NewAttachment(p.name, mime_of(p), p.read_bytes()))
             except OSError:
-                self.errors["attachments"].show_message(f"无法读取附件“{p.name}”,请重新添加")
+                self.errors["attachments"].show_message(f"无法读取附件“{p.name}”，请重新添加")
                 return
         try:
             case = self.services.intake.register(self.user, self.intake(), attachments=files)
@@ -368,11 +368,11 @@ class IntakeDialog(QDialog):
             return
         when = ""
         if d.get("saved_at"):
-            when = f"(保存于 {datetime.fromisoformat(d['saved_at']).astimezone(self.tz):%m-%d %H:%M})"
+            when = f"（保存于 {datetime.fromisoformat(d['saved_at']).astimezone(self.tz):%m-%d %H:%M}）"
         who = d.get("customer_name") or "未填姓名"
         answer = QMessageBox.question(
             self.parentWidget() or self, "恢复草稿",
-            f"发现上次未保存的登记内容{when}:客户 {who}。\n是否恢复?选“否”将丢弃该草稿。")
+            f"发现上次未保存的登记内容{when}：客户 {who}。\n是否恢复？选“否”将丢弃该草稿。")
         if answer == QMessageBox.StandardButton.Yes:
             self.restore_draft(d)
         else:

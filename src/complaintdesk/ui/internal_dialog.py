@@ -39,7 +39,7 @@ class InternalComplaintDialog(FlowIntakeDialog):
         self.reporter = QLineEdit(self.user.display_name)
         self.department = self.department_combo("请选择…")
         self.employee = QComboBox()
-        self.employee.setToolTip("被投诉部门的员工;针对部门整体的投诉可不指定")
+        self.employee.setToolTip("被投诉部门的员工；针对部门整体的投诉可不指定")
         self.department.currentIndexChanged.connect(self._fill_employees)
         self._fill_employees()
         self.occurred_at = self.datetime_edit()
@@ -48,7 +48,7 @@ class InternalComplaintDialog(FlowIntakeDialog):
         self.description = QPlainTextEdit()
         self.description.setPlaceholderText("何时、何地、何人、发生了什么")
         self.violated = QPlainTextEdit()
-        self.violated.setPlaceholderText("例如 《车辆交接管理规定》第三条:交接须双方签字")
+        self.violated.setPlaceholderText("例如 《车辆交接管理规定》第三条：交接须双方签字")
         self.violated.setFixedHeight(64)
         # fixed height AND a fixed policy, or its row grows and the box floats in it
         self.violated.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -64,12 +64,12 @@ class InternalComplaintDialog(FlowIntakeDialog):
         current = self.employee.currentData()
         self.employee.blockSignals(True)
         self.employee.clear()
-        self.employee.addItem("(不指定)", None)
+        self.employee.addItem("（不指定）", None)
         dept = self.department.currentData()
         if dept is not None:
             for e in self.services.people.employees():
                 if e.department_id == dept:
-                    self.employee.addItem(f"{e.name}({e.post})" if e.post else e.name, e.id)
+                    self.employee.addItem(f"{e.name}（{e.post}）" if e.post else e.name, e.id)
         i = self.employee.findData(current)
         self.employee.setCurrentIndex(max(i, 0))
         self.employee.blockSignals(False)

@@ -23,6 +23,7 @@ from ..domain.ledger import LedgerRow
 from ..domain.records import User
 from ..services.accountability import LedgerReport, SlipRef
 from ..services.errors import ServiceError
+from .columns import ColumnSizer
 from .row_model import Column, RowsModel, make_table, row_at, yuan
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class SlipListDialog(QDialog):
         self.model: RowsModel[SlipRef] = RowsModel(SLIP_COLUMNS, self)
         self.model.set_rows(slips)
         self.table, _ = make_table(self.model, self)
-        self.table.resizeColumnsToContents()
+        self.columns = ColumnSizer(self.table, "ledger_slips")
         self.table.doubleClicked.connect(self._open)
         lay.addWidget(self.table)
 
@@ -128,9 +129,11 @@ class LedgerView(QWidget):
             box_lay.addWidget(QLabel(f"<b>{title}</b>（双击查看过失单）"))
             box_lay.addWidget(table)
             split.addWidget(box)
-            table.horizontalHeader().setStretchLastSection(False)  # figures stay compact
             table.doubleClicked.connect(lambda i, t=table: self._drill(t, i))
         lay.addWidget(split, 1)
+        # columns of figures: the spare width is shared out, no lone wide number column
+        self.sizers = [ColumnSizer(self.employee_table, "ledger_employees", stretch=None),
+                       ColumnSizer(self.department_table, "ledger_departments", stretch=None)]
         self.month.dateChanged.connect(self.refresh)
         self.filter.textChanged.connect(self.employee_proxy.setFilterFixedString)
         self.filter.textChanged.connect(self.department_proxy.setFilterFixedString)
@@ -159,8 +162,8 @@ class LedgerView(QWidget):
             return
         self.employees.set_rows(self.report.employees)
         self.departments.set_rows(self.report.departments)
-        for t in (self.employee_table, self.department_table):
-            t.resizeColumnsToContents()
+        for sizer in self.sizers:
+            sizer.fit()
         fines = sum(r.fines_yuan for r in self.report.departments)
         self.message.setText(
             f"{self.month_key()}：{len(self.report.employees)} 名员工，"

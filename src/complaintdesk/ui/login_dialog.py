@@ -51,7 +51,7 @@ class LoginDialog(QDialog):
             self.demo_users = QComboBox()
             for u in services.people.users():
                 roles = "、".join(sorted(r.label for r in u.roles))
-                self.demo_users.addItem(f"{u.display_name}({roles})", u.username)
+                self.demo_users.addItem(f"{u.display_name}（{roles}）", u.username)
             self.demo_users.currentIndexChanged.connect(self._pick_demo_user)
             form.addRow("演示用户", self.demo_users)
             self.password.setText(DEMO_PASSWORD)
@@ -66,7 +66,7 @@ class LoginDialog(QDialog):
         title.setStyleSheet("font-size: 16px; font-weight: bold;")
         lay.addWidget(title)
         if demo:
-            hint = QLabel("演示模式:每个角色一个演示用户,密码均为 demo123。")
+            hint = QLabel("演示模式：每个角色一个演示用户，密码均为 demo123。")
             hint.setStyleSheet("color: #555;")
             lay.addWidget(hint)
         lay.addLayout(form)
@@ -123,7 +123,7 @@ class FirstAdminDialog(QDialog):
         buttons.accepted.connect(self.create)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
-        intro = QLabel("这是第一次启动,还没有任何用户。请设置系统管理员账号,"
+        intro = QLabel("这是第一次启动，还没有任何用户。请设置系统管理员账号，"
                        "之后由管理员在系统中为其他员工创建账号。")
         intro.setWordWrap(True)
         lay.addWidget(intro)

@@ -65,7 +65,7 @@ def render_to_printer(doc: QPdfDocument, printer: QPrinter, first: int = 0,
     dpi = min(printer.resolution(), PRINT_DPI)
     painter = QPainter()
     if not painter.begin(printer):
-        raise RuntimeError("无法开始打印:打印机不可用")
+        raise RuntimeError("无法开始打印：打印机不可用")
     try:
         area = printer.pageLayout().paintRectPixels(printer.resolution())
         for i, page in enumerate(range(first, last + 1)):
@@ -268,7 +268,7 @@ class PdfPreviewDialog(QDialog):
         try:
             path.write_bytes(self.data)
         except OSError as exc:
-            QMessageBox.warning(self, "保存失败", f"无法保存到 {path}:{exc.strerror or exc}")
+            QMessageBox.warning(self, "保存失败", f"无法保存到 {path}：{exc.strerror or exc}")
             return None
         return path
 

@@ -71,7 +71,7 @@ class WeekPickerDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("选择一天,打印该日所在周(周一至周日)开具的全部过失单:"))
+        lay.addWidget(QLabel("选择一天，打印该日所在周（周一至周日）开具的全部过失单："))
         lay.addWidget(self.calendar)
         lay.addWidget(self.week_label)
         lay.addWidget(buttons)
@@ -82,8 +82,8 @@ class WeekPickerDialog(QDialog):
 
     def _show_week(self) -> None:
         start = monday_of(self.selected_day())
-        self.week_label.setText(f"打印范围:{start:%Y-%m-%d}(周一)至 "
-                                f"{start + timedelta(days=6):%Y-%m-%d}(周日)")
+        self.week_label.setText(f"打印范围：{start:%Y-%m-%d}（周一）至 "
+                                f"{start + timedelta(days=6):%Y-%m-%d}（周日）")
 
 
 def print_week_slips(parent: QWidget, services: Services, user: User,
@@ -111,7 +111,7 @@ def install_week_print(window: MainWindow) -> QAction | None:
         menu = window.menuBar().addMenu(MENU_TITLE)
     action = QAction("打印本周过失单…", window)
     action.setObjectName("print_week_slips")
-    action.setStatusTip("选择日期,预览并打印该周(周一至周日)开具的全部过失单")
+    action.setStatusTip("选择日期，预览并打印该周（周一至周日）开具的全部过失单")
     action.triggered.connect(lambda: print_week_slips(window, window.services, window.user))
     menu.addAction(action)
     return action

@@ -165,7 +165,7 @@ class ReportExportDialog(QDialog):
     def _period_changed(self, *_args: object) -> None:
         if self.kind == WEEK:
             s = self.week_start()
-            self.week_label.setText(f"{s:%Y-%m-%d}(周一)至 {s + timedelta(days=6):%Y-%m-%d}(周日)")
+            self.week_label.setText(f"{s:%Y-%m-%d}（周一）至 {s + timedelta(days=6):%Y-%m-%d}（周日）")
         if not self._path_touched:
             self.path.setText(str(self.folder / self.suggested_name()))
         else:  # keep the chosen folder and name, fix the extension
@@ -196,7 +196,7 @@ class ReportExportDialog(QDialog):
         if path.suffix.lower() != self._suffix():
             path = path.with_name(path.name + self._suffix())
         if not path.parent.is_dir():
-            self.error.setText(f"文件夹不存在:{path.parent}")
+            self.error.setText(f"文件夹不存在：{path.parent}")
             return
         self.error.clear()
         reports, user, kind = self.services.reports, self.user, self.kind
@@ -219,15 +219,15 @@ class ReportExportDialog(QDialog):
 
         self.export_button.setEnabled(True)
         if isinstance(exc, Cancelled):
-            self.error.setText("已取消导出,未生成文件")
+            self.error.setText("已取消导出，未生成文件")
         else:
-            self.error.setText(getattr(exc, "message", None) or f"导出失败:{exc}")
+            self.error.setText(getattr(exc, "message", None) or f"导出失败：{exc}")
 
     def _done(self, path: Path) -> None:
         self.export_button.setEnabled(True)
         self.result_path = path
         self.exported.emit(path)
-        box = QMessageBox(QMessageBox.Icon.Information, "导出完成", f"已导出到:\n{path}",
+        box = QMessageBox(QMessageBox.Icon.Information, "导出完成", f"已导出到：\n{path}",
                           QMessageBox.StandardButton.Close, self)
         open_button = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

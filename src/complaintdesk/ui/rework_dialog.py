@@ -59,7 +59,7 @@ class ReworkOrderDialog(FlowIntakeDialog):
                            ("固定电话", "landline"), ("车型", "vehicle_model"),
                            ("车牌号", "plate")):
             self.add_row(label, key, self.edits[key])
-        self.form.addRow("车架号(VIN)", vin_box)
+        self.form.addRow("车架号（VIN）", vin_box)
         self.draft_widgets["vin"] = self.edits["vin"]
         self.add_row("返修地点", "location", self.edits["location"])
         self.add_row("返修原因及内容 *", "description", self.description)

@@ -33,6 +33,7 @@ from ..domain.records import FeedbackKind, Responsibility, Severity, User
 from ..domain.rules import OCCASION_LABELS, Occasion, penalties_from_raw, penalties_to_raw
 from ..services.accountability import RulesInvalid
 from ..services.errors import ServiceError
+from .columns import ColumnSizer
 from .common import ERROR_STYLE, show_error
 from .penalty_editor import PenaltyDialog
 
@@ -54,6 +55,7 @@ COLUMNS: tuple[tuple[str, str, Any], ...] = (
     ("repeat_in_month_adds", "同月再犯追加（双击编辑）", "penalties"),
 )
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
+PENALTIES_COL = 8
 
 
 def _label(enum: type[StrEnum], member: StrEnum) -> str:
@@ -99,8 +101,9 @@ class RulesEditor(QDialog):
         lay.addLayout(row)
         for r in services.accountability.rules():
             self.add_row(r)
-        self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(1, 320)
+        # not sortable: the order of the rules is their priority. 处罚/奖励 takes the spare
+        # width; a long 依据条款 is capped (and wraps) rather than pushing the rest away.
+        self.columns = ColumnSizer(self.table, "rules", stretch=PENALTIES_COL)
 
     # ---- rows ---------------------------------------------------------------------------
     def add_row(self, raw: dict[str, Any]) -> None:

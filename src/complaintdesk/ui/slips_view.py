@@ -24,6 +24,7 @@ from ..domain.records import SlipStatus, User
 from ..services.accountability import SlipQuery
 from ..services.errors import ServiceError
 from ..services.slip_access import SlipView
+from .columns import ColumnSizer
 from .common import local_text, show_error
 from .row_model import Column, RowsModel, make_table, row_at
 from .slip_dialog import SlipDialog
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from ..services.container import Services
 
 PROPOSED_BG = QBrush(QColor("#fff1cc"))
+PENALTY_COL = 6  # 处罚/奖励: the longest text, it takes the spare width
 
 
 def slip_columns(tz: object) -> list[Column[SlipView]]:
@@ -112,6 +114,7 @@ class SlipsView(QWidget):
         self._generation = 0
         self._shown_once = False
         self.table.horizontalHeader().setResizeContentsPrecision(60)  # look at 60 rows
+        self.columns = ColumnSizer(self.table, "slips", stretch=PENALTY_COL)
 
     def query(self) -> SlipQuery:
         statuses = self.status.currentData() or ()
@@ -151,7 +154,7 @@ class SlipsView(QWidget):
 
     def _show(self, rows: list[SlipView]) -> None:
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        self.columns.fit()
         pending = sum(1 for v in rows if v.slip.status is SlipStatus.PROPOSED)
         self.count.setText(f"共 {len(rows)} 张" + (f"，其中 {pending} 张拟开具待处理"
                                                    if pending else ""))

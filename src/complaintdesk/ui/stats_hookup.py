@@ -67,7 +67,7 @@ def install_stats(window: MainWindow) -> DashboardView | None:
     for text, tip, slot in (
         ("导出月报…", "导出某月的客户投诉统计 Excel 工作簿", lambda: export(MONTH)),
         ("导出年报…", "导出全年 12 个月的统计 Excel 工作簿", lambda: export(YEAR)),
-        ("周报…", "上周新增、结案、超时案件与过失单(Excel 或 PDF)", lambda: export(WEEK)),
+        ("周报…", "上周新增、结案、超时案件与过失单（Excel 或 PDF）", lambda: export(WEEK)),
     ):
         a = QAction(text, window)
         a.setStatusTip(tip)
@@ -78,13 +78,13 @@ def install_stats(window: MainWindow) -> DashboardView | None:
     if user.has(Role.ASSESSOR):
         menu.addSeparator()
         a = QAction("团队奖励检查…", window)
-        a.setStatusTip("部门投诉率连续三个月下降的,提议团队奖励")
+        a.setStatusTip("部门投诉率连续三个月下降的，提议团队奖励")
         a.triggered.connect(team_rewards)
         menu.addAction(a)
     if any(user.has(r) for r in VOLUME_ROLES):
         menu.addSeparator()
         a = QAction("业务量录入…", window)
-        a.setStatusTip("录入各部门每月业务量(投诉率的分母)")
+        a.setStatusTip("录入各部门每月业务量（投诉率的分母）")
         a.triggered.connect(volumes)
         menu.addAction(a)
     bar = window.menuBar()

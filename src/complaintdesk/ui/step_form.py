@@ -87,14 +87,14 @@ def build_choices(services: Services, user: User, case: Case) -> Choices:
         try:
             for v in accountability.proposals_for_case(user, case.id):
                 if v.slip.id is not None and not v.slip.is_reward:
-                    slips.append((f"{v.slip.number or '(拟)'}  {v.employee_name}  "
+                    slips.append((f"{v.slip.number or '（拟）'}  {v.employee_name}  "
                                   f"{v.penalty_text}  [{v.slip.status.label}]", v.slip.id))
         except ServiceError:
             pass  # not allowed to see the slips: nothing to list
     return Choices(
         departments=departments,
         supervisors=[(u.display_name, u.id) for u in (own or supervisors) if u.id is not None],
-        employees=[(f"{e.name}({dept_names.get(e.department_id, '')}·{e.post})", e.id)
+        employees=[(f"{e.name}（{dept_names.get(e.department_id, '')}·{e.post}）", e.id)
                    for e in employees if e.id is not None],
         slips=slips,
     )
@@ -148,7 +148,7 @@ class StepForm(QGroupBox):
             label = "" if isinstance(editor.widget, QCheckBox) else fspec.label
             form.addRow(f"{label} *" if required and label else label, cell)
         if not self.editors:
-            form.addRow(QLabel(f"确认执行「{spec.label}」?"))
+            form.addRow(QLabel(f"确认执行「{spec.label}」？"))
         satisfaction = self.editors.get("satisfaction")
         reopen = self.editors.get("reopen_department_id")
         if satisfaction is not None and reopen is not None:
@@ -253,16 +253,16 @@ class ActionPanel(QWidget):
             self.layout_.addStretch(1)
             return
         sdef = flow_for(case.flow).steps[step.step_key]
-        self.header.setText(f"当前步骤:{sdef.title}")
+        self.header.setText(f"当前步骤：{sdef.title}")
         status = step_status(step, now)
         deadline = local_text(step.deadline, self.tz) or "无时限"
         if step.due_since > now:  # scheduled (二次回访): say when it starts, not "剩余 8 天"
             when = local_text(step.due_since, self.tz)
-            self.state.setText(f"处理人:{who_label(sdef.who)}\n计划于 {when} 起进行,"
-                               f"期限:{deadline}")
+            self.state.setText(f"处理人：{who_label(sdef.who)}\n计划于 {when} 起进行，"
+                               f"期限：{deadline}")
         else:
-            self.state.setText(f"处理人:{who_label(sdef.who)}\n期限:{deadline}"
-                               f"({remaining_text(step.deadline, now)})")
+            self.state.setText(f"处理人：{who_label(sdef.who)}\n期限：{deadline}"
+                               f"（{remaining_text(step.deadline, now)}）")
         self.state.setStyleSheet(STATUS_STYLE.get(status, ""))
         try:
             specs = self.services.workflow.actions(self.user, case.id or 0)
@@ -270,7 +270,7 @@ class ActionPanel(QWidget):
             specs = []
             self.state.setText(exc.message)
         if not specs:
-            note = QLabel("您不是本步骤的处理人,无可执行的操作。")
+            note = QLabel("您不是本步骤的处理人，无可执行的操作。")
             note.setStyleSheet("color: #777;")
             self.layout_.addWidget(note)
         names = {u.id: u.display_name for u in self.services.people.users(True)}
@@ -278,7 +278,7 @@ class ActionPanel(QWidget):
         for spec in specs:
             text = spec.label
             if spec.on_behalf_of_user_id is not None:
-                text += f"(代 {names.get(spec.on_behalf_of_user_id, '')} 处理)"
+                text += f"（代 {names.get(spec.on_behalf_of_user_id, '')} 处理）"
             button = QPushButton(text)
             button.setObjectName(f"action_{spec.key}")
             button.clicked.connect(lambda _c=False, k=spec.key: self.open_form(k))
@@ -376,7 +376,7 @@ class ActionPanel(QWidget):
                                        expected_version=self.case.version)
         except ConflictError:
             # not the service's "请刷新后重试": the reload below is that refresh
-            self._tell("已被他人处理", "该案件刚刚被其他人处理,已重新载入最新内容,"
+            self._tell("已被他人处理", "该案件刚刚被其他人处理，已重新载入最新内容，"
                        "请查看后再操作。")
             self.changed.emit()
             return

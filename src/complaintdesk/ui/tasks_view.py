@@ -22,7 +22,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -34,7 +33,9 @@ from PySide6.QtWidgets import (
 
 from ..domain.records import User
 from ..domain.steps import step_title
+from .columns import ColumnSizer
 from .common import local_text
+from .empty_state import EmptyState
 from .field_text import remaining_text
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ STATE_COLORS = {  # (background, foreground)
 }
 STATE_RANK = {"normal": 0, "due_soon": 1, "overdue": 2}
 _FAR = datetime.max.replace(tzinfo=UTC)
+DEADLINE_COL = 3
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -59,12 +61,39 @@ class TaskTableModel(QAbstractTableModel):
         self.tz = tz
         self.rows: list[TaskRow] = []
         self.now = datetime.now(UTC)
+        self.sort_column, self.sort_order = DEADLINE_COL, Qt.SortOrder.AscendingOrder
 
     def set_rows(self, rows: list[TaskRow], now: datetime) -> None:
         self.beginResetModel()
-        self.rows = sorted(rows, key=lambda t: (t.row.current_deadline or _FAR, t.row.number))
+        self.rows = self._sorted(rows)
         self.now = now
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A header click; the order then holds across the refreshes every minute."""
+        self.sort_column, self.sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        self.rows = self._sorted(self.rows)
+        self.layoutChanged.emit()
+
+    def _sorted(self, rows: list[TaskRow]) -> list[TaskRow]:
+        col = self.sort_column
+
+        def key(t: TaskRow) -> tuple[Any, ...]:
+            r = t.row
+            deadline = (r.current_deadline or _FAR, r.number)
+            match col:
+                case 0:
+                    return (r.number,)
+                case 1:
+                    return (r.customer_name, *deadline)
+                case 2:
+                    return (step_title(r.current_step), *deadline)
+                case 5:
+                    return (r.department_name or "", *deadline)
+            return deadline  # 期限 and 剩余时间 order alike
+
+        return sorted(rows, key=key, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.rows)
@@ -160,12 +189,12 @@ class TasksView(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setAlternatingRowColors(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((150, 90, 130, 140, 150)):
-            self.table.setColumnWidth(col, width)
+        self.columns = ColumnSizer(self.table, "tasks", stretch=None,
+                                   widths=(150, 90, 130, 140, 150, 110))
+        self.table.horizontalHeader().setSortIndicator(DEADLINE_COL, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)  # soonest deadline first until a header is clicked
         self.table.doubleClicked.connect(self._double_clicked)
+        self.empty = EmptyState(self.table)
 
         self.summary = QLabel()
         legend = QLabel('<span style="background:#fff3cd;color:#8a5a00">&nbsp;即将到期&nbsp;</span>'
@@ -199,6 +228,11 @@ class TasksView(QWidget):
         overdue = sum(1 for t in rows if t.state == "overdue")
         soon = sum(1 for t in rows if t.state == "due_soon")
         self.summary.setText(f"待办 {len(rows)} 项  ·  即将到期 {soon}  ·  已超期 {overdue}")
+        if rows:
+            self.empty.hide()
+        else:
+            self.empty.show_message("没有待办事项",
+                                    "需要您（或您代理的同事）处理的步骤会出现在这里，每分钟自动刷新。")
         self.count_changed.emit(len(rows), overdue)
         self._show_count(len(rows), overdue)
         self._notify_changes(rows)
@@ -236,7 +270,7 @@ class TasksView(QWidget):
             window.statusBar().addPermanentWidget(self.status_label)
         if self.status_label is not None:
             self.status_label.setText(f"我的待办 {total} 项" + (
-                f"(已超期 {overdue} 项)" if overdue else ""))
+                f"（已超期 {overdue} 项）" if overdue else ""))
             self.status_label.setStyleSheet("color: #b71c1c;" if overdue else "")
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - now inside the main window

@@ -35,9 +35,9 @@ def describe(checks: list[TeamRewardCheck]) -> str:
     lines = []
     for c in checks:
         trend = " → ".join(_rate(r) for r in c.rates)
-        verdict = ("已提议团队奖励(请在“过失单”中开具)" if c.proposed else
-                   "此前已提议" if c.already else "不符合(须连续三个月下降且业务量齐全)")
-        lines.append(f"{c.department}:{trend}  {verdict}")
+        verdict = ("已提议团队奖励（请在“过失单”中开具）" if c.proposed else
+                   "此前已提议" if c.already else "不符合（须连续三个月下降且业务量齐全）")
+        lines.append(f"{c.department}：{trend}  {verdict}")
     return "\n".join(lines)
 
 
@@ -47,7 +47,7 @@ class TeamRewardDialog(QDialog):
         self.services, self.user = services, user
         self.setWindowTitle("团队奖励检查")
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("部门投诉率连续三个月下降的,提议团队奖励。请选择已结束的月份:"))
+        lay.addWidget(QLabel("部门投诉率连续三个月下降的，提议团队奖励。请选择已结束的月份："))
         today = services.clock.now().astimezone(services.reports.tz).date()
         last = QDate(today.year, today.month, 1).addMonths(-1)
         self.month = QDateEdit(last)

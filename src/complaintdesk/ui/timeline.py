@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from ..services.container import Services
 
 OUTCOME_TEXT = {
-    "done": "已完成", "skipped": "已跳过(无需回访)", "reopen": "客户不满意,退回重新处理",
-    "no_responsible": "已完成(无责任人)", "demand_unreasonable": "判定客户要求过高",
+    "done": "已完成", "skipped": "已跳过（无需回访）", "reopen": "客户不满意，退回重新处理",
+    "no_responsible": "已完成（无责任人）", "demand_unreasonable": "判定客户要求过高",
 }
 # (frame border/background, badge text colour) per status
 STATUS_COLORS = {
@@ -50,7 +50,7 @@ def timing_text(step: StepRecord, now: datetime, tz: tzinfo | None = None) -> st
             return label
         if status is StepStatus.OVERDUE:
             return f"已超期 {duration_text(now - step.deadline)}"
-        return f"{label},{remaining_text(step.deadline, now)}"
+        return f"{label}，{remaining_text(step.deadline, now)}"
     if step.deadline is None or step.finished_at is None:
         return "已完成"
     if step.finished_at > step.deadline:
@@ -96,12 +96,12 @@ class StepCard(QFrame):
         if step.finished_at is not None:
             who = names.user(step.actor_user_id) or "—"
             if step.on_behalf_of_user_id is not None:
-                who += f"(代 {names.user(step.on_behalf_of_user_id)} 处理)"
-            lines.append(f"处理人:{who}    完成时间:{local_text(step.finished_at, tz)}")
+                who += f"（代 {names.user(step.on_behalf_of_user_id)} 处理）"
+            lines.append(f"处理人：{who}    完成时间：{local_text(step.finished_at, tz)}")
         elif step.assignee_user_id is not None:
-            lines.append(f"待处理人:{names.user(step.assignee_user_id)}")
-        lines.append(f"开始:{local_text(step.due_since, tz)}    "
-                     f"期限:{local_text(step.deadline, tz) or '无时限'}")
+            lines.append(f"待处理人：{names.user(step.assignee_user_id)}")
+        lines.append(f"开始：{local_text(step.due_since, tz)}    "
+                     f"期限：{local_text(step.deadline, tz) or '无时限'}")
         self.meta = _label("\n".join(lines), "color: #555;")
         lay.addWidget(self.meta)
 
@@ -109,8 +109,8 @@ class StepCard(QFrame):
             new = parse_datetime(ext.get("deadline"))
             by = names.user(ext.get("by")) if isinstance(ext.get("by"), int) else ""
             at = parse_datetime(ext.get("at"))
-            text = (f"延期至 {local_text(new, tz)},原因:{ext.get('reason') or '—'}"
-                    f"({by} {local_text(at, tz)})")
+            text = (f"延期至 {local_text(new, tz)}，原因：{ext.get('reason') or '—'}"
+                    f"（{by} {local_text(at, tz)}）")
             lay.addWidget(_label(text, "color: #6a1b9a;"))
 
         items = shown_items(step.data, names, tz)
@@ -144,7 +144,7 @@ class TimelineWidget(QWidget):
                 lay.addWidget(_label(f"—— 第 {reopen} 次重新处理 ——",
                                      "color: #b71c1c; font-weight: bold; padding: 4px;"))
         if case.closed_at is not None:
-            lay.addWidget(_label(f"已结案:{local_text(case.closed_at, tz)}",
+            lay.addWidget(_label(f"已结案：{local_text(case.closed_at, tz)}",
                                  "color: #2e7d32; font-weight: bold; padding: 4px;"))
         lay.addStretch(1)
 

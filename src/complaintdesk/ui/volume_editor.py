@@ -49,8 +49,8 @@ class VolumeEditor(QDialog):
         self.year.setValue(year or now.year)
         self.year.valueChanged.connect(self._year_changed)
         self._shown_year = self.year.value()
-        hint = QLabel("每格填该部门当月的业务量(整数,如交车台数、维修工单数);投诉率 = 投诉量 ÷ 业务量。"
-                      "空格表示未录入,统计中显示“—”。")
+        hint = QLabel("每格填该部门当月的业务量（整数，如交车台数、维修工单数）；投诉率 = 投诉量 ÷ 业务量。"
+                      "空格表示未录入，统计中显示“—”。")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
         top = QHBoxLayout()
@@ -122,12 +122,12 @@ class VolumeEditor(QDialog):
                     continue
                 where = f"{name} {m}月"
                 if not text:
-                    problems.append(f"{where}:已录入的业务量不能清空,如无业务请填 0")
+                    problems.append(f"{where}：已录入的业务量不能清空，如无业务请填 0")
                 else:
                     try:
                         parse_volume(text)
                     except ServiceError as exc:
-                        problems.append(f"{where}:{exc.message}")
+                        problems.append(f"{where}：{exc.message}")
                     else:
                         out[(dept, f"{year:04d}-{m:02d}")] = text
                         continue
@@ -155,7 +155,7 @@ class VolumeEditor(QDialog):
     def _year_changed(self, _year: int) -> None:
         values, _problems = self.changes()
         if values or _problems:
-            answer = QMessageBox.question(self, "业务量录入", f"{self._shown_year}年有未保存的改动,保存吗?",
+            answer = QMessageBox.question(self, "业务量录入", f"{self._shown_year}年有未保存的改动，保存吗？",
                                           QMessageBox.StandardButton.Save
                                           | QMessageBox.StandardButton.Discard)
             if answer == QMessageBox.StandardButton.Save and not self.save():

@@ -29,7 +29,7 @@ def install_workflow_ui(window: MainWindow) -> TasksView:
 
     menu = QMenu("系统(&S)", window)
     delegate = QAction("设置代理人…", window)
-    delegate.setStatusTip("外出或休假时指定代理人,代为处理您的待办")
+    delegate.setStatusTip("外出或休假时指定代理人，代为处理您的待办")
     delegate.triggered.connect(
         lambda: delegation_dialog(services, user, user, window).open())
     menu.addAction(delegate)
