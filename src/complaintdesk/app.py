@@ -71,8 +71,8 @@ def install_excepthook() -> None:
 
             message = getattr(exc, "message", None) or f"{kind.__name__}: {exc}"
             QMessageBox.critical(None, "程序出错了",
-                                 f"发生了意外错误,已记录到日志:\n{default_log_dir()}\n\n{message}\n\n"
-                                 "您可以继续使用;如果问题反复出现,请联系系统管理员。")
+                                 f"发生了意外错误，已记录到日志：\n{default_log_dir()}\n\n{message}\n\n"
+                                 "您可以继续使用；如果问题反复出现，请联系系统管理员。")
         finally:
             showing = False
 
@@ -169,8 +169,8 @@ class Startup(QObject):
             log.error("integrity check failed: %s", problems[:5])
             QMessageBox.warning(
                 self.window, "数据库可能已损坏",
-                "数据库完整性检查发现问题:\n" + "\n".join(problems[:5]) +
-                "\n\n请尽快由管理员在“文件 → 备份与恢复”中从最近的完好备份恢复,"
+                "数据库完整性检查发现问题：\n" + "\n".join(problems[:5]) +
+                "\n\n请尽快由管理员在“文件 → 备份与恢复”中从最近的完好备份恢复，"
                 "并联系技术支持。在此之前录入的数据可能无法保存。")
 
         run_task(services.integrity_problems, report, owner=self)
@@ -198,7 +198,7 @@ class Startup(QObject):
             self._offer_backups(exc)
             return
         message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-        QMessageBox.critical(None, "无法打开数据库", f"无法打开数据库:\n{message}")
+        QMessageBox.critical(None, "无法打开数据库", f"无法打开数据库：\n{message}")
         self.app.quit()
 
     def _offer_backups(self, exc: Any) -> None:
@@ -211,7 +211,7 @@ class Startup(QObject):
         backups = list_backups(self.data_dir / "backups")
         labels = [(f"{b.created:%Y-%m-%d %H:%M}  {b.path.name}  "
                    f"{b.cases if b.cases is not None else '?'} 个案件"
-                   f"{'' if b.ok else '(已损坏)'}", b.ok) for b in backups]
+                   f"{'' if b.ok else '（已损坏）'}", b.ok) for b in backups]
         dialog = DamagedDatabaseDialog(exc.message, labels, self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen() < 0:
             self.app.quit()

@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.case_views: dict[int, CaseViewDialog] = {}
         self.tray: QSystemTrayIcon | None = None
         self.attached = False
-        self.setWindowTitle(TITLE + ("(演示)" if demo else ""))
+        self.setWindowTitle(TITLE + ("（演示）" if demo else ""))
         self.setWindowIcon(app_icon())
         self.resize(1280, 800)
         self._make_frame()
@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
         """Demo seeding: cases written so far."""
         if self.attached:
             return
-        self.wait_label.setText(f"正在生成演示数据:{done}/{total} 个案件…")
+        self.wait_label.setText(f"正在生成演示数据：{done}/{total} 个案件…")
         if self.wait_progress is None:
             from PySide6.QtWidgets import QProgressBar
 
@@ -211,11 +211,11 @@ class MainWindow(QMainWindow):
         self.new_action = action("登记投诉…", self.new_complaint, "Ctrl+N", "登记新的客户投诉、建议或表扬")
         self.new_internal_action = action(
             "登记内部投诉…", lambda: self.new_flow_case(InternalComplaintDialog), "Ctrl+I",
-            "员工反映其他员工或部门未按制度、流程办事(内部投诉意见处理单)")
+            "员工反映其他员工或部门未按制度、流程办事（内部投诉意见处理单）")
         self.new_rework_action = action(
             "登记厂外返修…", lambda: self.new_flow_case(ReworkOrderDialog), "Ctrl+R",
             "开具车辆厂外返修作业单")
-        self.open_action = action("打开案件", self._open_current, None, "打开所选案件(回车或双击)")
+        self.open_action = action("打开案件", self._open_current, None, "打开所选案件（回车或双击）")
         self.refresh_action = action("刷新", self.refresh, "F5", "重新查询案件列表")
         self.find_action = action("查找", self._find, "Ctrl+F", "在案件列表中按关键字查找")
         self.about_action = action("关于", self._about)
@@ -226,7 +226,7 @@ class MainWindow(QMainWindow):
         m.insertSeparator(first)
         if self.user.has(Role.ADMIN):
             self.backup_action = action("备份与恢复…", self._backups, None,
-                                        "立即备份数据库,或从备份恢复")
+                                        "立即备份数据库，或从备份恢复")
             m.insertAction(first, self.backup_action)
             m.insertSeparator(first)
         m = self.case_menu
@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
 
     def _user_text(self) -> str:
         roles = "、".join(sorted(r.label for r in self.user.roles)) or "无角色"
-        return f"当前用户:{self.user.display_name}({roles})"
+        return f"当前用户：{self.user.display_name}（{roles}）"
 
     # ---- actions ------------------------------------------------------------------------
     def new_complaint(self) -> None:
@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(QMessageBox.Icon.Information, "登记成功",
-                          f"已登记,编号 {number}", parent=self)
+                          f"已登记，编号 {number}", parent=self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 

@@ -21,7 +21,7 @@ class DamagedDatabaseDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("数据库已损坏")
         self.setMinimumWidth(520)
-        text = QLabel(message + "\n\n损坏的文件会被保留(改名为 .damaged),不会删除任何数据。")
+        text = QLabel(message + "\n\n损坏的文件会被保留（改名为 .damaged），不会删除任何数据。")
         text.setWordWrap(True)
         self.backups = QListWidget()
         for label, ok in backups:
@@ -40,7 +40,7 @@ class DamagedDatabaseDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(text)
-        lay.addWidget(QLabel("可用的备份(最新在上):" if backups else "没有找到任何备份。"))
+        lay.addWidget(QLabel("可用的备份（最新在上）：" if backups else "没有找到任何备份。"))
         lay.addWidget(self.backups)
         lay.addWidget(buttons)
 
