@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, func, or_, select, type_coerce
+from sqlalchemy import String, and_, bindparam, func, literal_column, or_, select, type_coerce
 from sqlmodel import Session
 
 from ..domain.query import CaseListRow, CaseQuery
 from ..domain.records import CaseStatus
 from ..domain.workflow.tasks import TaskFilter
-from .rawvalues import raw_time
 from .search import query_grams
 from .tables import CaseRow, DepartmentRow, SearchGramRow
 from .types import UTCDateTime
@@ -82,27 +81,19 @@ class CaseListQueries:
         )
         return or_(and_(CaseRow.id.in_(by_gram), exact), desc)  # type: ignore[union-attr]
 
-    # times as raw text, parsed by _raw_time: SQLAlchemy's per-value datetime processing
-    # was a third of a page's time
+    # in CaseListRow.FIELDS order: a page's rows become CaseListRows without per-field work;
+    # times are read as raw text (SQLite) and parsed by CaseListRow when shown
     _LIST_COLUMNS = (
         CaseRow.id, CaseRow.number, type_coerce(CaseRow.registered_at, String),
         CaseRow.customer_name, CaseRow.phone, CaseRow.plate, CaseRow.category, CaseRow.severity,
-        CaseRow.department_id, DepartmentRow.name, CaseRow.current_step,
-        type_coerce(CaseRow.current_deadline, String), CaseRow.status, CaseRow.kind,
-        CaseRow.flow, CaseRow.reopen_count, type_coerce(CaseRow.current_due_since, String),
+        CaseRow.department_id, func.coalesce(DepartmentRow.name, literal_column("''")),
+        CaseRow.current_step, type_coerce(CaseRow.current_deadline, String), CaseRow.status,
+        CaseRow.kind, CaseRow.flow, CaseRow.reopen_count,
+        type_coerce(CaseRow.current_due_since, String),
     )
 
     def _list_rows(self, stmt: Any, params: dict[str, Any] | None = None) -> list[CaseListRow]:
-        return [
-            CaseListRow(
-                id=r[0], number=r[1], registered_at=raw_time(r[2]),  # type: ignore[arg-type]
-                customer_name=r[3], phone=r[4], plate=r[5], category=r[6], severity=r[7],
-                department_id=r[8], department_name=r[9] or "", current_step=r[10],
-                current_deadline=raw_time(r[11]), status=r[12], kind=r[13], flow=r[14],
-                reopen_count=r[15], current_due_since=raw_time(r[16]),
-            )
-            for r in self._s.connection().execute(stmt, params or {}).all()
-        ]
+        return CaseListRow.from_rows(self._s.connection().execute(stmt, params or {}).all())
 
     def _list_select(self) -> Any:
         return select(*self._LIST_COLUMNS).outerjoin(
