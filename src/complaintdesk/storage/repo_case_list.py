@@ -175,3 +175,13 @@ class CaseListQueries(CaseListStatements):
     def count_all(self) -> int:
         return int(self._s.execute(select(func.count()).select_from(CaseRow)).scalar_one())
 
+
+class CaseListReader(CaseListStatements):
+    """The page and count on a bare DBAPI connection (storage.uow.ListRead)."""
+
+    def __init__(self, dialect: Dialect, connection: Any) -> None:
+        self._dialect = dialect
+        self._connection = connection
+
+    def _dbapi(self) -> tuple[Dialect, Any]:
+        return self._dialect, self._connection
