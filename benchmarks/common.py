@@ -21,6 +21,25 @@ def median_ms(fn: Callable[[], object], repeat: int = 15, warmup: int = 2) -> fl
     return statistics.median(times)
 
 
+def paired_ms(ours: Callable[[], object], floor: Callable[[], object], repeat: int = 31,
+              warmup: int = 3) -> tuple[float, float]:
+    """Medians of `ours` and `floor` run alternately, so both see the same machine load
+    (the machine is shared: a load swing between two separate loops skews the ratio)."""
+    for _ in range(warmup):
+        ours()
+        floor()
+    a, b = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        ours()
+        t1 = time.perf_counter()
+        floor()
+        t2 = time.perf_counter()
+        a.append((t1 - t0) * 1000)
+        b.append((t2 - t1) * 1000)
+    return statistics.median(a), statistics.median(b)
+
+
 def ensure_db(data_dir: Path, cases: int) -> Path:
     """A database of `cases` demo cases, made once with `complaintdesk seed-demo`."""
     db = data_dir / "complaintdesk.sqlite3"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..domain.query import CaseListRow, CaseQuery
 from ..domain.records import Attachment, Case, Role, User
 from ..domain.validation import mask_phone, mask_vin
+from ..storage.uow import ListRead
 from .base import ServiceBase
 from .errors import NotFound
 
@@ -14,8 +15,12 @@ from .errors import NotFound
 _HANDLES_ALL = (Role.CS_CENTER, Role.ASSESSOR, Role.GENERAL_MANAGER)
 
 
+def handles_all_cases(actor: User) -> bool:
+    return any(actor.has(r) for r in _HANDLES_ALL)
+
+
 def handles_case(actor: User, department_id: int | None, supervisor_user_id: int | None) -> bool:
-    if any(actor.has(r) for r in _HANDLES_ALL):
+    if handles_all_cases(actor):
         return True
     if actor.id is not None and actor.id == supervisor_user_id:
         return True
@@ -35,14 +40,16 @@ class CaseService(ServiceBase):
     def list_page(self, actor: User, query: CaseQuery, offset: int = 0,
                   limit: int = 100) -> list[CaseListRow]:
         now = self.clock.now()
-        with self.uow(readonly=True) as uow:
-            rows = uow.cases.list_page(query, now, offset, limit)
+        with ListRead(self.engine) as read:
+            rows = read.cases.list_page(query, now, offset, limit)
+        if handles_all_cases(actor):
+            return rows  # (asked once, not per row: that was a tenth of a page's time)
         return [r if handles_case(actor, r.department_id, None) else
-                replace(r, phone=mask_phone(r.phone)) for r in rows]
+                r.replace(phone=mask_phone(r.phone)) for r in rows]
 
     def count(self, actor: User, query: CaseQuery) -> int:
-        with self.uow(readonly=True) as uow:
-            return uow.cases.count(query, self.clock.now())
+        with ListRead(self.engine) as read:
+            return read.cases.count(query, self.clock.now())
 
     def total(self) -> int:
         with self.uow(readonly=True) as uow:

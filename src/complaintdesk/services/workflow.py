@@ -146,6 +146,4 @@ class WorkflowService(ServiceBase):
 
 
 def _masked(r: CaseListRow) -> CaseListRow:
-    from dataclasses import replace
-
-    return replace(r, phone=mask_phone(r.phone))
+    return r.replace(phone=mask_phone(r.phone))

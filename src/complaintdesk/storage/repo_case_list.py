@@ -7,22 +7,25 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, func, or_, select, type_coerce
+from sqlalchemy import String, and_, bindparam, func, literal_column, or_, select, type_coerce
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
 from ..domain.query import CaseListRow, CaseQuery
 from ..domain.records import CaseStatus
 from ..domain.workflow.tasks import TaskFilter
-from .rawvalues import raw_time
+from .rawsql import RawStatement
 from .search import query_grams
 from .tables import CaseRow, DepartmentRow, SearchGramRow
 from .types import UTCDateTime
 
 
-class CaseListQueries:
-    """Mixed into CaseRepository; needs `self._s`, the unit of work's session."""
+class CaseListStatements:
+    """The list's page and count. Needs `_dbapi()`: the dialect and a DBAPI connection in
+    the transaction to read in."""
 
-    _s: Session
+    def _dbapi(self) -> tuple[Dialect, Any]:
+        raise NotImplementedError
 
     # The case list's statements are built once per *shape* of query (which filters are
     # set, the sort) with bound parameters, and cached: building and cache-keying a
@@ -33,7 +36,7 @@ class CaseListQueries:
     @staticmethod
     def _shape(q: CaseQuery) -> tuple[Any, ...]:
         grams, recheck = query_grams(q.keyword) if q.keyword.strip() else (set(), False)
-        return (tuple(f for f in CaseListQueries._SIMPLE_FILTERS
+        return (tuple(f for f in CaseListStatements._SIMPLE_FILTERS
                       if getattr(q, f) not in (None, "")),
                 q.registered_from is not None, q.registered_to is not None, q.overdue_only,
                 bool(q.keyword.strip()), recheck)
@@ -82,27 +85,16 @@ class CaseListQueries:
         )
         return or_(and_(CaseRow.id.in_(by_gram), exact), desc)  # type: ignore[union-attr]
 
-    # times as raw text, parsed by _raw_time: SQLAlchemy's per-value datetime processing
-    # was a third of a page's time
+    # in CaseListRow.FIELDS order: a page's rows become CaseListRows without per-field work;
+    # times are read as raw text (SQLite) and parsed by CaseListRow when shown
     _LIST_COLUMNS = (
         CaseRow.id, CaseRow.number, type_coerce(CaseRow.registered_at, String),
         CaseRow.customer_name, CaseRow.phone, CaseRow.plate, CaseRow.category, CaseRow.severity,
-        CaseRow.department_id, DepartmentRow.name, CaseRow.current_step,
-        type_coerce(CaseRow.current_deadline, String), CaseRow.status, CaseRow.kind,
-        CaseRow.flow, CaseRow.reopen_count, type_coerce(CaseRow.current_due_since, String),
+        CaseRow.department_id, func.coalesce(DepartmentRow.name, literal_column("''")),
+        CaseRow.current_step, type_coerce(CaseRow.current_deadline, String), CaseRow.status,
+        CaseRow.kind, CaseRow.flow, CaseRow.reopen_count,
+        type_coerce(CaseRow.current_due_since, String),
     )
-
-    def _list_rows(self, stmt: Any, params: dict[str, Any] | None = None) -> list[CaseListRow]:
-        return [
-            CaseListRow(
-                id=r[0], number=r[1], registered_at=raw_time(r[2]),  # type: ignore[arg-type]
-                customer_name=r[3], phone=r[4], plate=r[5], category=r[6], severity=r[7],
-                department_id=r[8], department_name=r[9] or "", current_step=r[10],
-                current_deadline=raw_time(r[11]), status=r[12], kind=r[13], flow=r[14],
-                reopen_count=r[15], current_due_since=raw_time(r[16]),
-            )
-            for r in self._s.connection().execute(stmt, params or {}).all()
-        ]
 
     def _list_select(self) -> Any:
         return select(*self._LIST_COLUMNS).outerjoin(
@@ -115,19 +107,54 @@ class CaseListQueries:
         "department": CaseRow.department_id, "current_step": CaseRow.current_step,
         "current_deadline": CaseRow.current_deadline, "status": CaseRow.status,
     }
-    _STATEMENTS: dict[tuple[Any, ...], Any] = {}
+    # compiled per dialect on first use and run on the DBAPI cursor (rawsql.py): the
+    # SQLAlchemy execution and Row objects cost as much as SQLite's work on a page
+    _STATEMENTS: dict[tuple[Any, ...], RawStatement] = {}
 
     def list_page(self, q: CaseQuery, now: datetime, offset: int, limit: int) -> list[CaseListRow]:
+        dialect, connection = self._dbapi()
+        stmt, params = self._page(q, now, offset, limit)
+        return CaseListRow.from_rows(stmt.fetchall(dialect, connection, params))
+
+    def page_sql(self, q: CaseQuery, now: datetime, offset: int, limit: int) -> tuple[str, Any]:
+        """The SQL text and DBAPI parameters `list_page` runs (the benchmark's raw-SQL
+        floor runs exactly this)."""
+        stmt, params = self._page(q, now, offset, limit)
+        return stmt.render(self._dbapi()[0], params)
+
+    def _page(self, q: CaseQuery, now: datetime, offset: int,
+              limit: int) -> tuple[RawStatement, dict[str, Any]]:
         key = ("page", self._shape(q), q.sort_key, q.sort_desc)
         stmt = self._STATEMENTS.get(key)
         if stmt is None:
-            col = self._SORT_COLUMNS.get(q.sort_key, CaseRow.registered_at)
-            order = [col.desc() if q.sort_desc else col.asc(), CaseRow.id.desc()]  # type: ignore[union-attr]
-            stmt = self._list_select().where(*self._where(q, now)).order_by(*order) \
-                .offset(bindparam("p_offset")).limit(bindparam("p_limit"))
-            self._STATEMENTS[key] = stmt
-        return self._list_rows(stmt, {**self._params(q, now), "p_offset": offset,
-                                      "p_limit": limit})
+            stmt = self._STATEMENTS[key] = RawStatement(self.list_page_statement(q, now))
+        return stmt, {**self._params(q, now), "p_offset": offset, "p_limit": limit}
+
+    def list_page_statement(self, q: CaseQuery, now: datetime) -> Any:
+        """The page's SQLAlchemy statement for the shape of `q`, with bound parameters
+        (`_params`, `p_offset`, `p_limit`)."""
+        col = self._SORT_COLUMNS.get(q.sort_key, CaseRow.registered_at)
+        order = [col.desc() if q.sort_desc else col.asc(), CaseRow.id.desc()]  # type: ignore[union-attr]
+        return self._list_select().where(*self._where(q, now)).order_by(*order) \
+            .offset(bindparam("p_offset")).limit(bindparam("p_limit"))
+
+    def count(self, q: CaseQuery, now: datetime) -> int:
+        key = ("count", self._shape(q))
+        stmt = self._STATEMENTS.get(key)
+        if stmt is None:
+            stmt = self._STATEMENTS[key] = RawStatement(
+                select(func.count()).select_from(CaseRow).where(*self._where(q, now)))
+        return int(stmt.fetchall(*self._dbapi(), self._params(q, now))[0][0])
+
+
+class CaseListQueries(CaseListStatements):
+    """Mixed into CaseRepository; needs `self._s`, the unit of work's session."""
+
+    _s: Session
+
+    def _dbapi(self) -> tuple[Dialect, Any]:
+        conn = self._s.connection()
+        return conn.dialect, conn.connection
 
     def task_rows(self, filters: Sequence[TaskFilter], limit: int = 2000) -> list[CaseListRow]:
         """Cases whose open step matches one of the filters (我的待办), soonest deadline first."""
@@ -143,15 +170,18 @@ class CaseListQueries:
             ors.append(and_(*conds))
         stmt = self._list_select().where(CaseRow.current_step != "", or_(*ors)) \
             .order_by(CaseRow.current_deadline.asc(), CaseRow.id).limit(limit)  # type: ignore[union-attr]
-        return self._list_rows(stmt)
-
-    def count(self, q: CaseQuery, now: datetime) -> int:
-        key = ("count", self._shape(q))
-        stmt = self._STATEMENTS.get(key)
-        if stmt is None:
-            stmt = select(func.count()).select_from(CaseRow).where(*self._where(q, now))
-            self._STATEMENTS[key] = stmt
-        return int(self._s.connection().execute(stmt, self._params(q, now)).scalar_one())
+        return [CaseListRow.from_values(r) for r in self._s.connection().execute(stmt)]
 
     def count_all(self) -> int:
         return int(self._s.execute(select(func.count()).select_from(CaseRow)).scalar_one())
+
+
+class CaseListReader(CaseListStatements):
+    """The page and count on a bare DBAPI connection (storage.uow.ListRead)."""
+
+    def __init__(self, dialect: Dialect, connection: Any) -> None:
+        self._dialect = dialect
+        self._connection = connection
+
+    def _dbapi(self) -> tuple[Dialect, Any]:
+        return self._dialect, self._connection

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from .audit import AuditLog
+from .repo_case_list import CaseListReader
 from .repo_cases import CaseRepository
 from .repo_misc import Drafts, Sequences, Settings, Volumes
 from .repo_people import PeopleRepository
@@ -44,3 +45,23 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+
+
+class ListRead:
+    """The case list's page or count (`with ListRead(engine) as r: r.cases.list_page(...)`)
+    on a pooled DBAPI connection, without an ORM Session: the Session's begin, rollback and
+    close cost 0.15 ms, a sixth of a page. Reads only, one statement at a time: SQLite runs
+    a lone SELECT in its own read transaction; what PostgreSQL's driver began is rolled
+    back when the connection goes back to the pool."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def __enter__(self) -> ListRead:
+        self._connection = self._engine.raw_connection()
+        self.cases = CaseListReader(self._engine.dialect, self._connection)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._connection.close()
