@@ -61,3 +61,13 @@ def test_overdue_only(tmp_path):
     assert _numbers(services, overdue_only=True) == []
     clock.advance(timedelta(minutes=2))  # step 1 (填单转派) has 1 hour
     assert _numbers(services, overdue_only=True) == [late.number]
+
+
+def test_a_whole_name_of_three_or_more_characters_is_found(tmp_path):
+    """Names are indexed by 1- and 2-character pieces; a full name typed at the keyword box
+    ("王小明") was looked up by 3-character pieces and found nothing."""
+    services, a, b, c = _seed(tmp_path)
+    assert _numbers(services, keyword="王小明") == [a]
+    assert _numbers(services, keyword="李王芳") == [b]
+    assert _numbers(services, keyword="王小明明") == []  # the pieces alone are not enough
+    assert services.cases.count(SYSTEM_USER, CaseQuery(keyword="王小明")) == 1

@@ -15,7 +15,7 @@ from ..domain.query import CaseListRow, CaseQuery
 from ..domain.records import CaseStatus
 from ..domain.workflow.tasks import TaskFilter
 from .rawsql import RawStatement
-from .search import query_grams
+from .search import query_grams, query_name_grams
 from .tables import CaseRow, DepartmentRow, SearchGramRow
 from .types import UTCDateTime
 
@@ -47,6 +47,8 @@ class CaseListStatements:
         if q.keyword.strip():
             grams, _recheck = query_grams(q.keyword)
             k = "".join(q.keyword.split())
+            name_grams = query_name_grams(q.keyword)
+            p.update(k_name_grams=sorted(name_grams), k_name_n=len(name_grams))
             p.update(k_grams=sorted(grams), k_n=len(grams), k_like=f"%{k}%",
                      k_like_upper=f"%{k}%".upper())
         return p
@@ -83,7 +85,17 @@ class CaseListStatements:
             CaseRow.landline.like(like), CaseRow.plate.like(like_upper),  # type: ignore[attr-defined]
             CaseRow.vin.like(like_upper), CaseRow.number.like(like_upper),  # type: ignore[attr-defined]
         )
-        return or_(and_(CaseRow.id.in_(by_gram), exact), desc)  # type: ignore[union-attr]
+        # a name holds only 1- and 2-character pieces in the index: a 3+ character name
+        # fragment ("王小明") is found through its 2-character pieces
+        by_name_gram = (
+            select(SearchGramRow.case_id)
+            .where(SearchGramRow.gram.in_(bindparam("k_name_grams", expanding=True)))  # type: ignore[attr-defined]
+            .group_by(SearchGramRow.case_id)
+            .having(func.count() == bindparam("k_name_n"))
+        )
+        by_name = and_(CaseRow.id.in_(by_name_gram),  # type: ignore[union-attr]
+                       CaseRow.customer_name.like(like))  # type: ignore[attr-defined]
+        return or_(and_(CaseRow.id.in_(by_gram), exact), by_name, desc)  # type: ignore[union-attr]
 
     # in CaseListRow.FIELDS order: a page's rows become CaseListRows without per-field work;
     # times are read as raw text (SQLite) and parsed by CaseListRow when shown

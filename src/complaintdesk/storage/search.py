@@ -42,3 +42,11 @@ def query_grams(keyword: str) -> tuple[set[str], bool]:
     if len(k) <= 2:
         return {k}, False
     return grams_of_code(k), True
+
+
+def query_name_grams(keyword: str) -> set[str]:
+    """For a keyword of 3+ characters, the 2-character pieces a customer name must have to
+    contain it (names are indexed by 1- and 2-character pieces, so "王小明" is found through
+    王小 + 小明, then re-checked with LIKE); empty for shorter keywords."""
+    k = normalize(keyword)
+    return {k[i : i + 2] for i in range(len(k) - 1)} if len(k) > 2 else set()
