@@ -7,16 +7,18 @@ panes and charts are set before or beside the rows, as write-only mode requires.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from copy import copy
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -119,6 +121,31 @@ def local_naive(dt: datetime | None, tz: tzinfo) -> datetime | None:
     return dt.astimezone(tz).replace(tzinfo=None)
 
 
+_DATES = (datetime, date, time, timedelta)
+
+
+def _values_to_row(ws: WriteOnlyWorksheet, values: Sequence[Any],
+                   row_idx: int) -> Iterator[Cell]:
+    """openpyxl's write-only `_values_to_row` without its slow path for ready-made cells:
+    it first tries each as a value, and the refusal formats the cell's repr — for every
+    styled cell of a 100,000-row sheet. Plain values go in as openpyxl puts them."""
+    cell: Cell | None = None
+    for col_idx, value in enumerate(values, 1):
+        if value is None:
+            continue
+        if isinstance(value, Cell):
+            value.column = col_idx
+            value.row = row_idx
+            yield value
+            continue
+        if cell is None or cell.has_style:
+            cell = WriteOnlyCell(ws)
+        cell.value = value
+        cell.column = col_idx
+        cell.row = row_idx
+        yield cell
+
+
 class TableSheet:
     """A write-only sheet: optional title lines, one header row (frozen), data rows."""
 
@@ -146,6 +173,9 @@ class TableSheet:
             cell.font = TITLE_FONT if (heading and n == 0) else NOTE_FONT
             self._append([cell])
         self._styles: dict[tuple[Any, ...], Any] = {}
+        self._cells: dict[tuple[Any, ...], Cell] = {}
+        if hasattr(ws, "_values_to_row"):  # openpyxl's own, shadowed for this sheet
+            ws._values_to_row = partial(_values_to_row, ws)  # type: ignore[method-assign]
         self._append([self._header(c.header) for c in self.cols])
 
     def _append(self, cells: list[Any]) -> None:
@@ -159,10 +189,16 @@ class TableSheet:
         return cell
 
     def _styled(self, value: Any, fmt: str | None, font: Font | None,
-                fill: PatternFill | None, align: Alignment | None, border: bool) -> Cell:
-        """A cell with a style built once per combination and then copied: setting
-        font/fill/border attribute by attribute hashes the style objects every time,
-        which costs more than writing the cell."""
+                fill: PatternFill | None, align: Alignment | None, border: bool,
+                col: int | None = None) -> Cell:
+        """A cell with a style built once per combination: setting font/fill/border
+        attribute by attribute hashes the style objects every time, which costs more than
+        writing the cell.
+
+        With `col`, the cell is one kept for that column and style and reused row after
+        row: a write-only sheet writes a row out as soon as it is appended, so the cell is
+        free again by the next row. (Not for a date value under a non-date format: binding
+        it changes the cell's number format.)"""
         key = (fmt, id(font), id(fill), id(align), border)
         arr = self._styles.get(key)
         if arr is None:
@@ -178,13 +214,21 @@ class TableSheet:
             if fmt:
                 proto.number_format = fmt
             arr = self._styles[key] = proto._style
-        return Cell(self.ws, row=1, column=1, value=value, style_array=copy(arr))
+        if col is None or (isinstance(value, _DATES) and not (fmt and is_date_format(fmt))):
+            return Cell(self.ws, row=1, column=1, value=value, style_array=copy(arr))
+        ckey = (col, key)
+        cell = self._cells.get(ckey)
+        if cell is None:
+            cell = self._cells[ckey] = Cell(self.ws, row=1, column=col,
+                                            style_array=copy(arr))
+        cell.value = value
+        return cell
 
     def cell(self, value: Any, fmt: str | None = None, font: Font = BODY_FONT,
-             fill: PatternFill | None = None) -> Cell:
+             fill: PatternFill | None = None, col: int | None = None) -> Cell:
         if value is None:
-            return self._styled(MISSING, None, font, fill, RIGHT, True)
-        return self._styled(value, fmt, font, fill, None, True)
+            return self._styled(MISSING, None, font, fill, RIGHT, True, col)
+        return self._styled(value, fmt, font, fill, None, True, col)
 
     def add(self, values: Sequence[Any], fmts: Sequence[str | None] | None = None,
             total: bool = False) -> int:
@@ -192,15 +236,17 @@ class TableSheet:
         fmts = fmts or [c.fmt for c in self.cols]
         font = TOTAL_FONT if total else BODY_FONT
         fill = TOTAL_FILL if total else None
-        self._append([self.cell(v, f, font, fill) for v, f in zip(values, fmts, strict=False)])
+        self._append([self.cell(v, f, font, fill, i)
+                      for i, (v, f) in enumerate(zip(values, fmts, strict=False), 1)])
         return self.row
 
     def add_plain(self, values: Sequence[Any]) -> int:
         """A fast row for big sheets: number formats only, no font or border."""
+        styled = self._styled
         self._append([
-            (v if c.fmt is None else self._styled(v, c.fmt, None, None, None, False))
-            if v is not None else self._styled(MISSING, None, None, None, RIGHT, False)
-            for v, c in zip(values, self.cols, strict=False)
+            (v if c.fmt is None else styled(v, c.fmt, None, None, None, False, i))
+            if v is not None else styled(MISSING, None, None, None, RIGHT, False, i)
+            for i, (v, c) in enumerate(zip(values, self.cols, strict=False), 1)
         ])
         return self.row
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from .kpi_model import (
@@ -31,6 +31,10 @@ APPEAL_DECISIONS = {
     "维持": "upheld", "减轻": "reduced", "撤销": "revoked",
 }
 _NOT_ISSUED = frozenset({SlipStatus.PROPOSED, SlipStatus.DISCARDED})
+
+
+_TICK = timedelta(microseconds=1)
+_DAY = timedelta(days=1)
 
 
 def month_bounds(ym: MonthKey, tz: tzinfo) -> tuple[datetime, datetime]:
@@ -117,6 +121,9 @@ class KpiIndex:
     ) -> None:
         self.tz = tz
         self.lookups = lookups
+        self._starts: list[datetime] = []  # the months met so far (see month_of)
+        self._ends: list[datetime] = []
+        self._yms: list[MonthKey] = []
         self.cases_by_month: dict[MonthKey, list[CaseFacts]] = defaultdict(list)
         self.steps_by_month: dict[MonthKey, list[StepFact]] = defaultdict(list)
         self.revisits_due_by_month: dict[MonthKey, list[tuple[CaseFacts, StepRecord]]] = (
@@ -141,14 +148,15 @@ class KpiIndex:
                 complaints.append(f)
             sig = f.sig
             for s in case.steps:
-                skipped = is_skipped(s)
+                data = s.data
+                skipped = s.outcome == "skipped" or (bool(data.get("skipped")) if data else False)
                 if f.is_complaint and s.step_key == REVISIT and not skipped:
                     self.revisits_due_by_month[month_of(s.due_since)].append((f, s))
-                    if s.finished_at is not None and s.data.get("reached"):
+                    if s.finished_at is not None and data.get("reached"):
                         self.revisits_done_by_month[month_of(s.finished_at)].append((f, s))
                 if s.finished_at is None or skipped:
                     continue
-                dl = effective_deadline(s)
+                dl = effective_deadline(s) if s.extensions else s.deadline
                 if dl is not None:  # a step without a deadline cannot be late
                     emp = user_emp.get(s.actor_user_id) if s.actor_user_id is not None else None
                     steps_by_month[month_of(s.finished_at)].append(
@@ -166,6 +174,29 @@ class KpiIndex:
         self._complaint_times = [f.case.registered_at for f in complaints]
 
     def month_of(self, dt: datetime) -> MonthKey:
+        """The local month of an instant. The bounds of every month met are kept, so
+        after the first few it is a bisection over them instead of a time-zone conversion
+        (a million times over a year of steps)."""
+        starts = self._starts
+        i = bisect.bisect_right(starts, dt) - 1
+        if i >= 0 and dt < self._ends[i]:
+            return self._yms[i]
+        local = dt.astimezone(self.tz)
+        ym = (local.year, local.month)
+        lo, hi = month_bounds(ym, self.tz)
+        # keep the bounds only where they agree with the conversion at both ends and no
+        # clock change near the start could turn the month back into the one before
+        tz = self.tz
+        if lo <= dt < hi and self._local_month(lo) == ym and self._local_month(hi) != ym \
+                and self._local_month(lo - _TICK) != ym and self._local_month(hi - _TICK) == ym \
+                and lo.astimezone(tz).utcoffset() == (lo + _DAY).astimezone(tz).utcoffset():
+            j = bisect.bisect_left(starts, lo)
+            starts.insert(j, lo)
+            self._ends.insert(j, hi)
+            self._yms.insert(j, ym)
+        return ym
+
+    def _local_month(self, dt: datetime) -> MonthKey:
         local = dt.astimezone(self.tz)
         return (local.year, local.month)
 
@@ -173,7 +204,8 @@ class KpiIndex:
         handled_at: datetime | None = None
         last_revisit: StepRecord | None = None
         for s in case.steps:
-            if s.finished_at is None or is_skipped(s):
+            if s.finished_at is None or s.outcome == "skipped" \
+                    or (s.data and s.data.get("skipped")):
                 continue
             if s.step_key == HANDLE and (handled_at is None or s.finished_at < handled_at):
                 handled_at = s.finished_at
