@@ -27,7 +27,6 @@ from reportlab.lib.textsplit import wordSplit  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 from reportlab.platypus import (  # noqa: E402
     Flowable,
-    KeepTogether,
     Paragraph,
     SimpleDocTemplate,
     Table,
@@ -40,7 +39,12 @@ from complaintdesk.documents.feedback_form import (  # noqa: E402
     feedback_story,
 )
 from complaintdesk.documents.fonts import register_cjk_font  # noqa: E402
-from complaintdesk.documents.pdf_common import CONTENT_W, CellText, grid_widths  # noqa: E402
+from complaintdesk.documents.pdf_common import (  # noqa: E402
+    CONTENT_W,
+    CellText,
+    GridBlock,
+    grid_widths,
+)
 
 CONTENT_FONT_SIZE = 8
 
@@ -67,23 +71,22 @@ def _cell_text(cell: object) -> str:
 
 
 def form_rows(story: list[Flowable]) -> list[list[str]]:
-    """The text of every table row of a form's story (taken once, before timing), each
-    cell cut into lines at the width up to the next filled cell of its row."""
+    """The text of every row of a form's story (taken once, before timing), each cell
+    cut into lines at the width up to the next filled cell of its row."""
     font = register_cjk_font()
     widths = grid_widths(True)
+    starts = [sum(widths[:i]) for i in range(len(widths))]
     rows: list[list[str]] = []
-    flat: list[Flowable] = []
-    for f in story:
-        flat += f._content if isinstance(f, KeepTogether) else [f]
-    for t in flat:
-        if not isinstance(t, Table):
+    for t in story:
+        if not isinstance(t, GridBlock):
             continue
-        off = len(widths) - len(t._cellvalues[0])
-        cap = getattr(t, "caption", None)
-        for r, row in enumerate(t._cellvalues):
-            texts = [""] * off + [_cell_text(c) for c in row]
-            if cap is not None and r == 0:
-                texts[0] = _cell_text(cap)
+        for r, row in enumerate(t.rows):
+            texts = [""] * len(widths)
+            for c in row.cells:  # the column of the form grid where the cell starts
+                col = max(i for i, x in enumerate(starts) if x <= t.xs[c.c0] + 0.01)
+                texts[col] = _cell_text(c.content)
+            if t.caption is not None and r == 0:
+                texts[0] = _cell_text(t.caption)
             filled = [i for i, x in enumerate(texts) if x] + [len(texts)]
             out = [""] * len(texts)
             for a, b in zip(filled, filled[1:], strict=False):

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
+from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -32,11 +33,8 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
-    KeepTogether,
     PageTemplate,
     Paragraph,
-    Table,
-    TableStyle,
 )
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
@@ -281,142 +279,301 @@ class Grid:
     label/value pairs or a label with a wide value. Empty values make empty boxes.
 
     Borders are drawn per logical cell (not a table grid) so that a long text can be cut
-    into several table rows inside one box: the table then breaks between those rows and
-    the text flows onto the next page.
+    into several rows inside one box: the block then breaks between those rows and the
+    text flows onto the next page.
     """
 
     def __init__(self, side: Flowable | str | None = None) -> None:
         self.side = side
         self.off = 1 if side is not None else 0
         self.widths = grid_widths(bool(self.off))
-        self.rows: list[list[Any]] = []
-        self.min_heights: list[float] = []
-        self.cmds: list[tuple[Any, ...]] = []
-        self.breakable = False  # holds a text cut into rows: the table may break pages
+        self.rows: list[GridRow] = []
+        self.boxes: list[tuple[int, int, int, int, float]] = []
+        self.fills: list[tuple[int, int, int, int, Color]] = []
+        self.breakable = False  # holds a text cut into rows: the block may break pages
 
-    def _add(self, cells: list[Any], min_h: float) -> int:
-        self.rows.append([""] * self.off + cells)
-        self.min_heights.append(min_h)
+    def _add(self, cells: list[GridCell], min_h: float, blank: bool) -> int:
+        # `blank`: the row has an empty box or a column its cells do not cover
+        self.rows.append(GridRow(cells, min_h, blank))
         return len(self.rows) - 1
 
     def _box(self, c0: int, r0: int, c1: int, r1: int, label: bool = False) -> None:
-        self.cmds.append(("BOX", (c0, r0), (c1, r1), 0.5, colors.black))
-        if (c0, r0) != (c1, r1) and r0 == r1:
-            self.cmds.append(("SPAN", (c0, r0), (c1, r1)))
+        self.boxes.append((c0, r0, c1, r1, 0.5))
         if label:
-            self.cmds.append(("BACKGROUND", (c0, r0), (c1, r1), LABEL_BG))
-            self.cmds.append(("VALIGN", (c0, r0), (c1, r1), "MIDDLE"))
+            self.fills.append((c0, r0, c1, r1, LABEL_BG))
 
     def pairs(self, *pairs: tuple[str, Any], min_h: float = 15) -> Grid:
         """Up to three label/value pairs; the last value stretches to the right edge."""
-        cells: list[Any] = []
-        for label, value in pairs:
-            cells += [para(label, "label"), _cell(value)]
-        cells += [""] * (6 - len(cells))
-        r = self._add(cells, min_h)
-        for i in range(len(pairs)):
+        cells: list[GridCell] = []
+        blank = len(pairs) < 3
+        r = len(self.rows)
+        for i, (label, value) in enumerate(pairs):
             c = self.off + 2 * i
-            self._box(c, r, c, r, label=True)
             last = self.off + 5 if i == len(pairs) - 1 else c + 1
+            cells.append(GridCell(c, c, para(label, "label"), MIDDLE))
+            v = _cell(value)
+            if v is None:
+                blank = True
+            else:
+                cells.append(GridCell(c + 1, last, v, MIDDLE))
+            self._box(c, r, c, r, label=True)
             self._box(c + 1, r, last, r)
-        self.cmds.append(("VALIGN", (self.off, r), (self.off + 5, r), "MIDDLE"))
+        self._add(cells, min_h, blank)
         return self
 
     def text(self, label: str, value: Any, min_h: float = 15, style: str = "value") -> Grid:
         """A label and a wide value; a long text is cut into rows that may break pages."""
         width = sum(self.widths[self.off + 1:]) - 2 * PAD_X
-        chunks = split_text(value, width, style) if value not in (None, "") else [""]
+        chunks = split_text(value, width, style) if value not in (None, "") else [None]
         r0 = len(self.rows)
+        last = len(chunks) - 1
         for i, chunk in enumerate(chunks):
-            first = para(label, "label") if i == 0 else ""
-            self._add([first, chunk, "", "", "", ""], min_h if len(chunks) == 1 else 0)
-            self.cmds.append(("SPAN", (self.off + 1, r0 + i), (self.off + 5, r0 + i)))
+            cells: list[GridCell] = []
+            if i == 0:
+                cells.append(GridCell(self.off, self.off, para(label, "label"),
+                                      MIDDLE if last == 0 else TOP))
+            if chunk is not None:
+                # the pieces of one text sit flush on each other
+                cells.append(GridCell(self.off + 1, self.off + 5, chunk, TOP,
+                                      top=PAD_T if i == 0 else 0,
+                                      bottom=PAD_B if i == last else 0))
+            self._add(cells, min_h if last == 0 else 0, True)
         r1 = len(self.rows) - 1
         self.breakable = self.breakable or r1 > r0
-        # no vertical spans: reportlab cannot break a table inside one
-        self.cmds += [
-            ("BACKGROUND", (self.off, r0), (self.off, r1), LABEL_BG),
-            ("BOX", (self.off, r0), (self.off, r1), 0.5, colors.black),
-            ("BOX", (self.off + 1, r0), (self.off + 5, r1), 0.5, colors.black),
-        ]
-        if r1 > r0:
-            self.cmds.append(("TOPPADDING", (self.off + 1, r0 + 1), (self.off + 1, r1), 0))
-            self.cmds.append(("BOTTOMPADDING", (self.off + 1, r0), (self.off + 1, r1 - 1), 0))
-        else:
-            self.cmds.append(("VALIGN", (self.off, r0), (self.off, r0), "MIDDLE"))
+        self.fills.append((self.off, r0, self.off, r1, LABEL_BG))
+        self.boxes += [(self.off, r0, self.off, r1, 0.5), (self.off + 1, r0, self.off + 5, r1, 0.5)]
         return self
 
     def wide(self, value: Any, min_h: float = 15, shaded: bool = False) -> Grid:
         """One cell across the whole block (a caption or a free note)."""
-        r = self._add([_cell(value), "", "", "", "", ""], min_h)
+        r = len(self.rows)
+        v = _cell(value)
+        cells = [] if v is None else [GridCell(self.off, self.off + 5, v,
+                                               MIDDLE if shaded else TOP)]
+        self._add(cells, min_h, True)
         self._box(self.off, r, self.off + 5, r, label=shaded)
         return self
 
-    def table(self) -> Table:
+    def table(self) -> GridBlock:
+        """The block as one flowable."""
         if not self.rows:  # a block with nothing to say still prints as one empty box
             self.wide("")
         n = len(self.rows)
-        cmds: list[tuple[Any, ...]] = [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
-            ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ]
+        boxes, fills = self.boxes, self.fills
+        caption: Flowable | None = None
+        continued: Flowable | None = None
+        span = False
         if self.off:
-            cmds += [
-                ("BACKGROUND", (0, 0), (0, n - 1), SIDE_BG),
-                ("BOX", (0, 0), (0, n - 1), 0.5, colors.black),
-            ]
+            fills = [(0, 0, 0, n - 1, SIDE_BG), *fills]
+            boxes = [(0, 0, 0, n - 1, 0.5), *boxes]
             caption = self.side if isinstance(self.side, Flowable) else para(self.side, "side")
-            if not self.breakable:
-                # a short block: a plain vertical span, which also grows the rows to fit
-                self.rows[0][0] = caption
-                cmds += [("SPAN", (0, 0), (0, n - 1)), ("VALIGN", (0, 0), (0, n - 1), "MIDDLE")]
-        cmds += self.cmds
-        cmds.append(("BOX", (0, 0), (-1, -1), 1.0, colors.black))
-        cls = CaptionTable if self.breakable else Table
-        t = cls(self.rows, colWidths=self.widths, minRowHeights=self.min_heights)
-        t.setStyle(TableStyle(cmds))
-        if self.off and isinstance(t, CaptionTable):
-            t.caption = caption
-            t.caption_continued = para(
-                f"{self.side}(续)" if isinstance(self.side, str) else "(续)", "side")
-        return t
+            # a short block: the caption spans the rows and grows them to fit; a block that
+            # may break prints it centred on each part, marked (续) after the break
+            span = not self.breakable
+            if not span:
+                continued = para(
+                    f"{self.side}(续)" if isinstance(self.side, str) else "(续)", "side")
+        boxes = [*boxes, (0, 0, len(self.widths) - 1, n - 1, 1.0)]
+        return GridBlock(self.widths, self.rows, boxes, fills, caption, span, continued)
 
 
-class CaptionTable(Table):
-    """A table whose first column carries one caption, drawn centred over the whole
-    column (instead of a vertical span, which would stop the table from breaking)."""
+TOP, MIDDLE = "TOP", "MIDDLE"
+PAD_X = 3
+PAD_T = 2
+PAD_B = 2.5
+CHUNK_LINES = 3
+# An empty box is as tall as one line of reportlab's default cell font (10 pt, leading 12)
+# plus the paddings: what the forms looked like when they were reportlab Tables.
+BLANK_H = 12 + PAD_T + PAD_B
+_FUZZ = 1e-6
 
-    caption: Flowable | None = None
-    caption_continued: Flowable | None = None
-    continued: bool = False
+
+@dataclass(slots=True)
+class GridCell:
+    """One filled cell: columns c0..c1 of its row, content, vertical alignment, paddings."""
+
+    c0: int
+    c1: int
+    content: Flowable
+    valign: str = TOP
+    top: float = PAD_T
+    bottom: float = PAD_B
+    left: float = PAD_X
+    right: float = PAD_X
+
+
+@dataclass(slots=True)
+class GridRow:
+    cells: list[GridCell]
+    min_h: float = 0
+    blank: bool = False  # has an empty box: at least BLANK_H tall
+    fixed_h: float | None = None
+
+
+class GridBlock(Flowable):
+    """A bordered block of rows on fixed columns, laid out and drawn in one pass.
+
+    The geometry is that of a reportlab Table with the same cells (a row is as tall as
+    its tallest cell plus paddings, at least its minimum; a caption spanning all rows
+    grows them evenly; it breaks between rows), without the Table's per-cell style
+    machinery: backgrounds are filled, then the cells drawn, then every border stroked
+    as one path per line width.
+    """
+
+    def __init__(
+        self, widths: Sequence[float], rows: list[GridRow],
+        boxes: Sequence[tuple[Any, ...]],
+        fills: list[tuple[int, int, int, int, Color]],
+        caption: Flowable | None = None, span: bool = False,
+        caption_continued: Flowable | None = None, keep: bool = False,
+        continued: bool = False,
+    ) -> None:
+        super().__init__()
+        self.widths = list(widths)
+        self.xs = list(itertools.accumulate(self.widths, initial=0.0))
+        self.rows = rows
+        # (c0, r0, c1, r1, line width, open at the top, open at the bottom): a box cut
+        # by a page break stays open at the cut, as a reportlab Table's BOX does
+        self.boxes = [b if len(b) == 7 else (*b, False, False) for b in boxes]
+        self.fills = fills
+        self.caption = caption
+        self.span = span  # the caption is a cell spanning every row (the block can't break)
+        self.caption_continued = caption_continued
+        self.keep = keep or span
+        self.continued = continued
+        self.hAlign = "CENTER"
+        self.heights: list[float] | None = None
+        self._cap_h = 0.0
+
+    # -- layout ---------------------------------------------------------------------------
+    def _layout(self) -> list[float]:
+        if self.heights is not None:
+            return self.heights
+        canv = getattr(self, "canv", None)
+        xs = self.xs
+        # a caption drawn over the column (not a spanning cell) leaves a blank in each row
+        side_blank = self.caption is not None and not self.span
+        heights = []
+        for row in self.rows:
+            if row.fixed_h is not None:
+                for c in row.cells:
+                    c.content.wrapOn(canv, xs[c.c1 + 1] - xs[c.c0] - c.left - c.right,
+                                     row.fixed_h - c.top - c.bottom)
+                heights.append(row.fixed_h)
+                continue
+            h = BLANK_H if row.blank or side_blank else 0.0
+            for c in row.cells:
+                _, ch = c.content.wrapOn(canv, xs[c.c1 + 1] - xs[c.c0] - c.left - c.right,
+                                         72000 - c.top - c.bottom)
+                h = max(h, ch + c.top + c.bottom)
+            heights.append(max(row.min_h, h))
+        if self.caption is not None:
+            _, ch = self.caption.wrapOn(canv, self.widths[0] - 2 * PAD_X, 72000)
+            self._cap_h = ch
+            need = ch + PAD_T + PAD_B
+            total = sum(heights)
+            if self.span and total < need - _FUZZ:
+                extra = (need - total) / len(heights)
+                heights = [h + extra for h in heights]
+        self.heights = heights
+        return heights
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = self.xs[-1]
+        self.height = sum(self._layout())
+        return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
-        parts = super().split(availWidth, availHeight)
-        for i, part in enumerate(parts):
-            if isinstance(part, CaptionTable):
-                part.caption = self.caption
-                part.caption_continued = self.caption_continued
-                part.continued = self.continued or i > 0
-        return parts
+        heights = self._layout()
+        if self.keep:
+            return []
+        n, h = 0, 0.0
+        for rh in heights:
+            if h + rh > availHeight:
+                break
+            h += rh
+            n += 1
+        if n == 0:
+            return []
+        if n == len(heights):
+            return [self]
+        return [self._part(0, n, self.continued), self._part(n, len(heights), True)]
 
+    def _part(self, r0: int, r1: int, continued: bool) -> GridBlock:
+        fills = [(c0, max(a, r0) - r0, c1, min(b, r1 - 1) - r0, color)
+                 for c0, a, c1, b, color in self.fills if a < r1 and b >= r0]
+        boxes = [(c0, max(a, r0) - r0, c1, min(b, r1 - 1) - r0, lw, top or a < r0, bottom or b >= r1)
+                 for c0, a, c1, b, lw, top, bottom in self.boxes if a < r1 and b >= r0]
+        part = GridBlock(self.widths, self.rows[r0:r1], boxes, fills,
+                         self.caption, False, self.caption_continued, continued=continued)
+        part.heights = self.heights[r0:r1] if self.heights is not None else None
+        return part
+
+    # -- drawing --------------------------------------------------------------------------
     def draw(self) -> None:
-        super().draw()
-        if self.caption is None:
-            return
-        w = self._colWidths[0] - 2 * PAD_X
+        canv = self.canv
+        heights = self._layout()
+        xs = self.xs
+        # row tops, from the top of the block down
+        tops = [self.height - h for h in itertools.accumulate(heights, initial=0.0)]
+
+        def rect(path: Any, c0: int, r0: int, c1: int, r1: int) -> None:
+            path.rect(xs[c0], tops[r1 + 1], xs[c1 + 1] - xs[c0], tops[r0] - tops[r1 + 1])
+
+        canv.saveState()
+        by_color: dict[Color, Any] = {}
+        for c0, r0, c1, r1, color in self.fills:
+            if color not in by_color:
+                by_color[color] = canv.beginPath()
+            rect(by_color[color], c0, r0, c1, r1)
+        for color, path in by_color.items():
+            canv.setFillColor(color)
+            canv.drawPath(path, stroke=0, fill=1)
+        canv.restoreState()
+
+        for r, row in enumerate(self.rows):
+            y0, rh = tops[r + 1], heights[r]
+            for c in row.cells:
+                f = c.content
+                f.wrapOn(canv, xs[c.c1 + 1] - xs[c.c0] - c.left - c.right, rh - c.top - c.bottom)
+                if c.valign == MIDDLE:
+                    y = y0 + (rh + c.bottom - c.top - f.height) / 2
+                else:
+                    y = y0 + rh - c.top - f.height
+                f.drawOn(canv, xs[c.c0] + c.left, y)
         cap = self.caption_continued if self.continued else self.caption
-        if cap is None:
-            return
-        _, h = cap.wrap(w, self._height)
-        y = max((self._height - h) / 2, 0)
-        cap.drawOn(self.canv, PAD_X, y)
+        if cap is not None:
+            cap.wrapOn(canv, self.widths[0] - 2 * PAD_X, self.height)
+            if self.span:
+                y = (self.height + PAD_B - PAD_T - cap.height) / 2
+            else:
+                y = max((self.height - cap.height) / 2, 0)
+            cap.drawOn(canv, PAD_X, y)
 
-
-PAD_X = 3
-CHUNK_LINES = 3
+        canv.saveState()
+        canv.setLineCap(1)
+        canv.setLineJoin(1)
+        canv.setStrokeColor(colors.black)
+        by_width: dict[float, Any] = {}
+        for c0, r0, c1, r1, lw, open_top, open_bottom in self.boxes:
+            if lw not in by_width:
+                by_width[lw] = canv.beginPath()
+            path = by_width[lw]
+            if not (open_top or open_bottom):
+                rect(path, c0, r0, c1, r1)
+                continue
+            x0, x1, y0, y1 = xs[c0], xs[c1 + 1], tops[r1 + 1], tops[r0]
+            for x in (x0, x1):
+                path.moveTo(x, y0)
+                path.lineTo(x, y1)
+            for y, cut in ((y1, open_top), (y0, open_bottom)):
+                if not cut:
+                    path.moveTo(x0, y)
+                    path.lineTo(x1, y)
+        for lw, path in by_width.items():
+            canv.setLineWidth(lw)
+            canv.drawPath(path, stroke=1, fill=0)
+        canv.restoreState()
 
 
 def split_text(value: Any, width: float, style: str = "value") -> list[Any]:
@@ -437,32 +594,24 @@ def split_text(value: Any, width: float, style: str = "value") -> list[Any]:
         rest = parts[1]
 
 
-def text_block(label: str, value: Any, style: str = "long") -> Table:
+def text_block(label: str, value: Any, style: str = "long") -> GridBlock:
     """A long text across the full width: a shaded caption row, then the text cut into
     rows so that it flows over page breaks."""
     chunks = split_text(value, CONTENT_W - 2 * PAD_X, style)
-    rows = [[para(label, "label")], *[[c] for c in chunks]]
-    n = len(rows)
-    t = Table(rows, colWidths=[CONTENT_W])
-    t.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (0, 0), LABEL_BG),
-        ("LINEBELOW", (0, 0), (0, 0), 0.5, colors.black),
-        ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
-        ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
-        ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),
-        ("TOPPADDING", (0, 0), (0, 1), 2),
-        ("TOPPADDING", (0, 2), (0, n - 1), 0),
-        ("BOTTOMPADDING", (0, 0), (0, 0), 2.5),
-        ("BOTTOMPADDING", (0, 1), (0, n - 2), 0),
-        ("BOTTOMPADDING", (0, n - 1), (0, n - 1), 3),
-    ]))
-    return t
+    last = len(chunks)
+    rows = [GridRow([GridCell(0, 0, para(label, "label"))])]
+    rows += [GridRow([GridCell(0, 0, c, top=PAD_T if i == 1 else 0,
+                               bottom=3 if i == last else 0)])
+             for i, c in enumerate(chunks, 1)]
+    return GridBlock([CONTENT_W], rows,
+                     [(0, 0, 0, 0, 0.5), (0, 0, 0, last, 1.0)], [(0, 0, 0, 0, LABEL_BG)])
 
 
-def _cell(value: Any, style: str = "value") -> Any:
-    if isinstance(value, Flowable | list):
+def _cell(value: Any, style: str = "value") -> Flowable | None:
+    """The content of a value box; None for an empty box."""
+    if isinstance(value, Flowable):
         return value
-    return para(value, style) if value not in (None, "") else ""
+    return para(value, style) if value not in (None, "") else None
 
 
 def signature_table(roles: Sequence[str], sign_h: float = 24) -> Flowable:
@@ -472,23 +621,18 @@ def signature_table(roles: Sequence[str], sign_h: float = 24) -> Flowable:
     date_line = "日期:&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;年&nbsp;&nbsp;&nbsp;&nbsp;月&nbsp;&nbsp;&nbsp;&nbsp;日"
     # every box holds the same two lines: one flowable each, laid out once
     sign, dated = para("签字:"), rich(date_line, "small")
-    t = Table(
-        [[para(r, "label") for r in roles], [sign] * n, [dated] * n],
-        colWidths=[w] * n, rowHeights=[14, sign_h, 13],
-    )
-    t.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
-        ("INNERGRID", (0, 0), (-1, 0), 0.5, colors.black),
-        ("LINEAFTER", (0, 0), (-2, -1), 0.5, colors.black),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), LABEL_BG),
-        ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
-        ("VALIGN", (0, 1), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
-    return KeepTogether([t])
+
+    def cell(c: int, f: Flowable, valign: str = TOP) -> GridCell:
+        return GridCell(c, c, f, valign, top=2, bottom=2, left=4, right=6)
+
+    rows = [
+        GridRow([cell(c, para(r, "label"), MIDDLE) for c, r in enumerate(roles)], fixed_h=14),
+        GridRow([cell(c, sign) for c in range(n)], fixed_h=sign_h),
+        GridRow([cell(c, dated) for c in range(n)], fixed_h=13),
+    ]
+    boxes = [(0, 0, n - 1, 0, 0.5), *[(c, 0, c, 2, 0.5) for c in range(n)],
+             (0, 0, n - 1, 2, 1.0)]
+    return GridBlock([w] * n, rows, boxes, [(0, 0, n - 1, 0, LABEL_BG)], keep=True)
 
 
 # ---- page chrome ------------------------------------------------------------------------
