@@ -212,17 +212,51 @@ class CellText(Flowable):
         if not self.text:
             return
         st = self.style
+        canvas.saveState()
+        canvas.setFillColor(st.textColor)
+        canvas.setFont(st.fontName, st.fontSize, st.leading)
+        canvas.drawString(*self.origin(x, y), self.text)
+        canvas.restoreState()
+
+    def origin(self, x: float, y: float) -> tuple[float, float]:
+        """Where the text starts (baseline) when the flowable is drawn at x, y."""
+        st = self.style
         # Paragraph: baseline at height - fontSize; centred in the space left on the line
         dx = st.leftIndent + st.firstLineIndent
         if st.alignment == TA_CENTER:
             dx += (self.width - dx - st.rightIndent - self.text_w) / 2
         elif st.alignment == TA_RIGHT:
             dx = self.width - st.rightIndent - self.text_w
-        canvas.saveState()
-        canvas.setFillColor(st.textColor)
-        canvas.setFont(st.fontName, st.fontSize, st.leading)
-        canvas.drawString(x + dx, y + self.height - st.fontSize, self.text)
-        canvas.restoreState()
+        return x + dx, y + self.height - st.fontSize
+
+    @property
+    def plain(self) -> bool:
+        """Drawn as one line of text (not as a Paragraph)."""
+        return self.para is None
+
+
+def draw_plain_texts(canv: Canvas, items: Iterable[tuple[float, float, CellText]]) -> None:
+    """Draw one-line CellTexts (at their flowable positions) as one text object: the same
+    glyphs at the same places as drawing each, without a graphics state and a text
+    object per cell."""
+    canv.saveState()
+    tx = canv.beginText()
+    font: tuple[str, float] | None = None
+    color: Any = None
+    for x, y, cell in items:
+        if not cell.text:
+            continue
+        st = cell.style
+        if (st.fontName, st.fontSize) != font:
+            font = st.fontName, st.fontSize
+            tx.setFont(st.fontName, st.fontSize, st.leading)
+        if st.textColor != color:
+            color = st.textColor
+            tx.setFillColor(color)
+        tx.setTextOrigin(*cell.origin(x, y))
+        tx.textOut(cell.text)
+    canv.drawText(tx)
+    canv.restoreState()
 
 
 def para(text: Any, style: str = "value") -> Flowable:
@@ -531,6 +565,7 @@ class GridBlock(Flowable):
             canv.drawPath(path, stroke=0, fill=1)
         canv.restoreState()
 
+        plain: list[tuple[float, float, CellText]] = []
         for r, row in enumerate(self.rows):
             y0, rh = tops[r + 1], heights[r]
             for c in row.cells:
@@ -540,7 +575,12 @@ class GridBlock(Flowable):
                     y = y0 + (rh + c.bottom - c.top - f.height) / 2
                 else:
                     y = y0 + rh - c.top - f.height
-                f.drawOn(canv, xs[c.c0] + c.left, y)
+                if isinstance(f, CellText) and f.plain:
+                    plain.append((xs[c.c0] + c.left, y, f))
+                else:
+                    f.drawOn(canv, xs[c.c0] + c.left, y)
+        if plain:
+            draw_plain_texts(canv, plain)
         cap = self.caption_continued if self.continued else self.caption
         if cap is not None:
             cap.wrapOn(canv, self.widths[0] - 2 * PAD_X, self.height)
