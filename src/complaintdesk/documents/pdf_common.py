@@ -38,7 +38,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
-from complaintdesk.documents.fonts import register_cjk_font
+from complaintdesk.documents.fonts import register_cjk_font, seed_glyphs
 from complaintdesk.domain.records import Employee, Penalty, PenaltyKind
 
 PAGE_W, PAGE_H = A4
@@ -731,7 +731,7 @@ def draw_qr(canv: Canvas, text: str, x: float, y: float, size: float) -> None:
     canv.restoreState()
 
 
-def _make_canvas_class(ctx: PrintContext) -> type[Canvas]:
+def _make_canvas_class(ctx: PrintContext, glyph_seed: str = "") -> type[Canvas]:
     font = register_cjk_font()
     printed = ctx.fmt_dt(ctx.printed_at)
 
@@ -742,6 +742,8 @@ def _make_canvas_class(ctx: PrintContext) -> type[Canvas]:
             super().__init__(*args, **kwargs)
             self._cd_pages: list[dict[str, Any]] = []
             self._cd_header: HeaderInfo | None = None
+            if glyph_seed:
+                seed_glyphs(self._doc, glyph_seed)
 
         def showPage(self) -> None:  # noqa: N802 (reportlab API)
             self._cd_pages.append(dict(self.__dict__))
@@ -804,8 +806,12 @@ def _make_canvas_class(ctx: PrintContext) -> type[Canvas]:
     return FormCanvas
 
 
-def build_pdf(story: list[Flowable], ctx: PrintContext, title: str) -> bytes:
-    """Lay the story out on A4 portrait with the form chrome; return the PDF bytes."""
+def build_pdf(story: list[Flowable], ctx: PrintContext, title: str, glyph_seed: str = "") -> bytes:
+    """Lay the story out on A4 portrait with the form chrome; return the PDF bytes.
+
+    `glyph_seed`: the text the form prints whatever the record (see `fonts.seed_glyphs`);
+    only characters the form really prints belong there, the others would be embedded
+    for nothing."""
     register_cjk_font()
     buf = io.BytesIO()
     doc = BaseDocTemplate(
@@ -816,5 +822,5 @@ def build_pdf(story: list[Flowable], ctx: PrintContext, title: str) -> bytes:
     frame = Frame(MARGIN_X, FOOTER_H, CONTENT_W, PAGE_H - HEADER_H - FOOTER_H, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="form", frames=[frame])])
-    doc.build(story, canvasmaker=_make_canvas_class(ctx))
+    doc.build(story, canvasmaker=_make_canvas_class(ctx, glyph_seed))
     return buf.getvalue()
