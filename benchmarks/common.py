@@ -21,6 +21,22 @@ def median_ms(fn: Callable[[], object], repeat: int = 15, warmup: int = 2) -> fl
     return statistics.median(times)
 
 
+def interleaved_median_ms(fns: dict[str, Callable[[], object]], repeat: int = 15,
+                          warmup: int = 2) -> dict[str, float]:
+    """Median ms of each function, run in turn (a, b, a, b, …) so that a busy machine slows
+    them alike and their ratio holds."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(repeat):
+        for k, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[k].append((time.perf_counter() - t0) * 1000)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
 def ensure_db(data_dir: Path, cases: int) -> Path:
     """A database of `cases` demo cases, made once with `complaintdesk seed-demo`."""
     db = data_dir / "complaintdesk.sqlite3"
