@@ -259,6 +259,83 @@ def draw_plain_texts(canv: Canvas, items: Iterable[tuple[float, float, CellText]
     canv.restoreState()
 
 
+class CaptionLines(Flowable):
+    """Short lines, each centred on its own line in its own size and colour — a step
+    caption (title, time limit, who, when) — drawn as the Paragraph of the same markup
+    draws them (`<br/>` between lines, `<font size color>` around each) when every line
+    fits the width; otherwise it becomes that Paragraph."""
+
+    def __init__(self, lines: Sequence[tuple[str, float | None, Color | None]],
+                 style: str = "side") -> None:
+        super().__init__()
+        self.style = styles()[style]
+        st = self.style
+        self.lines = [(cleanBlockQuotedText(t), size or st.fontSize, color or st.textColor)
+                      for t, size, color in lines]
+        self.widths = [stringWidth(t, st.fontName, size) for t, size, _ in self.lines]
+        self.para: Paragraph | None = None
+        # plain lines only: anything a Paragraph would parse or collapse goes to it
+        self.plain = st.alignment == TA_CENTER and not getattr(st, "autoLeading", None) and all(
+            t and _NOT_PLAIN.isdisjoint(t) and "  " not in t and t == t.strip()
+            for t, _, _ in self.lines) and self.lines[0][1] == st.fontSize
+
+    def markup(self) -> str:
+        st = self.style
+        out = []
+        for t, size, color in self.lines:
+            m = markup(t)
+            if size != st.fontSize or color != st.textColor:
+                attrs = f' size="{size:g}"' if size != st.fontSize else ""
+                if color != st.textColor:
+                    attrs += f' color="#{color.hexval()[2:].upper()}"'
+                m = f"<font{attrs}>{m}</font>"
+            out.append(m)
+        return "<br/>".join(out)
+
+    def _fits(self, avail_w: float) -> bool:
+        st = self.style
+        room = avail_w - st.leftIndent - st.firstLineIndent - st.rightIndent - 0.01
+        return self.plain and all(w <= room for w in self.widths)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self.para is None and self._fits(availWidth):
+            self.width, self.height = availWidth, self.style.leading * len(self.lines)
+        else:
+            if self.para is None:
+                self.para = WrapOnceParagraph(self.markup(), self.style)
+            self.width, self.height = self.para.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        if self.para is None:
+            self.para = WrapOnceParagraph(self.markup(), self.style)
+        return self.para.split(availWidth, availHeight)
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803
+        if self.para is not None:
+            self.para.drawOn(canvas, x, y, _sW)
+            return
+        st = self.style
+        room = self.width - st.leftIndent - st.rightIndent
+        canvas.saveState()
+        tx = canvas.beginText()
+        baseline = y + self.height - st.fontSize
+        font: float | None = None
+        color: Any = None
+        for (t, size, c), w in zip(self.lines, self.widths, strict=True):
+            if size != font:
+                font = size
+                tx.setFont(st.fontName, size, st.leading)
+            if c != color:
+                color = c
+                tx.setFillColor(c)
+            tx.setTextOrigin(x + st.leftIndent + (room - w) / 2, baseline)
+            tx.textOut(t)
+            baseline -= st.leading
+        canvas.drawText(tx)
+        canvas.restoreState()
+
+
 def para(text: Any, style: str = "value") -> Flowable:
     """The text as a Paragraph of the style; a plain one-line text as a `CellText`."""
     s = "" if text is None else str(text)
