@@ -62,7 +62,9 @@ def floor_font() -> str:
     registration caches font subsets, which would speed the floor up too)."""
     if FLOOR_FONT not in pdfmetrics.getRegisteredFontNames():
         path = resource_path(*CJK_FONT_FILE)
-        pdfmetrics.registerFont(TTFont(FLOOR_FONT, str(path), subfontIndex=0))
+        # not registerFont: it would map this name to the font already registered for the
+        # same face, ComplaintDesk's (an own TTFont, so an own parse of the file)
+        pdfmetrics._fonts[FLOOR_FONT] = TTFont(FLOOR_FONT, str(path), subfontIndex=0)
     return FLOOR_FONT
 
 

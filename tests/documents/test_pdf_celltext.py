@@ -25,3 +25,25 @@ def test_a_text_wider_than_its_column_wraps_as_a_paragraph():
 def test_markup_line_breaks_and_ideographic_spaces_stay_paragraphs():
     for text in ("A&B", "<b>", "第一行\n第二行", "\u3000\u3000缩进"):
         assert isinstance(para(text), Paragraph), text
+
+
+def test_clean_text_keeps_what_a_paragraph_keeps():
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+
+    from complaintdesk.documents.pdf_common import clean_text
+
+    for text in ("张伟", "张伟 138", " 张伟", "张伟 ", "张  伟", "a\tb", "a\u200bb", "a\u2003b",
+                 "", " ", "x\xa0y", "第一行\n第二行"):
+        assert clean_text(text) == cleanBlockQuotedText(text), repr(text)
+
+
+def test_a_step_caption_lays_out_like_its_paragraph():
+    from complaintdesk.documents.pdf_common import ALERT, MUTED, CaptionLines
+
+    cap = CaptionLines([("③主管处理", None, None), ("24小时内", 6.5, MUTED),
+                        ("处理中", 6.5, ALERT)])
+    p = Paragraph(cap.markup(), styles()["side"])
+    assert cap.wrap(52, 1000) == p.wrap(52, 1000) and cap.para is None
+    too_wide = CaptionLines([("④部门负责人签署", None, None)])
+    too_wide.wrap(52, 1000)
+    assert too_wide.para is not None and too_wide.height == 2 * styles()["side"].leading

@@ -36,7 +36,7 @@ from reportlab.platypus import (
     PageTemplate,
     Paragraph,
 )
-from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paragraph import _wsc, cleanBlockQuotedText
 
 from complaintdesk.documents.fonts import register_cjk_font, seed_glyphs
 from complaintdesk.domain.records import Employee, Penalty, PenaltyKind
@@ -152,6 +152,19 @@ def markup(text: Any) -> str:
 _NOT_PLAIN = frozenset("&<>\n\r\u3000\xa0\x0b\x0c\u2028\u2029")
 
 
+# Whitespace a Paragraph strips, collapses or breaks lines at, other than the plain space.
+_WS_NOT_SPACE = frozenset(_wsc) - {" "}
+
+
+def clean_text(text: str) -> str:
+    """The text a Paragraph keeps of a plain text (`cleanBlockQuotedText`): the text itself
+    when it has no whitespace to strip or collapse, which is the usual case."""
+    if _WS_NOT_SPACE.isdisjoint(text) and "  " not in text and text[:1] != " " \
+            and text[-1:] != " ":
+        return text
+    return cleanBlockQuotedText(text)
+
+
 class WrapOnceParagraph(Paragraph):
     """A Paragraph that lays itself out once per width: a table wraps every cell when it
     measures the rows and again when it draws them, and a CJK paragraph with markup
@@ -179,7 +192,7 @@ class CellText(Flowable):
 
     def __init__(self, text: str, style: ParagraphStyle) -> None:
         super().__init__()
-        self.text = cleanBlockQuotedText(text)  # what the Paragraph parser would keep
+        self.text = clean_text(text)  # what the Paragraph parser would keep
         self.style = style
         self.text_w = stringWidth(self.text, style.fontName, style.fontSize)
         self.para: Paragraph | None = None
@@ -270,7 +283,7 @@ class CaptionLines(Flowable):
         super().__init__()
         self.style = styles()[style]
         st = self.style
-        self.lines = [(cleanBlockQuotedText(t), size or st.fontSize, color or st.textColor)
+        self.lines = [(clean_text(t), size or st.fontSize, color or st.textColor)
                       for t, size, color in lines]
         self.widths = [stringWidth(t, st.fontName, size) for t, size, _ in self.lines]
         self.para: Paragraph | None = None
