@@ -5,8 +5,9 @@ one. Parsing the TTC is the expensive part of producing a form (~100 ms), so it 
 registered once per process. reportlab embeds only the glyphs used, in subsets of up to
 256 characters, which keeps a one-page form small.
 
-Building a subset (a TrueType file of its glyphs) and compressing it is, after that, the
-largest fixed cost of a form. The subsets are cached by their exact glyph list: a form
+Building a subset (a TrueType file of its glyphs, its widths and its ToUnicode map) and
+compressing it is, after that, the largest fixed cost of a form. The subsets are cached
+by their exact glyph list: a form
 that first registers its fixed text with the font (`seed_glyphs`) gets the same first
 subset every time, which is then built and compressed once per process.
 """
@@ -19,7 +20,14 @@ from collections import OrderedDict
 from typing import Any
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import (
+    FF_NONSYMBOLIC,
+    FF_SYMBOLIC,
+    SUBSETN,
+    TTFont,
+    TTFontFace,
+    makeToUnicodeCMap,
+)
 
 from complaintdesk.resources_path import resource_path
 
@@ -81,6 +89,74 @@ class _CachingFace(TTFontFace):
         return doc.Reference(fontDescriptor, "fontDescriptor:" + fontname)
 
 
+class _Formatted(pdfdoc.PDFObject):
+    """A PDF value formatted once (a subset's widths array)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document: Any) -> bytes:
+        return self.data
+
+
+class _CachingTTFont(TTFont):
+    """reportlab's `TTFont.addObjects` (reportlab 4/5), with each subset's widths array and
+    ToUnicode map (formatted, compressed) taken from a cache by subset name and glyph
+    list — the font file itself is cached by the face."""
+
+    _objects: OrderedDict[tuple[str, tuple[int, ...]], tuple[bytes, bytes, bytes]]
+
+    def _subset_objects(self, doc: Any, base_name: str, subset: list[int]
+                        ) -> tuple[bytes, bytes, bytes]:
+        key = (base_name, tuple(subset))
+        face = self.face
+        with face._subsets_lock:
+            hit = self._objects.get(key)
+            if hit is not None:
+                self._objects.move_to_end(key)
+                return hit
+        widths = pdfdoc.PDFArray([face.getCharWidth(c) for c in subset]).format(doc)
+        cmap = makeToUnicodeCMap(base_name, subset)
+        raw = cmap.encode("utf8") if isinstance(cmap, str) else cmap
+        hit = (widths, raw, zlib.compress(raw))
+        with face._subsets_lock:
+            self._objects[key] = hit
+            while len(self._objects) > SUBSET_CACHE_SIZE:
+                self._objects.popitem(last=False)
+        return hit
+
+    def addObjects(self, doc: Any) -> None:  # noqa: N802
+        try:
+            state = self.state[doc]
+        except KeyError:
+            state = self.state[doc] = TTFont.State(self._asciiReadable)
+        state.frozen = 1
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            base_name = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX)
+                                 ).decode("pdfdoc")
+            widths, cmap_raw, cmap_packed = self._subset_objects(doc, base_name, subset)
+
+            font = pdfdoc.PDFTrueTypeFont()
+            font.__Comment__ = f"Font {self.fontName} subset {n}"
+            font.Name = internal_name
+            font.BaseFont = base_name
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = _Formatted(widths)
+            cmap = pdfdoc.PDFStream()
+            if doc.compression:
+                cmap.content = cmap_packed
+                cmap.dictionary["Filter"] = pdfdoc.PDFName("FlateDecode")
+            else:
+                cmap.content = cmap_raw
+            font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_name)
+            font.FontDescriptor = self.face.addSubsetObjects(doc, base_name, subset)
+            doc.Reference(font, internal_name)
+            doc.idToObject["BasicFonts"].dict[internal_name] = font
+        del self.state[doc]
+
+
 def register_cjk_font() -> str:
     """Register the bundled CJK font with reportlab (once) and return its font name."""
     global _registered
@@ -90,7 +166,8 @@ def register_cjk_font() -> str:
         if _registered is None:
             if CJK_FONT_NAME not in pdfmetrics.getRegisteredFontNames():
                 path = resource_path(*CJK_FONT_FILE)
-                font = TTFont(CJK_FONT_NAME, str(path), subfontIndex=0)
+                font = _CachingTTFont(CJK_FONT_NAME, str(path), subfontIndex=0)
+                font._objects = OrderedDict()
                 face = font.face
                 face.__class__ = _CachingFace  # same object, subsets cached
                 face._subsets = OrderedDict()
