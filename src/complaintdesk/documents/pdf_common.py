@@ -25,9 +25,10 @@ from reportlab.lib import colors
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -267,9 +268,28 @@ def draw_plain_texts(canv: Canvas, items: Iterable[tuple[float, float, CellText]
             color = st.textColor
             tx.setFillColor(color)
         tx.setTextOrigin(*cell.origin(x, y))
-        tx.textOut(cell.text)
+        put_text(tx, cell.text)
     canv.drawText(tx)
     canv.restoreState()
+
+
+def put_text(tx: Any, text: str) -> None:
+    """`tx.textOut(text)` for a text object on a subset (TrueType) font, without what
+    textOut does besides writing the glyphs (measuring the text to move the cursor,
+    which the next setTextOrigin sets anyway)."""
+    canv = tx._canvas
+    doc = canv._doc
+    font = getFont(tx._fontname)
+    if not getattr(font, "_dynamicFont", False):
+        tx.textOut(text)
+        return
+    code = tx._code
+    for subset, t in font.splitString(text, doc):
+        if subset != tx._curSubset:
+            code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(tx._fontsize)} Tf "
+                        f"{fp_str(tx._leading)} TL")
+            tx._curSubset = subset
+        code.append(f"({canv._escape(t)}) Tj")
 
 
 class CaptionLines(Flowable):
@@ -343,7 +363,7 @@ class CaptionLines(Flowable):
                 color = c
                 tx.setFillColor(c)
             tx.setTextOrigin(x + st.leftIndent + (room - w) / 2, baseline)
-            tx.textOut(t)
+            put_text(tx, t)
             baseline -= st.leading
         canvas.drawText(tx)
         canvas.restoreState()
@@ -659,8 +679,7 @@ class GridBlock(Flowable):
         for r, row in enumerate(self.rows):
             y0, rh = tops[r + 1], heights[r]
             for c in row.cells:
-                f = c.content
-                f.wrapOn(canv, xs[c.c1 + 1] - xs[c.c0] - c.left - c.right, rh - c.top - c.bottom)
+                f = c.content  # laid out by _layout at this width
                 if c.valign == MIDDLE:
                     y = y0 + (rh + c.bottom - c.top - f.height) / 2
                 else:
@@ -748,9 +767,11 @@ def signature_table(roles: Sequence[str], sign_h: float = 24) -> Flowable:
     """One box per signer: the role on top, room to sign, a date line at the bottom."""
     n = len(roles)
     w = CONTENT_W / n
-    date_line = "日期:&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;年&nbsp;&nbsp;&nbsp;&nbsp;月&nbsp;&nbsp;&nbsp;&nbsp;日"
+    # "日期:      年    月    日" with no-break spaces, drawn as the Paragraph of that
+    # markup draws it (one line, each character after the other)
+    date_line = "日期:" + "\xa0" * 6 + "年" + "\xa0" * 4 + "月" + "\xa0" * 4 + "日"
     # every box holds the same two lines: one flowable each, laid out once
-    sign, dated = para("签字:"), rich(date_line, "small")
+    sign, dated = para("签字:"), CellText(date_line, styles()["small"])
 
     def cell(c: int, f: Flowable, valign: str = TOP) -> GridCell:
         return GridCell(c, c, f, valign, top=2, bottom=2, left=4, right=6)
