@@ -15,11 +15,25 @@ def test_plain_one_line_text_is_a_celltext_with_the_paragraph_height():
     assert c.wrap(120, 100) == p.wrap(120, 100)
 
 
-def test_a_text_wider_than_its_column_wraps_as_a_paragraph():
+def test_a_text_wider_than_its_column_breaks_into_the_paragraphs_lines():
     c = para("王小明(售后服务部·维修技师)")
     w, h = c.wrap(60, 1000)
-    assert c.para is not None and h == 2 * styles()["value"].leading
+    assert c.para is None and h == 2 * styles()["value"].leading
     assert (w, h) == Paragraph("王小明(售后服务部·维修技师)", styles()["value"]).wrap(60, 1000)
+
+
+def test_wrapped_lines_are_those_of_the_paragraph():
+    texts = ("王小明(售后服务部·维修技师)", "罚款 ¥300、绩效扣分 5 分", "对责任人的处理意见",
+             "客户反映上周保养后发动机异响,回厂检查两次仍未解决,等待时间过长。",
+             "Passat 2024 330TSI DSG 变速箱 abnormal noise at 40km/h", "LSVAM4187C2184847")
+    for style in ("value", "label", "long", "small"):
+        for text in texts:
+            for width in (30, 52, 54, 86.6, 120, 391.9):
+                c = para(text, style)
+                p = Paragraph(text, styles()[style])
+                assert c.wrap(width, 1000) == p.wrap(width, 1000), (style, text, width)
+                lines = [line for _, line in c.lines] if c.lines else [c.text]
+                assert lines == [" ".join(ws) for _, ws in p.blPara.lines], (text, width)
 
 
 def test_markup_line_breaks_and_ideographic_spaces_stay_paragraphs():

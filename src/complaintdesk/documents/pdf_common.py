@@ -27,6 +27,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.textsplit import wordSplit
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -183,12 +184,13 @@ class WrapOnceParagraph(Paragraph):
 
 
 class CellText(Flowable):
-    """A short plain text drawn exactly as a one-line CJK Paragraph of the same style
-    (same glyphs, same place) without parsing markup or measuring it glyph by glyph.
+    """A plain text (no markup, no line breaks) drawn exactly as the CJK Paragraph of the
+    same style draws it (same lines, same glyphs, same places) without parsing markup or
+    building styled fragments.
 
-    Most cells of a form hold a name, a number or a date that fits its column; as a
-    Paragraph each one costs an XML parse and a per-character line break on every
-    wrap. When the text does not fit the width it is given, it becomes that Paragraph.
+    Most cells of a form hold a name, a number or a date that fits its column: one line.
+    A longer one is broken into lines by `wordSplit`, which is what a Paragraph of one
+    plain fragment does. Split across pages (a long text) it becomes that Paragraph.
     """
 
     def __init__(self, text: str, style: ParagraphStyle) -> None:
@@ -197,62 +199,79 @@ class CellText(Flowable):
         self.style = style
         self.text_w = stringWidth(self.text, style.fontName, style.fontSize)
         self.para: Paragraph | None = None
+        # (space left, text) per line when the text takes more than one; None for one line
+        self.lines: list[tuple[float, str]] | None = None
+        self._lines_w: float | None = None
 
     def _fits(self, avail_w: float) -> bool:
         st = self.style
         return self.text_w <= avail_w - st.leftIndent - st.firstLineIndent - st.rightIndent \
             - 0.01
 
+    def _paragraph(self) -> Paragraph:
+        if self.para is None:
+            self.para = WrapOnceParagraph(escape(self.text), self.style)
+        return self.para
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        st = self.style
         if self.para is None and not self.text:
             self.width, self.height = availWidth, 0
         elif self.para is None and self._fits(availWidth):
-            self.width, self.height = availWidth, self.style.leading
+            self.lines = None
+            self.width, self.height = availWidth, st.leading
+        elif self.para is None and not (st.leftIndent or st.firstLineIndent or st.rightIndent):
+            if self._lines_w != availWidth:
+                self.lines = [(float(sp), line) for sp, line in
+                              wordSplit(self.text, [availWidth, availWidth], st.fontName,
+                                        st.fontSize)]
+                self._lines_w = availWidth
+            self.width, self.height = availWidth, st.leading * len(self.lines or ())
         else:
-            if self.para is None:
-                self.para = WrapOnceParagraph(escape(self.text), self.style)
-            self.width, self.height = self.para.wrap(availWidth, availHeight)
+            self.width, self.height = self._paragraph().wrap(availWidth, availHeight)
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
-        if self.para is None:
-            self.wrap(availWidth, availHeight)
-        return self.para.split(availWidth, availHeight) if self.para is not None else []
+        if not self.text:
+            return []
+        return self._paragraph().split(availWidth, availHeight)
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803
         if self.para is not None:
             self.para.drawOn(canvas, x, y, _sW)
-            return
-        if not self.text:
-            return
-        st = self.style
-        canvas.saveState()
-        canvas.setFillColor(st.textColor)
-        canvas.setFont(st.fontName, st.fontSize, st.leading)
-        canvas.drawString(*self.origin(x, y), self.text)
-        canvas.restoreState()
+        elif self.text:
+            draw_plain_texts(canvas, [(x, y, self)])
 
-    def origin(self, x: float, y: float) -> tuple[float, float]:
-        """Where the text starts (baseline) when the flowable is drawn at x, y."""
+    def runs(self, x: float, y: float) -> list[tuple[float, float, str]]:
+        """(x, baseline, text) of each line when the flowable is drawn at x, y: as a
+        Paragraph places them (first baseline at height - fontSize, one leading per line,
+        the space left on a line split for centring)."""
         st = self.style
-        # Paragraph: baseline at height - fontSize; centred in the space left on the line
-        dx = st.leftIndent + st.firstLineIndent
-        if st.alignment == TA_CENTER:
-            dx += (self.width - dx - st.rightIndent - self.text_w) / 2
-        elif st.alignment == TA_RIGHT:
-            dx = self.width - st.rightIndent - self.text_w
-        return x + dx, y + self.height - st.fontSize
+        top = y + self.height - st.fontSize
+        if self.lines is None:
+            dx = st.leftIndent + st.firstLineIndent
+            if st.alignment == TA_CENTER:
+                dx += (self.width - dx - st.rightIndent - self.text_w) / 2
+            elif st.alignment == TA_RIGHT:
+                dx = self.width - st.rightIndent - self.text_w
+            return [(x + dx, top, self.text)]
+        out = []
+        for i, (space, line) in enumerate(self.lines):
+            dx = space / 2 if st.alignment == TA_CENTER else \
+                space if st.alignment == TA_RIGHT else 0.0
+            out.append((x + dx, top - i * st.leading, line))
+        return out
 
     @property
     def plain(self) -> bool:
-        """Drawn as one line of text (not as a Paragraph)."""
+        """Drawn as lines of text (not as a Paragraph)."""
         return self.para is None
 
 
 def draw_plain_texts(canv: Canvas, items: Iterable[tuple[float, float, CellText]]) -> None:
-    """Draw one-line CellTexts (at their flowable positions) as one text object: the same
-    glyphs at the same places as drawing each, without a graphics state and a text
-    object per cell."""
+    """Draw CellTexts (at their flowable positions) as one text object: the same glyphs at
+    the same places as drawing each, without a graphics state and a text object per
+    cell."""
     canv.saveState()
     tx = canv.beginText()
     font: tuple[str, float] | None = None
@@ -267,8 +286,9 @@ def draw_plain_texts(canv: Canvas, items: Iterable[tuple[float, float, CellText]
         if st.textColor != color:
             color = st.textColor
             tx.setFillColor(color)
-        tx.setTextOrigin(*cell.origin(x, y))
-        put_text(tx, cell.text)
+        for rx, ry, text in cell.runs(x, y):
+            tx.setTextOrigin(rx, ry)
+            put_text(tx, text)
     canv.drawText(tx)
     canv.restoreState()
 
