@@ -3,6 +3,9 @@ floor — a one-page reportlab document with the same font registered and one li
 Chinese (the same floor as run_all.py). Medians of N warm runs, interleaved (the font is
 registered before timing).
 
+The 处理单 is timed twice: the same case again (its QR code and its own font subset come
+from the caches) and a case not printed before each time (both built).
+
 A second, content floor is printed beside it: the very text of the 处理单 (every label,
 value and caption, already cut into lines) as one plain reportlab table of strings on one
 page — no Paragraphs, no spans, no form logic. It embeds the same glyphs (font subset) and
@@ -142,6 +145,22 @@ def content_floor_pdf(rows: list[list[str]]) -> bytes:
     return buf.getvalue()
 
 
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国文"
+_ISSUES = ("发动机异响", "变速箱顿挫", "空调不制冷", "刹车片磨损过快", "轮胎漏气", "保养等待过长",
+           "配件缺货", "收费不透明", "车漆划痕", "雨刮器异响", "导航死机", "座椅加热失灵")
+
+
+def _names(n: int) -> list[str]:
+    return [_SURNAMES[i % len(_SURNAMES)] + _GIVEN[(i * 7) % len(_GIVEN)]
+            + _GIVEN[(i * 11 + 3) % len(_GIVEN)] for i in range(n)]
+
+
+def _texts(n: int) -> list[str]:
+    return [f"{_ISSUES[i % len(_ISSUES)]},{_ISSUES[(i * 5 + 1) % len(_ISSUES)]},已返厂{i % 4 + 1}次。"
+            for i in range(n)]
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     t0 = time.perf_counter()
@@ -150,6 +169,11 @@ def main() -> None:
     floor_font()
     ctx = context()
     case = CaseBuilder().full().build()
+    # cases not printed before: own number (QR code) and own names and text (font subset)
+    people = zip(_names(n + 2), _texts(n + 2), strict=True)
+    others = iter([CaseBuilder(number=f"FK-202611-{i:04d}", customer_name=name,
+                               description=f"{name}反映:{text}").full().build()
+                   for i, (name, text) in enumerate(people, 100)])
     slips = [slip(i, f"GS-202611-{i:04d}") for i in range(1, 21)]
     rows = form_rows(feedback_story(case, ctx, [slip()]))
     # interleaved: each round runs every one once, so machine load hits them alike
@@ -157,9 +181,11 @@ def main() -> None:
         "floor": floor_pdf,
         "content": lambda: content_floor_pdf(rows),
         "form": lambda: feedback_form_pdf(case, ctx, [slip()]),
+        "new": lambda: feedback_form_pdf(next(others), ctx, [slip()]),
         "batch": lambda: slips_batch_pdf(slips, ctx),
-    }, repeat=n)
+    }, repeat=n, warmup=1)
     floor, floor2, form, batch = m["floor"], m["content"], m["form"], m["batch"]
+    new = m["new"]
     print(f"font registration (once per process): {reg_ms:8.1f} ms")
     print(f"median of {n} warm runs, interleaved")
     print(f"floor: one-page reportlab doc, same font, one line: {floor:8.1f} ms")
@@ -167,6 +193,8 @@ def main() -> None:
           f"{floor2:8.1f} ms")
     print(f"客户信息反馈意见处理单 (full case, 1 page): {form:8.1f} ms  ×{form / floor:.1f} floor "
           f"(target ≤ 3×)  ×{form / floor2:.1f} content floor")
+    print(f"  … a case not printed before (own QR code, own font subset): {new:8.1f} ms  "
+          f"×{new / floor:.1f} floor")
     print(f"20 过失单 in one PDF (20 pages):          {batch:8.1f} ms  ×{batch / floor:.1f} floor"
           f"  ({batch / 20:.1f} ms/slip)")
     print(f"sizes: floor {len(floor_pdf())} B, content floor {len(content_floor_pdf(rows))} B, "
