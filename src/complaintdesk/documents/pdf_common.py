@@ -20,7 +20,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -41,6 +40,7 @@ from reportlab.platypus import (
 from reportlab.platypus.paragraph import _wsc, cleanBlockQuotedText
 
 from complaintdesk.documents.fonts import register_cjk_font, seed_glyphs
+from complaintdesk.documents.qr import qr_modules
 from complaintdesk.domain.records import Employee, Penalty, PenaltyKind
 
 PAGE_W, PAGE_H = A4
@@ -834,18 +834,16 @@ class FormHeader(Flowable):
 @lru_cache(maxsize=512)
 def _qr_runs(text: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     """QR modules of `text` as (module count, dark runs (row, first column, length))."""
-    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    qr.addData(text)
-    qr.make()
+    modules = qr_modules(text)
     runs = []
-    for r, row in enumerate(qr.modules):
+    for r, row in enumerate(modules):
         c = 0
         for dark, group in itertools.groupby(bool(m) for m in row):
             n = len(list(group))
             if dark:
                 runs.append((r, c, n))
             c += n
-    return qr.getModuleCount(), tuple(runs)
+    return len(modules), tuple(runs)
 
 
 def draw_qr(canv: Canvas, text: str, x: float, y: float, size: float) -> None:
