@@ -37,7 +37,7 @@ def test_wrapped_lines_are_those_of_the_paragraph():
 
 
 def test_markup_line_breaks_and_ideographic_spaces_stay_paragraphs():
-    for text in ("A&B", "<b>", "第一行\n第二行", "\u3000\u3000缩进"):
+    for text in ("A&B", "<b>", "第一行<br/>第二行", "\u3000\u3000缩进"):
         assert isinstance(para(text), Paragraph), text
 
 
@@ -61,3 +61,21 @@ def test_a_step_caption_lays_out_like_its_paragraph():
     too_wide = CaptionLines([("④部门负责人签署", None, None)])
     too_wide.wrap(52, 1000)
     assert too_wide.para is not None and too_wide.height == 2 * styles()["side"].leading
+
+
+def test_lines_that_each_fit_are_the_paragraphs_lines():
+    text = "■返修 □电话解答 □退换 □补偿 □其他\n免费重新安装并检测,赠送一次保养。"
+    for style in ("value", "label", "long"):
+        c = para(text, style)
+        assert isinstance(c, CellText)
+        p = Paragraph(text.replace("\n", "<br/>"), styles()[style])
+        assert c.wrap(391.9, 1000) == p.wrap(391.9, 1000) and c.para is None
+        assert [t for _, t in c.lines] == ["".join(f.text for f in ln.words)
+                                          for ln in p.blPara.lines]
+        # a line too long for the width: the Paragraph breaks it, so it is the Paragraph
+        narrow = para(text, style)
+        assert narrow.wrap(60, 1000) == Paragraph(text.replace("\n", "<br/>"),
+                                                  styles()[style]).wrap(60, 1000)
+        assert narrow.para is not None
+    for text in ("第一行\n\n第三行", "行 \n行", "a\r\nb"):
+        assert isinstance(para(text), Paragraph), repr(text)

@@ -28,8 +28,9 @@ from complaintdesk.domain.records import (
 
 
 def ticks(options: Sequence[str], chosen: str | None) -> str:
-    """■返修 □电话解答 □退换 — a filled box for the recorded choice, empty ones to tick."""
-    return "  ".join(("■" if o == chosen else "□") + o for o in options)
+    """■返修 □电话解答 □退换 — a filled box for the recorded choice, empty ones to tick.
+    (One space between: a printed cell collapses spaces anyway.)"""
+    return " ".join(("■" if o == chosen else "□") + o for o in options)
 
 
 def side_caption(

@@ -152,6 +152,7 @@ def markup(text: Any) -> str:
 # Characters that make a Paragraph more than one plain run of text: markup, line breaks,
 # U+3000 (kept as two &nbsp;) and whitespace other than the spaces it collapses.
 _NOT_PLAIN = frozenset("&<>\n\r\u3000\xa0\x0b\x0c\u2028\u2029")
+_NOT_PLAIN_LINES = _NOT_PLAIN - {"\n"}
 
 
 # Whitespace a Paragraph strips, collapses or breaks lines at, other than the plain space.
@@ -195,9 +196,13 @@ class CellText(Flowable):
 
     def __init__(self, text: str, style: ParagraphStyle) -> None:
         super().__init__()
-        self.text = clean_text(text)  # what the Paragraph parser would keep
         self.style = style
-        self.text_w = stringWidth(self.text, style.fontName, style.fontSize)
+        # several lines of their own (see `para`): drawn as they are while each fits
+        self.segments = text.split("\n") if "\n" in text else None
+        self.text = text if self.segments else clean_text(text)  # what the Paragraph keeps
+        self.seg_w = [stringWidth(t, style.fontName, style.fontSize)
+                      for t in self.segments or (self.text,)]
+        self.text_w = max(self.seg_w)
         self.para: Paragraph | None = None
         # (space left, text) per line when the text takes more than one; None for one line
         self.lines: list[tuple[float, str]] | None = None
@@ -210,17 +215,24 @@ class CellText(Flowable):
 
     def _paragraph(self) -> Paragraph:
         if self.para is None:
-            self.para = WrapOnceParagraph(escape(self.text), self.style)
+            self.para = WrapOnceParagraph(markup(self.text), self.style)
         return self.para
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         st = self.style
         if self.para is None and not self.text:
             self.width, self.height = availWidth, 0
-        elif self.para is None and self._fits(availWidth):
+        elif self.para is None and self.segments is None and self._fits(availWidth):
             self.lines = None
             self.width, self.height = availWidth, st.leading
-        elif self.para is None and not (st.leftIndent or st.firstLineIndent or st.rightIndent):
+        elif self.para is None and self.segments is not None and self._fits(availWidth) \
+                and not (st.leftIndent or st.firstLineIndent or st.rightIndent):
+            # a Paragraph breaks lines only at its <br/>s when each line fits
+            self.lines = [(availWidth - w, t) for w, t in zip(self.seg_w, self.segments,
+                                                              strict=True)]
+            self.width, self.height = availWidth, st.leading * len(self.lines)
+        elif self.para is None and self.segments is None \
+                and not (st.leftIndent or st.firstLineIndent or st.rightIndent):
             if self._lines_w != availWidth:
                 self.lines = [(float(sp), line) for sp, line in
                               wordSplit(self.text, [availWidth, availWidth], st.fontName,
@@ -390,11 +402,16 @@ class CaptionLines(Flowable):
 
 
 def para(text: Any, style: str = "value") -> Flowable:
-    """The text as a Paragraph of the style; a plain one-line text as a `CellText`."""
+    """The text as a Paragraph of the style; a plain text as a `CellText` (also lines
+    separated by line breaks, each plain, non-empty and without spaces to collapse)."""
     s = "" if text is None else str(text)
     st = styles()[style]
-    if st.alignment in (TA_LEFT, TA_CENTER, TA_RIGHT) and _NOT_PLAIN.isdisjoint(s):
-        return CellText(s, st)
+    if st.alignment in (TA_LEFT, TA_CENTER, TA_RIGHT):
+        if _NOT_PLAIN.isdisjoint(s):
+            return CellText(s, st)
+        if "\n" in s and _NOT_PLAIN_LINES.isdisjoint(s) \
+                and all(t and clean_text(t) == t for t in s.split("\n")):
+            return CellText(s, st)
     return WrapOnceParagraph(markup(s), st)
 
 
