@@ -79,3 +79,21 @@ def test_lines_that_each_fit_are_the_paragraphs_lines():
         assert narrow.para is not None
     for text in ("第一行\n\n第三行", "行 \n行", "a\r\nb"):
         assert isinstance(para(text), Paragraph), repr(text)
+
+
+def test_fast_encoding_is_splitstring():
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    from complaintdesk.documents.fonts import register_cjk_font
+    from complaintdesk.documents.pdf_common import _encode
+
+    font = getFont(register_cjk_font())
+
+    class Doc:  # a document key for the font's per-document subset state
+        pass
+
+    doc, ref = Doc(), Doc()
+    texts = ["客户信息", "张伟 138", "客户信息", "x\xa0y", "ABC", "新字", "张伟 138", ""]
+    texts += ["汉" + chr(0x4E00 + i) for i in range(300)] + ["客户信息" + chr(0x4E00 + 5)]
+    for t in texts:
+        assert _encode(font, t, doc) == font.splitString(t, ref), repr(t)

@@ -285,43 +285,80 @@ def draw_plain_texts(canv: Canvas, items: Iterable[tuple[float, float, CellText]
     the same places as drawing each, without a graphics state and a text object per
     cell."""
     canv.saveState()
-    tx = canv.beginText()
-    font: tuple[str, float] | None = None
-    color: Any = None
+    out = TextRuns(canv)
     for x, y, cell in items:
         if not cell.text:
             continue
         st = cell.style
-        if (st.fontName, st.fontSize) != font:
-            font = st.fontName, st.fontSize
-            tx.setFont(st.fontName, st.fontSize, st.leading)
-        if st.textColor != color:
-            color = st.textColor
-            tx.setFillColor(color)
+        out.style(st.fontName, st.fontSize, st.leading, st.textColor)
         for rx, ry, text in cell.runs(x, y):
-            tx.setTextOrigin(rx, ry)
-            put_text(tx, text)
-    canv.drawText(tx)
+            out.put(rx, ry, text)
+    out.draw()
     canv.restoreState()
 
 
-def put_text(tx: Any, text: str) -> None:
-    """`tx.textOut(text)` for a text object on a subset (TrueType) font, without what
-    textOut does besides writing the glyphs (measuring the text to move the cursor,
-    which the next setTextOrigin sets anyway)."""
-    canv = tx._canvas
-    doc = canv._doc
-    font = getFont(tx._fontname)
-    if not getattr(font, "_dynamicFont", False):
-        tx.textOut(text)
-        return
-    code = tx._code
-    for subset, t in font.splitString(text, doc):
-        if subset != tx._curSubset:
-            code.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(tx._fontsize)} Tf "
-                        f"{fp_str(tx._leading)} TL")
-            tx._curSubset = subset
-        code.append(f"({canv._escape(t)}) Tj")
+def _encode(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]]:
+    """`font.splitString(text, doc)` (the text as (subset, codes) runs): for a text whose
+    characters all have their codes already, without its character-by-character loop."""
+    state = font.state.get(doc)
+    if state is not None and text:
+        assigned = state.assignments
+        try:
+            codes = [assigned[c] for c in map(ord, text)]
+        except KeyError:  # a new character (or U+00A0, which splitString maps to space)
+            pass
+        else:
+            subset = min(codes) >> 8
+            if max(codes) >> 8 == subset:
+                return [(subset, bytes([c & 0xFF for c in codes]))]
+            return [(k, bytes([c & 0xFF for c in run]))
+                    for k, run in itertools.groupby(codes, lambda c: c >> 8)]
+    return font.splitString(text, doc)
+
+
+class TextRuns:
+    """One text object of short runs, each at its own origin: what `beginText`, then
+    `setFont` / `setFillColor` / `setTextOrigin` / `textOut` per run write, without
+    measuring each run to move the cursor (every run sets its origin)."""
+
+    def __init__(self, canv: Canvas) -> None:
+        self.canv = canv
+        self.tx = canv.beginText()
+        self.doc = canv._doc
+        self.font: Any = None
+        self.key: tuple[str, float, float] | None = None
+        self.color: Any = None
+        self.tf = ""
+        self.subset = -1
+
+    def style(self, font_name: str, size: float, leading: float, color: Any) -> None:
+        if (font_name, size, leading) != self.key:
+            self.key = font_name, size, leading
+            self.tx.setFont(font_name, size, leading)
+            font = getFont(font_name)
+            self.font = font if getattr(font, "_dynamicFont", False) else None
+            self.tf = f" {fp_str(size)} Tf {fp_str(leading)} TL"
+            self.subset = -1
+        if color is not self.color:  # the styles share their colours
+            self.color = color
+            self.tx.setFillColor(color)
+
+    def put(self, x: float, y: float, text: str) -> None:
+        tx, font = self.tx, self.font
+        if font is None or not self.canv.bottomup:
+            tx.setTextOrigin(x, y)
+            tx.textOut(text)
+            return
+        code = tx._code
+        code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+        for subset, t in _encode(font, text, self.doc):
+            if subset != self.subset:
+                code.append(font.getSubsetInternalName(subset, self.doc) + self.tf)
+                self.subset = subset
+            code.append(f"({self.canv._escape(t)}) Tj")
+
+    def draw(self) -> None:
+        self.canv.drawText(self.tx)
 
 
 class CaptionLines(Flowable):
@@ -383,21 +420,13 @@ class CaptionLines(Flowable):
         st = self.style
         room = self.width - st.leftIndent - st.rightIndent
         canvas.saveState()
-        tx = canvas.beginText()
+        out = TextRuns(canvas)
         baseline = y + self.height - st.fontSize
-        font: float | None = None
-        color: Any = None
         for (t, size, c), w in zip(self.lines, self.widths, strict=True):
-            if size != font:
-                font = size
-                tx.setFont(st.fontName, size, st.leading)
-            if c != color:
-                color = c
-                tx.setFillColor(c)
-            tx.setTextOrigin(x + st.leftIndent + (room - w) / 2, baseline)
-            put_text(tx, t)
+            out.style(st.fontName, size, st.leading, c)
+            out.put(x + st.leftIndent + (room - w) / 2, baseline, t)
             baseline -= st.leading
-        canvas.drawText(tx)
+        out.draw()
         canvas.restoreState()
 
 
