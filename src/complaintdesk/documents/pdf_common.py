@@ -951,30 +951,36 @@ def _make_canvas_class(ctx: PrintContext, glyph_seed: str = "") -> type[Canvas]:
                                    mask="auto")
                 except OSError:
                     pass  # a missing logo must not stop the form from printing
-            self.setFont(font, 10)
-            self.drawCentredString(PAGE_W / 2, top, ctx.dealership_name)
-            if h:
-                self.setFont(font, 16)
-                self.drawCentredString(PAGE_W / 2, top - 7.5 * mm, h.title)
             y = PAGE_H - HEADER_H + 2.5 * mm
-            self.setFont(font, 9)
-            if h and h.number:
-                self.drawString(MARGIN_X, y, f"编号:{h.number}")
-            self.drawRightString(PAGE_W - MARGIN_X, y, f"打印日期:{printed}")
+            fy = 6 * mm
             self.setLineWidth(0.8)
             self.line(MARGIN_X, y - 1.5 * mm, PAGE_W - MARGIN_X, y - 1.5 * mm)
-            # footer
-            fy = 6 * mm
             self.setLineWidth(0.4)
             self.line(MARGIN_X, FOOTER_H - 1.5 * mm, PAGE_W - MARGIN_X, FOOTER_H - 1.5 * mm)
-            self.setFont(font, 8.5)
-            self.drawCentredString(PAGE_W / 2, fy, f"第 {page} 页 / 共 {total} 页")
-            self.setFont(font, 7)
-            self.setFillColor(MUTED)
-            self.drawString(MARGIN_X, fy, f"{ctx.dealership_name} · ComplaintDesk 打印")
+            # every text of the header and footer in one text object
+            out = TextRuns(self)
+
+            def text(x: float, y: float, s: str, size: float, align: str = "left",
+                     color: Any = colors.black) -> None:
+                out.style(font, size, size * 1.2, color)
+                if align != "left":
+                    w = stringWidth(s, font, size)
+                    x -= w / 2 if align == "centre" else w
+                out.put(x, y, s)
+
+            text(PAGE_W / 2, top, ctx.dealership_name, 10, "centre")
+            if h:
+                text(PAGE_W / 2, top - 7.5 * mm, h.title, 16, "centre")
             if h and h.number:
-                qr = 10 * mm
-                self.drawRightString(PAGE_W - MARGIN_X - qr - 2 * mm, fy, h.number)
+                text(MARGIN_X, y, f"编号:{h.number}", 9)
+            text(PAGE_W - MARGIN_X, y, f"打印日期:{printed}", 9, "right")
+            text(PAGE_W / 2, fy, f"第 {page} 页 / 共 {total} 页", 8.5, "centre")
+            text(MARGIN_X, fy, f"{ctx.dealership_name} · ComplaintDesk 打印", 7, color=MUTED)
+            qr = 10 * mm
+            if h and h.number:
+                text(PAGE_W - MARGIN_X - qr - 2 * mm, fy, h.number, 7, "right", MUTED)
+            out.draw()
+            if h and h.number:
                 draw_qr(self, h.number, PAGE_W - MARGIN_X - qr, 2.5 * mm, qr)
             self.restoreState()
 
