@@ -21,23 +21,27 @@ def median_ms(fn: Callable[[], object], repeat: int = 15, warmup: int = 2) -> fl
     return statistics.median(times)
 
 
+def interleaved_median_ms(fns: dict[str, Callable[[], object]], repeat: int = 15,
+                          warmup: int = 2) -> dict[str, float]:
+    """Median ms of each function, run in turn (a, b, a, b, …) so that a busy machine slows
+    them alike and their ratio holds."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(repeat):
+        for k, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[k].append((time.perf_counter() - t0) * 1000)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
 def paired_ms(ours: Callable[[], object], floor: Callable[[], object], repeat: int = 31,
               warmup: int = 3) -> tuple[float, float]:
-    """Medians of `ours` and `floor` run alternately, so both see the same machine load
-    (the machine is shared: a load swing between two separate loops skews the ratio)."""
-    for _ in range(warmup):
-        ours()
-        floor()
-    a, b = [], []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        ours()
-        t1 = time.perf_counter()
-        floor()
-        t2 = time.perf_counter()
-        a.append((t1 - t0) * 1000)
-        b.append((t2 - t1) * 1000)
-    return statistics.median(a), statistics.median(b)
+    """Medians of `ours` and `floor` run alternately, so both see the same machine load."""
+    m = interleaved_median_ms({"ours": ours, "floor": floor}, repeat, warmup)
+    return m["ours"], m["floor"]
 
 
 def ensure_db(data_dir: Path, cases: int) -> Path:

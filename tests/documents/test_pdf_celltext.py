@@ -15,13 +15,85 @@ def test_plain_one_line_text_is_a_celltext_with_the_paragraph_height():
     assert c.wrap(120, 100) == p.wrap(120, 100)
 
 
-def test_a_text_wider_than_its_column_wraps_as_a_paragraph():
+def test_a_text_wider_than_its_column_breaks_into_the_paragraphs_lines():
     c = para("王小明(售后服务部·维修技师)")
     w, h = c.wrap(60, 1000)
-    assert c.para is not None and h == 2 * styles()["value"].leading
+    assert c.para is None and h == 2 * styles()["value"].leading
     assert (w, h) == Paragraph("王小明(售后服务部·维修技师)", styles()["value"]).wrap(60, 1000)
 
 
+def test_wrapped_lines_are_those_of_the_paragraph():
+    texts = ("王小明(售后服务部·维修技师)", "罚款 ¥300、绩效扣分 5 分", "对责任人的处理意见",
+             "客户反映上周保养后发动机异响,回厂检查两次仍未解决,等待时间过长。",
+             "Passat 2024 330TSI DSG 变速箱 abnormal noise at 40km/h", "LSVAM4187C2184847")
+    for style in ("value", "label", "long", "small"):
+        for text in texts:
+            for width in (30, 52, 54, 86.6, 120, 391.9):
+                c = para(text, style)
+                p = Paragraph(text, styles()[style])
+                assert c.wrap(width, 1000) == p.wrap(width, 1000), (style, text, width)
+                lines = [line for _, line in c.lines] if c.lines else [c.text]
+                assert lines == [" ".join(ws) for _, ws in p.blPara.lines], (text, width)
+
+
 def test_markup_line_breaks_and_ideographic_spaces_stay_paragraphs():
-    for text in ("A&B", "<b>", "第一行\n第二行", "\u3000\u3000缩进"):
+    for text in ("A&B", "<b>", "第一行<br/>第二行", "\u3000\u3000缩进"):
         assert isinstance(para(text), Paragraph), text
+
+
+def test_clean_text_keeps_what_a_paragraph_keeps():
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+
+    from complaintdesk.documents.pdf_common import clean_text
+
+    for text in ("张伟", "张伟 138", " 张伟", "张伟 ", "张  伟", "a\tb", "a\u200bb", "a\u2003b",
+                 "", " ", "x\xa0y", "第一行\n第二行"):
+        assert clean_text(text) == cleanBlockQuotedText(text), repr(text)
+
+
+def test_a_step_caption_lays_out_like_its_paragraph():
+    from complaintdesk.documents.pdf_common import ALERT, MUTED, CaptionLines
+
+    cap = CaptionLines([("③主管处理", None, None), ("24小时内", 6.5, MUTED),
+                        ("处理中", 6.5, ALERT)])
+    p = Paragraph(cap.markup(), styles()["side"])
+    assert cap.wrap(52, 1000) == p.wrap(52, 1000) and cap.para is None
+    too_wide = CaptionLines([("④部门负责人签署", None, None)])
+    too_wide.wrap(52, 1000)
+    assert too_wide.para is not None and too_wide.height == 2 * styles()["side"].leading
+
+
+def test_lines_that_each_fit_are_the_paragraphs_lines():
+    text = "■返修 □电话解答 □退换 □补偿 □其他\n免费重新安装并检测,赠送一次保养。"
+    for style in ("value", "label", "long"):
+        c = para(text, style)
+        assert isinstance(c, CellText)
+        p = Paragraph(text.replace("\n", "<br/>"), styles()[style])
+        assert c.wrap(391.9, 1000) == p.wrap(391.9, 1000) and c.para is None
+        assert [t for _, t in c.lines] == ["".join(f.text for f in ln.words)
+                                          for ln in p.blPara.lines]
+        # a line too long for the width: the Paragraph breaks it, so it is the Paragraph
+        narrow = para(text, style)
+        assert narrow.wrap(60, 1000) == Paragraph(text.replace("\n", "<br/>"),
+                                                  styles()[style]).wrap(60, 1000)
+        assert narrow.para is not None
+    for text in ("第一行\n\n第三行", "行 \n行", "a\r\nb"):
+        assert isinstance(para(text), Paragraph), repr(text)
+
+
+def test_fast_encoding_is_splitstring():
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    from complaintdesk.documents.fonts import register_cjk_font
+    from complaintdesk.documents.pdf_common import _encode
+
+    font = getFont(register_cjk_font())
+
+    class Doc:  # a document key for the font's per-document subset state
+        pass
+
+    doc, ref = Doc(), Doc()
+    texts = ["客户信息", "张伟 138", "客户信息", "x\xa0y", "ABC", "新字", "张伟 138", ""]
+    texts += ["汉" + chr(0x4E00 + i) for i in range(300)] + ["客户信息" + chr(0x4E00 + 5)]
+    for t in texts:
+        assert _encode(font, t, doc) == font.splitString(t, ref), repr(t)

@@ -13,8 +13,8 @@ from complaintdesk.documents.pdf_common import Grid
 
 
 def test_an_empty_block_prints_as_one_empty_box():
-    table = Grid("③ 审核").table()
-    assert len(table._cellvalues) == 1
+    block = Grid("③ 审核").table()
+    assert len(block.rows) == 1 and block.rows[0].blank
 
 
 def test_steps_with_slip_ids_but_no_slips_print_empty_slip_rows():

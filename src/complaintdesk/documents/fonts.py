@@ -2,24 +2,159 @@
 
 reportlab can only embed TrueType-outline fonts; the bundled WenQuanYi Micro Hei TTC is
 one. Parsing the TTC is the expensive part of producing a form (~100 ms), so it is
-registered once per process. reportlab embeds only the glyphs used (subset), which
-keeps a one-page form small.
+registered once per process. reportlab embeds only the glyphs used, in subsets of up to
+256 characters, which keeps a one-page form small.
+
+Building a subset (a TrueType file of its glyphs, its widths and its ToUnicode map) and
+compressing it is, after that, the largest fixed cost of a form. The subsets are cached
+by their exact glyph list: a form
+that first registers its fixed text with the font (`seed_glyphs`) gets the same first
+subset every time, which is then built and compressed once per process.
 """
 
 from __future__ import annotations
 
 import threading
+import zlib
+from collections import OrderedDict
+from typing import Any
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import (
+    FF_NONSYMBOLIC,
+    FF_SYMBOLIC,
+    SUBSETN,
+    TTFont,
+    TTFontFace,
+    makeToUnicodeCMap,
+)
 
 from complaintdesk.resources_path import resource_path
 
 CJK_FONT_NAME = "WQYMicroHei"
 CJK_FONT_FILE = ("fonts", "wqy-microhei.ttc")
+SUBSET_CACHE_SIZE = 8  # a subset is ~50 KB raw + ~30 KB compressed
 
 _lock = threading.Lock()
 _registered: str | None = None
+
+
+class _CachingFace(TTFontFace):
+    """A TrueType face whose subsets (font file, compressed) are built once per glyph
+    list. Otherwise as reportlab's `TTFontFace.addSubsetObjects` (reportlab 4/5)."""
+
+    _subsets: OrderedDict[tuple[int, ...], tuple[bytes, bytes]]
+    _subsets_lock: threading.Lock
+
+    def _subset_file(self, subset: list[int]) -> tuple[bytes, bytes]:
+        key = tuple(subset)
+        with self._subsets_lock:
+            hit = self._subsets.get(key)
+            if hit is not None:
+                self._subsets.move_to_end(key)
+                return hit
+        raw = self.makeSubset(subset)
+        hit = (raw, zlib.compress(raw))
+        with self._subsets_lock:
+            self._subsets[key] = hit
+            while len(self._subsets) > SUBSET_CACHE_SIZE:
+                self._subsets.popitem(last=False)
+        return hit
+
+    def addSubsetObjects(self, doc: Any, fontname: str, subset: list[int]) -> Any:  # noqa: N802
+        raw, packed = self._subset_file(subset)
+        fontFile = pdfdoc.PDFStream()  # noqa: N806
+        if doc.compression:
+            # already compressed: a stream whose dictionary names its filter is written as is
+            fontFile.content = packed
+            fontFile.dictionary["Filter"] = pdfdoc.PDFName("FlateDecode")
+        else:
+            fontFile.content = raw
+        fontFile.dictionary["Length1"] = len(raw)
+        fontFileRef = doc.Reference(fontFile, f"fontFile:{self.filename}({fontname})")  # noqa: N806
+        flags = (self.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
+        fontDescriptor = pdfdoc.PDFDictionary({  # noqa: N806
+            "Type": "/FontDescriptor",
+            "Ascent": self.ascent,
+            "CapHeight": self.capHeight,
+            "Descent": self.descent,
+            "Flags": flags,
+            "FontBBox": pdfdoc.PDFArray(self.bbox),
+            "FontName": pdfdoc.PDFName(fontname),
+            "ItalicAngle": self.italicAngle,
+            "StemV": self.stemV,
+            "FontFile2": fontFileRef,
+            "MissingWidth": self.defaultWidth,
+        })
+        return doc.Reference(fontDescriptor, "fontDescriptor:" + fontname)
+
+
+class _Formatted(pdfdoc.PDFObject):
+    """A PDF value formatted once (a subset's widths array)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document: Any) -> bytes:
+        return self.data
+
+
+class _CachingTTFont(TTFont):
+    """reportlab's `TTFont.addObjects` (reportlab 4/5), with each subset's widths array and
+    ToUnicode map (formatted, compressed) taken from a cache by subset name and glyph
+    list — the font file itself is cached by the face."""
+
+    _objects: OrderedDict[tuple[str, tuple[int, ...]], tuple[bytes, bytes, bytes]]
+
+    def _subset_objects(self, doc: Any, base_name: str, subset: list[int]
+                        ) -> tuple[bytes, bytes, bytes]:
+        key = (base_name, tuple(subset))
+        face = self.face
+        with face._subsets_lock:
+            hit = self._objects.get(key)
+            if hit is not None:
+                self._objects.move_to_end(key)
+                return hit
+        widths = pdfdoc.PDFArray([face.getCharWidth(c) for c in subset]).format(doc)
+        cmap = makeToUnicodeCMap(base_name, subset)
+        raw = cmap.encode("utf8") if isinstance(cmap, str) else cmap
+        hit = (widths, raw, zlib.compress(raw))
+        with face._subsets_lock:
+            self._objects[key] = hit
+            while len(self._objects) > SUBSET_CACHE_SIZE:
+                self._objects.popitem(last=False)
+        return hit
+
+    def addObjects(self, doc: Any) -> None:  # noqa: N802
+        try:
+            state = self.state[doc]
+        except KeyError:
+            state = self.state[doc] = TTFont.State(self._asciiReadable)
+        state.frozen = 1
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            base_name = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX)
+                                 ).decode("pdfdoc")
+            widths, cmap_raw, cmap_packed = self._subset_objects(doc, base_name, subset)
+
+            font = pdfdoc.PDFTrueTypeFont()
+            font.__Comment__ = f"Font {self.fontName} subset {n}"
+            font.Name = internal_name
+            font.BaseFont = base_name
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = _Formatted(widths)
+            cmap = pdfdoc.PDFStream()
+            if doc.compression:
+                cmap.content = cmap_packed
+                cmap.dictionary["Filter"] = pdfdoc.PDFName("FlateDecode")
+            else:
+                cmap.content = cmap_raw
+            font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_name)
+            font.FontDescriptor = self.face.addSubsetObjects(doc, base_name, subset)
+            doc.Reference(font, internal_name)
+            doc.idToObject["BasicFonts"].dict[internal_name] = font
+        del self.state[doc]
 
 
 def register_cjk_font() -> str:
@@ -31,6 +166,20 @@ def register_cjk_font() -> str:
         if _registered is None:
             if CJK_FONT_NAME not in pdfmetrics.getRegisteredFontNames():
                 path = resource_path(*CJK_FONT_FILE)
-                pdfmetrics.registerFont(TTFont(CJK_FONT_NAME, str(path), subfontIndex=0))
+                font = _CachingTTFont(CJK_FONT_NAME, str(path), subfontIndex=0)
+                font._objects = OrderedDict()
+                face = font.face
+                face.__class__ = _CachingFace  # same object, subsets cached
+                face._subsets = OrderedDict()
+                face._subsets_lock = threading.Lock()
+                pdfmetrics.registerFont(font)
             _registered = CJK_FONT_NAME
     return _registered
+
+
+def seed_glyphs(doc: Any, text: str) -> None:
+    """Give the characters of `text` their codes in the document's font subsets first, in
+    this order (nothing is drawn). Forms call it with their fixed text, so that their
+    first subset is the same glyph list on every form and comes from the cache."""
+    font = pdfmetrics.getFont(register_cjk_font())
+    font.splitString(text, doc)

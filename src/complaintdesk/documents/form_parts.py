@@ -7,12 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from reportlab.lib.colors import Color
+
 from complaintdesk.documents.pdf_common import (
+    ALERT,
+    MUTED,
+    CaptionLines,
     Grid,
     PrintContext,
-    markup,
     penalties_text,
-    rich,
     yes_no,
 )
 from complaintdesk.domain.records import (
@@ -25,41 +28,43 @@ from complaintdesk.domain.records import (
 
 
 def ticks(options: Sequence[str], chosen: str | None) -> str:
-    """■返修 □电话解答 □退换 — a filled box for the recorded choice, empty ones to tick."""
-    return "  ".join(("■" if o == chosen else "□") + o for o in options)
+    """■返修 □电话解答 □退换 — a filled box for the recorded choice, empty ones to tick.
+    (One space between: a printed cell collapses spaces anyway.)"""
+    return " ".join(("■" if o == chosen else "□") + o for o in options)
 
 
 def side_caption(
     no: str, title: str, hint: str, rec: StepRecord | None, ctx: PrintContext,
     occurrence: int = 1, note: str = "",
-) -> Any:
+) -> CaptionLines:
     """Left column of a step block: number, title, time limit, then who finished it."""
-    t = f"{no}{title}" if no else title
+    small = 6.5
+    lines: list[tuple[str, float | None, Color | None]] = [
+        (f"{no}{title}" if no else title, None, None)]
     if occurrence > 1:
-        t += f"<br/>(第{occurrence}次)"
-    lines = [t]
+        lines.append((f"(第{occurrence}次)", None, None))
     if hint:
-        lines.append(f'<font size="6.5" color="#555555">{markup(hint)}</font>')
+        lines.append((hint, small, MUTED))
     if rec is not None:
         if rec.finished_at is not None:
             who = ctx.user(rec.actor_user_id)
             if rec.on_behalf_of_user_id is not None:
                 who = f"{who}(代 {ctx.user(rec.on_behalf_of_user_id)} 处理)"
             if who:
-                lines.append(f'<font size="6.5">{markup(who)}</font>')
-            lines.append(f'<font size="6.5">{ctx.fmt_dt(rec.finished_at)}</font>')
+                lines.append((who, small, None))
+            lines.append((ctx.fmt_dt(rec.finished_at), small, None))
         else:
-            lines.append('<font size="6.5" color="#B00000">处理中</font>')
+            lines.append(("处理中", small, ALERT))
             if rec.deadline is not None:
-                lines.append(f'<font size="6.5">期限 {ctx.fmt_dt(rec.deadline)}</font>')
+                lines.append((f"期限 {ctx.fmt_dt(rec.deadline)}", small, None))
         for ext in rec.extensions:
             if ext.get("deadline"):
-                lines.append(f'<font size="6.5">延期至 {ctx.fmt_dt(ext["deadline"])}</font>')
+                lines.append((f"延期至 {ctx.fmt_dt(ext['deadline'])}", small, None))
         if rec.breach:
-            lines.append('<font size="6.5" color="#B00000">超时</font>')
+            lines.append(("超时", small, ALERT))
     if note:
-        lines.append(f'<font size="6.5" color="#B00000">{markup(note)}</font>')
-    return rich("<br/>".join(lines), "side")
+        lines.append((note, small, ALERT))
+    return CaptionLines(lines, "side")
 
 
 def responsibility_label(value: str | None) -> str:

@@ -20,27 +20,27 @@ from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
+from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.textsplit import wordSplit
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
-    KeepTogether,
     PageTemplate,
     Paragraph,
-    Table,
-    TableStyle,
 )
-from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paragraph import _wsc, cleanBlockQuotedText
 
-from complaintdesk.documents.fonts import register_cjk_font
+from complaintdesk.documents.fonts import register_cjk_font, seed_glyphs
+from complaintdesk.documents.qr import qr_modules
 from complaintdesk.domain.records import Employee, Penalty, PenaltyKind
 
 PAGE_W, PAGE_H = A4
@@ -152,6 +152,20 @@ def markup(text: Any) -> str:
 # Characters that make a Paragraph more than one plain run of text: markup, line breaks,
 # U+3000 (kept as two &nbsp;) and whitespace other than the spaces it collapses.
 _NOT_PLAIN = frozenset("&<>\n\r\u3000\xa0\x0b\x0c\u2028\u2029")
+_NOT_PLAIN_LINES = _NOT_PLAIN - {"\n"}
+
+
+# Whitespace a Paragraph strips, collapses or breaks lines at, other than the plain space.
+_WS_NOT_SPACE = frozenset(_wsc) - {" "}
+
+
+def clean_text(text: str) -> str:
+    """The text a Paragraph keeps of a plain text (`cleanBlockQuotedText`): the text itself
+    when it has no whitespace to strip or collapse, which is the usual case."""
+    if _WS_NOT_SPACE.isdisjoint(text) and "  " not in text and text[:1] != " " \
+            and text[-1:] != " ":
+        return text
+    return cleanBlockQuotedText(text)
 
 
 class WrapOnceParagraph(Paragraph):
@@ -171,68 +185,262 @@ class WrapOnceParagraph(Paragraph):
 
 
 class CellText(Flowable):
-    """A short plain text drawn exactly as a one-line CJK Paragraph of the same style
-    (same glyphs, same place) without parsing markup or measuring it glyph by glyph.
+    """A plain text (no markup, no line breaks) drawn exactly as the CJK Paragraph of the
+    same style draws it (same lines, same glyphs, same places) without parsing markup or
+    building styled fragments.
 
-    Most cells of a form hold a name, a number or a date that fits its column; as a
-    Paragraph each one costs an XML parse and a per-character line break on every
-    wrap. When the text does not fit the width it is given, it becomes that Paragraph.
+    Most cells of a form hold a name, a number or a date that fits its column: one line.
+    A longer one is broken into lines by `wordSplit`, which is what a Paragraph of one
+    plain fragment does. Split across pages (a long text) it becomes that Paragraph.
     """
 
     def __init__(self, text: str, style: ParagraphStyle) -> None:
         super().__init__()
-        self.text = cleanBlockQuotedText(text)  # what the Paragraph parser would keep
         self.style = style
-        self.text_w = stringWidth(self.text, style.fontName, style.fontSize)
+        # several lines of their own (see `para`): drawn as they are while each fits
+        self.segments = text.split("\n") if "\n" in text else None
+        self.text = text if self.segments else clean_text(text)  # what the Paragraph keeps
+        self.seg_w = [stringWidth(t, style.fontName, style.fontSize)
+                      for t in self.segments or (self.text,)]
+        self.text_w = max(self.seg_w)
         self.para: Paragraph | None = None
+        # (space left, text) per line when the text takes more than one; None for one line
+        self.lines: list[tuple[float, str]] | None = None
+        self._lines_w: float | None = None
 
     def _fits(self, avail_w: float) -> bool:
         st = self.style
         return self.text_w <= avail_w - st.leftIndent - st.firstLineIndent - st.rightIndent \
             - 0.01
 
+    def _paragraph(self) -> Paragraph:
+        if self.para is None:
+            self.para = WrapOnceParagraph(markup(self.text), self.style)
+        return self.para
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        st = self.style
         if self.para is None and not self.text:
             self.width, self.height = availWidth, 0
-        elif self.para is None and self._fits(availWidth):
-            self.width, self.height = availWidth, self.style.leading
+        elif self.para is None and self.segments is None and self._fits(availWidth):
+            self.lines = None
+            self.width, self.height = availWidth, st.leading
+        elif self.para is None and self.segments is not None and self._fits(availWidth) \
+                and not (st.leftIndent or st.firstLineIndent or st.rightIndent):
+            # a Paragraph breaks lines only at its <br/>s when each line fits
+            self.lines = [(availWidth - w, t) for w, t in zip(self.seg_w, self.segments,
+                                                              strict=True)]
+            self.width, self.height = availWidth, st.leading * len(self.lines)
+        elif self.para is None and self.segments is None \
+                and not (st.leftIndent or st.firstLineIndent or st.rightIndent):
+            if self._lines_w != availWidth:
+                self.lines = [(float(sp), line) for sp, line in
+                              wordSplit(self.text, [availWidth, availWidth], st.fontName,
+                                        st.fontSize)]
+                self._lines_w = availWidth
+            self.width, self.height = availWidth, st.leading * len(self.lines or ())
+        else:
+            self.width, self.height = self._paragraph().wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        if not self.text:
+            return []
+        return self._paragraph().split(availWidth, availHeight)
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803
+        if self.para is not None:
+            self.para.drawOn(canvas, x, y, _sW)
+        elif self.text:
+            draw_plain_texts(canvas, [(x, y, self)])
+
+    def runs(self, x: float, y: float) -> list[tuple[float, float, str]]:
+        """(x, baseline, text) of each line when the flowable is drawn at x, y: as a
+        Paragraph places them (first baseline at height - fontSize, one leading per line,
+        the space left on a line split for centring)."""
+        st = self.style
+        top = y + self.height - st.fontSize
+        if self.lines is None:
+            dx = st.leftIndent + st.firstLineIndent
+            if st.alignment == TA_CENTER:
+                dx += (self.width - dx - st.rightIndent - self.text_w) / 2
+            elif st.alignment == TA_RIGHT:
+                dx = self.width - st.rightIndent - self.text_w
+            return [(x + dx, top, self.text)]
+        out = []
+        for i, (space, line) in enumerate(self.lines):
+            dx = space / 2 if st.alignment == TA_CENTER else \
+                space if st.alignment == TA_RIGHT else 0.0
+            out.append((x + dx, top - i * st.leading, line))
+        return out
+
+    @property
+    def plain(self) -> bool:
+        """Drawn as lines of text (not as a Paragraph)."""
+        return self.para is None
+
+
+def draw_plain_texts(canv: Canvas, items: Iterable[tuple[float, float, CellText]]) -> None:
+    """Draw CellTexts (at their flowable positions) as one text object: the same glyphs at
+    the same places as drawing each, without a graphics state and a text object per
+    cell."""
+    canv.saveState()
+    out = TextRuns(canv)
+    for x, y, cell in items:
+        if not cell.text:
+            continue
+        st = cell.style
+        out.style(st.fontName, st.fontSize, st.leading, st.textColor)
+        for rx, ry, text in cell.runs(x, y):
+            out.put(rx, ry, text)
+    out.draw()
+    canv.restoreState()
+
+
+def _encode(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]]:
+    """`font.splitString(text, doc)` (the text as (subset, codes) runs): for a text whose
+    characters all have their codes already, without its character-by-character loop."""
+    state = font.state.get(doc)
+    if state is not None and text:
+        assigned = state.assignments
+        try:
+            codes = [assigned[c] for c in map(ord, text)]
+        except KeyError:  # a new character (or U+00A0, which splitString maps to space)
+            pass
+        else:
+            subset = min(codes) >> 8
+            if max(codes) >> 8 == subset:
+                return [(subset, bytes([c & 0xFF for c in codes]))]
+            return [(k, bytes([c & 0xFF for c in run]))
+                    for k, run in itertools.groupby(codes, lambda c: c >> 8)]
+    return font.splitString(text, doc)
+
+
+class TextRuns:
+    """One text object of short runs, each at its own origin: what `beginText`, then
+    `setFont` / `setFillColor` / `setTextOrigin` / `textOut` per run write, without
+    measuring each run to move the cursor (every run sets its origin)."""
+
+    def __init__(self, canv: Canvas) -> None:
+        self.canv = canv
+        self.tx = canv.beginText()
+        self.doc = canv._doc
+        self.font: Any = None
+        self.key: tuple[str, float, float] | None = None
+        self.color: Any = None
+        self.tf = ""
+        self.subset = -1
+
+    def style(self, font_name: str, size: float, leading: float, color: Any) -> None:
+        if (font_name, size, leading) != self.key:
+            self.key = font_name, size, leading
+            self.tx.setFont(font_name, size, leading)
+            font = getFont(font_name)
+            self.font = font if getattr(font, "_dynamicFont", False) else None
+            self.tf = f" {fp_str(size)} Tf {fp_str(leading)} TL"
+            self.subset = -1
+        if color is not self.color:  # the styles share their colours
+            self.color = color
+            self.tx.setFillColor(color)
+
+    def put(self, x: float, y: float, text: str) -> None:
+        tx, font = self.tx, self.font
+        if font is None or not self.canv.bottomup:
+            tx.setTextOrigin(x, y)
+            tx.textOut(text)
+            return
+        code = tx._code
+        code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+        for subset, t in _encode(font, text, self.doc):
+            if subset != self.subset:
+                code.append(font.getSubsetInternalName(subset, self.doc) + self.tf)
+                self.subset = subset
+            code.append(f"({self.canv._escape(t)}) Tj")
+
+    def draw(self) -> None:
+        self.canv.drawText(self.tx)
+
+
+class CaptionLines(Flowable):
+    """Short lines, each centred on its own line in its own size and colour — a step
+    caption (title, time limit, who, when) — drawn as the Paragraph of the same markup
+    draws them (`<br/>` between lines, `<font size color>` around each) when every line
+    fits the width; otherwise it becomes that Paragraph."""
+
+    def __init__(self, lines: Sequence[tuple[str, float | None, Color | None]],
+                 style: str = "side") -> None:
+        super().__init__()
+        self.style = styles()[style]
+        st = self.style
+        self.lines = [(clean_text(t), size or st.fontSize, color or st.textColor)
+                      for t, size, color in lines]
+        self.widths = [stringWidth(t, st.fontName, size) for t, size, _ in self.lines]
+        self.para: Paragraph | None = None
+        # plain lines only: anything a Paragraph would parse or collapse goes to it
+        self.plain = st.alignment == TA_CENTER and not getattr(st, "autoLeading", None) and all(
+            t and _NOT_PLAIN.isdisjoint(t) and "  " not in t and t == t.strip()
+            for t, _, _ in self.lines) and self.lines[0][1] == st.fontSize
+
+    def markup(self) -> str:
+        st = self.style
+        out = []
+        for t, size, color in self.lines:
+            m = markup(t)
+            if size != st.fontSize or color != st.textColor:
+                attrs = f' size="{size:g}"' if size != st.fontSize else ""
+                if color != st.textColor:
+                    attrs += f' color="#{color.hexval()[2:].upper()}"'
+                m = f"<font{attrs}>{m}</font>"
+            out.append(m)
+        return "<br/>".join(out)
+
+    def _fits(self, avail_w: float) -> bool:
+        st = self.style
+        room = avail_w - st.leftIndent - st.firstLineIndent - st.rightIndent - 0.01
+        return self.plain and all(w <= room for w in self.widths)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self.para is None and self._fits(availWidth):
+            self.width, self.height = availWidth, self.style.leading * len(self.lines)
         else:
             if self.para is None:
-                self.para = WrapOnceParagraph(escape(self.text), self.style)
+                self.para = WrapOnceParagraph(self.markup(), self.style)
             self.width, self.height = self.para.wrap(availWidth, availHeight)
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         if self.para is None:
-            self.wrap(availWidth, availHeight)
-        return self.para.split(availWidth, availHeight) if self.para is not None else []
+            self.para = WrapOnceParagraph(self.markup(), self.style)
+        return self.para.split(availWidth, availHeight)
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803
         if self.para is not None:
             self.para.drawOn(canvas, x, y, _sW)
             return
-        if not self.text:
-            return
         st = self.style
-        # Paragraph: baseline at height - fontSize; centred in the space left on the line
-        dx = st.leftIndent + st.firstLineIndent
-        if st.alignment == TA_CENTER:
-            dx += (self.width - dx - st.rightIndent - self.text_w) / 2
-        elif st.alignment == TA_RIGHT:
-            dx = self.width - st.rightIndent - self.text_w
+        room = self.width - st.leftIndent - st.rightIndent
         canvas.saveState()
-        canvas.setFillColor(st.textColor)
-        canvas.setFont(st.fontName, st.fontSize, st.leading)
-        canvas.drawString(x + dx, y + self.height - st.fontSize, self.text)
+        out = TextRuns(canvas)
+        baseline = y + self.height - st.fontSize
+        for (t, size, c), w in zip(self.lines, self.widths, strict=True):
+            out.style(st.fontName, size, st.leading, c)
+            out.put(x + st.leftIndent + (room - w) / 2, baseline, t)
+            baseline -= st.leading
+        out.draw()
         canvas.restoreState()
 
 
 def para(text: Any, style: str = "value") -> Flowable:
-    """The text as a Paragraph of the style; a plain one-line text as a `CellText`."""
+    """The text as a Paragraph of the style; a plain text as a `CellText` (also lines
+    separated by line breaks, each plain, non-empty and without spaces to collapse)."""
     s = "" if text is None else str(text)
     st = styles()[style]
-    if st.alignment in (TA_LEFT, TA_CENTER, TA_RIGHT) and _NOT_PLAIN.isdisjoint(s):
-        return CellText(s, st)
+    if st.alignment in (TA_LEFT, TA_CENTER, TA_RIGHT):
+        if _NOT_PLAIN.isdisjoint(s):
+            return CellText(s, st)
+        if "\n" in s and _NOT_PLAIN_LINES.isdisjoint(s) \
+                and all(t and clean_text(t) == t for t in s.split("\n")):
+            return CellText(s, st)
     return WrapOnceParagraph(markup(s), st)
 
 
@@ -281,142 +489,306 @@ class Grid:
     label/value pairs or a label with a wide value. Empty values make empty boxes.
 
     Borders are drawn per logical cell (not a table grid) so that a long text can be cut
-    into several table rows inside one box: the table then breaks between those rows and
-    the text flows onto the next page.
+    into several rows inside one box: the block then breaks between those rows and the
+    text flows onto the next page.
     """
 
     def __init__(self, side: Flowable | str | None = None) -> None:
         self.side = side
         self.off = 1 if side is not None else 0
         self.widths = grid_widths(bool(self.off))
-        self.rows: list[list[Any]] = []
-        self.min_heights: list[float] = []
-        self.cmds: list[tuple[Any, ...]] = []
-        self.breakable = False  # holds a text cut into rows: the table may break pages
+        self.rows: list[GridRow] = []
+        self.boxes: list[tuple[int, int, int, int, float]] = []
+        self.fills: list[tuple[int, int, int, int, Color]] = []
+        self.breakable = False  # holds a text cut into rows: the block may break pages
 
-    def _add(self, cells: list[Any], min_h: float) -> int:
-        self.rows.append([""] * self.off + cells)
-        self.min_heights.append(min_h)
+    def _add(self, cells: list[GridCell], min_h: float, blank: bool) -> int:
+        # `blank`: the row has an empty box or a column its cells do not cover
+        self.rows.append(GridRow(cells, min_h, blank))
         return len(self.rows) - 1
 
     def _box(self, c0: int, r0: int, c1: int, r1: int, label: bool = False) -> None:
-        self.cmds.append(("BOX", (c0, r0), (c1, r1), 0.5, colors.black))
-        if (c0, r0) != (c1, r1) and r0 == r1:
-            self.cmds.append(("SPAN", (c0, r0), (c1, r1)))
+        self.boxes.append((c0, r0, c1, r1, 0.5))
         if label:
-            self.cmds.append(("BACKGROUND", (c0, r0), (c1, r1), LABEL_BG))
-            self.cmds.append(("VALIGN", (c0, r0), (c1, r1), "MIDDLE"))
+            self.fills.append((c0, r0, c1, r1, LABEL_BG))
 
     def pairs(self, *pairs: tuple[str, Any], min_h: float = 15) -> Grid:
         """Up to three label/value pairs; the last value stretches to the right edge."""
-        cells: list[Any] = []
-        for label, value in pairs:
-            cells += [para(label, "label"), _cell(value)]
-        cells += [""] * (6 - len(cells))
-        r = self._add(cells, min_h)
-        for i in range(len(pairs)):
+        cells: list[GridCell] = []
+        blank = len(pairs) < 3
+        r = len(self.rows)
+        for i, (label, value) in enumerate(pairs):
             c = self.off + 2 * i
-            self._box(c, r, c, r, label=True)
             last = self.off + 5 if i == len(pairs) - 1 else c + 1
+            cells.append(GridCell(c, c, para(label, "label"), MIDDLE))
+            v = _cell(value)
+            if v is None:
+                blank = True
+            else:
+                cells.append(GridCell(c + 1, last, v, MIDDLE))
+            self._box(c, r, c, r, label=True)
             self._box(c + 1, r, last, r)
-        self.cmds.append(("VALIGN", (self.off, r), (self.off + 5, r), "MIDDLE"))
+        self._add(cells, min_h, blank)
         return self
 
     def text(self, label: str, value: Any, min_h: float = 15, style: str = "value") -> Grid:
         """A label and a wide value; a long text is cut into rows that may break pages."""
         width = sum(self.widths[self.off + 1:]) - 2 * PAD_X
-        chunks = split_text(value, width, style) if value not in (None, "") else [""]
+        chunks = split_text(value, width, style) if value not in (None, "") else [None]
         r0 = len(self.rows)
+        last = len(chunks) - 1
         for i, chunk in enumerate(chunks):
-            first = para(label, "label") if i == 0 else ""
-            self._add([first, chunk, "", "", "", ""], min_h if len(chunks) == 1 else 0)
-            self.cmds.append(("SPAN", (self.off + 1, r0 + i), (self.off + 5, r0 + i)))
+            cells: list[GridCell] = []
+            if i == 0:
+                cells.append(GridCell(self.off, self.off, para(label, "label"),
+                                      MIDDLE if last == 0 else TOP))
+            if chunk is not None:
+                # the pieces of one text sit flush on each other
+                cells.append(GridCell(self.off + 1, self.off + 5, chunk, TOP,
+                                      top=PAD_T if i == 0 else 0,
+                                      bottom=PAD_B if i == last else 0))
+            self._add(cells, min_h if last == 0 else 0, True)
         r1 = len(self.rows) - 1
         self.breakable = self.breakable or r1 > r0
-        # no vertical spans: reportlab cannot break a table inside one
-        self.cmds += [
-            ("BACKGROUND", (self.off, r0), (self.off, r1), LABEL_BG),
-            ("BOX", (self.off, r0), (self.off, r1), 0.5, colors.black),
-            ("BOX", (self.off + 1, r0), (self.off + 5, r1), 0.5, colors.black),
-        ]
-        if r1 > r0:
-            self.cmds.append(("TOPPADDING", (self.off + 1, r0 + 1), (self.off + 1, r1), 0))
-            self.cmds.append(("BOTTOMPADDING", (self.off + 1, r0), (self.off + 1, r1 - 1), 0))
-        else:
-            self.cmds.append(("VALIGN", (self.off, r0), (self.off, r0), "MIDDLE"))
+        self.fills.append((self.off, r0, self.off, r1, LABEL_BG))
+        self.boxes += [(self.off, r0, self.off, r1, 0.5), (self.off + 1, r0, self.off + 5, r1, 0.5)]
         return self
 
     def wide(self, value: Any, min_h: float = 15, shaded: bool = False) -> Grid:
         """One cell across the whole block (a caption or a free note)."""
-        r = self._add([_cell(value), "", "", "", "", ""], min_h)
+        r = len(self.rows)
+        v = _cell(value)
+        cells = [] if v is None else [GridCell(self.off, self.off + 5, v,
+                                               MIDDLE if shaded else TOP)]
+        self._add(cells, min_h, True)
         self._box(self.off, r, self.off + 5, r, label=shaded)
         return self
 
-    def table(self) -> Table:
+    def table(self) -> GridBlock:
+        """The block as one flowable."""
         if not self.rows:  # a block with nothing to say still prints as one empty box
             self.wide("")
         n = len(self.rows)
-        cmds: list[tuple[Any, ...]] = [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
-            ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ]
+        boxes, fills = self.boxes, self.fills
+        caption: Flowable | None = None
+        continued: Flowable | None = None
+        span = False
         if self.off:
-            cmds += [
-                ("BACKGROUND", (0, 0), (0, n - 1), SIDE_BG),
-                ("BOX", (0, 0), (0, n - 1), 0.5, colors.black),
-            ]
+            fills = [(0, 0, 0, n - 1, SIDE_BG), *fills]
+            boxes = [(0, 0, 0, n - 1, 0.5), *boxes]
             caption = self.side if isinstance(self.side, Flowable) else para(self.side, "side")
-            if not self.breakable:
-                # a short block: a plain vertical span, which also grows the rows to fit
-                self.rows[0][0] = caption
-                cmds += [("SPAN", (0, 0), (0, n - 1)), ("VALIGN", (0, 0), (0, n - 1), "MIDDLE")]
-        cmds += self.cmds
-        cmds.append(("BOX", (0, 0), (-1, -1), 1.0, colors.black))
-        cls = CaptionTable if self.breakable else Table
-        t = cls(self.rows, colWidths=self.widths, minRowHeights=self.min_heights)
-        t.setStyle(TableStyle(cmds))
-        if self.off and isinstance(t, CaptionTable):
-            t.caption = caption
-            t.caption_continued = para(
-                f"{self.side}(续)" if isinstance(self.side, str) else "(续)", "side")
-        return t
+            # a short block: the caption spans the rows and grows them to fit; a block that
+            # may break prints it centred on each part, marked (续) after the break
+            span = not self.breakable
+            if not span:
+                continued = para(
+                    f"{self.side}(续)" if isinstance(self.side, str) else "(续)", "side")
+        boxes = [*boxes, (0, 0, len(self.widths) - 1, n - 1, 1.0)]
+        return GridBlock(self.widths, self.rows, boxes, fills, caption, span, continued)
 
 
-class CaptionTable(Table):
-    """A table whose first column carries one caption, drawn centred over the whole
-    column (instead of a vertical span, which would stop the table from breaking)."""
+TOP, MIDDLE = "TOP", "MIDDLE"
+PAD_X = 3
+PAD_T = 2
+PAD_B = 2.5
+CHUNK_LINES = 3
+# An empty box is as tall as one line of reportlab's default cell font (10 pt, leading 12)
+# plus the paddings: what the forms looked like when they were reportlab Tables.
+BLANK_H = 12 + PAD_T + PAD_B
+_FUZZ = 1e-6
 
-    caption: Flowable | None = None
-    caption_continued: Flowable | None = None
-    continued: bool = False
+
+@dataclass(slots=True)
+class GridCell:
+    """One filled cell: columns c0..c1 of its row, content, vertical alignment, paddings."""
+
+    c0: int
+    c1: int
+    content: Flowable
+    valign: str = TOP
+    top: float = PAD_T
+    bottom: float = PAD_B
+    left: float = PAD_X
+    right: float = PAD_X
+
+
+@dataclass(slots=True)
+class GridRow:
+    cells: list[GridCell]
+    min_h: float = 0
+    blank: bool = False  # has an empty box: at least BLANK_H tall
+    fixed_h: float | None = None
+
+
+class GridBlock(Flowable):
+    """A bordered block of rows on fixed columns, laid out and drawn in one pass.
+
+    The geometry is that of a reportlab Table with the same cells (a row is as tall as
+    its tallest cell plus paddings, at least its minimum; a caption spanning all rows
+    grows them evenly; it breaks between rows), without the Table's per-cell style
+    machinery: backgrounds are filled, then the cells drawn, then every border stroked
+    as one path per line width.
+    """
+
+    def __init__(
+        self, widths: Sequence[float], rows: list[GridRow],
+        boxes: Sequence[tuple[Any, ...]],
+        fills: list[tuple[int, int, int, int, Color]],
+        caption: Flowable | None = None, span: bool = False,
+        caption_continued: Flowable | None = None, keep: bool = False,
+        continued: bool = False,
+    ) -> None:
+        super().__init__()
+        self.widths = list(widths)
+        self.xs = list(itertools.accumulate(self.widths, initial=0.0))
+        self.rows = rows
+        # (c0, r0, c1, r1, line width, open at the top, open at the bottom): a box cut
+        # by a page break stays open at the cut, as a reportlab Table's BOX does
+        self.boxes = [b if len(b) == 7 else (*b, False, False) for b in boxes]
+        self.fills = fills
+        self.caption = caption
+        self.span = span  # the caption is a cell spanning every row (the block can't break)
+        self.caption_continued = caption_continued
+        self.keep = keep or span
+        self.continued = continued
+        self.hAlign = "CENTER"
+        self.heights: list[float] | None = None
+        self._cap_h = 0.0
+
+    # -- layout ---------------------------------------------------------------------------
+    def _layout(self) -> list[float]:
+        if self.heights is not None:
+            return self.heights
+        canv = getattr(self, "canv", None)
+        xs = self.xs
+        # a caption drawn over the column (not a spanning cell) leaves a blank in each row
+        side_blank = self.caption is not None and not self.span
+        heights = []
+        for row in self.rows:
+            if row.fixed_h is not None:
+                for c in row.cells:
+                    c.content.wrapOn(canv, xs[c.c1 + 1] - xs[c.c0] - c.left - c.right,
+                                     row.fixed_h - c.top - c.bottom)
+                heights.append(row.fixed_h)
+                continue
+            h = BLANK_H if row.blank or side_blank else 0.0
+            for c in row.cells:
+                _, ch = c.content.wrapOn(canv, xs[c.c1 + 1] - xs[c.c0] - c.left - c.right,
+                                         72000 - c.top - c.bottom)
+                h = max(h, ch + c.top + c.bottom)
+            heights.append(max(row.min_h, h))
+        if self.caption is not None:
+            _, ch = self.caption.wrapOn(canv, self.widths[0] - 2 * PAD_X, 72000)
+            self._cap_h = ch
+            need = ch + PAD_T + PAD_B
+            total = sum(heights)
+            if self.span and total < need - _FUZZ:
+                extra = (need - total) / len(heights)
+                heights = [h + extra for h in heights]
+        self.heights = heights
+        return heights
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = self.xs[-1]
+        self.height = sum(self._layout())
+        return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
-        parts = super().split(availWidth, availHeight)
-        for i, part in enumerate(parts):
-            if isinstance(part, CaptionTable):
-                part.caption = self.caption
-                part.caption_continued = self.caption_continued
-                part.continued = self.continued or i > 0
-        return parts
+        heights = self._layout()
+        if self.keep:
+            return []
+        n, h = 0, 0.0
+        for rh in heights:
+            if h + rh > availHeight:
+                break
+            h += rh
+            n += 1
+        if n == 0:
+            return []
+        if n == len(heights):
+            return [self]
+        return [self._part(0, n, self.continued), self._part(n, len(heights), True)]
 
+    def _part(self, r0: int, r1: int, continued: bool) -> GridBlock:
+        fills = [(c0, max(a, r0) - r0, c1, min(b, r1 - 1) - r0, color)
+                 for c0, a, c1, b, color in self.fills if a < r1 and b >= r0]
+        boxes = [(c0, max(a, r0) - r0, c1, min(b, r1 - 1) - r0, lw, top or a < r0, bottom or b >= r1)
+                 for c0, a, c1, b, lw, top, bottom in self.boxes if a < r1 and b >= r0]
+        part = GridBlock(self.widths, self.rows[r0:r1], boxes, fills,
+                         self.caption, False, self.caption_continued, continued=continued)
+        part.heights = self.heights[r0:r1] if self.heights is not None else None
+        return part
+
+    # -- drawing --------------------------------------------------------------------------
     def draw(self) -> None:
-        super().draw()
-        if self.caption is None:
-            return
-        w = self._colWidths[0] - 2 * PAD_X
+        canv = self.canv
+        heights = self._layout()
+        xs = self.xs
+        # row tops, from the top of the block down
+        tops = [self.height - h for h in itertools.accumulate(heights, initial=0.0)]
+
+        def rect(path: Any, c0: int, r0: int, c1: int, r1: int) -> None:
+            path.rect(xs[c0], tops[r1 + 1], xs[c1 + 1] - xs[c0], tops[r0] - tops[r1 + 1])
+
+        canv.saveState()
+        by_color: dict[Color, Any] = {}
+        for c0, r0, c1, r1, color in self.fills:
+            if color not in by_color:
+                by_color[color] = canv.beginPath()
+            rect(by_color[color], c0, r0, c1, r1)
+        for color, path in by_color.items():
+            canv.setFillColor(color)
+            canv.drawPath(path, stroke=0, fill=1)
+        canv.restoreState()
+
+        plain: list[tuple[float, float, CellText]] = []
+        for r, row in enumerate(self.rows):
+            y0, rh = tops[r + 1], heights[r]
+            for c in row.cells:
+                f = c.content  # laid out by _layout at this width
+                if c.valign == MIDDLE:
+                    y = y0 + (rh + c.bottom - c.top - f.height) / 2
+                else:
+                    y = y0 + rh - c.top - f.height
+                if isinstance(f, CellText) and f.plain:
+                    plain.append((xs[c.c0] + c.left, y, f))
+                else:
+                    f.drawOn(canv, xs[c.c0] + c.left, y)
+        if plain:
+            draw_plain_texts(canv, plain)
         cap = self.caption_continued if self.continued else self.caption
-        if cap is None:
-            return
-        _, h = cap.wrap(w, self._height)
-        y = max((self._height - h) / 2, 0)
-        cap.drawOn(self.canv, PAD_X, y)
+        if cap is not None:
+            cap.wrapOn(canv, self.widths[0] - 2 * PAD_X, self.height)
+            if self.span:
+                y = (self.height + PAD_B - PAD_T - cap.height) / 2
+            else:
+                y = max((self.height - cap.height) / 2, 0)
+            cap.drawOn(canv, PAD_X, y)
 
-
-PAD_X = 3
-CHUNK_LINES = 3
+        canv.saveState()
+        canv.setLineCap(1)
+        canv.setLineJoin(1)
+        canv.setStrokeColor(colors.black)
+        by_width: dict[float, Any] = {}
+        for c0, r0, c1, r1, lw, open_top, open_bottom in self.boxes:
+            if lw not in by_width:
+                by_width[lw] = canv.beginPath()
+            path = by_width[lw]
+            if not (open_top or open_bottom):
+                rect(path, c0, r0, c1, r1)
+                continue
+            x0, x1, y0, y1 = xs[c0], xs[c1 + 1], tops[r1 + 1], tops[r0]
+            for x in (x0, x1):
+                path.moveTo(x, y0)
+                path.lineTo(x, y1)
+            for y, cut in ((y1, open_top), (y0, open_bottom)):
+                if not cut:
+                    path.moveTo(x0, y)
+                    path.lineTo(x1, y)
+        for lw, path in by_width.items():
+            canv.setLineWidth(lw)
+            canv.drawPath(path, stroke=1, fill=0)
+        canv.restoreState()
 
 
 def split_text(value: Any, width: float, style: str = "value") -> list[Any]:
@@ -437,58 +809,47 @@ def split_text(value: Any, width: float, style: str = "value") -> list[Any]:
         rest = parts[1]
 
 
-def text_block(label: str, value: Any, style: str = "long") -> Table:
+def text_block(label: str, value: Any, style: str = "long") -> GridBlock:
     """A long text across the full width: a shaded caption row, then the text cut into
     rows so that it flows over page breaks."""
     chunks = split_text(value, CONTENT_W - 2 * PAD_X, style)
-    rows = [[para(label, "label")], *[[c] for c in chunks]]
-    n = len(rows)
-    t = Table(rows, colWidths=[CONTENT_W])
-    t.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (0, 0), LABEL_BG),
-        ("LINEBELOW", (0, 0), (0, 0), 0.5, colors.black),
-        ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
-        ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
-        ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),
-        ("TOPPADDING", (0, 0), (0, 1), 2),
-        ("TOPPADDING", (0, 2), (0, n - 1), 0),
-        ("BOTTOMPADDING", (0, 0), (0, 0), 2.5),
-        ("BOTTOMPADDING", (0, 1), (0, n - 2), 0),
-        ("BOTTOMPADDING", (0, n - 1), (0, n - 1), 3),
-    ]))
-    return t
+    last = len(chunks)
+    rows = [GridRow([GridCell(0, 0, para(label, "label"))])]
+    rows += [GridRow([GridCell(0, 0, c, top=PAD_T if i == 1 else 0,
+                               bottom=3 if i == last else 0)])
+             for i, c in enumerate(chunks, 1)]
+    return GridBlock([CONTENT_W], rows,
+                     [(0, 0, 0, 0, 0.5), (0, 0, 0, last, 1.0)], [(0, 0, 0, 0, LABEL_BG)])
 
 
-def _cell(value: Any, style: str = "value") -> Any:
-    if isinstance(value, Flowable | list):
+def _cell(value: Any, style: str = "value") -> Flowable | None:
+    """The content of a value box; None for an empty box."""
+    if isinstance(value, Flowable):
         return value
-    return para(value, style) if value not in (None, "") else ""
+    return para(value, style) if value not in (None, "") else None
 
 
 def signature_table(roles: Sequence[str], sign_h: float = 24) -> Flowable:
     """One box per signer: the role on top, room to sign, a date line at the bottom."""
     n = len(roles)
     w = CONTENT_W / n
-    date_line = "日期:&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;年&nbsp;&nbsp;&nbsp;&nbsp;月&nbsp;&nbsp;&nbsp;&nbsp;日"
+    # "日期:      年    月    日" with no-break spaces, drawn as the Paragraph of that
+    # markup draws it (one line, each character after the other)
+    date_line = "日期:" + "\xa0" * 6 + "年" + "\xa0" * 4 + "月" + "\xa0" * 4 + "日"
     # every box holds the same two lines: one flowable each, laid out once
-    sign, dated = para("签字:"), rich(date_line, "small")
-    t = Table(
-        [[para(r, "label") for r in roles], [sign] * n, [dated] * n],
-        colWidths=[w] * n, rowHeights=[14, sign_h, 13],
-    )
-    t.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
-        ("INNERGRID", (0, 0), (-1, 0), 0.5, colors.black),
-        ("LINEAFTER", (0, 0), (-2, -1), 0.5, colors.black),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), LABEL_BG),
-        ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
-        ("VALIGN", (0, 1), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
-    return KeepTogether([t])
+    sign, dated = para("签字:"), CellText(date_line, styles()["small"])
+
+    def cell(c: int, f: Flowable, valign: str = TOP) -> GridCell:
+        return GridCell(c, c, f, valign, top=2, bottom=2, left=4, right=6)
+
+    rows = [
+        GridRow([cell(c, para(r, "label"), MIDDLE) for c, r in enumerate(roles)], fixed_h=14),
+        GridRow([cell(c, sign) for c in range(n)], fixed_h=sign_h),
+        GridRow([cell(c, dated) for c in range(n)], fixed_h=13),
+    ]
+    boxes = [(0, 0, n - 1, 0, 0.5), *[(c, 0, c, 2, 0.5) for c in range(n)],
+             (0, 0, n - 1, 2, 1.0)]
+    return GridBlock([w] * n, rows, boxes, [(0, 0, n - 1, 0, LABEL_BG)], keep=True)
 
 
 # ---- page chrome ------------------------------------------------------------------------
@@ -519,18 +880,16 @@ class FormHeader(Flowable):
 @lru_cache(maxsize=512)
 def _qr_runs(text: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     """QR modules of `text` as (module count, dark runs (row, first column, length))."""
-    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    qr.addData(text)
-    qr.make()
+    modules = qr_modules(text)
     runs = []
-    for r, row in enumerate(qr.modules):
+    for r, row in enumerate(modules):
         c = 0
         for dark, group in itertools.groupby(bool(m) for m in row):
             n = len(list(group))
             if dark:
                 runs.append((r, c, n))
             c += n
-    return qr.getModuleCount(), tuple(runs)
+    return len(modules), tuple(runs)
 
 
 def draw_qr(canv: Canvas, text: str, x: float, y: float, size: float) -> None:
@@ -547,7 +906,7 @@ def draw_qr(canv: Canvas, text: str, x: float, y: float, size: float) -> None:
     canv.restoreState()
 
 
-def _make_canvas_class(ctx: PrintContext) -> type[Canvas]:
+def _make_canvas_class(ctx: PrintContext, glyph_seed: str = "") -> type[Canvas]:
     font = register_cjk_font()
     printed = ctx.fmt_dt(ctx.printed_at)
 
@@ -558,6 +917,8 @@ def _make_canvas_class(ctx: PrintContext) -> type[Canvas]:
             super().__init__(*args, **kwargs)
             self._cd_pages: list[dict[str, Any]] = []
             self._cd_header: HeaderInfo | None = None
+            if glyph_seed:
+                seed_glyphs(self._doc, glyph_seed)
 
         def showPage(self) -> None:  # noqa: N802 (reportlab API)
             self._cd_pages.append(dict(self.__dict__))
@@ -590,38 +951,48 @@ def _make_canvas_class(ctx: PrintContext) -> type[Canvas]:
                                    mask="auto")
                 except OSError:
                     pass  # a missing logo must not stop the form from printing
-            self.setFont(font, 10)
-            self.drawCentredString(PAGE_W / 2, top, ctx.dealership_name)
-            if h:
-                self.setFont(font, 16)
-                self.drawCentredString(PAGE_W / 2, top - 7.5 * mm, h.title)
             y = PAGE_H - HEADER_H + 2.5 * mm
-            self.setFont(font, 9)
-            if h and h.number:
-                self.drawString(MARGIN_X, y, f"编号:{h.number}")
-            self.drawRightString(PAGE_W - MARGIN_X, y, f"打印日期:{printed}")
+            fy = 6 * mm
             self.setLineWidth(0.8)
             self.line(MARGIN_X, y - 1.5 * mm, PAGE_W - MARGIN_X, y - 1.5 * mm)
-            # footer
-            fy = 6 * mm
             self.setLineWidth(0.4)
             self.line(MARGIN_X, FOOTER_H - 1.5 * mm, PAGE_W - MARGIN_X, FOOTER_H - 1.5 * mm)
-            self.setFont(font, 8.5)
-            self.drawCentredString(PAGE_W / 2, fy, f"第 {page} 页 / 共 {total} 页")
-            self.setFont(font, 7)
-            self.setFillColor(MUTED)
-            self.drawString(MARGIN_X, fy, f"{ctx.dealership_name} · ComplaintDesk 打印")
+            # every text of the header and footer in one text object
+            out = TextRuns(self)
+
+            def text(x: float, y: float, s: str, size: float, align: str = "left",
+                     color: Any = colors.black) -> None:
+                out.style(font, size, size * 1.2, color)
+                if align != "left":
+                    w = stringWidth(s, font, size)
+                    x -= w / 2 if align == "centre" else w
+                out.put(x, y, s)
+
+            text(PAGE_W / 2, top, ctx.dealership_name, 10, "centre")
+            if h:
+                text(PAGE_W / 2, top - 7.5 * mm, h.title, 16, "centre")
             if h and h.number:
-                qr = 10 * mm
-                self.drawRightString(PAGE_W - MARGIN_X - qr - 2 * mm, fy, h.number)
+                text(MARGIN_X, y, f"编号:{h.number}", 9)
+            text(PAGE_W - MARGIN_X, y, f"打印日期:{printed}", 9, "right")
+            text(PAGE_W / 2, fy, f"第 {page} 页 / 共 {total} 页", 8.5, "centre")
+            text(MARGIN_X, fy, f"{ctx.dealership_name} · ComplaintDesk 打印", 7, color=MUTED)
+            qr = 10 * mm
+            if h and h.number:
+                text(PAGE_W - MARGIN_X - qr - 2 * mm, fy, h.number, 7, "right", MUTED)
+            out.draw()
+            if h and h.number:
                 draw_qr(self, h.number, PAGE_W - MARGIN_X - qr, 2.5 * mm, qr)
             self.restoreState()
 
     return FormCanvas
 
 
-def build_pdf(story: list[Flowable], ctx: PrintContext, title: str) -> bytes:
-    """Lay the story out on A4 portrait with the form chrome; return the PDF bytes."""
+def build_pdf(story: list[Flowable], ctx: PrintContext, title: str, glyph_seed: str = "") -> bytes:
+    """Lay the story out on A4 portrait with the form chrome; return the PDF bytes.
+
+    `glyph_seed`: the text the form prints whatever the record (see `fonts.seed_glyphs`);
+    only characters the form really prints belong there, the others would be embedded
+    for nothing."""
     register_cjk_font()
     buf = io.BytesIO()
     doc = BaseDocTemplate(
@@ -632,5 +1003,5 @@ def build_pdf(story: list[Flowable], ctx: PrintContext, title: str) -> bytes:
     frame = Frame(MARGIN_X, FOOTER_H, CONTENT_W, PAGE_H - HEADER_H - FOOTER_H, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="form", frames=[frame])])
-    doc.build(story, canvasmaker=_make_canvas_class(ctx))
+    doc.build(story, canvasmaker=_make_canvas_class(ctx, glyph_seed))
     return buf.getvalue()

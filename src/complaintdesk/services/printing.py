@@ -60,11 +60,11 @@ def may_view_slip(actor: User, slip: FaultSlip) -> bool:
 
 class PrintService(ServiceBase):
     # ---- the context --------------------------------------------------------------------
-    def print_context(self, uow: UnitOfWork, case_ids: Sequence[int | None] = ()
-                      ) -> PrintContext:
+    def print_context(self, uow: UnitOfWork, case_ids: Sequence[int | None] = (),
+                      clauses: bool = True) -> PrintContext:
         """Dealership name and logo, names of departments, users and employees, the
-        numbers of the given cases and the rules' clause texts (依据条款), read in the
-        caller's transaction."""
+        numbers of the given cases and (`clauses`) the rules' clause texts (依据条款, which
+        only the slips print), read in the caller's transaction."""
         from ..documents.pdf_common import PrintContext
 
         logo = uow.settings.get("logo_path", "") or ""
@@ -77,7 +77,7 @@ class PrintService(ServiceBase):
             users={u.id: u.display_name for u in uow.people.users() if u.id is not None},
             employees={e.id: e for e in uow.people.employees() if e.id is not None},
             case_numbers=uow.slips.case_numbers([c for c in case_ids if c is not None]),
-            rule_clauses=_rule_clauses(uow),
+            rule_clauses=_rule_clauses(uow) if clauses else {},
         )
 
     _context = print_context  # the name ReportService.write_weekly uses
@@ -92,7 +92,11 @@ class PrintService(ServiceBase):
             if case is None:
                 raise NotFound("找不到该案件,可能已被删除或编号有误")
             slips = [s for s in uow.slips.by_case(case_id) if s.status is not SlipStatus.DISCARDED]
-            ctx = self.print_context(uow, [case.id, case.repeat_of_id])
+            # the case forms print no rule clauses: the rule table is not read; the case's
+            # own number is known, only a repeated case's is looked up
+            ctx = self.print_context(uow, [case.repeat_of_id], clauses=False)
+        if case.id is not None:
+            ctx.case_numbers[case.id] = case.number
         return _case_form(_masked_for(actor, case), ctx, slips)
 
     # ---- slips --------------------------------------------------------------------------
