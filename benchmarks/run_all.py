@@ -4,7 +4,7 @@ Builds (once) a 100,000-case database with `complaintdesk seed-demo`, then print
 operation the median time and its ratio to the library floor measured in the same run.
 Run by hand — never part of CI's pass/fail:
 
-    uv run python benchmarks/run_all.py [DATA_DIR] [--cases 100000] [--only list]
+    uv run python benchmarks/run_all.py [DATA_DIR] [--cases 100000] [--only start|list]
 """
 
 from __future__ import annotations
@@ -25,23 +25,27 @@ from common import HEADER, ensure_db, interleaved_median_ms, median_ms, paired_m
 HERE = Path(__file__).resolve().parent
 
 
-def start_figures(data_dir: Path | None, runs: int = 5) -> tuple[float, float, float]:
-    """Medians over fresh processes: ms to the window's first paint, ms to "ready" (the
-    app's list page painted; the floor has none) and MB resident then."""
+def start_figures(data_dirs: list[Path | None], runs: int = 7
+                  ) -> list[tuple[float, float, float]]:
+    """For each data dir (None: the floor, an empty QMainWindow), medians over fresh
+    processes — run in turn, floor and app alternating, so load swings hit them alike: ms to
+    the window's first paint, ms to "ready" (the app's list page painted; the floor has
+    none) and MB resident then."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # let Python keep its .pyc like a user's PC
-    args = [sys.executable, str(HERE / "bench_start.py")]
-    args += ["app", str(data_dir)] if data_dir else ["floor"]
-    subprocess.run(args, env=env, capture_output=True, check=True)  # warm the .pyc and caches
-    paint, ready, mem = [], [], []
+    commands = [[sys.executable, str(HERE / "bench_start.py"),
+                 *(["app", str(d)] if d else ["floor"])] for d in data_dirs]
+    for args in commands:  # warm the .pyc and the file caches
+        subprocess.run(args, env=env, capture_output=True, check=True)
+    figures: list[list[list[float]]] = [[] for _ in commands]
     for _ in range(runs):
-        out = subprocess.run(args, env=env, capture_output=True, text=True, check=True).stdout
-        figures = [float(x) for x in out.split()]
-        paint.append(figures[0])
-        ready.append(figures[-2])
-        mem.append(figures[-1])
-    return (statistics.median(paint) * 1000, statistics.median(ready) * 1000,
-            statistics.median(mem))
+        for i, args in enumerate(commands):
+            out = subprocess.run(args, env=env, capture_output=True, text=True,
+                                 check=True).stdout
+            figures[i].append([float(x) for x in out.split()])
+    return [(statistics.median(f[0] for f in fs) * 1000,
+             statistics.median(f[-2] for f in fs) * 1000,
+             statistics.median(f[-1] for f in fs)) for fs in figures]
 
 
 def main() -> None:
@@ -49,7 +53,8 @@ def main() -> None:
     ap.add_argument("data_dir", nargs="?", type=Path,
                     default=Path(tempfile.gettempdir()) / "complaintdesk-bench")
     ap.add_argument("--cases", type=int, default=100_000)
-    ap.add_argument("--only", choices=["list"], help="run one section (list: the case list)")
+    ap.add_argument("--only", choices=["start", "list"],
+                    help="run one section (start: start-up and memory; list: the case list)")
     args = ap.parse_args()
     db = ensure_db(args.data_dir, args.cases)
 
@@ -70,7 +75,7 @@ def main() -> None:
     lines = [HEADER]
 
     # ---- start-up and memory --------------------------------------------------------
-    if args.only is None:
+    if args.only in (None, "start"):
         empty = Path(tempfile.mkdtemp(prefix="cd-empty-"))
         from complaintdesk.services.demo import seed_demo
 
@@ -78,14 +83,23 @@ def main() -> None:
                           data_dir=empty, auto_backup=False)
         seed_demo(e, cases=0)
         e.dispose()
-        floor_ms, _, floor_mb = start_figures(None)
-        empty_ms, empty_ready, _ = start_figures(empty)
-        full_ms, full_ready, full_mb = start_figures(work)
+        (floor_ms, _, floor_mb), (empty_ms, empty_ready, _), (full_ms, full_ready, full_mb) = \
+            start_figures([None, empty, work])
         lines.append(row("start to painted main window (empty db)", empty_ms, floor_ms, "≤ 2×"))
         lines.append(row(f"start to painted main window ({n // 1000}k db)", full_ms, floor_ms, "≤ 2×"))
         lines.append(row("  … to the list's first page painted (empty)", empty_ready, None, "—"))
         lines.append(row(f"  … to the list's first page painted ({n // 1000}k)", full_ready, None,
                          "—"))
+
+    if args.only == "start":
+        lines.append(f"| {'resident memory, 100k db open':<44} | {full_mb:6.0f} MB | "
+                     f"{floor_mb:6.0f} MB | +{full_mb - floor_mb:.0f} MB | ≤ +150 MB |")
+        print("\n".join(lines))
+        services.dispose()
+        raw.close()
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(empty, ignore_errors=True)
+        return
 
     # ---- the case list ----------------------------------------------------------------
     # The floor is the very SQL list_page runs (17 columns, the department join, the id
