@@ -2,10 +2,12 @@
 in COMPLAINTDESK_TEST_PG_URL (e.g. postgresql+psycopg://user:pw@127.0.0.1/complaintdesk_test,
 an empty database that the test may wipe); skipped with that reason otherwise."""
 
+import io
 import os
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.query import CaseQuery
@@ -74,3 +76,12 @@ def test_a_complaint_from_registration_to_closed_on_postgresql(pg_services):
     local = clock.now().astimezone(services.reports.tz)
     data = services.reports.month_report(assessor, local.year, local.month)
     assert data.kpis.current.overall.received == 1
+    # the whole name (found through its 2-character pieces), the year's KPIs (the report
+    # loaders read raw driver values) and the printed form, on PostgreSQL too
+    assert [r.number for r in services.cases.list_page(
+        SYSTEM_USER, CaseQuery(keyword="王大伟"))] == [case.number]
+    year = services.reports.year_report(assessor, local.year)
+    assert sum(m.overall.received for m in year.kpis.months) == 1
+    pdf = services.printing.case_pdf(assessor, case.id)
+    page_text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert case.number in page_text and "王大伟" in page_text
