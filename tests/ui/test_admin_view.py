@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QLineEdit
 from wf_cast import make_cast
 
 from complaintdesk.domain.records import Role
@@ -171,3 +171,42 @@ def test_ending_a_delegation_can_be_called_off(qtbot: Any, services: Services) -
     tab.table.selectRow(0)
     assert not tab.end_selected()
     assert services.people.delegations()[0].end == now + timedelta(days=3)
+
+
+def test_a_user_back_early_ends_their_own_delegation_from_the_system_menu(
+        qtbot: Any, services: Services, qsettings: Any) -> None:
+    """Not only the admin: 系统 → 我的代理人 lists the user's own delegations (nobody
+    else's) and ends one now, audited under the user's name."""
+    from datetime import timedelta
+
+    cast = make_cast(services)
+    now = services.clock.now()
+    mine = services.people.add_delegation(cast.head, cast.head.id, cast.sup.id,  # type: ignore[arg-type]
+                                          now - timedelta(hours=2), now + timedelta(days=2), "休假")
+    services.people.add_delegation(cast.admin, cast.sup.id, cast.head.id,  # type: ignore[arg-type]
+                                   now, now + timedelta(days=1), "出差")
+    win = MainWindow(services, cast.head, settings=qsettings)
+    qtbot.addWidget(win)
+    action = next(a for a in win.system_menu.actions()  # type: ignore[attr-defined]
+                  if a.text() == "我的代理人…")
+    action.trigger()
+    dialog = next(w for w in win.findChildren(QDialog) if w.windowTitle().startswith("我的代理人"))
+    tab = dialog.delegations  # type: ignore[attr-defined]
+    assert tab.table.rowCount() == 1  # the supervisor's delegation is not shown
+    assert tab.table.item(0, 1).text() == "主管杨帆" and tab.table.item(0, 4).text() == "生效中"
+    tab.confirm = lambda _text: True
+    tab.table.selectRow(0)
+    qtbot.mouseClick(tab.end_button, Qt.MouseButton.LeftButton)
+    ended = next(d for d in services.people.delegations() if d.id == mine)
+    assert ended.end == now and tab.table.item(0, 4).text() == "已结束"
+    others = [d for d in services.people.delegations() if d.id != mine]
+    assert [d.end for d in others] == [now + timedelta(days=1)]  # untouched
+    from sqlalchemy import select
+
+    from complaintdesk.storage.tables import AuditRow
+
+    with services.people.uow(readonly=True) as uow:
+        rows = [(r.entity_id, r.user_name) for r in uow.session.execute(
+            select(AuditRow).where(AuditRow.action == "end_delegation")).scalars()]
+    assert rows == [(str(mine), cast.head.display_name)]
+    dialog.close()

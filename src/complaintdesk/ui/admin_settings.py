@@ -234,10 +234,13 @@ class DelegationsTab(QWidget):
     (the absent user is back early). The service checks who may, and audits it."""
 
     def __init__(self, services: Services, actor: User, parent: QWidget | None = None,
-                 confirm: Callable[[str], bool] | None = None) -> None:
+                 confirm: Callable[[str], bool] | None = None, own: bool = False) -> None:
+        """`own`: only the actor's own delegations (系统 → 我的代理人, for every user): new ones
+        name a delegate for the actor, and the actor can end them when back early."""
         super().__init__(parent)
         self.services = services
         self.actor = actor
+        self.own = own
         self.confirm = confirm or self._ask
         self.records: list[DelegationRecord] = []
         self.table = table(("请假人", "代理人", "开始", "结束", "状态", "原因"))
@@ -262,7 +265,8 @@ class DelegationsTab(QWidget):
         self.names = {u.id: u.display_name for u in self.services.people.users(True)}
         tz = self.services.workflow.tz
         now = self.services.clock.now()
-        self.records = self.services.people.delegations()
+        self.records = [d for d in self.services.people.delegations()
+                        if not self.own or d.absent_user_id == self.actor.id]
         fill(self.table, [[self.names.get(d.absent_user_id, ""),
                            self.names.get(d.delegate_user_id, ""),
                            local_text(d.start, tz), local_text(d.end, tz),
@@ -303,7 +307,8 @@ class DelegationsTab(QWidget):
         return answer == QMessageBox.StandardButton.Yes
 
     def add(self) -> FormDialog:
-        dialog = delegation_dialog(self.services, self.actor, None, self)
+        dialog = delegation_dialog(self.services, self.actor, self.actor if self.own else None,
+                                   self)
         dialog.accepted.connect(self.refresh)
         dialog.open()
         return dialog

@@ -1,15 +1,16 @@
 """Plugs the workflow UI into the main window: the 我的待办 tab and the 系统 menu
-(设置代理人 for everyone, 系统管理 for the administrator)."""
+(设置代理人 and 我的代理人 for everyone, 系统管理 for the administrator)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMenu, QVBoxLayout
 
 from ..domain.records import Role
-from .admin_settings import delegation_dialog
+from .admin_settings import DelegationsTab, delegation_dialog
 from .admin_view import AdminDialog
 from .tasks_view import TasksView
 
@@ -33,6 +34,10 @@ def install_workflow_ui(window: MainWindow) -> TasksView:
     delegate.triggered.connect(
         lambda: delegation_dialog(services, user, user, window).open())
     menu.addAction(delegate)
+    mine = QAction("我的代理人…", window)
+    mine.setStatusTip("查看您设置过的代理；提前回来时可结束代理")
+    mine.triggered.connect(lambda: own_delegations_dialog(window).open())
+    menu.addAction(mine)
     if user.has(Role.ADMIN):
         admin = QAction("系统管理…", window)
         admin.setStatusTip("用户、部门、员工、流程设置与代理人")
@@ -44,6 +49,22 @@ def install_workflow_ui(window: MainWindow) -> TasksView:
     bar.insertMenu(actions[-1], menu) if actions else bar.addMenu(menu)
     window.system_menu = menu  # type: ignore[attr-defined]
     return tasks
+
+
+def own_delegations_dialog(window: MainWindow) -> QDialog:
+    """系统 → 我的代理人: the user's own delegations, to add one or end one early."""
+    dialog = QDialog(window)
+    dialog.setWindowTitle(f"我的代理人（{window.user.display_name}）")
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.resize(760, 360)
+    tab = DelegationsTab(window.services, window.user, dialog, own=True)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    lay = QVBoxLayout(dialog)
+    lay.addWidget(tab)
+    lay.addWidget(buttons)
+    dialog.delegations = tab  # type: ignore[attr-defined]
+    return dialog
 
 
 def _open_admin(window: MainWindow) -> AdminDialog:
