@@ -257,6 +257,10 @@ class MainWindow(QMainWindow):
 
     def _intake_finished(self, _result: int) -> None:
         dialog, self.intake_dialog = self.intake_dialog, None
+        self._registration_closed(dialog)
+
+    def _registration_closed(self, dialog: IntakeDialog | FlowIntakeDialog | None) -> None:
+        """A registration dialog closed: announce the case it created, if any."""
         if dialog is None:
             return
         case = dialog.created_case
@@ -288,12 +292,7 @@ class MainWindow(QMainWindow):
 
     def _flow_finished(self, _result: int) -> None:
         dialog, self.flow_dialog = self.flow_dialog, None
-        if dialog is None:
-            return
-        case = dialog.created_case
-        dialog.deleteLater()
-        if case is not None:
-            self._announce(case.id, case.number)
+        self._registration_closed(dialog)
 
     def open_case(self, case_id: int) -> CaseViewDialog:
         view = self.case_views.get(case_id)
