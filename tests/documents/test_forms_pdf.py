@@ -16,6 +16,7 @@ from complaintdesk.documents.fonts import register_cjk_font
 from complaintdesk.documents.other_forms import internal_complaint_pdf, rework_order_pdf
 from complaintdesk.documents.weekly_pdf import weekly_summary_pdf
 from complaintdesk.domain import steps as S
+from complaintdesk.domain.records import Penalty, PenaltyKind
 from complaintdesk.domain.weekly import WeeklyCaseRow, WeeklySlipRow, WeeklySummary
 from complaintdesk.resources_path import resource_path
 
@@ -145,3 +146,19 @@ def test_weekly_summary_lists_cases_and_slips():
     t = text(weekly_summary_pdf(ws, context()))
     assert "客户投诉处理周报" in t and "2026-W45" in t and "2026-11-02至2026-11-08" in t
     assert "客户3" in t and "7.5" in t and "GS-202611-0012" in t and "罚款¥300" in t
+
+
+def test_a_reward_prints_as_a_reward_not_as_a_fault():
+    """奖励单: the praised employee is 受奖人 and signs for a reward — the fault slip's
+    责任人 / 过失事实 / 责任程度 wording does not belong on praise."""
+    reward = slip(700, "JL-202611-0002", is_reward=True, responsibility=None,
+                  facts="客户来电表扬服务顾问讲解耐心。",
+                  penalties=[Penalty(PenaltyKind.REWARD_POINTS, points=2)], changes=[])
+    t = text(fault_slip_pdf(reward, context()))
+    for expected in ("奖励单", "JL-202611-0002", "受奖人", "表扬事实", "客户来电表扬服务顾问讲解耐心",
+                     "客户表扬", "本人已知悉上述表扬事实及奖励决定", "受奖人签字确认", "+2"):
+        assert expected in t, expected
+    for fault_word in ("过失", "责任人", "责任程度"):
+        assert fault_word not in t, fault_word
+    fault = text(fault_slip_pdf(slip(), context()))
+    assert "过失事实" in fault and "责任程度" in fault and "奖励" not in fault

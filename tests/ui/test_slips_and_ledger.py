@@ -140,3 +140,30 @@ def test_the_rules_editor_shows_row_errors_and_saves_a_valid_table(qtbot, tmp_pa
         assert services.accountability.rules()[0]["clause"] == "一般投诉·主要责任：罚款120元"
     finally:
         services.dispose()
+
+
+def test_a_reward_reads_as_a_reward_in_the_slip_dialog(qtbot, tmp_path):
+    """奖励单: 受奖人 and 表扬事实, no 责任认定 — the fault slip's words are not for praise."""
+    from complaintdesk.domain.records import FeedbackKind
+    from complaintdesk.services.base import SYSTEM_USER
+    from service_builders import intake
+
+    services, clock = make_services(tmp_path)
+    c = cast(services)
+    case = services.intake.register(SYSTEM_USER, intake(clock, kind=FeedbackKind.PRAISE))
+    services.workflow.act(c.cs, case.id, "forward", {
+        "category": "服务态度", "severity": "normal", "department_id": c.dept_id,
+        "praised": [c.zhao_id]})
+    services.workflow.act(c.head, case.id, "assign", {"supervisor_user_id": c.supervisor.id})
+    services.workflow.act(c.cs, case.id, "revisit", {
+        "method": "电话", "reached": True, "satisfaction": "满意"})
+    services.workflow.act(c.assessor, case.id, "evaluate", {
+        "evaluation": "好", "on_time": True, "proper": True})
+    [reward] = services.accountability.proposals_for_case(c.assessor, case.id)
+    dialog = SlipDialog(services, c.assessor, reward.slip.id)
+    qtbot.addWidget(dialog)
+    labels = {dialog.form.itemAt(i, dialog.form.ItemRole.LabelRole).widget().text()
+              for i in range(dialog.form.rowCount())
+              if dialog.form.itemAt(i, dialog.form.ItemRole.LabelRole) is not None}
+    assert {"受奖人", "表扬事实", "奖励", "受奖人签字确认"} <= labels, labels
+    assert not labels & {"责任人", "过失事实", "责任认定", "处罚"}, labels

@@ -33,6 +33,9 @@ PENALTY_TITLE = "处罚单"
 REWARD_TITLE = "奖励单"
 SIGNERS = ("开具人", "部门负责人", "总经理", "责任人签字确认")
 ACK_TEXT = "本人已知悉上述过失事实及处理决定。"
+# a reward (表扬 → 奖励单) is printed in its own words: nobody is "responsible" for praise
+REWARD_SIGNERS = ("开具人", "部门负责人", "总经理", "受奖人签字确认")
+REWARD_ACK_TEXT = "本人已知悉上述表扬事实及奖励决定。"
 
 
 def _title(slip: FaultSlip, default: str) -> str:
@@ -46,34 +49,34 @@ def _title(slip: FaultSlip, default: str) -> str:
 def _penalty_rows(g: Grid, slip: FaultSlip) -> None:
     if not slip.penalties:
         for _ in range(2):
-            g.pairs(("处理方式", ""), ("金额(元)", ""), ("绩效分", ""))
+            g.pairs(("处理方式", ""), ("金额（元）", ""), ("绩效分", ""))
         return
     for p in slip.penalties:
         amount = f"¥{p.amount}" if p.amount else ""
         points = ""
         if p.points:
             points = f"+{p.points}" if p.kind is PenaltyKind.REWARD_POINTS else f"-{p.points}"
-        g.pairs(("处理方式", p.kind.label + (f"({p.note})" if p.note else "")),
-                ("金额(元)", amount), ("绩效分", points))
+        g.pairs(("处理方式", p.kind.label + (f"（{p.note}）" if p.note else "")),
+                ("金额（元）", amount), ("绩效分", points))
     g.pairs(("合计", penalties_text(slip.penalties)))
 
 
 def _appeal_text(slip: FaultSlip, ctx: PrintContext) -> str:
     a: dict[str, Any] = slip.appeal or {}
-    lines = [f"申诉时间:{ctx.fmt_dt(a.get('filed_at'))}  申诉理由:{a.get('reason', '')}"]
+    lines = [f"申诉时间：{ctx.fmt_dt(a.get('filed_at'))}  申诉理由：{a.get('reason', '')}"]
     if a.get("review"):
-        lines.append(f"复核意见({a.get('reviewed_by_name', '')}):{a['review']}")
+        lines.append(f"复核意见（{a.get('reviewed_by_name', '')}）：{a['review']}")
     decision = a.get("decision")
     if decision:
-        line = (f"总经理裁决:{DECISION_LABELS.get(decision, decision)}"
-                f"({ctx.fmt_dt(a.get('decided_at'))})")
+        line = (f"总经理裁决：{DECISION_LABELS.get(decision, decision)}"
+                f"（{ctx.fmt_dt(a.get('decided_at'))}）")
         if a.get("decision_reason"):
-            line += f" 理由:{a['decision_reason']}"
+            line += f" 理由：{a['decision_reason']}"
         if decision == "reduced" and a.get("new_penalties"):
-            line += f";减轻后:{penalties_text(penalties_from_raw(a['new_penalties']))}"
+            line += f"；减轻后：{penalties_text(penalties_from_raw(a['new_penalties']))}"
         lines.append(line)
     else:
-        lines.append("总经理裁决:待裁决")
+        lines.append("总经理裁决：待裁决")
     return "\n".join(lines)
 
 
@@ -83,7 +86,7 @@ def _history(slip: FaultSlip, ctx: PrintContext) -> Flowable:
         try:
             what = describe_change(c)
         except (KeyError, TypeError, ValueError):
-            what = f"{c.what}:{c.before} → {c.after}" + (f"({c.reason})" if c.reason else "")
+            what = f"{c.what}：{c.before} → {c.after}" + (f"（{c.reason}）" if c.reason else "")
         rows.append([para(ctx.fmt_dt(c.at), "small"), para(c.by_name, "small"),
                      para(what, "small")])
     t = Table(rows, colWidths=[72, 52, CONTENT_W - 124])
@@ -104,29 +107,35 @@ def slip_story(slip: FaultSlip, ctx: PrintContext, section: int = 0,
                title: str = FAULT_TITLE) -> list[Flowable]:
     """The flowables of one slip (the batch puts a page break between slips)."""
     emp = ctx.employee(slip.employee_id)
+    reward = slip.is_reward
     g = Grid()
-    g.pairs(("责任人", emp.name if emp else ""),
+    g.pairs(("受奖人" if reward else "责任人", emp.name if emp else ""),
             ("所属部门", ctx.department(slip.department_id)),
             ("岗位", slip.post or (emp.post if emp else "")))
-    g.pairs(("来源单号", ctx.case_number(slip.case_id)),
-            ("责任程度", slip.responsibility.label if slip.responsibility else ""),
-            ("状态", slip.status.label))
-    g.text("过失事实", slip.facts, min_h=80)
+    if reward:
+        g.pairs(("来源单号", ctx.case_number(slip.case_id)), ("状态", slip.status.label))
+    else:
+        g.pairs(("来源单号", ctx.case_number(slip.case_id)),
+                ("责任程度", slip.responsibility.label if slip.responsibility else ""),
+                ("状态", slip.status.label))
+    g.text("表扬事实" if reward else "过失事实", slip.facts, min_h=80)
     _penalty_rows(g, slip)
     g.pairs(("依据条款", "；".join(ctx.clause(r) for r in slip.rule_ids)),
-            ("开具依据", "处理期限超时" if slip.from_breach else "投诉处理意见"))
+            ("开具依据", "客户表扬" if reward else
+             "处理期限超时" if slip.from_breach else "投诉处理意见"))
     g.pairs(("开具人", ctx.user(slip.issued_by_user_id)), ("开具时间", ctx.fmt_dt(slip.issued_at)),
             ("执行时间", ctx.fmt_dt(slip.enforced_at)))
     g.text("部门负责人意见", slip.dept_opinion, min_h=54)
     g.text("总经理意见", slip.gm_opinion, min_h=54)
-    ack = ACK_TEXT
+    ack = REWARD_ACK_TEXT if reward else ACK_TEXT
     if slip.acknowledged_at is not None:
-        ack += f"(已于 {ctx.fmt_dt(slip.acknowledged_at)} 确认)"
-    g.text("责任人确认", ack, min_h=36)
+        ack += f"（已于 {ctx.fmt_dt(slip.acknowledged_at)} 确认）"
+    g.text("受奖人确认" if reward else "责任人确认", ack, min_h=36)
     if slip.appeal:
         g.text("申诉处理", _appeal_text(slip, ctx), min_h=28)
     story: list[Flowable] = [FormHeader(_title(slip, title), slip.number, section), g.table(),
-                             Spacer(0, 8), signature_table(SIGNERS, sign_h=40)]
+                             Spacer(0, 8), signature_table(
+                                 REWARD_SIGNERS if reward else SIGNERS, sign_h=40)]
     if slip.changes:
         story += [Spacer(0, 8), _history(slip, ctx)]
     return story

@@ -158,7 +158,8 @@ class SlipDialog(QDialog):
 
         add("编号", s.number or "（拟开具，尚未编号）")
         add("状态", s.status.label + ("（由超时产生）" if s.from_breach else ""))
-        add("责任人", f"{v.employee_name}　部门：{v.department_name}　岗位：{s.post or '—'}")
+        who = "受奖人" if s.is_reward else "责任人"  # praise has nobody "responsible"
+        add(who, f"{v.employee_name}　部门：{v.department_name}　岗位：{s.post or '—'}")
         case_row = QWidget()
         case_lay = QHBoxLayout(case_row)
         case_lay.setContentsMargins(0, 0, 0, 0)
@@ -169,8 +170,9 @@ class SlipDialog(QDialog):
             case_lay.addWidget(go)
         case_lay.addStretch(1)
         self.form.addRow("来源案件", case_row)
-        add("过失事实", s.facts)
-        add("责任认定", s.responsibility.label if s.responsibility else "")
+        add("表扬事实" if s.is_reward else "过失事实", s.facts)
+        if not s.is_reward:
+            add("责任认定", s.responsibility.label if s.responsibility else "")
         add("奖励" if s.is_reward else "处罚", v.penalty_text)
         add("依据条款", "；".join(v.clauses))
         plain = "；".join(f"依据规则：{c}" for c in v.clauses)
@@ -180,7 +182,7 @@ class SlipDialog(QDialog):
         add("部门负责人意见", s.dept_opinion)
         add("总经理意见", s.gm_opinion)
         add("执行时间", local_text(s.enforced_at, self.tz))
-        add("责任人签字确认", local_text(s.acknowledged_at, self.tz) or "未确认")
+        add(f"{who}签字确认", local_text(s.acknowledged_at, self.tz) or "未确认")
         if s.appeal:
             ap = s.appeal
             text = f"申诉理由：{ap.get('reason', '')}"
