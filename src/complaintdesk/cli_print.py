@@ -52,5 +52,5 @@ def cmd_print(args: argparse.Namespace, open_services: Callable[[argparse.Namesp
     if out.parent and not out.parent.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
-    print(f"已生成 {out}({len(data) // 1024 + 1} KB)")
+    print(f"已生成 {out}（{len(data) // 1024 + 1} KB）")
     return 0

@@ -76,7 +76,7 @@ def cmd_report(args: argparse.Namespace,
         else:
             reports.write_weekly(SYSTEM_USER, monday, out, pdf=args.pdf, progress=_progress)
         print(file=sys.stderr)
-        print(f"已导出{label}:{out.resolve()}(用时 {time.perf_counter() - t0:.1f} 秒)")
+        print(f"已导出{label}：{out.resolve()}（用时 {time.perf_counter() - t0:.1f} 秒）")
         return 0
     finally:
         services.dispose()

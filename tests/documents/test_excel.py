@@ -47,7 +47,7 @@ def test_sheet_names_are_chinese_and_in_order(wb):
 def test_overview_has_this_month_last_month_last_year_and_change(wb):
     ws = wb["概览"]
     assert ws["A1"].value == "杭州东方汽车 2026年3月客户投诉统计月报"
-    assert [c.value for c in ws[3]] == ["指标", "本月", "计算(分子/分母)", "上月", "环比变化",
+    assert [c.value for c in ws[3]] == ["指标", "本月", "计算（分子/分母）", "上月", "环比变化",
                                         "去年同月", "同比变化"]
     rows = rows_by_label(ws)
     # label: (this month, n/d, last month, change, a year ago, change)
@@ -61,8 +61,8 @@ def test_overview_has_this_month_last_month_last_year_and_change(wb):
     assert rows["按时处理率"][1:3] == (pytest.approx(11 / 13), "11 / 13")
     assert rows["24小时处理率"][1] == pytest.approx(2 / 6)
     assert rows["48小时处理率"][1] == pytest.approx(5 / 6)
-    assert rows["平均处理时长(受理→主管处理,小时)"][1] == pytest.approx(30.8)
-    assert rows["平均结案时长(受理→结案,小时)"][1] == pytest.approx(120)
+    assert rows["平均处理时长（受理→主管处理，小时）"][1] == pytest.approx(30.8)
+    assert rows["平均结案时长（受理→结案，小时）"][1] == pytest.approx(120)
     assert rows["回访率"][1] == pytest.approx(5 / 6)
     assert rows["客户满意度"][1:3] == (pytest.approx(0.6), "3 / 5")
     assert rows["一次解决率"][1] == pytest.approx(2 / 3)
@@ -70,7 +70,7 @@ def test_overview_has_this_month_last_month_last_year_and_change(wb):
     assert rows["过失单数"][1:4] == (4, None, 1)
     assert rows["罚款金额"][1] == 250 and rows["奖金"][1] == 200
     assert rows["月末未结案"][1:4] == (3, None, 1)
-    assert rows["超时未结平均超时(小时)"][1] == pytest.approx(182.5 / 3)
+    assert rows["超时未结平均超时（小时）"][1] == pytest.approx(182.5 / 3)
     assert rows["按时处理率·主管处理"][1:3] == (pytest.approx(5 / 7), "5 / 7")
     assert rows["按时处理率·登记"][1] == MISSING  # no such step finished: "—", not an error
 
@@ -81,7 +81,7 @@ def test_number_formats(wb):
     assert cells["结案率"][1].number_format == "0.0%"
     assert cells["结案率"][4].number_format == "+0.0%;-0.0%;0.0%"
     assert cells["投诉率"][1].number_format == "0.00%"
-    assert cells["平均处理时长(受理→主管处理,小时)"][1].number_format == "0.0"
+    assert cells["平均处理时长（受理→主管处理，小时）"][1].number_format == "0.0"
     assert cells["罚款金额"][1].number_format == "¥#,##0"
 
 
@@ -138,7 +138,7 @@ def test_detail_sheet_masks_the_phone_and_lists_every_case(wb):
     assert first[col["手机"]] == "138****0001"
     assert "13812340001" not in {v for r in rows for v in r}
     assert first[col["车架号"]] == "LSV********184847"
-    assert first[col["受理→主管处理(小时)"]] == pytest.approx(11)
+    assert first[col["受理→主管处理（小时）"]] == pytest.approx(11)
     assert first[col["回访满意度"]] == "满意"
     assert first[col["登记时间"]].strftime("%Y-%m-%d %H:%M") == "2026-03-02 09:30"  # local
     assert ws.cell(2, col["登记时间"] + 1).number_format == "yyyy-mm-dd hh:mm"

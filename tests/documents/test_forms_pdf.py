@@ -48,7 +48,7 @@ def test_feedback_form_prints_intake_and_every_done_step():
                      "2026-11-0509:10",  # complained at, local time
                      "经查,保养时机油滤清器安装不到位导致异响", "王小明", "主要责任",
                      "同意主管意见,加强班组培训", "GS-202611-0012", "罚款¥300", "处理及时,很满意",
-                     "售后部全员学习本案例", "打印日期:2026-11-0910:15", "第1页/共1页"):
+                     "售后部全员学习本案例", "打印日期：2026-11-0910:15", "第1页/共1页"):
         assert expected in t, expected
     for signer in ("业务主管", "部门负责人", "客服中心回访人", "行政部考核主管", "总经理"):
         assert signer in t
@@ -70,9 +70,9 @@ def test_reopened_case_shows_each_occurrence():
     case = b.build()
     case.reopen_count = 1
     t = text(feedback_form_pdf(case, context(), [slip()]))
-    assert "(第2次)" in t
+    assert "（第2次）" in t
     assert "问题依旧,要求换件" in t and "第二次检查,更换机油滤清器总成" in t
-    assert "客户不满意,退回重新处理" in t
+    assert "客户不满意，退回重新处理" in t
 
 
 def test_long_description_flows_to_second_page_with_header():

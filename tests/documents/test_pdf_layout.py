@@ -18,7 +18,7 @@ def test_a_step_text_cut_by_the_page_break_continues_under_a_marked_caption():
     case = CaseBuilder().forward().assign().handle(process).dept_opinion().build()
     pages = pages_text(feedback_form_pdf(case, context(), [slip()]))
     assert len(pages) == 2
-    assert "(续)" not in pages[0] and "(续)" in pages[1]
+    assert "（续）" not in pages[0] and "（续）" in pages[1]
     assert "".join(pages).count("第二次拆检发现机油滤清器安装不到位") == 60
     for i, page in enumerate(pages, 1):
         assert f"第{i}页/共2页" in page and "FK-202611-0007" in page

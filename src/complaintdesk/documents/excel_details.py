@@ -30,8 +30,8 @@ CASE_COLS: tuple[Col, ...] = (
     Col("车型", 14), Col("车牌", 10), Col("车架号", 19), Col("渠道", 9), Col("类别", 10),
     Col("严重程度", 8), Col("责任部门", 12), Col("业务主管", 10), Col("状态", 8),
     Col("当前步骤", 12), Col("主管处理完成", 16, DATETIME_FORMAT),
-    Col("受理→主管处理(小时)", 12, _H), Col("结案时间", 16, DATETIME_FORMAT),
-    Col("受理→结案(小时)", 12, _H), Col("回访满意度", 10), Col("重开次数", 8, "0"),
+    Col("受理→主管处理（小时）", 12, _H), Col("结案时间", 16, DATETIME_FORMAT),
+    Col("受理→结案（小时）", 12, _H), Col("回访满意度", 10), Col("重开次数", 8, "0"),
     Col("重复投诉", 8), Col("超时步骤数", 9, "0"), Col("责任人", 16),
 )
 
@@ -139,14 +139,14 @@ def write_slips_sheet(wb: Workbook, job: Job, slips: Sequence[FaultSlip], tz: tz
 
 OPEN_COLS: tuple[Col, ...] = (
     Col("编号", 16), Col("责任部门", 12), Col("待办步骤", 14), Col("步骤开始", 16, DATETIME_FORMAT),
-    Col("期限", 16, DATETIME_FORMAT), Col("已登记(小时)", 12, _H), Col("超时(小时)", 11, _H),
+    Col("期限", 16, DATETIME_FORMAT), Col("已登记（小时）", 12, _H), Col("超时（小时）", 11, _H),
 )
 
 
 def write_open_sheet(wb: Workbook, job: Job, period: PeriodKpis, tz: tzinfo) -> TableSheet:
     as_of = period.as_of.astimezone(tz)
     sheet = TableSheet(wb, "月末未结", OPEN_COLS,
-                       notes=[f"截至 {as_of:%Y-%m-%d %H:%M} 仍未结案的投诉,按超时时长排序"])
+                       notes=[f"截至 {as_of:%Y-%m-%d %H:%M} 仍未结案的投诉，按超时时长排序"])
     for r in period.open_cases:
         sheet.add([r.number, r.department_label, step_title(r.step_key),
                    local_naive(r.due_since, tz), local_naive(r.deadline, tz), r.age_hours,

@@ -49,9 +49,9 @@ TREND_KPIS: tuple[str, ...] = (
     "complaint_rate", "slips", "fines",
 )
 NOTES: tuple[str, ...] = (
-    "口径说明:按登记时间归属月份(当地时间);结案率、解决率、一次解决率、月末未结均截至月末;",
-    "24/48小时处理率与处理时长自客户投诉时间起算,至首次主管处理完成;按时处理率按本月完成的步骤计;",
-    "投诉率 = 有业务量的部门的投诉量 ÷ 其业务量,未录入业务量显示“—”;变化列为本月减上月(比率为百分点)。",
+    "口径说明：按登记时间归属月份（当地时间）；结案率、解决率、一次解决率、月末未结均截至月末；",
+    "24/48小时处理率与处理时长自客户投诉时间起算，至首次主管处理完成；按时处理率按本月完成的步骤计；",
+    "投诉率 = 有业务量的部门的投诉量 ÷ 其业务量，未录入业务量显示“—”；变化列为本月减上月（比率为百分点）。",
 )
 
 
@@ -136,9 +136,9 @@ def _write_overview(wb: object, job: Job, data: MonthReportData) -> TableSheet:
     k = data.kpis
     heading = f"{data.dealership + ' ' if data.dealership else ''}{data.month_title}客户投诉统计月报"
     as_of = k.current.as_of.astimezone(data.tz)
-    sub = (f"统计截至 {as_of:%Y-%m-%d %H:%M};生成于 "
+    sub = (f"统计截至 {as_of:%Y-%m-%d %H:%M}；生成于 "
            f"{data.generated_at.astimezone(data.tz):%Y-%m-%d %H:%M}")
-    cols = [Col("指标", 36), Col("本月", 12), Col("计算(分子/分母)", 16), Col("上月", 12),
+    cols = [Col("指标", 36), Col("本月", 12), Col("计算（分子/分母）", 16), Col("上月", 12),
             Col("环比变化", 12), Col("去年同月", 12), Col("同比变化", 12)]
     sheet = TableSheet(wb, "概览", cols, heading=heading, notes=[sub])  # type: ignore[arg-type]
     for d in KPI_DEFS:

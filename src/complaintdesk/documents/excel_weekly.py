@@ -21,7 +21,7 @@ from .excel_common import (
 
 CASE_COLS: tuple[Col, ...] = (
     Col("编号", 16), Col("客户", 10), Col("责任部门", 12), Col("当前步骤", 14),
-    Col("期限", 16, DATETIME_FORMAT), Col("超时(小时)", 11, FORMATS["hours"]),
+    Col("期限", 16, DATETIME_FORMAT), Col("超时（小时）", 11, FORMATS["hours"]),
 )
 SLIP_COLS: tuple[Col, ...] = (
     Col("编号", 16), Col("员工", 10), Col("部门", 12), Col("处罚/奖励", 34), Col("关联案件", 16),
@@ -46,7 +46,7 @@ def write_weekly_workbook(
         head = TableSheet(wb, "概要", [Col("项目", 14), Col("数量", 10, "0")],
                           heading=f"{dealership + ' ' if dealership else ''}客户投诉处理周报 "
                                   f"{summary.number}",
-                          notes=[f"统计周期:{period}(周一至周日)"])
+                          notes=[f"统计周期：{period}（周一至周日）"])
         for title, rows in lists:
             head.add([title, len(rows)])
             job.step()

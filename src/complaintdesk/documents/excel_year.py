@@ -91,7 +91,7 @@ def write_year_workbook(
 def _overview(wb: Workbook, job: Job, data: YearReportData) -> TableSheet:
     y = data.kpis
     heading = f"{data.dealership + ' ' if data.dealership else ''}{y.year}年客户投诉统计年报"
-    note = (f"各月按当地时间的自然月统计;全年列按全年一个统计期计算(非各月相加的比率);"
+    note = (f"各月按当地时间的自然月统计；全年列按全年一个统计期计算（非各月相加的比率）；"
             f"生成于 {data.generated_at.astimezone(data.tz):%Y-%m-%d %H:%M}")
     cols = [Col("指标", 34)] + [Col(h, 9) for h in MONTH_HEADERS] + [Col("全年", 11)]
     sheet = TableSheet(wb, "全年概览", cols, heading=heading, notes=[note])

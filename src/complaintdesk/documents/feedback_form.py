@@ -72,10 +72,10 @@ STEP_HINT: dict[str, str] = {
 # (~160 characters) the same glyph list on every form, built and compressed once per
 # process. A character here that a form does not print costs that PDF one unused glyph.
 GLYPH_SEED = "".join((
-    TITLE, "编号:打印日期:第页/共页ComplaintDesk打印·",
+    TITLE, "编号：打印日期：第页/共页ComplaintDesk打印·",
     "客户信息姓名手机固定电话车型牌号架购/维修日期反馈渠道情绪类投诉时间登记接待人发生地点"
     "反映内容涉及员诉求重复新处理状态否无次",
-    *SIGNERS, "签字:日期:年月日",
+    *SIGNERS, "签字：日期：年月日",
     *(S.step_title(k) for k in KIND_STEPS[FeedbackKind.COMPLAINT]),
     "投诉类别严重程度责任部门转派说明处理主管安排说明事情经过解决办法客户感受和态度责任人"
     "责任程度处理建议对责任人的处理意见部门负责人意见过失单号处罚回访时间回访方式联系上客户"
@@ -146,7 +146,7 @@ def _handle(g: Grid, rec: StepRecord | None, ctx: PrintContext, _slips: Sequence
            .rstrip(), min_h=26)
     g.text("客户感受和态度", d.get("customer_attitude", ""), min_h=22)
     if d.get("customer_unreachable"):
-        g.pairs(("联系客户", "24小时内未能联系上客户,处理期限延至48小时"))
+        g.pairs(("联系客户", "24小时内未能联系上客户，处理期限延至48小时"))
     responsible_rows(g, ctx, d.get("responsible"), done)
     g.text("对责任人的处理意见", d.get("opinion", ""), min_h=22)
 
@@ -189,7 +189,7 @@ def _enforce(g: Grid, rec: StepRecord | None, ctx: PrintContext, _slips: Sequenc
              ) -> None:
     d = rec.data if rec else {}
     done = bool(rec and rec.finished_at)
-    g.pairs(("执行情况", "处罚已生效,记入考核台账" if done else ""))
+    g.pairs(("执行情况", "处罚已生效，记入考核台账" if done else ""))
     g.text("反馈业务部门", d.get("feedback_to_department", ""), min_h=18)
 
 
@@ -205,7 +205,7 @@ def _step_block(key: str, rec: StepRecord | None, occurrence: int, ctx: PrintCon
                 slips: Sequence[FaultSlip]) -> Flowable:
     note = ""
     if rec is not None and rec.outcome == "reopen":
-        note = "客户不满意,退回重新处理"
+        note = "客户不满意，退回重新处理"
     hint = STEP_HINT[key] if rec is None or rec.finished_at is None else ""
     g = Grid(side_caption(STEP_NO[key], S.step_title(key), hint, rec, ctx, occurrence, note))
     # an open step prints as empty boxes, with its deadline in the caption

@@ -42,14 +42,14 @@ def side_caption(
     lines: list[tuple[str, float | None, Color | None]] = [
         (f"{no}{title}" if no else title, None, None)]
     if occurrence > 1:
-        lines.append((f"(第{occurrence}次)", None, None))
+        lines.append((f"（第{occurrence}次）", None, None))
     if hint:
         lines.append((hint, small, MUTED))
     if rec is not None:
         if rec.finished_at is not None:
             who = ctx.user(rec.actor_user_id)
             if rec.on_behalf_of_user_id is not None:
-                who = f"{who}(代 {ctx.user(rec.on_behalf_of_user_id)} 处理)"
+                who = f"{who}（代 {ctx.user(rec.on_behalf_of_user_id)} 处理）"
             if who:
                 lines.append((who, small, None))
             lines.append((ctx.fmt_dt(rec.finished_at), small, None))
@@ -120,10 +120,10 @@ def slip_rows(
 ) -> None:
     done = rec is not None and rec.finished_at is not None
     if done and rec is not None and rec.data.get("no_responsible"):
-        g.wide("无责任人,不开具" + label.removesuffix("号"))
+        g.wide("无责任人，不开具" + label.removesuffix("号"))
     elif issued or (done and rec is not None and rec.data.get("slip_ids")):
         for s in issued:
-            g.pairs((label, s.number or "(未编号)"), ("责任人", ctx.employee_name(s.employee_id)),
+            g.pairs((label, s.number or "（未编号）"), ("责任人", ctx.employee_name(s.employee_id)),
                     ("处罚", penalties_text(s.penalties)))
         # slips the step recorded that were not handed in (not loaded, or not visible to
         # this printout): an empty row each, to be completed by hand

@@ -103,7 +103,7 @@ IC_STEPS: dict[str, tuple[str, str, Block]] = {  # key → (number, time limit, 
 RW_STEPS: dict[str, tuple[str, str, Block]] = {
     S.RW_OPEN: ("①", "", _registered),
     S.RW_HANDOVER: ("②", "24小时内", _text("转交说明", "note", 18)),
-    S.RW_INVESTIGATE: ("③", "24小时内,最长2天", _rw_investigate),
+    S.RW_INVESTIGATE: ("③", "24小时内，最长2天", _rw_investigate),
     S.RW_REVIEW: ("④", "24小时内", _text("维修部经理意见", "opinion", 30)),
     S.RW_APPROVE: ("⑤", "当天", _text("总经理签批", "approval", 26)),
     S.RW_ENFORCE: ("⑥", "24小时内", _text("反馈维修部", "feedback_to_department", 20)),

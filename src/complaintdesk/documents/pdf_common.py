@@ -582,7 +582,7 @@ class Grid:
             span = not self.breakable
             if not span:
                 continued = para(
-                    f"{self.side}(续)" if isinstance(self.side, str) else "(续)", "side")
+                    f"{self.side}（续）" if isinstance(self.side, str) else "（续）", "side")
         boxes = [*boxes, (0, 0, len(self.widths) - 1, n - 1, 1.0)]
         return GridBlock(self.widths, self.rows, boxes, fills, caption, span, continued)
 
@@ -835,9 +835,9 @@ def signature_table(roles: Sequence[str], sign_h: float = 24) -> Flowable:
     w = CONTENT_W / n
     # "日期:      年    月    日" with no-break spaces, drawn as the Paragraph of that
     # markup draws it (one line, each character after the other)
-    date_line = "日期:" + "\xa0" * 6 + "年" + "\xa0" * 4 + "月" + "\xa0" * 4 + "日"
+    date_line = "日期：" + "\xa0" * 6 + "年" + "\xa0" * 4 + "月" + "\xa0" * 4 + "日"
     # every box holds the same two lines: one flowable each, laid out once
-    sign, dated = para("签字:"), CellText(date_line, styles()["small"])
+    sign, dated = para("签字："), CellText(date_line, styles()["small"])
 
     def cell(c: int, f: Flowable, valign: str = TOP) -> GridCell:
         return GridCell(c, c, f, valign, top=2, bottom=2, left=4, right=6)
@@ -972,8 +972,8 @@ def _make_canvas_class(ctx: PrintContext, glyph_seed: str = "") -> type[Canvas]:
             if h:
                 text(PAGE_W / 2, top - 7.5 * mm, h.title, 16, "centre")
             if h and h.number:
-                text(MARGIN_X, y, f"编号:{h.number}", 9)
-            text(PAGE_W - MARGIN_X, y, f"打印日期:{printed}", 9, "right")
+                text(MARGIN_X, y, f"编号：{h.number}", 9)
+            text(PAGE_W - MARGIN_X, y, f"打印日期：{printed}", 9, "right")
             text(PAGE_W / 2, fy, f"第 {page} 页 / 共 {total} 页", 8.5, "centre")
             text(MARGIN_X, fy, f"{ctx.dealership_name} · ComplaintDesk 打印", 7, color=MUTED)
             qr = 10 * mm

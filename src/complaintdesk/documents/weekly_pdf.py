@@ -20,7 +20,7 @@ from complaintdesk.documents.pdf_common import (
 from complaintdesk.domain.weekly import WeeklyCaseRow, WeeklySlipRow, WeeklySummary
 
 TITLE = "客户投诉处理周报"
-CASE_COLS = ("编号", "客户", "责任部门", "当前环节", "期限", "超时(小时)")
+CASE_COLS = ("编号", "客户", "责任部门", "当前环节", "期限", "超时（小时）")
 CASE_W = (84, 70, 80, 80, 90)
 SLIP_COLS = ("过失单号", "责任人", "部门", "来源单号", "处罚")
 SLIP_W = (84, 60, 80, 84)
@@ -59,16 +59,16 @@ def _slip_rows(rows: Sequence[WeeklySlipRow]) -> list[list[Any]]:
 def weekly_summary_story(summary: WeeklySummary, ctx: PrintContext, section: int = 0
                          ) -> list[Flowable]:
     s = summary
-    period = f"统计周期:{s.week_start:%Y-%m-%d} 至 {s.week_end:%Y-%m-%d}"
+    period = f"统计周期：{s.week_start:%Y-%m-%d} 至 {s.week_end:%Y-%m-%d}"
     counts = (f"新增 {len(s.new_cases)} 件 · 结案 {len(s.closed_cases)} 件 · "
               f"超时未结 {len(s.overdue_cases)} 件 · 过失单 {len(s.slips)} 张")
     story: list[Flowable] = [FormHeader(TITLE, s.number, section), para(period, "head"),
                              para(counts, "head"), Spacer(0, 4)]
     for title, rows in (("一、本周新增", s.new_cases), ("二、本周结案", s.closed_cases),
                         ("三、超时未结", s.overdue_cases)):
-        story += [para(f"{title}({len(rows)} 件)", "head"), Spacer(0, 2),
+        story += [para(f"{title}（{len(rows)} 件）", "head"), Spacer(0, 2),
                   _list_table(CASE_COLS, CASE_W, _case_rows(rows, ctx)), Spacer(0, 6)]
-    story += [para(f"四、本周开具过失单({len(s.slips)} 张)", "head"), Spacer(0, 2),
+    story += [para(f"四、本周开具过失单（{len(s.slips)} 张）", "head"), Spacer(0, 2),
               _list_table(SLIP_COLS, SLIP_W, _slip_rows(s.slips))]
     return story
 
