@@ -92,3 +92,32 @@ def test_an_empty_database_says_there_are_no_cases_yet(qtbot, services: Services
     qtbot.waitUntil(lambda: w.empty.isVisible(), timeout=5000)
     assert w.empty.title.text() == "还没有登记任何案件"
     assert not w.empty.action.isVisible()  # no filters to clear
+
+
+def test_deadline_turns_amber_in_its_last_quarter_and_red_after_it(
+        qtbot, services: Services, reception: User) -> None:
+    """DESIGN §4.4, the same rule as 我的待办: due soon in the last 25 % of the step's time
+    (the list used a flat "within an hour", so a 1-hour step was amber from its start)."""
+    from PySide6.QtCore import Qt as _Qt
+
+    from complaintdesk.ui.case_model import DEADLINE_COL
+
+    make_cases(services, reception, 1)
+    widget = CaseListWidget(services, reception)
+    qtbot.addWidget(widget)
+    model = widget.model
+    widget.refresh()
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    row = model._rows[0]
+    since, deadline = row.current_due_since, row.current_deadline
+    assert since is not None and deadline is not None
+
+    def tip_at(fraction: float) -> str | None:
+        services.clock.set(since + (deadline - since) * fraction)  # type: ignore[attr-defined]
+        widget.refresh()
+        qtbot.waitUntil(lambda: model.rowCount() == 1 and model._now == services.clock.now())
+        return model.index(0, DEADLINE_COL).data(_Qt.ItemDataRole.ToolTipRole)
+
+    assert tip_at(0.5) is None
+    assert tip_at(0.8) == "即将到期"
+    assert tip_at(1.01) == "已超期"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 from ..domain.query import CaseListRow, CaseQuery
 from ..domain.records import CaseStatus, Severity, User
 from ..domain.steps import step_title
+from ..domain.workflow.deadlines import StepStatus, open_status
 from .common import local_text
 from .workers import run_task
 
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from ..services.container import Services
 
 PAGE_SIZE = 200
-DUE_SOON = timedelta(hours=1)  # simple amber for now; §4.4's last 25 % comes with the workflow
 
 # (title, sort key or None when the column cannot be sorted, width in px)
 COLUMNS: tuple[tuple[str, str | None, int], ...] = (
@@ -185,11 +185,9 @@ class CaseTableModel(QAbstractTableModel):
     def _deadline_state(self, row: CaseListRow) -> str | None:
         if row.status != CaseStatus.OPEN or row.current_deadline is None:
             return None
-        if row.current_deadline < self._now:
-            return "overdue"
-        if row.current_deadline - self._now <= DUE_SOON:
-            return "soon"
-        return None
+        # the same rule as 我的待办 (DESIGN §4.4: due soon in the last 25 % of the time)
+        status = open_status(row.current_due_since, row.current_deadline, self._now)
+        return {StepStatus.OVERDUE: "overdue", StepStatus.DUE_SOON: "soon"}.get(status)
 
     def _text(self, r: CaseListRow, col: int) -> str:
         match col:

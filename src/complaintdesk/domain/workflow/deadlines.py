@@ -153,12 +153,21 @@ def step_status(step: StepRecord, now: datetime) -> StepStatus:
             and step.finished_at > step.deadline
         )
         return StepStatus.DONE_LATE if late else StepStatus.DONE
-    if step.deadline is None:
+    return open_status(step.due_since, step.deadline, now)
+
+
+def open_status(due_since: datetime | None, deadline: datetime | None,
+                now: datetime) -> StepStatus:
+    """An open step's status from its time window (the case list has only the window):
+    overdue strictly after the deadline, due soon in the last 25 % of the time."""
+    if deadline is None:
         return StepStatus.NORMAL
-    if now > step.deadline:
+    if now > deadline:
         return StepStatus.OVERDUE
-    total = (step.deadline - step.due_since).total_seconds()
-    elapsed = (now - step.due_since).total_seconds()
+    if due_since is None:
+        return StepStatus.NORMAL
+    total = (deadline - due_since).total_seconds()
+    elapsed = (now - due_since).total_seconds()
     if total <= 0 or elapsed >= DUE_SOON_FRACTION * total:
         return StepStatus.DUE_SOON
     return StepStatus.NORMAL
