@@ -13,7 +13,7 @@ from .kpi_index import effective_deadline, open_step_at
 from .kpi_model import KpiLookups
 from .records import Case, FaultSlip, Penalty, PenaltyKind, SlipStatus
 from .steps import step_title
-from .weekly import WeeklyCaseRow, WeeklySlipRow, WeeklySummary
+from .weekly import WeeklyCaseRow, WeeklySlipRow, WeeklySummary, week_start_of
 
 _NOT_ISSUED = frozenset({SlipStatus.PROPOSED, SlipStatus.DISCARDED})
 
@@ -27,8 +27,7 @@ def week_bounds(week_start: date, tz: tzinfo) -> tuple[datetime, datetime]:
 
 def last_week_start(now: datetime, tz: tzinfo) -> date:
     """The Monday of the week before the one `now` falls in (what Monday's summary covers)."""
-    today = now.astimezone(tz).date()
-    return today - timedelta(days=today.weekday() + 7)
+    return week_start_of(now.astimezone(tz).date()) - timedelta(days=7)
 
 
 def penalty_text(penalties: Iterable[Penalty]) -> str:

@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 
+def week_start_of(any_day: date) -> date:
+    """The Monday of the week (Monday..Sunday) that contains `any_day`."""
+    return any_day - timedelta(days=any_day.weekday())
+
+
 @dataclass(slots=True)
 class WeeklyCaseRow:
     """One case in a list of the summary."""

@@ -25,6 +25,7 @@ from ..domain.records import (
     User,
 )
 from ..domain.validation import mask_phone, mask_vin
+from ..domain.weekly import week_start_of
 from ..storage.repo_slips import SlipQuery
 from ..storage.uow import UnitOfWork
 from . import slip_access
@@ -40,11 +41,6 @@ if TYPE_CHECKING:
 _NOT_ISSUED = frozenset({SlipStatus.PROPOSED, SlipStatus.DISCARDED})
 _CASE_PREFIXES = frozenset(FLOW_PREFIX.values())
 _SLIP_PREFIXES = frozenset({FAULT_SLIP_PREFIX, PENALTY_SLIP_PREFIX})
-
-
-def week_start_of(any_day: date) -> date:
-    """The Monday of the week (Monday..Sunday) that contains `any_day`."""
-    return any_day - timedelta(days=any_day.weekday())
 
 
 def may_view_slip(actor: User, slip: FaultSlip) -> bool:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.records import Role, User
+from ..domain.weekly import week_start_of
 from .pdf_preview import open_pdf_preview
 
 if TYPE_CHECKING:
@@ -47,9 +48,6 @@ def may_print_week(user: User) -> bool:
     """The week's batch is the assessor's job (GM and admin may too)."""
     return any(user.has(r) for r in (Role.ASSESSOR, Role.GENERAL_MANAGER, Role.ADMIN))
 
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 class WeekPickerDialog(QDialog):
@@ -81,7 +79,7 @@ class WeekPickerDialog(QDialog):
         return self.calendar.selectedDate().toPython()  # type: ignore[return-value]
 
     def _show_week(self) -> None:
-        start = monday_of(self.selected_day())
+        start = week_start_of(self.selected_day())
         self.week_label.setText(f"打印范围：{start:%Y-%m-%d}（周一）至 "
                                 f"{start + timedelta(days=6):%Y-%m-%d}（周日）")
 
@@ -95,7 +93,7 @@ def print_week_slips(parent: QWidget, services: Services, user: User,
         if picker.exec() != QDialog.DialogCode.Accepted:
             return
         day = picker.selected_day()
-    start = monday_of(day)
+    start = week_start_of(day)
     open_pdf_preview(parent, lambda: services.printing.week_slips_pdf(user, day),
                      f"{start:%Y-%m-%d} 当周过失单", f"过失单_{start:%Y%m%d}.pdf",
                      busy_text=f"正在生成 {start:%m-%d} 当周的过失单…")

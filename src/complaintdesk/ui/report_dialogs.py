@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.records import User
+from ..domain.weekly import week_start_of
 from .common import ERROR_STYLE
 from .progress_job import ProgressJob
 
@@ -57,9 +58,6 @@ def default_folder() -> Path:
     docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return Path(docs) if docs and Path(docs).is_dir() else Path.home()
 
-
-def monday_of(d: date) -> date:
-    return d - timedelta(days=d.weekday())
 
 
 class ReportExportDialog(QDialog):
@@ -109,7 +107,7 @@ class ReportExportDialog(QDialog):
             self.year.setValue(today.year)
             form.addRow("统计年份", self.year)
         else:
-            start = monday_of(today) - timedelta(days=7)  # Monday's summary covers last week
+            start = week_start_of(today) - timedelta(days=7)  # Monday's summary covers last week
             self.week.setDate(QDate(start.year, start.month, start.day))
             form.addRow("周内任一天", self.week)
             form.addRow("", self.week_label)
@@ -147,7 +145,7 @@ class ReportExportDialog(QDialog):
 
     # ---- the period and the file --------------------------------------------------------
     def week_start(self) -> date:
-        return monday_of(self.week.date().toPython())  # type: ignore[no-any-return]
+        return week_start_of(self.week.date().toPython())  # type: ignore[no-any-return]
 
     def suggested_name(self) -> str:
         if self.kind == MONTH:
