@@ -444,11 +444,6 @@ def para(text: Any, style: str = "value") -> Flowable:
     return WrapOnceParagraph(markup(s), st)
 
 
-def rich(markup_text: str, style: str = "value") -> Paragraph:
-    """A paragraph from markup the caller built (already escaped)."""
-    return WrapOnceParagraph(markup_text, styles()[style])
-
-
 def penalties_text(penalties: Iterable[Penalty]) -> str:
     """罚款 ¥100、绩效扣分 2 分、警告 — how penalties read on paper."""
     parts = []

@@ -343,18 +343,3 @@ class FaultSlip:
     changes: list[SlipChange] = field(default_factory=list)
     created_at: datetime | None = None
     version: int = 1  # optimistic locking (storage bumps it on every save)
-
-
-@dataclass(slots=True)
-class AuditEntry:
-    id: int | None
-    at: datetime
-    user_id: int | None
-    user_name: str  # "命令行" when the CLI acts as the system
-    action: str
-    entity: str
-    entity_id: str
-    before: Any = None
-    after: Any = None
-    prev_hash: str = ""
-    hash: str = ""

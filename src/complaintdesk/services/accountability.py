@@ -16,7 +16,7 @@ from typing import Any
 from ..domain import slips as D
 from ..domain.ledger import LedgerRow, department_ledger, employee_ledger, ledger_entries
 from ..domain.proposals import penalty_summary
-from ..domain.records import FaultSlip, Penalty, Responsibility, Role, SlipStatus, User
+from ..domain.records import FaultSlip, Penalty, Role, SlipStatus, User
 from ..domain.rules import Rule, penalties_to_raw, validate_rules
 from ..storage.repo_slips import SlipQuery, SlipWithCase
 from ..storage.uow import UnitOfWork
@@ -30,7 +30,6 @@ from .slip_ops import (
     current_rules,
     domain_call,
     issue_slip,
-    propose_fault,
     rules_raw,
 )
 
@@ -228,25 +227,6 @@ class AccountabilityService(ServiceBase):
                       new_penalties: list[Penalty] | None, reason: str) -> SlipView:
         return self._act(actor, slip_id, A.DECIDE_APPEAL, lambda uow, s, now: domain_call(
             D.decide_appeal, s, actor, decision, new_penalties, reason, now))
-
-    def propose(self, actor: User, case_id: int, employee_id: int,
-                responsibility: Responsibility | None, facts: str) -> SlipView:
-        """The assessor adds a proposal by hand (someone the handling step did not name)."""
-        self.require(actor, Role.ASSESSOR, what="拟开具过失单")
-        if not facts.strip():
-            raise ServiceError("过失事实不能为空，请填写责任人的过失经过", field="facts")
-        now = self.clock.now()
-        with self.uow() as uow:
-            case = uow.cases.get(case_id)
-            employee = uow.people.employee(employee_id)
-            if case is None or employee is None:
-                raise NotFound("找不到该案件或员工，请刷新后重试")
-            s = propose_fault(uow, case, employee, responsibility, facts, now, self.tz,
-                              by=actor)
-            self.audit(uow, actor, "slip:propose", "fault_slip", f"#{s.id}", None, _snapshot(s))
-            uow.commit()
-        assert s.id is not None
-        return self.slip(actor, s.id)
 
     # ---- the ledger ------------------------------------------------------------------
     def ledger(self, actor: User, month: str) -> LedgerReport:
