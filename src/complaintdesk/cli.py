@@ -32,23 +32,23 @@ def build_parser() -> argparse.ArgumentParser:
         description="ComplaintDesk 客户投诉处理系统。不带子命令时启动图形界面。",
     )
     p.add_argument("--version", action=_VersionAction)
-    p.add_argument("--data-dir", type=Path, help="数据文件夹(默认:用户数据目录)")
-    p.add_argument("--database-url", help="数据库地址(默认:数据文件夹中的 SQLite;多台电脑共用时填 PostgreSQL 地址)")
+    p.add_argument("--data-dir", type=Path, help="数据文件夹（默认：用户数据目录）")
+    p.add_argument("--database-url", help="数据库地址（默认：数据文件夹中的 SQLite；多台电脑共用时填 PostgreSQL 地址）")
     p.add_argument("--verbose", action="store_true", help="日志中记录调试信息")
     p.add_argument("--self-check", action="store_true",
-                   help="自检:临时数据库、表单、报表、界面组件,全部正常时退出码为 0")
+                   help="自检：临时数据库、表单、报表、界面组件，全部正常时退出码为 0")
     sub = p.add_subparsers(dest="command", metavar="命令")
-    sub.add_parser("gui", help="启动图形界面(默认)")
+    sub.add_parser("gui", help="启动图形界面（默认）")
     d = sub.add_parser("demo", help="在临时文件夹中用演示数据启动图形界面")
-    d.add_argument("--cases", type=int, default=400, help="演示案件数(默认 400)")
-    s = sub.add_parser("seed-demo", help="向数据库写入演示数据(不启动界面)")
-    s.add_argument("--cases", type=int, default=400, help="案件数(默认 400)")
+    d.add_argument("--cases", type=int, default=400, help="演示案件数（默认 400）")
+    s = sub.add_parser("seed-demo", help="向数据库写入演示数据（不启动界面）")
+    s.add_argument("--cases", type=int, default=400, help="案件数（默认 400）")
     s.add_argument("--seed", type=int, default=20261123, help="随机种子")
     sub.add_parser("check", help="检查数据库完整性和审计日志哈希链")
     b = sub.add_parser("backup", help="立即备份数据库")
-    b.add_argument("-o", "--output", type=Path, help="备份文件夹(默认:数据文件夹/backups)")
-    r = sub.add_parser("restore", help="从备份恢复数据库(先显示备份内容)")
-    r.add_argument("file", type=Path, nargs="?", help="备份文件;不填则列出可用备份")
+    b.add_argument("-o", "--output", type=Path, help="备份文件夹（默认：数据文件夹/backups）")
+    r = sub.add_parser("restore", help="从备份恢复数据库（先显示备份内容）")
+    r.add_argument("file", type=Path, nargs="?", help="备份文件；不填则列出可用备份")
     r.add_argument("--yes", action="store_true", help="不再确认")
     from .cli_print import add_print_parser
 
@@ -95,7 +95,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
         print(f"\r已写入 {done}/{total} 个案件", end="", flush=True)
 
     summary = seed_demo(services, cases=args.cases, seed=args.seed, progress=progress)
-    print(f"\n完成:{summary},用时 {time.perf_counter() - t0:.1f} 秒")
+    print(f"\n完成：{summary}，用时 {time.perf_counter() - t0:.1f} 秒")
     services.dispose()
     return 0
 
@@ -118,7 +118,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     cfg = _config(args, data_dir)
     if cfg.sqlite_path is None or not cfg.sqlite_path.exists():
-        print("只能备份本机 SQLite 数据库;PostgreSQL 请使用 pg_dump", file=sys.stderr)
+        print("只能备份本机 SQLite 数据库；PostgreSQL 请使用 pg_dump", file=sys.stderr)
         return 2
     target = backup_sqlite(cfg.sqlite_path, args.output or data_dir / "backups",
                            datetime.now(UTC).strftime("%Y%m%d-%H%M%S"), "manual")
@@ -140,11 +140,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
             print(f"{info.path.name}\t{info.created:%Y-%m-%d %H:%M}\t{info.cases} 个案件\t{state}")
         return 0
     info = describe(args.file)
-    print(f"备份 {info.path.name}:{info.cases} 个案件,{'完好' if info.ok else '已损坏'}")
+    print(f"备份 {info.path.name}：{info.cases} 个案件，{'完好' if info.ok else '已损坏'}")
     if not info.ok:
-        print("该备份已损坏,不能恢复", file=sys.stderr)
+        print("该备份已损坏，不能恢复", file=sys.stderr)
         return 1
-    if not args.yes and input("恢复将覆盖当前数据库,确定吗?(输入 yes 确认)") != "yes":
+    if not args.yes and input("恢复将覆盖当前数据库，确定吗？（输入 yes 确认）") != "yes":
         print("已取消")
         return 1
     restore(args.file, cfg.sqlite_path)
@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         from .services.errors import ServiceError
 
         logging.getLogger(__name__).exception("command %s failed", command)
-        msg = exc.message if isinstance(exc, ServiceError) else f"出错了:{exc}"
+        msg = exc.message if isinstance(exc, ServiceError) else f"出错了：{exc}"
         print(msg, file=sys.stderr)
         return 1
 

@@ -21,7 +21,7 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"日期格式应为 YYYY-MM-DD(如 2026-11-12),而不是 {text}") from None
+            f"日期格式应为 YYYY-MM-DD（如 2026-11-12），而不是 {text}") from None
 
 
 def add_print_parser(sub: Any) -> None:
@@ -30,13 +30,13 @@ def add_print_parser(sub: Any) -> None:
     p.add_argument("number", nargs="?",
                    help="案件编号(FK-/NB-/FX-…)或过失单编号(GS-/CF-…)")
     p.add_argument("--week", type=_day, metavar="YYYY-MM-DD",
-                   help="打印该日期所在周(周一至周日)开具的全部过失单")
+                   help="打印该日期所在周（周一至周日）开具的全部过失单")
     p.add_argument("-o", "--output", type=Path, required=True, help="PDF 文件路径")
 
 
 def cmd_print(args: argparse.Namespace, open_services: Callable[[argparse.Namespace], Any]) -> int:
     if (args.number is None) == (args.week is None):
-        print("请给出一个编号,或用 --week 指定日期(二者选一)", file=sys.stderr)
+        print("请给出一个编号，或用 --week 指定日期（二者选一）", file=sys.stderr)
         return 2
     from .services.base import SYSTEM_USER
 

@@ -22,11 +22,11 @@ def add_report_parser(sub: Any) -> None:
     """Register the `report` sub-command on the parser's sub-parsers."""
     p = sub.add_parser("report", help="导出月度/年度统计 Excel 或周报")
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--month", metavar="YYYY-MM", help="月报:统计月份,如 2026-11")
-    what.add_argument("--year", metavar="YYYY", help="年报:统计年份,如 2026")
+    what.add_argument("--month", metavar="YYYY-MM", help="月报：统计月份，如 2026-11")
+    what.add_argument("--year", metavar="YYYY", help="年报：统计年份，如 2026")
     what.add_argument("--week", metavar="YYYY-MM-DD",
-                      help="周报:该日期所在的一周(周一至周日)")
-    p.add_argument("--pdf", action="store_true", help="周报输出为 PDF(默认 Excel)")
+                      help="周报：该日期所在的一周（周一至周日）")
+    p.add_argument("--pdf", action="store_true", help="周报输出为 PDF（默认 Excel）")
     p.add_argument("-o", "--output", type=Path, required=True, help="输出文件路径")
 
 
@@ -55,7 +55,7 @@ def cmd_report(args: argparse.Namespace,
             try:
                 day = date.fromisoformat(args.week)
             except ValueError:
-                raise ServiceError(f"日期格式应为 YYYY-MM-DD(如 2026-11-16):{args.week}") \
+                raise ServiceError(f"日期格式应为 YYYY-MM-DD（如 2026-11-16）：{args.week}") \
                     from None
             monday = day - timedelta(days=day.weekday())
             label = f"{monday:%Y-%m-%d} 至 {monday + timedelta(days=6):%Y-%m-%d} 周报"

@@ -41,7 +41,7 @@ def run_self_check(out: Callable[[str], None] = print) -> int:
             now = services.clock.now()
             case = services.intake.register(SYSTEM_USER, Intake(
                 customer_name="自检客户", phone="13800000000", plate="京A12345",
-                description="自检:刹车异响", complained_at=now - timedelta(minutes=5)))
+                description="自检：刹车异响", complained_at=now - timedelta(minutes=5)))
             state["services"], state["case"] = services, case
             return f"SQLite 建库、迁移并登记 {case.number}"
 
@@ -55,7 +55,7 @@ def run_self_check(out: Callable[[str], None] = print) -> int:
             if not data.startswith(b"%PDF") or len(data) < 2000:
                 raise RuntimeError("PDF 内容异常")
             state["pdf"] = data
-            return f"处理单 PDF {len(data) // 1024} KB(含嵌入字体)"
+            return f"处理单 PDF {len(data) // 1024} KB（含嵌入字体）"
 
         def workbook() -> str:
             from zoneinfo import ZoneInfo
@@ -96,7 +96,7 @@ def run_self_check(out: Callable[[str], None] = print) -> int:
             doc.load(buf)
             if doc.pageCount() < 1:
                 raise RuntimeError("QtPdf 无法打开生成的 PDF")
-            return f"Qt {QApplication.platformName()},中文字体已注册,QtPdf 打开 {doc.pageCount()} 页"
+            return f"Qt {QApplication.platformName()}，中文字体已注册，QtPdf 打开 {doc.pageCount()} 页"
 
         step("数据库", database)
         step("PDF 表单", pdf)
@@ -105,7 +105,7 @@ def run_self_check(out: Callable[[str], None] = print) -> int:
         services = state.get("services")
         if services is not None:
             services.dispose()  # type: ignore[attr-defined]
-    out(f"自检{'通过' if not failures else '失败'},用时 {time.perf_counter() - t0:.1f} 秒")
+    out(f"自检{'通过' if not failures else '失败'}，用时 {time.perf_counter() - t0:.1f} 秒")
     return 1 if failures else 0
 
 

@@ -51,8 +51,8 @@ def intake(**over: Any) -> Intake:
         customer_name="张伟", phone="13812345678", landline="0571-88886666",
         vehicle_model="帕萨特 2024款 330TSI", plate="浙A12345", vin="LSVAM4187C2184847",
         purchase_date=date(2025, 6, 18), channel="电话", location="售后维修车间",
-        description="客户反映上周保养后发动机异响,回厂检查两次仍未解决,等待时间过长。",
-        persons_involved="维修技师王小明,服务顾问陈大伟", demand="尽快修好并赔偿误工费",
+        description="客户反映上周保养后发动机异响，回厂检查两次仍未解决，等待时间过长。",
+        persons_involved="维修技师王小明，服务顾问陈大伟", demand="尽快修好并赔偿误工费",
         mood="不满", received_by="吴前台", complained_at=T0 - timedelta(minutes=20),
     )
     kw.update(over)
@@ -97,24 +97,24 @@ class CaseBuilder:
     def assign(self) -> CaseBuilder:
         return self.step(S.ASSIGN, {"supervisor_user_id": 12, "handle_myself": False}, actor=11)
 
-    def handle(self, process: str = "经查,保养时机油滤清器安装不到位导致异响。") -> CaseBuilder:
+    def handle(self, process: str = "经查，保养时机油滤清器安装不到位导致异响。") -> CaseBuilder:
         return self.step(S.HANDLE, {
             "process": process, "solution_kind": "返修",
-            "solution_text": "免费重新安装并检测,赠送一次保养。",
-            "customer_attitude": "客户表示理解,接受处理方案。", "customer_unreachable": False,
+            "solution_text": "免费重新安装并检测，赠送一次保养。",
+            "customer_attitude": "客户表示理解，接受处理方案。", "customer_unreachable": False,
             "responsible": [{"employee_id": 100, "responsibility": "main",
-                             "proposal": "罚款300元,扣5分"}],
-            "opinion": "维修技师作业不规范,建议按重要投诉主要责任处理。",
+                             "proposal": "罚款300元，扣5分"}],
+            "opinion": "维修技师作业不规范，建议按重要投诉主要责任处理。",
         }, actor=12, hours=5, breach=True)
 
     def dept_opinion(self) -> CaseBuilder:
-        return self.step(S.DEPT_OPINION, {"opinion": "同意主管意见,加强班组培训。"}, actor=11)
+        return self.step(S.DEPT_OPINION, {"opinion": "同意主管意见，加强班组培训。"}, actor=11)
 
     def issue_slips(self, slip_ids: list[int] | None = None) -> CaseBuilder:
         return self.step(S.ISSUE_SLIPS, {"slip_ids": slip_ids or [500], "no_responsible": False},
                          actor=13)
 
-    def revisit(self, satisfaction: str = "满意", words: str = "处理及时,很满意。"
+    def revisit(self, satisfaction: str = "满意", words: str = "处理及时，很满意。"
                 ) -> CaseBuilder:
         outcome = "reopen" if satisfaction == "不满意" else "done"
         return self.step(S.REVISIT, {
@@ -123,7 +123,7 @@ class CaseBuilder:
         }, actor=10, outcome=outcome)
 
     def evaluate(self) -> CaseBuilder:
-        return self.step(S.EVALUATE, {"evaluation": "处理基本及时,方案得当。", "on_time": False,
+        return self.step(S.EVALUATE, {"evaluation": "处理基本及时，方案得当。", "on_time": False,
                                       "proper": True, "demand_unreasonable": False}, actor=13)
 
     def approve(self) -> CaseBuilder:
@@ -148,14 +148,14 @@ def slip(slip_id: int = 500, number: str = "GS-202611-0012", employee_id: int = 
     kw: dict[str, Any] = dict(
         id=slip_id, number=number, case_id=case_id, employee_id=employee_id,
         department_id=EMPLOYEES[employee_id].department_id, post=EMPLOYEES[employee_id].post,
-        facts="保养作业时机油滤清器未按规范安装,导致客户车辆异响并两次返厂。",
+        facts="保养作业时机油滤清器未按规范安装，导致客户车辆异响并两次返厂。",
         responsibility=Responsibility.MAIN,
         penalties=[Penalty(PenaltyKind.FINE, amount=300), Penalty(PenaltyKind.POINTS, points=5)],
         rule_ids=["R-重要-主要责任"], status=SlipStatus.APPROVED, issued_by_user_id=13,
         issued_at=T0 + timedelta(hours=8), dept_opinion="同意处罚。", gm_opinion="同意。",
         changes=[SlipChange(at=T0 + timedelta(hours=30), by_user_id=14, by_name="周总",
                             what="penalties", before="罚款 ¥150、绩效扣分 2 分",
-                            after="罚款 ¥300、绩效扣分 5 分", reason="客户两次返厂,情节较重")],
+                            after="罚款 ¥300、绩效扣分 5 分", reason="客户两次返厂，情节较重")],
     )
     kw.update(over)
     return FaultSlip(**kw)
@@ -169,9 +169,9 @@ def internal_case(done: int = 3) -> Case:
     b.case.department_id = 1
     plan = [
         (S.IC_REPORT, {}),
-        (S.IC_INVESTIGATE, {"findings": "经调查,交接单未签字属实。", "responsible": [
+        (S.IC_INVESTIGATE, {"findings": "经调查，交接单未签字属实。", "responsible": [
             {"employee_id": 101, "responsibility": "main", "proposal": "罚款50元"}]}),
-        (S.IC_REVIEW, {"review": "情况属实,拟开具处罚单。", "slip_ids": [900]}),
+        (S.IC_REVIEW, {"review": "情况属实，拟开具处罚单。", "slip_ids": [900]}),
         (S.IC_DEPT_SIGN, {"opinion": "同意处罚。"}),
     ]
     for key, data in plan[:done]:
@@ -181,11 +181,11 @@ def internal_case(done: int = 3) -> Case:
 
 def rework_case(done: int = 3) -> Case:
     b = CaseBuilder(case_id=4, number="FX-202611-0003", flow=FlowKind.REWORK,
-                    description="变速箱异响,送厂外专修店返修。", location="杭州某变速箱专修厂")
+                    description="变速箱异响，送厂外专修店返修。", location="杭州某变速箱专修厂")
     plan = [
         (S.RW_OPEN, {}),
         (S.RW_HANDOVER, {"note": "已转行政部"}),
-        (S.RW_INVESTIGATE, {"findings": "首次维修未彻底排查,导致厂外返修。", "slip_ids": [501]}),
+        (S.RW_INVESTIGATE, {"findings": "首次维修未彻底排查，导致厂外返修。", "slip_ids": [501]}),
         (S.RW_REVIEW, {"opinion": "同意。"}),
     ]
     for key, data in plan[:done]:

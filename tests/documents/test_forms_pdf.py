@@ -46,8 +46,8 @@ def test_feedback_form_prints_intake_and_every_done_step():
     for expected in ("客户信息反馈意见处理单", "FK-202611-0007", "张伟", "13812345678",
                      "LSVAM4187C2184847", "浙A12345", "帕萨特", "尽快修好并赔偿误工费",
                      "2026-11-0509:10",  # complained at, local time
-                     "经查,保养时机油滤清器安装不到位导致异响", "王小明", "主要责任",
-                     "同意主管意见,加强班组培训", "GS-202611-0012", "罚款¥300", "处理及时,很满意",
+                     "经查，保养时机油滤清器安装不到位导致异响", "王小明", "主要责任",
+                     "同意主管意见，加强班组培训", "GS-202611-0012", "罚款¥300", "处理及时，很满意",
                      "售后部全员学习本案例", "打印日期：2026-11-0910:15", "第1页/共1页"):
         assert expected in t, expected
     for signer in ("业务主管", "部门负责人", "客服中心回访人", "行政部考核主管", "总经理"):
@@ -66,12 +66,12 @@ def test_steps_not_done_print_as_empty_boxes():
 
 def test_reopened_case_shows_each_occurrence():
     b = CaseBuilder().forward().assign().handle().dept_opinion().issue_slips()
-    b.revisit("不满意", "问题依旧,要求换件").handle("第二次检查,更换机油滤清器总成。")
+    b.revisit("不满意", "问题依旧，要求换件").handle("第二次检查，更换机油滤清器总成。")
     case = b.build()
     case.reopen_count = 1
     t = text(feedback_form_pdf(case, context(), [slip()]))
     assert "（第2次）" in t
-    assert "问题依旧,要求换件" in t and "第二次检查,更换机油滤清器总成" in t
+    assert "问题依旧，要求换件" in t and "第二次检查，更换机油滤清器总成" in t
     assert "客户不满意，退回重新处理" in t
 
 
@@ -103,7 +103,7 @@ def test_fault_slip_prints_slip_fields_history_and_appeal():
     for expected in ("过失单", "GS-202611-0012", "王小明", "售后服务部", "维修技师",
                      "FK-202611-0007", "主要责任", "机油滤清器未按规范安装", "罚款¥300",
                      "绩效扣分5分", "R-重要-主要责任", "孙考核", "同意处罚", "减轻处罚",
-                     "客户两次返厂,情节较重", "周总"):
+                     "客户两次返厂，情节较重", "周总"):
         assert expected in t, expected
     for signer in ("开具人", "部门负责人", "总经理", "责任人签字确认"):
         assert signer in t

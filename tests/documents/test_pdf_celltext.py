@@ -16,15 +16,15 @@ def test_plain_one_line_text_is_a_celltext_with_the_paragraph_height():
 
 
 def test_a_text_wider_than_its_column_breaks_into_the_paragraphs_lines():
-    c = para("王小明(售后服务部·维修技师)")
+    c = para("王小明（售后服务部·维修技师）")
     w, h = c.wrap(60, 1000)
     assert c.para is None and h == 2 * styles()["value"].leading
-    assert (w, h) == Paragraph("王小明(售后服务部·维修技师)", styles()["value"]).wrap(60, 1000)
+    assert (w, h) == Paragraph("王小明（售后服务部·维修技师）", styles()["value"]).wrap(60, 1000)
 
 
 def test_wrapped_lines_are_those_of_the_paragraph():
-    texts = ("王小明(售后服务部·维修技师)", "罚款 ¥300、绩效扣分 5 分", "对责任人的处理意见",
-             "客户反映上周保养后发动机异响,回厂检查两次仍未解决,等待时间过长。",
+    texts = ("王小明（售后服务部·维修技师）", "罚款 ¥300、绩效扣分 5 分", "对责任人的处理意见",
+             "客户反映上周保养后发动机异响，回厂检查两次仍未解决，等待时间过长。",
              "Passat 2024 330TSI DSG 变速箱 abnormal noise at 40km/h", "LSVAM4187C2184847")
     for style in ("value", "label", "long", "small"):
         for text in texts:
@@ -64,7 +64,7 @@ def test_a_step_caption_lays_out_like_its_paragraph():
 
 
 def test_lines_that_each_fit_are_the_paragraphs_lines():
-    text = "■返修 □电话解答 □退换 □补偿 □其他\n免费重新安装并检测,赠送一次保养。"
+    text = "■返修 □电话解答 □退换 □补偿 □其他\n免费重新安装并检测，赠送一次保养。"
     for style in ("value", "label", "long"):
         c = para(text, style)
         assert isinstance(c, CellText)

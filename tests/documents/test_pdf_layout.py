@@ -14,7 +14,7 @@ from complaintdesk.documents.pdf_common import BLANK_H, Grid
 
 
 def test_a_step_text_cut_by_the_page_break_continues_under_a_marked_caption():
-    process = "第一次检查未发现问题,第二次拆检发现机油滤清器安装不到位。" * 60
+    process = "第一次检查未发现问题，第二次拆检发现机油滤清器安装不到位。" * 60
     case = CaseBuilder().forward().assign().handle(process).dept_opinion().build()
     pages = pages_text(feedback_form_pdf(case, context(), [slip()]))
     assert len(pages) == 2

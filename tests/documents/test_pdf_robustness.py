@@ -37,9 +37,9 @@ def test_the_slips_it_knows_print_beside_an_empty_row_for_the_missing_one():
 
 
 def test_the_slip_prints_the_clause_text_of_its_rule():
-    clauses = {"R-重要-主要责任": "重要投诉·主要责任:罚款300元,绩效扣5分"}
+    clauses = {"R-重要-主要责任": "重要投诉·主要责任：罚款300元，绩效扣5分"}
     t = text(fault_slip_pdf(slip(), context(rule_clauses=clauses)))
-    assert "重要投诉·主要责任:罚款300元,绩效扣5分" in t
+    assert "重要投诉·主要责任：罚款300元，绩效扣5分" in t
     assert "R-重要-主要责任" not in t
 
 

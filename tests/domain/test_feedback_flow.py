@@ -192,7 +192,7 @@ def test_assessor_may_decide_demand_unreasonable_only_after_an_unsatisfied_revis
     with pytest.raises(WorkflowError, match="原因"):
         perform(case, "demand_unreasonable", ASSESSOR, {}, clock.now(), SETTINGS)
     clock.advance(hours=30)  # the reopened handle step is overdue, but was cut short
-    perform(case, "demand_unreasonable", ASSESSOR, {"reason": "要求全额退车,超出合理范围"},
+    perform(case, "demand_unreasonable", ASSESSOR, {"reason": "要求全额退车，超出合理范围"},
             clock.now(), SETTINGS)
     cut = case.steps[-2]
     assert cut.outcome == "demand_unreasonable" and not cut.breach

@@ -17,7 +17,7 @@ def _dept(services, name: str) -> int:
 
 def _internal(clock, **kw) -> Intake:
     values = dict(customer_name="刘芳", description="售后前台未按流程交接客户车辆钥匙",
-                  persons_involved="赵磊(服务顾问)", demand="车辆交接流程",
+                  persons_involved="赵磊（服务顾问）", demand="车辆交接流程",
                   channel="其他", mood="", complained_at=clock.now())
     values.update(kw)
     return Intake(**values)
@@ -86,4 +86,4 @@ def test_an_unknown_department_is_refused_by_name(tmp_path):
     with pytest.raises(ServiceError) as exc:
         services.intake.register(SYSTEM_USER, _internal(clock), flow=FlowKind.INTERNAL,
                                  department_id=9999)
-    assert exc.value.fields == {"department_id": "所选部门不存在或已停用,请重新选择"}
+    assert exc.value.fields == {"department_id": "所选部门不存在或已停用，请重新选择"}

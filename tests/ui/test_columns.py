@@ -14,7 +14,7 @@ from complaintdesk.ui.admin_view import AdminDialog
 from complaintdesk.ui.columns import ColumnSizer
 from complaintdesk.ui.tasks_view import TasksView
 
-ROWS = [("FK-0001", "李", "发动机异响,保养后加剧"), ("FK-0002", "欧阳明", "等待时间太长")]
+ROWS = [("FK-0001", "李", "发动机异响，保养后加剧"), ("FK-0002", "欧阳明", "等待时间太长")]
 
 
 def shown_table(qtbot: Any, width: int) -> QTableWidget:

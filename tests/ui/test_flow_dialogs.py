@@ -93,7 +93,7 @@ def test_rework_order_registered_through_the_dialog_shows_in_the_list(
     qtbot.keyClicks(dlg.edits["phone"], "13912345678")
     dlg.edits["plate"].insert("京A12345")
     qtbot.keyClicks(dlg.edits["vin"], "1M8GDM9AXKP042788")
-    dlg.description.insertPlainText("变速箱异响,送厂外专修店返修")
+    dlg.description.insertPlainText("变速箱异响，送厂外专修店返修")
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
 
     qtbot.waitUntil(lambda: win.flow_dialog is None)

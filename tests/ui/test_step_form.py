@@ -153,11 +153,11 @@ def test_what_the_supervisor_typed_survives_closing_the_case(qtbot: Any,
     panel = panel_for(qtbot, services, cast.sup, case.id or 0)
     panel.show()
     form = panel.open_form("handle")
-    form.editors["process"].set_value("客户到店后与其当面沟通,核实了三次返修的经过")
+    form.editors["process"].set_value("客户到店后与其当面沟通，核实了三次返修的经过")
     panel.hide()  # the case view closes (or the app is about to)
     again = panel_for(qtbot, services, cast.sup, case.id or 0)
     form = again.open_form("handle")
-    assert form.editors["process"].value() == "客户到店后与其当面沟通,核实了三次返修的经过"
+    assert form.editors["process"].value() == "客户到店后与其当面沟通，核实了三次返修的经过"
     assert "恢复" in form.general_error.text()
     # 取消 discards it on purpose
     again.cancel_form()

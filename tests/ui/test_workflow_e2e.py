@@ -108,7 +108,7 @@ def test_complaint_from_registration_to_closed(qtbot: Any, services: Services,
         choose(f, "department_id", "售后服务部")
 
     def handle(f: StepForm) -> None:
-        type_text(f, "process", "客户保养后故障灯亮,检查为传感器插头松动")
+        type_text(f, "process", "客户保养后故障灯亮，检查为传感器插头松动")
         choose(f, "solution_kind", "返修")
         type_text(f, "customer_attitude", "客户接受返修")
         editor = f.editors["responsible"]
@@ -124,7 +124,7 @@ def test_complaint_from_registration_to_closed(qtbot: Any, services: Services,
         choose(f, "method", "电话")
         choose(f, "reached", "是")
         choose(f, "satisfaction", "满意")
-        type_text(f, "customer_words", "问题已解决,谢谢")
+        type_text(f, "customer_words", "问题已解决，谢谢")
 
     def evaluate(f: StepForm) -> None:
         type_text(f, "evaluation", "处理及时得当")

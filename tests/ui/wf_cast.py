@@ -52,6 +52,6 @@ def make_cast(services: Services) -> Cast:
 
 def sample_intake(name: str = "王先生") -> Intake:
     return Intake(customer_name=name, phone="13812345678", vehicle_model="卡罗拉",
-                  plate="粤A12345", channel="电话", description="保养后发动机异响,要求免费检修",
+                  plate="粤A12345", channel="电话", description="保养后发动机异响，要求免费检修",
                   demand="免费检修并道歉", mood="不满", received_by="接待小李",
                   complained_at=NOW - timedelta(minutes=20))

@@ -69,7 +69,7 @@ def weekly_summary(
     - slips: slips and reward slips issued in the week (not those merely proposed).
     """
     if week_start.weekday() != 0:
-        raise ValueError(f"周报须从星期一开始:{week_start} 不是星期一")
+        raise ValueError(f"周报须从星期一开始：{week_start} 不是星期一")
     lookups = lookups or KpiLookups()
     start, end = week_bounds(week_start, tz)
     as_of = min(end, now)

@@ -120,24 +120,24 @@ def validate_registration(intake: Intake, now: datetime, flow: FlowKind,
         r.errors["department_id"] = f"请选择{labels['department_id']}"
     phone = intake.phone.strip()
     if phone and not is_valid_mobile(phone):
-        r.errors["phone"] = "手机号码应为 11 位数字,以 13–19 开头(例如 13812345678)"
+        r.errors["phone"] = "手机号码应为 11 位数字，以 13–19 开头（例如 13812345678）"
     landline = intake.landline.strip()
     if landline and not LANDLINE_RE.match(landline):
-        r.errors["landline"] = "固定电话格式不正确(例如 010-68880061)"
+        r.errors["landline"] = "固定电话格式不正确（例如 010-68880061）"
     if not phone and not landline and flow is not FlowKind.INTERNAL:
         r.errors["phone"] = "请至少填写手机号码或固定电话"
     if intake.plate.strip() and not is_valid_plate(intake.plate):
-        r.errors["plate"] = "车牌号格式不正确(例如 京A12345,新能源 京AD12345)"
+        r.errors["plate"] = "车牌号格式不正确（例如 京A12345，新能源 京AD12345）"
     vin = normalize_vin(intake.vin)
     if vin:
         if len(vin) != 17:
-            r.errors["vin"] = f"车架号(VIN)应为 17 位,当前 {len(vin)} 位"
+            r.errors["vin"] = f"车架号(VIN)应为 17 位，当前 {len(vin)} 位"
         elif not vin_format_ok(vin):
-            r.errors["vin"] = "车架号(VIN)只能包含数字和字母,且不能含 I、O、Q"
+            r.errors["vin"] = "车架号(VIN)只能包含数字和字母，且不能含 I、O、Q"
         elif not vin_check_ok(vin) and not intake.override_vin_check:
             r.warnings["vin"] = (
-                f"车架号第 9 位校验码应为 {vin_check_digit(vin)},实际为 {vin[8]};"
-                "部分进口车无校验位,确认无误可忽略此提示"
+                f"车架号第 9 位校验码应为 {vin_check_digit(vin)}，实际为 {vin[8]}；"
+                "部分进口车无校验位，确认无误可忽略此提示"
             )
     if intake.channel not in CHANNELS:
         r.errors["channel"] = "请选择投诉渠道"

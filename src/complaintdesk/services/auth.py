@@ -40,7 +40,7 @@ class AuthService(ServiceBase):
             raise ServiceError("请填写登录名", field="username")
         with self.uow() as uow:
             if uow.people.count_users():
-                raise ServiceError("系统中已有用户,请由管理员创建账号")
+                raise ServiceError("系统中已有用户，请由管理员创建账号")
             user = uow.people.save_user(
                 User(None, username.strip(), display_name.strip() or username.strip(),
                      frozenset({Role.ADMIN})), password_hash=hash_password(password))
@@ -57,7 +57,7 @@ class AuthService(ServiceBase):
                 raise ServiceError("用户名或密码错误", field="password")
             if cred.locked_until and cred.locked_until > now:
                 minutes = int((cred.locked_until - now).total_seconds() // 60) + 1
-                raise ServiceError(f"密码连续输错 {MAX_ATTEMPTS} 次,账号已锁定,请 {minutes} 分钟后再试",
+                raise ServiceError(f"密码连续输错 {MAX_ATTEMPTS} 次，账号已锁定，请 {minutes} 分钟后再试",
                                    field="password")
             try:
                 _hasher.verify(cred.password_hash, password)
@@ -71,9 +71,9 @@ class AuthService(ServiceBase):
                            {"attempts": attempts, "locked": bool(locked)})
                 uow.commit()
                 if locked:
-                    raise ServiceError(f"密码连续输错 {MAX_ATTEMPTS} 次,账号已锁定 15 分钟",
+                    raise ServiceError(f"密码连续输错 {MAX_ATTEMPTS} 次，账号已锁定 15 分钟",
                                        field="password") from None
-                raise ServiceError(f"用户名或密码错误(还可尝试 {MAX_ATTEMPTS - attempts} 次)",
+                raise ServiceError(f"用户名或密码错误（还可尝试 {MAX_ATTEMPTS - attempts} 次）",
                                    field="password") from None
             uow.people.set_login_state(cred.user_id, 0, None)
             user = uow.people.user(cred.user_id)

@@ -52,7 +52,7 @@ class BackupService(ServiceBase):
         db, _folder = self._paths()
         info = backup.describe(source)
         if not info.ok:
-            raise ServiceError(f"备份“{source.name}”已损坏,不能用于恢复,请选择其他备份")
+            raise ServiceError(f"备份“{source.name}”已损坏，不能用于恢复，请选择其他备份")
         with self.uow() as uow:  # recorded in the database being replaced, and in the log
             self.audit(uow, actor, "restore", "database", source.name,
                        after={"cases_in_backup": info.cases})

@@ -59,7 +59,7 @@ class CaseService(ServiceBase):
         with self.uow(readonly=True) as uow:
             case = uow.cases.get(case_id)
             if case is None:
-                raise NotFound("找不到该案件,可能已被删除或编号有误")
+                raise NotFound("找不到该案件，可能已被删除或编号有误")
             repeat_number = ""
             if case.repeat_of_id:
                 other = uow.cases.get(case.repeat_of_id)

@@ -35,8 +35,8 @@ log = logging.getLogger(__name__)
 
 class DamagedDatabase(ServiceError):
     def __init__(self, path: Path, problems: list[str]) -> None:
-        super().__init__(f"数据库文件已损坏:{path}\n{problems[0] if problems else ''}\n"
-                         "请从备份恢复(不会自动清空数据)")
+        super().__init__(f"数据库文件已损坏：{path}\n{problems[0] if problems else ''}\n"
+                         "请从备份恢复（不会自动清空数据）")
         self.path = path
         self.problems = problems
 

@@ -21,7 +21,7 @@ class PermissionDenied(ServiceError):
 class ConflictError(ServiceError):
     """Optimistic locking: someone else acted on the case first."""
 
-    def __init__(self, message: str = "已被他人处理:该案件刚刚被其他人更新,请刷新后重试") -> None:
+    def __init__(self, message: str = "已被他人处理：该案件刚刚被其他人更新，请刷新后重试") -> None:
         super().__init__(message)
 
 

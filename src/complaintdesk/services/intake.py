@@ -76,7 +76,7 @@ class IntakeService(ServiceBase):
             raise ServiceError(next(iter(result.warnings.values())), fields=result.warnings)
         for a in attachments:
             if len(a.data) > MAX_ATTACHMENT_BYTES:
-                raise ServiceError(f"附件“{a.filename}”超过 20 MB,请压缩后再上传",
+                raise ServiceError(f"附件“{a.filename}”超过 20 MB，请压缩后再上传",
                                    field="attachments")
         intake = replace(intake, plate=normalize_plate(intake.plate),
                          vin=normalize_vin(intake.vin), phone=intake.phone.strip(),
@@ -88,7 +88,7 @@ class IntakeService(ServiceBase):
             prefix = FLOW_PREFIX[flow]
             if department_id is not None and not any(
                     d.id == department_id and d.active for d in uow.people.departments()):
-                raise ServiceError("所选部门不存在或已停用,请重新选择", field="department_id")
+                raise ServiceError("所选部门不存在或已停用，请重新选择", field="department_id")
             seq = uow.sequences.next(prefix, f"{local.year:04d}{local.month:02d}")
             # an internal complaint has no customer: nothing to be a repeat of
             repeats = [] if flow is FlowKind.INTERNAL else uow.cases.recent_by_phone_or_vin(

@@ -21,13 +21,13 @@ def check_database(config: DatabaseConfig) -> CheckReport:
     path = config.sqlite_path
     if path is not None:
         if not path.exists():
-            return CheckReport(False, [f"数据库文件不存在:{path}"])
+            return CheckReport(False, [f"数据库文件不存在：{path}"])
         problems = backup.integrity_problems(path)
         if problems:
             report.ok = False
-            report.lines += ["数据库完整性检查失败:", *problems[:20]]
+            report.lines += ["数据库完整性检查失败：", *problems[:20]]
         else:
-            report.lines.append("数据库完整性检查:正常")
+            report.lines.append("数据库完整性检查：正常")
     engine = make_engine(config)
     try:
         with UnitOfWork(engine, readonly=True) as uow:
@@ -36,8 +36,8 @@ def check_database(config: DatabaseConfig) -> CheckReport:
         engine.dispose()
     if chain:
         report.ok = False
-        report.lines.append(f"审计日志哈希链:检查 {checked} 条,发现 {len(chain)} 处问题")
+        report.lines.append(f"审计日志哈希链：检查 {checked} 条，发现 {len(chain)} 处问题")
         report.lines += [p.message for p in chain[:50]]
     else:
-        report.lines.append(f"审计日志哈希链:检查 {checked} 条,全部一致")
+        report.lines.append(f"审计日志哈希链：检查 {checked} 条，全部一致")
     return report

@@ -86,7 +86,7 @@ class PrintService(ServiceBase):
         with self.uow(readonly=True) as uow:
             case = uow.cases.get(case_id)
             if case is None:
-                raise NotFound("找不到该案件,可能已被删除或编号有误")
+                raise NotFound("找不到该案件，可能已被删除或编号有误")
             slips = [s for s in uow.slips.by_case(case_id) if s.status is not SlipStatus.DISCARDED]
             # the case forms print no rule clauses: the rule table is not read; the case's
             # own number is known, only a repeated case's is looked up
@@ -101,9 +101,9 @@ class PrintService(ServiceBase):
         with self.uow(readonly=True) as uow:
             slip = uow.slips.get(slip_id)
             if slip is None:
-                raise NotFound("找不到该过失单,请刷新列表")
+                raise NotFound("找不到该过失单，请刷新列表")
             if not may_view_slip(actor, slip):
-                raise PermissionDenied("没有权限打印该过失单:只能打印本人或本部门的过失单")
+                raise PermissionDenied("没有权限打印该过失单：只能打印本人或本部门的过失单")
             ctx = self.print_context(uow, [slip.case_id])
         return _slip_form(slip, ctx)
 
@@ -160,8 +160,8 @@ class PrintService(ServiceBase):
                 slip_id = uow.slips.id_by_number(number)
             if slip_id is not None:
                 return self.slip_pdf(actor, slip_id)
-        raise NotFound(f"找不到编号为 {number or '(空)'} 的案件或过失单,请核对编号"
-                       "(如 FK-202611-0001、GS-202611-0001)")
+        raise NotFound(f"找不到编号为 {number or '（空）'} 的案件或过失单，请核对编号"
+                       "（如 FK-202611-0001、GS-202611-0001）")
 
 
 def _rule_clauses(uow: UnitOfWork) -> dict[str, str]:

@@ -103,9 +103,9 @@ class _Phase:
 
 def check_month(year: int, month: int) -> MonthKey:
     if not 2000 <= year <= 2999:
-        raise ServiceError(f"年份无效:{year}(应为 2000–2999)", field="year")
+        raise ServiceError(f"年份无效：{year}（应为 2000–2999）", field="year")
     if not 1 <= month <= 12:
-        raise ServiceError(f"月份无效:{month}(应为 1–12)", field="month")
+        raise ServiceError(f"月份无效：{month}（应为 1–12）", field="month")
     return (year, month)
 
 
@@ -124,12 +124,12 @@ def parse_volume(value: int | str) -> int:
     if isinstance(value, str):
         text = value.strip().replace(",", "")
         if not re.fullmatch(r"\d+", text):
-            raise ServiceError(f"业务量须为不小于 0 的整数:{value}", field="volume")
+            raise ServiceError(f"业务量须为不小于 0 的整数：{value}", field="volume")
         value = int(text)
     if not isinstance(value, int) or value < 0:
-        raise ServiceError(f"业务量须为不小于 0 的整数:{value}", field="volume")
+        raise ServiceError(f"业务量须为不小于 0 的整数：{value}", field="volume")
     if value > MAX_VOLUME:
-        raise ServiceError(f"业务量过大:{value},请核对", field="volume")
+        raise ServiceError(f"业务量过大：{value}，请核对", field="volume")
     return value
 
 
@@ -222,7 +222,7 @@ class ReportService(ServiceBase):
 
         self.require(actor, *VIEW_ROLES, what="查看周报")
         if week_start.weekday() != 0:
-            raise ServiceError(f"周报须从星期一开始:{week_start:%Y-%m-%d} 不是星期一",
+            raise ServiceError(f"周报须从星期一开始：{week_start:%Y-%m-%d} 不是星期一",
                                field="week")
         start, end = week_bounds(week_start, self.tz)
         cases, slips, _v, lookups, _d = self._load_between(start, end, _Phase(None, None),
@@ -348,7 +348,7 @@ class ReportService(ServiceBase):
             changed = 0
             for (dept, period), v in clean.items():
                 if dept not in known:
-                    raise ServiceError(f"部门不存在:#{dept}", field="department")
+                    raise ServiceError(f"部门不存在：#{dept}", field="department")
                 before = existing.get((dept, period))
                 if before == v:
                     continue

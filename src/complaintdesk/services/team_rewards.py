@@ -52,7 +52,7 @@ class TeamRewardService(ServiceBase):
                 rates = tuple(
                     (g.complaint_rate.value if (g := p.group(DEPARTMENT, dept_id)) else None)
                     for p in last4)
-                facts = f"{group.label}{label}投诉率连续三个月下降(团队奖励)"
+                facts = f"{group.label}{label}投诉率连续三个月下降（团队奖励）"
                 if not team_reward_due(list(rates)):
                     out.append(TeamRewardCheck(dept_id, group.label, rates, None))
                     continue

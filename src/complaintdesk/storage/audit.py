@@ -86,11 +86,11 @@ def verify_chain(session: Session, batch: int = 5000) -> tuple[int, list[ChainPr
         for row in rows:
             checked += 1
             if row.prev_hash != prev:
-                problems.append(ChainProblem(row.id, f"第 {row.id} 条审计记录的前序哈希与上一条不符(记录被删除或插入)"))
+                problems.append(ChainProblem(row.id, f"第 {row.id} 条审计记录的前序哈希与上一条不符（记录被删除或插入）"))
             expected = entry_hash(row.prev_hash, row.at, row.user_id, row.user_name, row.action,
                                   row.entity, row.entity_id, row.before, row.after)
             if expected != row.hash:
-                problems.append(ChainProblem(row.id, f"第 {row.id} 条审计记录内容被修改(哈希不符)"))
+                problems.append(ChainProblem(row.id, f"第 {row.id} 条审计记录内容被修改（哈希不符）"))
             prev = row.hash
             last_id = row.id
     return checked, problems

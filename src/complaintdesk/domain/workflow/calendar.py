@@ -34,12 +34,12 @@ class BusinessCalendar:
 
     def __post_init__(self) -> None:
         if not self.hours:
-            raise ValueError("营业时间设置为空:请至少为一周中的一天设置营业时间。")
+            raise ValueError("营业时间设置为空：请至少为一周中的一天设置营业时间。")
         for weekday, (opens, closes) in self.hours.items():
             if not 0 <= weekday <= 6:
-                raise ValueError(f"营业时间设置有误:星期编号 {weekday} 无效(应为 0–6)。")
+                raise ValueError(f"营业时间设置有误：星期编号 {weekday} 无效（应为 0–6）。")
             if opens >= closes:
-                raise ValueError("营业时间设置有误:开门时间必须早于关门时间。")
+                raise ValueError("营业时间设置有误：开门时间必须早于关门时间。")
         ZoneInfo(self.tz)  # fail early on an unknown zone
 
     # ---- construction from settings data -------------------------------------------------
@@ -98,7 +98,7 @@ class BusinessCalendar:
                 if cur < w[1]:
                     return cur
             day += timedelta(days=1)
-        raise ValueError("营业日历中找不到营业时间,请检查营业时间和休息日设置。")
+        raise ValueError("营业日历中找不到营业时间，请检查营业时间和休息日设置。")
 
     def add_open_time(self, start: datetime, delta: timedelta) -> datetime:
         """The instant when `delta` of open time has elapsed since `start`.
@@ -120,7 +120,7 @@ class BusinessCalendar:
                         return cur + remaining
                     remaining -= available
             day += timedelta(days=1)
-        raise ValueError("营业日历中找不到营业时间,请检查营业时间和休息日设置。")
+        raise ValueError("营业日历中找不到营业时间，请检查营业时间和休息日设置。")
 
     def add_open_days(self, start: datetime, n: int) -> datetime:
         """The same local time on the n-th following open day (clamped to its opening hours).

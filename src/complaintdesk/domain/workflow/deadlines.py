@@ -69,9 +69,9 @@ class WorkflowSettings:
     def __post_init__(self) -> None:
         ZoneInfo(self.tz)
         if self.assign_hours <= 0:
-            raise ValueError("部门安排时限必须大于 0 小时,请修改设置。")
+            raise ValueError("部门安排时限必须大于 0 小时，请修改设置。")
         if self.second_revisit_days not in SECOND_REVISIT_CHOICES:
-            raise ValueError("二次回访间隔只能设置为 7 天或 30 天,请修改设置。")
+            raise ValueError("二次回访间隔只能设置为 7 天或 30 天，请修改设置。")
 
     @property
     def zone(self) -> ZoneInfo:

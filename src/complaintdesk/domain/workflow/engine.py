@@ -38,7 +38,7 @@ def start_case(
     case.department_id (the reported / owning department) before they start.
     """
     if case.steps:
-        raise WorkflowError("该案件已经登记,不能重复登记。")
+        raise WorkflowError("该案件已经登记，不能重复登记。")
     now = utc(now)
     flow = F.flow_for(case.flow)
     if flow.kind is not FlowKind.FEEDBACK and case.department_id is None:
@@ -103,19 +103,19 @@ def perform(
     now = utc(now)
     step = case.open_step
     if step is None:
-        raise WorkflowError("该案件已结案,没有待处理的步骤。")
+        raise WorkflowError("该案件已结案，没有待处理的步骤。")
     flow = F.flow_for(case.flow)
     sdef = flow.steps[step.step_key]
     action = next((x for x in _step_actions(flow, sdef) if x.key == action_key), None)
     if action is None:
         raise WorkflowError(
-            f"当前步骤是「{sdef.title}」,不能执行该操作。请刷新后重试(可能已被他人处理)。"
+            f"当前步骤是「{sdef.title}」，不能执行该操作。请刷新后重试（可能已被他人处理）。"
         )
     who = action.who or sdef.who
     ok, on_behalf = resolve_actor(user, who, case, step, now, settings.zone, delegations)
     if not ok:
         raise WorkflowError(
-            f"「{action.label}」只能由{who_label(who)}执行。如需他人代为处理,请先设置代理人。"
+            f"「{action.label}」只能由{who_label(who)}执行。如需他人代为处理，请先设置代理人。"
         )
     guard = GuardContext(case, step, sdef, action, user, now, settings)
     message = refusal(guard)
@@ -132,7 +132,7 @@ def perform(
     )
     if closes and flow.close_requires_revisit and unresolved_unsatisfied(case):
         raise WorkflowError(
-            "客户回访「不满意」尚未解决:须重新处理并回访,或由行政部考核主管判定「客户要求过高」后才能结案。"
+            "客户回访「不满意」尚未解决：须重新处理并回访，或由行政部考核主管判定「客户要求过高」后才能结案。"
         )
     events: list[WorkflowEvent] = []
     act = Act(case, flow, step, sdef, action, user, on_behalf, values, now, settings, events)

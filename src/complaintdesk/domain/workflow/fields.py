@@ -89,14 +89,14 @@ def _is_id(v: Any) -> bool:
 def _check_responsible(name: str, value: Any) -> None:
     label = field_label(name)
     if not isinstance(value, list):
-        raise WorkflowError(f"「{label}」格式不正确,请重新选择责任人。", name)
+        raise WorkflowError(f"「{label}」格式不正确，请重新选择责任人。", name)
     valid = {r.value for r in Responsibility}
     for i, item in enumerate(value, start=1):
         if not isinstance(item, Mapping) or not _is_id(item.get("employee_id")):
-            raise WorkflowError(f"「{label}」第 {i} 行未选择员工,请选择责任人。", name)
+            raise WorkflowError(f"「{label}」第 {i} 行未选择员工，请选择责任人。", name)
         if item.get("responsibility") not in valid:
             raise WorkflowError(
-                f"「{label}」第 {i} 行未选择责任类别,请选择主要/次要/管理/连带责任。", name
+                f"「{label}」第 {i} 行未选择责任类别，请选择主要/次要/管理/连带责任。", name
             )
 
 
@@ -115,10 +115,10 @@ def check_value(name: str, value: Any) -> None:
                 raise WorkflowError(f"请选择「{label}」。", name)
         case FieldKind.IDS:
             if not isinstance(value, list | tuple) or not all(_is_id(v) for v in value):
-                raise WorkflowError(f"「{label}」格式不正确,请重新选择。", name)
+                raise WorkflowError(f"「{label}」格式不正确，请重新选择。", name)
         case FieldKind.BOOL:
             if not isinstance(value, bool):
-                raise WorkflowError(f"请选择「{label}」(是/否)。", name)
+                raise WorkflowError(f"请选择「{label}」（是/否）。", name)
         case FieldKind.CONFIRM:
             if value is not True:
                 raise WorkflowError(f"请确认「{label}」后再提交。", name)
@@ -128,7 +128,7 @@ def check_value(name: str, value: Any) -> None:
                 raise WorkflowError(f"请选择「{label}」({options})。", name)
         case FieldKind.DATETIME:
             if parse_datetime(value) is None:
-                raise WorkflowError(f"「{label}」不是有效的日期时间,请重新选择。", name)
+                raise WorkflowError(f"「{label}」不是有效的日期时间，请重新选择。", name)
         case FieldKind.RESPONSIBLE:
             _check_responsible(name, value)
 

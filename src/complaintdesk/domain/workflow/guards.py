@@ -77,39 +77,39 @@ def _before_first_deadline(g: GuardContext) -> str | None:
     if first is not None and g.now > first:
         return (
             f"「{g.action.label}」只能在本步骤开始后{g.step_def.deadline.label}内申请"
-            f"(截至 {local_text(first, g.settings)}),现已超过,请尽快完成「{g.step_def.title}」。"
+            f"（截至 {local_text(first, g.settings)}），现已超过，请尽快完成「{g.step_def.title}」。"
         )
     return None
 
 
 def _not_extended_yet(g: GuardContext) -> str | None:
     if any(e.get("action") == g.action.key for e in g.step.extensions):
-        return f"本步骤已申请过「{g.action.label}」,不能重复申请。"
+        return f"本步骤已申请过「{g.action.label}」，不能重复申请。"
     return None
 
 
 def _major_only(g: GuardContext) -> str | None:
     if g.case.severity is not Severity.MAJOR:
-        return "只有重大投诉可以延长处理期限(适当宽限);一般/重要投诉请按期处理。"
+        return "只有重大投诉可以延长处理期限（适当宽限）；一般/重要投诉请按期处理。"
     return None
 
 
 def _after_unsatisfied(g: GuardContext) -> str | None:
     if g.case.status is not CaseStatus.OPEN or not unresolved_unsatisfied(g.case):
-        return "只有客户回访「不满意」、案件重新处理期间,才能判定客户要求过高。"
+        return "只有客户回访「不满意」、案件重新处理期间，才能判定客户要求过高。"
     return None
 
 
 def _not_involved(g: GuardContext) -> str | None:
     if g.user.id is not None and g.user.id in involved_user_ids(g.case):
-        return "二次回访须由未经办本案的人员进行:您处理过本案,请安排其他客服人员回访。"
+        return "二次回访须由未经办本案的人员进行：您处理过本案，请安排其他客服人员回访。"
     return None
 
 
 def _not_before_due(g: GuardContext) -> str | None:
     if g.now < g.step.due_since:
         return (
-            f"「{g.step_def.title}」应于 {local_text(g.step.due_since, g.settings)} 之后进行,"
+            f"「{g.step_def.title}」应于 {local_text(g.step.due_since, g.settings)} 之后进行，"
             "请届时再处理。"
         )
     return None
@@ -117,7 +117,7 @@ def _not_before_due(g: GuardContext) -> str | None:
 
 def _case_open(g: GuardContext) -> str | None:
     if g.case.status is not CaseStatus.OPEN:
-        return "案件已结案,不能再修改。"
+        return "案件已结案，不能再修改。"
     return None
 
 
@@ -147,15 +147,15 @@ def _slips_or_none(g: GuardContext, data: Mapping[str, Any]) -> None:
     slips = data.get("slip_ids") or []
     none = data.get("no_responsible") is True
     if slips and none:
-        raise WorkflowError("已填写过失单时不能同时勾选「无责任人」,请只选其一。", "no_responsible")
+        raise WorkflowError("已填写过失单时不能同时勾选「无责任人」，请只选其一。", "no_responsible")
     if not slips and not none:
-        raise WorkflowError("请选择已开具的过失单(内部投诉为处罚单),或勾选「无责任人」。", "slip_ids")
+        raise WorkflowError("请选择已开具的过失单（内部投诉为处罚单），或勾选「无责任人」。", "slip_ids")
 
 
 def _satisfaction_if_reached(g: GuardContext, data: Mapping[str, Any]) -> None:
     if data.get("reached") is True and data.get("satisfaction") not in SATISFACTION:
         raise WorkflowError(
-            "已联系上客户,请选择「满意度」(满意/基本满意/不满意)。", "satisfaction"
+            "已联系上客户，请选择「满意度」（满意/基本满意/不满意）。", "satisfaction"
         )
 
 
@@ -164,7 +164,7 @@ def _later_deadline(g: GuardContext, data: Mapping[str, Any]) -> None:
     floor = max(g.now, g.step.deadline) if g.step.deadline else g.now
     if new is None or new <= floor:
         raise WorkflowError(
-            f"「新的期限」必须晚于当前期限({local_text(floor, g.settings)}),请重新选择。",
+            f"「新的期限」必须晚于当前期限({local_text(floor, g.settings)})，请重新选择。",
             "deadline",
         )
 
