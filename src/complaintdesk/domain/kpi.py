@@ -346,10 +346,23 @@ def _finish(
     open_cases: list[OpenCase], lookups: KpiLookups, volumes: Volumes,
 ) -> PeriodKpis:
     overall, accs = p.groups()
+    return finish_period(overall, accs, _Acc, label, months, as_of, open_cases, lookups,
+                         volumes)
+
+
+def finish_period(
+    overall: Any, accs: dict[str, dict[Hashable, Any]], new_acc: Any, label: str,
+    months: tuple[MonthKey, ...], as_of: datetime, open_cases: list[OpenCase],
+    lookups: KpiLookups, volumes: Volumes,
+) -> PeriodKpis:
+    """Groups in the workbook's order with their labels, every department present (at
+    zero too), the business volumes set on the departments and the whole. `overall` and
+    the groups are accumulators (`kpis()`, a settable `volume`): this module's own, or
+    the running tallies' (`kpi_tally`), made by `new_acc()`."""
     for dept in lookups.department_names:  # every department gets a row, even at zero
-        accs[DEPARTMENT].setdefault(dept, _Acc())
+        accs[DEPARTMENT].setdefault(dept, new_acc())
     for dept, v in _volumes(months, volumes).items():
-        accs[DEPARTMENT].setdefault(dept, _Acc()).volume = v
+        accs[DEPARTMENT].setdefault(dept, new_acc()).volume = v
         overall.volume = (overall.volume or 0) + v
     groups: dict[str, list[GroupKpis]] = {}
     for dim in DIMENSIONS:

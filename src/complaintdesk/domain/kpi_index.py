@@ -140,7 +140,7 @@ class KpiIndex:
         for case in cases:
             if case.flow != FlowKind.FEEDBACK:
                 continue  # internal complaints and rework orders are not customer feedback
-            f = self._facts(case)
+            f = self.facts(case)
             self.cases_by_month[f.reg_month].append(f)
             if case.id is not None:
                 by_id[case.id] = f
@@ -200,7 +200,8 @@ class KpiIndex:
         local = dt.astimezone(self.tz)
         return (local.year, local.month)
 
-    def _facts(self, case: Case) -> CaseFacts:
+    def facts(self, case: Case) -> CaseFacts:
+        """What the statistics read of one case (its month, receipt, groups …)."""
         handled_at: datetime | None = None
         last_revisit: StepRecord | None = None
         for s in case.steps:

@@ -1,0 +1,178 @@
+"""The running tallies (domain/kpi_tally.py) give the figures kpi.py computes from the
+records: on the hand-built scenario and on a generated year, every figure the year
+workbook shows, for the whole, every month and every group."""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from complaintdesk.domain.kpi import yearly_kpis
+from complaintdesk.domain.kpi_index import KpiIndex
+from complaintdesk.domain.kpi_model import (
+    DIMENSIONS,
+    EMPLOYEE,
+    KPI_DEFS,
+    KpiLookups,
+    KpiSet,
+    PeriodKpis,
+    YearKpis,
+)
+from complaintdesk.domain.kpi_tally import (
+    Medians,
+    OpenState,
+    add_rows,
+    expand,
+    median_of,
+    month_int,
+    open_at,
+    open_figures,
+    owner_tally,
+    yearly_from_tallies,
+)
+from complaintdesk.domain.records import Case, FaultSlip
+from kpi_scenario import LOOKUPS, NOW, SH, VOLUMES, build_cases, build_slips
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+MEDIAN_KEYS = {"handled_median", "closed_median"}
+
+
+def last_event(case: Case, slips: list[FaultSlip]) -> datetime:
+    """When the case was last written: its latest recorded instant."""
+    times = [case.registered_at, *(t for s in case.steps for t in (s.due_since, s.finished_at)
+                                   if t is not None)]
+    times += [t for s in slips for t in (s.issued_at, s.created_at) if t is not None]
+    if case.closed_at:
+        times.append(case.closed_at)
+    for s in slips:
+        filed = (s.appeal or {}).get("filed_at")
+        if filed:
+            times.append(filed if isinstance(filed, datetime) else datetime.fromisoformat(filed))
+    return max(times)
+
+
+def tallied_year(cases: list[Case], slips: list[FaultSlip], year: int, now: datetime,
+                 tz, volumes, lookups: KpiLookups, written=last_event) -> YearKpis:
+    """What storage does, in memory: each owner's tally written at its last event, summed;
+    the open ones counted at the month ends since and now; medians from the durations."""
+    ix = KpiIndex([], [], tz, lookups)
+    by_case: dict[int | None, list[FaultSlip]] = defaultdict(list)
+    for s in slips:
+        by_case[s.case_id].append(s)
+    rows: dict = {}
+    states: list[OpenState] = []
+    durations = []
+    case_by_id = {c.id: c for c in cases}
+    for c in cases:
+        own = by_case.get(c.id, [])
+        t = owner_tally(c, own, ix, written(c, own))
+        add_rows(rows, expand(t.counts))
+        if t.open is not None:
+            states.append(t.open)
+        if t.durations is not None:
+            durations.append(t.durations)
+    for s in by_case.get(None, []) + [s for s in slips if s.case_id not in case_by_id
+                                      and s.case_id is not None]:
+        add_rows(rows, expand(owner_tally(None, [s], ix, now).counts))
+
+    def overdue_of(st: OpenState, as_of: datetime) -> timedelta | None:
+        return open_at(case_by_id[st.case_id], as_of)[1]
+
+    from complaintdesk.domain.kpi_index import month_bounds
+    month_ends = {}
+    for m in range(1, 13):
+        _, end = month_bounds((year, m), tz)
+        if end <= now:
+            month_ends[month_int((year, m))] = open_figures(states, end, overdue_of)
+    medians = {}
+    for m in range(1, 13):
+        mi = month_int((year, m))
+        here = [d for d in durations if d.month == mi]
+        medians[mi] = Medians(
+            median_of(sorted(d.handled_h for d in here if d.handled_h is not None)),
+            median_of(sorted(d.closed_h_m for d in here if d.closed_h_m is not None)))
+    here = [d for d in durations if d.month // 100 == year]
+    medians["year"] = Medians(
+        median_of(sorted(d.handled_h for d in here if d.handled_h is not None)),
+        median_of(sorted(d.closed_h_y for d in here if d.closed_h_y is not None)))
+    return yearly_from_tallies(rows, year, now, tz, volumes, lookups,
+                               open_figures(states, now, overdue_of, month_end=False),
+                               month_ends, medians)
+
+
+def _values(k: KpiSet, with_medians: bool) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for d in KPI_DEFS:
+        if d.key in MEDIAN_KEYS and not with_medians:
+            continue
+        v = d.value(k)
+        out[d.key] = pytest.approx(v, rel=1e-9) if isinstance(v, float) else v
+    out["on_time_by_step"] = k.on_time_by_step
+    out["appeal_outcomes"] = k.appeal_outcomes
+    return out
+
+
+def assert_same_period(ours: PeriodKpis, theirs: PeriodKpis) -> None:
+    assert ours.label == theirs.label and ours.as_of == theirs.as_of
+    assert _values(ours.overall, True) == _values(theirs.overall, True), ours.label
+    for dim in DIMENSIONS:
+        got = [(g.key, g.label) for g in ours.groups[dim]]
+        want = [(g.key, g.label) for g in theirs.groups[dim]]
+        assert got == want, (ours.label, dim)
+        for a, b in zip(ours.groups[dim], theirs.groups[dim], strict=True):
+            assert _values(a.kpis, False) == _values(b.kpis, False), (ours.label, dim, a.key)
+    assert EMPLOYEE in ours.groups
+
+
+def assert_same_year(ours: YearKpis, theirs: YearKpis) -> None:
+    for a, b in zip(ours.months, theirs.months, strict=True):
+        assert_same_period(a, b)
+    assert_same_period(ours.total, theirs.total)
+
+
+@pytest.mark.parametrize("year", [2026, 2025])
+def test_scenario_year_from_tallies_equals_the_records(year):
+    cases, slips = build_cases(), build_slips()
+    want = yearly_kpis(cases, slips, VOLUMES, year, SH, NOW, LOOKUPS)
+    got = tallied_year(cases, slips, year, NOW, SH, VOLUMES, LOOKUPS)
+    assert_same_year(got, want)
+    # the scenario's own March figures, as a check that the comparison compares
+    march = got.months[2]
+    assert march.overall.received == (6 if year == 2026 else 1)
+    if year == 2025:
+        return
+    assert (march.overall.open_at_end, march.overall.overdue_at_end) == (3, 3)
+
+
+def test_scenario_written_at_the_end_gives_the_same_figures():
+    """Written late (every month end already past when written) or early (month ends
+    counted by the reader from the open state): the same figures."""
+    cases, slips = build_cases(), build_slips()
+    want = yearly_kpis(cases, slips, VOLUMES, 2026, SH, NOW, LOOKUPS)
+    got = tallied_year(cases, slips, 2026, NOW, SH, VOLUMES, LOOKUPS,
+                       written=lambda c, s: NOW)
+    assert_same_year(got, want)
+
+
+def test_generated_year_from_tallies_equals_the_records():
+    from bench_excel import LOOKUPS as GEN_LOOKUPS
+    from bench_excel import TZ, generate, volumes
+
+    now = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    start = datetime(2025, 12, 1, tzinfo=TZ).astimezone(UTC)
+    cases, slips = generate(3000, start, now - timedelta(hours=2), now, seed=11)
+    for s in slips[::7]:  # some slips revoked, some appealed (decided and pending)
+        s.status = s.status.REVOKED
+    for i, s in enumerate(slips[::5]):
+        s.appeal = {"filed_at": (s.issued_at + timedelta(days=2)).isoformat(),
+                    "decision": ("reduced", "", "维持")[i % 3]}
+    want = yearly_kpis(cases, slips, volumes(), 2026, TZ, now, GEN_LOOKUPS)
+    got = tallied_year(cases, slips, 2026, now, TZ, volumes(), GEN_LOOKUPS)
+    assert_same_year(got, want)
+    assert got.total.overall.received > 2000
+    assert got.months[10].overall.open_at_end > 0
