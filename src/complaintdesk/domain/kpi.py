@@ -312,14 +312,16 @@ def _fill_open(p: _Period, ix: KpiIndex, as_of: datetime) -> list[OpenCase]:
     return rows
 
 
+_FIXED_ORDERS: dict[str, dict[Any, int]] = {
+    CATEGORY: {c: i for i, c in enumerate(CATEGORIES)},
+    SEVERITY: {s: i for i, s in enumerate(Severity)},
+    CHANNEL: {c: i for i, c in enumerate(CHANNELS)},
+}
+
+
 def _sort_key(dim: str, lookups: KpiLookups) -> Any:
     dept_order = {d: i for i, d in enumerate(lookups.department_names)}
-    orders: dict[str, dict[Any, int]] = {
-        DEPARTMENT: dept_order,
-        CATEGORY: {c: i for i, c in enumerate(CATEGORIES)},
-        SEVERITY: {s: i for i, s in enumerate(Severity)},
-        CHANNEL: {c: i for i, c in enumerate(CHANNELS)},
-    }
+    orders: dict[str, dict[Any, int]] = {DEPARTMENT: dept_order, **_FIXED_ORDERS}
     if dim == EMPLOYEE:
         def emp(key: Any) -> Any:
             dept = lookups.employee_departments.get(key)

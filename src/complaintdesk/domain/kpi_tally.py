@@ -29,6 +29,7 @@ was written (`now` of `kpi.py` never cuts a record off).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -337,6 +338,10 @@ class OpenFigures:
             self.overdue[group] = self.overdue.get(group, 0) + overdue
             self.overdue_us[group] = self.overdue_us.get(group, 0) + overdue_us
 
+    def merge(self, other: OpenFigures) -> None:
+        for g, n in other.n.items():
+            self.add(g, n, other.overdue.get(g, 0), other.overdue_us.get(g, 0))
+
 
 def open_figures(states: Iterable[OpenState], as_of: datetime,
                  overdue_of: Callable[[OpenState, datetime], timedelta | None],
@@ -375,10 +380,7 @@ class TallyAcc:
         self.median_closed: float | None = None
 
     def add(self, values: Sequence[int]) -> None:
-        n = self.n
-        for i, v in enumerate(values):
-            if v:
-                n[i] += v
+        self.n = list(map(operator.add, self.n, values))
 
     def get(self, name: str) -> int:
         return self.n[FIELD_INDEX[name]]
@@ -387,41 +389,52 @@ class TallyAcc:
         return not any(self.n)
 
     def kpis(self) -> KpiSet:
-        g = self.get
-        v = "y" if self.year else "m"
-        closed, received = g(f"closed_{v}"), g("received")
-        done = {k: g(f"done_{k}") for k in STEP_KEYS}
-        on_time = {k: g(f"ontime_{k}") for k in STEP_KEYS}
-        hour = 3_600_000_000
-
-        def hours(count: int, total_us: int, median: float | None) -> Hours:
-            return Hours(count, total_us / hour / count if count else None,
-                         median if count else None)
-
+        n = self.n
+        v = _YEAR_IX if self.year else _MONTH_IX
+        closed, received = n[v[0]], n[_I_RECEIVED]
+        done = [n[i] for i in _DONE_IX]
+        on_time = [n[i] for i in _ONTIME_IX]
         return KpiSet(
-            received=received, suggestions=g("suggestions"), praises=g("praises"),
+            received=received, suggestions=n[_I["suggestions"]], praises=n[_I["praises"]],
             complaint_rate=Ratio(self.rate_num if self.volume is not None else 0, self.volume),
             close_rate=Ratio(closed, received),
-            resolution_rate=Ratio(g(f"resolved_{v}"), closed),
-            on_time_rate=Ratio(sum(on_time.values()), sum(done.values())),
-            on_time_by_step={k: Ratio(on_time[k], n) for k, n in done.items()
-                             if n and k != "other"},
-            within_24h=Ratio(g("within24"), received),
-            within_48h=Ratio(g("within48"), received),
-            to_handled_hours=hours(g("handled"), g("handled_us"), self.median_handled),
-            to_closed_hours=hours(closed, g(f"closed_us_{v}"), self.median_closed),
-            revisit_rate=Ratio(g("revisited"), g("revisit_due")),
-            satisfaction=Ratio(g("satisfied"), g("reached")),
-            first_time_fix=Ratio(g(f"first_time_{v}"), closed),
-            repeat_rate=Ratio(g("repeats"), received),
-            slips=g("slips"), fines=g("fines"), points=g("points"),
-            rewards=g("rewards"), bonus=g("bonus"), reward_points=g("reward_points"),
-            appeals=g("appeals"),
-            appeal_outcomes={o: g(f"appeal_{o}") for o in APPEAL_OUTCOMES
-                             if g(f"appeal_{o}")},
-            open_at_end=g("open_end"), overdue_at_end=g("overdue_end"),
-            overdue_hours=hours(g("overdue_end"), g("overdue_us"), None),
+            resolution_rate=Ratio(n[v[1]], closed),
+            on_time_rate=Ratio(sum(on_time), sum(done)),
+            on_time_by_step={k: Ratio(on_time[i], d) for i, (k, d) in
+                             enumerate(zip(STEP_KEYS, done, strict=True))
+                             if d and k != "other"},
+            within_24h=Ratio(n[_I["within24"]], received),
+            within_48h=Ratio(n[_I["within48"]], received),
+            to_handled_hours=_hours_of(n[_I["handled"]], n[_I["handled_us"]],
+                                       self.median_handled),
+            to_closed_hours=_hours_of(closed, n[v[3]], self.median_closed),
+            revisit_rate=Ratio(n[_I["revisited"]], n[_I["revisit_due"]]),
+            satisfaction=Ratio(n[_I["satisfied"]], n[_I["reached"]]),
+            first_time_fix=Ratio(n[v[2]], closed),
+            repeat_rate=Ratio(n[_I["repeats"]], received),
+            slips=n[_I["slips"]], fines=n[_I["fines"]], points=n[_I["points"]],
+            rewards=n[_I["rewards"]], bonus=n[_I["bonus"]],
+            reward_points=n[_I["reward_points"]], appeals=n[_I["appeals"]],
+            appeal_outcomes={o: n[i] for o, i in _APPEAL_IX if n[i]},
+            open_at_end=n[_I["open_end"]], overdue_at_end=n[_I["overdue_end"]],
+            overdue_hours=_hours_of(n[_I["overdue_end"]], n[_I["overdue_us"]], None),
         )
+
+
+_I = FIELD_INDEX
+_I_RECEIVED = _I["received"]
+# closed, resolved, first time, closed hours (µs): for a month, for the year
+_MONTH_IX = tuple(_I[f"{n}_m"] for n in ("closed", "resolved", "first_time", "closed_us"))
+_YEAR_IX = tuple(_I[f"{n}_y"] for n in ("closed", "resolved", "first_time", "closed_us"))
+_DONE_IX = tuple(_I[f"done_{k}"] for k in STEP_KEYS)
+_ONTIME_IX = tuple(_I[f"ontime_{k}"] for k in STEP_KEYS)
+_APPEAL_IX = tuple((o, _I[f"appeal_{o}"]) for o in APPEAL_OUTCOMES)
+_HOUR_US = 3_600_000_000
+
+
+def _hours_of(count: int, total_us: int, median: float | None) -> Hours:
+    return Hours(count, total_us / _HOUR_US / count if count else None,
+                 median if count else None)
 
 
 TallyRows = Mapping[tuple[int, str, str], Sequence[int]]  # (month, dim, key) → FIELDS
@@ -435,6 +448,16 @@ class Medians:
     closed: float | None = None
 
 
+ByMonth = Mapping[int, Sequence[tuple[str, str, Sequence[int]]]]
+
+
+def by_month(rows: TallyRows) -> dict[int, list[tuple[str, str, Sequence[int]]]]:
+    out: dict[int, list[tuple[str, str, Sequence[int]]]] = {}
+    for (m, dim, key), values in rows.items():
+        out.setdefault(m, []).append((dim, key, values))
+    return out
+
+
 def period_from_tallies(
     rows: TallyRows, months: tuple[MonthKey, ...], now: datetime, tz: Any,
     volumes: Volumes, lookups: KpiLookups, label: str, open_now: OpenFigures | None,
@@ -444,33 +467,48 @@ def period_from_tallies(
     the open complaints counted at its `as_of` when that is not a stored month end
     (`open_now`, or per month in `month_ends`: the complaints whose tally was written
     before that month ended), and the whole's medians."""
+    return _period(by_month(rows), months, now, tz, volumes, lookups, label, open_now,
+                   medians, month_ends)
+
+
+_OPEN_IX = tuple(FIELD_INDEX[n] for n in ("open_end", "overdue_end", "overdue_us"))
+_I_RECEIVED_ROW = FIELD_INDEX["received"]
+
+
+def _period(
+    rows: ByMonth, months: tuple[MonthKey, ...], now: datetime, tz: Any,
+    volumes: Volumes, lookups: KpiLookups, label: str, open_now: OpenFigures | None,
+    medians: Medians, month_ends: Mapping[int, OpenFigures] | None,
+) -> PeriodKpis:
     start, _ = month_bounds(months[0], tz)
     _, end = month_bounds(months[-1], tz)
     as_of = min(end, now)
-    wanted = {month_int(ym) for ym in months}
     last = month_int(months[-1])
-    year = len(months) > 1
-    vol_labels = {month_label(ym) for ym in months}
     overall = TallyAcc()
     accs: dict[str, dict[Hashable, TallyAcc]] = {d: {} for d in DIMENSIONS}
     users: dict[int, TallyAcc] = {}
-    for (m, dim, key), values in rows.items():
-        if m not in wanted:
-            continue
-        if dim != OVERALL and dim != USER and dim not in accs:
-            continue
-        if dim in (OVERALL, USER):
-            acc = overall if dim == OVERALL else users.setdefault(int(key), TallyAcc())
-        else:
-            gk = group_value(dim, key)
-            acc = accs[dim].setdefault(gk, TallyAcc())
-        # "open at the end" belongs to the period's last month only
-        acc.add(values if m == last else _without_open(values))
-        if dim == DEPARTMENT and key and (int(key), month_label(month_key(m))) in volumes \
-                and month_label(month_key(m)) in vol_labels:
-            received = values[FIELD_INDEX["received"]]
-            acc.rate_num += received
-            overall.rate_num += received
+    for ym in months:
+        m = month_int(ym)
+        ml = month_label(ym)
+        for dim, key, values in rows.get(m, ()):
+            if dim == OVERALL:
+                acc = overall
+            elif dim == USER:
+                acc = users.setdefault(int(key), TallyAcc())
+            elif dim in accs:
+                gk = group_value(dim, key)
+                acc = accs[dim].get(gk) or accs[dim].setdefault(gk, TallyAcc())
+            else:
+                continue
+            acc.add(values)
+            if m != last:  # "open at the end" belongs to the period's last month only
+                n = acc.n
+                for i in _OPEN_IX:
+                    n[i] -= values[i]
+            if dim == DEPARTMENT and key and (int(key), ml) in volumes:
+                received = values[_I_RECEIVED_ROW]
+                acc.rate_num += received
+                overall.rate_num += received
     extra = open_now if as_of < end else (month_ends or {}).get(last)
     if start < now and extra is not None:
         for (dim, key), n in extra.n.items():
@@ -480,13 +518,13 @@ def period_from_tallies(
                 continue
             else:
                 acc = accs[dim].setdefault(group_value(dim, key), TallyAcc())
-            acc.n[FIELD_INDEX["open_end"]] += n
-            acc.n[FIELD_INDEX["overdue_end"]] += extra.overdue.get((dim, key), 0)
-            acc.n[FIELD_INDEX["overdue_us"]] += extra.overdue_us.get((dim, key), 0)
+            acc.n[_OPEN_IX[0]] += n
+            acc.n[_OPEN_IX[1]] += extra.overdue.get((dim, key), 0)
+            acc.n[_OPEN_IX[2]] += extra.overdue_us.get((dim, key), 0)
     if not start < now:  # a period that has not begun has no "open at the end"
         for acc in (overall, *(a for d in accs.values() for a in d.values())):
-            for name in ("open_end", "overdue_end", "overdue_us"):
-                acc.n[FIELD_INDEX[name]] = 0
+            for i in _OPEN_IX:
+                acc.n[i] = 0
     for uid, acc in users.items():  # a step counts for the employee of the user
         emp = lookups.user_employee.get(uid)
         if emp is not None:
@@ -495,16 +533,10 @@ def period_from_tallies(
         for k in [k for k, a in d.items() if a.empty()]:
             del d[k]
     overall.median_handled, overall.median_closed = medians.handled, medians.closed
+    year = len(months) > 1
     for acc in (overall, *(a for d in accs.values() for a in d.values())):
         acc.year = year
     return finish_period(overall, accs, TallyAcc, label, months, as_of, [], lookups, volumes)
-
-
-_OPEN_FIELDS = frozenset(FIELD_INDEX[n] for n in ("open_end", "overdue_end", "overdue_us"))
-
-
-def _without_open(values: Sequence[int]) -> list[int]:
-    return [0 if i in _OPEN_FIELDS else v for i, v in enumerate(values)]
 
 
 def yearly_from_tallies(
@@ -517,14 +549,14 @@ def yearly_from_tallies(
     month ends after their tallies were written, by month (see `period_from_tallies`).
     The periods carry no list of open cases (the year workbook lists none)."""
     months = tuple((year, m) for m in range(1, 13))
+    grouped = by_month(rows)
     return YearKpis(
         year=year,
-        months=[period_from_tallies(rows, (ym,), now, tz, volumes, lookups, month_label(ym),
-                                    open_now, medians.get(month_int(ym), Medians()),
-                                    month_ends)
+        months=[_period(grouped, (ym,), now, tz, volumes, lookups, month_label(ym),
+                        open_now, medians.get(month_int(ym), Medians()), month_ends)
                 for ym in months],
-        total=period_from_tallies(rows, months, now, tz, volumes, lookups, f"{year}年",
-                                  open_now, medians.get("year", Medians()), month_ends),
+        total=_period(grouped, months, now, tz, volumes, lookups, f"{year}年",
+                      open_now, medians.get("year", Medians()), month_ends),
     )
 
 

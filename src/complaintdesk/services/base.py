@@ -30,7 +30,7 @@ class ServiceBase:
     @contextmanager
     def uow(self, readonly: bool = False) -> Iterator[UnitOfWork]:
         """One use case, one transaction. A concurrent update becomes "已被他人处理"."""
-        with UnitOfWork(self.engine, readonly=readonly) as uow:
+        with UnitOfWork(self.engine, readonly=readonly, now=self.clock.now) as uow:
             try:
                 yield uow
             except ConcurrentUpdateError as exc:

@@ -274,7 +274,7 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
     done = 0
     closed = 0
     for b in range(0, cases, BATCH):
-        with UnitOfWork(services.engine) as uow:
+        with UnitOfWork(services.engine, now=services.clock.now) as uow:
             settings = workflow_settings(uow, services.intake.tz_name)
             walker = _Walker(rng, cast, uow, settings, hooks, now)
             for complained in times[b:b + BATCH]:

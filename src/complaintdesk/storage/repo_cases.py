@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     String,
@@ -37,6 +37,9 @@ from .rawvalues import raw_date, raw_json, raw_time
 from .repo_case_list import CaseListQueries
 from .search import case_grams
 from .tables import AttachmentRow, CaseRow, SearchGramRow, StepRow
+
+if TYPE_CHECKING:
+    from .kpi_tallies import KpiTallies
 
 
 class ConcurrentUpdateError(Exception):
@@ -171,8 +174,9 @@ def _fast_steps(rows: Sequence[Any]) -> dict[int, list[StepRecord]]:
 
 
 class CaseRepository(CaseListQueries):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, kpis: KpiTallies | None = None) -> None:
         self._s = session
+        self._kpis = kpis  # told of every write (the KPI tallies follow at commit)
 
     # ---- writing -------------------------------------------------------------------
     # Core statements with bound parameters: compiled once and cached, so a bulk seed of
@@ -194,6 +198,8 @@ class CaseRepository(CaseListQueries):
         values["version"] = case.version
         conn = self._conn()
         case.id = conn.execute(self._INSERT_CASE, values).scalar_one()
+        if self._kpis is not None:
+            self._kpis.case_added(case.id)
         for s in case.steps:
             s.case_id = case.id
         self._insert_steps(case.steps)
@@ -205,6 +211,8 @@ class CaseRepository(CaseListQueries):
     def save(self, case: Case) -> None:
         """Write back a changed case. Refuses (ConcurrentUpdateError) when the version on
         disk is not the one this case was read with — someone else acted first."""
+        if self._kpis is not None and case.id is not None:
+            self._kpis.before_case(case.id)
         values = _case_values(case)
         values.update(b_id=case.id, b_version=case.version, version=case.version + 1)
         conn = self._conn()
@@ -322,11 +330,22 @@ class CaseRepository(CaseListQueries):
             conds.append(c.registered_at < end)
         if flow:
             conds.append(c.flow == flow)
-        conn = self._conn()
+        total = int(self._conn().execute(select(func.count()).select_from(self._CASES)
+                                         .where(*conds)).scalar_one())
         out: list[Case] = []
+        for cases in self.iter_where(conds, batch, data_keys):
+            out += cases
+            if progress is not None:
+                progress(len(out), total)
+        return out
+
+    def iter_where(self, conds: Sequence[Any], batch: int = 5000,
+                   data_keys: Sequence[str] | None = None) -> Iterator[list[Case]]:
+        """The cases matching `conds` (on the case table), with their steps, a batch at a
+        time in id order (the fast raw read of `load_period`)."""
+        c = self._CASES.c
+        conn = self._conn()
         last_id = 0
-        total = int(conn.execute(select(func.count()).select_from(self._CASES)
-                                 .where(*conds)).scalar_one())
         s = self._STEPS.c
         data_col: Any = s.data
         if data_keys is not None:  # the statistics read the data of a few steps only
@@ -346,10 +365,21 @@ class CaseRepository(CaseListQueries):
             last_id = ids[-1]
             steps = _fast_steps(conn.execute(select(*step_cols).where(s.case_id.in_(ids))
                                              .order_by(s.case_id, s.seq)).all())
+            cases = []
             for r in rows:
                 case = _fast_case(r)
                 case.steps = steps.get(r[0], [])
-                out.append(case)
-            if progress is not None:
-                progress(len(out), total)
+                cases.append(case)
+            yield cases
+
+    def for_kpis_by_ids(self, ids: Sequence[int]) -> list[Case]:
+        """These cases as the statistics read them (see `load_period`)."""
+        from ..domain.kpi_index import STEPS_WITH_DATA_USED
+
+        out: list[Case] = []
+        ids = sorted(set(ids))
+        for i in range(0, len(ids), 500):
+            for cases in self.iter_where([self._CASES.c.id.in_(ids[i:i + 500])],
+                                         data_keys=STEPS_WITH_DATA_USED):
+                out += cases
         return out

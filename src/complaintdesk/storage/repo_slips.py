@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, and_, bindparam, func, or_, select, type_coerce
 from sqlmodel import Session
@@ -30,6 +30,9 @@ from ..domain.rules import penalties_from_raw, penalties_to_raw
 from .rawvalues import raw_json, raw_time
 from .repo_cases import ConcurrentUpdateError
 from .tables import CaseRow, FaultSlipRow
+
+if TYPE_CHECKING:
+    from .kpi_tallies import KpiTallies
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +150,9 @@ def _kpi_slip(r: Any) -> FaultSlip:
 
 
 class SlipRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, kpis: KpiTallies | None = None) -> None:
         self._s = session
+        self._kpis = kpis  # told of every write (the KPI tallies follow at commit)
 
     # ---- writing -------------------------------------------------------------------
     # Core statements with bound parameters (compiled once, cached): slips are written
@@ -161,12 +165,18 @@ class SlipRepository:
 
     def add(self, slip: FaultSlip) -> FaultSlip:
         """Insert a new slip; sets its id."""
+        if self._kpis is not None and slip.case_id is not None:
+            self._kpis.before_case(slip.case_id)  # its case's tally, before the slip joins
         slip.id = self._s.connection().execute(
             self._INSERT, {**_values(slip), "version": slip.version}).scalar_one()
+        if self._kpis is not None:
+            self._kpis.slip_added(slip)
         return slip
 
     def save(self, slip: FaultSlip) -> None:
         """Write back a changed slip; ConcurrentUpdateError if someone saved it meanwhile."""
+        if self._kpis is not None:
+            self._kpis.before_slip(slip)
         result = self._s.connection().execute(self._UPDATE, {
             **_values(slip), "b_id": slip.id, "b_version": slip.version,
             "version": slip.version + 1})
@@ -240,12 +250,20 @@ class SlipRepository:
         at a big dealership); the records carry no change history (`changes` is empty —
         nothing in the statistics reads it)."""
         t = self._T.c
-        stmt = select(*(type_coerce(t[n], String) if n in _RAW_COLS else t[n]
-                        for n in _KPI_COLS)).where(or_(
+        return self.for_kpis_where(or_(
             and_(t.issued_at >= start, t.issued_at < end),
             t.appeal.is_not(None),
-        )).order_by(t.id)
+        ))
+
+    def for_kpis_where(self, *conds: Any) -> list[FaultSlip]:
+        """Slips as the statistics read them (see `for_kpis`), in id order."""
+        t = self._T.c
+        stmt = select(*(type_coerce(t[n], String) if n in _RAW_COLS else t[n]
+                        for n in _KPI_COLS)).where(*conds).order_by(t.id)
         return [_kpi_slip(r) for r in self._s.connection().execute(stmt).all()]
+
+    def for_kpis_of_cases(self, case_ids: Sequence[int]) -> list[FaultSlip]:
+        return self.for_kpis_where(self._T.c.case_id.in_(list(case_ids))) if case_ids else []
 
     def list(self, q: SlipQuery) -> list[SlipWithCase]:
         """The 过失单 list, newest first, with each slip's case number."""

@@ -9,9 +9,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
+from ..domain.kpi_tally import FIELDS as TALLY_FIELDS
 from .types import UTCDateTime
 
 
@@ -236,3 +250,62 @@ class DraftRow(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=60)
     content: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
     updated_at: datetime = _dt(nullable=False)
+
+
+# ---- running KPI tallies (domain/kpi_tally.py; kept by storage/kpi_tallies.py) -----------
+# The §8 counts summed per local month and group, updated in the transaction of every
+# change; one column per count (a year is a few thousand rows).
+KPI_TALLY = Table(
+    "kpi_tally", SQLModel.metadata,
+    Column("month", Integer, primary_key=True),  # yyyymm, local
+    Column("dim", String(12), primary_key=True),
+    Column("key", String(40), primary_key=True),
+    *(Column(name, BigInteger, nullable=False) for name in TALLY_FIELDS),
+)
+# When each owner's tally was last written ("c<case id>", "s<slip id>" for a slip without
+# a case): its old tally is worked out again as of then, to be taken back out.
+KPI_OWNER = Table(
+    "kpi_owner", SQLModel.metadata,
+    Column("owner", String(16), primary_key=True),
+    Column("written_us", BigInteger, nullable=False),
+)
+# Complaints open when their tally was written: counted open at later month ends and now.
+KPI_OPEN = Table(
+    "kpi_open", SQLModel.metadata,
+    Column("case_id", Integer, ForeignKey("complaint_case.id"), primary_key=True),
+    Column("written_us", BigInteger, nullable=False),
+    Column("deadline_us", BigInteger, nullable=True),
+    Column("until_us", BigInteger, nullable=True),
+    # the groups it counts in (keys as in kpi_tally), the employees as a JSON list
+    Column("department", String(40), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("severity", String(40), nullable=False),
+    Column("channel", String(40), nullable=False),
+    Column("employees", Text, nullable=False),
+    # "how many open, how many overdue" by group at an instant: read off these indexes
+    Index("ix_kpi_open_groups", "department", "category", "severity", "channel",
+          "until_us", "deadline_us", "written_us"),
+    Index("ix_kpi_open_employees", "employees", "until_us", "deadline_us", "written_us"),
+)
+# Receipt → handled / closed hours of each complaint, for the medians.
+KPI_DURATION = Table(
+    "kpi_duration", SQLModel.metadata,
+    Column("case_id", Integer, ForeignKey("complaint_case.id"), primary_key=True),
+    Column("month", Integer, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("handled_h", Float, nullable=True),
+    Column("closed_h_m", Float, nullable=True),
+    Column("closed_h_y", Float, nullable=True),
+    Index("ix_kpi_duration_month_handled", "month", "handled_h"),
+    Index("ix_kpi_duration_month_closed", "month", "closed_h_m"),
+    Index("ix_kpi_duration_year_handled", "year", "handled_h"),
+    Index("ix_kpi_duration_year_closed", "year", "closed_h_y"),
+)
+# The medians of the whole per month and year, once worked out from kpi_duration; a
+# change to a complaint's durations deletes those of its month and year (same transaction).
+KPI_MEDIAN = Table(
+    "kpi_median", SQLModel.metadata,
+    Column("scope", String(24), primary_key=True),  # "<column>:<yyyymm>" or "<column>:y<yyyy>"
+    Column("n", Integer, nullable=False),  # over how many values
+    Column("value", Float, nullable=True),
+)

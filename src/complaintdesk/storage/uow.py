@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from types import TracebackType
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from .audit import AuditLog
+from .kpi_tallies import KpiTallies
 from .repo_case_list import CaseListReader
 from .repo_cases import CaseRepository
 from .repo_misc import Drafts, Sequences, Settings, Volumes
@@ -17,22 +20,28 @@ from .repo_slips import SlipRepository
 
 class UnitOfWork:
     """`with UnitOfWork(engine) as uow: ...; uow.commit()` — leaving without commit rolls
-    back. `readonly=True` does not take SQLite's write lock."""
+    back. `readonly=True` does not take SQLite's write lock.
 
-    def __init__(self, engine: Engine, readonly: bool = False) -> None:
+    `now` (the services' clock) stamps the KPI tallies the commit brings up to date with
+    the cases and slips written (storage/kpi_tallies.py); without it, the system time."""
+
+    def __init__(self, engine: Engine, readonly: bool = False,
+                 now: Callable[[], datetime] | None = None) -> None:
         self._engine = engine.execution_options(readonly=True) if readonly else engine
         self.readonly = readonly
+        self._now = now
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(bind=self._engine, expire_on_commit=False, autoflush=False)
         s = self.session
-        self.cases = CaseRepository(s)
+        self.kpis = KpiTallies(s, self._now)
+        self.cases = CaseRepository(s, self.kpis)
         self.people = PeopleRepository(s)
         self.sequences = Sequences(s)
         self.settings = Settings(s)
         self.drafts = Drafts(s)
         self.volumes = Volumes(s)
-        self.slips = SlipRepository(s)
+        self.slips = SlipRepository(s, self.kpis)
         self.audit = AuditLog(s)
         return self
 
@@ -44,6 +53,7 @@ class UnitOfWork:
             self.session.close()
 
     def commit(self) -> None:
+        self.kpis.flush()  # the statistics' sums, in the same transaction
         self.session.commit()
 
 

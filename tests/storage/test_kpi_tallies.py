@@ -1,0 +1,217 @@
+"""The running KPI tallies in the database stay equal to the records they sum: after the
+demo's workflow, after later changes to cases and slips in transactions of their own, and
+across month ends nobody wrote at. The year read from them is the year computed from the
+records, cell for cell in the workbook."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from complaintdesk.documents.excel_year import build_year_report, write_year_workbook
+from complaintdesk.domain import steps as S
+from complaintdesk.domain.kpi_index import STEPS_WITH_DATA_USED, month_bounds
+from complaintdesk.domain.records import FlowKind, SlipStatus, StepRecord
+from complaintdesk.services.base import SYSTEM_USER
+from complaintdesk.services.demo import seed_demo
+from complaintdesk.storage import kpi_tallies
+from complaintdesk.storage.tables import (
+    KPI_DURATION,
+    KPI_MEDIAN,
+    KPI_OPEN,
+    KPI_OWNER,
+    SettingRow,
+)
+from complaintdesk.storage.uow import UnitOfWork
+from service_builders import make_services
+
+
+def _cells(xlsx: bytes) -> dict[str, list[tuple[object, ...]]]:
+    wb = load_workbook(io.BytesIO(xlsx), read_only=True)
+    out = {ws.title: [tuple(round(v, 9) if isinstance(v, float) else v for v in r)
+                      for r in ws.iter_rows(values_only=True)] for ws in wb}
+    wb.close()
+    return out
+
+
+def _year_from_records(services, year):
+    """The reference: the year computed from every record (the path before tallies)."""
+    tz = services.reports.tz
+    start, _ = month_bounds((year, 1), tz)
+    _, end = month_bounds((year, 12), tz)
+    with UnitOfWork(services.engine, readonly=True) as uow:
+        cases = uow.cases.load_period(start, end, open_at_start=True,
+                                      data_keys=STEPS_WITH_DATA_USED)
+        slips = uow.slips.for_kpis(start, end)
+        volumes = uow.volumes.all()
+        lookups = services.reports.lookups(uow)
+    return build_year_report(cases, slips, volumes, year, tz, services.clock.now(), lookups,
+                             services.reports._dealership())
+
+
+def _workbook(data) -> dict:
+    buf = io.BytesIO()
+    write_year_workbook(buf, data)
+    return _cells(buf.getvalue())
+
+
+def _stored(services) -> tuple:
+    """Everything the tallies keep, as stored."""
+    with UnitOfWork(services.engine, readonly=True) as uow:
+        conn = uow.session.connection()
+        sums = {k: v for k, v in kpi_tallies.sums_on_disk(conn).items() if any(v)}
+        opens = {r[0]: r[2:] for r in conn.execute(select(KPI_OPEN))}
+        durations = {r[0]: tuple(r[1:]) for r in conn.execute(select(KPI_DURATION))}
+        owners = set(conn.execute(select(KPI_OWNER.c.owner)).scalars())
+    return sums, opens, durations, owners
+
+
+@pytest.fixture
+def demo(tmp_path):
+    services, clock = make_services(tmp_path)
+    seed_demo(services, cases=240, seed=5)
+    return services, clock
+
+
+def test_the_sums_are_those_of_a_rebuild_after_the_demo_and_later_changes(demo):
+    services, clock = demo
+    before = _stored(services)
+    assert before[0] and before[1] and before[2]
+    # later changes, each in its own transaction: a case moved to another department and
+    # category, a step finished late, a slip revoked and another appealed
+    with UnitOfWork(services.engine, now=clock.now) as uow:
+        ids = uow.session.execute(select(KPI_OPEN.c.case_id)).scalars().all()
+        case = uow.cases.get(ids[0])
+        case.department_id = 1 if case.department_id != 1 else 2
+        case.category = "服务态度"
+        uow.cases.save(case)
+        uow.commit()
+    clock.advance(timedelta(days=2))
+    with UnitOfWork(services.engine, now=clock.now) as uow:
+        case = uow.cases.get(ids[1])
+        step = case.open_step
+        assert step is not None
+        step.finished_at = clock.now()
+        step.outcome = "done"
+        step.actor_user_id = case.registered_by_user_id
+        uow.cases.save(case)
+        uow.commit()
+    with UnitOfWork(services.engine, now=clock.now) as uow:
+        slips = [s for s in uow.slips.for_kpis_where()
+                 if s.issued_at is not None and s.status != SlipStatus.REVOKED]
+        assert len(slips) >= 2
+        first, second = (uow.slips.get(slips[0].id), uow.slips.get(slips[1].id))
+        first.status = SlipStatus.REVOKED
+        uow.slips.save(first)
+        second.appeal = {"filed_at": clock.now().isoformat(), "reason": "不服",
+                         "decision": "reduced"}
+        uow.slips.save(second)
+        uow.commit()
+    after = _stored(services)
+    assert after != before
+    # the same as making everything again from the records, with each owner as of its
+    # last write
+    with UnitOfWork(services.engine) as uow:
+        conn = uow.session.connection()
+        written = {k: kpi_tallies.from_micros(v) for k, v in conn.execute(
+            select(KPI_OWNER.c.owner, KPI_OWNER.c.written_us))}
+        tracker = kpi_tallies.KpiTallies(uow.session, clock.now)
+        fresh = tracker._tallies(list(written), written)
+    sums: dict = {}
+    for t in fresh.values():
+        kpi_tallies.add_rows(sums, kpi_tallies.expand(t.counts))
+    assert {k: v for k, v in sums.items() if any(v)} == after[0]
+    assert set(after[1]) == {t.open.case_id for t in fresh.values() if t.open}
+    assert set(after[2]) == {t.durations.case_id for t in fresh.values() if t.durations}
+
+
+def test_the_year_from_the_tallies_is_the_year_from_the_records(demo):
+    services, clock = demo
+    year = clock.now().astimezone(services.reports.tz).year
+    # an open complaint with a step that becomes due later (its open step, and deadline,
+    # change with no write at all): the reader works that one out from the case
+    with UnitOfWork(services.engine, now=clock.now) as uow:
+        case_id = uow.session.execute(select(KPI_OPEN.c.case_id)).scalars().first()
+        case = uow.cases.get(case_id)
+        later = clock.now() + timedelta(days=3)
+        case.steps.append(StepRecord(None, case.id, S.SECOND_REVISIT, len(case.steps) + 1,
+                                     later, later + timedelta(hours=4)))
+        uow.cases.save(case)
+        uow.commit()
+        assert uow.session.execute(select(KPI_OPEN.c.until_us).where(
+            KPI_OPEN.c.case_id == case_id)).scalar_one() is not None
+    for days in (0, 25, 60):  # later: month ends pass that no tally was written at
+        clock.advance(timedelta(days=days))
+        ours = services.reports.year_report(SYSTEM_USER, year)
+        assert services.reports._year_from_tallies(year, _phase()) is not None
+        ref = _year_from_records(services, year)
+        assert ours.kpis.total.overall.received == ref.kpis.total.overall.received > 100
+        assert _workbook(ours) == _workbook(ref), days
+
+
+def test_a_kept_median_goes_when_a_duration_of_its_month_changes(demo):
+    services, clock = demo
+    tz = services.reports.tz
+    year = clock.now().astimezone(tz).year
+    first = services.reports.year_report(SYSTEM_USER, year)
+    with UnitOfWork(services.engine, readonly=True) as uow:
+        kept = dict(uow.session.execute(select(KPI_MEDIAN.c.scope, KPI_MEDIAN.c.value)).all())
+        quickest = uow.session.execute(
+            select(KPI_DURATION.c.case_id, KPI_DURATION.c.month)
+            .where(KPI_DURATION.c.handled_h.is_not(None))
+            .order_by(KPI_DURATION.c.handled_h)).first()
+    assert kept  # the report kept what it worked out
+    # the quickest handled complaint turns out to have been received 40 days earlier:
+    # as many handled as before, but the median of its month moves
+    with UnitOfWork(services.engine, now=clock.now) as uow:
+        case = uow.cases.get(quickest[0])
+        case.intake.complained_at -= timedelta(days=40)
+        uow.cases.save(case)
+        uow.commit()
+    m = quickest[1] % 100
+    ours = services.reports.year_report(SYSTEM_USER, year)
+    ref = _year_from_records(services, year)
+    before = first.kpis.months[m - 1].overall.to_handled_hours
+    after = ours.kpis.months[m - 1].overall.to_handled_hours
+    assert after.count == before.count and after.median != before.median
+    assert after.median == ref.kpis.months[m - 1].overall.to_handled_hours.median
+    assert _workbook(ours) == _workbook(ref)
+
+
+def test_the_tallies_are_rebuilt_when_the_time_zone_or_definitions_change(demo, tmp_path):
+    services, clock = demo
+    with UnitOfWork(services.engine) as uow:
+        assert kpi_tallies.tallies_current(uow.session, "Asia/Shanghai")
+        uow.session.get(SettingRow, kpi_tallies.STATE_KEY).value = "0:Asia/Shanghai"
+        uow.commit()
+    year = clock.now().astimezone(services.reports.tz).year
+    assert services.reports._year_from_tallies(year, _phase()) is None  # not trusted
+    services.dispose()
+    from complaintdesk.services.container import ensure_tallies
+
+    reopened, _clock = make_services(tmp_path, clock.now())
+    with UnitOfWork(reopened.engine) as uow:
+        assert kpi_tallies.tallies_current(uow.session, "Asia/Shanghai")
+    assert not ensure_tallies(reopened.engine, clock, "Asia/Shanghai")
+    assert _workbook(reopened.reports.year_report(SYSTEM_USER, year)) == _workbook(
+        _year_from_records(reopened, year))
+
+
+def _phase():
+    from complaintdesk.services.reports import _Phase
+
+    return _Phase(None, None)
+
+
+def test_internal_and_rework_slips_count_for_their_department_only(demo):
+    services, _clock = demo
+    with UnitOfWork(services.engine, readonly=True) as uow:
+        others = [c for c in uow.cases.load_period(None, None, flow=None)
+                  if c.flow != FlowKind.FEEDBACK]
+        assert others
+        assert uow.session.execute(select(KPI_DURATION.c.case_id).where(
+            KPI_DURATION.c.case_id.in_([c.id for c in others]))).first() is None
