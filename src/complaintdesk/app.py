@@ -92,6 +92,7 @@ class Startup(QObject):
         self.window: MainWindow | None = None
         self.data_dir: Path | None = None
         self.demo_dir: Path | None = None
+        self._doing = ""
 
     def show_frame(self) -> MainWindow:
         """The main window, empty but real, painted before any storage import."""
@@ -113,7 +114,7 @@ class Startup(QObject):
             self.data_dir = _data_dir(self.args)
         window.show_message("正在打开数据库…")
         task = Task(self._open_in_worker, self._opened, self._open_failed,
-                    window.show_progress)
+                    lambda done, total: window.show_progress(done, total, self._doing))
         self._task = task
         _live.add(task)
         QThreadPool.globalInstance().start(task)
@@ -125,9 +126,14 @@ class Startup(QObject):
         assert self.data_dir is not None
         args = argparse.Namespace(**{**vars(self.args), "database_url": None}) if self.demo \
             else self.args
-        services = open_services(_config(args, self.data_dir), data_dir=self.data_dir)
+        # what the progress reports is about (read on the UI thread: a plain str swap)
+        self._doing = "正在整理统计数据（升级后仅此一次）"
+        services = open_services(_config(args, self.data_dir), data_dir=self.data_dir,
+                                 progress=self._task.report_progress)
         if self.demo:
             from .services.demo import seed_demo
+
+            self._doing = "正在生成演示数据"
 
             cases = getattr(self.args, "cases", 400)
             self._task.report_progress(0, cases)

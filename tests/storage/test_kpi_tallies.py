@@ -197,6 +197,18 @@ def test_the_tallies_are_rebuilt_when_the_time_zone_or_definitions_change(demo, 
     with UnitOfWork(reopened.engine) as uow:
         assert kpi_tallies.tallies_current(uow.session, "Asia/Shanghai")
     assert not ensure_tallies(reopened.engine, clock, "Asia/Shanghai")
+    # another time zone (a setting, read at start): rebuilt, with progress over every case
+    with UnitOfWork(reopened.engine) as uow:
+        n = uow.cases.count_all()
+        uow.settings.put("timezone", "Asia/Urumqi")
+        uow.commit()
+    seen: list[tuple[int, int]] = []
+    assert ensure_tallies(reopened.engine, clock, "Asia/Urumqi",
+                          lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (n, n) and n >= 240
+    with UnitOfWork(reopened.engine) as uow:
+        assert kpi_tallies.tallies_current(uow.session, "Asia/Urumqi")
+        assert not kpi_tallies.tallies_current(uow.session, "Asia/Shanghai")
     assert _workbook(reopened.reports.year_report(SYSTEM_USER, year)) == _workbook(
         _year_from_records(reopened, year))
 

@@ -136,3 +136,51 @@ def test_start_logs_in_over_the_frame_and_fills_it(
     assert [a.text() for a in window.file_menu.actions() if a.text()][-1] == "退出"
     window.close()
     startup.shutdown()
+
+
+def test_start_says_when_it_makes_the_statistics_tallies_first(
+        qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first start after the upgrade makes the KPI tallies from every case (a minute
+    at 100,000 cases): the window says so, with the count, instead of a silent wait."""
+    from complaintdesk.domain.records import Role
+    from complaintdesk.services.demo import seed_demo
+    from complaintdesk.storage.kpi_tallies import STATE_KEY
+    from complaintdesk.storage.tables import SettingRow
+    from complaintdesk.storage.uow import UnitOfWork
+    from complaintdesk.ui.login_dialog import LoginDialog
+    from complaintdesk.ui.main_window import MainWindow
+
+    services = open_services(DatabaseConfig.sqlite_file(tmp_path / "complaintdesk.sqlite3"),
+                             data_dir=tmp_path, auto_backup=False)
+    seed_demo(services, cases=30)
+    admin = next(u for u in services.people.users() if u.has(Role.ADMIN))
+    with UnitOfWork(services.engine) as uow:  # as a database from before the tallies
+        uow.session.delete(uow.session.get(SettingRow, STATE_KEY))
+        uow.commit()
+    services.dispose()
+    texts: list[str] = []
+    original = MainWindow.show_progress
+
+    def show_progress(self: MainWindow, done: int, total: int, doing: str = "") -> None:
+        original(self, done, total, doing)
+        texts.append(self.wait_label.text())
+
+    monkeypatch.setattr(MainWindow, "show_progress", show_progress)
+
+    def log_in(self: LoginDialog) -> int:
+        self.user = admin
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(LoginDialog, "exec", log_in)
+    startup = appmod.Startup(QApplication.instance(),
+                             argparse.Namespace(data_dir=tmp_path, database_url=None), demo=False)
+    window = startup.show_frame()
+    qtbot.addWidget(window)
+    startup.start()
+    qtbot.waitUntil(lambda: window.attached, timeout=30000)
+    assert texts and texts[-1].startswith("正在整理统计数据（升级后仅此一次）：")
+    assert texts[-1].endswith("个案件…")
+    done, total = texts[-1].split("：")[1].removesuffix(" 个案件…").split("/")
+    assert done == total and int(total) >= 30
+    window.close()
+    startup.shutdown()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,24 +91,28 @@ def _has_cases(engine: Engine) -> bool:
         return uow.cases.count_all() > 0
 
 
-def ensure_tallies(engine: Engine, clock: Clock, tz: str) -> bool:
+def ensure_tallies(engine: Engine, clock: Clock, tz: str,
+                   progress: Callable[[int, int], None] | None = None) -> bool:
     """Make the KPI tallies from the records when they do not hold for this version and
     time zone (first start after the upgrade; a minute at 100,000 cases, instant on a new
-    database). Returns True when they were rebuilt."""
+    database), reporting (cases done, cases) to `progress`. Returns True when they were
+    rebuilt."""
     with UnitOfWork(engine, now=clock.now) as uow:
         if kpi_tallies.tallies_current(uow.session, tz):
             return False
         t0 = time.perf_counter()
-        n = kpi_tallies.rebuild(uow.session, clock.now())
+        n = kpi_tallies.rebuild(uow.session, clock.now(), progress)
         uow.commit()
     log.info("KPI tallies rebuilt: %d owners in %.1f s", n, time.perf_counter() - t0)
     return True
 
 
 def open_services(config: DatabaseConfig, clock: Clock | None = None,
-                  data_dir: Path | None = None, auto_backup: bool = True) -> Services:
+                  data_dir: Path | None = None, auto_backup: bool = True,
+                  progress: Callable[[int, int], None] | None = None) -> Services:
     """Settings → storage → services. Checks the SQLite file, backs it up before a schema
-    change, migrates, seeds first-start defaults."""
+    change, migrates, seeds first-start defaults, makes the KPI tallies when they are due
+    (`progress`: cases done of all, see `ensure_tallies`)."""
     clock = clock or SystemClock()
     path = config.sqlite_path
     if path is not None and path.exists():
@@ -124,7 +129,7 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         tz = uow.settings.get("timezone", "Asia/Shanghai")
         if seed_defaults(uow):
             uow.commit()
-    ensure_tallies(engine, clock, tz)
+    ensure_tallies(engine, clock, tz, progress)
     if path is not None and auto_backup and data_dir is not None and _has_cases(engine):
         try:  # at start, then daily (the app also checks hourly while it runs)
             backup.backup_if_due(path, data_dir / "backups",

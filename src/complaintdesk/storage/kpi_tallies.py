@@ -150,8 +150,7 @@ class KpiTallies:
 
     def _tally_on_disk(self, key: str) -> OwnerTally | None:
         conn = self._s.connection()
-        written = conn.execute(select(KPI_OWNER.c.written_us)
-                               .where(KPI_OWNER.c.owner == key)).scalar_one_or_none()
+        written = conn.execute(_WRITTEN, {"o": key}).scalar_one_or_none()
         if written is None:
             return None  # never tallied (new, or the sums are being rebuilt)
         return self._tallies([key], {key: from_micros(int(written))}).get(key)
@@ -165,6 +164,12 @@ class KpiTallies:
         cases_repo, slips_repo = CaseRepository(self._s), SlipRepository(self._s)
         case_ids = [int(k[1:]) for k in keys if k[0] == "c"]
         slip_ids = [int(k[1:]) for k in keys if k[0] == "s"]
+        if len(keys) == 1 and case_ids:  # one case (nearly every write): statements built once
+            one = cases_repo.for_kpis_one(case_ids[0])
+            if one is None:
+                return {}
+            return {keys[0]: owner_tally(one, slips_repo.for_kpis_of_case(case_ids[0]),
+                                         self.months(), at[keys[0]])}
         by_case: dict[int, list[FaultSlip]] = {}
         for s in slips_repo.for_kpis_of_cases(case_ids):
             by_case.setdefault(s.case_id, []).append(s)  # type: ignore[arg-type]
@@ -179,6 +184,9 @@ class KpiTallies:
                 key = f"s{s.id}"
                 out[key] = owner_tally(None, [s], months, at[key])
         return out
+
+
+_WRITTEN = select(KPI_OWNER.c.written_us).where(KPI_OWNER.c.owner == bindparam("o"))
 
 
 # ---- writing the sums ------------------------------------------------------------------
@@ -212,8 +220,10 @@ _TALLY_KEYS = ("month", "dim", "key")
 
 
 def add_to_sums(conn: Connection, delta: Rows) -> None:
+    # in key order: two PCs adding to the same rows lock them in the same order, so on
+    # PostgreSQL one waits for the other instead of both deadlocking
     rows = [{"month": m, "dim": d, "key": k, **dict(zip(FIELDS, v, strict=True))}
-            for (m, d, k), v in delta.items() if any(v)]
+            for (m, d, k), v in sorted(delta.items()) if any(v)]
     if not rows:
         return
     stmt = _upsert(conn, KPI_TALLY, _TALLY_KEYS, FIELDS)
@@ -231,31 +241,37 @@ def add_to_sums(conn: Connection, delta: Rows) -> None:
             conn.execute(KPI_TALLY.insert(), r)
 
 
+_SEL_MONTH = select(KPI_DURATION.c.month).where(KPI_DURATION.c.case_id == bindparam("cid"))
+_DEL_OPEN = delete(KPI_OPEN).where(KPI_OPEN.c.case_id == bindparam("cid"))
+_DEL_DURATION = delete(KPI_DURATION).where(KPI_DURATION.c.case_id == bindparam("cid"))
+_DEL_OWNER = delete(KPI_OWNER).where(KPI_OWNER.c.owner == bindparam("o"))
+_DEL_MEDIAN = delete(KPI_MEDIAN).where(KPI_MEDIAN.c.scope == bindparam("sc"))
+
+
 def write_owner_rows(conn: Connection, written: dict[str, datetime],
                      tallies: dict[str, OwnerTally], case_ids: Sequence[int],
                      fresh: bool = False) -> None:
-    """When each owner was tallied, and its open state and durations (replaced)."""
+    """When each owner was tallied, and its open state and durations (replaced).
+    Statements built once, run for many rows: a write of one case costs a few of them."""
     months: set[int] = set()
     if not fresh and case_ids:
-        for i in range(0, len(case_ids), 500):
-            part = case_ids[i:i + 500]
-            months.update(conn.execute(select(KPI_DURATION.c.month).where(
-                KPI_DURATION.c.case_id.in_(part))).scalars())
-            conn.execute(delete(KPI_OPEN).where(KPI_OPEN.c.case_id.in_(part)))
-            conn.execute(delete(KPI_DURATION).where(KPI_DURATION.c.case_id.in_(part)))
+        ids = [{"cid": i} for i in case_ids]
+        for p in ids:
+            months.update(conn.execute(_SEL_MONTH, p).scalars())
+        conn.execute(_DEL_OPEN, ids)
+        conn.execute(_DEL_DURATION, ids)
     owners = [{"owner": k, "written_us": micros(at)} for k, at in written.items()
               if k in tallies]
-    gone = [k for k in written if k not in tallies]
+    gone = [{"o": k} for k in written if k not in tallies]
     if gone:
-        conn.execute(delete(KPI_OWNER).where(KPI_OWNER.c.owner.in_(gone)))
+        conn.execute(_DEL_OWNER, gone)
     if owners:
         stmt = None if fresh else _upsert(conn, KPI_OWNER, ("owner",), (), ("written_us",))
         if stmt is not None:
             conn.execute(stmt, owners)
         else:
             if not fresh:
-                conn.execute(delete(KPI_OWNER).where(
-                    KPI_OWNER.c.owner.in_([o["owner"] for o in owners])))
+                conn.execute(_DEL_OWNER, [{"o": o["owner"]} for o in owners])
             conn.execute(KPI_OWNER.insert(), owners)
     opens = [_open_row(t.open) for t in tallies.values() if t.open is not None]
     if opens:
@@ -268,10 +284,10 @@ def write_owner_rows(conn: Connection, written: dict[str, datetime],
         conn.execute(KPI_DURATION.insert(), durations)
     if not fresh:  # the medians those durations were part of are worked out again
         months.update(d["month"] for d in durations)
-        scopes = [f"{col}:{scope}" for m in months for col in _MEDIAN_COLUMNS
+        scopes = [{"sc": f"{col}:{scope}"} for m in months for col in _MEDIAN_COLUMNS
                   for scope in (m, f"y{m // 100}")]
         if scopes:
-            conn.execute(delete(KPI_MEDIAN).where(KPI_MEDIAN.c.scope.in_(scopes)))
+            conn.execute(_DEL_MEDIAN, scopes)
 
 
 _MEDIAN_COLUMNS = ("handled_h", "closed_h_m", "closed_h_y")

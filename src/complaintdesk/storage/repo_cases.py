@@ -347,15 +347,7 @@ class CaseRepository(CaseListQueries):
         conn = self._conn()
         last_id = 0
         s = self._STEPS.c
-        data_col: Any = s.data
-        if data_keys is not None:  # the statistics read the data of a few steps only
-            data_col = case_((s.step_key.in_(data_keys), s.data), else_=null())
-        step_cols = [s.id, s.case_id, s.step_key, s.seq, *(
-            type_coerce(col, String) for col in (s.due_since, s.deadline, s.finished_at,
-                                                 data_col, s.extensions)),
-            s.assignee_user_id, s.actor_user_id, s.on_behalf_of_user_id, s.outcome, s.breach]
-        raw = {"complained_at", "registered_at", "closed_at", "purchase_date"}
-        case_cols = [type_coerce(c[n], String) if n in raw else c[n] for n in _FAST_CASE_COLS]
+        case_cols, step_cols = self._fast_columns(data_keys)
         while True:
             rows = conn.execute(select(*case_cols).where(c.id > last_id, *conds)
                                 .order_by(c.id).limit(batch)).all()
@@ -371,6 +363,44 @@ class CaseRepository(CaseListQueries):
                 case.steps = steps.get(r[0], [])
                 cases.append(case)
             yield cases
+
+    @classmethod
+    def _fast_columns(cls, data_keys: Sequence[str] | None) -> tuple[list[Any], list[Any]]:
+        """The case and step columns of the fast raw read (times and JSON as text)."""
+        c, s = cls._CASES.c, cls._STEPS.c
+        data_col: Any = s.data
+        if data_keys is not None:  # the statistics read the data of a few steps only
+            data_col = case_((s.step_key.in_(data_keys), s.data), else_=null())
+        step_cols = [s.id, s.case_id, s.step_key, s.seq, *(
+            type_coerce(col, String) for col in (s.due_since, s.deadline, s.finished_at,
+                                                 data_col, s.extensions)),
+            s.assignee_user_id, s.actor_user_id, s.on_behalf_of_user_id, s.outcome, s.breach]
+        raw = {"complained_at", "registered_at", "closed_at", "purchase_date"}
+        case_cols = [type_coerce(c[n], String) if n in raw else c[n] for n in _FAST_CASE_COLS]
+        return case_cols, step_cols
+
+    _KPI_ONE: tuple[Any, Any] | None = None
+
+    def for_kpis_one(self, case_id: int) -> Case | None:
+        """One case as the statistics read it: two statements built once (a case's KPI
+        tally is worked out twice in every write of it)."""
+        from ..domain.kpi_index import STEPS_WITH_DATA_USED
+
+        if CaseRepository._KPI_ONE is None:
+            case_cols, step_cols = self._fast_columns(STEPS_WITH_DATA_USED)
+            s = self._STEPS.c
+            CaseRepository._KPI_ONE = (
+                select(*case_cols).where(self._CASES.c.id == bindparam("cid")),
+                select(*step_cols).where(s.case_id == bindparam("cid")).order_by(s.seq))
+        one_case, its_steps = CaseRepository._KPI_ONE
+        conn = self._conn()
+        row = conn.execute(one_case, {"cid": case_id}).first()
+        if row is None:
+            return None
+        case = _fast_case(row)
+        case.steps = _fast_steps(conn.execute(its_steps, {"cid": case_id}).all()).get(
+            case_id, [])
+        return case
 
     def for_kpis_by_ids(self, ids: Sequence[int]) -> list[Case]:
         """These cases as the statistics read them (see `load_period`)."""

@@ -262,6 +262,18 @@ class SlipRepository:
                         for n in _KPI_COLS)).where(*conds).order_by(t.id)
         return [_kpi_slip(r) for r in self._s.connection().execute(stmt).all()]
 
+    _KPI_OF_CASE: Any = None
+
+    def for_kpis_of_case(self, case_id: int) -> list[FaultSlip]:
+        """One case's slips as the statistics read them (a statement built once)."""
+        if SlipRepository._KPI_OF_CASE is None:
+            t = self._T.c
+            SlipRepository._KPI_OF_CASE = select(*(
+                type_coerce(t[n], String) if n in _RAW_COLS else t[n] for n in _KPI_COLS)
+            ).where(t.case_id == bindparam("cid")).order_by(t.id)
+        return [_kpi_slip(r) for r in self._s.connection().execute(
+            SlipRepository._KPI_OF_CASE, {"cid": case_id}).all()]
+
     def for_kpis_of_cases(self, case_ids: Sequence[int]) -> list[FaultSlip]:
         return self.for_kpis_where(self._T.c.case_id.in_(list(case_ids))) if case_ids else []
 

@@ -121,11 +121,12 @@ class MainWindow(QMainWindow):
         if not self.attached:
             self.wait_label.setText(text)
 
-    def show_progress(self, done: int, total: int) -> None:
-        """Demo seeding: cases written so far."""
+    def show_progress(self, done: int, total: int, doing: str = "正在生成演示数据") -> None:
+        """Start-up work over the cases (the statistics' first tallies, demo seeding):
+        cases done so far."""
         if self.attached:
             return
-        self.wait_label.setText(f"正在生成演示数据：{done}/{total} 个案件…")
+        self.wait_label.setText(f"{doing}：{done}/{total} 个案件…")
         if self.wait_progress is None:
             from PySide6.QtWidgets import QProgressBar
 
