@@ -5,16 +5,12 @@ records, cell for cell in the workbook."""
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 import pytest
-from openpyxl import load_workbook
 from sqlalchemy import select
 
-from complaintdesk.documents.excel_year import build_year_report, write_year_workbook
 from complaintdesk.domain import steps as S
-from complaintdesk.domain.kpi_index import STEPS_WITH_DATA_USED, month_bounds
 from complaintdesk.domain.records import FlowKind, SlipStatus, StepRecord
 from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.demo import seed_demo
@@ -28,35 +24,8 @@ from complaintdesk.storage.tables import (
 )
 from complaintdesk.storage.uow import UnitOfWork
 from service_builders import make_services
-
-
-def _cells(xlsx: bytes) -> dict[str, list[tuple[object, ...]]]:
-    wb = load_workbook(io.BytesIO(xlsx), read_only=True)
-    out = {ws.title: [tuple(round(v, 9) if isinstance(v, float) else v for v in r)
-                      for r in ws.iter_rows(values_only=True)] for ws in wb}
-    wb.close()
-    return out
-
-
-def _year_from_records(services, year):
-    """The reference: the year computed from every record (the path before tallies)."""
-    tz = services.reports.tz
-    start, _ = month_bounds((year, 1), tz)
-    _, end = month_bounds((year, 12), tz)
-    with UnitOfWork(services.engine, readonly=True) as uow:
-        cases = uow.cases.load_period(start, end, open_at_start=True,
-                                      data_keys=STEPS_WITH_DATA_USED)
-        slips = uow.slips.for_kpis(start, end)
-        volumes = uow.volumes.all()
-        lookups = services.reports.lookups(uow)
-    return build_year_report(cases, slips, volumes, year, tz, services.clock.now(), lookups,
-                             services.reports._dealership())
-
-
-def _workbook(data) -> dict:
-    buf = io.BytesIO()
-    write_year_workbook(buf, data)
-    return _cells(buf.getvalue())
+from tally_checks import workbook_cells as _workbook
+from tally_checks import year_from_records as _year_from_records
 
 
 def _stored(services) -> tuple:

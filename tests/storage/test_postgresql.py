@@ -85,3 +85,31 @@ def test_a_complaint_from_registration_to_closed_on_postgresql(pg_services):
     pdf = services.printing.case_pdf(assessor, case.id)
     page_text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert case.number in page_text and "王大伟" in page_text
+
+
+def test_kpi_tallies_on_postgresql_equal_the_records(pg_services):
+    """The running tallies (INSERT … ON CONFLICT on PostgreSQL) after the demo's workflow
+    and a later change: the year read from them is the year from the records."""
+    from complaintdesk.services.demo import seed_demo
+    from complaintdesk.storage.uow import UnitOfWork
+    from tally_checks import workbook_cells, year_from_records
+
+    services, clock = pg_services
+    seed_demo(services, cases=80, seed=9)
+    clock.advance(timedelta(days=2))
+    with UnitOfWork(services.engine, now=clock.now) as uow:  # a later change of its own
+        case = uow.cases.get(uow.cases.load_period(None, None)[0].id)
+        case.category = "收费价格"
+        uow.cases.save(case)
+        uow.commit()
+    year = clock.now().astimezone(services.reports.tz).year
+    ours = services.reports.year_report(SYSTEM_USER, year)
+    assert services.reports._year_from_tallies(year, _phase()) is not None
+    assert ours.kpis.total.overall.received > 40
+    assert workbook_cells(ours) == workbook_cells(year_from_records(services, year))
+
+
+def _phase():
+    from complaintdesk.services.reports import _Phase
+
+    return _Phase(None, None)

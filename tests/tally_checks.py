@@ -1,0 +1,44 @@
+"""Shared by the KPI tally tests (SQLite and PostgreSQL): the year computed from every
+record, and a workbook's cells (floats to 9 decimals: a mean from summed microseconds and
+one from summed hours differ in the last bits)."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+
+from complaintdesk.documents.excel_year import build_year_report, write_year_workbook
+from complaintdesk.domain.kpi_index import STEPS_WITH_DATA_USED, month_bounds
+from complaintdesk.storage.uow import UnitOfWork
+
+
+def _cells(xlsx: bytes) -> dict[str, list[tuple[object, ...]]]:
+    wb = load_workbook(io.BytesIO(xlsx), read_only=True)
+    out = {ws.title: [tuple(round(v, 9) if isinstance(v, float) else v for v in r)
+                      for r in ws.iter_rows(values_only=True)] for ws in wb}
+    wb.close()
+    return out
+
+
+def year_from_records(services, year):
+    """The reference: the year computed from every record (the path before tallies)."""
+    tz = services.reports.tz
+    start, _ = month_bounds((year, 1), tz)
+    _, end = month_bounds((year, 12), tz)
+    with UnitOfWork(services.engine, readonly=True) as uow:
+        cases = uow.cases.load_period(start, end, open_at_start=True,
+                                      data_keys=STEPS_WITH_DATA_USED)
+        slips = uow.slips.for_kpis(start, end)
+        volumes = uow.volumes.all()
+        lookups = services.reports.lookups(uow)
+    return build_year_report(cases, slips, volumes, year, tz, services.clock.now(), lookups,
+                             services.reports._dealership())
+
+
+def workbook_cells(data) -> dict:
+    buf = io.BytesIO()
+    write_year_workbook(buf, data)
+    return _cells(buf.getvalue())
+
+
