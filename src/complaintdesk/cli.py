@@ -44,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("seed-demo", help="向数据库写入演示数据（不启动界面）")
     s.add_argument("--cases", type=int, default=400, help="案件数（默认 400）")
     s.add_argument("--seed", type=int, default=20261123, help="随机种子")
-    sub.add_parser("check", help="检查数据库完整性和审计日志哈希链")
+    c = sub.add_parser("check", help="检查数据库完整性、审计日志哈希链和统计汇总")
+    c.add_argument("--rebuild-statistics", action="store_true",
+                   help="先按全部记录重新生成统计汇总，再检查")
     b = sub.add_parser("backup", help="立即备份数据库")
     b.add_argument("-o", "--output", type=Path, help="备份文件夹（默认：数据文件夹/backups）")
     r = sub.add_parser("restore", help="从备份恢复数据库（先显示备份内容）")
@@ -104,6 +106,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .services.maintenance import check_database
 
     data_dir = _data_dir(args)
+    if getattr(args, "rebuild_statistics", False):
+        from .services.maintenance import rebuild_statistics
+
+        print(f"统计汇总已重新生成：{rebuild_statistics(_config(args, data_dir))} 项")
     report = check_database(_config(args, data_dir))
     for line in report.lines:
         print(line)

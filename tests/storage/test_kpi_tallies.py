@@ -196,3 +196,33 @@ def test_internal_and_rework_slips_count_for_their_department_only(demo):
         assert others
         assert uow.session.execute(select(KPI_DURATION.c.case_id).where(
             KPI_DURATION.c.case_id.in_([c.id for c in others]))).first() is None
+
+
+def test_check_recounts_the_tallies_and_the_cli_rebuilds_them(tmp_path, capsys):
+    from sqlalchemy import text
+
+    from complaintdesk.cli import main
+    from complaintdesk.paths import DB_FILE
+    from complaintdesk.services.container import open_services
+    from complaintdesk.services.maintenance import check_database
+    from complaintdesk.storage.database import DatabaseConfig
+
+    services = open_services(DatabaseConfig.sqlite_file(tmp_path / DB_FILE),
+                             data_dir=tmp_path)
+    seed_demo(services, cases=60, seed=2)
+    report = check_database(services.config)
+    assert report.ok, report.lines
+    assert any(line.startswith("统计汇总：重新计数") and "与记录一致" in line
+               for line in report.lines)
+    with services.engine.begin() as conn:  # a sum that no longer matches its records
+        month = conn.execute(text("SELECT max(month) FROM kpi_tally")).scalar_one()
+        conn.execute(text("UPDATE kpi_tally SET received = received + 1 "
+                          "WHERE dim = 'overall' AND month = :m"), {"m": month})
+    report = check_database(services.config)
+    assert not report.ok
+    assert any(f"统计汇总 {month} overall=（全部） received" in line and "重新计数为" in line
+               for line in report.lines), report.lines
+    services.dispose()
+    assert main(["--data-dir", str(tmp_path), "check", "--rebuild-statistics"]) == 0
+    out = capsys.readouterr().out
+    assert "统计汇总已重新生成" in out and "与记录一致" in out

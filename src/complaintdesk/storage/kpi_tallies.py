@@ -369,6 +369,64 @@ def rebuild(session: Session, now: datetime, progress: Callable[[int, int], None
     return done + len(tallies)
 
 
+def verify(session: Session, limit: int = 20) -> tuple[int, list[str]]:
+    """Count every owner again as of when it was last tallied and compare with the sums
+    kept: (owners counted, problems in Chinese). Nothing is written."""
+    from .repo_cases import CaseRepository
+    from .repo_slips import SlipRepository
+
+    conn = session.connection()
+    written = {k: from_micros(int(v)) for k, v in conn.execute(
+        select(KPI_OWNER.c.owner, KPI_OWNER.c.written_us))}
+    months = KpiIndex([], [], ZoneInfo(_tz_name(session)), KpiLookups())
+    cases_repo, slips_repo = CaseRepository(session), SlipRepository(session)
+    sums: Rows = {}
+    opens: set[int] = set()
+    durations: set[int] = set()
+    problems: list[str] = []
+    counted = 0
+
+    def count(key: str, tally: OwnerTally) -> None:
+        add_rows(sums, expand(tally.counts))
+        if tally.open is not None:
+            opens.add(tally.open.case_id)
+        if tally.durations is not None:
+            durations.add(tally.durations.case_id)
+
+    for cases in cases_repo.iter_where([], batch=2000, data_keys=_data_keys()):
+        by_case: dict[int, list[FaultSlip]] = {}
+        for sl in slips_repo.for_kpis_of_cases([c.id for c in cases]):  # type: ignore[misc]
+            by_case.setdefault(sl.case_id, []).append(sl)  # type: ignore[arg-type]
+        for c in cases:
+            at = written.get(f"c{c.id}")
+            if at is None:
+                problems.append(f"案件 #{c.id} 未计入统计汇总")
+                continue
+            count(f"c{c.id}", owner_tally(c, by_case.get(c.id, []), months, at))  # type: ignore[arg-type]
+            counted += 1
+    for sl in slips_repo.for_kpis_where(slips_repo._T.c.case_id.is_(None)):
+        at = written.get(f"s{sl.id}")
+        if at is None:
+            problems.append(f"过失单 #{sl.id} 未计入统计汇总")
+            continue
+        count(f"s{sl.id}", owner_tally(None, [sl], months, at))
+        counted += 1
+    kept = {k: v for k, v in sums_on_disk(conn).items() if any(v)}
+    recount = {k: v for k, v in sums.items() if any(v)}
+    for k in sorted(set(kept) | set(recount)):
+        a, b = kept.get(k, [0] * len(FIELDS)), recount.get(k, [0] * len(FIELDS))
+        for name, x, y in zip(FIELDS, a, b, strict=True):
+            if x != y:
+                problems.append(f"统计汇总 {k[0]} {k[1]}={k[2] or '（全部）'} {name}："
+                                f"记录为 {x}，重新计数为 {y}")
+    if set(conn.execute(select(KPI_OPEN.c.case_id)).scalars()) != opens:
+        problems.append("统计汇总：未结案件的记录与案件不符")
+    if set(conn.execute(select(KPI_DURATION.c.case_id)).scalars()) != durations:
+        problems.append("统计汇总：处理时长的记录与案件不符")
+    return counted, problems[:limit] + ([f"……另有 {len(problems) - limit} 处"]
+                                        if len(problems) > limit else [])
+
+
 def _data_keys() -> Sequence[str]:
     from ..domain.kpi_index import STEPS_WITH_DATA_USED
 
