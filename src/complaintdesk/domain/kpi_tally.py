@@ -400,9 +400,7 @@ class TallyAcc:
             close_rate=Ratio(closed, received),
             resolution_rate=Ratio(n[v[1]], closed),
             on_time_rate=Ratio(sum(on_time), sum(done)),
-            on_time_by_step={k: Ratio(on_time[i], d) for i, (k, d) in
-                             enumerate(zip(STEP_KEYS, done, strict=True))
-                             if d and k != "other"},
+            on_time_by_step={k: Ratio(n[o], n[d]) for k, d, o in _STEP_IX if n[d]},
             within_24h=Ratio(n[_I["within24"]], received),
             within_48h=Ratio(n[_I["within48"]], received),
             to_handled_hours=_hours_of(n[_I["handled"]], n[_I["handled_us"]],
@@ -428,6 +426,7 @@ _MONTH_IX = tuple(_I[f"{n}_m"] for n in ("closed", "resolved", "first_time", "cl
 _YEAR_IX = tuple(_I[f"{n}_y"] for n in ("closed", "resolved", "first_time", "closed_us"))
 _DONE_IX = tuple(_I[f"done_{k}"] for k in STEP_KEYS)
 _ONTIME_IX = tuple(_I[f"ontime_{k}"] for k in STEP_KEYS)
+_STEP_IX = tuple((k, _I[f"done_{k}"], _I[f"ontime_{k}"]) for k in STEP_KEYS if k != "other")
 _APPEAL_IX = tuple((o, _I[f"appeal_{o}"]) for o in APPEAL_OUTCOMES)
 _HOUR_US = 3_600_000_000
 

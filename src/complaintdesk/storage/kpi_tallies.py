@@ -447,6 +447,13 @@ class TallyReader:
         self._s = session
         self.tz = tz
         self.worked_out: dict[str, tuple[int, float | None]] = {}  # medians not kept yet
+        self.kept: dict[str, tuple[int, float | None]] | None = None  # see `keep_medians`
+
+    def read_kept_medians(self, scopes: Sequence[str]) -> None:
+        """Read these kept medians in one statement (`median` then looks here first)."""
+        c = KPI_MEDIAN.c
+        self.kept = {r[0]: (r[1], r[2]) for r in self._s.connection().execute(
+            select(c.scope, c.n, c.value).where(c.scope.in_(list(scopes))))}
 
     def rows(self, first: MonthKey, last: MonthKey) -> Rows:
         cols = [KPI_TALLY.c[n] for n in (*_TALLY_KEYS, *FIELDS)]
@@ -508,8 +515,9 @@ class TallyReader:
         if n <= 0:
             return None
         scope = f"{column}:{month if month is not None else f'y{year}'}"
-        kept = self._s.connection().execute(select(KPI_MEDIAN.c.n, KPI_MEDIAN.c.value).where(
-            KPI_MEDIAN.c.scope == scope)).first()
+        kept = self.kept.get(scope) if self.kept is not None else self._s.connection().execute(
+            select(KPI_MEDIAN.c.n, KPI_MEDIAN.c.value).where(
+                KPI_MEDIAN.c.scope == scope)).first()
         if kept is not None and kept[0] == n:
             return kept[1]
         value = self._median(column, month, year, n)
@@ -557,6 +565,9 @@ def year_inputs(reader: TallyReader, year: int, now: datetime
             month_ends[month_int((year, m))] = reader.open_at(end, True)
     open_now = reader.open_at(now, False)
     medians: dict[int | str, Medians] = {}
+    reader.read_kept_medians([*(f"{col}:{year * 100 + m}" for m in range(1, 13)
+                                for col in ("handled_h", "closed_h_m")),
+                              f"handled_h:y{year}", f"closed_h_y:y{year}"])
     year_n = {"handled": 0, "closed_y": 0}
     hi, ci, cyi = FIELD_INDEX["handled"], FIELD_INDEX["closed_m"], FIELD_INDEX["closed_y"]
     for m in range(1, 13):
