@@ -27,6 +27,7 @@ from ..domain.records import (
     SlipStatus,
 )
 from ..domain.rules import penalties_from_raw, penalties_to_raw
+from .rawsql import RawStatement
 from .rawvalues import raw_json, raw_time
 from .repo_cases import ConcurrentUpdateError
 from .tables import CaseRow, FaultSlipRow
@@ -127,6 +128,12 @@ _RESPONSIBILITIES = {x.value: x for x in Responsibility}
 _PENALTY_KINDS = {x.value: x for x in PenaltyKind}
 
 
+def _raw_columns() -> list[Any]:
+    """The slip columns `_kpi_slip` takes, times and JSON as raw column values."""
+    t = FaultSlipRow.__table__.c  # type: ignore[attr-defined]
+    return [type_coerce(t[n], String) if n in _RAW_COLS else t[n] for n in _KPI_COLS]
+
+
 def _kpi_penalties(raw: Any) -> list[Penalty]:
     return [Penalty(_PENALTY_KINDS[p["kind"]], int(p.get("amount") or 0),
                     int(p.get("points") or 0), str(p.get("note") or ""))
@@ -192,8 +199,20 @@ class SlipRepository:
         stmt = select(self._T).where(*conds).order_by(self._T.c.id)
         return [row_to_slip(r) for r in self._s.connection().execute(stmt)]
 
+    # a case's slips (`by_case`, read by every workflow action and print of the case):
+    # the full records as raw column values on the DBAPI cursor (rawsql.py)
+    _BY_CASE = RawStatement(
+        select(*_raw_columns(), type_coerce(_T.c.changes, String))
+        .where(_T.c.case_id == bindparam("b_case")).order_by(_T.c.id))
+
     def by_case(self, case_id: int) -> list[FaultSlip]:
-        return self._select(FaultSlipRow.case_id == case_id)
+        conn = self._s.connection()
+        out = []
+        for r in self._BY_CASE.fetchall(conn.dialect, conn.connection, {"b_case": case_id}):
+            slip = _kpi_slip(r)
+            slip.changes = [_change_from_raw(c) for c in raw_json(r[22]) or ()]
+            out.append(slip)
+        return out
 
     def by_employee(self, employee_id: int) -> list[FaultSlip]:
         """An employee's whole history."""
@@ -240,8 +259,7 @@ class SlipRepository:
         at a big dealership); the records carry no change history (`changes` is empty —
         nothing in the statistics reads it)."""
         t = self._T.c
-        stmt = select(*(type_coerce(t[n], String) if n in _RAW_COLS else t[n]
-                        for n in _KPI_COLS)).where(or_(
+        stmt = select(*_raw_columns()).where(or_(
             and_(t.issued_at >= start, t.issued_at < end),
             t.appeal.is_not(None),
         )).order_by(t.id)
