@@ -81,11 +81,11 @@ def test_lines_that_each_fit_are_the_paragraphs_lines():
         assert isinstance(para(text), Paragraph), repr(text)
 
 
-def test_fast_encoding_is_splitstring():
+def test_fast_encoding_is_splitstring_then_escaped():
+    from reportlab.lib.rl_accel import escapePDF
     from reportlab.pdfbase.pdfmetrics import getFont
 
-    from complaintdesk.documents.fonts import register_cjk_font
-    from complaintdesk.documents.pdf_common import _encode
+    from complaintdesk.documents.fonts import DocText, register_cjk_font
 
     font = getFont(register_cjk_font())
 
@@ -93,7 +93,37 @@ def test_fast_encoding_is_splitstring():
         pass
 
     doc, ref = Doc(), Doc()
-    texts = ["客户信息", "张伟 138", "客户信息", "x\xa0y", "ABC", "新字", "张伟 138", ""]
+    text = DocText.of(font, doc)
+    assert DocText.of(font, doc) is text
+    texts = ["客户信息", "张伟 138", "客户信息", "x\xa0y", "ABC", "新字", "张伟 138", "",
+             "(a)\\b", "\x01\x7f", "客户\U0001F600"]  # an escaped code, a glyph the font lacks
     texts += ["汉" + chr(0x4E00 + i) for i in range(300)] + ["客户信息" + chr(0x4E00 + 5)]
+    texts += ["客户信息", "汉" + chr(0x4E00 + 299) + "新字 x\xa0y"]
     for t in texts:
-        assert _encode(font, t, doc) == font.splitString(t, ref), repr(t)
+        assert text.encode(t) == [(k, escapePDF(b)) for k, b in font.splitString(t, ref)], \
+            repr(t)
+    # every code escapes on its own as within a string
+    assert escapePDF(bytes(range(256))) == "".join(escapePDF(bytes([b])) for b in range(256))
+
+
+def test_a_seeded_document_encodes_as_splitstring():
+    from reportlab.lib.rl_accel import escapePDF
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    from complaintdesk.documents.feedback_form import GLYPH_SEED
+    from complaintdesk.documents.fonts import DocText, register_cjk_font, seed_glyphs
+
+    font = getFont(register_cjk_font())
+
+    class Doc:
+        pass
+
+    texts = ["客户信息", "张伟 13812345678", "日期：\xa0\xa0年", "处理主管王小明", "~{}|", "重复 新字"]
+    for _ in range(2):  # the second document takes what the first learnt
+        doc, ref = Doc(), Doc()
+        seed_glyphs(doc, GLYPH_SEED)
+        font.splitString(GLYPH_SEED, ref)
+        assert DocText.of(font, doc).known
+        for t in texts:
+            assert DocText.of(font, doc).encode(t) == [
+                (k, escapePDF(b)) for k, b in font.splitString(t, ref)], repr(t)

@@ -14,11 +14,13 @@ subset every time, which is then built and compressed once per process.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import zlib
 from collections import OrderedDict
 from typing import Any
 
+from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import (
     FF_NONSYMBOLIC,
@@ -37,6 +39,82 @@ SUBSET_CACHE_SIZE = 8  # a subset is ~50 KB raw + ~30 KB compressed
 
 _lock = threading.Lock()
 _registered: str | None = None
+
+# Each code of a font subset (0..255) as it stands inside a PDF string: what the
+# canvas's escaping writes for it (a byte's escape does not depend on its neighbours).
+_ESCAPED = tuple(escapePDF(bytes([b])) for b in range(256))
+
+
+class DocText:
+    """A dynamic (TrueType) font's text in one document as (subset, PDF string text) runs:
+    `font.splitString`, then the canvas's escaping, as one `str.translate` per run for a
+    text whose characters all have their codes already (almost every text of a form: the
+    seeded labels and the values' characters after their first use).
+
+    Codes, once given to a character in a document, never change (reportlab only
+    appends), so the tables learnt here stay right; a character not yet learnt goes
+    through `splitString` (which gives it its code) and is learnt from its result."""
+
+    def __init__(self, font: Any, doc: Any) -> None:
+        self.font = font
+        self.doc = doc
+        self.known: set[str] = set()  # the characters learnt
+        self.subset_of: dict[str, int] = {}
+        self.first: set[str] = set()  # those of subset 0 (the seeded text, ASCII)
+        self.tables: list[dict[int, str]] = []  # per subset, ord → escaped code
+        self.names: dict[int, str] = {}
+
+    @staticmethod
+    def of(font: Any, doc: Any) -> DocText:
+        """The document's DocText of the font (one per document and font)."""
+        cache = doc.__dict__.setdefault("_cd_doc_text", {})
+        found = cache.get(font.fontName)
+        if found is None:
+            found = cache[font.fontName] = DocText(font, doc)
+        return found  # type: ignore[no-any-return]
+
+    def copy_from(self, other: DocText) -> None:
+        """Take what `other` learnt (a document whose codes were given in the same order)."""
+        self.known = set(other.known)
+        self.subset_of = dict(other.subset_of)
+        self.first = set(other.first)
+        self.tables = [dict(t) for t in other.tables]
+
+    def encode(self, text: str) -> list[tuple[int, str]]:
+        """`[(subset, escape(codes)) for subset, codes in font.splitString(text, doc)]`."""
+        if self.known.issuperset(text) and text:
+            if self.first.issuperset(text):
+                return [(0, text.translate(self.tables[0]))]
+            tables = self.tables
+            return [(k, "".join(run).translate(tables[k]))
+                    for k, run in itertools.groupby(text, self.subset_of.__getitem__)]
+        runs = self.font.splitString(text, self.doc)
+        self._learn(text)
+        return [(subset, escapePDF(codes)) for subset, codes in runs]
+
+    def _learn(self, text: str) -> None:
+        assigned = self.font.state[self.doc].assignments
+        for ch in set(text):
+            # splitString prints U+00A0 as the space; a character the font lacks gets
+            # code 0 (.notdef) without an assignment, and is never learnt
+            code = assigned.get(32 if ch == "\xa0" else ord(ch))
+            if code is None:
+                continue
+            subset = code >> 8
+            while len(self.tables) <= subset:
+                self.tables.append({})
+            self.tables[subset][ord(ch)] = _ESCAPED[code & 0xFF]
+            self.subset_of[ch] = subset
+            self.known.add(ch)
+            if subset == 0:
+                self.first.add(ch)
+
+    def name(self, subset: int) -> str:
+        """The subset's font resource name (`getSubsetInternalName`, fixed per document)."""
+        found = self.names.get(subset)
+        if found is None:
+            found = self.names[subset] = self.font.getSubsetInternalName(subset, self.doc)
+        return found
 
 
 class _CachingFace(TTFontFace):
@@ -177,9 +255,28 @@ def register_cjk_font() -> str:
     return _registered
 
 
+_ASCII = "".join(map(chr, range(32, 127)))
+_seeded: dict[str, DocText] = {}  # seed text → what a document seeded with it has learnt
+
+
 def seed_glyphs(doc: Any, text: str) -> None:
     """Give the characters of `text` their codes in the document's font subsets first, in
     this order (nothing is drawn). Forms call it with their fixed text, so that their
-    first subset is the same glyph list on every form and comes from the cache."""
+    first subset is the same glyph list on every form and comes from the cache; the
+    document's DocText starts out knowing those codes (learnt once per seed text)."""
     font = pdfmetrics.getFont(register_cjk_font())
+    fresh = font.state.get(doc) is None  # then the codes are those of any fresh document
     font.splitString(text, doc)
+    if not fresh:
+        return
+    with _lock:
+        template = _seeded.get(text)
+    if template is None:
+        template = DocText(font, doc)
+        template._learn(text + _ASCII)  # (ASCII has its own codes from the start)
+        template.doc = None
+        with _lock:
+            if len(_seeded) > 16:  # a few seed texts per form kind and dealership name
+                _seeded.clear()
+            _seeded[text] = template
+    DocText.of(font, doc).copy_from(template)
