@@ -374,8 +374,9 @@ class TextRuns:
 class CaptionLines(Flowable):
     """Short lines, each centred on its own line in its own size and colour — a step
     caption (title, time limit, who, when) — drawn as the Paragraph of the same markup
-    draws them (`<br/>` between lines, `<font size color>` around each) when every line
-    fits the width; otherwise it becomes that Paragraph."""
+    draws them (`<br/>` between lines, `<font size color>` around each): a line too long
+    for the width is broken where that Paragraph breaks it (`wordSplit`, as CellText).
+    Markup, spaces to collapse or a first line in another size make it that Paragraph."""
 
     def __init__(self, lines: Sequence[tuple[str, float | None, Color | None]],
                  style: str = "side") -> None:
@@ -384,12 +385,15 @@ class CaptionLines(Flowable):
         st = self.style
         self.lines = [(clean_text(t), size or st.fontSize, color or st.textColor)
                       for t, size, color in lines]
-        self.widths = [stringWidth(t, st.fontName, size) for t, size, _ in self.lines]
+        self.widths = [_measured(t, st.fontName, size)[3] for t, size, _ in self.lines]
         self.para: Paragraph | None = None
         # plain lines only: anything a Paragraph would parse or collapse goes to it
         self.plain = st.alignment == TA_CENTER and not getattr(st, "autoLeading", None) and all(
             t and _NOT_PLAIN.isdisjoint(t) and "  " not in t and t == t.strip()
             for t, _, _ in self.lines) and self.lines[0][1] == st.fontSize
+        # the lines as drawn at `_drawn_w`: (text, size, colour, offset from the left)
+        self._drawn: list[tuple[str, float, Color, float]] | None = None
+        self._drawn_w: float | None = None
 
     def markup(self) -> str:
         st = self.style
@@ -409,9 +413,37 @@ class CaptionLines(Flowable):
         room = avail_w - st.leftIndent - st.firstLineIndent - st.rightIndent - 0.01
         return self.plain and all(w <= room for w in self.widths)
 
+    def _lay_out(self, avail_w: float) -> list[tuple[str, float, Color, float]] | None:
+        """The lines as drawn at this width; None when it takes the Paragraph."""
+        if avail_w == self._drawn_w:
+            return self._drawn
+        st = self.style
+        if not self.plain:
+            return None
+        indented = st.leftIndent or st.firstLineIndent or st.rightIndent
+        room = avail_w - st.leftIndent - st.firstLineIndent - st.rightIndent - 0.01
+        out: list[tuple[str, float, Color, float]] = []
+        for (t, size, color), w in zip(self.lines, self.widths, strict=True):
+            if w <= room:
+                out.append((t, size, color, st.leftIndent + (avail_w - st.leftIndent
+                                                             - st.rightIndent - w) / 2))
+            elif indented:
+                return None
+            else:  # as CellText: the Paragraph's lines, each centred in the space it leaves
+                pieces = wordSplit(t, [avail_w, avail_w], st.fontName, size)
+                if any(space < 0 or line[:1] == " " for space, line in pieces):
+                    # a closing mark hangs past the edge (the Paragraph then adds an empty
+                    # line before the next <br/>) or a line would start with the space
+                    # after a CJK character (the Paragraph drops it): not followed here
+                    return None
+                out += [(line, size, color, float(space) / 2) for space, line in pieces]
+        self._drawn, self._drawn_w = out, avail_w
+        return out
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        if self.para is None and self._fits(availWidth):
-            self.width, self.height = availWidth, self.style.leading * len(self.lines)
+        drawn = self._lay_out(availWidth) if self.para is None else None
+        if drawn is not None:
+            self.width, self.height = availWidth, self.style.leading * len(drawn)
         else:
             if self.para is None:
                 self.para = WrapOnceParagraph(self.markup(), self.style)
@@ -427,14 +459,14 @@ class CaptionLines(Flowable):
         if self.para is not None:
             self.para.drawOn(canvas, x, y, _sW)
             return
+        drawn = self._drawn or ()  # laid out by `wrap`
         st = self.style
-        room = self.width - st.leftIndent - st.rightIndent
         canvas.saveState()
         out = TextRuns(canvas)
         baseline = y + self.height - st.fontSize
-        for (t, size, c), w in zip(self.lines, self.widths, strict=True):
+        for t, size, c, dx in drawn:
             out.style(st.fontName, size, st.leading, c)
-            out.put(x + st.leftIndent + (room - w) / 2, baseline, t)
+            out.put(x + dx, baseline, t)
             baseline -= st.leading
         out.draw()
         canvas.restoreState()
