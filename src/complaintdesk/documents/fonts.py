@@ -14,6 +14,7 @@ subset every time, which is then built and compressed once per process.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import threading
 import zlib
@@ -256,27 +257,52 @@ def register_cjk_font() -> str:
 
 
 _ASCII = "".join(map(chr, range(32, 127)))
-_seeded: dict[str, DocText] = {}  # seed text → what a document seeded with it has learnt
+
+
+class _Seeded:
+    """What seeding a fresh document with a text gives: reportlab's subset state of the
+    font for that document (the codes given, in order) and the DocText tables learnt from
+    it. Both are the same for every fresh document seeded with the same text, so a
+    document gets copies instead of giving the codes character by character."""
+
+    def __init__(self, font: Any, text: str) -> None:
+        self.key = _DocKey()  # a stand-in document (the font's state is per document)
+        font.splitString(text, self.key)
+        self.state = font.state[self.key]
+        self.text = DocText(font, self.key)
+        self.text._learn(text + _ASCII)  # (ASCII has its own codes from the start)
+
+    def give(self, font: Any, doc: Any) -> None:
+        state = copy.copy(self.state)
+        state.assignments = dict(self.state.assignments)
+        state.subsets = [list(s) for s in self.state.subsets]
+        font.state[doc] = state
+        DocText.of(font, doc).copy_from(self.text)
+
+
+class _DocKey:
+    pass
+
+
+_seeded: dict[str, _Seeded] = {}  # by seed text
 
 
 def seed_glyphs(doc: Any, text: str) -> None:
     """Give the characters of `text` their codes in the document's font subsets first, in
     this order (nothing is drawn). Forms call it with their fixed text, so that their
-    first subset is the same glyph list on every form and comes from the cache; the
-    document's DocText starts out knowing those codes (learnt once per seed text)."""
+    first subset is the same glyph list on every form and comes from the cache. A fresh
+    document gets a copy of the state and the DocText tables that text gives (made once
+    per seed text)."""
     font = pdfmetrics.getFont(register_cjk_font())
-    fresh = font.state.get(doc) is None  # then the codes are those of any fresh document
-    font.splitString(text, doc)
-    if not fresh:
+    if font.state.get(doc) is not None:  # codes given already: these come after them
+        font.splitString(text, doc)
         return
     with _lock:
-        template = _seeded.get(text)
-    if template is None:
-        template = DocText(font, doc)
-        template._learn(text + _ASCII)  # (ASCII has its own codes from the start)
-        template.doc = None
+        seeded = _seeded.get(text)
+    if seeded is None:
+        seeded = _Seeded(font, text)
         with _lock:
             if len(_seeded) > 16:  # a few seed texts per form kind and dealership name
                 _seeded.clear()
-            _seeded[text] = template
-    DocText.of(font, doc).copy_from(template)
+            _seeded[text] = seeded
+    seeded.give(font, doc)
