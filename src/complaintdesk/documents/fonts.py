@@ -124,6 +124,15 @@ class _CachingFace(TTFontFace):
 
     _subsets: OrderedDict[tuple[int, ...], tuple[bytes, bytes]]
     _subsets_lock: threading.Lock
+    _tables: dict[str, bytes]
+
+    def get_table(self, tag: str) -> bytes:
+        """The font table (cached: building a subset reads the whole 'glyf' table, 3.5 MB
+        of this font, copied out of the file's bytes each time — ≈ 1.8 ms)."""
+        table = self._tables.get(tag)
+        if table is None:
+            table = self._tables[tag] = TTFontFace.get_table(self, tag)
+        return table
 
     def _subset_file(self, subset: list[int]) -> tuple[bytes, bytes]:
         key = tuple(subset)
@@ -133,7 +142,8 @@ class _CachingFace(TTFontFace):
                 self._subsets.move_to_end(key)
                 return hit
         raw = self.makeSubset(subset)
-        hit = (raw, zlib.compress(raw))
+        # level 2: ≈ 0.8 ms for a form's subset instead of ≈ 1.3 ms, ≈ 3 % larger
+        hit = (raw, zlib.compress(raw, 2))
         with self._subsets_lock:
             self._subsets[key] = hit
             while len(self._subsets) > SUBSET_CACHE_SIZE:
@@ -251,6 +261,7 @@ def register_cjk_font() -> str:
                 face.__class__ = _CachingFace  # same object, subsets cached
                 face._subsets = OrderedDict()
                 face._subsets_lock = threading.Lock()
+                face._tables = {}
                 pdfmetrics.registerFont(font)
             _registered = CJK_FONT_NAME
     return _registered
