@@ -4,7 +4,7 @@ Builds (once) a 100,000-case database with `complaintdesk seed-demo`, then print
 operation the median time and its ratio to the library floor measured in the same run.
 Run by hand — never part of CI's pass/fail:
 
-    uv run python benchmarks/run_all.py [DATA_DIR] [--cases 100000] [--only start|list]
+    uv run python benchmarks/run_all.py [DATA_DIR] [--cases 100000] [--only start|list|pdf]
 """
 
 from __future__ import annotations
@@ -53,8 +53,11 @@ def main() -> None:
     ap.add_argument("data_dir", nargs="?", type=Path,
                     default=Path(tempfile.gettempdir()) / "complaintdesk-bench")
     ap.add_argument("--cases", type=int, default=100_000)
-    ap.add_argument("--only", choices=["start", "list"],
-                    help="run one section (start: start-up and memory; list: the case list)")
+    ap.add_argument("--only", choices=["start", "list", "pdf"],
+                    help="run one section (start: start-up and memory; list: the case list; "
+                         "pdf: the 处理单 from the database)")
+    ap.add_argument("--repeat", type=int, default=10,
+                    help="PDF section: timed rounds (each prints a case not printed before)")
     args = ap.parse_args()
     db = ensure_db(args.data_dir, args.cases)
 
@@ -102,38 +105,39 @@ def main() -> None:
         return
 
     # ---- the case list ----------------------------------------------------------------
-    # The floor is the very SQL list_page runs (17 columns, the department join, the id
-    # tie-break), on a plain sqlite3 connection; ours and the floor run alternately.
-    from complaintdesk.storage.uow import ListRead
+    if args.only in (None, "list"):
+        # The floor is the very SQL list_page runs (17 columns, the department join, the id
+        # tie-break), on a plain sqlite3 connection; ours and the floor run alternately.
+        from complaintdesk.storage.uow import ListRead
 
-    cols = ("id, number, registered_at, customer_name, phone, plate, category, severity, "
-            "department_id, current_step, current_deadline, status")
+        cols = ("id, number, registered_at, customer_name, phone, plate, category, severity, "
+                "department_id, current_step, current_deadline, status")
 
-    def raw_page(where: str, params: tuple):
-        sql = f"SELECT {cols} FROM complaint_case WHERE {where} ORDER BY registered_at DESC LIMIT 200"
-        return lambda: raw.execute(sql, params).fetchall()
+        def raw_page(where: str, params: tuple):
+            sql = f"SELECT {cols} FROM complaint_case WHERE {where} ORDER BY registered_at DESC LIMIT 200"
+            return lambda: raw.execute(sql, params).fetchall()
 
-    def same_sql(q: CaseQuery):
-        with ListRead(services.engine) as read:
-            sql, params = read.cases.page_sql(q, services.clock.now(), 0, 200)
-        return lambda: raw.execute(sql, params).fetchall()
+        def same_sql(q: CaseQuery):
+            with ListRead(services.engine) as read:
+                sql, params = read.cases.page_sql(q, services.clock.now(), 0, 200)
+            return lambda: raw.execute(sql, params).fetchall()
 
-    q = CaseQuery(status="open", department_id=2)
-    ours_ms, floor_ms = paired_ms(lambda: services.cases.list_page(SYSTEM_USER, q, 0, 200),
-                                  same_sql(q))
-    lines.append(row("first page of the list, filter status+dept", ours_ms, floor_ms, "≤ 2×"))
-    ours_ms, floor_ms = paired_ms(lambda: services.cases.list_page(SYSTEM_USER, q, 0, 200),
-                                  raw_page("status=? AND department_id=?", ("open", 2)))
-    lines.append(row("  the same vs 12-column SQL without the join", ours_ms, floor_ms, "(info)"))
-    vin = raw.execute("SELECT vin FROM complaint_case WHERE vin!='' LIMIT 1 OFFSET ?", (n // 3,)).fetchone()[0]
-    phone = raw.execute("SELECT phone FROM complaint_case LIMIT 1 OFFSET ?", (n // 2,)).fetchone()[0]
-    like = ("customer_name LIKE ? OR phone LIKE ? OR plate LIKE ? OR vin LIKE ? OR number LIKE ? "
-            "OR description LIKE ?")
-    for label, kw in (("keyword: 1-char surname 王", "王"), ("keyword: phone fragment", phone[-6:]),
-                      ("keyword: VIN fragment", vin[-7:])):
-        lines.append(row(label, *paired_ms(lambda kw=kw: services.cases.list_page(
-            SYSTEM_USER, CaseQuery(keyword=kw), 0, 200), raw_page(like, (f"%{kw}%",) * 6),
-            repeat=15), "≤ 1×"))
+        q = CaseQuery(status="open", department_id=2)
+        ours_ms, floor_ms = paired_ms(lambda: services.cases.list_page(SYSTEM_USER, q, 0, 200),
+                                      same_sql(q))
+        lines.append(row("first page of the list, filter status+dept", ours_ms, floor_ms, "≤ 2×"))
+        ours_ms, floor_ms = paired_ms(lambda: services.cases.list_page(SYSTEM_USER, q, 0, 200),
+                                      raw_page("status=? AND department_id=?", ("open", 2)))
+        lines.append(row("  the same vs 12-column SQL without the join", ours_ms, floor_ms, "(info)"))
+        vin = raw.execute("SELECT vin FROM complaint_case WHERE vin!='' LIMIT 1 OFFSET ?", (n // 3,)).fetchone()[0]
+        phone = raw.execute("SELECT phone FROM complaint_case LIMIT 1 OFFSET ?", (n // 2,)).fetchone()[0]
+        like = ("customer_name LIKE ? OR phone LIKE ? OR plate LIKE ? OR vin LIKE ? OR number LIKE ? "
+                "OR description LIKE ?")
+        for label, kw in (("keyword: 1-char surname 王", "王"), ("keyword: phone fragment", phone[-6:]),
+                          ("keyword: VIN fragment", vin[-7:])):
+            lines.append(row(label, *paired_ms(lambda kw=kw: services.cases.list_page(
+                SYSTEM_USER, CaseQuery(keyword=kw), 0, 200), raw_page(like, (f"%{kw}%",) * 6),
+                repeat=15), "≤ 1×"))
     if args.only == "list":
         print("\n".join(lines))
         services.dispose()
@@ -142,26 +146,28 @@ def main() -> None:
         return
 
     # ---- a case: open, advance ----------------------------------------------------------
-    some = raw.execute("SELECT id FROM complaint_case LIMIT 1 OFFSET ?", (n // 20,)).fetchone()[0]
-    lines.append(row("open a case", median_ms(lambda: services.cases.open_case(SYSTEM_USER, some)),
-                     None, "≤ 20 ms"))
-    cs = next(u for u in services.people.users() if u.has(Role.CS_CENTER))
-    fresh = []
-    for _ in range(25):
-        now = services.clock.now()
-        fresh.append(services.intake.register(SYSTEM_USER, Intake(
-            customer_name="测试", phone="13800000000", description="基准测试",
-            complained_at=now - timedelta(minutes=5))).id)
-    it = iter(fresh)
-    lines.append(row("advance a step (with audit)", median_ms(lambda: services.workflow.act(
-        cs, next(it), "forward", {"category": "其他", "severity": "normal", "department_id": 2}),
-        repeat=20, warmup=2), None, "≤ 10 ms"))
+    if args.only is None:
+        some = raw.execute("SELECT id FROM complaint_case LIMIT 1 OFFSET ?", (n // 20,)).fetchone()[0]
+        lines.append(row("open a case", median_ms(lambda: services.cases.open_case(SYSTEM_USER, some)),
+                         None, "≤ 20 ms"))
+        cs = next(u for u in services.people.users() if u.has(Role.CS_CENTER))
+        fresh = []
+        for _ in range(25):
+            now = services.clock.now()
+            fresh.append(services.intake.register(SYSTEM_USER, Intake(
+                customer_name="测试", phone="13800000000", description="基准测试",
+                complained_at=now - timedelta(minutes=5))).id)
+        it = iter(fresh)
+        lines.append(row("advance a step (with audit)", median_ms(lambda: services.workflow.act(
+            cs, next(it), "forward", {"category": "其他", "severity": "normal", "department_id": 2}),
+            repeat=20, warmup=2), None, "≤ 10 ms"))
 
     # ---- PDF ------------------------------------------------------------------------------
     from bench_pdf import floor_pdf
 
+    rounds = max(args.repeat, 3)
     closed = [r[0] for r in raw.execute(
-        "SELECT id FROM complaint_case WHERE status='closed' LIMIT 20").fetchall()]
+        "SELECT id FROM complaint_case WHERE status='closed' LIMIT ?", (rounds + 2,)).fetchall()]
     others = iter(closed[1:])
     # the same case again (its QR code and its own font subset come from the caches), and
     # a case not printed before each time (both built): the first print of a case
@@ -169,10 +175,16 @@ def main() -> None:
         "again": lambda: services.printing.case_pdf(SYSTEM_USER, closed[0]),
         "new": lambda: services.printing.case_pdf(SYSTEM_USER, next(others)),
         "floor": floor_pdf,
-    }, repeat=min(10, len(closed) - 3), warmup=1)
+    }, repeat=min(rounds, len(closed) - 2), warmup=1)
     lines.append(row("one 处理单 PDF (warm, from the database)", pdf["again"], pdf["floor"],
                      "≤ 3×"))
     lines.append(row("  … a case not printed before", pdf["new"], pdf["floor"], "≤ 3×"))
+    if args.only == "pdf":
+        print("\n".join(lines))
+        services.dispose()
+        raw.close()
+        shutil.rmtree(work, ignore_errors=True)
+        return
 
     # ---- Excel ------------------------------------------------------------------------------
     from bench_excel import db_figures

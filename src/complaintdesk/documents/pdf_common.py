@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,6 +21,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -28,6 +30,7 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.textsplit import wordSplit
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -39,7 +42,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.paragraph import _wsc, cleanBlockQuotedText
 
-from complaintdesk.documents.fonts import register_cjk_font, seed_glyphs
+from complaintdesk.documents.fonts import DocText, register_cjk_font, seed_glyphs
 from complaintdesk.documents.qr import qr_modules
 from complaintdesk.domain.records import Employee, Penalty, PenaltyKind
 
@@ -184,6 +187,18 @@ class WrapOnceParagraph(Paragraph):
         return w, h
 
 
+@lru_cache(maxsize=4096)
+def _measured(text: str, font: str, size: float
+              ) -> tuple[tuple[str, ...] | None, str, tuple[float, ...], float]:
+    """A CellText's lines of its own (see `para`: drawn as they are while each fits; None
+    for one), the text a Paragraph keeps, the width of each line and the widest. Cached:
+    the labels and most values recur from form to form."""
+    segments = tuple(text.split("\n")) if "\n" in text else None
+    kept = text if segments else clean_text(text)
+    widths = tuple(stringWidth(t, font, size) for t in segments or (kept,))
+    return segments, kept, widths, max(widths)
+
+
 class CellText(Flowable):
     """A plain text (no markup, no line breaks) drawn exactly as the CJK Paragraph of the
     same style draws it (same lines, same glyphs, same places) without parsing markup or
@@ -197,12 +212,8 @@ class CellText(Flowable):
     def __init__(self, text: str, style: ParagraphStyle) -> None:
         super().__init__()
         self.style = style
-        # several lines of their own (see `para`): drawn as they are while each fits
-        self.segments = text.split("\n") if "\n" in text else None
-        self.text = text if self.segments else clean_text(text)  # what the Paragraph keeps
-        self.seg_w = [stringWidth(t, style.fontName, style.fontSize)
-                      for t in self.segments or (self.text,)]
-        self.text_w = max(self.seg_w)
+        self.segments, self.text, self.seg_w, self.text_w = _measured(
+            text, style.fontName, style.fontSize)
         self.para: Paragraph | None = None
         # (space left, text) per line when the text takes more than one; None for one line
         self.lines: list[tuple[float, str]] | None = None
@@ -297,23 +308,12 @@ def draw_plain_texts(canv: Canvas, items: Iterable[tuple[float, float, CellText]
     canv.restoreState()
 
 
-def _encode(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]]:
-    """`font.splitString(text, doc)` (the text as (subset, codes) runs): for a text whose
-    characters all have their codes already, without its character-by-character loop."""
-    state = font.state.get(doc)
-    if state is not None and text:
-        assigned = state.assignments
-        try:
-            codes = [assigned[c] for c in map(ord, text)]
-        except KeyError:  # a new character (or U+00A0, which splitString maps to space)
-            pass
-        else:
-            subset = min(codes) >> 8
-            if max(codes) >> 8 == subset:
-                return [(subset, bytes([c & 0xFF for c in codes]))]
-            return [(k, bytes([c & 0xFF for c in run]))
-                    for k, run in itertools.groupby(codes, lambda c: c >> 8)]
-    return font.splitString(text, doc)
+@lru_cache(maxsize=64)
+def _font_setting(font_name: str, size: float, leading: float) -> tuple[bool, str]:
+    """Whether the font is dynamic (its runs are written by `TextRuns.put`), and the
+    ` size Tf leading TL` that follows a subset's name."""
+    dynamic = bool(getattr(getFont(font_name), "_dynamicFont", False))
+    return dynamic, f" {fp_str(size)} Tf {fp_str(leading)} TL"
 
 
 class TextRuns:
@@ -324,38 +324,51 @@ class TextRuns:
     def __init__(self, canv: Canvas) -> None:
         self.canv = canv
         self.tx = canv.beginText()
+        self.code: list[str] = self.tx._code
         self.doc = canv._doc
-        self.font: Any = None
+        self.text: DocText | None = None  # of the current font, when it is dynamic
+        self.texts: dict[str, DocText] = {}
         self.key: tuple[str, float, float] | None = None
         self.color: Any = None
         self.tf = ""
         self.subset = -1
 
     def style(self, font_name: str, size: float, leading: float, color: Any) -> None:
-        if (font_name, size, leading) != self.key:
-            self.key = font_name, size, leading
-            self.tx.setFont(font_name, size, leading)
-            font = getFont(font_name)
-            self.font = font if getattr(font, "_dynamicFont", False) else None
-            self.tf = f" {fp_str(size)} Tf {fp_str(leading)} TL"
+        key = font_name, size, leading
+        if key != self.key:
+            self.key = key
+            dynamic, self.tf = _font_setting(font_name, size, leading)
+            if dynamic and self.canv.bottomup:
+                # the runs name their subset and size themselves (`put`); the text object
+                # keeps the font as its setFont would (which writes nothing for this font)
+                tx = self.tx
+                tx._fontname, tx._fontsize, tx._leading = key
+                tx._curSubset = -1
+                text = self.texts.get(font_name)
+                if text is None:
+                    text = self.texts[font_name] = DocText.of(getFont(font_name), self.doc)
+                self.text = text
+            else:
+                self.tx.setFont(font_name, size, leading)
+                self.text = None
             self.subset = -1
         if color is not self.color:  # the styles share their colours
             self.color = color
             self.tx.setFillColor(color)
 
     def put(self, x: float, y: float, text: str) -> None:
-        tx, font = self.tx, self.font
-        if font is None or not self.canv.bottomup:
-            tx.setTextOrigin(x, y)
-            tx.textOut(text)
+        doc_text = self.text
+        if doc_text is None:
+            self.tx.setTextOrigin(x, y)
+            self.tx.textOut(text)
             return
-        code = tx._code
+        code = self.code
         code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
-        for subset, t in _encode(font, text, self.doc):
+        for subset, escaped in doc_text.encode(text):
             if subset != self.subset:
-                code.append(font.getSubsetInternalName(subset, self.doc) + self.tf)
+                code.append(doc_text.name(subset) + self.tf)
                 self.subset = subset
-            code.append(f"({self.canv._escape(t)}) Tj")
+            code.append(f"({escaped}) Tj")
 
     def draw(self) -> None:
         self.canv.drawText(self.tx)
@@ -364,8 +377,9 @@ class TextRuns:
 class CaptionLines(Flowable):
     """Short lines, each centred on its own line in its own size and colour — a step
     caption (title, time limit, who, when) — drawn as the Paragraph of the same markup
-    draws them (`<br/>` between lines, `<font size color>` around each) when every line
-    fits the width; otherwise it becomes that Paragraph."""
+    draws them (`<br/>` between lines, `<font size color>` around each): a line too long
+    for the width is broken where that Paragraph breaks it (`wordSplit`, as CellText).
+    Markup, spaces to collapse or a first line in another size make it that Paragraph."""
 
     def __init__(self, lines: Sequence[tuple[str, float | None, Color | None]],
                  style: str = "side") -> None:
@@ -374,12 +388,15 @@ class CaptionLines(Flowable):
         st = self.style
         self.lines = [(clean_text(t), size or st.fontSize, color or st.textColor)
                       for t, size, color in lines]
-        self.widths = [stringWidth(t, st.fontName, size) for t, size, _ in self.lines]
+        self.widths = [_measured(t, st.fontName, size)[3] for t, size, _ in self.lines]
         self.para: Paragraph | None = None
         # plain lines only: anything a Paragraph would parse or collapse goes to it
         self.plain = st.alignment == TA_CENTER and not getattr(st, "autoLeading", None) and all(
             t and _NOT_PLAIN.isdisjoint(t) and "  " not in t and t == t.strip()
             for t, _, _ in self.lines) and self.lines[0][1] == st.fontSize
+        # the lines as drawn at `_drawn_w`: (text, size, colour, offset from the left)
+        self._drawn: list[tuple[str, float, Color, float]] | None = None
+        self._drawn_w: float | None = None
 
     def markup(self) -> str:
         st = self.style
@@ -399,9 +416,37 @@ class CaptionLines(Flowable):
         room = avail_w - st.leftIndent - st.firstLineIndent - st.rightIndent - 0.01
         return self.plain and all(w <= room for w in self.widths)
 
+    def _lay_out(self, avail_w: float) -> list[tuple[str, float, Color, float]] | None:
+        """The lines as drawn at this width; None when it takes the Paragraph."""
+        if avail_w == self._drawn_w:
+            return self._drawn
+        st = self.style
+        if not self.plain:
+            return None
+        indented = st.leftIndent or st.firstLineIndent or st.rightIndent
+        room = avail_w - st.leftIndent - st.firstLineIndent - st.rightIndent - 0.01
+        out: list[tuple[str, float, Color, float]] = []
+        for (t, size, color), w in zip(self.lines, self.widths, strict=True):
+            if w <= room:
+                out.append((t, size, color, st.leftIndent + (avail_w - st.leftIndent
+                                                             - st.rightIndent - w) / 2))
+            elif indented:
+                return None
+            else:  # as CellText: the Paragraph's lines, each centred in the space it leaves
+                pieces = wordSplit(t, [avail_w, avail_w], st.fontName, size)
+                if any(space < 0 or line[:1] == " " for space, line in pieces):
+                    # a closing mark hangs past the edge (the Paragraph then adds an empty
+                    # line before the next <br/>) or a line would start with the space
+                    # after a CJK character (the Paragraph drops it): not followed here
+                    return None
+                out += [(line, size, color, float(space) / 2) for space, line in pieces]
+        self._drawn, self._drawn_w = out, avail_w
+        return out
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        if self.para is None and self._fits(availWidth):
-            self.width, self.height = availWidth, self.style.leading * len(self.lines)
+        drawn = self._lay_out(availWidth) if self.para is None else None
+        if drawn is not None:
+            self.width, self.height = availWidth, self.style.leading * len(drawn)
         else:
             if self.para is None:
                 self.para = WrapOnceParagraph(self.markup(), self.style)
@@ -417,14 +462,14 @@ class CaptionLines(Flowable):
         if self.para is not None:
             self.para.drawOn(canvas, x, y, _sW)
             return
+        drawn = self._drawn or ()  # laid out by `wrap`
         st = self.style
-        room = self.width - st.leftIndent - st.rightIndent
         canvas.saveState()
         out = TextRuns(canvas)
         baseline = y + self.height - st.fontSize
-        for (t, size, c), w in zip(self.lines, self.widths, strict=True):
+        for t, size, c, dx in drawn:
             out.style(st.fontName, size, st.leading, c)
-            out.put(x + st.leftIndent + (room - w) / 2, baseline, t)
+            out.put(x + dx, baseline, t)
             baseline -= st.leading
         out.draw()
         canvas.restoreState()
@@ -716,25 +761,28 @@ class GridBlock(Flowable):
 
     # -- drawing --------------------------------------------------------------------------
     def draw(self) -> None:
+        """Backgrounds, cells, caption, borders. The backgrounds and borders are written as
+        the very operators the canvas's saveState / setFillColor / drawPath … restoreState
+        write (the same bytes), without its graphics-state bookkeeping and with each
+        coordinate formatted once: a block has a few columns and rows but dozens of
+        boxes."""
         canv = self.canv
         heights = self._layout()
         xs = self.xs
         # row tops, from the top of the block down
         tops = [self.height - h for h in itertools.accumulate(heights, initial=0.0)]
+        rect = _Rects(xs, tops)
+        code = canv._code
 
-        def rect(path: Any, c0: int, r0: int, c1: int, r1: int) -> None:
-            path.rect(xs[c0], tops[r1 + 1], xs[c1 + 1] - xs[c0], tops[r0] - tops[r1 + 1])
-
-        canv.saveState()
-        by_color: dict[Color, Any] = {}
+        code.append("q")
+        by_color: dict[Color, list[str]] = {}
         for c0, r0, c1, r1, color in self.fills:
-            if color not in by_color:
-                by_color[color] = canv.beginPath()
-            rect(by_color[color], c0, r0, c1, r1)
-        for color, path in by_color.items():
-            canv.setFillColor(color)
-            canv.drawPath(path, stroke=0, fill=1)
-        canv.restoreState()
+            by_color.setdefault(color, []).append(rect(c0, r0, c1, r1))
+        for color, rects in by_color.items():
+            code.append(_fill_color(color))
+            code.append("n " + " ".join(rects))
+            code.append("f*")
+        code.append("Q")
 
         plain: list[tuple[float, float, CellText]] = []
         for r, row in enumerate(self.rows):
@@ -760,30 +808,59 @@ class GridBlock(Flowable):
                 y = max((self.height - cap.height) / 2, 0)
             cap.drawOn(canv, PAD_X, y)
 
-        canv.saveState()
-        canv.setLineCap(1)
-        canv.setLineJoin(1)
-        canv.setStrokeColor(colors.black)
-        by_width: dict[float, Any] = {}
+        # round caps and joins, black (as setLineCap(1), setLineJoin(1), setStrokeColor)
+        code.append("q")
+        code.append("1 J")
+        code.append("1 j")
+        code.append("0 0 0 RG")
+        by_width: dict[float, list[str]] = {}
         for c0, r0, c1, r1, lw, open_top, open_bottom in self.boxes:
-            if lw not in by_width:
-                by_width[lw] = canv.beginPath()
-            path = by_width[lw]
+            path = by_width.setdefault(lw, [])
             if not (open_top or open_bottom):
-                rect(path, c0, r0, c1, r1)
+                path.append(rect(c0, r0, c1, r1))
                 continue
             x0, x1, y0, y1 = xs[c0], xs[c1 + 1], tops[r1 + 1], tops[r0]
             for x in (x0, x1):
-                path.moveTo(x, y0)
-                path.lineTo(x, y1)
+                path.append(f"{fp_str(x, y0)} m")
+                path.append(f"{fp_str(x, y1)} l")
             for y, cut in ((y1, open_top), (y0, open_bottom)):
                 if not cut:
-                    path.moveTo(x0, y)
-                    path.lineTo(x1, y)
-        for lw, path in by_width.items():
-            canv.setLineWidth(lw)
-            canv.drawPath(path, stroke=1, fill=0)
-        canv.restoreState()
+                    path.append(f"{fp_str(x0, y)} m")
+                    path.append(f"{fp_str(x1, y)} l")
+        for lw, ops in by_width.items():
+            code.append(f"{fp_str(lw)} w")
+            code.append("n " + " ".join(ops))
+            code.append("S")
+        code.append("Q")
+
+
+class _Rects:
+    """`x y w h re` of the box over columns c0..c1 and rows r0..r1 of a block, as a
+    canvas path's `rect` writes it, each number formatted once per block."""
+
+    def __init__(self, xs: Sequence[float], tops: Sequence[float]) -> None:
+        self.xs, self.tops = xs, tops
+        self.x = [fp_str(x) for x in xs]
+        self.y = [fp_str(t) for t in tops]
+        self.w: dict[tuple[int, int], str] = {}
+        self.h: dict[tuple[int, int], str] = {}
+
+    def __call__(self, c0: int, r0: int, c1: int, r1: int) -> str:
+        w = self.w.get((c0, c1))
+        if w is None:
+            w = self.w[c0, c1] = fp_str(self.xs[c1 + 1] - self.xs[c0])
+        h = self.h.get((r0, r1))
+        if h is None:
+            h = self.h[r0, r1] = fp_str(self.tops[r0] - self.tops[r1 + 1])
+        return f"{self.x[c0]} {self.y[r1 + 1]} {w} {h} re"
+
+
+@lru_cache(maxsize=64)
+def _fill_color(color: Color) -> str:
+    """The operator `canv.setFillColor(color)` writes for an opaque RGB colour."""
+    if type(color) is not Color or color.alpha not in (None, 1):
+        raise ValueError(f"the form grids fill with opaque RGB colours only: {color!r}")
+    return f"{fp_str(color.red, color.green, color.blue)} rg"
 
 
 def split_text(value: Any, width: float, style: str = "value") -> list[Any]:
@@ -890,15 +967,44 @@ def _qr_runs(text: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
 def draw_qr(canv: Canvas, text: str, x: float, y: float, size: float) -> None:
     """Draw a QR code as one filled path (reportlab's widget makes a shape per run,
     which costs ~30 ms a page)."""
+    canv._code.append(_qr_ops(text, x, y, size))
+
+
+@lru_cache(maxsize=512)
+def _qr_ops(text: str, x: float, y: float, size: float) -> str:
+    """The operators of a QR code drawn at x, y: what saveState, setFillColor(black), a
+    path of one rect per dark run, drawPath(fill) and restoreState write (the same
+    text), formatted once per number and place (every page of a form repeats them)."""
     count, runs = _qr_runs(text)
     box = size / count
-    path = canv.beginPath()
-    for r, c, n in runs:
-        path.rect(x + c * box, y + size - (r + 1) * box, n * box, box)
-    canv.saveState()
-    canv.setFillColor(colors.black)
-    canv.drawPath(path, stroke=0, fill=1)
-    canv.restoreState()
+    rects = " ".join(f"{fp_str(x + c * box, y + size - (r + 1) * box, n * box, box)} re"
+                     for r, c, n in runs)
+    return f"q\n0 0 0 rg\nn {rects}\nf*\nQ"
+
+
+class _FastFlate(pdfdoc.PDFStreamFilterZCompress):
+    """Flate at zlib level 2 for the page content: about a third of level 6's time (the
+    default's, ≈ 0.4 ms for a 处理单 page) for a stream a few hundred bytes larger."""
+
+    def encode(self, text: str | bytes) -> bytes:
+        return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, 2)
+
+
+_FAST_FLATE = _FastFlate()
+
+
+def _compress_fast(page: Any) -> None:
+    """Give a page just shown its content stream as PDFPage.check_format would, but
+    flate-compressed by `_FastFlate` (then ASCII85-encoded if reportlab's settings say
+    so, as it does)."""
+    if page.Contents or not page.compression or not page.stream:
+        return
+    stream = pdfdoc.PDFStream()
+    stream.filters = [pdfdoc.PDFBase85Encode, _FAST_FLATE] if rl_config.useA85 \
+        else [_FAST_FLATE]
+    stream.content = page.stream
+    stream.__Comment__ = "page stream"
+    page.Contents = stream
 
 
 def _make_canvas_class(ctx: PrintContext, glyph_seed: str = "") -> type[Canvas]:
@@ -933,6 +1039,7 @@ def _make_canvas_class(ctx: PrintContext, glyph_seed: str = "") -> type[Canvas]:
                 seen[key] = seen.get(key, 0) + 1
                 self._chrome(h, seen[key], totals[key])
                 Canvas.showPage(self)
+                _compress_fast(self._doc.Pages.pages[-1])
             Canvas.save(self)
 
         def _chrome(self, h: HeaderInfo | None, page: int, total: int) -> None:

@@ -1,9 +1,11 @@
 """Printing (DESIGN §7): the PDF bytes of a case's form, a slip, a week of slips.
 
 Each call is one read-only transaction that gathers the records and the names printed on
-paper (the PrintContext), then lays the form out. Nothing is cached across calls except
-the CJK font reportlab registers once per process. reportlab is imported on first use,
-not when the services open, so the main window does not wait for it.
+paper (the PrintContext), then lays the form out. Nothing read from the database is kept
+across calls; what the documents module keeps per process depends only on the font and
+the texts drawn (the registered CJK font, its subsets, text measurements, QR codes of
+numbers). reportlab is imported on first use, not when the services open, so the main
+window does not wait for it.
 """
 
 from __future__ import annotations

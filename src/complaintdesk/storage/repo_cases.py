@@ -33,6 +33,7 @@ from ..domain.records import (
     StepRecord,
 )
 from ..domain.validation import normalize_plate, normalize_vin
+from .rawsql import RawStatement
 from .rawvalues import raw_date, raw_json, raw_time
 from .repo_case_list import CaseListQueries
 from .search import case_grams
@@ -173,6 +174,28 @@ def _fast_steps(rows: Sequence[Any]) -> dict[int, list[StepRecord]]:
     return out
 
 
+_CASE_TABLE = CaseRow.__table__  # type: ignore[attr-defined]
+_STEP_TABLE = StepRow.__table__  # type: ignore[attr-defined]
+_ATTACHMENT_TABLE = AttachmentRow.__table__  # type: ignore[attr-defined]
+_RAW_CASE_COLS = frozenset({"complained_at", "registered_at", "closed_at", "purchase_date"})
+
+
+def _case_columns() -> list[Any]:
+    """The case columns `_fast_case` takes, times and dates as raw column values."""
+    c = _CASE_TABLE.c
+    return [type_coerce(c[n], String) if n in _RAW_CASE_COLS else c[n] for n in _FAST_CASE_COLS]
+
+
+def _step_columns(data_col: Any = None) -> list[Any]:
+    """The step columns `_fast_steps` takes (`data_col`: instead of the data column)."""
+    s = _STEP_TABLE.c
+    return [s.id, s.case_id, s.step_key, s.seq, *(
+        type_coerce(col, String) for col in (s.due_since, s.deadline, s.finished_at,
+                                             s.data if data_col is None else data_col,
+                                             s.extensions)),
+        s.assignee_user_id, s.actor_user_id, s.on_behalf_of_user_id, s.outcome, s.breach]
+
+
 class CaseRepository(CaseListQueries):
     def __init__(self, session: Session, kpis: KpiTallies | None = None) -> None:
         self._s = session
@@ -188,6 +211,17 @@ class CaseRepository(CaseListQueries):
         and_(_CASES.c.id == bindparam("b_id"), _CASES.c.version == bindparam("b_version")))
     _UPDATE_STEP = _STEPS.update().where(_STEPS.c.id == bindparam("b_id"))
     _INSERT_GRAM = SearchGramRow.__table__.insert()  # type: ignore[attr-defined]
+    # reading one case (`get`): raw statements on the DBAPI cursor (rawsql.py)
+    _GET_CASE = RawStatement(select(*_case_columns())
+                             .where(_CASE_TABLE.c.id == bindparam("b_id")))
+    _GET_STEPS = RawStatement(select(*_step_columns())
+                              .where(_STEP_TABLE.c.case_id == bindparam("b_id"))
+                              .order_by(_STEP_TABLE.c.seq))
+    _GET_ATTACHMENTS = RawStatement(
+        select(_ATTACHMENT_TABLE.c.id, _ATTACHMENT_TABLE.c.filename, _ATTACHMENT_TABLE.c.mime,
+               _ATTACHMENT_TABLE.c.size)
+        .where(_ATTACHMENT_TABLE.c.case_id == bindparam("b_id"))
+        .order_by(_ATTACHMENT_TABLE.c.id))
 
     def _conn(self) -> Any:
         return self._s.connection()
@@ -262,17 +296,23 @@ class CaseRepository(CaseListQueries):
 
     # ---- reading -------------------------------------------------------------------
     def get(self, case_id: int) -> Case | None:
-        r = self._s.execute(select(CaseRow).where(CaseRow.id == case_id)).scalar_one_or_none()
-        if r is None:
+        """The case with its steps and its attachments' listing (not their data).
+
+        Three statements compiled once per dialect and run on the DBAPI cursor of the
+        unit of work's transaction, their raw column values converted here (`_fast_case`,
+        `_fast_steps`): the ORM's per-statement and per-object work was most of opening
+        or printing a case (≈ 2.5 ms of ORM against ≈ 0.3 ms)."""
+        dialect, connection = self._dbapi()
+        params = {"b_id": case_id}
+        rows = self._GET_CASE.fetchall(dialect, connection, params)
+        if not rows:
             return None
-        steps = self._s.execute(
-            select(StepRow).where(StepRow.case_id == case_id).order_by(StepRow.seq)
-        ).scalars().all()
-        atts = self._s.execute(
-            select(AttachmentRow.id, AttachmentRow.filename, AttachmentRow.mime, AttachmentRow.size)
-            .where(AttachmentRow.case_id == case_id).order_by(AttachmentRow.id)
-        ).all()
-        return row_to_case(r, steps, atts)
+        case = _fast_case(rows[0])
+        steps = self._GET_STEPS.fetchall(dialect, connection, params)
+        case.steps = _fast_steps(steps).get(case_id, []) if steps else []
+        case.attachments = [Attachment(r[0], r[1], r[2], r[3]) for r in
+                            self._GET_ATTACHMENTS.fetchall(dialect, connection, params)]
+        return case
 
     def id_by_number(self, number: str) -> int | None:
         return self._s.execute(
@@ -367,17 +407,11 @@ class CaseRepository(CaseListQueries):
     @classmethod
     def _fast_columns(cls, data_keys: Sequence[str] | None) -> tuple[list[Any], list[Any]]:
         """The case and step columns of the fast raw read (times and JSON as text)."""
-        c, s = cls._CASES.c, cls._STEPS.c
-        data_col: Any = s.data
-        if data_keys is not None:  # the statistics read the data of a few steps only
-            data_col = case_((s.step_key.in_(data_keys), s.data), else_=null())
-        step_cols = [s.id, s.case_id, s.step_key, s.seq, *(
-            type_coerce(col, String) for col in (s.due_since, s.deadline, s.finished_at,
-                                                 data_col, s.extensions)),
-            s.assignee_user_id, s.actor_user_id, s.on_behalf_of_user_id, s.outcome, s.breach]
-        raw = {"complained_at", "registered_at", "closed_at", "purchase_date"}
-        case_cols = [type_coerce(c[n], String) if n in raw else c[n] for n in _FAST_CASE_COLS]
-        return case_cols, step_cols
+        s = cls._STEPS.c
+        step_cols = _step_columns(
+            None if data_keys is None  # the statistics read the data of a few steps only
+            else case_((s.step_key.in_(data_keys), s.data), else_=null()))
+        return _case_columns(), step_cols
 
     _KPI_ONE: tuple[Any, Any] | None = None
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Text, bindparam, cast, delete, select, update
 from sqlmodel import Session
 
+from .rawsql import RawStatement
 from .tables import DraftRow, SequenceRow, SettingRow, VolumeRow
 
 
@@ -46,9 +48,19 @@ class Settings:
     def __init__(self, session: Session) -> None:
         self._s = session
 
+    # raw on the DBAPI cursor (rawsql.py): read by every print and many dialogs. The JSON
+    # is read as its text (CAST, portable) and parsed here: PostgreSQL's driver would hand
+    # a JSON string out already parsed, SQLite's as the text.
+    _GET = RawStatement(select(cast(SettingRow.__table__.c.value, Text))  # type: ignore[attr-defined]
+                        .where(SettingRow.__table__.c.key == bindparam("b_key")))  # type: ignore[attr-defined]
+
     def get(self, key: str, default: Any = None) -> Any:
-        r = self._s.get(SettingRow, key)
-        return default if r is None else r.value
+        conn = self._s.connection()
+        rows = self._GET.fetchall(conn.dialect, conn.connection, {"b_key": key})
+        if not rows:
+            return default
+        value = rows[0][0]
+        return None if value is None else json.loads(value)
 
     def put(self, key: str, value: Any) -> None:
         r = self._s.get(SettingRow, key)

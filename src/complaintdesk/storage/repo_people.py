@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from ..domain.clock import utc
 from ..domain.records import Department, Employee, Role, User
+from .rawsql import RawStatement
 from .tables import DelegationRow, DepartmentRow, EmployeeRow, UserRow
 
 
@@ -33,22 +35,53 @@ class DelegationRecord:
 
 
 def _user(r: UserRow) -> User:
-    roles = frozenset(Role(x) for x in r.roles.split(",") if x)
-    return User(id=r.id, username=r.username, display_name=r.display_name, roles=roles,
-                department_id=r.department_id, employee_id=r.employee_id, active=r.active)
+    return _user_from_values(r.id, r.username, r.display_name, r.roles, r.department_id,
+                             r.employee_id, r.active)
+
+
+def _user_from_values(id_: int | None, username: str, display_name: str, roles: str,
+                      department_id: int | None, employee_id: int | None, active: Any) -> User:
+    return User(id=id_, username=username, display_name=display_name,
+                roles=frozenset(Role(x) for x in roles.split(",") if x),
+                department_id=department_id, employee_id=employee_id, active=bool(active))
+
+
+# what `PeopleRepository._rows` reads: table, columns (in the order the records take
+# them), order
+_LIST_SHAPES: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
+    "departments": (DepartmentRow.__table__, ("id", "name", "code", "active"), ("id",)),  # type: ignore[attr-defined]
+    "employees": (EmployeeRow.__table__,  # type: ignore[attr-defined]
+                  ("id", "name", "department_id", "post", "active"), ("department_id", "id")),
+    "users": (UserRow.__table__,  # type: ignore[attr-defined]
+              ("id", "username", "display_name", "roles", "department_id", "employee_id",
+               "active"), ("id",)),
+}
 
 
 class PeopleRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
 
+    # The lists of departments, employees and users are read by every print (the names on
+    # the form) and by most dialogs: raw statements on the DBAPI cursor (rawsql.py), one
+    # per table and `include_inactive`, without the ORM's per-object work.
+    _LISTS: dict[tuple[str, bool], RawStatement] = {}
+
+    def _rows(self, what: str, include_inactive: bool) -> list[tuple[Any, ...]]:
+        stmt = self._LISTS.get((what, include_inactive))
+        if stmt is None:
+            table, cols, order = _LIST_SHAPES[what]
+            sel = select(*(table.c[n] for n in cols)).order_by(*(table.c[n] for n in order))
+            if not include_inactive:
+                sel = sel.where(table.c.active == True)  # noqa: E712
+            stmt = self._LISTS[(what, include_inactive)] = RawStatement(sel)
+        conn = self._s.connection()
+        return stmt.fetchall(conn.dialect, conn.connection, {})
+
     # departments
     def departments(self, include_inactive: bool = True) -> list[Department]:
-        stmt = select(DepartmentRow).order_by(DepartmentRow.id)
-        if not include_inactive:
-            stmt = stmt.where(DepartmentRow.active == True)  # noqa: E712
-        return [Department(id=r.id, name=r.name, code=r.code, active=r.active)
-                for r in self._s.execute(stmt).scalars()]
+        return [Department(r[0], r[1], r[2], bool(r[3]))
+                for r in self._rows("departments", include_inactive)]
 
     def save_department(self, d: Department) -> Department:
         if d.id is None:
@@ -61,11 +94,8 @@ class PeopleRepository:
 
     # employees
     def employees(self, include_inactive: bool = True) -> list[Employee]:
-        stmt = select(EmployeeRow).order_by(EmployeeRow.department_id, EmployeeRow.id)
-        if not include_inactive:
-            stmt = stmt.where(EmployeeRow.active == True)  # noqa: E712
-        return [Employee(id=r.id, name=r.name, department_id=r.department_id, post=r.post,
-                         active=r.active) for r in self._s.execute(stmt).scalars()]
+        return [Employee(r[0], r[1], r[2], r[3], bool(r[4]))
+                for r in self._rows("employees", include_inactive)]
 
     def employee(self, employee_id: int) -> Employee | None:
         r = self._s.get(EmployeeRow, employee_id)
@@ -82,10 +112,7 @@ class PeopleRepository:
 
     # users
     def users(self, include_inactive: bool = True) -> list[User]:
-        stmt = select(UserRow).order_by(UserRow.id)
-        if not include_inactive:
-            stmt = stmt.where(UserRow.active == True)  # noqa: E712
-        return [_user(r) for r in self._s.execute(stmt).scalars()]
+        return [_user_from_values(*r) for r in self._rows("users", include_inactive)]
 
     def user(self, user_id: int) -> User | None:
         r = self._s.get(UserRow, user_id)

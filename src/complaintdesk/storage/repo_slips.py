@@ -27,6 +27,7 @@ from ..domain.records import (
     SlipStatus,
 )
 from ..domain.rules import penalties_from_raw, penalties_to_raw
+from .rawsql import RawStatement
 from .rawvalues import raw_json, raw_time
 from .repo_cases import ConcurrentUpdateError
 from .tables import CaseRow, FaultSlipRow
@@ -130,6 +131,12 @@ _RESPONSIBILITIES = {x.value: x for x in Responsibility}
 _PENALTY_KINDS = {x.value: x for x in PenaltyKind}
 
 
+def _raw_columns() -> list[Any]:
+    """The slip columns `_kpi_slip` takes, times and JSON as raw column values."""
+    t = FaultSlipRow.__table__.c  # type: ignore[attr-defined]
+    return [type_coerce(t[n], String) if n in _RAW_COLS else t[n] for n in _KPI_COLS]
+
+
 def _kpi_penalties(raw: Any) -> list[Penalty]:
     return [Penalty(_PENALTY_KINDS[p["kind"]], int(p.get("amount") or 0),
                     int(p.get("points") or 0), str(p.get("note") or ""))
@@ -202,8 +209,20 @@ class SlipRepository:
         stmt = select(self._T).where(*conds).order_by(self._T.c.id)
         return [row_to_slip(r) for r in self._s.connection().execute(stmt)]
 
+    # a case's slips (`by_case`, read by every workflow action and print of the case):
+    # the full records as raw column values on the DBAPI cursor (rawsql.py)
+    _BY_CASE = RawStatement(
+        select(*_raw_columns(), type_coerce(_T.c.changes, String))
+        .where(_T.c.case_id == bindparam("b_case")).order_by(_T.c.id))
+
     def by_case(self, case_id: int) -> list[FaultSlip]:
-        return self._select(FaultSlipRow.case_id == case_id)
+        conn = self._s.connection()
+        out = []
+        for r in self._BY_CASE.fetchall(conn.dialect, conn.connection, {"b_case": case_id}):
+            slip = _kpi_slip(r)
+            slip.changes = [_change_from_raw(c) for c in raw_json(r[22]) or ()]
+            out.append(slip)
+        return out
 
     def by_employee(self, employee_id: int) -> list[FaultSlip]:
         """An employee's whole history."""
@@ -258,8 +277,7 @@ class SlipRepository:
     def for_kpis_where(self, *conds: Any) -> list[FaultSlip]:
         """Slips as the statistics read them (see `for_kpis`), in id order."""
         t = self._T.c
-        stmt = select(*(type_coerce(t[n], String) if n in _RAW_COLS else t[n]
-                        for n in _KPI_COLS)).where(*conds).order_by(t.id)
+        stmt = select(*_raw_columns()).where(*conds).order_by(t.id)
         return [_kpi_slip(r) for r in self._s.connection().execute(stmt).all()]
 
     _KPI_OF_CASE: Any = None
@@ -268,9 +286,8 @@ class SlipRepository:
         """One case's slips as the statistics read them (a statement built once)."""
         if SlipRepository._KPI_OF_CASE is None:
             t = self._T.c
-            SlipRepository._KPI_OF_CASE = select(*(
-                type_coerce(t[n], String) if n in _RAW_COLS else t[n] for n in _KPI_COLS)
-            ).where(t.case_id == bindparam("cid")).order_by(t.id)
+            SlipRepository._KPI_OF_CASE = select(*_raw_columns()).where(
+                t.case_id == bindparam("cid")).order_by(t.id)
         return [_kpi_slip(r) for r in self._s.connection().execute(
             SlipRepository._KPI_OF_CASE, {"cid": case_id}).all()]
 
