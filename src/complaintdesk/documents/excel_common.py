@@ -176,7 +176,7 @@ class TableSheet:
             styles = _WORKBOOK_STYLES[wb] = {}
         self._styles = styles  # shared by the workbook's sheets
         self._slots: dict[tuple[bool, tuple[str | None, ...] | None] | None, list[_Slot]] = {}
-        install(ws)
+        install(ws)  # our row writer: begins the sheet's XML, up to its rows
         for n, text in enumerate(lines):
             font = TITLE_FONT if (heading and n == 0) else NOTE_FONT
             self._append([self._styled(text, None, font, None, None, False)])
