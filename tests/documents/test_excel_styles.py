@@ -161,6 +161,19 @@ def test_sheet_setup_is_kept(year, month):
             assert ws.page_setup.orientation == "landscape"
             assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
             assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert year["全年概览"].column_dimensions["A"].width == 34
-    assert year["全年概览"].column_dimensions["B"].width == 9
+    assert widths(year["全年概览"]) == [34] + [9] * 12 + [11]
+    assert widths(year["部门投诉量"]) == [14] + [9] * 12 + [11]
+    assert widths(month["概览"]) == [36, 12, 16, 12, 12, 12, 12]
+    assert widths(month["趋势"]) == [10] + [11] * 9
     assert year["部门投诉量"].freeze_panes == "B3"
+
+
+def widths(ws) -> list[float]:
+    """Each column's width, whether its <col> is its own or a range's (min..max)."""
+    by_col: dict[int, float] = {}
+    for dim in ws.column_dimensions.values():
+        for c in range(dim.min, dim.max + 1):
+            assert c not in by_col
+            by_col[c] = dim.width
+    assert sorted(by_col) == list(range(1, len(by_col) + 1))
+    return [by_col[c] for c in sorted(by_col)]

@@ -158,8 +158,16 @@ class TableSheet:
         ws: WriteOnlyWorksheet = wb.create_sheet(title)
         self.ws = ws
         self.cols = list(cols)
+        # neighbours of one width share one <col min= max=>: a column's dimension is a
+        # costly object to make and to write, a 12-month table has a dozen alike
+        first = 1
         for i, c in enumerate(self.cols, 1):
-            ws.column_dimensions[get_column_letter(i)].width = c.width
+            if i == len(self.cols) or self.cols[i].width != c.width:
+                dim = ws.column_dimensions[get_column_letter(first)]
+                dim.width = c.width
+                if i > first:
+                    dim.min, dim.max = first, i
+                first = i + 1
         self.row = 0
         lines = ([heading] if heading else []) + list(notes)
         self.header_row = len(lines) + 1
