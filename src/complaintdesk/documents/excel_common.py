@@ -231,7 +231,8 @@ class TableSheet:
 
     def cell(self, value: Any, fmt: str | None = None, font: Font = BODY_FONT,
              fill: PatternFill | None = None) -> Cell:
-        """A bordered cell for `value` (None shows "—")."""
+        """A bordered cell for `value` (None shows "—"). Its style is fixed: the id it
+        is written with was looked up when it was made, so set no font, fill… on it."""
         if value is None:
             return self._styled(MISSING, None, font, fill, RIGHT, True)
         return self._styled(value, fmt, font, fill, None, True)

@@ -1,9 +1,10 @@
-"""How the rows of a write-only sheet go out: faster than openpyxl writes them, the same bytes.
+"""How the rows of a write-only sheet go out: faster than openpyxl writes them, the same XML.
 
 openpyxl writes each cell of a row through lxml's incremental writer, opening and closing
-two or three elements from Python per cell and looking its style up by hashing for each:
-that is most of the time a KPI workbook takes. Here a row becomes one piece of XML text,
-parsed by lxml into one element and written as openpyxl would write it, byte for byte.
+two or three elements from Python per cell: most of the time a KPI workbook takes. Here a
+row becomes one piece of XML text, parsed by lxml into one element and written out: the
+elements, attributes and text openpyxl would write, byte for byte but for a cell holding
+an empty string (`<c …/>` where openpyxl writes `<c …></c>`, the same element).
 
 This leans on private openpyxl behaviour (3.1), shadowed per sheet and guarded:
 `WriteOnlyWorksheet._write_rows` passes each appended row through the sheet's
@@ -11,10 +12,10 @@ This leans on private openpyxl behaviour (3.1), shadowed per sheet and guarded:
 `write_row(xf, row, row_idx)`. Both are replaced on the instance: `_values_to_row` returns a
 `_Row`, which still iterates as openpyxl's own cells, so openpyxl's `write_row` can write it
 as before; our `write_row` writes a `_Row` itself and leaves to openpyxl's anything else and
-any row with a cell it does not write (a formula, an error value, rich text, a time, an
-empty styled cell, a comment, a hyperlink, a row height, a string lxml refuses…). Without
-lxml (openpyxl's `LXML`) or without those methods, the sheet is left as openpyxl makes it
-but for `values_to_row` below.
+any row with something it does not write (a formula, an error value, rich text, a time or
+timedelta, a non-finite or Decimal number, an empty styled cell, a comment, a hyperlink, a
+row height, an empty row, a string lxml refuses…). Without lxml (openpyxl's `LXML`) or
+without those methods, the sheet is left as openpyxl makes it but for `values_to_row`.
 """
 
 from __future__ import annotations
