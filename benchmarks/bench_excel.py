@@ -187,8 +187,8 @@ def in_memory(n_month: int, n_year: int, repeat: int) -> None:
     write_month_workbook(buf, data)
     floor = best_floor(buf.getvalue(), repeat)
     print(line(f"month workbook, {n_month:,} cases in memory", t_kpi + t_write, floor,
-               f"KPIs {t_kpi:.2f} s + write {t_write:.2f} s (write alone "
-               f"{t_write / floor:.1f}x); {len(buf.getvalue()) / 1e6:.2f} MB"))
+               f"KPIs {t_kpi:.2f} s + write {t_write:.3f} s (write alone "
+               f"{t_write / floor:.2f}x); {len(buf.getvalue()) / 1e6:.2f} MB"))
 
     y_start = datetime(YEAR, 1, 1, tzinfo=TZ).astimezone(UTC)
     y_end = datetime(YEAR + 1, 1, 1, tzinfo=TZ).astimezone(UTC)
@@ -202,8 +202,8 @@ def in_memory(n_month: int, n_year: int, repeat: int) -> None:
     write_year_workbook(buf, ydata)
     floor = best_floor(buf.getvalue(), repeat)
     print(line(f"year workbook, {n_year:,} cases in memory", t_kpi + t_write, floor,
-               f"KPIs {t_kpi:.2f} s + write {t_write:.2f} s (write alone "
-               f"{t_write / floor:.1f}x)"))
+               f"KPIs {t_kpi:.2f} s + write {t_write:.3f} s (write alone "
+               f"{t_write / floor:.2f}x)"))
     # the month workbook out of the same year (about 8,300 cases that month at 100,000)
     data, t_kpi = timed(lambda: build_month_report(cases, slips, volumes(), YEAR, 3, TZ, now,
                                                    LOOKUPS, "杭州东方汽车"), repeat)
@@ -213,8 +213,8 @@ def in_memory(n_month: int, n_year: int, repeat: int) -> None:
     floor = best_floor(buf.getvalue(), repeat)
     print(line(f"month workbook from the {n_year:,}-case year ({len(data.cases):,} cases "
                "that month)", t_kpi + t_write, floor,
-               f"KPIs {t_kpi:.2f} s + write {t_write:.2f} s (write alone "
-               f"{t_write / floor:.1f}x)"))
+               f"KPIs {t_kpi:.2f} s + write {t_write:.3f} s (write alone "
+               f"{t_write / floor:.2f}x)"))
 
 
 def db_figures(services, month: tuple[int, int] | None, work: Path,

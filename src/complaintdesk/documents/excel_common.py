@@ -7,17 +7,18 @@ panes and charts are set before or beside the rows, as write-only mode requires.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from functools import partial
 from pathlib import Path
 from typing import IO, Any
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -29,6 +30,7 @@ from ..domain.kpi_model import (
     KIND_RATE,
     KIND_SMALL_RATE,
 )
+from .excel_rows import FixedStyleCell, install
 
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
@@ -124,26 +126,27 @@ def local_naive(dt: datetime | None, tz: tzinfo) -> datetime | None:
 _DATES = (datetime, date, time, timedelta)
 
 
-def _values_to_row(ws: WriteOnlyWorksheet, values: Sequence[Any],
-                   row_idx: int) -> Iterator[Cell]:
-    """openpyxl's write-only `_values_to_row` without its slow path for ready-made cells:
-    it first tries each as a value, and the refusal formats the cell's repr — for every
-    styled cell of a 100,000-row sheet. Plain values go in as openpyxl puts them."""
-    cell: Cell | None = None
-    for col_idx, value in enumerate(values, 1):
-        if value is None:
-            continue
-        if isinstance(value, Cell):
-            value.column = col_idx
-            value.row = row_idx
-            yield value
-            continue
-        if cell is None or cell.has_style:
-            cell = WriteOnlyCell(ws)
-        cell.value = value
-        cell.column = col_idx
-        cell.row = row_idx
-        yield cell
+_StyleKey = tuple[str | None, int, int, int, bool]
+# (style array, its id in the workbook, and the style objects keyed by their id(),
+# held so that no id is reused while the workbook lives)
+_StyleEntry = tuple[StyleArray, int, tuple[Any, ...]]
+_WORKBOOK_STYLES: WeakKeyDictionary[Workbook, dict[_StyleKey, _StyleEntry]] = (
+    WeakKeyDictionary())
+
+
+class _Slot:
+    """One column of one kind of row (data, 合计, plain): its style, and its cells, made
+    when first needed: the one rebound to each row's value, the one showing "—"."""
+
+    __slots__ = ("fmt", "font", "fill", "border", "plain", "dates_ok", "cell", "missing")
+
+    def __init__(self, fmt: str | None, font: Font | None, fill: PatternFill | None,
+                 border: bool, plain: bool) -> None:
+        self.fmt, self.font, self.fill, self.border = fmt, font, fill, border
+        self.plain = plain  # a value goes in as it is, unstyled
+        self.dates_ok = bool(fmt and is_date_format(fmt))
+        self.cell: Cell | None = None
+        self.missing: Cell | None = None
 
 
 class TableSheet:
@@ -155,8 +158,16 @@ class TableSheet:
         ws: WriteOnlyWorksheet = wb.create_sheet(title)
         self.ws = ws
         self.cols = list(cols)
+        # neighbours of one width share one <col min= max=>: a column's dimension is a
+        # costly object to make and to write, a 12-month table has a dozen alike
+        first = 1
         for i, c in enumerate(self.cols, 1):
-            ws.column_dimensions[get_column_letter(i)].width = c.width
+            if i == len(self.cols) or self.cols[i].width != c.width:
+                dim = ws.column_dimensions[get_column_letter(first)]
+                dim.width = c.width
+                if i > first:
+                    dim.min, dim.max = first, i
+                first = i + 1
         self.row = 0
         lines = ([heading] if heading else []) + list(notes)
         self.header_row = len(lines) + 1
@@ -168,40 +179,32 @@ class TableSheet:
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
+        styles = _WORKBOOK_STYLES.get(wb)
+        if styles is None:
+            styles = _WORKBOOK_STYLES[wb] = {}
+        self._styles = styles  # shared by the workbook's sheets
+        self._slots: dict[tuple[bool, tuple[str | None, ...] | None] | None, list[_Slot]] = {}
+        install(ws)  # our row writer: begins the sheet's XML, up to its rows
         for n, text in enumerate(lines):
-            cell = WriteOnlyCell(ws, text)
-            cell.font = TITLE_FONT if (heading and n == 0) else NOTE_FONT
-            self._append([cell])
-        self._styles: dict[tuple[Any, ...], Any] = {}
-        self._cells: dict[tuple[Any, ...], Cell] = {}
-        if hasattr(ws, "_values_to_row"):  # openpyxl's own, shadowed for this sheet
-            ws._values_to_row = partial(_values_to_row, ws)  # type: ignore[method-assign]
+            font = TITLE_FONT if (heading and n == 0) else NOTE_FONT
+            self._append([self._styled(text, None, font, None, None, False)])
         self._append([self._header(c.header) for c in self.cols])
 
     def _append(self, cells: list[Any]) -> None:
         self.ws.append(cells)
         self.row += 1
 
-    def _header(self, text: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, text)
-        cell.font, cell.fill, cell.alignment, cell.border = (
-            HEADER_FONT, HEADER_FILL, CENTER, BORDER)
-        return cell
+    def _header(self, text: str) -> Cell:
+        return self._styled(text, None, HEADER_FONT, HEADER_FILL, CENTER, True)
 
-    def _styled(self, value: Any, fmt: str | None, font: Font | None,
-                fill: PatternFill | None, align: Alignment | None, border: bool,
-                col: int | None = None) -> Cell:
-        """A cell with a style built once per combination: setting font/fill/border
-        attribute by attribute hashes the style objects every time, which costs more than
-        writing the cell.
-
-        With `col`, the cell is one kept for that column and style and reused row after
-        row: a write-only sheet writes a row out as soon as it is appended, so the cell is
-        free again by the next row. (Not for a date value under a non-date format: binding
-        it changes the cell's number format.)"""
+    def _style(self, fmt: str | None, font: Font | None, fill: PatternFill | None,
+               align: Alignment | None, border: bool) -> _StyleEntry:
+        """The style array of one combination and its id, built once per workbook:
+        setting font/fill/border attribute by attribute hashes the style objects every
+        time, which costs more than writing the cell."""
         key = (fmt, id(font), id(fill), id(align), border)
-        arr = self._styles.get(key)
-        if arr is None:
+        entry = self._styles.get(key)
+        if entry is None:
             proto = WriteOnlyCell(self.ws)
             if font is not None:
                 proto.font = font
@@ -213,47 +216,82 @@ class TableSheet:
                 proto.border = BORDER
             if fmt:
                 proto.number_format = fmt
-            arr = self._styles[key] = proto._style
-        if col is None or (isinstance(value, _DATES) and not (fmt and is_date_format(fmt))):
+            sid = proto.style_id  # (makes the array of a cell with no style at all)
+            entry = self._styles[key] = (proto._style, sid, (font, fill, align))
+        return entry
+
+    def _styled(self, value: Any, fmt: str | None, font: Font | None,
+                fill: PatternFill | None, align: Alignment | None, border: bool) -> Cell:
+        """A new cell of that style holding `value`."""
+        arr, sid, _ = self._style(fmt, font, fill, align, border)
+        if isinstance(value, _DATES) and not (fmt and is_date_format(fmt)):
+            # binding it changes the cell's number format: an ordinary cell
             return Cell(self.ws, row=1, column=1, value=value, style_array=copy(arr))
-        ckey = (col, key)
-        cell = self._cells.get(ckey)
-        if cell is None:
-            cell = self._cells[ckey] = Cell(self.ws, row=1, column=col,
-                                            style_array=copy(arr))
-        cell.value = value
-        return cell
+        return FixedStyleCell(self.ws, arr, sid, value)
 
     def cell(self, value: Any, fmt: str | None = None, font: Font = BODY_FONT,
-             fill: PatternFill | None = None, col: int | None = None) -> Cell:
+             fill: PatternFill | None = None) -> Cell:
+        """A bordered cell for `value` (None shows "—"). Its style is fixed: the id it
+        is written with was looked up when it was made, so set no font, fill… on it."""
         if value is None:
-            return self._styled(MISSING, None, font, fill, RIGHT, True, col)
-        return self._styled(value, fmt, font, fill, None, True, col)
+            return self._styled(MISSING, None, font, fill, RIGHT, True)
+        return self._styled(value, fmt, font, fill, None, True)
 
     def add(self, values: Sequence[Any], fmts: Sequence[str | None] | None = None,
             total: bool = False) -> int:
         """Append one data row (None shows "—"); returns its row number."""
-        fmts = fmts or [c.fmt for c in self.cols]
-        font = TOTAL_FONT if total else BODY_FONT
-        fill = TOTAL_FILL if total else None
-        self._append([self.cell(v, f, font, fill, i)
-                      for i, (v, f) in enumerate(zip(values, fmts, strict=False), 1)])
+        key = (total, tuple(fmts) if fmts else None)
+        slots = self._slots.get(key)
+        if slots is None:
+            font = TOTAL_FONT if total else BODY_FONT
+            fill = TOTAL_FILL if total else None
+            slots = self._slots[key] = [_Slot(f, font, fill, True, False)
+                                        for f in fmts or [c.fmt for c in self.cols]]
+        self._append(self._row(values, slots))
         return self.row
 
     def add_plain(self, values: Sequence[Any]) -> int:
         """A fast row for big sheets: number formats only, no font or border."""
-        styled = self._styled
-        self._append([
-            (v if c.fmt is None else styled(v, c.fmt, None, None, None, False, i))
-            if v is not None else styled(MISSING, None, None, None, RIGHT, False, i)
-            for i, (v, c) in enumerate(zip(values, self.cols, strict=False), 1)
-        ])
+        slots = self._slots.get(None)
+        if slots is None:
+            slots = self._slots[None] = [_Slot(c.fmt, None, None, False, c.fmt is None)
+                                         for c in self.cols]
+        self._append(self._row(values, slots))
         return self.row
 
+    def _row(self, values: Sequence[Any], slots: list[_Slot]) -> list[Any]:
+        """The cells of one row: each column's own cell rebound to the row's value (a
+        write-only sheet writes a row out as soon as it is appended, so the cell is free
+        again by the next row), or its "—" cell, or the plain value."""
+        row: list[Any] = []
+        for v, slot in zip(values, slots, strict=False):
+            if v is None:
+                cell = slot.missing
+                row.append(cell if cell is not None else self._missing(slot))
+            elif slot.plain:
+                row.append(v)
+            elif (cell := slot.cell) is not None and (slot.dates_ok
+                                                      or not isinstance(v, _DATES)):
+                cell.value = v
+                row.append(cell)
+            else:
+                row.append(self._slot_cell(slot, v))
+        return row
+
+    def _missing(self, slot: _Slot) -> Cell:
+        slot.missing = self._styled(MISSING, None, slot.font, slot.fill, RIGHT, slot.border)
+        return slot.missing
+
+    def _slot_cell(self, slot: _Slot, value: Any) -> Cell:
+        """The column's first value, or a date under a non-date format: binding it sets
+        the cell's number format, so it gets a cell of its own."""
+        cell = self._styled(value, slot.fmt, slot.font, slot.fill, None, slot.border)
+        if not isinstance(value, _DATES) or slot.dates_ok:
+            slot.cell = cell
+        return cell
+
     def note(self, text: str) -> None:
-        c = WriteOnlyCell(self.ws, text)
-        c.font = NOTE_FONT
-        self._append([c])
+        self._append([self._styled(text, None, NOTE_FONT, None, None, False)])
 
     def blank(self) -> None:
         self._append([])
