@@ -42,3 +42,17 @@ def workbook_cells(data) -> dict:
     return _cells(buf.getvalue())
 
 
+
+
+def shown_values(k) -> dict[str, object]:
+    """Every figure a tile, table or chart shows (not the medians: the tallies keep those
+    of a whole month or year only), floats to 9 decimals."""
+    from complaintdesk.domain.kpi_model import KPI_DEFS
+
+    out: dict[str, object] = {}
+    for d in KPI_DEFS:
+        if d.key in ("handled_median", "closed_median"):
+            continue
+        v = d.value(k)
+        out[d.key] = round(v, 9) if isinstance(v, float) else v
+    return out

@@ -176,3 +176,16 @@ def test_generated_year_from_tallies_equals_the_records():
     assert_same_year(got, want)
     assert got.total.overall.received > 2000
     assert got.months[10].overall.open_at_end > 0
+
+
+def test_a_group_with_nothing_counted_has_the_figures_of_an_empty_kpi_set():
+    """`TallyAcc.kpis` hands out `KpiSet()` for a group with nothing counted (most
+    departments in most months): the same as working the zeros out."""
+    from complaintdesk.domain.kpi_tally import TallyAcc
+
+    for year in (False, True):
+        acc = TallyAcc()
+        acc.year = year
+        assert acc.counted_kpis() == KpiSet() == acc.kpis()
+    acc.n[0] = 1
+    assert acc.kpis() == acc.counted_kpis() != KpiSet()

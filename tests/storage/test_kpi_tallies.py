@@ -226,3 +226,24 @@ def test_check_recounts_the_tallies_and_the_cli_rebuilds_them(tmp_path, capsys):
     assert main(["--data-dir", str(tmp_path), "check", "--rebuild-statistics"]) == 0
     out = capsys.readouterr().out
     assert "统计汇总已重新生成" in out and "与记录一致" in out
+
+
+def test_the_dashboard_from_the_tallies_is_the_dashboard_from_the_records(demo):
+    from tally_checks import shown_values
+
+    services, clock = demo
+    reports = services.reports
+    for days in (0, 25):  # later: a month end passes that no tally was written at
+        clock.advance(timedelta(days=days))
+        ours = reports._dashboard_from_tallies(clock.now())
+        ref = reports._dashboard_from_records(SYSTEM_USER, clock.now(), None, None)
+        assert ours is not None and ours.month == ref.month
+        assert ours.overdue == ref.overdue and ours.overdue
+        for a, b in zip([ours.current, ours.previous, *ours.trend],
+                        [ref.current, ref.previous, *ref.trend], strict=True):
+            assert a.label == b.label
+            assert shown_values(a.overall) == shown_values(b.overall), a.label
+        assert [(g.key, g.label, shown_values(g.kpis)) for g in ours.departments] == \
+            [(g.key, g.label, shown_values(g.kpis)) for g in ref.departments]
+    assert reports.dashboard(SYSTEM_USER, fresh=True).trend[-1].overall.received == \
+        ref.current.overall.received

@@ -293,23 +293,30 @@ def _volumes(months: Iterable[MonthKey], volumes: Volumes) -> dict[Any, int]:
 def _fill_open(p: _Period, ix: KpiIndex, as_of: datetime) -> list[OpenCase]:
     rows: list[OpenCase] = []
     for f in ix.open_complaints(as_of):
-        step = open_step_at(f.case, as_of)
-        deadline = effective_deadline(step) if step is not None else None
-        overdue = max(0.0, _hours(as_of - deadline)) if deadline is not None else 0.0
+        row = open_case(f.case, as_of, ix.lookups)
+        overdue = row.overdue_hours
         for a in p.targets(f.sig, f.employees):
             a.n[OPEN_AT_END] += 1
             if overdue > 0:
                 a.n[OVERDUE] += 1
                 a.overdue_h.append(overdue)
-        rows.append(OpenCase(
-            case_id=f.case.id, number=f.case.number,
-            department_label=ix.lookups.department(f.case.department_id),
-            step_key=step.step_key if step is not None else f.case.current_step,
-            due_since=step.due_since if step is not None else None, deadline=deadline,
-            age_hours=_hours(as_of - f.case.registered_at), overdue_hours=overdue,
-        ))
+        rows.append(row)
     rows.sort(key=lambda r: -r.overdue_hours)
     return rows
+
+
+def open_case(case: Case, as_of: datetime, lookups: KpiLookups) -> OpenCase:
+    """A complaint open at `as_of`: the step it waits on and how overdue that is."""
+    step = open_step_at(case, as_of)
+    deadline = effective_deadline(step) if step is not None else None
+    overdue = max(0.0, _hours(as_of - deadline)) if deadline is not None else 0.0
+    return OpenCase(
+        case_id=case.id, number=case.number,
+        department_label=lookups.department(case.department_id),
+        step_key=step.step_key if step is not None else case.current_step,
+        due_since=step.due_since if step is not None else None, deadline=deadline,
+        age_hours=_hours(as_of - case.registered_at), overdue_hours=overdue,
+    )
 
 
 _FIXED_ORDERS: dict[str, dict[Any, int]] = {

@@ -302,7 +302,8 @@ def _open_row(st: OpenState) -> dict[str, Any]:
             "deadline_us": micros(st.deadline) if st.deadline is not None else None,
             "until_us": micros(st.until) if st.until is not None else None,
             **{dim: sig[dim] for dim in _SIG},
-            "employees": json.dumps([k for _d, k in st.target[4:]], separators=(",", ":"))}
+            "employees": json.dumps([k for _d, k in st.target[4:]], separators=(",", ":")),
+            "sig": "\x1f".join(sig[dim] for dim in _SIG)}
 
 
 def _open_state(r: Any) -> OpenState:
@@ -481,12 +482,10 @@ class TallyReader:
             where.append(c.written_us < a)
         conn = self._s.connection()
         out = OpenFigures()
-        for r in conn.execute(select(c.department, c.category, c.severity, c.channel, *cols)
-                              .where(*where).group_by(c.department, c.category,
-                                                      c.severity, c.channel)):
-            n, overdue, us = int(r[4]), int(r[5] or 0), int(r[6] or 0)
+        for r in conn.execute(select(c.sig, *cols).where(*where).group_by(c.sig)):
+            n, overdue, us = int(r[1]), int(r[2] or 0), int(r[3] or 0)
             out.add((OVERALL, ""), n, overdue, us)
-            for dim, key in zip(_SIG, r[:4], strict=True):
+            for dim, key in zip(_SIG, r[0].split("\x1f"), strict=True):
                 out.add((dim, key), n, overdue, us)
         for r in conn.execute(select(c.employees, *cols).where(*where, c.employees != "[]")
                               .group_by(c.employees)):
@@ -507,6 +506,14 @@ class TallyReader:
 
             out.merge(open_figures(stale, as_of, overdue_of, month_end))
         return out
+
+    def overdue_candidates(self, now: datetime) -> list[int]:
+        """The open complaints that may be past their deadline now (those whose open
+        step may have changed since their tally included)."""
+        c = KPI_OPEN.c
+        a = micros(now)
+        return list(self._s.connection().execute(select(c.case_id).where(
+            or_(c.deadline_us < a, c.until_us < a))).scalars())
 
     def median(self, column: str, month: int | None, year: int | None, n: int
                ) -> float | None:

@@ -104,12 +104,12 @@ def upgrade() -> None:
         sa.Column("severity", sa.String(length=40), nullable=False),
         sa.Column("channel", sa.String(length=40), nullable=False),
         sa.Column("employees", sa.Text(), nullable=False),
+        sa.Column("sig", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["case_id"], ["complaint_case.id"]),
         sa.PrimaryKeyConstraint("case_id"),
     )
     op.create_index("ix_kpi_open_groups", "kpi_open", [
-        "department", "category", "severity", "channel", "until_us", "deadline_us",
-        "written_us"])
+        "sig", "until_us", "deadline_us", "written_us"])
     op.create_index("ix_kpi_open_employees", "kpi_open", [
         "employees", "until_us", "deadline_us", "written_us"])
     op.create_table(
