@@ -113,3 +113,42 @@ def _phase():
     from complaintdesk.services.reports import _Phase
 
     return _Phase(None, None)
+
+
+def test_two_pcs_changing_one_case_at_once_leave_the_tallies_right(pg_services):
+    """One PC re-files a case while another issues a slip on it: the second waits for the
+    first (the case row is held until commit), so the sums still equal a recount."""
+    import threading
+
+    from complaintdesk.domain.records import FaultSlip, SlipStatus
+    from complaintdesk.services.demo import seed_demo
+    from complaintdesk.storage import kpi_tallies
+    from complaintdesk.storage.uow import UnitOfWork
+
+    services, clock = pg_services
+    seed_demo(services, cases=20, seed=4)
+    with UnitOfWork(services.engine, readonly=True) as uow:
+        case_id = uow.cases.load_period(None, None)[0].id
+    first = UnitOfWork(services.engine, now=clock.now).__enter__()
+    case = first.cases.get(case_id)
+    case.category = "收费价格" if case.category != "收费价格" else "服务态度"
+    first.cases.save(case)  # holds the case row from here to commit
+    done = threading.Event()
+
+    def second_pc() -> None:
+        with UnitOfWork(services.engine, now=clock.now) as uow:
+            uow.slips.add(FaultSlip(None, "", case_id, None, case.department_id, "", "超时",
+                                    None, status=SlipStatus.ISSUED, issued_at=clock.now()))
+            uow.commit()
+        done.set()
+
+    t = threading.Thread(target=second_pc)
+    t.start()
+    assert not done.wait(1.0)  # waiting for the first PC
+    first.commit()
+    first.__exit__(None, None, None)
+    t.join(30)
+    assert done.is_set()
+    with UnitOfWork(services.engine, readonly=True) as uow:
+        counted, problems = kpi_tallies.verify(uow.session)
+    assert counted >= 20 and problems == []

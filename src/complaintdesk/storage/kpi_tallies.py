@@ -62,6 +62,7 @@ from .tables import (
     KPI_OWNER,
     KPI_TALLY,
     CaseRow,
+    FaultSlipRow,
     SettingRow,
 )
 
@@ -78,10 +79,6 @@ def tally_state(tz_name: str) -> str:
 def _tz_name(session: Session) -> str:
     row = session.get(SettingRow, "timezone")
     return str(row.value) if row is not None and row.value else "Asia/Shanghai"
-
-
-def _owner(case_id: int | None, slip_id: int | None) -> str:
-    return f"c{case_id}" if case_id is not None else f"s{slip_id}"
 
 
 class KpiTallies:
@@ -116,10 +113,6 @@ class KpiTallies:
             if key not in self._old:
                 self._old[key] = self._tally_on_disk(key)
 
-    @property
-    def pending(self) -> bool:
-        return bool(self._old)
-
     # ---- at commit ----------------------------------------------------------------------
     def flush(self) -> None:
         """Put the difference each touched owner's change makes into the sums."""
@@ -150,6 +143,14 @@ class KpiTallies:
 
     def _tally_on_disk(self, key: str) -> OwnerTally | None:
         conn = self._s.connection()
+        if conn.dialect.name != "sqlite":
+            # Several PCs: hold the owner's row until commit, so a second transaction
+            # changing it (a slip of the case, say) waits and then reads what this one
+            # wrote, instead of both taking the same "before" out of the sums. SQLite
+            # needs nothing: a writing unit of work holds the whole file (BEGIN IMMEDIATE).
+            table = CaseRow.__table__ if key[0] == "c" else FaultSlipRow.__table__  # type: ignore[attr-defined]
+            conn.execute(select(table.c.id).where(table.c.id == int(key[1:]))
+                         .with_for_update())
         written = conn.execute(_WRITTEN, {"o": key}).scalar_one_or_none()
         if written is None:
             return None  # never tallied (new, or the sums are being rebuilt)
