@@ -97,11 +97,14 @@ def ensure_tallies(engine: Engine, clock: Clock, tz: str,
     time zone (first start after the upgrade; a minute at 100,000 cases, instant on a new
     database), reporting (cases done, cases) to `progress`. Returns True when they were
     rebuilt."""
-    with UnitOfWork(engine, now=clock.now) as uow:
+    with UnitOfWork(engine, readonly=True) as uow:  # the usual case: nothing to do
         if kpi_tallies.tallies_current(uow.session, tz):
             return False
+    with UnitOfWork(engine, now=clock.now) as uow:
         t0 = time.perf_counter()
-        n = kpi_tallies.rebuild(uow.session, clock.now(), progress)
+        n = kpi_tallies.rebuild_if_due(uow.session, tz, clock.now(), progress)
+        if n is None:  # another PC made them meanwhile
+            return False
         uow.commit()
     log.info("KPI tallies rebuilt: %d owners in %.1f s", n, time.perf_counter() - t0)
     return True

@@ -22,7 +22,17 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, Connection, Table, bindparam, delete, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Table,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy import case as sql_case
 from sqlmodel import Session
 
@@ -321,6 +331,18 @@ def _open_state(r: Any) -> OpenState:
 def tallies_current(session: Session, tz_name: str) -> bool:
     row = session.get(SettingRow, STATE_KEY)
     return row is not None and row.value == tally_state(tz_name)
+
+
+def rebuild_if_due(session: Session, tz_name: str, now: datetime,
+                   progress: Callable[[int, int], None] | None = None) -> int | None:
+    """`rebuild` unless the tallies hold for this time zone; None when they did. Several
+    PCs starting at once on PostgreSQL: one makes them, the others wait and find them
+    made (a transaction-scoped advisory lock; SQLite's BEGIN IMMEDIATE already queues)."""
+    if session.connection().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(727275)"))
+    if tallies_current(session, tz_name):
+        return None
+    return rebuild(session, now, progress)
 
 
 def rebuild(session: Session, now: datetime, progress: Callable[[int, int], None] | None = None
