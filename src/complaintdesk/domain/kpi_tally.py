@@ -69,8 +69,6 @@ from .steps import FEEDBACK_STEP_TITLES, REVISIT
 # the groups a tally row counts in: the §8 breakdowns, and the user who finished a step
 # (the reader maps users to employees, so a user's employee link may change later)
 USER = "user"
-TALLY_DIMENSIONS: tuple[str, ...] = (OVERALL, DEPARTMENT, CATEGORY, SEVERITY, CHANNEL,
-                                     EMPLOYEE, USER)
 STEP_KEYS: tuple[str, ...] = (*FEEDBACK_STEP_TITLES, "other")
 APPEAL_OUTCOMES: tuple[str, ...] = tuple(APPEAL_OUTCOME_LABELS)
 FIELDS: tuple[str, ...] = (
@@ -381,9 +379,6 @@ class TallyAcc:
 
     def add(self, values: Sequence[int]) -> None:
         self.n = list(map(operator.add, self.n, values))
-
-    def get(self, name: str) -> int:
-        return self.n[FIELD_INDEX[name]]
 
     def empty(self) -> bool:
         return not any(self.n)
