@@ -396,20 +396,20 @@ class TallyAcc:
         on_time = [n[i] for i in _ONTIME_IX]
         return KpiSet(
             received=received, suggestions=n[_I["suggestions"]], praises=n[_I["praises"]],
-            complaint_rate=Ratio(self.rate_num if self.volume is not None else 0, self.volume),
-            close_rate=Ratio(closed, received),
-            resolution_rate=Ratio(n[v[1]], closed),
-            on_time_rate=Ratio(sum(on_time), sum(done)),
-            on_time_by_step={k: Ratio(n[o], n[d]) for k, d, o in _STEP_IX if n[d]},
-            within_24h=Ratio(n[_I["within24"]], received),
-            within_48h=Ratio(n[_I["within48"]], received),
+            complaint_rate=_ratio(self.rate_num if self.volume is not None else 0, self.volume),
+            close_rate=_ratio(closed, received),
+            resolution_rate=_ratio(n[v[1]], closed),
+            on_time_rate=_ratio(sum(on_time), sum(done)),
+            on_time_by_step={k: _ratio(n[o], n[d]) for k, d, o in _STEP_IX if n[d]},
+            within_24h=_ratio(n[_I["within24"]], received),
+            within_48h=_ratio(n[_I["within48"]], received),
             to_handled_hours=_hours_of(n[_I["handled"]], n[_I["handled_us"]],
                                        self.median_handled),
             to_closed_hours=_hours_of(closed, n[v[3]], self.median_closed),
-            revisit_rate=Ratio(n[_I["revisited"]], n[_I["revisit_due"]]),
-            satisfaction=Ratio(n[_I["satisfied"]], n[_I["reached"]]),
-            first_time_fix=Ratio(n[v[2]], closed),
-            repeat_rate=Ratio(n[_I["repeats"]], received),
+            revisit_rate=_ratio(n[_I["revisited"]], n[_I["revisit_due"]]),
+            satisfaction=_ratio(n[_I["satisfied"]], n[_I["reached"]]),
+            first_time_fix=_ratio(n[v[2]], closed),
+            repeat_rate=_ratio(n[_I["repeats"]], received),
             slips=n[_I["slips"]], fines=n[_I["fines"]], points=n[_I["points"]],
             rewards=n[_I["rewards"]], bonus=n[_I["bonus"]],
             reward_points=n[_I["reward_points"]], appeals=n[_I["appeals"]],
@@ -420,6 +420,19 @@ class TallyAcc:
 
 
 _I = FIELD_INDEX
+_RATIOS: dict[tuple[int, int | None], Ratio] = {}
+
+
+def _ratio(numerator: int, denominator: int | None) -> Ratio:
+    """A `Ratio`, shared: they are immutable, and a year's figure sets make thousands of
+    the same few (0 / 0 …)."""
+    key = (numerator, denominator)
+    r = _RATIOS.get(key)
+    if r is None:
+        if len(_RATIOS) > 100_000:
+            _RATIOS.clear()
+        r = _RATIOS[key] = Ratio(numerator, denominator)
+    return r
 _I_RECEIVED = _I["received"]
 # closed, resolved, first time, closed hours (µs): for a month, for the year
 _MONTH_IX = tuple(_I[f"{n}_m"] for n in ("closed", "resolved", "first_time", "closed_us"))

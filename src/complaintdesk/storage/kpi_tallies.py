@@ -327,6 +327,40 @@ def _open_state(r: Any) -> OpenState:
                      from_micros(r[3]) if r[3] is not None else None)
 
 
+# the reader's statements, built once
+_KEPT_MEDIANS = select(KPI_MEDIAN.c.scope, KPI_MEDIAN.c.n, KPI_MEDIAN.c.value).where(
+    KPI_MEDIAN.c.scope.in_(bindparam("scopes", expanding=True)))
+_ROWS = select(*(KPI_TALLY.c[n] for n in (*_TALLY_KEYS, *FIELDS))).where(
+    KPI_TALLY.c.month >= bindparam("first"), KPI_TALLY.c.month <= bindparam("last"))
+_OPEN_SINCE = select(func.min(KPI_OPEN.c.written_us))
+_OPEN_STATEMENTS: dict[bool, tuple[Any, Any, Any]] = {}
+
+
+def _open_statements(month_end: bool) -> tuple[Any, Any, Any]:
+    """The open complaints at an instant `a`: by key, by employees, and those whose open
+    step may have changed since their tally (statements built once)."""
+    found = _OPEN_STATEMENTS.get(month_end)
+    if found is not None:
+        return found
+    c = KPI_OPEN.c
+    a = bindparam("a", type_=BigInteger)
+    late = c.deadline_us < a
+    cols = [func.count(), func.sum(sql_case((late, 1), else_=0)),
+            func.sum(sql_case((late, a - c.deadline_us), else_=0))]
+    counted = [or_(c.until_us.is_(None), c.until_us >= a)]
+    stale = [c.until_us < a]
+    if month_end:  # the others counted that month end in their own tally
+        counted.append(c.written_us < a)
+        stale.append(c.written_us < a)
+    found = _OPEN_STATEMENTS[month_end] = (
+        select(c.sig, *cols).where(*counted).group_by(c.sig),
+        select(c.employees, *cols).where(*counted, c.employees != "[]")
+        .group_by(c.employees),
+        select(c.case_id, c.written_us, c.deadline_us, c.until_us, *(c[d] for d in _SIG),
+               c.employees).where(*stale))
+    return found
+
+
 # ---- rebuilding ------------------------------------------------------------------------
 def tallies_current(session: Session, tz_name: str) -> bool:
     row = session.get(SettingRow, STATE_KEY)
@@ -475,49 +509,46 @@ class TallyReader:
 
     def read_kept_medians(self, scopes: Sequence[str]) -> None:
         """Read these kept medians in one statement (`median` then looks here first)."""
-        c = KPI_MEDIAN.c
         self.kept = {r[0]: (r[1], r[2]) for r in self._s.connection().execute(
-            select(c.scope, c.n, c.value).where(c.scope.in_(list(scopes))))}
+            _KEPT_MEDIANS, {"scopes": list(scopes)})}
 
     def rows(self, first: MonthKey, last: MonthKey) -> Rows:
-        cols = [KPI_TALLY.c[n] for n in (*_TALLY_KEYS, *FIELDS)]
-        stmt = select(*cols).where(KPI_TALLY.c.month >= month_int(first),
-                                   KPI_TALLY.c.month <= month_int(last))
-        return {(r[0], r[1], r[2]): r[3:] for r in self._s.connection().execute(stmt)}
+        return {(r[0], r[1], r[2]): r[3:] for r in self._s.connection().execute(
+            _ROWS, {"first": month_int(first), "last": month_int(last)})}
 
     def open_since(self) -> datetime | None:
         """When the earliest tally of a still-open complaint was written."""
-        first = self._s.connection().execute(
-            select(func.min(KPI_OPEN.c.written_us))).scalar_one_or_none()
+        first = self._s.connection().execute(_OPEN_SINCE).scalar_one_or_none()
         return from_micros(int(first)) if first is not None else None
 
     def open_at(self, as_of: datetime, month_end: bool) -> OpenFigures:
         """The complaints open at `as_of` that their tallies did not count (see
         `domain/kpi_tally.open_figures`), added up in SQL by group; the few whose open
         step changed since their tally was written are worked out from the case."""
-        c = KPI_OPEN.c
-        a = bindparam("a", micros(as_of), type_=BigInteger)
-        late = c.deadline_us < a
-        cols = [func.count(), func.sum(sql_case((late, 1), else_=0)),
-                func.sum(sql_case((late, a - c.deadline_us), else_=0))]
-        where = [or_(c.until_us.is_(None), c.until_us >= a)]
-        if month_end:
-            where.append(c.written_us < a)
+        by_sig, by_employees, stale_rows = _open_statements(month_end)
+        params = {"a": micros(as_of)}
         conn = self._s.connection()
         out = OpenFigures()
-        for r in conn.execute(select(c.sig, *cols).where(*where).group_by(c.sig)):
-            n, overdue, us = int(r[1]), int(r[2] or 0), int(r[3] or 0)
-            out.add((OVERALL, ""), n, overdue, us)
-            for dim, key in zip(_SIG, r[0].split("\x1f"), strict=True):
-                out.add((dim, key), n, overdue, us)
-        for r in conn.execute(select(c.employees, *cols).where(*where, c.employees != "[]")
-                              .group_by(c.employees)):
-            for key in json.loads(r[0]):
-                out.add((EMPLOYEE, key), int(r[1]), int(r[2] or 0), int(r[3] or 0))
-        stale_where = [c.until_us < a] + ([c.written_us < a] if month_end else [])
-        stale = [_open_state(r) for r in conn.execute(select(
-            c.case_id, c.written_us, c.deadline_us, c.until_us, *(c[d] for d in _SIG),
-            c.employees).where(*stale_where))]
+        counts, late, late_us = out.n, out.overdue, out.overdue_us
+        whole = (OVERALL, "")
+        groups: dict[str, list[tuple[str, str]]] = {}  # a sig's groups, worked out once
+
+        def add(gs: Sequence[tuple[str, str]], n: int, overdue: int, us: int) -> None:
+            for g in gs:
+                counts[g] = counts.get(g, 0) + n
+                if overdue:
+                    late[g] = late.get(g, 0) + overdue
+                    late_us[g] = late_us.get(g, 0) + us
+
+        for sig, n, overdue, us in conn.execute(by_sig, params):
+            gs = groups.get(sig)
+            if gs is None:
+                gs = groups[sig] = [whole, *zip(_SIG, sig.split("\x1f"), strict=True)]
+            add(gs, int(n), int(overdue or 0), int(us or 0))  # PostgreSQL: SUM is numeric
+        for emps, n, overdue, us in conn.execute(by_employees, params):
+            add([(EMPLOYEE, k) for k in json.loads(emps)], int(n), int(overdue or 0),
+                int(us or 0))
+        stale = [_open_state(r) for r in conn.execute(stale_rows, params)]
         if stale:
             from .repo_cases import CaseRepository
 
