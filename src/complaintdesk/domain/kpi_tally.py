@@ -17,7 +17,8 @@ Three things are not plain counts:
 - "open at the end": a complaint open at a month's end is counted for that month once
   the month has ended *before the write that stores the tally* (`written_at`); for the
   month ends since, and for "now", storage keeps each still-open complaint's open step
-  (`OpenState`) and the reader counts them then (`open_figures`);
+  (`OpenState`) and the reader counts them then (`open_figures`; storage does the same
+  count in SQL, by group);
 - medians: the receipt → handled / closed hours of every complaint are kept one row per
   complaint (`Durations`) and the medians of the whole (not of each group) read from
   them. A tally-built figure set has medians for the whole only (no sheet shows a

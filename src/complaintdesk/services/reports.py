@@ -302,8 +302,8 @@ class ReportService(ServiceBase):
         (no tile shows one) and its months no list of open cases (`overdue` has them)."""
         from ..domain.kpi import open_case
         from ..domain.kpi_model import month_label
-        from ..domain.kpi_tally import Medians, month_int, period_from_tallies
-        from ..storage.kpi_tallies import TallyReader, tallies_current
+        from ..domain.kpi_tally import Medians, period_from_tallies
+        from ..storage.kpi_tallies import TallyReader, month_end_figures, tallies_current
 
         local = now_utc.astimezone(self.tz)
         ym = (local.year, local.month)
@@ -313,12 +313,7 @@ class ReportService(ServiceBase):
                 return None
             reader = TallyReader(uow.session, self.tz)
             rows = reader.rows(months[0], ym)
-            since = reader.open_since()
-            month_ends = {}
-            for m in months:
-                _, end = month_bounds(m, self.tz)
-                if end <= now_utc and since is not None and since < end:
-                    month_ends[month_int(m)] = reader.open_at(end, True)
+            month_ends = month_end_figures(reader, months, now_utc)
             open_now = reader.open_at(now_utc, False)
             late = uow.cases.for_kpis_by_ids(reader.overdue_candidates(now_utc))
             volumes = uow.volumes.all()

@@ -613,17 +613,24 @@ def keep_medians(session: Session, worked_out: dict[str, tuple[int, float | None
     conn.execute(KPI_MEDIAN.insert(), rows)
 
 
+def month_end_figures(reader: TallyReader, months: Sequence[MonthKey], now: datetime
+                      ) -> dict[int, OpenFigures]:
+    """The open complaints counted at the ends of these months (those ended by `now`) that
+    no tally counted: the ones last written before that end (see `period_from_tallies`)."""
+    since = reader.open_since()
+    out: dict[int, OpenFigures] = {}
+    for ym in months:
+        _, end = month_bounds(ym, reader.tz)
+        if end <= now and since is not None and since < end:
+            out[month_int(ym)] = reader.open_at(end, True)
+    return out
+
+
 def year_inputs(reader: TallyReader, year: int, now: datetime
                 ) -> tuple[Rows, OpenFigures, dict[int, OpenFigures], dict[int | str, Medians]]:
     """Everything `yearly_from_tallies` needs besides volumes and names."""
     rows = reader.rows((year, 1), (year, 12))
-    since = reader.open_since()
-    tz = reader.tz
-    month_ends: dict[int, OpenFigures] = {}
-    for m in range(1, 13):
-        _, end = month_bounds((year, m), tz)
-        if end <= now and since is not None and since < end:
-            month_ends[month_int((year, m))] = reader.open_at(end, True)
+    month_ends = month_end_figures(reader, [(year, m) for m in range(1, 13)], now)
     open_now = reader.open_at(now, False)
     medians: dict[int | str, Medians] = {}
     reader.read_kept_medians([*(f"{col}:{year * 100 + m}" for m in range(1, 13)
