@@ -1,8 +1,10 @@
 """Shared test set-up: Qt runs offscreen (no display on CI), and nothing the tests do lands
 in the real user's folders — logs, settings (QSettings) and data go to a throw-away home."""
 
+import atexit
 import gc
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 _HOME = tempfile.mkdtemp(prefix="complaintdesk-tests-")
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)  # every run left one behind
 for _var in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
     os.environ[_var] = os.path.join(_HOME, _var.lower())
 
