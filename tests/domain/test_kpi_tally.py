@@ -14,6 +14,8 @@ import pytest
 from complaintdesk.domain.kpi import yearly_kpis
 from complaintdesk.domain.kpi_index import KpiIndex
 from complaintdesk.domain.kpi_model import (
+    CATEGORY,
+    DEPARTMENT,
     DIMENSIONS,
     EMPLOYEE,
     KPI_DEFS,
@@ -57,7 +59,8 @@ def last_event(case: Case, slips: list[FaultSlip]) -> datetime:
 
 
 def tallied_year(cases: list[Case], slips: list[FaultSlip], year: int, now: datetime,
-                 tz, volumes, lookups: KpiLookups, written=last_event) -> YearKpis:
+                 tz, volumes, lookups: KpiLookups, written=last_event,
+                 month_dims: tuple[str, ...] = DIMENSIONS) -> YearKpis:
     """What storage does, in memory: each owner's tally written at its last event, summed;
     the open ones counted at the month ends since and now; medians from the durations."""
     ix = KpiIndex([], [], tz, lookups)
@@ -102,7 +105,7 @@ def tallied_year(cases: list[Case], slips: list[FaultSlip], year: int, now: date
         median_of(sorted(d.closed_h_y for d in here if d.closed_h_y is not None)))
     return yearly_from_tallies(rows, year, now, tz, volumes, lookups,
                                open_figures(states, now, overdue_of, month_end=False),
-                               month_ends, medians)
+                               month_ends, medians, month_dims)
 
 
 def _values(k: KpiSet, with_medians: bool) -> dict[str, object]:
@@ -189,3 +192,18 @@ def test_a_group_with_nothing_counted_has_the_figures_of_an_empty_kpi_set():
         assert acc.counted_kpis() == KpiSet() == acc.kpis()
     acc.n[0] = 1
     assert acc.kpis() == acc.counted_kpis() != KpiSet()
+
+
+def test_months_can_leave_breakdowns_out_and_keep_the_rest():
+    """The year workbook reads no month's employees: it asks for the month breakdowns it
+    shows; the year keeps every one, and what is there is the same."""
+    cases, slips = build_cases(), build_slips()
+    full = tallied_year(cases, slips, 2026, NOW, SH, VOLUMES, LOOKUPS)
+    lean = tallied_year(cases, slips, 2026, NOW, SH, VOLUMES, LOOKUPS,
+                        month_dims=(CATEGORY,))
+    for a, b in zip(lean.months, full.months, strict=True):
+        assert set(a.groups) == {DEPARTMENT, CATEGORY}
+        assert a.overall == b.overall
+        assert a.groups[CATEGORY] == b.groups[CATEGORY]
+        assert a.groups[DEPARTMENT] == b.groups[DEPARTMENT]
+    assert lean.total == full.total and full.months[2].groups[EMPLOYEE]

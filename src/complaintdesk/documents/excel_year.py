@@ -48,6 +48,8 @@ MATRICES: tuple[tuple[str, str, str], ...] = (  # sheet, dimension, KPI
     ("严重程度", "severity", "received"),
     ("渠道", CHANNEL, "received"),
 )
+# the breakdowns read of each month (员工考核 is the year's only)
+MONTH_DIMENSIONS: tuple[str, ...] = tuple(dict.fromkeys(dim for _, dim, _ in MATRICES))
 
 
 @dataclass(slots=True)

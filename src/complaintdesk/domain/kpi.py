@@ -375,6 +375,8 @@ def finish_period(
         overall.volume = (overall.volume or 0) + v
     groups: dict[str, list[GroupKpis]] = {}
     for dim in DIMENSIONS:
+        if dim not in accs:  # a breakdown not asked for
+            continue
         keys = sorted(accs[dim], key=_sort_key(dim, lookups))
         groups[dim] = [
             GroupKpis(dim, k, _label(dim, k, lookups), accs[dim][k].kpis()) for k in keys

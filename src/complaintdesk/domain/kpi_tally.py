@@ -492,13 +492,14 @@ def _period(
     rows: ByMonth, months: tuple[MonthKey, ...], now: datetime, tz: Any,
     volumes: Volumes, lookups: KpiLookups, label: str, open_now: OpenFigures | None,
     medians: Medians, month_ends: Mapping[int, OpenFigures] | None,
+    dims: tuple[str, ...] = DIMENSIONS,
 ) -> PeriodKpis:
     start, _ = month_bounds(months[0], tz)
     _, end = month_bounds(months[-1], tz)
     as_of = min(end, now)
     last = month_int(months[-1])
     overall = TallyAcc()
-    accs: dict[str, dict[Hashable, TallyAcc]] = {d: {} for d in DIMENSIONS}
+    accs: dict[str, dict[Hashable, TallyAcc]] = {d: {} for d in dims}
     users: dict[int, TallyAcc] = {}
     for ym in months:
         m = month_int(ym)
@@ -507,6 +508,8 @@ def _period(
             if dim == OVERALL:
                 acc = overall
             elif dim == USER:
+                if EMPLOYEE not in accs:
+                    continue
                 acc = users.setdefault(int(key), TallyAcc())
             elif dim in accs:
                 gk = group_value(dim, key)
@@ -527,7 +530,7 @@ def _period(
         for (dim, key), n in extra.n.items():
             if dim == OVERALL:
                 acc = overall
-            elif dim == USER:
+            elif dim == USER or dim not in accs:
                 continue
             else:
                 acc = accs[dim].setdefault(group_value(dim, key), TallyAcc())
@@ -555,18 +558,21 @@ def _period(
 def yearly_from_tallies(
     rows: TallyRows, year: int, now: datetime, tz: Any, volumes: Volumes,
     lookups: KpiLookups, open_now: OpenFigures | None, month_ends: Mapping[int, OpenFigures],
-    medians: Mapping[int | str, Medians],
+    medians: Mapping[int | str, Medians], month_dims: tuple[str, ...] = DIMENSIONS,
 ) -> YearKpis:
     """`kpi.yearly_kpis` from tallies: the twelve months and the year as one period.
     `medians` by month (yyyymm) and "year"; `month_ends` the open complaints counted at
     month ends after their tallies were written, by month (see `period_from_tallies`).
-    The periods carry no list of open cases (the year workbook lists none)."""
+    The months carry the breakdowns in `month_dims` only (departments always; the year
+    workbook reads no month's employees), the year all of them. The periods carry no
+    list of open cases (the year workbook lists none)."""
     months = tuple((year, m) for m in range(1, 13))
     grouped = by_month(rows)
+    dims = tuple(dict.fromkeys((DEPARTMENT, *month_dims)))
     return YearKpis(
         year=year,
         months=[_period(grouped, (ym,), now, tz, volumes, lookups, month_label(ym),
-                        open_now, medians.get(month_int(ym), Medians()), month_ends)
+                        open_now, medians.get(month_int(ym), Medians()), month_ends, dims)
                 for ym in months],
         total=_period(grouped, months, now, tz, volumes, lookups, f"{year}年",
                       open_now, medians.get("year", Medians()), month_ends),

@@ -222,7 +222,7 @@ class ReportService(ServiceBase):
     def _year_from_tallies(self, year: int, phase: _Phase) -> YearReportData | None:
         """The year read from the running KPI tallies (a few thousand rows instead of every
         case and step of the year); None while they are not built for this time zone."""
-        from ..documents.excel_year import YearReportData
+        from ..documents.excel_year import MONTH_DIMENSIONS, YearReportData
         from ..domain.kpi_tally import yearly_from_tallies
         from ..storage.kpi_tallies import (
             TallyReader,
@@ -246,7 +246,7 @@ class ReportService(ServiceBase):
                 keep_medians(uow.session, reader.worked_out)
                 uow.commit()
         kpis = yearly_from_tallies(rows, year, now, self.tz, volumes, lookups, open_now,
-                                   month_ends, medians)
+                                   month_ends, medians, MONTH_DIMENSIONS)
         phase.at(_COMPUTE)
         return YearReportData(kpis, lookups, self.tz, now, dealership)
 
