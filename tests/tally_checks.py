@@ -1,5 +1,5 @@
-"""Shared by the KPI tally tests (SQLite and PostgreSQL): the year computed from every
-record, and a workbook's cells (floats to 9 decimals: a mean from summed microseconds and
+"""Shared by the KPI tally tests (SQLite and PostgreSQL): the year and the month computed
+from every record, and a workbook's cells (floats to 9 decimals: a mean from summed microseconds and
 one from summed hours differ in the last bits)."""
 
 from __future__ import annotations
@@ -8,8 +8,11 @@ import io
 
 from openpyxl import load_workbook
 
+from complaintdesk.documents.excel_month import build_month_report, write_month_workbook
 from complaintdesk.documents.excel_year import build_year_report, write_year_workbook
 from complaintdesk.domain.kpi_index import STEPS_WITH_DATA_USED, month_bounds
+from complaintdesk.domain.kpi_model import shift_month
+from complaintdesk.services.reports import TREND_MONTHS
 from complaintdesk.storage.uow import UnitOfWork
 
 
@@ -36,9 +39,34 @@ def year_from_records(services, year):
                              services.reports._dealership())
 
 
+def month_from_records(services, year, month):
+    """The reference: the month computed from the records of its trend's months and the
+    same month a year before (the path before tallies)."""
+    tz = services.reports.tz
+    ym = (year, month)
+    start, _ = month_bounds(shift_month(ym, -TREND_MONTHS), tz)
+    _, end = month_bounds(ym, tz)
+    with UnitOfWork(services.engine, readonly=True) as uow:
+        cases = uow.cases.load_period(start, end, open_at_start=True,
+                                      data_keys=STEPS_WITH_DATA_USED)
+        slips = uow.slips.for_kpis(start, end)
+        volumes = uow.volumes.all()
+        lookups = services.reports.lookups(uow)
+    data = build_month_report(cases, slips, volumes, year, month, tz, services.clock.now(),
+                              lookups, services.reports._dealership(), TREND_MONTHS)
+    services.reports._add_case_numbers(data)
+    return data
+
+
 def workbook_cells(data) -> dict:
     buf = io.BytesIO()
     write_year_workbook(buf, data)
+    return _cells(buf.getvalue())
+
+
+def month_cells(data) -> dict:
+    buf = io.BytesIO()
+    write_month_workbook(buf, data)
     return _cells(buf.getvalue())
 
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from complaintdesk.domain import steps as S
+from complaintdesk.domain.kpi_model import shift_month
 from complaintdesk.domain.records import FlowKind, SlipStatus, StepRecord
 from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.demo import seed_demo
@@ -24,6 +25,8 @@ from complaintdesk.storage.tables import (
 )
 from complaintdesk.storage.uow import UnitOfWork
 from service_builders import make_services
+from tally_checks import month_cells as _month_cells
+from tally_checks import month_from_records as _month_from_records
 from tally_checks import workbook_cells as _workbook
 from tally_checks import year_from_records as _year_from_records
 
@@ -120,6 +123,33 @@ def test_the_year_from_the_tallies_is_the_year_from_the_records(demo):
         ref = _year_from_records(services, year)
         assert ours.kpis.total.overall.received == ref.kpis.total.overall.received > 100
         assert _workbook(ours) == _workbook(ref), days
+
+
+def test_the_month_from_the_tallies_is_the_month_from_the_records(demo):
+    services, clock = demo
+    tz = services.reports.tz
+    for days in (0, 40):  # later: a month end passes that no tally was written at
+        clock.advance(timedelta(days=days))
+        now = clock.now().astimezone(tz)
+        ym = (now.year, now.month)
+        # this month (open "now"), the months before (open at their ends), the next one
+        # (not begun: nothing open at its end)
+        for m in (shift_month(ym, 1), ym, shift_month(ym, -1), shift_month(ym, -2),
+                  shift_month(ym, -3)):
+            ours = services.reports.month_report(SYSTEM_USER, *m)
+            assert services.reports._month_from_tallies(m, _phase()) is not None
+            ref = _month_from_records(services, *m)
+            assert len(ours.cases) == len(ref.cases)
+            assert [r.number for r in ours.kpis.current.open_cases] == [
+                r.number for r in ref.kpis.current.open_cases]
+            assert _month_cells(ours) == _month_cells(ref), (days, m)
+        shown = services.reports.month_report(SYSTEM_USER, *shift_month(ym, -1))
+        assert shown.cases and shown.slips and shown.kpis.current.open_cases
+    # a rework order's slip names its order (the feedback cases loaded never held it)
+    rework = [r for rows in (_month_cells(services.reports.month_report(SYSTEM_USER, *m))
+                             ["过失单"] for m in (ym, shift_month(ym, -1), shift_month(ym, -2)))
+              for r in rows if str(r[6]).startswith("FX-")]
+    assert rework
 
 
 def test_a_kept_median_goes_when_a_duration_of_its_month_changes(demo):

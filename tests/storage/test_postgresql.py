@@ -89,10 +89,11 @@ def test_a_complaint_from_registration_to_closed_on_postgresql(pg_services):
 
 def test_kpi_tallies_on_postgresql_equal_the_records(pg_services):
     """The running tallies (INSERT … ON CONFLICT on PostgreSQL) after the demo's workflow
-    and a later change: the year read from them is the year from the records."""
+    and a later change: the year and the month read from them are those from the records."""
+    from complaintdesk.domain.kpi_model import shift_month
     from complaintdesk.services.demo import seed_demo
     from complaintdesk.storage.uow import UnitOfWork
-    from tally_checks import workbook_cells, year_from_records
+    from tally_checks import month_cells, month_from_records, workbook_cells, year_from_records
 
     services, clock = pg_services
     seed_demo(services, cases=80, seed=9)
@@ -107,6 +108,13 @@ def test_kpi_tallies_on_postgresql_equal_the_records(pg_services):
     assert services.reports._year_from_tallies(year, _phase()) is not None
     assert ours.kpis.total.overall.received > 40
     assert workbook_cells(ours) == workbook_cells(year_from_records(services, year))
+    # the month likewise (its lists read from the records: this month, the one before)
+    now = clock.now().astimezone(services.reports.tz)
+    for ym in ((now.year, now.month), shift_month((now.year, now.month), -1)):
+        month = services.reports.month_report(SYSTEM_USER, *ym)
+        assert services.reports._month_from_tallies(ym, _phase()) is not None
+        assert month.cases
+        assert month_cells(month) == month_cells(month_from_records(services, *ym))
 
 
 def _phase():

@@ -11,10 +11,10 @@ The data comes in prepared (`build_month_report`); nothing here reads storage.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 
-from ..domain.kpi import Volumes, monthly_kpis, period_kpis
+from ..domain.kpi import Volumes, monthly_kpis, open_cases, period_kpis
 from ..domain.kpi_index import KpiIndex, month_bounds
 from ..domain.kpi_model import (
     CATEGORY,
@@ -28,7 +28,7 @@ from ..domain.kpi_model import (
     change,
     shift_month,
 )
-from ..domain.records import Case, FaultSlip
+from ..domain.records import Case, FaultSlip, FlowKind
 from .excel_common import (
     CHANGE_FORMATS,
     FORMATS,
@@ -89,16 +89,45 @@ def build_month_report(
         kpis.current if i == 0 else period_kpis(ix, shift_month(ym, -i), now, volumes)
         for i in range(trend_months - 1, -1, -1)
     ]
+    in_month = [f.case for f in ix.cases_by_month.get(ym, ())]
+    numbers = {c.id: c.number for c in cases if c.id is not None}
+    return _report(kpis, trend, in_month, slips, numbers, lookups, tz, now, dealership)
+
+
+def month_report_from_parts(
+    kpis: MonthKpis, trend: list[PeriodKpis], cases: Iterable[Case],
+    slips: Iterable[FaultSlip], case_numbers: dict[int, str], lookups: KpiLookups,
+    tz: tzinfo, now: datetime, dealership: str = "",
+) -> MonthReportData:
+    """The month workbook's data from figures read elsewhere (the running KPI tallies,
+    whose periods list no open cases) and the records its sheets list: `cases` holds the
+    month's cases and the complaints open at its end (more is ignored), `slips` the
+    slips issued in it, `case_numbers` the numbers of their cases."""
+    ym = kpis.month
     start, end = month_bounds(ym, tz)
-    in_month = sorted((f.case for f in ix.cases_by_month.get(ym, ())),
-                      key=lambda c: (c.registered_at, c.number))
+    cases = list(cases)
+    cur = kpis.current
+    if start < now:  # a month that has not begun has no "open at the end"
+        cur = replace(cur, open_cases=open_cases(cases, cur.as_of, lookups))
+    kpis = replace(kpis, current=cur)
+    trend = [*trend[:-1], cur] if trend else trend
+    in_month = [c for c in cases if c.flow == FlowKind.FEEDBACK
+                and start <= c.registered_at < end]
+    return _report(kpis, trend, in_month, slips, case_numbers, lookups, tz, now, dealership)
+
+
+def _report(kpis: MonthKpis, trend: list[PeriodKpis], in_month: Iterable[Case],
+            slips: Iterable[FaultSlip], numbers: dict[int, str], lookups: KpiLookups,
+            tz: tzinfo, now: datetime, dealership: str) -> MonthReportData:
+    start, end = month_bounds(kpis.month, tz)
     issued = sorted(
         (s for s in slips if s.issued_at is not None and start <= s.issued_at < end
          and s.number),
         key=lambda s: s.number,
     )
-    numbers = {c.id: c.number for c in cases if c.id is not None}
-    return MonthReportData(kpis, trend, in_month, issued, lookups, tz, now, numbers, dealership)
+    return MonthReportData(kpis, trend, sorted(in_month, key=lambda c: (c.registered_at,
+                                                                        c.number)),
+                           issued, lookups, tz, now, numbers, dealership)
 
 
 def write_month_workbook(

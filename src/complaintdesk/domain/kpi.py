@@ -84,6 +84,7 @@ from .records import (
     Case,
     FaultSlip,
     FeedbackKind,
+    FlowKind,
     PenaltyKind,
     Severity,
     SlipStatus,
@@ -301,6 +302,18 @@ def _fill_open(p: _Period, ix: KpiIndex, as_of: datetime) -> list[OpenCase]:
                 a.n[OVERDUE] += 1
                 a.overdue_h.append(overdue)
         rows.append(row)
+    rows.sort(key=lambda r: -r.overdue_hours)
+    return rows
+
+
+def open_cases(cases: Iterable[Case], as_of: datetime, lookups: KpiLookups) -> list[OpenCase]:
+    """The complaints (customer feedback) of `cases` open at `as_of`, most overdue first,
+    in the order the period's own list has them (`PeriodKpis.open_cases`)."""
+    found = sorted((c for c in cases if c.flow == FlowKind.FEEDBACK
+                    and c.kind == FeedbackKind.COMPLAINT and c.registered_at < as_of
+                    and (c.closed_at is None or c.closed_at >= as_of)),
+                   key=lambda c: c.registered_at)
+    rows = [open_case(c, as_of, lookups) for c in found]
     rows.sort(key=lambda r: -r.overdue_hours)
     return rows
 

@@ -59,10 +59,12 @@ from .kpi_model import (
     KpiLookups,
     KpiSet,
     MonthKey,
+    MonthKpis,
     PeriodKpis,
     Ratio,
     YearKpis,
     month_label,
+    shift_month,
 )
 from .records import Case, FaultSlip, FeedbackKind, FlowKind, PenaltyKind, Severity, SlipStatus
 from .steps import FEEDBACK_STEP_TITLES, REVISIT
@@ -577,6 +579,29 @@ def yearly_from_tallies(
         total=_period(grouped, months, now, tz, volumes, lookups, f"{year}年",
                       open_now, medians.get("year", Medians()), month_ends),
     )
+
+
+def monthly_from_tallies(
+    rows: TallyRows, ym: MonthKey, now: datetime, tz: Any, volumes: Volumes,
+    lookups: KpiLookups, open_now: OpenFigures | None, month_ends: Mapping[int, OpenFigures],
+    medians: Mapping[int, Medians], trend_months: int = 12,
+) -> tuple[MonthKpis, list[PeriodKpis]]:
+    """`kpi.monthly_kpis` and the month workbook's trend from tallies: the month, the one
+    before and the same month a year before with every breakdown, and the `trend_months`
+    months ending with it (oldest first) with the whole only (departments too, which
+    the complaint rate reads); `rows` must hold all of them. `medians` by month (yyyymm).
+    The periods carry no list of open cases (see `kpi.open_cases`)."""
+    grouped = by_month(rows)
+
+    def period(m: MonthKey, dims: tuple[str, ...] = DIMENSIONS) -> PeriodKpis:
+        return _period(grouped, (m,), now, tz, volumes, lookups, month_label(m), open_now,
+                       medians.get(month_int(m), Medians()), month_ends, dims)
+
+    kpis = MonthKpis(month=ym, current=period(ym), previous=period(shift_month(ym, -1)),
+                     year_ago=period(shift_month(ym, -12)))
+    trend = [kpis.current if i == 0 else period(shift_month(ym, -i), (DEPARTMENT,))
+             for i in range(trend_months - 1, -1, -1)]
+    return kpis, trend
 
 
 def expand(tally: Tally, sign: int = 1) -> dict[tuple[int, str, str], list[int]]:

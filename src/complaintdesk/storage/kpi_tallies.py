@@ -46,6 +46,7 @@ from ..domain.kpi_model import (
     SEVERITY,
     KpiLookups,
     MonthKey,
+    shift_month,
 )
 from ..domain.kpi_tally import (
     FIELD_INDEX,
@@ -626,27 +627,51 @@ def month_end_figures(reader: TallyReader, months: Sequence[MonthKey], now: date
     return out
 
 
+def _month_medians(reader: TallyReader, rows: Rows, months: Sequence[MonthKey],
+                   more_scopes: Sequence[str] = ()) -> dict[int | str, Medians]:
+    """The whole's medians of these months (kept ones read in one statement with
+    `more_scopes`, the others worked out)."""
+    mis = [month_int(ym) for ym in months]
+    reader.read_kept_medians([*(f"{col}:{mi}" for mi in mis for col in ("handled_h", "closed_h_m")),
+                              *more_scopes])
+    hi, ci = FIELD_INDEX["handled"], FIELD_INDEX["closed_m"]
+    out: dict[int | str, Medians] = {}
+    for mi in mis:
+        whole = rows.get((mi, OVERALL, ""))
+        if whole is not None:
+            out[mi] = Medians(reader.median("handled_h", mi, None, whole[hi]),
+                              reader.median("closed_h_m", mi, None, whole[ci]))
+    return out
+
+
 def year_inputs(reader: TallyReader, year: int, now: datetime
                 ) -> tuple[Rows, OpenFigures, dict[int, OpenFigures], dict[int | str, Medians]]:
     """Everything `yearly_from_tallies` needs besides volumes and names."""
-    rows = reader.rows((year, 1), (year, 12))
-    month_ends = month_end_figures(reader, [(year, m) for m in range(1, 13)], now)
+    months = [(year, m) for m in range(1, 13)]
+    rows = reader.rows(months[0], months[-1])
+    month_ends = month_end_figures(reader, months, now)
     open_now = reader.open_at(now, False)
-    medians: dict[int | str, Medians] = {}
-    reader.read_kept_medians([*(f"{col}:{year * 100 + m}" for m in range(1, 13)
-                                for col in ("handled_h", "closed_h_m")),
-                              f"handled_h:y{year}", f"closed_h_y:y{year}"])
+    medians = _month_medians(reader, rows, months,
+                             [f"handled_h:y{year}", f"closed_h_y:y{year}"])
     year_n = {"handled": 0, "closed_y": 0}
-    hi, ci, cyi = FIELD_INDEX["handled"], FIELD_INDEX["closed_m"], FIELD_INDEX["closed_y"]
-    for m in range(1, 13):
-        mi = month_int((year, m))
-        whole = rows.get((mi, "overall", ""))
-        if whole is None:
-            continue
-        year_n["handled"] += whole[hi]
-        year_n["closed_y"] += whole[cyi]
-        medians[mi] = Medians(reader.median("handled_h", mi, None, whole[hi]),
-                              reader.median("closed_h_m", mi, None, whole[ci]))
+    hi, cyi = FIELD_INDEX["handled"], FIELD_INDEX["closed_y"]
+    for ym in months:
+        whole = rows.get((month_int(ym), OVERALL, ""))
+        if whole is not None:
+            year_n["handled"] += whole[hi]
+            year_n["closed_y"] += whole[cyi]
     medians["year"] = Medians(reader.median("handled_h", None, year, year_n["handled"]),
                               reader.median("closed_h_y", None, year, year_n["closed_y"]))
+    return rows, open_now, month_ends, medians
+
+
+def month_inputs(reader: TallyReader, ym: MonthKey, trend_months: int, now: datetime
+                 ) -> tuple[Rows, OpenFigures, dict[int, OpenFigures], dict[int | str, Medians]]:
+    """Everything `monthly_from_tallies` needs besides volumes and names: the month, its
+    trend and the same month a year before (medians of the three the workbook shows)."""
+    months = [shift_month(ym, -i) for i in range(max(13, trend_months) - 1, -1, -1)]
+    rows = reader.rows(months[0], ym)
+    month_ends = month_end_figures(reader, months, now)
+    open_now = reader.open_at(now, False)
+    medians = _month_medians(reader, rows, [shift_month(ym, -12), shift_month(ym, -1), ym])
     return rows, open_now, month_ends, medians

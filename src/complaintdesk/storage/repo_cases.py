@@ -379,6 +379,31 @@ class CaseRepository(CaseListQueries):
                 progress(len(out), total)
         return out
 
+    def for_month_details(self, start: datetime, end: datetime, as_of: datetime,
+                          data_keys: Sequence[str] | None = None) -> list[Case]:
+        """The customer-feedback cases registered in [start, end) (a month's 明细) and the
+        complaints open at `as_of` (its 月末未结: registered before, not closed before),
+        each read once, in id order (see `load_period`)."""
+        c = self._CASES.c
+        in_month = and_(c.registered_at >= start, c.registered_at < end)
+        open_then = and_(c.kind == "complaint", c.registered_at < as_of,
+                         or_(c.closed_at.is_(None), c.closed_at >= as_of))
+        out: list[Case] = []
+        for cases in self.iter_where([c.flow == "feedback", or_(in_month, open_then)],
+                                     data_keys=data_keys):
+            out += cases
+        return out
+
+    def numbers_of(self, ids: Sequence[int]) -> dict[int, str]:
+        """Case numbers by id."""
+        c = self._CASES.c
+        ids = sorted(set(ids))
+        out: dict[int, str] = {}
+        for i in range(0, len(ids), 500):
+            out.update((r[0], r[1]) for r in self._conn().execute(
+                select(c.id, c.number).where(c.id.in_(ids[i:i + 500]))))
+        return out
+
     def iter_where(self, conds: Sequence[Any], batch: int = 5000,
                    data_keys: Sequence[str] | None = None) -> Iterator[list[Case]]:
         """The cases matching `conds` (on the case table), with their steps, a batch at a

@@ -274,6 +274,11 @@ class SlipRepository:
             t.appeal.is_not(None),
         ))
 
+    def issued_between(self, start: datetime, end: datetime) -> list[FaultSlip]:
+        """Slips issued in [start, end), as the statistics read them (see `for_kpis`)."""
+        t = self._T.c
+        return self.for_kpis_where(t.issued_at >= start, t.issued_at < end)
+
     def for_kpis_where(self, *conds: Any) -> list[FaultSlip]:
         """Slips as the statistics read them (see `for_kpis`), in id order."""
         t = self._T.c
