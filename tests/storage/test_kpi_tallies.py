@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from complaintdesk.domain import steps as S
+from complaintdesk.domain.kpi_index import month_bounds
 from complaintdesk.domain.kpi_model import shift_month
 from complaintdesk.domain.records import FlowKind, SlipStatus, StepRecord
 from complaintdesk.services.base import SYSTEM_USER
@@ -101,9 +102,16 @@ def test_the_sums_are_those_of_a_rebuild_after_the_demo_and_later_changes(demo):
     assert set(after[2]) == {t.durations.case_id for t in fresh.values() if t.durations}
 
 
-def test_the_year_from_the_tallies_is_the_year_from_the_records(demo):
+@pytest.mark.parametrize("counted", [True, False], ids=["ends-counted", "ends-read"])
+def test_the_year_from_the_tallies_is_the_year_from_the_records(demo, monkeypatch, counted):
+    """Month ends passed since an open complaint's last write: counted into its tally
+    before a report reads (once a month), or — where that has not happened — counted by
+    the reader itself; the same year either way."""
     services, clock = demo
-    year = clock.now().astimezone(services.reports.tz).year
+    tz = services.reports.tz
+    year = clock.now().astimezone(tz).year
+    if not counted:
+        monkeypatch.setattr(kpi_tallies, "month_ends_due", lambda *_a: False)
     # an open complaint with a step that becomes due later (its open step, and deadline,
     # change with no write at all): the reader works that one out from the case
     with UnitOfWork(services.engine, now=clock.now) as uow:
@@ -123,6 +131,11 @@ def test_the_year_from_the_tallies_is_the_year_from_the_records(demo):
         ref = _year_from_records(services, year)
         assert ours.kpis.total.overall.received == ref.kpis.total.overall.received > 100
         assert _workbook(ours) == _workbook(ref), days
+        with UnitOfWork(services.engine, readonly=True) as uow:
+            since = uow.session.execute(select(func.min(KPI_OPEN.c.written_us))).scalar_one()
+            local = clock.now().astimezone(tz)
+            month_start = kpi_tallies.micros(month_bounds((local.year, local.month), tz)[0])
+            assert (since >= month_start) == (counted or days == 0), days
 
 
 def test_the_month_from_the_tallies_is_the_month_from_the_records(demo):

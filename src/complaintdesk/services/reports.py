@@ -9,6 +9,7 @@ issued or appealed. The KPI arithmetic is the domain's (`domain/kpi.py`).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tempfile
@@ -45,6 +46,7 @@ IsCancelled = Callable[[], bool]
 VIEW_ROLES = (Role.GENERAL_MANAGER, Role.ASSESSOR, Role.ADMIN)  # §3: KPIs and exports
 VOLUME_ROLES = (Role.ASSESSOR, Role.ADMIN, Role.GENERAL_MANAGER)
 TREND_MONTHS = 12
+log = logging.getLogger(__name__)
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 MAX_VOLUME = 10_000_000  # a typo guard: no dealership delivers ten million cars a month
 
@@ -216,6 +218,30 @@ class ReportService(ServiceBase):
             with self.uow(readonly=True) as uow:
                 data.case_numbers.update(uow.cases.numbers_of(missing))
 
+    _ends_counted: MonthKey | None = None  # the local month whose start was last counted
+
+    def _count_month_ends(self) -> None:
+        """Count the month ends passed since an open complaint's last write into the
+        running KPI tallies before they are read (see `storage/kpi_tallies.
+        count_month_ends`; the readers count them themselves otherwise, every time).
+        Looked at once a month: every write after a month's start is dated after it."""
+        from ..storage.kpi_tallies import count_month_ends, month_ends_due, tallies_current
+
+        now = self.clock.now()
+        local = now.astimezone(self.tz)
+        if self._ends_counted == (local.year, local.month):
+            return
+        with self.uow(readonly=True) as uow:
+            if not tallies_current(uow.session, self.tz_name):
+                return
+            due = month_ends_due(uow.session, now, self.tz)
+        if due:
+            with self.uow() as uow:
+                n = count_month_ends(uow.kpis, uow.session, now, self.tz)
+                uow.commit()
+            log.info("month ends counted into the tallies of %d open complaints", n)
+        self._ends_counted = (local.year, local.month)
+
     def _month_from_tallies(self, ym: MonthKey, phase: _Phase) -> MonthReportData | None:
         """The month's figures and trend read from the running KPI tallies, and only the
         records its sheets list (the month's cases, the complaints open at its end, the
@@ -232,6 +258,7 @@ class ReportService(ServiceBase):
         phase.at(0)
         now = self.clock.now()
         start, end = month_bounds(ym, self.tz)
+        self._count_month_ends()
         with self.uow(readonly=True) as uow:
             if not tallies_current(uow.session, self.tz_name):
                 return None
@@ -288,6 +315,7 @@ class ReportService(ServiceBase):
 
         phase.at(0)
         now = self.clock.now()
+        self._count_month_ends()
         with self.uow(readonly=True) as uow:
             if not tallies_current(uow.session, self.tz_name):
                 return None
@@ -363,6 +391,7 @@ class ReportService(ServiceBase):
         local = now_utc.astimezone(self.tz)
         ym = (local.year, local.month)
         months = [shift_month(ym, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
+        self._count_month_ends()
         with self.uow(readonly=True) as uow:
             if not tallies_current(uow.session, self.tz_name):
                 return None

@@ -110,6 +110,23 @@ class KpiTallies:
         if key not in self._old:
             self._old[key] = self._tally_on_disk(key)
 
+    def before_cases(self, case_ids: Sequence[int]) -> None:
+        """`before_case` for many cases, their tallies worked out in batches."""
+        conn = self._s.connection()
+        keys = [f"c{i}" for i in case_ids if f"c{i}" not in self._old]
+        cases = CaseRow.__table__  # type: ignore[attr-defined]
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            if conn.dialect.name != "sqlite":  # as in `_tally_on_disk`
+                conn.execute(select(cases.c.id).where(
+                    cases.c.id.in_([int(k[1:]) for k in chunk])).with_for_update())
+            written = {o: from_micros(int(w)) for o, w in conn.execute(
+                select(KPI_OWNER.c.owner, KPI_OWNER.c.written_us).where(
+                    KPI_OWNER.c.owner.in_(chunk)))}
+            found = self._tallies(list(written), written)
+            for k in chunk:
+                self._old[k] = found.get(k)
+
     def slip_added(self, slip: FaultSlip) -> None:
         if slip.case_id is not None:
             self.before_case(slip.case_id)  # the case's tally holds its slips
@@ -360,6 +377,34 @@ def _open_statements(month_end: bool) -> tuple[Any, Any, Any]:
         select(c.case_id, c.written_us, c.deadline_us, c.until_us, *(c[d] for d in _SIG),
                c.employees).where(*stale))
     return found
+
+
+# ---- month ends ------------------------------------------------------------------------
+def month_ends_due(session: Session, now: datetime, tz: tzinfo) -> bool:
+    """Whether an open complaint's tally was written before the last month end (by
+    `now`): the readers count that end for it themselves until `count_month_ends`."""
+    start, _ = month_bounds(_local_month(now, tz), tz)
+    first = session.connection().execute(_OPEN_SINCE).scalar_one_or_none()
+    return first is not None and int(first) < micros(start)
+
+
+def count_month_ends(tracker: KpiTallies, session: Session, now: datetime, tz: tzinfo) -> int:
+    """Note for `tracker` (a unit of work's, whose commit writes them) the open complaints
+    whose tallies were written before the last month end: written again, their tallies
+    count the month ends passed since (open at the end, how overdue) and the readers need
+    not (`month_end_figures`). Once a month, for the complaints open across it; returns
+    how many."""
+    start, _ = month_bounds(_local_month(now, tz), tz)
+    ids = list(session.connection().execute(
+        select(KPI_OPEN.c.case_id).where(KPI_OPEN.c.written_us < micros(start))
+        .order_by(KPI_OPEN.c.case_id)).scalars())
+    tracker.before_cases(ids)
+    return len(ids)
+
+
+def _local_month(at: datetime, tz: tzinfo) -> MonthKey:
+    local = at.astimezone(tz)
+    return (local.year, local.month)
 
 
 # ---- rebuilding ------------------------------------------------------------------------
