@@ -408,9 +408,14 @@ def _local_month(at: datetime, tz: tzinfo) -> MonthKey:
 
 
 # ---- rebuilding ------------------------------------------------------------------------
+_STATE = select(SettingRow.__table__.c.value).where(  # type: ignore[attr-defined]
+    SettingRow.__table__.c.key == STATE_KEY)  # type: ignore[attr-defined]
+
+
 def tallies_current(session: Session, tz_name: str) -> bool:
-    row = session.get(SettingRow, STATE_KEY)
-    return row is not None and row.value == tally_state(tz_name)
+    """Whether the sums hold for this version and time zone (as committed, or flushed:
+    read on the connection, no ORM object, as every report asks it first)."""
+    return session.connection().execute(_STATE).scalar_one_or_none() == tally_state(tz_name)
 
 
 def rebuild_if_due(session: Session, tz_name: str, now: datetime,
