@@ -561,11 +561,11 @@ class TallyReader:
     def read_kept_medians(self, scopes: Sequence[str]) -> None:
         """Read these kept medians in one statement (`median` then looks here first)."""
         self.kept = {r[0]: (r[1], r[2]) for r in self._s.connection().execute(
-            _KEPT_MEDIANS, {"scopes": list(scopes)})}
+            _KEPT_MEDIANS, {"scopes": list(scopes)}).all()}
 
     def rows(self, first: MonthKey, last: MonthKey) -> Rows:
         return {(r[0], r[1], r[2]): r[3:] for r in self._s.connection().execute(
-            _ROWS, {"first": month_int(first), "last": month_int(last)})}
+            _ROWS, {"first": month_int(first), "last": month_int(last)}).all()}
 
     def open_since(self) -> datetime | None:
         """When the earliest tally of a still-open complaint was written."""
@@ -591,15 +591,15 @@ class TallyReader:
                     late[g] = late.get(g, 0) + overdue
                     late_us[g] = late_us.get(g, 0) + us
 
-        for sig, n, overdue, us in conn.execute(by_sig, params):
+        for sig, n, overdue, us in conn.execute(by_sig, params).all():  # fetched at once
             gs = groups.get(sig)
             if gs is None:
                 gs = groups[sig] = [whole, *zip(_SIG, sig.split("\x1f"), strict=True)]
             add(gs, int(n), int(overdue or 0), int(us or 0))  # PostgreSQL: SUM is numeric
-        for emps, n, overdue, us in conn.execute(by_employees, params):
+        for emps, n, overdue, us in conn.execute(by_employees, params).all():
             add([(EMPLOYEE, k) for k in json.loads(emps)], int(n), int(overdue or 0),
                 int(us or 0))
-        stale = [_open_state(r) for r in conn.execute(stale_rows, params)]
+        stale = [_open_state(r) for r in conn.execute(stale_rows, params).all()]
         if stale:
             from .repo_cases import CaseRepository
 
