@@ -7,7 +7,9 @@ owner's tally is worked out from the records as they now are, and the difference
 into the sums — in the same transaction, so the sums can never disagree with the
 records they were made from. `rebuild` makes them all again from the records (first
 start after the upgrade, a change of the tally definitions or of the time zone; the
-`check` command compares the two).
+`check` command compares the two). Once a month, `count_month_ends` writes again the
+tallies of the complaints open across the month end that passed since their last write,
+so the readers need not count that end for them on every read.
 
 Portable SQL: the sums are added with INSERT … ON CONFLICT DO UPDATE, which SQLite and
 PostgreSQL both have (other databases: update, then insert what was missing).
