@@ -24,17 +24,25 @@ def _cells(xlsx: bytes) -> dict[str, list[tuple[object, ...]]]:
     return out
 
 
-def year_from_records(services, year):
-    """The reference: the year computed from every record (the path before tallies)."""
+def _records(services, first, last):
+    """Every feedback case of these months (and those open at their start), the slips
+    they count, the volumes and names: what the records path of a report loads."""
     tz = services.reports.tz
-    start, _ = month_bounds((year, 1), tz)
-    _, end = month_bounds((year, 12), tz)
+    start, _ = month_bounds(first, tz)
+    _, end = month_bounds(last, tz)
     with UnitOfWork(services.engine, readonly=True) as uow:
         cases = uow.cases.load_period(start, end, open_at_start=True,
                                       data_keys=STEPS_WITH_DATA_USED)
         slips = uow.slips.for_kpis(start, end)
         volumes = uow.volumes.all()
         lookups = services.reports.lookups(uow)
+    return cases, slips, volumes, lookups
+
+
+def year_from_records(services, year):
+    """The reference: the year computed from every record (the path before tallies)."""
+    tz = services.reports.tz
+    cases, slips, volumes, lookups = _records(services, (year, 1), (year, 12))
     return build_year_report(cases, slips, volumes, year, tz, services.clock.now(), lookups,
                              services.reports._dealership())
 
@@ -43,15 +51,8 @@ def month_from_records(services, year, month):
     """The reference: the month computed from the records of its trend's months and the
     same month a year before (the path before tallies)."""
     tz = services.reports.tz
-    ym = (year, month)
-    start, _ = month_bounds(shift_month(ym, -TREND_MONTHS), tz)
-    _, end = month_bounds(ym, tz)
-    with UnitOfWork(services.engine, readonly=True) as uow:
-        cases = uow.cases.load_period(start, end, open_at_start=True,
-                                      data_keys=STEPS_WITH_DATA_USED)
-        slips = uow.slips.for_kpis(start, end)
-        volumes = uow.volumes.all()
-        lookups = services.reports.lookups(uow)
+    cases, slips, volumes, lookups = _records(
+        services, shift_month((year, month), -TREND_MONTHS), (year, month))
     data = build_month_report(cases, slips, volumes, year, month, tz, services.clock.now(),
                               lookups, services.reports._dealership(), TREND_MONTHS)
     services.reports._add_case_numbers(data)

@@ -167,6 +167,22 @@ class ReportService(ServiceBase):
                            if u.id is not None and u.employee_id is not None},
         )
 
+    def _context(self, uow: UnitOfWork) -> tuple[dict[tuple[int, str], int], KpiLookups, str]:
+        """What every report shows beside its records: business volumes, names, the
+        dealership's name."""
+        return (uow.volumes.all(), self.lookups(uow),
+                uow.settings.get("dealership_name", DEFAULTS["dealership_name"]))
+
+    def _keep_medians(self, reader: Any) -> None:
+        """Keep the medians a tally reader worked out, until a change to a duration of
+        theirs (a write of its own, after the reading)."""
+        if reader.worked_out:
+            from ..storage.kpi_tallies import keep_medians
+
+            with self.uow() as uow:
+                keep_medians(uow.session, reader.worked_out)
+                uow.commit()
+
     def _load(self, first: MonthKey, last: MonthKey, phase: _Phase, flow: str | None = "feedback"
               ) -> tuple[list[Case], list[Any], dict[tuple[int, str], int], KpiLookups, str]:
         start, _ = month_bounds(first, self.tz)
@@ -182,9 +198,7 @@ class ReportService(ServiceBase):
                                           data_keys=STEPS_WITH_DATA_USED,
                                           progress=phase.span(0, _LOAD - 20))
             slips = uow.slips.for_kpis(start, end)
-            volumes = uow.volumes.all()
-            lookups = self.lookups(uow)
-            dealership = uow.settings.get("dealership_name", DEFAULTS["dealership_name"])
+            volumes, lookups, dealership = self._context(uow)
         phase.at(_LOAD)
         return cases, slips, volumes, lookups, dealership
 
@@ -248,12 +262,7 @@ class ReportService(ServiceBase):
         slips issued in it); None while the tallies are not built for this time zone."""
         from ..documents.excel_month import month_report_from_parts
         from ..domain.kpi_tally import monthly_from_tallies
-        from ..storage.kpi_tallies import (
-            TallyReader,
-            keep_medians,
-            month_inputs,
-            tallies_current,
-        )
+        from ..storage.kpi_tallies import TallyReader, month_inputs, tallies_current
 
         phase.at(0)
         now = self.clock.now()
@@ -270,13 +279,8 @@ class ReportService(ServiceBase):
             phase.at(_LOAD * 3 // 4)
             slips = uow.slips.issued_between(start, end)
             numbers = uow.cases.numbers_of([s.case_id for s in slips if s.case_id is not None])
-            volumes = uow.volumes.all()
-            lookups = self.lookups(uow)
-            dealership = uow.settings.get("dealership_name", DEFAULTS["dealership_name"])
-        if reader.worked_out:  # kept until a change to a duration of theirs
-            with self.uow() as uow:
-                keep_medians(uow.session, reader.worked_out)
-                uow.commit()
+            volumes, lookups, dealership = self._context(uow)
+        self._keep_medians(reader)
         phase.at(_LOAD)
         kpis, trend = monthly_from_tallies(rows, ym, now, self.tz, volumes, lookups, open_now,
                                            month_ends, medians, TREND_MONTHS)
@@ -306,12 +310,7 @@ class ReportService(ServiceBase):
         case and step of the year); None while they are not built for this time zone."""
         from ..documents.excel_year import MONTH_DIMENSIONS, YearReportData
         from ..domain.kpi_tally import yearly_from_tallies
-        from ..storage.kpi_tallies import (
-            TallyReader,
-            keep_medians,
-            tallies_current,
-            year_inputs,
-        )
+        from ..storage.kpi_tallies import TallyReader, tallies_current, year_inputs
 
         phase.at(0)
         now = self.clock.now()
@@ -321,13 +320,8 @@ class ReportService(ServiceBase):
                 return None
             reader = TallyReader(uow.session, self.tz)
             rows, open_now, month_ends, medians = year_inputs(reader, year, now)
-            volumes = uow.volumes.all()
-            lookups = self.lookups(uow)
-            dealership = uow.settings.get("dealership_name", DEFAULTS["dealership_name"])
-        if reader.worked_out:  # kept until a change to a duration of theirs
-            with self.uow() as uow:
-                keep_medians(uow.session, reader.worked_out)
-                uow.commit()
+            volumes, lookups, dealership = self._context(uow)
+        self._keep_medians(reader)
         kpis = yearly_from_tallies(rows, year, now, self.tz, volumes, lookups, open_now,
                                    month_ends, medians, MONTH_DIMENSIONS)
         phase.at(_COMPUTE)
