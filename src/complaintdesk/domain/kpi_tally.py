@@ -584,7 +584,7 @@ def yearly_from_tallies(
 def monthly_from_tallies(
     rows: TallyRows, ym: MonthKey, now: datetime, tz: Any, volumes: Volumes,
     lookups: KpiLookups, open_now: OpenFigures | None, month_ends: Mapping[int, OpenFigures],
-    medians: Mapping[int, Medians], trend_months: int = 12,
+    medians: Mapping[int | str, Medians], trend_months: int = 12,
 ) -> tuple[MonthKpis, list[PeriodKpis]]:
     """`kpi.monthly_kpis` and the month workbook's trend from tallies: the month, the one
     before and the same month a year before with every breakdown, and the `trend_months`

@@ -119,9 +119,11 @@ class KpiTallies:
         cases = CaseRow.__table__  # type: ignore[attr-defined]
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
-            if conn.dialect.name != "sqlite":  # as in `_tally_on_disk`
+            if conn.dialect.name != "sqlite":  # as in `_tally_on_disk`; in id order, so
+                # two PCs doing this at once queue instead of deadlocking
                 conn.execute(select(cases.c.id).where(
-                    cases.c.id.in_([int(k[1:]) for k in chunk])).with_for_update())
+                    cases.c.id.in_([int(k[1:]) for k in chunk])).order_by(cases.c.id)
+                    .with_for_update())
             written = {o: from_micros(int(w)) for o, w in conn.execute(
                 select(KPI_OWNER.c.owner, KPI_OWNER.c.written_us).where(
                     KPI_OWNER.c.owner.in_(chunk)))}
