@@ -274,8 +274,8 @@ class ReportService(ServiceBase):
             reader = TallyReader(uow.session, self.tz)
             rows, open_now, month_ends, medians = month_inputs(reader, ym, TREND_MONTHS, now)
             phase.at(_LOAD // 4)
-            cases = uow.cases.for_month_details(start, end, min(end, now),
-                                                STEPS_WITH_DATA_USED)
+            cases = uow.cases.for_month_details(  # a month not begun has nothing open
+                start, end, min(end, now) if start < now else None, STEPS_WITH_DATA_USED)
             phase.at(_LOAD * 3 // 4)
             slips = uow.slips.issued_between(start, end)
             numbers = uow.cases.numbers_of([s.case_id for s in slips if s.case_id is not None])

@@ -379,18 +379,18 @@ class CaseRepository(CaseListQueries):
                 progress(len(out), total)
         return out
 
-    def for_month_details(self, start: datetime, end: datetime, as_of: datetime,
+    def for_month_details(self, start: datetime, end: datetime, as_of: datetime | None,
                           data_keys: Sequence[str] | None = None) -> list[Case]:
         """The customer-feedback cases registered in [start, end) (a month's 明细) and the
-        complaints open at `as_of` (its 月末未结: registered before, not closed before),
-        each read once, in id order (see `load_period`)."""
+        complaints open at `as_of` (its 月末未结: registered before, not closed before;
+        None: none), each read once, in id order (see `load_period`)."""
         c = self._CASES.c
-        in_month = and_(c.registered_at >= start, c.registered_at < end)
-        open_then = and_(c.kind == "complaint", c.registered_at < as_of,
-                         or_(c.closed_at.is_(None), c.closed_at >= as_of))
+        wanted = and_(c.registered_at >= start, c.registered_at < end)
+        if as_of is not None:
+            wanted = or_(wanted, and_(c.kind == "complaint", c.registered_at < as_of,
+                                      or_(c.closed_at.is_(None), c.closed_at >= as_of)))
         out: list[Case] = []
-        for cases in self.iter_where([c.flow == "feedback", or_(in_month, open_then)],
-                                     data_keys=data_keys):
+        for cases in self.iter_where([c.flow == "feedback", wanted], data_keys=data_keys):
             out += cases
         return out
 
