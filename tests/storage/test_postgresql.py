@@ -116,14 +116,17 @@ def test_kpi_tallies_on_postgresql_equal_the_records(pg_services):
         assert month.cases
         assert month_cells(month) == month_cells(month_from_records(services, *ym))
     # a month end passes: the open complaints' tallies count it (rows locked, rewritten)
-    clock.advance(timedelta(days=35))
-    now = clock.now().astimezone(services.reports.tz)
-    month = services.reports.month_report(SYSTEM_USER, now.year, now.month)
-    assert month_cells(month) == month_cells(month_from_records(services, now.year, now.month))
     from complaintdesk.storage import kpi_tallies
 
+    clock.advance(timedelta(days=35))
+    tz = services.reports.tz
     with UnitOfWork(services.engine, readonly=True) as uow:
-        assert not kpi_tallies.month_ends_due(uow.session, clock.now(), services.reports.tz)
+        assert kpi_tallies.month_ends_due(uow.session, clock.now(), tz)
+    now = clock.now().astimezone(tz)
+    month = services.reports.month_report(SYSTEM_USER, now.year, now.month)
+    assert month_cells(month) == month_cells(month_from_records(services, now.year, now.month))
+    with UnitOfWork(services.engine, readonly=True) as uow:
+        assert not kpi_tallies.month_ends_due(uow.session, clock.now(), tz)
 
 
 def _phase():
