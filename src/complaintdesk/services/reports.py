@@ -230,7 +230,7 @@ class ReportService(ServiceBase):
                    if s.case_id is not None and s.case_id not in data.case_numbers]
         if missing:
             with self.uow(readonly=True) as uow:
-                data.case_numbers.update(uow.cases.numbers_of(missing))
+                data.case_numbers.update(uow.slips.case_numbers(missing))
 
     _ends_counted: MonthKey | None = None  # the local month whose start was last counted
 
@@ -278,7 +278,7 @@ class ReportService(ServiceBase):
                 start, end, min(end, now) if start < now else None, STEPS_WITH_DATA_USED)
             phase.at(_LOAD * 3 // 4)
             slips = uow.slips.issued_between(start, end)
-            numbers = uow.cases.numbers_of([s.case_id for s in slips if s.case_id is not None])
+            numbers = uow.slips.case_numbers([s.case_id for s in slips if s.case_id is not None])
             volumes, lookups, dealership = self._context(uow)
         self._keep_medians(reader)
         phase.at(_LOAD)

@@ -394,16 +394,6 @@ class CaseRepository(CaseListQueries):
             out += cases
         return out
 
-    def numbers_of(self, ids: Sequence[int]) -> dict[int, str]:
-        """Case numbers by id."""
-        c = self._CASES.c
-        ids = sorted(set(ids))
-        out: dict[int, str] = {}
-        for i in range(0, len(ids), 500):
-            out.update((r[0], r[1]) for r in self._conn().execute(
-                select(c.id, c.number).where(c.id.in_(ids[i:i + 500]))))
-        return out
-
     def iter_where(self, conds: Sequence[Any], batch: int = 5000,
                    data_keys: Sequence[str] | None = None) -> Iterator[list[Case]]:
         """The cases matching `conds` (on the case table), with their steps, a batch at a
