@@ -43,12 +43,12 @@ def test_internal_complaint_needs_no_phone_but_names_the_reported_department(tmp
     services, clock = make_services(tmp_path)
     with pytest.raises(ServiceError) as exc:
         services.intake.register(SYSTEM_USER, _internal(clock), flow=FlowKind.INTERNAL)
-    assert exc.value.message == "请选择被投诉部门"
+    assert exc.value.message == "请选择被投诉部门。"
     assert set(exc.value.fields) == {"department_id"}  # no phone asked of a colleague
     with pytest.raises(ServiceError) as exc:
         services.intake.register(SYSTEM_USER, _internal(clock, customer_name="", description=""),
                                  flow=FlowKind.INTERNAL, department_id=_dept(services, "销售部"))
-    assert exc.value.fields == {"customer_name": "请填写投诉人", "description": "请填写事情经过"}
+    assert exc.value.fields == {"customer_name": "请填写投诉人。", "description": "请填写事情经过。"}
     # nothing was numbered by the failed attempts
     case = services.intake.register(SYSTEM_USER, _internal(clock), flow=FlowKind.INTERNAL,
                                     department_id=_dept(services, "销售部"))
@@ -59,7 +59,7 @@ def test_customer_feedback_still_requires_a_phone(tmp_path):
     services, clock = make_services(tmp_path)
     with pytest.raises(ServiceError) as exc:
         services.intake.register(SYSTEM_USER, intake(clock, phone=""))
-    assert exc.value.fields == {"phone": "请至少填写手机号码或固定电话"}
+    assert exc.value.fields == {"phone": "请至少填写手机号码或固定电话。"}
 
 
 def test_rework_order_is_numbered_fx_and_needs_its_department_and_customer_phone(tmp_path):
@@ -67,7 +67,7 @@ def test_rework_order_is_numbered_fx_and_needs_its_department_and_customer_phone
     dept = _dept(services, "售后服务部")
     with pytest.raises(ServiceError) as exc:
         services.intake.register(SYSTEM_USER, intake(clock), flow=FlowKind.REWORK)
-    assert exc.value.message == "请选择所属部门"
+    assert exc.value.message == "请选择所属部门。"
     with pytest.raises(ServiceError) as exc:
         services.intake.register(SYSTEM_USER, intake(clock, phone=""), flow=FlowKind.REWORK,
                                  department_id=dept)
@@ -86,4 +86,4 @@ def test_an_unknown_department_is_refused_by_name(tmp_path):
     with pytest.raises(ServiceError) as exc:
         services.intake.register(SYSTEM_USER, _internal(clock), flow=FlowKind.INTERNAL,
                                  department_id=9999)
-    assert exc.value.fields == {"department_id": "所选部门不存在或已停用，请重新选择"}
+    assert exc.value.fields == {"department_id": "所选部门不存在或已停用，请重新选择。"}

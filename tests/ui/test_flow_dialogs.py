@@ -58,8 +58,8 @@ def test_internal_complaint_registered_through_the_dialog_shows_in_the_list(
     assert dlg.reporter.text() == "接待小李"  # the reporter defaults to the current user
 
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
-    assert dlg.errors["department_id"].text() == "请选择被投诉部门"
-    assert dlg.errors["description"].text() == "请填写事情经过"
+    assert dlg.errors["department_id"].text() == "请选择被投诉部门。"
+    assert dlg.errors["description"].text() == "请填写事情经过。"
     assert win.flow_dialog is dlg  # nothing saved
 
     dlg.department.setCurrentIndex(dlg.department.findText("售后服务部"))

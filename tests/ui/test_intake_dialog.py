@@ -69,7 +69,7 @@ def test_phone_error_shows_next_to_the_phone_field(qtbot, services: Services,
     assert not dlg.errors["customer_name"].isVisible()  # untouched fields stay quiet
 
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)  # saving shows them all
-    assert dlg.errors["customer_name"].text() == "请填写客户姓名"
+    assert dlg.errors["customer_name"].text() == "请填写客户姓名。"
     assert dlg.created_case is None and dlg.isVisible()
 
     dlg.edits["phone"].clear()

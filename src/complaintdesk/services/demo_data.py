@@ -46,16 +46,34 @@ def random_name(rng: random.Random) -> str:
 
 
 def random_phone(rng: random.Random) -> str:
-    return rng.choice(("13", "15", "18", "17", "19")) + "".join(
-        str(rng.randrange(10)) for _ in range(9))
+    while True:
+        phone = rng.choice(("13", "15", "18", "17", "19")) + "".join(
+            str(rng.randrange(10)) for _ in range(9))
+        if len(set(phone[3:])) > 1:  # 130 0000 0000 is a placeholder the rules refuse
+            return phone
+
+
+_PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # GA 36: never I or O
 
 
 def random_plate(rng: random.Random) -> str:
-    chars = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
-    if rng.random() < 0.2:  # new-energy plate, 8 characters
-        return rng.choice(PLATE_PREFIXES) + rng.choice("DF") + rng.choice(chars) + \
-            "".join(str(rng.randrange(10)) for _ in range(4))
-    return rng.choice(PLATE_PREFIXES) + "".join(rng.choice(chars) for _ in range(5))
+    """A plate the input rules accept without a warning (GA 36, DESIGN §5): an ordinary
+    5-character serial with at most two letters, a few new-energy (small D/A–K, large
+    …D/F) and 挂/学 plates."""
+    prefix = rng.choice(PLATE_PREFIXES)
+    digits = "".join(str(rng.randrange(10)) for _ in range(5))
+    roll = rng.random()
+    if roll < 0.15:  # new-energy small car: D/A/B/C/E/F/G/H/J/K, letter or digit, 4 digits
+        second = rng.choice(_PLATE_LETTERS + "0123456789")
+        return prefix + rng.choice("DABCEFGHJK") + second + digits[:4]
+    if roll < 0.18:  # new-energy large vehicle: 5 digits then D/F
+        return prefix + digits + rng.choice("DF")
+    if roll < 0.20:  # trailer or driving-school car: 4 characters + 挂/学
+        return prefix + digits[:4] + rng.choice("挂学")
+    serial = list(digits)
+    for pos in rng.sample(range(5), rng.choice((0, 0, 1, 1, 2))):  # at most two letters
+        serial[pos] = rng.choice(_PLATE_LETTERS)
+    return prefix + "".join(serial)
 
 
 def random_vin(rng: random.Random) -> str:

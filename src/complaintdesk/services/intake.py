@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from ..domain.input_rules import check_mobile
+from ..domain.input_rules.registration import check_attachment
 from ..domain.records import (
     FLOW_PREFIX,
     Attachment,
@@ -16,8 +18,8 @@ from ..domain.records import (
 )
 from ..domain.validation import (
     ValidationResult,
+    check_registration,
     format_number,
-    normalize_plate,
     normalize_vin,
     validate_registration,
 )
@@ -51,6 +53,7 @@ class IntakeService(ServiceBase):
 
     def find_repeats(self, phone: str, vin: str, exclude_id: int | None = None) -> list[RepeatHit]:
         since = self.clock.now() - REPEAT_WINDOW
+        phone, vin = check_mobile(phone).value, normalize_vin(vin)  # as they are stored
         with self.uow(readonly=True) as uow:
             return [RepeatHit(*r) for r in uow.cases.recent_by_phone_or_vin(phone, vin, since,
                                                                             exclude_id)]
@@ -68,27 +71,29 @@ class IntakeService(ServiceBase):
         now = self.clock.now()
         if flow is FlowKind.FEEDBACK:
             department_id = None
-        result = validate_registration(intake, now, flow, department_id)
+        # the input rules (DESIGN §5): the stored intake is the normalised one
+        intake, result = check_registration(intake, now, flow, department_id)
         if not result.ok:
             first = next(iter(result.errors.values()))
             raise ServiceError(first, fields=result.errors)
-        if result.warnings:  # the VIN check digit: the user must confirm it explicitly
+        if result.warnings:  # VIN check digit, unusual plate: the user must confirm them
             raise ServiceError(next(iter(result.warnings.values())), fields=result.warnings)
         for a in attachments:
-            if len(a.data) > MAX_ATTACHMENT_BYTES:
-                raise ServiceError(f"附件“{a.filename}”超过 20 MB，请压缩后再上传",
-                                   field="attachments")
-        intake = replace(intake, plate=normalize_plate(intake.plate),
-                         vin=normalize_vin(intake.vin), phone=intake.phone.strip(),
-                         customer_name=intake.customer_name.strip())
+            problem = check_attachment(a.filename, a.mime, len(a.data), MAX_ATTACHMENT_BYTES)
+            if problem:
+                raise ServiceError(problem, field="attachments")
         if flow is not FlowKind.FEEDBACK:  # one route each: no suggestion/praise, no 自查
             intake = replace(intake, kind=FeedbackKind.COMPLAINT, self_report_department_id=None)
         with self.uow() as uow:
             local = now.astimezone(self.tz)
             prefix = FLOW_PREFIX[flow]
-            if department_id is not None and not any(
-                    d.id == department_id and d.active for d in uow.people.departments()):
-                raise ServiceError("所选部门不存在或已停用，请重新选择", field="department_id")
+            active = {d.id for d in uow.people.departments() if d.active}
+            if department_id is not None and department_id not in active:
+                raise ServiceError("所选部门不存在或已停用，请重新选择。", field="department_id")
+            srd = intake.self_report_department_id
+            if srd is not None and srd not in active:
+                raise ServiceError("部门自查所选部门不存在或已停用，请重新选择。",
+                                   field="self_report_department_id")
             seq = uow.sequences.next(prefix, f"{local.year:04d}{local.month:02d}")
             # an internal complaint has no customer: nothing to be a repeat of
             repeats = [] if flow is FlowKind.INTERNAL else uow.cases.recent_by_phone_or_vin(
