@@ -220,6 +220,7 @@ class Intake:
     # 部门自查: a department registering a complaint about itself goes straight to step 2
     self_report_department_id: int | None = None
     override_vin_check: bool = False  # a wrong VIN check digit is a warning the user accepts
+    override_plate_check: bool = False  # so is a plate serial with more than two letters
 
 
 @dataclass(slots=True)

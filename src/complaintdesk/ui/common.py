@@ -56,9 +56,11 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "操作�
 
 def show_validation(labels: Mapping[str, FieldError], result: ValidationResult,
                     vin_override: QCheckBox,
-                    shown: Callable[[str], bool] = lambda _field: True) -> bool:
-    """The domain's messages next to their fields (errors red, warnings amber), the VIN
-    "仍然保存" box only while its check-digit warning stands. True when saving may go ahead."""
+                    shown: Callable[[str], bool] = lambda _field: True,
+                    plate_override: QCheckBox | None = None) -> bool:
+    """The domain's messages next to their fields (errors red, warnings amber); a field's
+    "仍然保存" box (VIN check digit, unusual plate) only while its warning stands. True when
+    saving may go ahead: no errors, and every standing warning confirmed."""
     for key, label in labels.items():
         if key in result.errors and shown(key):
             label.show_message(result.errors[key])
@@ -66,11 +68,18 @@ def show_validation(labels: Mapping[str, FieldError], result: ValidationResult,
             label.show_message(result.warnings[key], warning=True)
         else:
             label.show_message("")
-    vin_warning = "vin" in result.warnings and "vin" not in result.errors
-    vin_override.setVisible(vin_warning)
-    if not vin_warning:
-        vin_override.setChecked(False)
-    return result.ok and (not vin_warning or vin_override.isChecked())
+    confirmed = True
+    for key, box in (("vin", vin_override), ("plate", plate_override)):
+        if box is None:
+            continue
+        warning = key in result.warnings and key not in result.errors
+        box.setVisible(warning)
+        if not warning:
+            box.setChecked(False)
+        confirmed = confirmed and (not warning or box.isChecked())
+    unconfirmed = {k for k in result.warnings
+                   if k not in ("vin", "plate") or (k == "plate" and plate_override is None)}
+    return result.ok and confirmed and not unconfirmed
 
 
 def show_service_error(labels: Mapping[str, FieldError], general: QLabel,

@@ -60,6 +60,8 @@ class FlowIntakeDialog(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.vin_override = QCheckBox("仍然保存（确认车架号无误）")
         self.vin_override.hide()
+        self.plate_override = QCheckBox("仍然保存（确认车牌号无误）")
+        self.plate_override.hide()
         self.build_form()
 
         self.general_error = QLabel("")
@@ -89,6 +91,7 @@ class FlowIntakeDialog(QDialog):
         for widget in self.draft_widgets.values():
             _on_change(widget, self._changed)
         self.vin_override.toggled.connect(self._changed)
+        self.plate_override.toggled.connect(self._changed)
         self._restore_draft()
 
     # ---- for subclasses -----------------------------------------------------------------
@@ -104,7 +107,10 @@ class FlowIntakeDialog(QDialog):
     def add_row(self, label: str, key: str, widget: QWidget, draft: bool = True) -> None:
         """A form row with the field's error label beneath it."""
         self.errors[key] = FieldError()
-        self.form.addRow(label, with_error(widget, self.errors[key]))
+        cell = with_error(widget, self.errors[key])
+        if key == "plate":  # an unusual plate is a warning the user confirms beneath it
+            cell.layout().addWidget(self.plate_override)
+        self.form.addRow(label, cell)
         if draft and isinstance(widget, Draftable):
             self.draft_widgets[key] = widget
 
@@ -141,8 +147,10 @@ class FlowIntakeDialog(QDialog):
         """The domain's messages next to the fields; True when saving may go ahead."""
         intake = self.intake()
         intake.override_vin_check = False  # always show the check-digit warning itself
+        intake.override_plate_check = False
         result = self.services.intake.validate(intake, self.flow, self.department_id())
-        return show_validation(self.errors, result, self.vin_override)
+        return show_validation(self.errors, result, self.vin_override,
+                               plate_override=self.plate_override)
 
     def save(self) -> None:
         from ..services.errors import ServiceError
@@ -154,6 +162,7 @@ class FlowIntakeDialog(QDialog):
             return
         intake = self.intake()
         intake.override_vin_check = self.vin_override.isChecked()
+        intake.override_plate_check = self.plate_override.isChecked()
         try:
             case = self.services.intake.register(self.user, intake, flow=self.flow,
                                                  department_id=self.department_id())

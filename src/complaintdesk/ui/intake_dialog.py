@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.input_rules import normalize_mobile
+from ..domain.input_rules.vin import normalize_vin
 from ..domain.records import CHANNELS, MOODS, Case, FeedbackKind, Intake, User
 from .attachment_picker import AttachmentPicker, mime_of
 from .common import ERROR_STYLE, FieldError, show_service_error, show_validation, with_error
@@ -104,6 +106,8 @@ class IntakeDialog(QDialog):
         self.attachments = AttachmentPicker()
         self.vin_override = QCheckBox("仍然保存（确认车架号无误）")
         self.vin_override.hide()
+        self.plate_override = QCheckBox("仍然保存（确认车牌号无误）")
+        self.plate_override.hide()
         self.repeat_label = QLabel("")
         self.repeat_label.setStyleSheet("color: #b26a00; font-weight: bold;")
         self.repeat_label.hide()
@@ -134,7 +138,9 @@ class IntakeDialog(QDialog):
         row(lf, "手机号码", "phone", self.edits["phone"])
         row(lf, "固定电话", "landline", self.edits["landline"])
         row(lf, "车型", "vehicle_model", self.edits["vehicle_model"])
-        row(lf, "车牌号", "plate", self.edits["plate"])
+        plate_cell = with_error(self.edits["plate"], self.errors["plate"])
+        plate_cell.layout().addWidget(self.plate_override)  # confirms an unusual plate
+        lf.addRow("车牌号", plate_cell)
         lf.addRow("车架号（VIN）", vin_box)
         row(lf, "购车/维修日期", "purchase_date", self.purchase_date)
         row(lf, "投诉渠道", "channel", self.channel)
@@ -193,6 +199,7 @@ class IntakeDialog(QDialog):
         self.purchase_date.dateChanged.connect(lambda _d: self._changed("purchase_date"))
         self.complained_at.dateTimeChanged.connect(lambda _d: self._changed("complained_at"))
         self.vin_override.toggled.connect(lambda _b: self._changed("vin"))
+        self.plate_override.toggled.connect(lambda _b: self._changed("plate"))
         self.attachments.changed.connect(lambda: self._changed("attachments"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -226,6 +233,7 @@ class IntakeDialog(QDialog):
             kind=FeedbackKind(self.kind.currentData()),
             self_report_department_id=self.self_report.currentData(),
             override_vin_check=self.vin_override.isChecked(),
+            override_plate_check=self.plate_override.isChecked(),
         )
 
     def _changed(self, key: str) -> None:
@@ -239,13 +247,16 @@ class IntakeDialog(QDialog):
         """Shows the domain's messages next to the fields; True when saving may go ahead."""
         intake = self.intake()
         intake.override_vin_check = False  # always show the check-digit warning itself
+        intake.override_plate_check = False
         result = self.services.intake.validate(intake)
         return show_validation(self.errors, result, self.vin_override,
-                               lambda key: self._show_all or key in self._touched)
+                               lambda key: self._show_all or key in self._touched,
+                               plate_override=self.plate_override)
 
     def _check_repeats(self) -> None:
-        phone = self.edits["phone"].text().strip()
-        vin = self.edits["vin"].text().strip().upper()
+        # as the service stores them: "138 1234 5678" is 13812345678
+        phone = normalize_mobile(self.edits["phone"].text())
+        vin = normalize_vin(self.edits["vin"].text())
         if len(phone) != 11 and len(vin) != 17:
             self.repeat_label.hide()
             return
@@ -254,8 +265,8 @@ class IntakeDialog(QDialog):
         services = self.services
 
         def shown(hits: list[Any]) -> None:
-            if (self.edits["phone"].text().strip(), self.edits["vin"].text().strip().upper()) \
-                    != (phone, vin):
+            if (normalize_mobile(self.edits["phone"].text()),
+                    normalize_vin(self.edits["vin"].text())) != (phone, vin):
                 return  # typed on meanwhile
             numbers = "、".join(h.number for h in hits)
             self.repeat_label.setText(f"该客户 90 天内已投诉：{numbers}（保存时将关联为重复投诉）")

@@ -88,18 +88,20 @@ def check_landline(raw: str) -> PhoneCheck:
     if international and not groups[0].startswith("0") and not _SERVICE_RE.match("".join(groups)):
         groups[0] = "0" + groups[0]  # +86 10 … is dialled 010 … at home
     digits = "".join(groups)
-    if _SERVICE_RE.match(digits):
-        return PhoneCheck(digits + (f"-{ext}" if ext else ""))
     if not ext and len(groups) >= 2 and len(groups[-2]) >= 7 and len(groups[-1]) <= 6:
         # 010-68880061-801: the number was written unbroken, so the last group is an extension
         head = "".join(groups[:-1])
-        if split_landline(head) is not None:
+        if split_landline(head) is not None or _SERVICE_RE.match(head):
             ext, digits = groups[-1], head
+    if _SERVICE_RE.match(digits):
+        return PhoneCheck(digits + (f"-{ext}" if ext else ""))
     parts = split_landline(digits)
     if parts is None:
         if check_mobile(raw).problem is None and check_mobile(raw).value:
             return PhoneCheck(raw.strip(), "mobile_in_landline")
-        if digits and (_repeated(digits) or (digits[0] == "0" and _repeated(digits[1:]))):
+        area_len = 3 if digits[1:2] in ("1", "2") else 4
+        if digits and (_repeated(digits) or (digits[0] == "0" and len(digits) > area_len
+                                              and _repeated(digits[area_len:]))):
             return PhoneCheck(raw.strip(), "repeated")
         if 7 <= len(digits) <= 8 and digits[0] not in "01":
             return PhoneCheck(raw.strip(), "no_area_code")
