@@ -86,4 +86,4 @@ def test_an_unknown_department_is_refused_by_name(tmp_path):
     with pytest.raises(ServiceError) as exc:
         services.intake.register(SYSTEM_USER, _internal(clock), flow=FlowKind.INTERNAL,
                                  department_id=9999)
-    assert exc.value.fields == {"department_id": "所选部门不存在或已停用，请重新选择。"}
+    assert exc.value.fields == {"department_id": "所选被投诉部门不存在或已停用，请重新选择。"}

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from ..domain.input_rules import check_mobile
-from ..domain.input_rules.registration import check_attachment
+from ..domain.input_rules.registration import FIELD_LABELS, check_attachment
 from ..domain.records import (
     FLOW_PREFIX,
     Attachment,
@@ -89,7 +89,9 @@ class IntakeService(ServiceBase):
             prefix = FLOW_PREFIX[flow]
             active = {d.id for d in uow.people.departments() if d.active}
             if department_id is not None and department_id not in active:
-                raise ServiceError("所选部门不存在或已停用，请重新选择。", field="department_id")
+                label = FIELD_LABELS[flow]["department_id"]
+                raise ServiceError(f"所选{label}不存在或已停用，请重新选择。",
+                                   field="department_id")
             srd = intake.self_report_department_id
             if srd is not None and srd not in active:
                 raise ServiceError("部门自查所选部门不存在或已停用，请重新选择。",

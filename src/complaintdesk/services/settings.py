@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..domain.pick_lists import category_problem, live_categories
 from ..domain.records import Role, User
 from ..domain.workflow import WorkflowSettings
 from ..storage.uow import UnitOfWork
 from .base import ServiceBase
+from .errors import ServiceError
 
 DEFAULTS: dict[str, Any] = {
     "dealership_name": "示例汽车销售服务有限公司",
     "timezone": "Asia/Shanghai",
     "workflow": {},  # WorkflowSettings.from_dict()
 }
+
+
+CATEGORIES_KEY = "categories"  # the administrator's list, once saved
+CATEGORIES_REMOVED_KEY = "categories_removed"  # defaults the administrator took out
 
 
 def workflow_settings(uow: UnitOfWork, tz: str) -> WorkflowSettings:
@@ -34,3 +40,31 @@ class SettingsService(ServiceBase):
             uow.settings.put(key, value)
             self.audit(uow, actor, "setting", "setting", key, before, value)
             uow.commit()
+
+    def categories(self) -> list[str]:
+        """The complaint categories the forms offer (DESIGN §5: an editable list)."""
+        with self.uow(readonly=True) as uow:
+            return live_categories(uow.settings.get(CATEGORIES_KEY),
+                                   uow.settings.get(CATEGORIES_REMOVED_KEY) or ())
+
+    def put_categories(self, actor: User, names: list[str]) -> list[str]:
+        """Save the administrator's list. A default left out is remembered as removed, so
+        the merge with later defaults does not bring it back; cases keep their category."""
+        self.require(actor, Role.ADMIN, what="修改投诉类别")
+        for name in names:
+            problem = category_problem(name)
+            if problem:
+                raise ServiceError(problem, field="categories")
+        clean = list(dict.fromkeys(n.strip() for n in names))
+        if not clean:
+            raise ServiceError("投诉类别至少保留一项。", field="categories")
+        with self.uow() as uow:
+            before = live_categories(uow.settings.get(CATEGORIES_KEY),
+                                     uow.settings.get(CATEGORIES_REMOVED_KEY) or ())
+            removed = set(uow.settings.get(CATEGORIES_REMOVED_KEY) or ())
+            removed = sorted((removed | {c for c in before if c not in clean}) - set(clean))
+            uow.settings.put(CATEGORIES_KEY, clean)
+            uow.settings.put(CATEGORIES_REMOVED_KEY, removed)
+            self.audit(uow, actor, "setting", "setting", CATEGORIES_KEY, before, clean)
+            uow.commit()
+        return clean

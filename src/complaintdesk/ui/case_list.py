@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.query import CaseQuery
-from ..domain.records import CATEGORIES, CHANNELS, CaseStatus, FlowKind, Severity, User
+from ..domain.records import CHANNELS, CaseStatus, FlowKind, Severity, User
 from .case_model import COLUMNS, CaseTableModel
 from .columns import ColumnSizer
 from .common import show_error
@@ -66,7 +66,7 @@ class CaseListWidget(QWidget):
         self.status = _combo("全部状态", [(s.label, s.value) for s in CaseStatus])
         self.department = _combo("全部部门", [(d.name, d.id) for d in services.people.departments()])
         self.severity = _combo("全部程度", [(s.label, s.value) for s in Severity])
-        self.category = _combo("全部类别", [(c, c) for c in CATEGORIES])
+        self.category = _combo("全部类别", [(c, c) for c in services.settings.categories()])
         self.channel = _combo("全部渠道", [(c, c) for c in CHANNELS])
         self.use_dates = QCheckBox("登记日期")
         today = QDate.currentDate()

@@ -45,6 +45,7 @@ class Choices:
     supervisors: list[tuple[str, int]] = field(default_factory=list)
     employees: list[tuple[str, int]] = field(default_factory=list)
     slips: list[tuple[str, int]] = field(default_factory=list)
+    categories: list[str] = field(default_factory=lambda: list(CATEGORIES))  # the live list
 
     def for_field(self, name: str) -> list[tuple[str, int]]:
         if "department" in name:
@@ -87,12 +88,13 @@ class FieldEditor:
 
 
 class TextEditor(FieldEditor):
-    def __init__(self, name: str, spec: FieldSpec) -> None:
+    def __init__(self, name: str, spec: FieldSpec,
+                 categories: Sequence[str] = CATEGORIES) -> None:
         if name == "category":
             box = QComboBox()
             box.setEditable(True)
             box.addItem("")
-            box.addItems(list(CATEGORIES))
+            box.addItems(list(categories))
             box.setCurrentIndex(0)
             super().__init__(name, spec, box)
         elif name in SHORT_TEXT:
@@ -309,4 +311,4 @@ def make_editor(name: str, spec: FieldSpec, required: bool, choices: Choices, tz
             return DateTimeEditor(name, spec, tz, default)
         case FieldKind.RESPONSIBLE:
             return ResponsibleEditor(name, spec, choices.employees)
-    return TextEditor(name, spec)
+    return TextEditor(name, spec, choices.categories)

@@ -97,6 +97,7 @@ def build_choices(services: Services, user: User, case: Case) -> Choices:
         employees=[(f"{e.name}（{dept_names.get(e.department_id, '')}·{e.post}）", e.id)
                    for e in employees if e.id is not None],
         slips=slips,
+        categories=services.settings.categories(),
     )
 
 
