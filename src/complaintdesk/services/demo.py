@@ -40,7 +40,7 @@ BATCH = 1000
 
 # category → the department that handles it
 _DEPT_OF_CATEGORY = {"销售服务": "销售部", "新车质量": "销售部", "交车问题": "销售部",
-                     "配件问题": "配件部"}
+                     "配件问题": "配件部", "销售流程": "销售部", "产品质量": "销售部"}
 _DEFAULT_DEPT = "售后服务部"
 
 
