@@ -88,7 +88,7 @@ class _Phase:
 
     def check(self) -> None:
         if self.cancelled is not None and self.cancelled():
-            from ..documents.excel_common import Cancelled
+            from ..domain.errors import Cancelled
 
             raise Cancelled("导出已取消")
 
