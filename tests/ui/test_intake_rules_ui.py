@@ -3,9 +3,11 @@ confirmable, and what is saved is the normalised value (DESIGN §5)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import Qt
 
-from complaintdesk.domain.records import User
+from complaintdesk.domain.records import Intake, User
 from complaintdesk.services.container import Services
 from complaintdesk.ui.intake_dialog import IntakeDialog
 from complaintdesk.ui.rework_dialog import ReworkOrderDialog
@@ -68,3 +70,35 @@ def test_the_rework_order_form_offers_the_same_plate_confirmation(
     dlg.edits["plate"].insert("京ABCD12")
     assert not dlg.validate_now()
     assert dlg.errors["plate"].text().startswith("车牌号") and dlg.plate_override.isVisible()
+
+
+def test_the_administrator_edits_the_categories_and_the_step_form_offers_them(
+        qtbot, services: Services) -> None:
+    from wf_cast import make_cast
+
+    from complaintdesk.domain.records import CATEGORIES
+    from complaintdesk.domain.workflow.fields import FIELDS
+    from complaintdesk.ui.admin_view import AdminDialog
+    from complaintdesk.ui.field_widgets import make_editor
+    from complaintdesk.ui.step_form import build_choices
+
+    cast = make_cast(services)
+    dialog = AdminDialog(services, cast.admin)
+    qtbot.addWidget(dialog)
+    tab = dialog.categories
+    assert tab.names() == list(CATEGORIES)
+    tab.editor.setPlainText("\n".join([c for c in CATEGORIES if c != "物流"] + ["试驾"]))
+    assert tab.save() and "已保存" in tab.message.text()
+    live = services.settings.categories()
+    assert "物流" not in live and live[-1] == "试驾"
+    tab.editor.setPlainText("物\x00流")
+    assert not tab.save() and "控制字符" in tab.message.text()
+
+    # the step form's 投诉类别 offers the live list
+    case = services.intake.register(cast.admin, Intake(
+        customer_name="王芳", phone="13812345678", description="刹车异响",
+        complained_at=services.clock.now() - timedelta(minutes=5)))
+    choices = build_choices(services, cast.admin, case)
+    box = make_editor("category", FIELDS["category"], True, choices, services.intake.tz,
+                      services.clock.now()).widget
+    assert [box.itemText(i) for i in range(box.count())] == ["", *live]

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout
 
 from ..domain.records import User
 from .admin_people import DepartmentsTab, EmployeesTab
+from .admin_pick_lists import CategoriesTab
 from .admin_settings import DelegationsTab, WorkflowSettingsTab
 from .admin_users import UsersTab
 
@@ -25,10 +26,11 @@ class AdminDialog(QDialog):
         self.employees = EmployeesTab(services, actor)
         self.workflow = WorkflowSettingsTab(services, actor)
         self.delegations = DelegationsTab(services, actor)
+        self.categories = CategoriesTab(services, actor)
         self.tabs = QTabWidget()
         for widget, title in ((self.users, "用户"), (self.departments, "部门"),
                               (self.employees, "员工"), (self.workflow, "流程设置"),
-                              (self.delegations, "代理人")):
+                              (self.delegations, "代理人"), (self.categories, "投诉类别")):
             self.tabs.addTab(widget, title)
         # departments/employees edited in one tab show up in the others' pick-lists
         self.tabs.currentChanged.connect(self._refresh_current)
