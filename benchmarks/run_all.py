@@ -155,7 +155,7 @@ def main() -> None:
         for _ in range(25):
             now = services.clock.now()
             fresh.append(services.intake.register(SYSTEM_USER, Intake(
-                customer_name="测试", phone="13800000000", description="基准测试",
+                customer_name="测试", phone="13800138000", description="基准测试",
                 complained_at=now - timedelta(minutes=5))).id)
         it = iter(fresh)
         lines.append(row("advance a step (with audit)", median_ms(lambda: services.workflow.act(

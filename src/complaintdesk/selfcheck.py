@@ -40,7 +40,7 @@ def run_self_check(out: Callable[[str], None] = print) -> int:
                                      data_dir=Path(tmp))
             now = services.clock.now()
             case = services.intake.register(SYSTEM_USER, Intake(
-                customer_name="自检客户", phone="13800000000", plate="京A12345",
+                customer_name="自检客户", phone="13800138000", plate="京A12345",
                 description="自检：刹车异响", complained_at=now - timedelta(minutes=5)))
             state["services"], state["case"] = services, case
             return f"SQLite 建库、迁移并登记 {case.number}"
