@@ -10,7 +10,13 @@ from complaintdesk.domain.input_rules.registration import TEXT_FIELDS
 from complaintdesk.storage import tables
 
 _COLUMNS = {"attachment_name": (tables.AttachmentRow, "filename"),
-            "attachment_mime": (tables.AttachmentRow, "mime")}
+            "attachment_mime": (tables.AttachmentRow, "mime"),
+            "department_name": (tables.DepartmentRow, "name"),
+            "department_code": (tables.DepartmentRow, "code"),
+            "employee_name": (tables.EmployeeRow, "name"),
+            "employee_post": (tables.EmployeeRow, "post"),
+            "username": (tables.UserRow, "username"),
+            "display_name": (tables.UserRow, "display_name")}
 
 
 def _column_length(field: str) -> int | None:

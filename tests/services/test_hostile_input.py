@@ -183,3 +183,29 @@ def test_an_unknown_self_report_department_is_refused_by_name(tmp_path):
         services.intake.register(SYSTEM_USER, typed)
     assert set(exc.value.fields) == {"self_report_department_id"}
     assert "部门自查" in exc.value.message
+
+
+@pytest.mark.parametrize("kind,field,value", [
+    ("department", "name", "部" * 61), ("department", "code", "C" * 21),
+    ("employee", "name", "员" * 41), ("employee", "post", "岗" * 41),
+    ("user", "username", "u" * 41), ("user", "display_name", "名" * 41),
+    ("employee", "name", "王\x00五"),
+])
+def test_administration_names_are_checked_before_the_database_sees_them(tmp_path, kind, field,
+                                                                        value):
+    from complaintdesk.domain.records import Department, Employee, Role, User
+
+    services, _clock = make_services(tmp_path)
+    dept = services.people.departments()[0].id
+    record: Any = {
+        "department": Department(None, "新部门", "XB"),
+        "employee": Employee(None, "王五", dept, "顾问"),
+        "user": User(None, "wangwu", "王五", frozenset({Role.RECEPTION})),
+    }[kind]
+    setattr(record, field, value)
+    save = {"department": services.people.save_department,
+            "employee": services.people.save_employee,
+            "user": lambda actor, rec: services.people.save_user(actor, rec, "secret123")}[kind]
+    with pytest.raises(ServiceError) as exc:
+        save(SYSTEM_USER, record)
+    assert set(exc.value.fields) == {field} and exc.value.message.endswith("。")

@@ -6,12 +6,23 @@ import json
 from dataclasses import asdict, replace
 from datetime import datetime
 
+from ..domain.input_rules import default_limits, text_problem
 from ..domain.records import DelegationRecord, Department, Employee, Role, User
 from ..resources_path import resource_path
 from ..storage.uow import UnitOfWork
 from .auth import check_password_rules, hash_password
 from .base import ServiceBase
 from .errors import ServiceError
+
+
+def _check_texts(*fields: tuple[str, str, str, str]) -> None:
+    """(form field, label, value, limit key): a too-long or control-character value is
+    refused by name before the database sees it (DESIGN §5)."""
+    limits = default_limits()
+    for field, label, value, key in fields:
+        problem = text_problem(value, label, limits.limit(key), long_text=False)
+        if problem:
+            raise ServiceError(problem, field=field)
 
 
 def seed_defaults(uow: UnitOfWork) -> bool:
@@ -55,6 +66,8 @@ class PeopleService(ServiceBase):
     # ---- administration -------------------------------------------------------------
     def save_department(self, actor: User, dep: Department) -> Department:
         self.require(actor, Role.ADMIN, what="维护部门")
+        _check_texts(("name", "部门名称", dep.name, "department_name"),
+                     ("code", "部门代码", dep.code, "department_code"))
         if not dep.name.strip():
             raise ServiceError("请填写部门名称", field="name")
         with self.uow() as uow:
@@ -68,6 +81,8 @@ class PeopleService(ServiceBase):
 
     def save_employee(self, actor: User, emp: Employee) -> Employee:
         self.require(actor, Role.ADMIN, what="维护员工")
+        _check_texts(("name", "员工姓名", emp.name, "employee_name"),
+                     ("post", "岗位", emp.post, "employee_post"))
         if not emp.name.strip():
             raise ServiceError("请填写员工姓名", field="name")
         if emp.department_id is None:
@@ -82,6 +97,8 @@ class PeopleService(ServiceBase):
 
     def save_user(self, actor: User, user: User, password: str | None = None) -> User:
         self.require(actor, Role.ADMIN, what="维护用户")
+        _check_texts(("username", "登录名", user.username, "username"),
+                     ("display_name", "姓名", user.display_name, "display_name"))
         if not user.username.strip():
             raise ServiceError("请填写登录名", field="username")
         if not user.roles:
