@@ -16,7 +16,8 @@ _COLUMNS = {"attachment_name": (tables.AttachmentRow, "filename"),
             "employee_name": (tables.EmployeeRow, "name"),
             "employee_post": (tables.EmployeeRow, "post"),
             "username": (tables.UserRow, "username"),
-            "display_name": (tables.UserRow, "display_name")}
+            "display_name": (tables.UserRow, "display_name"),
+            "step_text": (tables.StepRow, "data")}  # JSON: no column size
 
 
 def _column_length(field: str) -> int | None:

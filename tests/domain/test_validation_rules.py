@@ -260,3 +260,19 @@ def test_every_message_ends_with_a_full_stop_and_names_its_field():
                              "channel", "mood", "complained_at", "purchase_date"}
     for field, message in r.errors.items():
         assert message.endswith("。") and labels[field] in message, (field, message)
+
+
+# ---- what steps record: the category is a column of its own ------------------------------
+@pytest.mark.parametrize("name,value,fragment", [
+    ("category", "类" * 21, "不能超过 20 个字"), ("category", "物\n流", "控制字符"),
+    ("opinion", "意" * 10_001, "不能超过 10000 个字"), ("opinion", "同意\x00", "控制字符"),
+])
+def test_step_text_is_held_to_the_same_rules(name, value, fragment):
+    from complaintdesk.domain.workflow.errors import WorkflowError
+    from complaintdesk.domain.workflow.fields import check_value
+
+    with pytest.raises(WorkflowError) as exc:
+        check_value(name, value)
+    assert fragment in exc.value.message_zh and exc.value.field == name
+    check_value(name, value[:5].replace("\x00", "").replace("\n", "") or "好")
+    check_value("opinion", "第一段\n第二段\t完")  # long text keeps its lines

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .input_rules import bad_character
+from .input_rules import default_limits, text_problem
 from .records import CATEGORIES
-
-CATEGORY_MAX = 20  # the case's category column
 
 
 def live_categories(stored: Sequence[str] | None, removed: Iterable[str] = (),
@@ -29,8 +27,5 @@ def category_problem(name: str) -> str | None:
     """The message for a category name that cannot be kept, or None."""
     if not name.strip():
         return "投诉类别不能为空。"
-    if bad_character(name, long_text=False) is not None:
-        return f"投诉类别“{name.strip()[:20]}”含有不可见的控制字符，请删除后重新输入。"
-    if len(name.strip()) > CATEGORY_MAX:
-        return f"投诉类别不能超过 {CATEGORY_MAX} 个字：“{name.strip()[:20]}…”。"
-    return None
+    return text_problem(name.strip(), "投诉类别", default_limits().limit("category"),
+                        long_text=False)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from ..input_rules import default_limits, text_problem
 from ..records import SATISFACTION, SOLUTIONS, Responsibility, Severity
 from .errors import WorkflowError
 
@@ -110,6 +111,13 @@ def check_value(name: str, value: Any) -> None:
         case FieldKind.TEXT:
             if not isinstance(value, str) or not value.strip():
                 raise WorkflowError(f"请填写「{label}」。", name)
+            # DESIGN §5: lengths and characters; the category is a column of its own
+            limits = default_limits()
+            limit = limits.limit("category" if name == "category" else "step_text")
+            problem = text_problem(value.strip(), f"「{label}」", limit,
+                                   long_text=name != "category")
+            if problem:
+                raise WorkflowError(problem, name)
         case FieldKind.ID:
             if not _is_id(value):
                 raise WorkflowError(f"请选择「{label}」。", name)
