@@ -85,6 +85,15 @@ def test_hostile_registrations_never_raise_and_store_only_what_the_rules_allow(t
 
 @pytest.mark.skipif(not PG_URL, reason="needs a PostgreSQL server: set COMPLAINTDESK_TEST_PG_URL")
 def test_hostile_registrations_on_postgresql_never_reach_a_raw_database_error(tmp_path):
+    services, clock = _pg_services(tmp_path)
+    try:
+        outcomes = _run(services, clock, examples=150)
+    finally:
+        services.dispose()
+    assert outcomes["stored"] >= 5 and outcomes["refused"] >= 40, outcomes
+
+
+def _pg_services(tmp_path: Any) -> tuple[Services, FixedClock]:
     from sqlalchemy import create_engine, text
 
     engine = create_engine(PG_URL)
@@ -92,12 +101,37 @@ def test_hostile_registrations_on_postgresql_never_reach_a_raw_database_error(tm
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
     clock = FixedClock(T0)
-    services = open_services(DatabaseConfig(PG_URL), clock=clock, data_dir=tmp_path)
+    return open_services(DatabaseConfig(PG_URL), clock=clock, data_dir=tmp_path), clock
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs a PostgreSQL server: set COMPLAINTDESK_TEST_PG_URL")
+def test_every_field_at_its_limit_is_stored_on_postgresql_and_one_more_is_refused(tmp_path):
+    services, clock = _pg_services(tmp_path)
     try:
-        outcomes = _run(services, clock, examples=150)
+        at_limit = Intake(customer_name="王" * 40, phone="+86 138 1234 5678",
+                          landline="0755-23456789 转 123456", vehicle_model="车" * 60,
+                          plate="临时号牌京A12345"[:10], vin="1M8GDM9AXKP042788",
+                          location="地" * 200, description="述" * 10_000,
+                          persons_involved="人" * 200, demand="求" * 1000, received_by="受" * 40,
+                          complained_at=clock.now() - timedelta(minutes=5))
+        case = services.intake.register(SYSTEM_USER, at_limit)
+        stored = _stored(services, case.id).intake
+        assert stored.landline == "0755-23456789-123456" and len(stored.landline) == 20
+        assert (stored.location, stored.description) == (at_limit.location, at_limit.description)
+        for field in ("customer_name", "vehicle_model", "location", "persons_involved",
+                      "demand", "received_by"):
+            longer = getattr(at_limit, field) + "多"
+            with pytest.raises(ServiceError) as exc:
+                services.intake.register(SYSTEM_USER, _with(at_limit, **{field: longer}))
+            assert set(exc.value.fields) == {field}
     finally:
         services.dispose()
-    assert outcomes["stored"] >= 5 and outcomes["refused"] >= 40, outcomes
+
+
+def _with(intake: Intake, **changes: Any) -> Intake:
+    from dataclasses import replace
+
+    return replace(intake, **changes)
 
 
 @pytest.mark.parametrize("field,value", [
