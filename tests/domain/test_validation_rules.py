@@ -99,6 +99,7 @@ def test_landlines_are_stored_normalised(typed, stored):
     ("010-123456789", "format"), ("010-08880061", "format"), ("0010-68880061", "format"),
     ("010-6888abcd", "format"), ("13812345678", "mobile_in_landline"),
     ("400-800-123", "format"), ("500-800-1234", "format"), ("转801", "format"),
+    ("010-68880061/62", "format"),  # two numbers: one a field
 ])
 def test_landlines_refused(typed, problem):
     assert check_landline(typed).problem == problem

@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-# one group of digits between separators (ASCII and full-width dashes, dots, slashes)
-_SEPARATORS = re.compile(r"[\s\-.·/‐‑‒–—―－]+")
+# what may stand between groups of digits: spaces, ASCII and full-width dashes, dots
+_SEPARATORS = re.compile(r"[\s\-.·‐‑‒–—―－]+")
 _BRACKETS = re.compile(r"[()（）\[\]【】]")
 _COUNTRY = re.compile(r"^[(（]?\s*(?:\+|00)\s*86\s*[)）]?[\s\-.]*")
 _EXTENSION = re.compile(r"(?:转|分机|ext\.?|x|#)\s*[:：]?\s*(\d{1,6})\s*$", re.IGNORECASE)
