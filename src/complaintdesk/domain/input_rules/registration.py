@@ -57,7 +57,7 @@ _LANDLINE_MESSAGES = {
 _PLATE_FORMAT = ("{label}格式不正确：应为省份简称 + 字母 + 5 位号码（例如 京A12345、沪A1234领），"
                  "新能源 8 位（例如 粤BD12345、粤B12345D），使馆车 使123456；临时号牌请填“临时”，"
                  "无车牌可留空。")
-_PLATE_LETTERS = "{label}的号码中字母超过 2 个，较少见，请核对；确认无误可勾选“仍然保存”。"
+_PLATE_LETTERS = "{label}的序号含 3 个以上字母，较少见，请核对；确认无误请勾选下方的“仍然保存”。"
 
 
 def _text_values(intake: Intake, labels: dict[str, str], limits: InputLimits,
