@@ -42,8 +42,66 @@ def make_engine(config: DatabaseConfig, echo: bool = False) -> Engine:
         )
         _setup_sqlite(engine)
     else:
-        engine = create_engine(config.url, echo=echo, pool_pre_ping=True)
+        engine = create_engine(config.url, echo=echo, pool_pre_ping=True,
+                               connect_args=_postgresql_connect_args(config.url))
+        _setup_postgresql(engine)
     return engine
+
+
+WRITER_LOCK = 727274  # the audit chain's lock (audit.py): one writer at a time
+LOCK_WAIT = "30s"  # then "数据库正忙" instead of waiting on forever
+
+
+def _setup_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # As SQLite's BEGIN IMMEDIATE: a unit of work that writes queues for the writers'
+        # lock before it reads, so two PCs never take row, sequence and audit locks in
+        # different orders (a deadlock, a raw error) and the second of two acting on one
+        # step reads the first's result (then "已被他人处理"). Every write appends to the
+        # audit chain, which held this lock until commit already.
+        if conn.get_execution_options().get("readonly"):
+            return
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+
+
+def _postgresql_connect_args(url: str) -> dict[str, Any]:
+    """Each PC names itself to the server (pg_stat_activity.application_name), so a
+    migration can say who is still connected; a name in the URL wins."""
+    if "application_name=" in url:
+        return {}
+    return {"application_name": application_name()}
+
+
+def application_name() -> str:
+    import socket
+
+    return f"ComplaintDesk {socket.gethostname()}"[:63]
+
+
+_BUSY_STATES = {"40P01": "deadlock", "40001": "serialization", "55P03": "lock timeout",
+                "57014": "statement timeout"}
+
+
+def concurrency_failure(exc: BaseException) -> str | None:
+    """What kind of clash with another PC a database error is (None: not one): a deadlock,
+    a serialisation failure, a lock wait that timed out, SQLite's "database is locked",
+    or a unique key another transaction took first ("duplicate")."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError):
+        return None
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in _BUSY_STATES:
+        return _BUSY_STATES[state]
+    if state == "23505":
+        return "duplicate"
+    text_ = str(orig).lower()
+    if "database is locked" in text_ or "database table is locked" in text_:
+        return "locked"
+    return None
 
 
 def _setup_sqlite(engine: Engine) -> None:
