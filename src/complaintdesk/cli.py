@@ -75,7 +75,11 @@ def _config(args: argparse.Namespace, data_dir: Path):  # noqa: ANN202
 
     if args.database_url:
         return DatabaseConfig(args.database_url)
-    return DatabaseConfig.sqlite_file(data_dir / DB_FILE)
+    config = DatabaseConfig.sqlite_file(data_dir / DB_FILE)
+    from .services.startup_checks import refuse_sqlite_on_network_share
+
+    refuse_sqlite_on_network_share(config)  # every command, and the GUI's start (DESIGN §9)
+    return config
 
 
 def _open(args: argparse.Namespace):  # noqa: ANN202

@@ -29,6 +29,7 @@ from .people import PeopleService, seed_defaults
 from .printing import PrintService
 from .reports import ReportService
 from .settings import SettingsService
+from .startup_checks import refuse_sqlite_on_network_share
 from .team_rewards import TeamRewardService
 from .workflow import WorkflowService
 
@@ -117,6 +118,7 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
     change, migrates, seeds first-start defaults, makes the KPI tallies when they are due
     (`progress`: cases done of all, see `ensure_tallies`)."""
     clock = clock or SystemClock()
+    refuse_sqlite_on_network_share(config)
     path = config.sqlite_path
     if path is not None and path.exists():
         problems = backup.header_problems(path)
