@@ -86,7 +86,11 @@ def _open(args: argparse.Namespace):  # noqa: ANN202
     from .services.container import open_services
 
     data_dir = _data_dir(args)
-    return open_services(_config(args, data_dir), data_dir=data_dir)
+    services = open_services(_config(args, data_dir), data_dir=data_dir)
+    warning = services.clock_warning()  # PostgreSQL: this PC's clock off the server's
+    if warning:
+        print(warning, file=sys.stderr)
+    return services
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:

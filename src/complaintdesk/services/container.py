@@ -21,7 +21,7 @@ from .accountability_hooks import AccountabilityHooks
 from .auth import AuthService
 from .backups import BackupService
 from .cases import CaseService
-from .clock import SystemClock
+from .clock import clock_for, skew_warning
 from .drafts import DraftService
 from .errors import ServiceError
 from .intake import IntakeService
@@ -82,6 +82,10 @@ class Services:
         path = self.config.sqlite_path
         return backup.integrity_problems(path) if path is not None else []
 
+    def clock_warning(self) -> str | None:
+        """Once at start: this PC's clock is more than a minute off the server's."""
+        return skew_warning(self.clock)
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -117,7 +121,6 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
     """Settings → storage → services. Checks the SQLite file, backs it up before a schema
     change, migrates, seeds first-start defaults, makes the KPI tallies when they are due
     (`progress`: cases done of all, see `ensure_tallies`)."""
-    clock = clock or SystemClock()
     refuse_sqlite_on_network_share(config)
     path = config.sqlite_path
     if path is not None and path.exists():
@@ -130,6 +133,7 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         backup.backup_sqlite(path, data_dir / "backups",
                              datetime.now().strftime("%Y%m%d-%H%M%S"), "premigrate")
     migrate(engine)
+    clock = clock or clock_for(engine)  # PostgreSQL: the server's clock (DESIGN §9)
     with UnitOfWork(engine) as uow:
         tz = uow.settings.get("timezone", "Asia/Shanghai")
         if seed_defaults(uow):

@@ -128,7 +128,7 @@ def _setup_sqlite(engine: Engine) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
+    with engine.execution_options(readonly=True).connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
         row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
