@@ -129,7 +129,8 @@ class Startup(QObject):
         # what the progress reports is about (read on the UI thread: a plain str swap)
         self._doing = "正在整理统计数据（升级后仅此一次）"
         services = open_services(_config(args, self.data_dir), data_dir=self.data_dir,
-                                 progress=self._task.report_progress)
+                                 progress=self._task.report_progress,
+                                 pg_backup_done=getattr(args, "pg_backup_done", False))
         if self.demo:
             from .services.demo import seed_demo
 

@@ -135,19 +135,45 @@ def current_revision(engine: Engine) -> str | None:
         return row[0] if row else None
 
 
-def migrate(engine: Engine) -> bool:
+class SchemaTooNew(Exception):
+    """The database was made or migrated by a newer app: this one must not touch it."""
+
+    def __init__(self, revision: str, needed_version: str | None) -> None:
+        super().__init__(revision)
+        self.revision = revision
+        self.needed_version = needed_version
+
+
+def check_schema_known(engine: Engine, revision: str | None) -> None:
+    """Raises SchemaTooNew for a revision this app does not ship (DESIGN §9)."""
+    from .versions import required_app_version, schema_is_newer
+
+    if revision != HEAD_REVISION and schema_is_newer(revision):
+        assert revision is not None
+        raise SchemaTooNew(revision, required_app_version(engine, revision))
+
+
+def migrate(engine: Engine, app_version: str | None = None) -> bool:
     """Bring the schema to the newest revision. Returns True when something was applied.
+    Refuses (SchemaTooNew) a schema newer than this app; records `app_version` as the one
+    the schema now needs.
 
     The fast path (already current) costs one query and does not import Alembic."""
-    if current_revision(engine) == HEAD_REVISION:
+    revision = current_revision(engine)
+    if revision == HEAD_REVISION:
         return False
+    check_schema_known(engine, revision)
     from alembic import command
     from alembic.config import Config
 
+    from .versions import record_app_version
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
+    with engine.begin() as conn:  # on PostgreSQL under the writers' lock: one PC migrates
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        if app_version:
+            record_app_version(conn, HEAD_REVISION, app_version)
     log.info("database migrated to %s", HEAD_REVISION)
     return True
