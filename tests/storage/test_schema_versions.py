@@ -5,31 +5,18 @@ the schema now needs. (PostgreSQL: test_postgresql_versions.py.)"""
 import sqlite3
 
 import pytest
-from alembic import command
-from alembic.config import Config
 
 from complaintdesk import __version__
 from complaintdesk.services.container import open_services
 from complaintdesk.services.startup_checks import SchemaNewerThanApp
 from complaintdesk.storage.database import (
     HEAD_REVISION,
-    MIGRATIONS_DIR,
     DatabaseConfig,
     current_revision,
     make_engine,
 )
 from complaintdesk.storage.versions import APP_VERSION_KEY, known_revisions, schema_is_newer
-
-
-def upgrade_to(url: str, revision: str) -> None:
-    """A database as an older app left it."""
-    engine = make_engine(DatabaseConfig(url))
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
-    engine.dispose()
+from service_builders import upgrade_to
 
 
 def test_the_app_knows_its_own_revisions():

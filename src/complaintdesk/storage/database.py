@@ -74,10 +74,15 @@ def _postgresql_connect_args(url: str) -> dict[str, Any]:
     return {"application_name": application_name()}
 
 
-def application_name() -> str:
+def application_name(host: str | None = None) -> str:
+    """"ComplaintDesk <computer name>", in printable ASCII (the server shows anything else
+    as "?"; a Chinese computer name is kept as its escapes), at most 63 characters."""
     import socket
 
-    return f"ComplaintDesk {socket.gethostname()}"[:63]
+    host = socket.gethostname() if host is None else host
+    ascii_host = host.encode("ascii", "backslashreplace").decode("ascii")
+    ascii_host = "".join(c for c in ascii_host if c.isprintable())
+    return f"ComplaintDesk {ascii_host}"[:63]
 
 
 _BUSY_STATES = {"40P01": "deadlock", "40001": "serialization", "55P03": "lock timeout",
