@@ -111,3 +111,59 @@ def test_the_first_number_of_a_month_is_atomic_even_without_the_writers_lock():
             assert got == [second_gets]
     finally:
         bare.dispose()
+
+
+def test_a_pc_that_waits_too_long_for_another_gets_a_sentence_not_a_driver_error(
+        tmp_path, monkeypatch):
+    """Another PC holds the writers' lock past the wait's limit: the registration is not
+    saved and the user reads "请稍后重试" — then, once it is free, it goes through."""
+    from sqlalchemy import text
+
+    from complaintdesk.services.errors import BusyError
+    from complaintdesk.storage import database
+
+    wipe(URL)
+    clock = FixedClock(T0)
+    services = open_services(DatabaseConfig(URL), clock=clock, data_dir=tmp_path)
+    monkeypatch.setattr(database, "LOCK_WAIT", "300ms")
+    other = create_engine(URL)
+    conn = other.connect()
+    try:
+        conn.execute(text(f"SELECT pg_advisory_xact_lock({database.WRITER_LOCK})"))
+        started = time.monotonic()
+        try:
+            services.intake.register(SYSTEM_USER, intake(clock))
+            raise AssertionError("registered while another PC held the lock")
+        except BusyError as exc:
+            assert "请稍后重试" in exc.message and exc.message.endswith("。")
+        assert time.monotonic() - started < 10
+        conn.rollback()
+        case = services.intake.register(SYSTEM_USER, intake(clock))
+        assert case.number.endswith("-0001")  # the refused one took no number
+    finally:
+        conn.close()
+        other.dispose()
+        services.dispose()
+
+
+def test_which_database_errors_are_a_clash_between_pcs():
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from complaintdesk.storage.database import concurrency_failure
+
+    class Orig(Exception):
+        def __init__(self, sqlstate):
+            super().__init__(f"state {sqlstate}")
+            self.sqlstate = sqlstate
+
+    def err(kind, state):
+        return kind("stmt", {}, Orig(state))
+
+    assert concurrency_failure(err(OperationalError, "40P01")) == "deadlock"
+    assert concurrency_failure(err(OperationalError, "40001")) == "serialization"
+    assert concurrency_failure(err(OperationalError, "55P03")) == "lock timeout"
+    assert concurrency_failure(err(IntegrityError, "23505")) == "duplicate"
+    assert concurrency_failure(err(IntegrityError, "23503")) is None  # a real bug stays loud
+    assert concurrency_failure(OperationalError("s", {}, Exception("database is locked"))) \
+        == "locked"
+    assert concurrency_failure(ValueError("x")) is None

@@ -62,8 +62,9 @@ def _setup_postgresql(engine: Engine) -> None:
         # audit chain, which held this lock until commit already.
         if conn.get_execution_options().get("readonly"):
             return
-        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
-        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+        # one round trip: the wait's limit for this transaction, then the lock
+        conn.exec_driver_sql(f"SELECT set_config('lock_timeout', '{LOCK_WAIT}', true), "
+                             f"pg_advisory_xact_lock({WRITER_LOCK})")
 
 
 def _postgresql_connect_args(url: str) -> dict[str, Any]:
