@@ -9,6 +9,7 @@ and time does not move — measuring again every few minutes."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -46,9 +47,11 @@ class ServerClock:
         self._wall = wall or _pc_now
         self._monotonic = monotonic
         self._refresh = refresh_seconds
-        self._server_at = datetime.now(UTC)
-        self._mono_at = monotonic()
+        # (server time, monotonic time then): one tuple, swapped whole, so that the UI
+        # thread and the workers never read half of a new measure
+        self._anchor = (datetime.now(UTC), monotonic())
         self._skew = timedelta(0)
+        self._measuring = threading.Lock()
         self.measure()
 
     def measure(self) -> timedelta:
@@ -57,20 +60,21 @@ class ServerClock:
         with self._engine.connect() as conn:
             server = conn.execute(text("SELECT clock_timestamp()")).scalar_one()
         m1, w1 = self._monotonic(), self._wall()
-        half = (m1 - m0) / 2
-        self._server_at, self._mono_at = utc(server), m0 + half
-        self._skew = self._server_at - (utc(w0) + (utc(w1) - utc(w0)) / 2)
+        self._anchor = (utc(server), m0 + (m1 - m0) / 2)
+        self._skew = utc(server) - (utc(w0) + (utc(w1) - utc(w0)) / 2)
         return self._skew
 
     def now(self) -> datetime:
-        elapsed = self._monotonic() - self._mono_at
-        if elapsed > self._refresh:
-            try:
+        server_at, mono_at = self._anchor
+        if self._monotonic() - mono_at > self._refresh and self._measuring.acquire(False):
+            try:  # one thread measures; the others run on from the last measure meanwhile
                 self.measure()
-                elapsed = self._monotonic() - self._mono_at
+                server_at, mono_at = self._anchor
             except Exception:  # the server away for a moment: run on from the last measure
                 log.warning("server clock not measured again; running on", exc_info=True)
-        return self._server_at + timedelta(seconds=elapsed)
+            finally:
+                self._measuring.release()
+        return server_at + timedelta(seconds=self._monotonic() - mono_at)
 
     def skew(self) -> timedelta:
         """The server's time minus this PC's, as last measured."""
