@@ -145,25 +145,3 @@ def test_a_pc_that_waits_too_long_for_another_gets_a_sentence_not_a_driver_error
         other.dispose()
         services.dispose()
 
-
-def test_which_database_errors_are_a_clash_between_pcs():
-    from sqlalchemy.exc import IntegrityError, OperationalError
-
-    from complaintdesk.storage.database import concurrency_failure
-
-    class Orig(Exception):
-        def __init__(self, sqlstate):
-            super().__init__(f"state {sqlstate}")
-            self.sqlstate = sqlstate
-
-    def err(kind, state):
-        return kind("stmt", {}, Orig(state))
-
-    assert concurrency_failure(err(OperationalError, "40P01")) == "deadlock"
-    assert concurrency_failure(err(OperationalError, "40001")) == "serialization"
-    assert concurrency_failure(err(OperationalError, "55P03")) == "lock timeout"
-    assert concurrency_failure(err(IntegrityError, "23505")) == "duplicate"
-    assert concurrency_failure(err(IntegrityError, "23503")) is None  # a real bug stays loud
-    assert concurrency_failure(OperationalError("s", {}, Exception("database is locked"))) \
-        == "locked"
-    assert concurrency_failure(ValueError("x")) is None
