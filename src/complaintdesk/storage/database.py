@@ -49,7 +49,7 @@ def make_engine(config: DatabaseConfig, echo: bool = False) -> Engine:
 
 
 WRITER_LOCK = 727274  # the audit chain's lock (audit.py): one writer at a time
-LOCK_WAIT = "30s"  # then "数据库正忙" instead of waiting on forever
+LOCK_WAIT = "30s"  # product default; then BusyError ("请稍后重试"), not a wait without end
 
 
 def _setup_postgresql(engine: Engine) -> None:
