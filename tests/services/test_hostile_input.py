@@ -5,7 +5,6 @@ refusal names its field, and nothing is stored that the input rules refuse."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from typing import Any
 
@@ -22,9 +21,9 @@ from complaintdesk.services.errors import ServiceError
 from complaintdesk.services.intake import NewAttachment
 from complaintdesk.storage.database import DatabaseConfig
 from hostile_inputs import attachment_names, flows, ids, intakes, text_for
+from pg_support import URL as PG_URL
+from pg_support import skip_or_fail_without_server, wipe
 from service_builders import T0, make_services
-
-PG_URL = os.environ.get("COMPLAINTDESK_TEST_PG_URL")
 
 attachments = st.lists(st.builds(NewAttachment, attachment_names,
                                  text_for(("image/jpeg", "application/pdf")),
@@ -83,7 +82,6 @@ def test_hostile_registrations_never_raise_and_store_only_what_the_rules_allow(t
     assert outcomes["stored"] >= 5 and outcomes["refused"] >= 100, outcomes
 
 
-@pytest.mark.skipif(not PG_URL, reason="needs a PostgreSQL server: set COMPLAINTDESK_TEST_PG_URL")
 def test_hostile_registrations_on_postgresql_never_reach_a_raw_database_error(tmp_path):
     services, clock = _pg_services(tmp_path)
     try:
@@ -94,17 +92,14 @@ def test_hostile_registrations_on_postgresql_never_reach_a_raw_database_error(tm
 
 
 def _pg_services(tmp_path: Any) -> tuple[Services, FixedClock]:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(PG_URL)
-    with engine.begin() as conn:  # a clean schema every time
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
+    """Services on the test server (skipped without one on a PC, failed so under CI)."""
+    skip_or_fail_without_server()
+    assert PG_URL is not None
+    wipe(PG_URL)  # a clean schema every time
     clock = FixedClock(T0)
     return open_services(DatabaseConfig(PG_URL), clock=clock, data_dir=tmp_path), clock
 
 
-@pytest.mark.skipif(not PG_URL, reason="needs a PostgreSQL server: set COMPLAINTDESK_TEST_PG_URL")
 def test_every_field_at_its_limit_is_stored_on_postgresql_and_one_more_is_refused(tmp_path):
     services, clock = _pg_services(tmp_path)
     try:
