@@ -142,6 +142,30 @@ def test_the_rules_editor_shows_row_errors_and_saves_a_valid_table(qtbot, tmp_pa
         services.dispose()
 
 
+def test_the_rules_editor_labels_shipped_amounts_as_product_defaults(qtbot, tmp_path):
+    """DESIGN §6: the policy names no amounts; the editor says whose the amounts are."""
+    from PySide6.QtWidgets import QComboBox, QLabel
+
+    services, clock = make_services(tmp_path)
+    try:
+        c = cast(services)
+        editor = RulesEditor(services, c.admin)
+        qtbot.addWidget(editor)
+        headers = [editor.table.horizontalHeaderItem(i).text()
+                   for i in range(editor.table.columnCount())]
+        col = headers.index("金额来源")
+        combo = editor.table.cellWidget(0, col)
+        assert isinstance(combo, QComboBox)
+        assert combo.currentText() == "本系统默认（制度未规定金额）"
+        assert any("未规定金额" in w.text() for w in editor.findChildren(QLabel))
+        editor._mark_dealership(0)  # what editing the amounts does
+        assert editor.save() is True
+        assert services.accountability.rules()[0]["source"] == "dealership"
+        assert services.accountability.rules()[1]["source"] == "product_default"
+    finally:
+        services.dispose()
+
+
 def test_a_reward_reads_as_a_reward_in_the_slip_dialog(qtbot, tmp_path):
     """奖励单: 受奖人 and 表扬事实, no 责任认定 — the fault slip's words are not for praise."""
     from complaintdesk.domain.records import FeedbackKind

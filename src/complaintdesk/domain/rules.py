@@ -30,6 +30,33 @@ from complaintdesk.domain.records import (
 from complaintdesk.resources_path import resource_path
 
 
+class RuleSource(StrEnum):
+    """Where a rule's amounts come from. The policy (seed 001 §五.2–3) names the kinds of
+    reward and penalty but no amounts: every shipped amount is this product's default."""
+
+    PRODUCT_DEFAULT = "product_default"  # shipped with the product; the policy names none
+    DEALERSHIP = "dealership"  # set by the dealership in the rules editor
+
+    @property
+    def label(self) -> str:
+        return RULE_SOURCE_LABELS[self]
+
+    @property
+    def basis_prefix(self) -> str:
+        """How the slip's 依据 line introduces a rule of this source."""
+        return RULE_SOURCE_BASIS[self]
+
+
+RULE_SOURCE_LABELS: dict[RuleSource, str] = {
+    RuleSource.PRODUCT_DEFAULT: "本系统默认（制度未规定金额）",
+    RuleSource.DEALERSHIP: "本店规定",
+}
+RULE_SOURCE_BASIS: dict[RuleSource, str] = {
+    RuleSource.PRODUCT_DEFAULT: "本系统默认规则（制度未规定金额）",
+    RuleSource.DEALERSHIP: "本店奖惩规则",
+}
+
+
 class Occasion(StrEnum):
     """What kind of event a rule is for."""
 
@@ -73,6 +100,7 @@ FIELD_LABELS: dict[str, str] = {
     "breach": "是否超时",
     "penalties": "处罚/奖励",
     "repeat_in_month_adds": "同月再犯追加",
+    "source": "金额来源",
 }
 
 
@@ -98,6 +126,9 @@ class Rule:
     # Added when the same employee already had a slip from this rule in the same local
     # month (DESIGN §6: a second deadline breach in a month adds ¥50).
     repeat_in_month_adds: tuple[Penalty, ...] = ()
+    # the shipped defaults are the product's, not the policy's (DESIGN §6); a row without
+    # the field (a table saved before it existed) is read as a product default
+    source: RuleSource = RuleSource.PRODUCT_DEFAULT
 
     @property
     def specificity(self) -> int:
@@ -184,6 +215,12 @@ def _validate_row(row: Any, n: int) -> tuple[list[str], tuple | None]:
                 f"{name}：{FIELD_LABELS[field_name]}“{value}”无效，"
                 f"请选择：{_enum_values(enum)}，或留空表示任意"
             )
+    source = row.get("source")
+    if source not in (None, "") and source not in {m.value for m in RuleSource}:
+        errors.append(
+            f"{name}：{FIELD_LABELS['source']}“{source}”无效，"
+            f"请选择：{_enum_values(RuleSource)}"
+        )
     if row.get("category") is not None and not isinstance(row["category"], str):
         errors.append(f"{name}：{FIELD_LABELS['category']}须为文字，或留空表示任意")
     if row.get("breach") is not None and not isinstance(row["breach"], bool):
@@ -285,6 +322,7 @@ def load_rules(raw: list[dict[str, Any]]) -> list[Rule]:
             breach=row.get("breach"),
             penalties=tuple(penalties_from_raw(row.get("penalties", []))),
             repeat_in_month_adds=tuple(penalties_from_raw(row.get("repeat_in_month_adds", []))),
+            source=RuleSource(row.get("source") or RuleSource.PRODUCT_DEFAULT),
         )
         for row in raw
     ]
@@ -302,6 +340,7 @@ def rules_to_raw(rules: list[Rule]) -> list[dict[str, Any]]:
         row["penalties"] = penalties_to_raw(r.penalties)
         if r.repeat_in_month_adds:
             row["repeat_in_month_adds"] = penalties_to_raw(r.repeat_in_month_adds)
+        row["source"] = r.source.value
         out.append(row)
     return out
 

@@ -51,6 +51,7 @@ ACKNOWLEDGED = "acknowledged"
 APPEAL_FILED = "appeal_filed"
 APPEAL_REVIEW = "appeal_review"
 APPEAL_DECISION = "appeal_decision"
+BASIS = "basis"  # the rule(s) and escalations as they stood when proposed (slip_basis.py)
 
 AppealDecision = Literal["upheld", "reduced", "revoked"]
 DECISION_LABELS: dict[str, str] = {"upheld": "维持原处罚", "reduced": "减轻处罚", "revoked": "撤销"}
@@ -151,6 +152,9 @@ def new_slip_proposal(
         slip.department_id = department_id
     _log(slip, by, now, CREATED, None, penalties_to_raw(slip.penalties),
          "；".join(proposal.notes))
+    basis = proposal.basis()
+    if basis is not None:
+        _log(slip, by, now, BASIS, None, basis)
     return slip
 
 
@@ -344,6 +348,9 @@ def describe_change(change: SlipChange) -> str:
     if change.what == APPEAL_DECISION:
         return (f"申诉裁决：{pens(change.before['penalties'])} → "
                 f"{pens(change.after['penalties'])}（{change.reason}）")
+    if change.what == BASIS:
+        rules = change.after.get("rules", []) if isinstance(change.after, dict) else []
+        return "依据规则快照：" + "；".join(r.get("clause", "") for r in rules)
     labels = {CREATED: "拟开具", DEPT_OPINION: "部门负责人意见", GM_OPINION: "总经理意见",
               ACKNOWLEDGED: "责任人签字确认", APPEAL_FILED: "提出申诉", APPEAL_REVIEW: "申诉复核"}
     after = pens(change.after) if change.what == CREATED else change.after
