@@ -26,7 +26,6 @@ from complaintdesk.domain.records import (
     StepRecord,
 )
 
-
 ON_TIME_WORDS = ("按时", "超时")
 
 
