@@ -84,10 +84,12 @@ FIELDS: tuple[str, ...] = (
     "appeals", *(f"appeal_{o}" for o in APPEAL_OUTCOMES),
     "open_end", "overdue_end", "overdue_us",
     *(f"done_{k}" for k in STEP_KEYS), *(f"ontime_{k}" for k in STEP_KEYS),
+    # added by migration 0005 (issue 14): 警告 count, suggestions' and praise's steps
+    "warnings", "sugg_done", "sugg_ontime", "praise_done", "praise_ontime",
 )
 FIELD_INDEX: dict[str, int] = {f: i for i, f in enumerate(FIELDS)}
 # bump when what a tally counts changes: storage then rebuilds every tally
-TALLY_VERSION = 1
+TALLY_VERSION = 2  # 2: complaints-only 按时处理率, 回访率 per case, any round's responsible
 
 Group = tuple[str, str]  # (dimension, key as text), see `group_key`
 Target = tuple[Group, ...]  # the groups one count goes to (the whole is implied)
@@ -208,6 +210,9 @@ def owner_tally(case: Case | None, slips: Sequence[FaultSlip], months: KpiIndex,
             out.add(ym, target, "rewards" if slip.is_reward else "slips")
             if slip.status != SlipStatus.REVOKED:
                 for x in slip.penalties:
+                    if x.kind is PenaltyKind.WARNING:
+                        out.add(ym, target, "warnings")
+                        continue
                     name = {PenaltyKind.FINE: "fines", PenaltyKind.POINTS: "points",
                             PenaltyKind.BONUS: "bonus",
                             PenaltyKind.REWARD_POINTS: "reward_points"}.get(x.kind)
@@ -265,13 +270,15 @@ def _case_counts(out: OwnerTally, case: Case, f: Any, months: KpiIndex,
     else:
         field_name = "suggestions" if case.kind == FeedbackKind.SUGGESTION else "praises"
         out.add(ym, target, field_name)
+    first_due: datetime | None = None  # 回访率 per case: the first revisit's due month
+    revisited = False
     for s in case.steps:
         skipped = is_skipped(s)
         if f.is_complaint and s.step_key == REVISIT and not skipped:
-            due_ym = months.month_of(s.due_since)
-            out.add(due_ym, target, "revisit_due")
+            if first_due is None or s.due_since < first_due:
+                first_due = s.due_since
             if s.finished_at is not None and s.data.get("reached"):
-                out.add(due_ym, target, "revisited")
+                revisited = True
                 done_ym = months.month_of(s.finished_at)
                 out.add(done_ym, target, "reached")
                 out.add(done_ym, target, "satisfied",
@@ -281,12 +288,22 @@ def _case_counts(out: OwnerTally, case: Case, f: Any, months: KpiIndex,
         dl = effective_deadline(s)
         if dl is None:
             continue
+        if not f.is_complaint:  # suggestions' and praise's steps: their own rows
+            kind = "sugg" if case.kind == FeedbackKind.SUGGESTION else "praise"
+            done_ym = months.month_of(s.finished_at)
+            out.add(done_ym, sig_target, f"{kind}_done")
+            out.add(done_ym, sig_target, f"{kind}_ontime", s.finished_at <= dl)
+            continue
         key = s.step_key if s.step_key in FEEDBACK_STEP_TITLES else "other"
         step_target = sig_target if s.actor_user_id is None else (
             *sig_target, (USER, str(s.actor_user_id)))
         done_ym = months.month_of(s.finished_at)
         out.add(done_ym, step_target, f"done_{key}")
         out.add(done_ym, step_target, f"ontime_{key}", s.finished_at <= dl)
+    if first_due is not None:
+        due_ym = months.month_of(first_due)
+        out.add(due_ym, target, "revisit_due")
+        out.add(due_ym, target, "revisited", revisited)
 
 
 def _open_counts(out: OwnerTally, case: Case, target: Target, months: KpiIndex,
@@ -404,6 +421,8 @@ class TallyAcc:
             resolution_rate=_ratio(n[v[1]], closed),
             on_time_rate=_ratio(sum(on_time), sum(done)),
             on_time_by_step={k: _ratio(n[o], n[d]) for k, d, o in _STEP_IX if n[d]},
+            suggestion_on_time=_ratio(n[_I["sugg_ontime"]], n[_I["sugg_done"]]),
+            praise_on_time=_ratio(n[_I["praise_ontime"]], n[_I["praise_done"]]),
             within_24h=_ratio(n[_I["within24"]], received),
             within_48h=_ratio(n[_I["within48"]], received),
             to_handled_hours=_hours_of(n[_I["handled"]], n[_I["handled_us"]],
@@ -414,6 +433,7 @@ class TallyAcc:
             first_time_fix=_ratio(n[v[2]], closed),
             repeat_rate=_ratio(n[_I["repeats"]], received),
             slips=n[_I["slips"]], fines=n[_I["fines"]], points=n[_I["points"]],
+            warnings=n[_I["warnings"]],
             rewards=n[_I["rewards"]], bonus=n[_I["bonus"]],
             reward_points=n[_I["reward_points"]], appeals=n[_I["appeals"]],
             appeal_outcomes={o: n[i] for o, i in _APPEAL_IX if n[i]},

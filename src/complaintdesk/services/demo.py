@@ -344,7 +344,10 @@ def _accountability_stories(services: Any, cast: DemoCast, rng: random.Random, n
             continue  # still waiting for the assessor
         acc.review_appeal(cast.assessor, slip.id, "经调取录音核实，员工解释基本属实")
         decision = ("upheld", "reduced", "revoked")[i % 3]
-        new = [Penalty(p.kind, p.amount // 2, p.points // 2) for p in slip.penalties]
+        # halved; a fine or points that would halve to nothing is dropped (a size 0 is
+        # not a penalty), sizeless ones (警告 …) stay
+        new = [Penalty(p.kind, p.amount // 2, p.points // 2) for p in slip.penalties
+               if not (p.amount or p.points) or p.amount > 1 or p.points > 1]
         if decision == "reduced" and not any(p.amount > 1 or p.points > 1
                                              for p in slip.penalties):
             decision = "upheld"  # nothing to halve: a warning stays a warning
