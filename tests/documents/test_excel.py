@@ -41,7 +41,7 @@ def rows_by_label(ws, col: int = 1) -> dict[str, tuple]:
 
 def test_sheet_names_are_chinese_and_in_order(wb):
     assert wb.sheetnames == ["概览", "部门", "类别", "严重程度", "渠道", "员工考核", "趋势",
-                             "月末未结", "明细", "过失单"]
+                             "月末未结", "明细", "过失单", "月度评估"]
 
 
 def test_overview_has_this_month_last_month_last_year_and_change(wb):
@@ -241,3 +241,25 @@ def test_weekly_workbook(tmp_path):
     assert row[4].strftime("%m-%d %H:%M") == "03-24 12:00"  # local time
     with pytest.raises(Cancelled):
         write_weekly_workbook(tmp_path / "x.xlsx", w, SH, cancelled=lambda: True)
+
+
+def test_month_evaluation_sheet_lists_department_proposals_and_the_board_sign_off():
+    """DESIGN §8: the 监督与评估小组's monthly evaluation signs the workbook; the month's
+    proposed department rewards/penalties are beside it (thresholds are settings)."""
+    from dataclasses import replace
+
+    from complaintdesk.domain.dept_assessment import AccountabilitySettings, evaluate_departments
+
+    data = build_month_report(build_cases(), build_slips(), VOLUMES, 2026, 3, SH, NOW, LOOKUPS)
+    # 销售部 1.5 % in March: above a 1 % threshold → a department penalty
+    strict = AccountabilitySettings(penalty_rate_above=0.01)
+    data = replace(data, dept_verdicts=evaluate_departments(data.trend, strict))
+    buf = io.BytesIO()
+    write_month_workbook(buf, data)
+    ws = load_workbook(io.BytesIO(buf.getvalue()))["月度评估"]
+    rows = rows_by_label(ws)
+    assert rows["销售部"][1] == "部门处罚" and "投诉率 1.50% 高于 1.00%" in rows["销售部"][2]
+    assert rows["售后部"][1] == "无" and "2026-03未录入业务量" in rows["售后部"][2]
+    for signer in ("组长（行政部负责人）", "成员（人力资源部）", "成员（财务部）", "总经理"):
+        assert signer in rows
+    assert "监督与评估小组月度评估签字：" in rows

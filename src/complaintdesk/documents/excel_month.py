@@ -3,7 +3,8 @@
 Sheets: 概览 (every KPI with last month's and last year's beside it and the change, and
 the charts), 部门 / 类别 / 严重程度 / 渠道 / 员工考核 (one row per group), 趋势 (the recent
 months the trend chart reads), 月末未结 (open at month end, how overdue), 明细 (every case
-of the month, one row, phone and VIN masked), 过失单 (slips issued in the month).
+of the month, one row, phone and VIN masked), 过失单 (slips issued in the month), 月度评估
+(the month's proposed department rewards/penalties and the 监督与评估小组's sign-off).
 
 The data comes in prepared (`build_month_report`); nothing here reads storage.
 """
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 
+from ..domain.dept_assessment import DeptVerdict
 from ..domain.kpi import Volumes, monthly_kpis, open_cases, period_kpis
 from ..domain.kpi_index import KpiIndex, month_bounds
 from ..domain.kpi_model import (
@@ -41,7 +43,12 @@ from .excel_common import (
     new_workbook,
     write_workbook,
 )
-from .excel_details import write_cases_sheet, write_open_sheet, write_slips_sheet
+from .excel_details import (
+    write_cases_sheet,
+    write_evaluation_sheet,
+    write_open_sheet,
+    write_slips_sheet,
+)
 from .excel_sheets import bar_chart, trend_chart, write_breakdown
 
 TREND_KPIS: tuple[str, ...] = (
@@ -68,6 +75,8 @@ class MonthReportData:
     generated_at: datetime
     case_numbers: dict[int, str] = field(default_factory=dict)  # for the 过失单 sheet
     dealership: str = ""
+    # the monthly evaluation's proposals (001 五.1–3), set by the report service
+    dept_verdicts: list[DeptVerdict] = field(default_factory=list)
 
     @property
     def month_title(self) -> str:
@@ -141,7 +150,7 @@ def write_month_workbook(
     """
     cur = data.kpis.current
     total = (len(data.cases) + len(data.slips) + len(cur.open_cases) + len(KPI_DEFS)
-             + sum(len(cur.groups[d]) for d in DIMENSIONS) + len(data.trend))
+             + sum(len(cur.groups[d]) for d in DIMENSIONS) + len(data.trend) + 1)
     job = Job(total, progress, cancelled)
     wb = new_workbook()
 
@@ -156,6 +165,7 @@ def write_month_workbook(
         write_open_sheet(wb, job, cur, data.tz)
         write_cases_sheet(wb, job, data.cases, data.tz, data.lookups, cur.as_of)
         write_slips_sheet(wb, job, data.slips, data.tz, data.lookups, data.case_numbers)
+        write_evaluation_sheet(wb, job, data.dept_verdicts, data.month_title)
         _add_charts(overview, trend, sheets, data)
 
     write_workbook(wb, target, job, body)

@@ -76,7 +76,8 @@ def _rule_snapshot(rule: Rule) -> dict[str, Any]:
             "penalties": penalties_to_raw(rule.penalties)}
 
 
-def _from_rule(rule: Rule) -> Proposal:
+def proposal_from_rule(rule: Rule) -> Proposal:
+    """What one rule proposes, with its snapshot (no escalation)."""
     return Proposal(penalties=rule.proposed(), rule_ids=[rule.id],
                     notes=[f"依据规则：{rule.clause}"], clauses=[rule.clause],
                     rules=[_rule_snapshot(rule)])
@@ -152,7 +153,7 @@ def propose_penalties(
     rule = _best_for(ctx, rules, Occasion.FAULT)
     if rule is None:
         return Proposal(notes=[_no_rule_note(ctx)])
-    proposal = _from_rule(rule)
+    proposal = proposal_from_rule(rule)
     prior = _counted(history, ctx.employee_id, now, breach=ctx.breach)
     if ctx.breach:
         _escalate_breach(proposal, rule, prior, now, tz)
@@ -225,16 +226,4 @@ def propose_reward(ctx: ProposalContext, rules: list[Rule]) -> Proposal:
     rule = _best_for(ctx, rules, ctx.occasion)
     if rule is None:
         return Proposal(notes=[f"规则表中没有“{ctx.occasion.label}”的规则，请手工填写奖励"])
-    return _from_rule(rule)
-
-
-def team_reward_due(monthly_rates: list[float | None]) -> bool:
-    """True when a department's complaint rate fell three months running (001 §五.2).
-
-    `monthly_rates` is oldest first, ending with the latest finished month; the last four
-    must all be known and each strictly lower than the month before (three falls).
-    """
-    last = monthly_rates[-4:]
-    if len(last) < 4 or any(r is None for r in last):
-        return False
-    return all(b < a for a, b in zip(last, last[1:], strict=False))  # type: ignore[operator]
+    return proposal_from_rule(rule)

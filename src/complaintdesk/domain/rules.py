@@ -63,7 +63,9 @@ class Occasion(StrEnum):
     FAULT = "fault"  # a responsible person on a complaint, or a deadline breach → penalties
     PRAISE = "praise"  # 表扬 feedback naming an employee → reward
     RESOLVED_PRAISED = "resolved_praised"  # 001 §五.2: major/difficult case, customer praises
-    TEAM = "team"  # 001 §五.2: a department whose complaint rate keeps falling
+    TEAM = "team"  # 001 §五.2: 投诉率明显下降、解决率和满意度显著提高 → department reward
+    LOSS_RECOVERED = "loss_recovered"  # 001 §五.2: 为公司挽回重大损失 → individual reward
+    DEPT_PENALTY = "dept_penalty"  # 001 §五.3: 投诉率过高、满意度持续下降 → department penalty
 
     @property
     def label(self) -> str:
@@ -71,18 +73,22 @@ class Occasion(StrEnum):
 
     @property
     def is_reward(self) -> bool:
-        return self is not Occasion.FAULT
+        return self not in (Occasion.FAULT, Occasion.DEPT_PENALTY)
 
 
 OCCASION_LABELS: dict[Occasion, str] = {
     Occasion.FAULT: "过失处罚",
     Occasion.PRAISE: "客户表扬奖励",
-    Occasion.RESOLVED_PRAISED: "重大投诉解决获表扬奖励",
+    Occasion.RESOLVED_PRAISED: "成功解决重大、疑难投诉奖励",
     Occasion.TEAM: "部门团队奖励",
+    Occasion.LOSS_RECOVERED: "挽回损失奖励",
+    Occasion.DEPT_PENALTY: "部门处罚",
 }
 
 # Kinds whose size is in yuan (`amount`) and kinds whose size is in points (`points`).
 YUAN_KINDS = frozenset({PenaltyKind.FINE, PenaltyKind.DEPT_BONUS_CUT, PenaltyKind.BONUS})
+# kinds that say what they are only in their note (奖品: which prize)
+NOTE_KINDS = frozenset({PenaltyKind.PRIZE})
 POINT_KINDS = frozenset(
     {PenaltyKind.POINTS, PenaltyKind.DEPT_POINTS, PenaltyKind.REWARD_POINTS}
 )
@@ -178,7 +184,9 @@ def _validate_penalty(p: Any, where: str, reward_rule: bool) -> list[str]:
     if kind.is_reward and not reward_rule:
         errors.append(f"{where}（{label}）：过失处罚规则不能包含奖励，请改为处罚类型")
     if not kind.is_reward and reward_rule:
-        errors.append(f"{where}（{label}）：奖励规则只能包含奖金、绩效加分或通报表扬")
+        errors.append(f"{where}（{label}）：奖励规则只能包含奖金、奖品、绩效加分或通报表扬")
+    if kind in NOTE_KINDS and not str(p.get("note") or "").strip():
+        errors.append(f"{where}（{label}）：请在说明中填写奖品名称")
     return errors
 
 

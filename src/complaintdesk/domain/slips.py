@@ -25,6 +25,7 @@ from complaintdesk.domain.records import (
     Employee,
     FaultSlip,
     Penalty,
+    PenaltyKind,
     Responsibility,
     SlipChange,
     SlipStatus,
@@ -112,6 +113,8 @@ def check_penalties(penalties: list[Penalty], *, reward: bool) -> None:
             raise AccountabilityError(f"{where}：请填写大于 0 的整数分值")
         if p.amount < 0 or p.points < 0:
             raise AccountabilityError(f"{where}：金额和分值不能为负数")
+        if p.kind is PenaltyKind.PRIZE and not p.note.strip():
+            raise AccountabilityError(f"{where}：请在说明中填写奖品名称")
         if p.kind.is_reward != reward:
             kind = "奖励单只能填写奖励" if reward else "过失单不能填写奖励"
             raise AccountabilityError(f"{where}：{kind}，请改选类型")

@@ -19,6 +19,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..domain.dept_assessment import (
+    ACCOUNTABILITY_KEY,
+    AccountabilitySettings,
+    DeptVerdict,
+    evaluate_departments,
+)
 from ..domain.kpi_index import STEPS_WITH_DATA_USED, month_bounds
 from ..domain.kpi_model import (
     DEPARTMENT,
@@ -214,14 +220,26 @@ class ReportService(ServiceBase):
         phase = _Phase(progress, cancelled)
         from_tallies = self._month_from_tallies(ym, phase)
         if from_tallies is not None:
+            from_tallies.dept_verdicts = self._dept_verdicts(from_tallies)
             return from_tallies
         cases, slips, volumes, lookups, dealership = self._load(
             shift_month(ym, -TREND_MONTHS), ym, phase)
         data = build_month_report(cases, slips, volumes, year, month, self.tz,
                                   self.clock.now(), lookups, dealership, TREND_MONTHS)
         self._add_case_numbers(data)
+        data.dept_verdicts = self._dept_verdicts(data)
         phase.at(_COMPUTE)
         return data
+
+    def accountability_settings(self) -> AccountabilitySettings:
+        """The department-evaluation thresholds and the appeal window (defaults until the
+        administrator sets them; DESIGN §6)."""
+        with self.uow(readonly=True) as uow:
+            return AccountabilitySettings.from_dict(uow.settings.get(ACCOUNTABILITY_KEY))
+
+    def _dept_verdicts(self, data: MonthReportData) -> list[DeptVerdict]:
+        """The monthly evaluation's proposals (001 五.1–3) from the month's trend."""
+        return evaluate_departments(data.trend, self.accountability_settings())
 
     def _add_case_numbers(self, data: MonthReportData) -> None:
         """The numbers of the cases of slips whose case was not loaded (an internal
