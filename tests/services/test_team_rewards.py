@@ -68,3 +68,34 @@ def test_team_reward_dialog_shows_each_department_verdict(qtbot, tmp_path):
     text = dialog.result.toPlainText()
     assert "售后服务部" in text and "未提议" in text  # one verdict per department
     assert "未录入业务量" in text and "— → —" not in text
+
+
+def test_individual_rewards_as_seed_001_words_them(tmp_path):
+    """001 五.2: 重大 or 疑难 complaints resolved, a loss recovered (amount), high praise —
+    奖金 and 奖品 (described) beside the product's default 绩效加分/通报表扬."""
+    from acc_builders import cast, walk_to_approve, walk_to_issue
+
+    services, clock = make_services(tmp_path)
+    c = cast(services)
+    tr = services.team_rewards
+    case = walk_to_issue(services, clock, c)  # a 一般 complaint, not yet closed
+    with pytest.raises(ServiceError, match="尚未结案"):
+        tr.propose_individual_reward(c.assessor, case.id, c.zhao_id, "difficult")
+    with pytest.raises(ServiceError, match="挽回损失金额"):
+        tr.propose_individual_reward(c.assessor, case.id, c.zhao_id, "loss", loss_yuan=0)
+    loss = tr.propose_individual_reward(c.assessor, case.id, c.zhao_id, "loss",
+                                        loss_yuan=12000, prize="加油卡一张")
+    assert loss.is_reward and loss.status is SlipStatus.PROPOSED
+    assert "挽回损失 ¥12000" in loss.facts
+    assert (PenaltyKind.PRIZE, "加油卡一张") in {(p.kind, p.note) for p in loss.penalties}
+    assert any(p.kind is PenaltyKind.BONUS for p in loss.penalties)
+    walk_to_approve(services, clock, c, case)
+    services.workflow.act(c.gm, case.id, "approve", {"approval": "同意"})
+    services.workflow.act(c.assessor, case.id, "enforce", {"feedback_to_department": "已反馈"})
+    with pytest.raises(ServiceError, match="不是重大投诉"):
+        tr.propose_individual_reward(c.assessor, case.id, c.zhao_id, "major")
+    hard = tr.propose_individual_reward(c.assessor, case.id, c.zhao_id, "difficult")
+    assert "认定为疑难投诉" in hard.facts and hard.rule_ids == ["R-major-resolved-praise"]
+    with pytest.raises(PermissionDenied):
+        tr.propose_individual_reward(c.cs, case.id, c.zhao_id, "praise")
+    services.dispose()

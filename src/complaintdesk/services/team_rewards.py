@@ -17,14 +17,30 @@ from dataclasses import dataclass
 from ..domain.dept_assessment import PENALTY, REWARD, DeptVerdict
 from ..domain.kpi_model import DEPARTMENT
 from ..domain.proposals import Proposal, ProposalContext, proposal_from_rule, propose_reward
-from ..domain.records import FaultSlip, Role, User
+from ..domain.records import (
+    CaseStatus,
+    FaultSlip,
+    Penalty,
+    PenaltyKind,
+    Role,
+    Severity,
+    User,
+)
 from ..domain.rules import Occasion, Rule, best_rule
 from ..domain.slips import new_slip_proposal
 from ..storage.repo_slips import SlipQuery
 from .base import ServiceBase
-from .errors import ServiceError
+from .errors import NotFound, ServiceError
 from .reports import ReportService
 from .slip_ops import current_rules
+
+# 001 五.2 个人奖励: 成功解决重大、疑难投诉，为公司挽回重大损失或赢得客户高度赞誉
+REWARD_REASONS: dict[str, str] = {
+    "major": "成功解决重大投诉", "difficult": "成功解决疑难投诉",
+    "loss": "为公司挽回重大损失", "praise": "赢得客户高度赞誉",
+}
+_REASON_OCCASION = {"major": Occasion.RESOLVED_PRAISED, "difficult": Occasion.RESOLVED_PRAISED,
+                    "loss": Occasion.LOSS_RECOVERED, "praise": Occasion.PRAISE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +113,57 @@ class TeamRewardService(ServiceBase):
                                            already, made.get(PENALTY), verdict, months))
             uow.commit()
         return out
+
+
+    # ---- individual rewards (001 五.2) ------------------------------------------------
+    def propose_individual_reward(self, actor: User, case_id: int, employee_id: int,
+                                  reason: str, *, loss_yuan: int | None = None,
+                                  prize: str = "", note: str = "") -> FaultSlip:
+        """The assessor proposes a reward for one employee on a case: a 重大 complaint
+        resolved, a complaint the assessor marks 疑难 resolved, a loss recovered for the
+        company (amount recorded), or the customer's high praise. Penalties come from the
+        rule table; a 奖品 is added when described. The proposal then goes the usual way."""
+        self.require(actor, Role.ASSESSOR, what="提议个人奖励")
+        if reason not in REWARD_REASONS:
+            raise ServiceError("奖励事由无效，请选择：" + "、".join(REWARD_REASONS.values()) + "。",
+                               field="reason")
+        if reason == "loss" and (not isinstance(loss_yuan, int) or isinstance(loss_yuan, bool)
+                                 or loss_yuan <= 0):
+            raise ServiceError("挽回损失金额须为大于 0 的整数（元）。", field="loss_yuan")
+        with self.uow() as uow:
+            case = uow.cases.get(case_id)
+            if case is None:
+                raise NotFound("找不到该案件，请刷新后重试。")
+            employee = uow.people.employee(employee_id)
+            if employee is None:
+                raise ServiceError("找不到该员工，请重新选择受奖人。", field="employee_id")
+            if reason in ("major", "difficult") and case.status is not CaseStatus.CLOSED:
+                raise ServiceError("案件尚未结案：“成功解决”须在结案后提议奖励。", field="reason")
+            if reason == "major" and case.severity is not Severity.MAJOR:
+                raise ServiceError("该案件不是重大投诉；如属疑难投诉，请选择“成功解决疑难投诉”。",
+                                   field="reason")
+            # 001 五.2 names 重大 and 疑难 together: a case marked 疑难 takes the 重大 rule
+            severity = Severity.MAJOR if reason == "difficult" else case.severity
+            ctx = ProposalContext(employee_id=employee.id, feedback_kind=case.kind,
+                                  severity=severity, category=case.category,
+                                  occasion=_REASON_OCCASION[reason])
+            proposal = propose_reward(ctx, current_rules(uow))
+            if prize.strip():
+                proposal.penalties.append(Penalty(PenaltyKind.PRIZE, note=prize.strip()))
+            if not proposal.penalties:
+                raise ServiceError("规则表中没有该奖励的规则，请由系统管理员补充规则。")
+            facts = f"{REWARD_REASONS[reason]}：案件{case.number}"
+            if reason == "difficult":
+                facts += "（行政部考核主管认定为疑难投诉）"
+            if reason == "loss":
+                facts += f"，挽回损失 ¥{loss_yuan}"
+            if note.strip():
+                facts += f"。{note.strip()}"
+            slip = uow.slips.add(new_slip_proposal(
+                case_id=case.id, employee=employee, facts=facts, responsibility=None,
+                proposal=proposal, now=self.clock.now(), is_reward=True, by=actor))
+            self.audit(uow, actor, "individual_reward", "fault_slip", f"#{slip.id}", None,
+                       {"case": case.number, "reason": reason, "difficult": reason == "difficult",
+                        "loss_yuan": loss_yuan})
+            uow.commit()
+            return slip
