@@ -191,3 +191,29 @@ def test_a_reward_reads_as_a_reward_in_the_slip_dialog(qtbot, tmp_path):
               if dialog.form.itemAt(i, dialog.form.ItemRole.LabelRole) is not None}
     assert {"受奖人", "表扬事实", "奖励", "受奖人签字确认"} <= labels, labels
     assert not labels & {"责任人", "过失事实", "责任认定", "处罚"}, labels
+
+
+def test_the_appeal_decision_dialog_validates_before_it_closes(qtbot):
+    """申诉裁决: a reduction that is not lighter, or no reason, keeps the dialog open with
+    the domain's message; a complete decision closes it and hands back its values."""
+    from PySide6.QtWidgets import QDialog
+
+    from complaintdesk.domain.records import Penalty, PenaltyKind
+    from complaintdesk.ui.slip_dialog import DecisionDialog
+
+    dialog = DecisionDialog([Penalty(PenaltyKind.FINE, amount=100)])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.group.button(1).setChecked(True)  # 减轻处罚, the table still holds ¥100
+    dialog.reason.setPlainText("情节较轻")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert "须轻于原处罚" in dialog.error.text()
+    dialog.group.button(2).setChecked(True)  # 撤销, but no reason
+    dialog.reason.setPlainText("")
+    dialog.accept()
+    assert dialog.isVisible() and "裁决理由不能为空" in dialog.error.text()
+    dialog.reason.setPlainText("证据不足")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.result_values() == ("revoked", None, "证据不足")
