@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 
-from ..domain.dept_assessment import DeptVerdict
+from ..domain.dept_assessment import AccountabilitySettings, DeptVerdict, evaluate_departments
 from ..domain.kpi import Volumes, monthly_kpis, open_cases, period_kpis
 from ..domain.kpi_index import KpiIndex, month_bounds
 from ..domain.kpi_model import (
@@ -75,7 +75,7 @@ class MonthReportData:
     generated_at: datetime
     case_numbers: dict[int, str] = field(default_factory=dict)  # for the 过失单 sheet
     dealership: str = ""
-    # the monthly evaluation's proposals (001 五.1–3), set by the report service
+    # the monthly evaluation's proposals (001 五.1–3)
     dept_verdicts: list[DeptVerdict] = field(default_factory=list)
 
     @property
@@ -87,7 +87,7 @@ class MonthReportData:
 def build_month_report(
     cases: Iterable[Case], slips: Iterable[FaultSlip], volumes: Volumes, year: int,
     month: int, tz: tzinfo, now: datetime, lookups: KpiLookups, dealership: str = "",
-    trend_months: int = 12,
+    trend_months: int = 12, settings: AccountabilitySettings | None = None,
 ) -> MonthReportData:
     """Compute the month's KPIs, the trend and the detail rows in one pass of indexing."""
     cases, slips = list(cases), list(slips)
@@ -100,13 +100,15 @@ def build_month_report(
     ]
     in_month = [f.case for f in ix.cases_by_month.get(ym, ())]
     numbers = {c.id: c.number for c in cases if c.id is not None}
-    return _report(kpis, trend, in_month, slips, numbers, lookups, tz, now, dealership)
+    return _report(kpis, trend, in_month, slips, numbers, lookups, tz, now, dealership,
+                   settings)
 
 
 def month_report_from_parts(
     kpis: MonthKpis, trend: list[PeriodKpis], cases: Iterable[Case],
     slips: Iterable[FaultSlip], case_numbers: dict[int, str], lookups: KpiLookups,
     tz: tzinfo, now: datetime, dealership: str = "",
+    settings: AccountabilitySettings | None = None,
 ) -> MonthReportData:
     """The month workbook's data from figures read elsewhere (the running KPI tallies,
     whose periods list no open cases) and the records its sheets list: `cases` holds the
@@ -122,21 +124,25 @@ def month_report_from_parts(
     trend = [*trend[:-1], cur] if trend else trend
     in_month = [c for c in cases if c.flow == FlowKind.FEEDBACK
                 and start <= c.registered_at < end]
-    return _report(kpis, trend, in_month, slips, case_numbers, lookups, tz, now, dealership)
+    return _report(kpis, trend, in_month, slips, case_numbers, lookups, tz, now, dealership,
+                   settings)
 
 
 def _report(kpis: MonthKpis, trend: list[PeriodKpis], in_month: Iterable[Case],
             slips: Iterable[FaultSlip], numbers: dict[int, str], lookups: KpiLookups,
-            tz: tzinfo, now: datetime, dealership: str) -> MonthReportData:
+            tz: tzinfo, now: datetime, dealership: str,
+            settings: AccountabilitySettings | None = None) -> MonthReportData:
     start, end = month_bounds(kpis.month, tz)
     issued = sorted(
         (s for s in slips if s.issued_at is not None and start <= s.issued_at < end
          and s.number),
         key=lambda s: s.number,
     )
+    # the monthly evaluation's proposals (001 五.1–3), thresholds from the settings
+    verdicts = evaluate_departments(trend, settings or AccountabilitySettings())
     return MonthReportData(kpis, trend, sorted(in_month, key=lambda c: (c.registered_at,
                                                                         c.number)),
-                           issued, lookups, tz, now, numbers, dealership)
+                           issued, lookups, tz, now, numbers, dealership, verdicts)
 
 
 def write_month_workbook(

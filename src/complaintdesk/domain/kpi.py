@@ -147,6 +147,14 @@ class _Acc:
                 mine[k] = mine.get(k, 0) + v
 
     def kpis(self) -> KpiSet:
+        """The group's figures (numerator ÷ denominator; the module docstring has the
+        periods): 结案率 closed ÷ received complaints; 投诉解决率 closed 满意/基本满意 ÷
+        closed; 按时处理率 complaints' steps done on time ÷ complaints' steps done (per
+        step too); 建议/表扬·按时处理率 that kind's steps on time ÷ its steps done; 24/48 h
+        handled within 24/48 h ÷ received; 回访率 complaints revisited (reached) ÷
+        complaints due a revisit (per case); 客户满意度 满意/基本满意 ÷ revisit contacts that
+        reached the customer; 一次解决率 closed never reopened ÷ closed; 重复投诉率 repeats
+        ÷ received; 投诉率 complaints of departments with a volume ÷ that volume."""
         n, done, on_time = self.n, self.steps_done, self.steps_on_time
         return KpiSet(
             received=n[RECEIVED],
@@ -444,6 +452,10 @@ def monthly_kpis(
     index: KpiIndex | None = None,
 ) -> MonthKpis:
     """The month's KPIs with the previous month and the same month a year before.
+
+    Every rate is a `Ratio` (numerator, denominator) as the module docstring defines it:
+    complaint figures over complaints only, suggestions and praise on their own rows,
+    回访率 per case, 客户满意度 per contact, employees named in any round.
 
     Pass `index` (a `KpiIndex` of the same records) to reuse it across calls.
     """
