@@ -6,6 +6,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -217,3 +218,32 @@ def test_the_appeal_decision_dialog_validates_before_it_closes(qtbot):
     dialog.accept()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.result_values() == ("revoked", None, "证据不足")
+
+
+def test_the_administrator_names_the_review_board_and_its_settings(qtbot, tmp_path):
+    from complaintdesk.domain.records import Role
+    from complaintdesk.ui.review_board_dialog import ReviewBoardDialog
+    from service_builders import add_user
+
+    services, clock = make_services(tmp_path)
+    try:
+        c = cast(services)
+        head = add_user(services, "xzb", "行政部负责人", Role.RECEPTION)
+        hr = add_user(services, "hr", "人力资源专员", Role.RECEPTION)
+        dialog = ReviewBoardDialog(services, c.admin)
+        qtbot.addWidget(dialog)
+        assert dialog.window_days.value() == 7  # the product default
+        dialog.leader.setCurrentIndex(dialog.leader.findData(head.id))
+        for i in range(dialog.members.count()):
+            item = dialog.members.item(i)
+            if item.text() == "人力资源专员":
+                item.setCheckState(Qt.CheckState.Checked)
+        dialog.window_days.setValue(10)
+        dialog.rate_above.setValue(5.0)
+        assert dialog.save() is True
+        board = services.accountability.review_board()
+        assert (board.leader_user_id, board.member_user_ids) == (head.id, (hr.id,))
+        s = services.accountability.accountability_settings()
+        assert s.appeal_window_days == 10 and s.penalty_rate_above == pytest.approx(0.05)
+    finally:
+        services.dispose()

@@ -1,5 +1,5 @@
 """Plugs the accountability widgets into the main window: the 过失单 and 台账 tabs and,
-for the administrator, 考核 → 奖惩规则…"""
+for the administrator, 考核 → 奖惩规则… and 监督与评估小组与考核设置…"""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from ..domain.records import Role
 from .ledger_view import LedgerView
 from .print_actions import install_week_print
+from .review_board_dialog import ReviewBoardDialog
 from .rules_editor import RulesEditor
 from .slips_view import SlipsView
 
@@ -41,4 +42,8 @@ def install(window: MainWindow) -> None:
         rules.setStatusTip("编辑过失处罚与奖励规则（系统管理员）")
         rules.triggered.connect(open_rules)
         menu.addAction(rules)
+        board = QAction("监督与评估小组与考核设置…", window)
+        board.setStatusTip("设置申诉由谁复核、裁决，申诉期限及部门奖惩阈值（系统管理员）")
+        board.triggered.connect(lambda: ReviewBoardDialog(services, user, window).open())
+        menu.addAction(board)
     install_week_print(window)  # 考核 → 打印本周过失单… (assessor, GM, admin)
