@@ -171,7 +171,7 @@ class RulesEditor(QDialog):
             self._set_penalties(row, col, new)
 
     def _mark_dealership(self, row: int) -> None:
-        combo = self.table.cellWidget(row, len(COLUMNS) - 1)
+        combo = self.table.cellWidget(row, [c[0] for c in COLUMNS].index("source"))
         if isinstance(combo, QComboBox):
             combo.setCurrentIndex(max(combo.findData(RuleSource.DEALERSHIP.value), 0))
 
