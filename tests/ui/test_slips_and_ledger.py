@@ -247,3 +247,31 @@ def test_the_administrator_names_the_review_board_and_its_settings(qtbot, tmp_pa
         assert s.appeal_window_days == 10 and s.penalty_rate_above == pytest.approx(0.05)
     finally:
         services.dispose()
+
+
+def test_the_assessor_proposes_an_individual_reward_from_the_dialog(qtbot, tmp_path):
+    """001 五.2: a loss recovered, with its amount and a 奖品 described; a wrong case
+    number is refused in the dialog, which stays open."""
+    from complaintdesk.ui.reward_dialog import RewardDialog
+
+    services, clock = make_services(tmp_path)
+    try:
+        c = cast(services)
+        case = walk_to_issue(services, clock, c)
+        dialog = RewardDialog(services, c.assessor)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.case_number.setText("FK-209901-9999")
+        assert dialog.submit() is False and "找不到该案件" in dialog.error.text()
+        dialog.case_number.setText(case.number)
+        dialog.employee.setCurrentIndex(dialog.employee.findData(c.zhao_id))
+        dialog.reason.setCurrentIndex(dialog.reason.findData("loss"))
+        assert dialog.submit() is False and "挽回损失金额" in dialog.error.text()
+        dialog.loss.setValue(8000)
+        dialog.prize.setText("加油卡一张")
+        assert dialog.submit() is True
+        slip = dialog.proposed
+        assert slip is not None and slip.is_reward and "挽回损失 ¥8000" in slip.facts
+        assert "加油卡一张" in {p.note for p in slip.penalties}
+    finally:
+        services.dispose()

@@ -11,6 +11,7 @@ from ..domain.records import Role
 from .ledger_view import LedgerView
 from .print_actions import install_week_print
 from .review_board_dialog import ReviewBoardDialog
+from .reward_dialog import RewardDialog
 from .rules_editor import RulesEditor
 from .slips_view import SlipsView
 
@@ -47,3 +48,11 @@ def install(window: MainWindow) -> None:
         board.triggered.connect(lambda: ReviewBoardDialog(services, user, window).open())
         menu.addAction(board)
     install_week_print(window)  # 考核 → 打印本周过失单… (assessor, GM, admin)
+    if user.has(Role.ASSESSOR):  # 考核 → 提议个人奖励… (001 五.2)
+        menu = next((a.menu() for a in window.menuBar().actions()
+                     if a.text() == "考核(&K)" and a.menu() is not None), None) \
+            or window.menuBar().addMenu("考核(&K)")
+        reward = QAction("提议个人奖励…", window)
+        reward.setStatusTip("成功解决重大、疑难投诉，挽回损失或赢得客户高度赞誉的员工")
+        reward.triggered.connect(lambda: RewardDialog(services, user, window).open())
+        menu.addAction(reward)
