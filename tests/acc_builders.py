@@ -89,3 +89,13 @@ def walk_to_approve(services: Services, clock: FixedClock, c: Cast, case: Case) 
     clock.advance(timedelta(hours=1))
     return wf.act(c.assessor, case.id, "evaluate", {"evaluation": "处理及时",
                                                     "on_time": True, "proper": True})
+
+
+def walk_to_enforced(services: Services, clock: FixedClock, c: Cast):  # noqa: ANN201
+    """A complaint walked to closed: its one slip (for 赵磊) issued, signed and enforced."""
+    case = walk_to_approve(services, clock, c, walk_to_issue(services, clock, c))
+    services.workflow.act(c.gm, case.id, "approve", {"approval": "同意"})
+    clock.advance(timedelta(hours=1))
+    services.workflow.act(c.assessor, case.id, "enforce", {"feedback_to_department": "已反馈"})
+    [view] = services.accountability.proposals_for_case(c.assessor, case.id)
+    return view.slip

@@ -7,19 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from acc_builders import cast, walk_to_approve, walk_to_issue
+from acc_builders import cast, walk_to_enforced
 from complaintdesk.domain.records import Penalty, PenaltyKind, Role, SlipStatus
 from complaintdesk.services.errors import PermissionDenied, ServiceError
 from service_builders import add_user, make_services
-
-
-def _enforced_slip(services, clock, c):
-    case = walk_to_approve(services, clock, c, walk_to_issue(services, clock, c))
-    services.workflow.act(c.gm, case.id, "approve", {"approval": "同意"})
-    clock.advance(timedelta(hours=1))
-    services.workflow.act(c.assessor, case.id, "enforce", {"feedback_to_department": "已反馈"})
-    [view] = services.accountability.proposals_for_case(c.assessor, case.id)
-    return view.slip
 
 
 def test_the_review_board_hears_the_appeal_and_the_gm_is_told(tmp_path):
@@ -36,7 +27,7 @@ def test_the_review_board_hears_the_appeal_and_the_gm_is_told(tmp_path):
     acc.set_review_board(c.admin, head.id, [hr.id, finance.id])
     services.accountability.set_accountability_settings(c.admin, {"appeal_window_days": 3})
 
-    slip = _enforced_slip(services, clock, c)
+    slip = walk_to_enforced(services, clock, c)
     enforced_at = acc.slip(c.assessor, slip.id).slip.enforced_at
     clock.set(enforced_at + timedelta(days=3, minutes=1))  # the window is 3 days now
     with pytest.raises(ServiceError, match="须在执行后3天内"):
@@ -81,7 +72,7 @@ def test_a_revoked_slip_stays_and_the_ledger_takes_it_back(tmp_path):
     services, clock = make_services(tmp_path)
     c = cast(services)
     acc = services.accountability
-    slip = _enforced_slip(services, clock, c)  # no group named: assessor + GM (fallback)
+    slip = walk_to_enforced(services, clock, c)  # no group named: assessor + GM (fallback)
     clock.advance(timedelta(days=1))
     acc.file_appeal(c.zhao, slip.id, "非本人过失")
     acc.review_appeal(c.assessor, slip.id, "查明系系统排班错误")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction
 
 from ..domain.records import Role
+from .appeal_notices import AppealNoticesDialog
 from .ledger_view import LedgerView
 from .print_actions import install_week_print
 from .review_board_dialog import ReviewBoardDialog
@@ -48,6 +49,14 @@ def install(window: MainWindow) -> None:
         board.triggered.connect(lambda: ReviewBoardDialog(services, user, window).open())
         menu.addAction(board)
     install_week_print(window)  # 考核 → 打印本周过失单… (assessor, GM, admin)
+    if user.has(Role.GENERAL_MANAGER):  # 考核 → 申诉裁决通知… (001 四.1: the GM is told)
+        menu = next((a.menu() for a in window.menuBar().actions()
+                     if a.text() == "考核(&K)" and a.menu() is not None), None) \
+            or window.menuBar().addMenu("考核(&K)")
+        notices = QAction("申诉裁决通知…", window)
+        notices.setStatusTip("监督与评估小组对申诉的裁决，确认知悉")
+        notices.triggered.connect(lambda: AppealNoticesDialog(services, user, window).open())
+        menu.addAction(notices)
     if user.has(Role.ASSESSOR):  # 考核 → 提议个人奖励… (001 五.2)
         menu = next((a.menu() for a in window.menuBar().actions()
                      if a.text() == "考核(&K)" and a.menu() is not None), None) \
