@@ -60,21 +60,6 @@ def vin_check_ok(vin: str) -> bool:
     return vin_format_ok(v) and vin_check_digit(v) == v[8]
 
 
-def mask_phone(phone: str) -> str:
-    """138****5678 — how a phone shows in lists and exports (DESIGN §3)."""
-    p = phone.strip()
-    if len(p) >= 7:
-        return p[:3] + "*" * (len(p) - 7) + p[-4:] if len(p) < 11 else p[:3] + "****" + p[-4:]
-    return "*" * len(p)
-
-
-def mask_vin(vin: str) -> str:
-    v = vin.strip()
-    if len(v) <= 8:
-        return "*" * len(v)
-    return v[:3] + "*" * (len(v) - 9) + v[-6:]
-
-
 @dataclass
 class ValidationResult:
     errors: dict[str, str] = field(default_factory=dict)  # field → message (blocks saving)

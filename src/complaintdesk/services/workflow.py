@@ -12,7 +12,6 @@ from typing import Any, Protocol
 
 from ..domain.query import CaseListRow
 from ..domain.records import Case, User
-from ..domain.validation import mask_phone
 from ..domain.workflow import (
     ActionSpec,
     ActResult,
@@ -25,7 +24,7 @@ from ..domain.workflow import (
 from ..domain.workflow.tasks import task_filters
 from ..storage.uow import UnitOfWork
 from .base import ServiceBase
-from .cases import handles_case
+from .data_access import rows_for
 from .errors import ConflictError, NotFound, ServiceError
 from .settings import workflow_settings
 
@@ -137,13 +136,5 @@ class WorkflowService(ServiceBase):
                       if d.delegate_user_id == actor.id and d.absent_user is not None]
             filters = task_filters(actor, absent)
             rows = uow.cases.task_rows(filters)
-        out = []
-        for r in rows:
-            if not handles_case(actor, r.department_id, None):
-                r = _masked(r)
-            out.append(TaskRow(r, due_state(r.current_due_since, r.current_deadline, now)))
-        return out
-
-
-def _masked(r: CaseListRow) -> CaseListRow:
-    return r.replace(phone=mask_phone(r.phone))
+            rows = rows_for(uow, actor, rows)  # numbers masked as in the case list
+        return [TaskRow(r, due_state(r.current_due_since, r.current_deadline, now)) for r in rows]

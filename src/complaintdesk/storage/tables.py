@@ -252,6 +252,22 @@ class DraftRow(SQLModel, table=True):
     updated_at: datetime = _dt(nullable=False)
 
 
+class ContactAccessRow(SQLModel, table=True):
+    """A request to read a case's full mobile, landline and VIN (DESIGN §3, seed 002):
+    pending, then approved (until expires_at) or refused by the case's 负责人 or the GM."""
+
+    __tablename__ = "contact_access"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="complaint_case.id", index=True)
+    requester_user_id: int = Field(foreign_key="app_user.id", index=True)
+    reason: str = Field(max_length=200)
+    requested_at: datetime = _dt(nullable=False)
+    status: str = Field(default="pending", max_length=12, index=True)
+    decided_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    decided_at: datetime | None = _dt()
+    expires_at: datetime | None = _dt()
+
+
 # ---- running KPI tallies (domain/kpi_tally.py; kept by storage/kpi_tallies.py) -----------
 # The §8 counts summed per local month and group, updated in the transaction of every
 # change; one column per count (a year is a few thousand rows).
