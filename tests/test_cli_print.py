@@ -38,8 +38,47 @@ def test_print_a_case_by_number_writes_its_form(data_dir, tmp_path, capsys):
     assert main(["--data-dir", str(data_dir), "print", "FK-202611-0001", "-o", str(out)]) == 0
     text = _text(out)
     assert "客户信息反馈意见处理单" in text and "FK-202611-0001" in text and "王小明" in text
-    assert "13812345678" in text  # the command line is the system: full phone
+    # the command line is the system, no handler of the case: numbers masked (DESIGN §3)
+    assert "138****5678" in text and "1M8GD********2788" in text
+    assert "13812345678" not in text and "1M8GDM9AXKP042788" not in text
     assert "已生成" in capsys.readouterr().out
+
+
+def _audit(data_dir, action):
+    from sqlalchemy import select
+
+    from complaintdesk.storage.tables import AuditRow
+
+    services = open_services(DatabaseConfig.sqlite_file(data_dir / DB_FILE), data_dir=data_dir,
+                             auto_backup=False)
+    try:
+        with services.cases.uow(readonly=True) as uow:
+            return [(r.user_name, r.entity_id, r.after) for r in uow.session.execute(
+                select(AuditRow).where(AuditRow.action == action).order_by(AuditRow.id)).scalars()]
+    finally:
+        services.dispose()
+
+
+def test_print_unmasked_shows_the_numbers_and_is_audited(data_dir, tmp_path):
+    before = len(_audit(data_dir, "view_contact"))
+    out = tmp_path / "full.pdf"
+    assert main(["--data-dir", str(data_dir), "print", "FK-202611-0001", "--unmasked",
+                 "-o", str(out)]) == 0
+    text = _text(out)
+    assert "13812345678" in text and "1M8GDM9AXKP042788" in text
+    views = _audit(data_dir, "view_contact")
+    assert len(views) == before + 1 and views[-1][:2] == ("命令行", "FK-202611-0001")
+    prints = _audit(data_dir, "print")
+    assert prints[-1] == ("命令行", "FK-202611-0001", {"file": str(out), "unmasked": True})
+
+
+def test_every_print_is_audited_like_report(data_dir, tmp_path):
+    before = _audit(data_dir, "print")
+    out = tmp_path / "gs2.pdf"
+    assert main(["--data-dir", str(data_dir), "print", "GS-202611-0001", "-o", str(out)]) == 0
+    after = _audit(data_dir, "print")
+    assert after[len(before):] == [("命令行", "GS-202611-0001",
+                                    {"file": str(out), "unmasked": False})]
 
 
 def test_print_a_slip_by_number(data_dir, tmp_path):

@@ -22,6 +22,7 @@ from .auth import AuthService
 from .backups import BackupService
 from .cases import CaseService
 from .clock import clock_for, skew_warning
+from .data_access import DataAccessService
 from .drafts import DraftService
 from .errors import ServiceError
 from .intake import IntakeService
@@ -56,6 +57,7 @@ class Services:
     data_dir: Path | None
     auth: AuthService
     cases: CaseService
+    data_access: DataAccessService
     intake: IntakeService
     people: PeopleService
     settings: SettingsService
@@ -169,6 +171,7 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
     services = Services(
         engine=engine, clock=clock, config=config, data_dir=data_dir,
         auth=AuthService(engine, clock, tz), cases=CaseService(engine, clock, tz),
+        data_access=DataAccessService(engine, clock, tz),
         intake=IntakeService(engine, clock, tz), people=PeopleService(engine, clock, tz),
         settings=SettingsService(engine, clock, tz),
         workflow=WorkflowService(engine, clock, tz),
