@@ -137,7 +137,7 @@ def test_detail_sheet_masks_the_phone_and_lists_every_case(wb):
     first = rows[0]
     assert first[col["手机"]] == "138****0001"
     assert "13812340001" not in {v for r in rows for v in r}
-    assert first[col["车架号"]] == "LSV********184847"
+    assert first[col["车架号"]] == "LSVAM********4847"  # DESIGN §3: LSVAB********1234
     assert first[col["受理→主管处理（小时）"]] == pytest.approx(11)
     assert first[col["回访满意度"]] == "满意"
     assert first[col["登记时间"]].strftime("%Y-%m-%d %H:%M") == "2026-03-02 09:30"  # local

@@ -36,9 +36,10 @@ def test_status_bar_enter_opens_case_and_f5(qtbot, services: Services, reception
     assert dialog.isVisible()
     number = win.case_list.model.index(1, 0).data()
     assert dialog.title.text() == number
-    assert dialog.reveal_button.isVisible()  # reception sees a masked phone
-    qtbot.mouseClick(dialog.reveal_button, Qt.MouseButton.LeftButton)
-    assert "*" not in dialog.phone_label.text()
+    # reception does not handle the case: masked, and no one-click reveal (DESIGN §3) —
+    # a request with a reason instead (tests/ui/test_data_access_ui.py)
+    assert "****" in dialog.phone_label.text()
+    assert dialog.request_button.isVisible() and not dialog.reveal_button.isVisible()
     dialog.close()
 
     make_cases(services, reception, 1, seed=99)
