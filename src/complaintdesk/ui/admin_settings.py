@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.masking import ACCESS_HOURS_SETTING
 from ..domain.records import User
 from ..domain.workflow import WorkflowSettings
 from ..domain.workflow.deadlines import SECOND_REVISIT_CHOICES
@@ -95,9 +96,15 @@ class WorkflowSettingsTab(QWidget):
         self.revisit_days = QComboBox()
         for n in SECOND_REVISIT_CHOICES:
             self.revisit_days.addItem(f"结案后 {n} 天", n)
+        self.access_hours = QSpinBox()  # DESIGN §3: how long an approval to read a
+        self.access_hours.setRange(1, 168)  # customer's numbers lasts (product default 24 h)
+        self.access_hours.setSuffix(" 小时")
+        self.access_hours.setToolTip("非本案处理人经批准后可查看客户完整信息的时长；"
+                                     "产品默认 24 小时（制度未规定具体时长）")
         other = QFormLayout()
         other.addRow("部门安排时限", self.assign_hours)
         other.addRow("重要/重大投诉二次回访", self.revisit_days)
+        other.addRow("客户信息查阅批准有效期", self.access_hours)
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -148,6 +155,7 @@ class WorkflowSettingsTab(QWidget):
         self.assign_hours.setValue(settings.assign_hours)
         self.revisit_days.setCurrentIndex(max(0, self.revisit_days.findData(
             settings.second_revisit_days)))
+        self.access_hours.setValue(int(self.services.data_access.hours()))
 
     def value(self) -> dict[str, Any]:
         raw = self.raw()
@@ -166,6 +174,9 @@ class WorkflowSettingsTab(QWidget):
         try:
             WorkflowSettings.from_dict(value)  # the domain's checks, with Chinese messages
             self.services.settings.put(self.actor, "workflow", value)
+            if self.access_hours.value() != int(self.services.data_access.hours()):
+                self.services.settings.put(self.actor, ACCESS_HOURS_SETTING,
+                                           self.access_hours.value())
         except (ValueError, ServiceError) as exc:
             self.message.setStyleSheet(ERROR_STYLE)
             self.message.setText(getattr(exc, "message", None) or str(exc))
