@@ -15,6 +15,7 @@ from complaintdesk.domain.masking import (
     mask_vin,
     may_approve,
     may_read_contact,
+    print_shows_contact,
 )
 from complaintdesk.domain.records import Intake, Role, User
 
@@ -72,10 +73,15 @@ CASE = CaseHandling(department_id=7, supervisor_user_id=20, current_step=S.HANDL
     (_u(6, Role.CS_CENTER), False),  # cs_center only at a revisit step
     (_u(7, Role.RECEPTION), False),
     (_u(8, Role.ADMIN), False),
-    (User(None, "system", "命令行", frozenset(Role)), False),  # the system is no handler
+    (User(None, "system", "命令行", frozenset(Role)), True),  # the app's own work
 ])
 def test_who_handles_a_case(user, handles):
     assert handles_case(user, CASE) is handles
+
+
+def test_no_supervisor_named_does_not_make_an_unsaved_user_a_handler():
+    no_supervisor = CaseHandling(7, None, S.FORWARD, frozenset())
+    assert not handles_case(User(None, "x", "x", frozenset({Role.DEPT_HEAD})), no_supervisor)
 
 
 @pytest.mark.parametrize("step", [S.REVISIT, S.SECOND_REVISIT, S.RW_REVISIT])
@@ -99,3 +105,11 @@ def test_the_case_department_head_or_the_gm_approve():
     assert not may_approve(_u(5, Role.DEPT_HEAD, dept=8), 7)
     assert not may_approve(_u(4, Role.SUPERVISOR, dept=7), 7)
     assert not may_approve(_u(1, Role.ASSESSOR), 7)
+
+
+def test_a_print_shows_the_numbers_for_a_handler_and_for_the_system_only_when_asked():
+    system = User(None, "system", "命令行", frozenset(Role))
+    assert not print_shows_contact(system, CASE)
+    assert print_shows_contact(system, CASE, unmasked=True)
+    assert print_shows_contact(_u(3, Role.DEPT_HEAD, dept=7), CASE)
+    assert not print_shows_contact(_u(7, Role.RECEPTION), CASE)

@@ -36,10 +36,10 @@ def test_status_bar_enter_opens_case_and_f5(qtbot, services: Services, reception
     assert dialog.isVisible()
     number = win.case_list.model.index(1, 0).data()
     assert dialog.title.text() == number
-    # reception does not handle the case: masked, and no one-click reveal (DESIGN §3) —
-    # a request with a reason instead (tests/ui/test_data_access_ui.py)
-    assert "****" in dialog.phone_label.text()
-    assert dialog.request_button.isVisible() and not dialog.reveal_button.isVisible()
+    # the receptionist registered the case (its step 0): a handler reads the number, no
+    # request needed (a non-handler's request: tests/ui/test_data_access_ui.py)
+    assert "*" not in dialog.phone_label.text()
+    assert not dialog.request_button.isVisible() and not dialog.reveal_button.isVisible()
     dialog.close()
 
     make_cases(services, reception, 1, seed=99)

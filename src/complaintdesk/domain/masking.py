@@ -4,9 +4,10 @@ Seed 002 (客户信息保密): "查阅客户信息时，应经过相关负责人
 handling a case read them in full: the holder of its current or a past step (or the one
 who acted for them), its department's head and 业务主管, 客服中心 while the case is at a
 revisit step, the 考核主管 and the 总经理. Anyone else asks for access with a reason; an
-approved request opens the case's numbers to them until it expires. The system (the
-command line, no person) is no handler: it masks unless told otherwise, and says so in
-the audit log.
+approved request opens the case's numbers to them until it expires. The system user (the
+app's own work: seeding, checks) reads everything, but what it prints for a person — the
+command line's `print` — is masked unless asked for in full (`print_shows_contact`), and
+that is audited.
 
 One place for the rule: lists, the case view, search results, exports and printed forms
 all ask `may_read_contact` and mask with `mask_intake`. Pure: no Qt, no SQL, no clock.
@@ -104,18 +105,22 @@ class CaseHandling:
         return cls(case.department_id, case.supervisor_user_id, current, frozenset(people))
 
 
+def is_system(actor: User) -> bool:
+    """The system user (no person: the command line, seeding, checks)."""
+    return actor.id is None
+
+
 def handles_all_cases(actor: User) -> bool:
-    """The assessor and the GM handle every case (never the system: it is no person)."""
-    return actor.id is not None and any(actor.has(r) for r in HANDLE_ALL)
+    """The assessor and the GM handle every case (and the system, which holds every role)."""
+    return any(actor.has(r) for r in HANDLE_ALL)
 
 
 def handles_case(actor: User, case: CaseHandling) -> bool:
     """One of the people handling the case (DESIGN §3)."""
-    if actor.id is None:  # the system / command line
-        return False
     if handles_all_cases(actor):
         return True
-    if actor.id in case.step_people or actor.id == case.supervisor_user_id:
+    if actor.id is not None and (actor.id in case.step_people
+                                 or actor.id == case.supervisor_user_id):
         return True
     if case.department_id is not None and actor.department_id == case.department_id \
             and (actor.has(Role.DEPT_HEAD) or actor.has(Role.SUPERVISOR)):
@@ -149,6 +154,14 @@ def may_read_contact(actor: User, case_id: int | None, case: CaseHandling,
                      grants: Iterable[AccessGrant], now: datetime) -> bool:
     """The one rule: a handler, or someone with an approval still running."""
     return handles_case(actor, case) or has_grant(actor, case_id, grants, now)
+
+
+def print_shows_contact(actor: User, case: CaseHandling, unmasked: bool = False) -> bool:
+    """A printed form shows the numbers when one of the case's handlers prints it; the
+    system (the command line) prints them only when asked (`print --unmasked`)."""
+    if is_system(actor):
+        return unmasked
+    return handles_case(actor, case)
 
 
 def may_approve(actor: User, case_department_id: int | None) -> bool:

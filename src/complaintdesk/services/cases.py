@@ -66,7 +66,7 @@ class CaseService(ServiceBase):
                 repeat_number = other.number if other else ""
             handler = _handles(actor, CaseHandling.of(case))
             may_reveal = not handler and contact_readable(uow, actor, case, now)
-        if handler and _has_numbers(case):
+        if handler and _has_numbers(case) and actor.id is not None:  # a person read them
             with self.uow() as uow:  # a write only when the numbers are read
                 audit_contact_view(self, uow, actor, case, "case_view")
                 uow.commit()

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from ..domain.masking import CaseHandling, handles_case, masked_case
+from ..domain.masking import CaseHandling, masked_case, print_shows_contact
 from ..domain.records import (
     FAULT_SLIP_PREFIX,
     FLOW_PREFIX,
@@ -81,7 +81,7 @@ class PrintService(ServiceBase):
             ctx.case_numbers[case.id] = case.number
         if unmasked and actor.id is not None:
             raise PermissionDenied("只有命令行（系统）可以要求打印完整的客户信息")
-        full = unmasked or handles_case(actor, CaseHandling.of(case))
+        full = print_shows_contact(actor, CaseHandling.of(case), unmasked)
         if full and (case.intake.phone or case.intake.landline or case.intake.vin):
             with self.uow() as uow:
                 audit_contact_view(self, uow, actor, case, "print")
