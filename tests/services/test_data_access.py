@@ -12,21 +12,34 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from acc_builders import cast
+from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.masking import ACCESS_HOURS_SETTING
 from complaintdesk.domain.query import CaseQuery
 from complaintdesk.domain.records import Role
 from complaintdesk.services.base import SYSTEM_USER
+from complaintdesk.services.container import open_services
 from complaintdesk.services.errors import PermissionDenied, ServiceError
+from complaintdesk.storage.database import DatabaseConfig
 from complaintdesk.storage.tables import AuditRow
-from service_builders import add_user, intake, make_services
+from pg_support import URL as PG_URL
+from pg_support import skip_or_fail_without_server, wipe
+from service_builders import T0, add_user, intake, make_services
 
 PHONE, LANDLINE, VIN = "13812345678", "010-68880061", "LSVAB2BR5KN001234"
 MASKED = ("138****5678", "010-****0061", "LSVAB********1234")
 
 
-@pytest.fixture()
-def world(tmp_path):
-    services, clock = make_services(tmp_path)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def world(request, tmp_path):
+    """The cast and one complaint forwarded to 售后服务部; on PostgreSQL too when
+    COMPLAINTDESK_TEST_PG_URL is set (the grants' time comparison runs in SQL)."""
+    if request.param == "sqlite":
+        services, clock = make_services(tmp_path)
+    else:
+        skip_or_fail_without_server()  # under CI it runs (tests/pg_support.py)
+        wipe(PG_URL)
+        clock = FixedClock(T0)
+        services = open_services(DatabaseConfig(PG_URL), clock=clock, data_dir=tmp_path)
     c = cast(services)
     other = next(d.id for d in services.people.departments() if d.name != "售后服务部")
     c.other_head = add_user(services, "xs", "刘洋", Role.DEPT_HEAD, department_id=other)
