@@ -148,6 +148,7 @@ class CaseViewDialog(QDialog):
         while self.details_layout.count():
             item = self.details_layout.takeAt(0)
             if item.widget():
+                item.widget().hide()  # gone at once, not when the deferred delete runs
                 item.widget().deleteLater()
         self.details_layout.addWidget(self._customer_box(case))
         self.details_layout.addWidget(self._content_box(case))
