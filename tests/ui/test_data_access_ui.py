@@ -109,3 +109,18 @@ def test_a_new_request_is_announced_to_the_approver(qtbot, services: Services) -
     assert panel.table.rowCount() == 1
     assert notes and "接待小李 申请查看" in notes[0]
     assert NOW  # the shared clock starts at the UI tests' NOW
+
+
+def test_the_approval_period_is_set_in_the_workflow_settings(qtbot, services: Services) -> None:
+    from complaintdesk.ui.admin_settings import WorkflowSettingsTab
+
+    c = make_cast(services)
+    tab = WorkflowSettingsTab(services, c.admin)
+    qtbot.addWidget(tab)
+    assert tab.access_hours.value() == 24  # the product default
+    tab.access_hours.setValue(8)
+    assert tab.save()
+    assert services.data_access.hours() == 8
+    panel = AccessRequestsPanel(services, c.gm)
+    qtbot.addWidget(panel)
+    assert "8小时" in panel.approve_button.text()
