@@ -89,3 +89,12 @@ def walk_to_approve(services: Services, clock: FixedClock, c: Cast, case: Case) 
     clock.advance(timedelta(hours=1))
     return wf.act(c.assessor, case.id, "evaluate", {"evaluation": "处理及时",
                                                     "on_time": True, "proper": True})
+
+
+def gm_signs(services: Services, case_id: int, approval: str = "同意") -> dict[str, object]:
+    """The GM's 签批 data approving each of the case's waiting slips as it stands."""
+    from complaintdesk.services.gm_decisions import approve_each
+    from complaintdesk.storage.uow import UnitOfWork
+
+    with UnitOfWork(services.engine, readonly=True) as uow:
+        return {"approval": approval, "slip_decisions": approve_each(uow, case_id, approval)}

@@ -1,0 +1,176 @@
+"""Alerts and reminders (DESIGN §4.5): the 提醒 list's use cases, the reminder scan, and the
+event alerts written in the transaction of the step change.
+
+Other use cases send an alert with `AlertService.notify(person_id, kind, text, ref, key)`
+(or `event_alerts`/`notify_in` inside their own unit of work).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from ..domain import alerts as D
+from ..domain.alerts import Alert, AlertKind, NewAlert, StepOpened
+from ..domain.records import Case, User
+from ..domain.workflow import WorkflowEvent
+from ..storage.uow import UnitOfWork
+from .base import ServiceBase
+from .errors import ServiceError
+from .settings import workflow_settings
+
+log = logging.getLogger(__name__)
+
+SCANNED_KEY = "alerts.scanned_until"  # the reminder scan's watermark (a setting row)
+# The first scan of a database reminds of the marks of the last day only: a database that
+# had no alerts before would otherwise announce every old overdue step at once.
+FIRST_SCAN_LOOKBACK = timedelta(days=1)
+# With a calendar a mark may wait for the next opening; steps whose deadline lies further
+# back than this before the last scan are not looked at again (a product default).
+CALENDAR_SHIFT_MARGIN = timedelta(days=31)
+SEVERITY_ACTIONS = frozenset({"register", "forward", "classify"})  # 自查 sets it at intake
+
+
+def _opened(events: Sequence[WorkflowEvent], case: Case) -> list[StepOpened]:
+    seqs = {s.step_key: s.seq for s in case.steps if s.is_open}
+    out = []
+    for e in events:
+        if e.kind != "step_opened" or e.step_key not in seqs:
+            continue
+        d = e.detail
+        due = d.get("due_since")
+        step = next(s for s in reversed(case.steps) if s.step_key == e.step_key and s.is_open)
+        out.append(StepOpened(e.step_key, seqs[e.step_key],
+                              due if isinstance(due, datetime) else step.due_since,
+                              step.deadline, e.to_user_ids))
+    return out
+
+
+def event_alerts(uow: UnitOfWork, actor: User, case: Case, action_key: str,
+                 events: Sequence[WorkflowEvent], now: datetime, tz: str) -> int:
+    """The alerts a workflow action sends, written in its own transaction (call after the
+    case was saved, so that it has its id): each step that became someone's, 重要/重大 at
+    step 1 (or raised later), and the engine's notices (部门自查 done, 不满意 …)."""
+    if case.id is None:
+        return 0
+    users = uow.people.users(False)
+    new: list[NewAlert] = D.step_alerts(
+        case.id, case.number, case.flow.value, _opened(events, case), case.department_id,
+        case.supervisor_user_id, actor.id, users, tz)
+    severe_now = action_key in SEVERITY_ACTIONS or any(e.kind == "classified" for e in events)
+    if severe_now:
+        new += D.severity_alerts(case.id, case.number, case.severity, case.department_id,
+                                 actor.id, users, now)
+    for i, e in enumerate(events):
+        if e.kind != "notify":
+            continue
+        reason = str(e.detail.get("reason") or "通知")
+        dept = e.detail.get("department_id", e.department_id)
+        to = {u.id for u in users if u.id is not None and (
+            u.id in e.to_user_ids or (any(u.has(r) for r in e.to_roles)
+                                      and (dept is None or e.department_id is None
+                                           or u.department_id == dept)))}
+        text = f"{case.number}：{reason}。"
+        key = f"notice:{case.id}:{len(case.steps)}:{i}"
+        new += [NewAlert(p, AlertKind.NOTICE, text, f"case:{case.id}", key, now)
+                for p in sorted(to) if p != actor.id]
+    return uow.alerts.add_many(new, now)
+
+
+class AlertService(ServiceBase):
+    # ---- the person's 提醒 list ---------------------------------------------------------------
+    def for_user(self, actor: User, unread_only: bool = False, limit: int = 200) -> list[Alert]:
+        """The person's alerts shown by now, newest first."""
+        if actor.id is None:
+            return []
+        with self.uow(readonly=True) as uow:
+            return uow.alerts.for_person(actor.id, self.clock.now(), unread_only, limit)
+
+    def unread(self, actor: User, limit: int = 200) -> list[Alert]:
+        """Unread alerts, oldest first: what a person who was away sees at login."""
+        if actor.id is None:
+            return []
+        with self.uow(readonly=True) as uow:
+            return uow.alerts.for_person(actor.id, self.clock.now(), True, limit,
+                                         oldest_first=True)
+
+    def unread_count(self, actor: User) -> int:
+        if actor.id is None:
+            return 0
+        with self.uow(readonly=True) as uow:
+            return uow.alerts.unread_count(actor.id, self.clock.now())
+
+    def mark_read(self, actor: User, ids: Sequence[int] | None = None) -> int:
+        """Mark the given alerts of the actor read (None: all of theirs shown by now). Nobody
+        marks another person's alerts: the person is the actor."""
+        if actor.id is None:
+            return 0
+        with self.uow() as uow:
+            n = uow.alerts.mark_read(actor.id, ids, self.clock.now())
+            uow.commit()
+        return n
+
+    # ---- sending ------------------------------------------------------------------------
+    def notify(self, person_id: int, kind: AlertKind | str, text: str, ref: str, key: str,
+               send_at: datetime | None = None) -> bool:
+        """Send one alert to a person, once per (person, key). Returns whether it was new."""
+        try:
+            kind = AlertKind(kind)
+        except ValueError as exc:
+            raise ServiceError(f"提醒类型无效：{kind}。", field="kind") from exc
+        if not text.strip():
+            raise ServiceError("提醒内容不能为空。", field="text")
+        now = self.clock.now()
+        with self.uow() as uow:
+            n = uow.alerts.add_many([NewAlert(person_id, kind, text.strip(), ref, key,
+                                              send_at or now)], now)
+            uow.commit()
+        return n > 0
+
+    def scan(self) -> int:
+        """The time-based reminders due since the last scan (any PC's): 50 %/75 %/deadline of
+        each open step, the Monday summary. Run at login and on the app's timer. Returns how
+        many alerts were written."""
+        now = self.clock.now()
+        with self.uow() as uow:
+            settings = workflow_settings(uow, self.tz_name)
+            raw = uow.settings.get(SCANNED_KEY)
+            since = _parse(raw) or now - FIRST_SCAN_LOOKBACK
+            if since > now:  # another PC's clock ran ahead: nothing is due before it
+                return 0
+            margin = CALENDAR_SHIFT_MARGIN if settings.calendar is not None else timedelta()
+            steps = uow.alerts.open_steps(since - margin, now)
+            users = uow.people.users(False)
+            fractions = _fractions(uow.settings.get("alerts", {}))
+            new = D.due_reminders(steps, users, now, settings.calendar, since, self.tz_name,
+                                  fractions)
+            new += D.weekly_summary_due(now, users, self.tz_name, settings.calendar)
+            n = uow.alerts.add_many(new, now)
+            uow.settings.put(SCANNED_KEY, now.isoformat())
+            uow.commit()
+        if n:
+            log.info("reminder scan: %d alerts", n)
+        return n
+
+
+def _parse(raw: object) -> datetime | None:
+    if not isinstance(raw, str):
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None
+
+
+def _fractions(raw: object) -> tuple[float, ...]:
+    """settings["alerts"]["reminders"]: the marks, e.g. [0.5, 0.75, 1.0] (the default)."""
+    if isinstance(raw, dict) and isinstance(raw.get("reminders"), list):
+        try:
+            values = tuple(float(x) for x in raw["reminders"] if 0 < float(x) <= 1)
+        except (TypeError, ValueError):
+            values = ()
+        if values:
+            return values
+    return D.DEFAULT_REMINDERS
