@@ -36,6 +36,7 @@ from ..services.errors import ConflictError, ServiceError
 from .common import ERROR_STYLE, FieldError, local_text
 from .field_text import SYSTEM_FIELDS, remaining_text, spec_for
 from .field_widgets import Choices, FieldEditor, make_editor
+from .step_slips import StepWork
 
 if TYPE_CHECKING:
     from ..services.container import Services
@@ -120,7 +121,7 @@ class StepForm(QGroupBox):
     cancelled = Signal()
 
     def __init__(self, case: Case, spec: ActionSpec, choices: Choices, tz: Any, now: datetime,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, work: StepWork | None = None) -> None:
         super().__init__(spec.label, parent)
         self.spec = spec
         self.editors: dict[str, FieldEditor] = {}
@@ -132,7 +133,8 @@ class StepForm(QGroupBox):
             fspec = spec_for(name)
             assert fspec is not None
             required = name in spec.required
-            editor = make_editor(name, fspec, required, choices, tz, now)
+            editor = (work.editor_for(name, fspec, spec.key) if work else None) \
+                or make_editor(name, fspec, required, choices, tz, now)
             editor.widget.setObjectName(f"field_{name}")
             value = _prefill(case, name)
             if value is not None:
@@ -147,6 +149,15 @@ class StepForm(QGroupBox):
             lay.addWidget(error)
             label = "" if isinstance(editor.widget, QCheckBox) else fspec.label
             form.addRow(f"{label} *" if required and label else label, cell)
+        for extra in work.extra_editors(spec.key) if work else []:  # the GM's per-slip decisions
+            error = FieldError()
+            self.editors[extra.name], self.errors[extra.name] = extra, error
+            cell = QWidget()
+            lay = QVBoxLayout(cell)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.addWidget(extra.widget)
+            lay.addWidget(error)
+            form.addRow(extra.spec.label, cell)
         if not self.editors:
             form.addRow(QLabel(f"确认执行「{spec.label}」？"))
         satisfaction = self.editors.get("satisfaction")
@@ -297,7 +308,9 @@ class ActionPanel(QWidget):
         self.close_form()
         spec = self.specs[key]
         choices = build_choices(self.services, self.user, self.case)
-        self.form = StepForm(self.case, spec, choices, self.tz, self.services.clock.now())
+        self.work = StepWork(self.services, self.user, self.case, self)
+        self.form = StepForm(self.case, spec, choices, self.tz, self.services.clock.now(),
+                             work=self.work)
         self.form.submitted.connect(self.submit)
         self.form.cancelled.connect(self.cancel_form)
         holder = QWidget()  # keeps the form at its natural height at the top
