@@ -169,3 +169,43 @@ def test_monday_summary_reminds_the_assessor_once(world):
     services.alerts.scan()
     weekly = [a for a in services.alerts.for_user(p["assessor"]) if a.kind is AlertKind.WEEKLY]
     assert len(weekly) == 1 and "上周" in weekly[0].text
+
+
+def test_slips_and_appeals_waiting_on_you(tmp_path):
+    from acc_builders import cast, gm_signs, walk_to_approve, walk_to_issue
+
+    services, clock = make_services(tmp_path)
+    c = cast(services)
+    case = walk_to_approve(services, clock, c, walk_to_issue(services, clock, c))
+    [slip] = [a for a in services.alerts.for_user(c.zhao) if a.kind is AlertKind.SLIP]
+    assert "签字确认" in slip.text and slip.slip_id is not None
+    services.workflow.act(c.gm, case.id, "approve", gm_signs(services, case.id))
+    services.workflow.act(c.assessor, case.id, "enforce", {"feedback_to_department": "已反馈"})
+    acc = services.accountability
+    acc.file_appeal(c.zhao, slip.slip_id, "当天系统故障，非本人原因")
+    [review] = [a for a in services.alerts.for_user(c.assessor) if a.kind is AlertKind.APPEAL]
+    assert "待复核" in review.text
+    acc.review_appeal(c.assessor, slip.slip_id, "情况属实")
+    [decide] = [a for a in services.alerts.for_user(c.gm) if a.kind is AlertKind.APPEAL]
+    assert "待您裁决" in decide.text
+    acc.decide_appeal(c.gm, slip.slip_id, "revoked", None, "系统故障属实")
+    assert any(a.kind is AlertKind.APPEAL and "裁决结果" in a.text
+               for a in services.alerts.for_user(c.zhao))
+
+
+def test_a_late_step_tells_the_assessor_of_the_breach_slip(tmp_path):
+    from acc_builders import cast
+
+    services, clock = make_services(tmp_path)
+    c = cast(services)
+    case = services.intake.register(SYSTEM_USER, intake(clock))
+    clock.advance(timedelta(minutes=30))
+    services.workflow.act(c.cs, case.id, "forward", {
+        "category": "维修质量", "severity": "normal", "department_id": c.dept_id})
+    assert [a for a in services.alerts.for_user(c.assessor) if a.kind is AlertKind.SLIP] == []
+    clock.advance(timedelta(hours=3))  # the head's 1 h 部门安排 is finished late
+    services.workflow.act(c.head, case.id, "assign", {"supervisor_user_id": c.supervisor.id})
+    [alert] = [a for a in services.alerts.for_user(c.assessor) if a.kind is AlertKind.SLIP]
+    assert "部门安排" in alert.text and "超时" in alert.text and alert.case_id == case.id
+    assert any(v.slip.from_breach for v in services.accountability.proposals_for_case(
+        c.assessor, case.id))

@@ -21,6 +21,7 @@ from ..domain.rules import Rule, penalties_to_raw, validate_rules
 from ..storage.repo_slips import SlipQuery, SlipWithCase
 from ..storage.uow import UnitOfWork
 from . import slip_access as A
+from .alerts import slip_alerts
 from .base import ServiceBase
 from .errors import NotFound, PermissionDenied, ServiceError
 from .slip_access import HistoryLine, SlipView
@@ -172,6 +173,7 @@ class AccountabilityService(ServiceBase):
             before = _snapshot(s)
             change(uow, s, now)
             uow.slips.save(s)
+            slip_alerts(uow, s, actor.id, now)  # whoever it now waits on (DESIGN §4.5)
             self.audit(uow, actor, f"slip:{action}", "fault_slip", s.number or f"#{s.id}",
                        before, _snapshot(s))
             uow.commit()

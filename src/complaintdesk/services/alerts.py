@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from ..domain import alerts as D
+from ..domain import steps as S
 from ..domain.alerts import Alert, AlertKind, NewAlert, StepOpened
-from ..domain.records import Case, User
+from ..domain.records import Case, FaultSlip, Role, SlipStatus, User
 from ..domain.workflow import WorkflowEvent
 from ..storage.uow import UnitOfWork
 from .base import ServiceBase
@@ -29,6 +30,7 @@ FIRST_SCAN_LOOKBACK = timedelta(days=1)
 # With a calendar a mark may wait for the next opening; steps whose deadline lies further
 # back than this before the last scan are not looked at again (a product default).
 CALENDAR_SHIFT_MARGIN = timedelta(days=31)
+ISSUE_ACTIONS = frozenset({"issue_slips", "ic_review", "rw_investigate"})
 SEVERITY_ACTIONS = frozenset({"register", "forward", "classify"})  # 自查 sets it at intake
 
 
@@ -75,7 +77,16 @@ def event_alerts(uow: UnitOfWork, actor: User, case: Case, action_key: str,
         key = f"notice:{case.id}:{len(case.steps)}:{i}"
         new += [NewAlert(p, AlertKind.NOTICE, text, f"case:{case.id}", key, now)
                 for p in sorted(to) if p != actor.id]
-    return uow.alerts.add_many(new, now)
+    new += breach_alerts(uow, case, events, now)
+    n = uow.alerts.add_many(new, now)
+    if action_key in ISSUE_ACTIONS:  # the slips the step issued wait on their employees
+        done = next((s for s in reversed(case.steps) if not s.is_open
+                     and isinstance(s.data.get("slip_ids"), list)), None)
+        for sid in done.data["slip_ids"] if done is not None else []:
+            slip = uow.slips.get(int(sid))
+            if slip is not None:
+                n += slip_alerts(uow, slip, actor.id, now)
+    return n
 
 
 class AlertService(ServiceBase):
@@ -174,3 +185,60 @@ def _fractions(raw: object) -> tuple[float, ...]:
         if values:
             return values
     return D.DEFAULT_REMINDERS
+
+
+def slip_alerts(uow: UnitOfWork, slip: FaultSlip, actor_id: int | None, now: datetime) -> int:
+    """"A slip or appeal waiting on you" (DESIGN §4.5), once per state of the slip:
+    issued → its employee signs it (责任人签字确认); a breach slip issued outside a flow →
+    the GM signs it, then the assessor enforces it; an appeal filed → the assessor reviews
+    it; reviewed → the GM decides it; decided → the employee is told. A case's own slips
+    wait on the case's steps, whose holders get the step alerts."""
+    if slip.id is None:
+        return 0
+    users = uow.people.users(False)
+    number = slip.number or f"#{slip.id}"
+    kind_label = "奖励单" if slip.is_reward else "处罚单" if number.startswith("CF") else "过失单"
+    own = [u.id for u in users if u.id is not None and u.employee_id is not None
+           and u.employee_id == slip.employee_id]
+    assessors = [u.id for u in users if u.id is not None and u.has(Role.ASSESSOR)]
+    gms = [u.id for u in users if u.id is not None and u.has(Role.GENERAL_MANAGER)]
+    appeal = slip.appeal or {}
+    plan: list[tuple[list[int], AlertKind, str, str]] = []
+    st = slip.status
+    if st is SlipStatus.ISSUED:
+        if slip.acknowledged_at is None:
+            plan.append((own, AlertKind.SLIP, "ack",
+                         f"您有一张{kind_label} {number}，请查看并签字确认。"))
+        if slip.from_breach:
+            plan.append((gms, AlertKind.SLIP, "approve", f"{kind_label} {number}（超时）待您签批。"))
+    elif st is SlipStatus.APPROVED and slip.from_breach:
+        plan.append((assessors, AlertKind.SLIP, "enforce", f"{kind_label} {number} 已签批，待执行。"))
+    elif st is SlipStatus.APPEALED and not appeal.get("review"):
+        plan.append((assessors, AlertKind.APPEAL, "review", f"{kind_label} {number} 有新的申诉，待复核。"))
+    elif st is SlipStatus.APPEALED:
+        plan.append((gms, AlertKind.APPEAL, "decide", f"{kind_label} {number} 的申诉已复核，待您裁决。"))
+    elif appeal.get("decision"):
+        plan.append((own, AlertKind.APPEAL, "decided", f"您对{kind_label} {number} 的申诉已有裁决结果。"))
+    new = [NewAlert(p, kind, text, f"slip:{slip.id}", f"slip:{slip.id}:{stage}", now)
+           for people, kind, stage, text in plan for p in people if p != actor_id]
+    return uow.alerts.add_many(new, now)
+
+
+def breach_alerts(uow: UnitOfWork, case: Case, events: Sequence[WorkflowEvent],
+                  now: datetime) -> list[NewAlert]:
+    """A deadline breach proposes a slip that waits in the assessor's 过失单 list."""
+    out: list[NewAlert] = []
+    breaches = [e for e in events if e.kind == "breach" and e.user_id is not None]
+    if not breaches or case.id is None:
+        return out
+    users = uow.people.users()
+    employees = {u.id for u in users if u.employee_id is not None}
+    breaches = [e for e in breaches if e.user_id in employees]  # else no slip is proposed
+    assessors = [u.id for u in users if u.id is not None and u.active
+                 and u.has(Role.ASSESSOR)]
+    for e in breaches:
+        text = (f"{case.number}「{S.step_title(e.step_key)}」超时完成，"
+                "已拟开具过失单，请在过失单列表中处理。")
+        key = f"breach:{case.id}:{e.step_key}:{len(case.steps)}"
+        out += [NewAlert(p, AlertKind.SLIP, text, f"case:{case.id}", key, now) for p in assessors]
+    return out
