@@ -86,14 +86,14 @@ def _require(slip: FaultSlip, allowed: set[SlipStatus] | frozenset[SlipStatus],
         need = "、".join(s.label for s in allowed)
         raise AccountabilityError(
             f"过失单{slip.number or ''}当前状态为“{slip.status.label}”，不能{action}"
-            f"（仅限{need}状态）"
+            f"（仅限{need}状态）。"
         )
 
 
 def _text(value: str, field_zh: str, what_to_do: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise AccountabilityError(f"{field_zh}不能为空，请{what_to_do}")
+        raise AccountabilityError(f"{field_zh}不能为空，请{what_to_do}。")
     return value
 
 
@@ -101,19 +101,19 @@ def check_penalties(penalties: list[Penalty], *, reward: bool) -> None:
     """Penalties a person typed are sane: sizes positive integers, kinds fit the slip."""
     if not penalties:
         raise AccountabilityError(
-            "处罚/奖励不能为空，请至少填写一项；如不需处罚，请作“不予开具”或申诉撤销处理"
+            "处罚/奖励不能为空，请至少填写一项；如不需处罚，请作“不予开具”或申诉撤销处理。"
         )
     for i, p in enumerate(penalties, 1):
         where = f"第{i}项（{p.kind.label}）"
         if p.kind in YUAN_KINDS and (not isinstance(p.amount, int) or p.amount <= 0):
-            raise AccountabilityError(f"{where}：请填写大于 0 的整数金额（元）")
+            raise AccountabilityError(f"{where}：请填写大于 0 的整数金额（元）。")
         if p.kind in POINT_KINDS and (not isinstance(p.points, int) or p.points <= 0):
-            raise AccountabilityError(f"{where}：请填写大于 0 的整数分值")
+            raise AccountabilityError(f"{where}：请填写大于 0 的整数分值。")
         if p.amount < 0 or p.points < 0:
-            raise AccountabilityError(f"{where}：金额和分值不能为负数")
+            raise AccountabilityError(f"{where}：金额和分值不能为负数。")
         if p.kind.is_reward != reward:
             kind = "奖励单只能填写奖励" if reward else "过失单不能填写奖励"
-            raise AccountabilityError(f"{where}：{kind}，请改选类型")
+            raise AccountabilityError(f"{where}：{kind}，请改选类型。")
 
 
 # ---- creation and the way to enforcement --------------------------------------------------
@@ -159,14 +159,14 @@ def change_penalties(slip: FaultSlip, penalties: list[Penalty], by: User, reason
     """Amend the proposal (assessor step 5, dept head 4/5, GM 8); the reason is kept."""
     if slip.status in (SlipStatus.ENFORCED, SlipStatus.APPEALED):
         raise AccountabilityError(
-            "过失单已执行，不能直接修改处罚；如有异议，请由责任人在7天内提出申诉"
+            "过失单已执行，不能直接修改处罚；如有异议，请由责任人在7天内提出申诉。"
         )
     _require(slip, CHANGEABLE, "修改处罚")
     reason = _text(reason, "修改原因", "填写为何修改处罚")
     check_penalties(penalties, reward=slip.is_reward)
     before, after = penalties_to_raw(slip.penalties), penalties_to_raw(penalties)
     if before == after:
-        raise AccountabilityError("处罚内容没有变化，无需保存")
+        raise AccountabilityError("处罚内容没有变化，无需保存。")
     slip.penalties = list(penalties)
     _log(slip, by, now, PENALTIES, before, after, reason)
 
@@ -221,7 +221,7 @@ def acknowledge(slip: FaultSlip, now: datetime, by: User | None = None) -> None:
         "签字确认",
     )
     if slip.acknowledged_at is not None:
-        raise AccountabilityError("责任人已签字确认过，无需重复确认")
+        raise AccountabilityError("责任人已签字确认过，无需重复确认。")
     slip.acknowledged_at = now
     _log(slip, by, now, ACKNOWLEDGED, None, now.isoformat())
 
@@ -244,16 +244,16 @@ def file_appeal(slip: FaultSlip, reason: str, now: datetime, *, by: User | None 
                 tz: tzinfo = DEFAULT_TZ) -> None:
     """The employee appeals an enforced slip, within 7×24 h of enforcement."""
     if slip.is_reward:
-        raise AccountabilityError("奖励单不能申诉")
+        raise AccountabilityError("奖励单不能申诉。")
     if slip.appeal:
-        raise AccountabilityError("该过失单已申诉过一次，不能重复申诉")
+        raise AccountabilityError("该过失单已申诉过一次，不能重复申诉。")
     _require(slip, {SlipStatus.ENFORCED}, "申诉")
     deadline = appeal_deadline(slip)
     assert deadline is not None  # enforced slips have enforced_at
     if now > deadline:
         local = deadline.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         raise AccountabilityError(
-            f"申诉期限已过：须在执行后7天内（{local} 前）提出申诉"
+            f"申诉期限已过：须在执行后7天内（{local} 前）提出申诉。"
         )
     reason = _text(reason, "申诉理由", "填写对责任认定或处罚的异议")
     slip.appeal = {"filed_at": now.isoformat(), "reason": reason}
@@ -298,18 +298,18 @@ def decide_appeal(
     _require(slip, {SlipStatus.APPEALED}, "裁决申诉")
     assert slip.appeal is not None
     if not slip.appeal.get("review"):
-        raise AccountabilityError("请先由行政部考核主管复核申诉，再由总经理裁决")
+        raise AccountabilityError("请先由行政部考核主管复核申诉，再由总经理裁决。")
     if decision not in DECISION_LABELS:
-        raise AccountabilityError("裁决结果无效，请选择：维持原处罚、减轻处罚或撤销")
+        raise AccountabilityError("裁决结果无效，请选择：维持原处罚、减轻处罚或撤销。")
     reason = _text(reason, "裁决理由", "填写裁决的理由")
     original = penalties_to_raw(slip.penalties)
     if decision == "reduced":
         if not new_penalties:
-            raise AccountabilityError("减轻处罚时请填写减轻后的处罚；如全部免除，请选择撤销")
+            raise AccountabilityError("减轻处罚时请填写减轻后的处罚；如全部免除，请选择撤销。")
         check_penalties(new_penalties, reward=False)
         if not _is_lighter(new_penalties, slip.penalties):
             raise AccountabilityError(
-                "减轻后的处罚须轻于原处罚：罚款、扣分不得增加，不得新增处罚类型，且须有所减轻"
+                "减轻后的处罚须轻于原处罚：罚款、扣分不得增加，不得新增处罚类型，且须有所减轻。"
             )
         slip.penalties = list(new_penalties)
     slip.appeal.update(

@@ -111,10 +111,10 @@ class AccountabilityService(ServiceBase):
         if (actor.has(Role.DEPT_HEAD) or actor.has(Role.SUPERVISOR)) \
                 and actor.department_id is not None:
             if q.department_id not in (None, actor.department_id):
-                raise PermissionDenied("只能查看本部门的过失单")
+                raise PermissionDenied("只能查看本部门的过失单。")
             return SlipQuery(**{**_asdict(q), "department_id": actor.department_id})
         if actor.employee_id is None:
-            raise PermissionDenied("没有权限查看过失单：您的账号未关联员工")
+            raise PermissionDenied("没有权限查看过失单：您的账号未关联员工。")
         return SlipQuery(**{**_asdict(q), "employee_id": actor.employee_id})
 
     def list_slips(self, actor: User, query: SlipQuery | None = None) -> list[SlipView]:
@@ -131,7 +131,7 @@ class AccountabilityService(ServiceBase):
         with self.uow(readonly=True) as uow:
             s = uow.slips.get(slip_id)
             if s is None:
-                raise NotFound("找不到该过失单，请刷新列表")
+                raise NotFound("找不到该过失单，请刷新列表。")
             self._check_visible(actor, s)
             number = uow.slips.case_numbers([s.case_id]).get(s.case_id, "") if s.case_id else ""
             rules = {r.id: r for r in current_rules(uow)}
@@ -143,7 +143,7 @@ class AccountabilityService(ServiceBase):
         if (actor.has(Role.DEPT_HEAD) or actor.has(Role.SUPERVISOR)) \
                 and actor.department_id == s.department_id:
             return
-        raise PermissionDenied("没有权限查看该过失单：只能查看本人或本部门的过失单")
+        raise PermissionDenied("没有权限查看该过失单：只能查看本人或本部门的过失单。")
 
     def proposals_for_case(self, actor: User, case_id: int) -> list[SlipView]:
         """Every slip of a case (proposals first in the UI's eyes: status 拟开具)."""
@@ -163,10 +163,10 @@ class AccountabilityService(ServiceBase):
         with self.uow() as uow:
             s = uow.slips.get(slip_id)
             if s is None:
-                raise NotFound("找不到该过失单，请刷新列表")
+                raise NotFound("找不到该过失单，请刷新列表。")
             if expected_version is not None and s.version != expected_version:
                 from .errors import ConflictError
-                raise ConflictError("已被他人处理：该过失单刚刚被其他人修改，请刷新后重试")
+                raise ConflictError("已被他人处理：该过失单刚刚被其他人修改，请刷新后重试。")
             if not A.allowed(actor, s, action, now):
                 _state_refusal(s, action, actor, now)
                 raise PermissionDenied(A.refusal_text(action))
@@ -241,7 +241,7 @@ class AccountabilityService(ServiceBase):
                 dept_only = actor.department_id
             else:
                 raise PermissionDenied("没有权限查看奖惩台账：需要行政部考核主管、总经理、"
-                                       "系统管理员或部门负责人角色")
+                                       "系统管理员或部门负责人角色。")
         with self.uow(readonly=True) as uow:
             slips = uow.slips.for_ledger(start, end)
             if dept_only is not None:
@@ -307,7 +307,7 @@ def _state_refusal(s: FaultSlip, action: str, actor: User, now: datetime) -> Non
         return
     if A.allowed(actor, replace(s, status=probe, changes=[]), action, now):
         raise ServiceError(f"{s.number or '该过失单'}当前状态为“{s.status.label}”，"
-                           f"不能{A.ACTION_LABELS[action]}")
+                           f"不能{A.ACTION_LABELS[action]}。")
 
 
 __all__ = ["AccountabilityService", "LedgerReport", "RulesInvalid", "SlipQuery", "SlipRef",

@@ -87,7 +87,7 @@ def refusal_text(action: str) -> str:
         APPEAL: "责任人本人或代其申诉的行政部考核主管", REVIEW_APPEAL: "行政部考核主管",
         DECIDE_APPEAL: "总经理",
     }[action]
-    return f"没有权限“{ACTION_LABELS[action]}”：该操作只能由{who}执行，且须在过失单的相应状态下进行"
+    return f"没有权限“{ACTION_LABELS[action]}”：该操作只能由{who}执行，且须在过失单的相应状态下进行。"
 
 
 def may_view_all(actor: User) -> bool:
