@@ -254,16 +254,20 @@ def reminder_text(kind: AlertKind, number: str, step_key: str, deadline: datetim
 def weekly_summary_due(now: datetime, users: Sequence[User], tz: str,
                        calendar: BusinessCalendar | None) -> list[NewAlert]:
     """Seed 003 一.8 / 二.7: every Monday the assessor sends last week's summary to the GM.
-    Told on Monday (at the opening when a calendar is set), once per Monday."""
+    Told on Monday (at the opening when a calendar is set; the next open day when Monday is
+    closed), once per week; a PC first started later in the week does not tell it late."""
     zone = ZoneInfo(tz)
     local = now.astimezone(zone)
     monday: date = local.date() - timedelta(days=local.weekday())
     start = datetime.combine(monday, datetime.min.time(), tzinfo=zone).astimezone(UTC)
     send = into_business_hours(start, calendar)
-    if send > now:
+    # told on the day it falls due (Monday, or the next open day): not later in the week
+    if send > now or send.astimezone(zone).date() != local.date():
         return []
     week = (monday - timedelta(days=7)).isoformat()
-    text = f"今天是周一：请把上周（{week} 起）的投诉汇总与处罚情况上报总经理。"
+    last = monday - timedelta(days=7)
+    text = (f"周汇总：请于今天把上周（{last:%m-%d} 至 {monday - timedelta(days=1):%m-%d}）"
+            "的客户投诉、内部投诉汇总及处罚情况上报总经理。")
     return [NewAlert(u.id, AlertKind.WEEKLY, text, f"week:{week}", f"weekly:{monday.isoformat()}",
                      send)
             for u in users if u.id is not None and u.active and u.has(Role.ASSESSOR)]

@@ -79,14 +79,14 @@ class StepWork:
 
 
 def _slip_title(v: SlipView) -> str:
-    number = v.slip.number or "（拟开具）"
-    return f"{v.kind_label} {number}　{v.employee_name}（{v.department_name or '—'}）"
+    what = f"{v.kind_label} {v.slip.number}" if v.slip.number else f"拟开具{v.kind_label}"
+    return f"{what}　{v.employee_name}（{v.department_name or '—'}）"
 
 
 def _changes(v: SlipView) -> str:
     """The reason of every change so far (issue 13: the GM sees why it was changed)."""
-    lines = [f"{h.by_name}：{h.text}（原因：{h.reason}）" for h in v.history if h.reason]
-    return "\n".join(lines)
+    # the penalty changes only (their text carries the reason): not the status lines
+    return "\n".join(f"{h.by_name}：{h.text}" for h in v.history if h.text.startswith("修改处罚"))
 
 
 class SlipWorkEditor(FieldEditor):

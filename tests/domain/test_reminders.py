@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from complaintdesk.domain import steps as S
 from complaintdesk.domain.alerts import (
@@ -162,5 +162,13 @@ def test_monday_summary_reminds_the_assessor_on_monday_at_opening() -> None:
     got = weekly_summary_due(monday_0900, USERS, TZ, CAL)
     assert [(a.person_id, a.kind) for a in got] == [(3, AlertKind.WEEKLY)]
     assert got[0].send_at == datetime(2026, 11, 16, 0, 30, tzinfo=UTC)
-    # Sunday night belongs to last week's Monday: the same key as that Monday's alert
-    assert weekly_summary_due(sunday_night, USERS, TZ, None)[0].key == "weekly:2026-11-09"
+    assert "11-09 至 11-15" in got[0].text and got[0].key == "weekly:2026-11-16"
+    # later in the week it is not told (late) any more
+    assert weekly_summary_due(sunday_night, USERS, TZ, None) == []
+    tuesday = datetime(2026, 11, 17, 1, 0, tzinfo=UTC)
+    assert weekly_summary_due(tuesday, USERS, TZ, None) == []
+    # a closed Monday: told at Tuesday's opening
+    closed = BusinessCalendar(hours=CAL.hours, closed_dates=frozenset({date(2026, 11, 16)}),
+                              tz=TZ)
+    [late] = weekly_summary_due(tuesday, USERS, TZ, closed)
+    assert late.send_at == datetime(2026, 11, 17, 0, 30, tzinfo=UTC)
