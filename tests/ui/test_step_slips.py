@@ -150,3 +150,34 @@ def test_gm_decides_each_slip_explicitly_in_the_approve_panel(qtbot: Any, tmp_pa
         assert any("初犯" in h.reason for h in second.history)
     finally:
         services.dispose()
+
+
+def test_revisit_panel_shows_whom_to_call_and_records_the_call(qtbot: Any, tmp_path) -> None:
+    services, clock = make_services(tmp_path)
+    try:
+        c = cast(services)
+        case = walk_to_issue(services, clock, c)
+        services.workflow.act(c.assessor, case.id, "issue_slips", {})
+        p = panel(qtbot, services, c.cs, case.id)
+        form = p.open_form("revisit")
+        sheet = form.findChild(QLabel, "call_sheet")
+        assert sheet is not None
+        assert "王小明" in sheet.text() and "13812345678" in sheet.text()  # cs at revisit
+        assert "补偿，退还工时费" in sheet.text() and "接受" in sheet.text()
+        satisfaction = form.editors["satisfaction"].widget
+        reached = form.editors["reached"].widget
+        assert not satisfaction.isEnabled()  # not asked before the customer was reached
+        reached.setCurrentIndex(reached.findText("否"))
+        assert not satisfaction.isEnabled()
+        reached.setCurrentIndex(reached.findText("是"))
+        assert satisfaction.isEnabled()
+        form.editors["method"].set_value("电话")
+        form.editors["satisfaction"].set_value("基本满意")
+        form.editors["customer_words"].set_value("处理还算及时")
+        qtbot.mouseClick(form.submit_button, LEFT)
+        after = services.cases.open_case(c.cs, case.id).case
+        step = next(s for s in after.steps if s.step_key == "revisit")
+        assert (step.data["method"], step.data["reached"], step.data["satisfaction"],
+                step.data["customer_words"]) == ("电话", True, "基本满意", "处理还算及时")
+    finally:
+        services.dispose()

@@ -149,6 +149,9 @@ class StepForm(QGroupBox):
             lay.addWidget(error)
             label = "" if isinstance(editor.widget, QCheckBox) else fspec.label
             form.addRow(f"{label} *" if required and label else label, cell)
+        header = work.header_for(spec.key) if work else None
+        if header is not None:  # the revisit's call sheet
+            form.insertRow(0, header)
         for extra in work.extra_editors(spec.key) if work else []:  # the GM's per-slip decisions
             error = FieldError()
             self.editors[extra.name], self.errors[extra.name] = extra, error
@@ -161,6 +164,12 @@ class StepForm(QGroupBox):
         if not self.editors:
             form.addRow(QLabel(f"确认执行「{spec.label}」？"))
         satisfaction = self.editors.get("satisfaction")
+        reached = self.editors.get("reached")
+        if satisfaction is not None and reached is not None \
+                and isinstance(reached.widget, QComboBox):
+            # the engine drops a satisfaction nobody could give: the form says so at once
+            reached.widget.currentIndexChanged.connect(self._sync_reached)
+            self._sync_reached()
         reopen = self.editors.get("reopen_department_id")
         if satisfaction is not None and reopen is not None:
             assert isinstance(satisfaction.widget, QComboBox)
@@ -188,6 +197,10 @@ class StepForm(QGroupBox):
         outer = QVBoxLayout(self)
         outer.addLayout(form)
         outer.addWidget(self.general_error)
+
+    def _sync_reached(self) -> None:
+        """满意度 only when the customer was reached."""
+        self.editors["satisfaction"].widget.setEnabled(self.editors["reached"].value() is True)
 
     def _sync_reopen(self) -> None:
         """Where a 不满意 case goes back to only matters when the customer is 不满意."""

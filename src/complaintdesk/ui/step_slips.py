@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 ISSUE_ACTIONS = frozenset({"issue_slips", "ic_review", "rw_investigate"})
 APPROVE_ACTIONS = frozenset({"approve", "ic_approve", "rw_approve"})
+REVISIT_ACTIONS = frozenset({"revisit", "second_revisit", "rw_revisit"})
 DECISIONS_FIELD = "slip_decisions"
 DECISIONS_SPEC = FieldSpec("逐张签批过失单", FieldKind.IDS)
 
@@ -71,11 +72,45 @@ class StepWork:
             return SlipWorkEditor(name, spec, self)
         return None
 
+    def header_for(self, action_key: str) -> QWidget | None:
+        """What the step's form starts with: the revisit's call sheet (whom to call, what
+        was done) so the call is made and recorded from the same panel."""
+        if action_key not in REVISIT_ACTIONS:
+            return None
+        return call_sheet(self.case)
+
     def extra_editors(self, action_key: str) -> list[FieldEditor]:
         """Editors the flow tables do not list (the GM's per-slip decisions)."""
         if action_key in APPROVE_ACTIONS:
             return [SlipDecisionsEditor(DECISIONS_FIELD, DECISIONS_SPEC, self)]
         return []
+
+
+def call_sheet(case: Case) -> QWidget:
+    """回访: the customer to call and what the handling gave them (from 主管处理)."""
+    it = case.intake
+    phones = "　".join(x for x in (f"手机：{it.phone}" if it.phone else "",
+                                   f"座机：{it.landline}" if it.landline else "") if x)
+    lines = [f"回访对象：{it.customer_name}　{phones or '未留电话'}"]
+    handled = next((st for st in reversed(case.steps) if not st.is_open
+                    and st.step_key in ("handle", "rw_investigate")), None)
+    if handled is not None:
+        d = handled.data
+        what = "，".join(str(d.get(k) or "").strip() for k in ("solution_kind", "solution_text",
+                                                               "findings")
+                        if str(d.get(k) or "").strip())
+        if what:
+            lines.append(f"处理结果：{what}")
+        if str(d.get("customer_attitude") or "").strip():
+            lines.append(f"客户当时的态度：{str(d['customer_attitude']).strip()}")
+    if it.demand.strip():
+        lines.append(f"客户诉求：{it.demand.strip()}")
+    label = QLabel("\n".join(lines))
+    label.setObjectName("call_sheet")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setStyleSheet("background: #eef5ff; padding: 6px; border-radius: 3px;")
+    return label
 
 
 def _slip_title(v: SlipView) -> str:
