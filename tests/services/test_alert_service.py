@@ -209,3 +209,15 @@ def test_a_late_step_tells_the_assessor_of_the_breach_slip(tmp_path):
     assert "部门安排" in alert.text and "超时" in alert.text and alert.case_id == case.id
     assert any(v.slip.from_breach for v in services.accountability.proposals_for_case(
         c.assessor, case.id))
+
+
+def test_a_delegate_gets_the_absent_persons_step_alerts(world):
+    services, clock, p = world
+    now = clock.now()
+    services.people.add_delegation(p["head"], p["head"].id, p["sup"].id,
+                                   now - timedelta(hours=1), now + timedelta(days=2), "休假")
+    case = services.intake.register(SYSTEM_USER, intake(clock))
+    forward(services, p, case)
+    [own] = services.alerts.for_user(p["head"])
+    [stand_in] = services.alerts.for_user(p["sup"])
+    assert stand_in.text == f"（代 陈静）{own.text}" and stand_in.case_id == case.id

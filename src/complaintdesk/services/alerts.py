@@ -78,7 +78,7 @@ def event_alerts(uow: UnitOfWork, actor: User, case: Case, action_key: str,
         new += [NewAlert(p, AlertKind.NOTICE, text, f"case:{case.id}", key, now)
                 for p in sorted(to) if p != actor.id]
     new += breach_alerts(uow, case, events, now)
-    n = uow.alerts.add_many(new, now)
+    n = uow.alerts.add_many(with_delegates(uow, new, now), now)
     if action_key in ISSUE_ACTIONS:  # the slips the step issued wait on their employees
         done = next((s for s in reversed(case.steps) if not s.is_open
                      and isinstance(s.data.get("slip_ids"), list)), None)
@@ -87,6 +87,31 @@ def event_alerts(uow: UnitOfWork, actor: User, case: Case, action_key: str,
             if slip is not None:
                 n += slip_alerts(uow, slip, actor.id, now)
     return n
+
+
+_STEP_KINDS = frozenset({AlertKind.STEP, AlertKind.HALF, AlertKind.THREE_QUARTERS,
+                         AlertKind.DEADLINE})
+
+
+def with_delegates(uow: UnitOfWork, alerts: list[NewAlert], now: datetime) -> list[NewAlert]:
+    """An absent person's step alerts go to their delegate too (DESIGN §3: the delegate sees
+    and acts on the absent user's steps), marked 代 X."""
+    if not alerts:
+        return alerts
+    active = uow.people.delegations(now)
+    if not active:
+        return alerts
+    names = {u.id: u.display_name for u in uow.people.users()}
+    out = list(alerts)
+    for a in alerts:
+        if a.kind not in _STEP_KINDS:
+            continue
+        for d in active:
+            if d.absent_user_id == a.person_id and d.delegate_user_id != a.person_id:
+                out.append(NewAlert(d.delegate_user_id, a.kind,
+                                    f"（代 {names.get(a.person_id, '')}）{a.text}", a.ref,
+                                    a.key, a.send_at))
+    return out
 
 
 class AlertService(ServiceBase):
@@ -157,7 +182,7 @@ class AlertService(ServiceBase):
             new = D.due_reminders(steps, users, now, settings.calendar, since, self.tz_name,
                                   fractions)
             new += D.weekly_summary_due(now, users, self.tz_name, settings.calendar)
-            n = uow.alerts.add_many(new, now)
+            n = uow.alerts.add_many(with_delegates(uow, new, now), now)
             uow.settings.put(SCANNED_KEY, now.isoformat())
             uow.commit()
         if n:
