@@ -348,9 +348,13 @@ def _accountability_stories(services: Any, cast: DemoCast, rng: random.Random, n
             continue  # still waiting for the assessor
         acc.review_appeal(cast.assessor, slip.id, "经调取录音核实，员工解释基本属实")
         decision = ("upheld", "reduced", "revoked")[i % 3]
-        new = [Penalty(p.kind, p.amount // 2, p.points // 2) for p in slip.penalties]
-        if decision == "reduced" and not any(p.amount > 1 or p.points > 1
-                                             for p in slip.penalties):
+        # halved fines and points; one that would halve to nothing is dropped (a 1-point
+        # deduction halved to 0 was refused and stopped the seeding)
+        new = [h for p in slip.penalties
+               for h in (Penalty(p.kind, p.amount // 2, p.points // 2)
+                         if p.amount > 0 or p.points > 0 else p,)
+               if h.amount > 0 or h.points > 0 or (p.amount == 0 and p.points == 0)]
+        if decision == "reduced" and (not new or new == list(slip.penalties)):
             decision = "upheld"  # nothing to halve: a warning stays a warning
         new = new if decision == "reduced" else None
         acc.decide_appeal(cast.gm, slip.id, decision, new, "维持原处理" if decision == "upheld"
