@@ -49,7 +49,10 @@ def test_a_step_that_becomes_yours_is_an_alert_in_the_same_transaction(world):
     assert services.alerts.for_user(p["gm"]) == []  # a 一般 complaint: not the GM's business
     services.workflow.act(p["head"], case.id, "assign", {"supervisor_user_id": p["sup"].id})
     assert [a.text for a in services.alerts.for_user(p["sup"])][0].startswith(case.number)
-    assert services.alerts.unread_count(p["head"]) == 1  # not a second one for assigning
+    # the head assigned it: that 新待办 is settled (kept in the list, read), no new one
+    [settled] = services.alerts.for_user(p["head"])
+    assert settled.read_at is not None and services.alerts.unread_count(p["head"]) == 0
+    assert services.alerts.unread_count(p["sup"]) == 1
 
 
 def test_a_step_that_fails_leaves_no_alert(world):

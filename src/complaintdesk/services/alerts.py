@@ -56,6 +56,10 @@ def event_alerts(uow: UnitOfWork, actor: User, case: Case, action_key: str,
     step 1 (or raised later), and the engine's notices (部门自查 done, 不满意 …)."""
     if case.id is None:
         return 0
+    finished = {e.step_key for e in events if e.kind == "step_finished"}
+    for st in case.steps:  # the steps this action finished: their alerts are settled
+        if st.step_key in finished and st.finished_at == now:
+            uow.alerts.settle_step(case.id, st.seq, now)
     users = uow.people.users(False)
     new: list[NewAlert] = D.step_alerts(
         case.id, case.number, case.flow.value, _opened(events, case), case.department_id,

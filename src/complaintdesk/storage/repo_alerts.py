@@ -85,6 +85,18 @@ class AlertRepository:
         return int(self._s.connection().execute(
             update(_A).where(cond).values(read_at=now)).rowcount or 0)
 
+    def settle_step(self, case_id: int, seq: int, now: datetime) -> int:
+        """A finished step's alerts and reminders are settled for everyone (marked read):
+        they stay in the list, no longer unread. Keys: "step:<case>:<seq>" and
+        "<kind>:<case>:<seq>:<deadline>"."""
+        ref = f"case:{case_id}"
+        cond = and_(_A.c.ref == ref, _A.c.read_at.is_(None),
+                    (_A.c.key == f"step:{case_id}:{seq}")
+                    | _A.c.key.like(f"remind%:{case_id}:{seq}:%")
+                    | _A.c.key.like(f"deadline:{case_id}:{seq}:%"))
+        return int(self._s.connection().execute(
+            update(_A).where(cond).values(read_at=now)).rowcount or 0)
+
     def keys_of(self, keys: Sequence[str]) -> set[tuple[int, str]]:
         """(person, key) of the given keys already written (tests, diagnostics)."""
         if not keys:

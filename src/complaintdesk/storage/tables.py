@@ -262,6 +262,8 @@ class AlertRow(SQLModel, table=True):
         UniqueConstraint("person_id", "key", name="uq_alert_person_key"),
         # the person's list and unread count: their alerts shown by now
         Index("ix_alert_person_send", "person_id", "send_at"),
+        # a finished step settles its alerts (repo_alerts.settle_step)
+        Index("ix_alert_ref", "ref"),
     )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="app_user.id")

@@ -34,8 +34,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("person_id", "key", name="uq_alert_person_key"),
     )
     op.create_index("ix_alert_person_send", "alert", ["person_id", "send_at"], unique=False)
+    op.create_index("ix_alert_ref", "alert", ["ref"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_alert_ref", table_name="alert")
     op.drop_index("ix_alert_person_send", table_name="alert")
     op.drop_table("alert")
