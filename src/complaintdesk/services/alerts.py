@@ -53,7 +53,8 @@ def event_alerts(uow: UnitOfWork, actor: User, case: Case, action_key: str,
                  events: Sequence[WorkflowEvent], now: datetime, tz: str) -> int:
     """The alerts a workflow action sends, written in its own transaction (call after the
     case was saved, so that it has its id): each step that became someone's, 重要/重大 at
-    step 1 (or raised later), and the engine's notices (部门自查 done, 不满意 …)."""
+    step 1 (or raised later), and the engine's notices (部门自查 done, 不满意 …). Returns
+    how many were meant (those sent before are skipped, not counted apart)."""
     if case.id is None:
         return 0
     finished = {e.step_key for e in events if e.kind == "step_finished"}
@@ -82,7 +83,8 @@ def event_alerts(uow: UnitOfWork, actor: User, case: Case, action_key: str,
         new += [NewAlert(p, AlertKind.NOTICE, text, f"case:{case.id}", key, now)
                 for p in sorted(to) if p != actor.id]
     new += breach_alerts(uow, case, events, now)
-    n = uow.alerts.add_many(with_delegates(uow, new, now), now)
+    uow.alerts.add_many(with_delegates(uow, new, now), now, count=False)
+    n = len(new)
     if action_key in ISSUE_ACTIONS:  # the slips the step issued wait on their employees
         done = next((s for s in reversed(case.steps) if not s.is_open
                      and isinstance(s.data.get("slip_ids"), list)), None)
@@ -102,7 +104,7 @@ def with_delegates(uow: UnitOfWork, alerts: list[NewAlert], now: datetime) -> li
     and acts on the absent user's steps), marked 代 X."""
     if not alerts:
         return alerts
-    active = uow.people.delegations(now)
+    active = uow.alerts.active_delegations(now)
     if not active:
         return alerts
     names = {u.id: u.display_name for u in uow.people.users()}
@@ -110,9 +112,9 @@ def with_delegates(uow: UnitOfWork, alerts: list[NewAlert], now: datetime) -> li
     for a in alerts:
         if a.kind not in _STEP_KINDS:
             continue
-        for d in active:
-            if d.absent_user_id == a.person_id and d.delegate_user_id != a.person_id:
-                out.append(NewAlert(d.delegate_user_id, a.kind,
+        for absent, delegate in active:
+            if absent == a.person_id and delegate != a.person_id:
+                out.append(NewAlert(delegate, a.kind,
                                     f"（代 {names.get(a.person_id, '')}）{a.text}", a.ref,
                                     a.key, a.send_at))
     return out
