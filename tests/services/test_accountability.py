@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from acc_builders import cast, employee_id, walk_to_approve, walk_to_issue
+from acc_builders import cast, employee_id, gm_signs, walk_to_approve, walk_to_issue
 from complaintdesk.domain.records import FeedbackKind, Penalty, PenaltyKind, SlipStatus
 from complaintdesk.services.accountability import RulesInvalid, SlipQuery
 from complaintdesk.services.base import SYSTEM_USER
@@ -33,7 +33,7 @@ def test_slip_life_proposal_issue_gm_change_enforce_appeal_reduced_ledger(tmp_pa
     acc.change_penalties(c.gm, issued.slip.id, [Penalty(PenaltyKind.FINE, amount=200),
                                                  Penalty(PenaltyKind.POINTS, points=3)],
                          "客户损失较大，加重处罚")
-    services.workflow.act(c.gm, case.id, "approve", {"approval": "同意"})
+    services.workflow.act(c.gm, case.id, "approve", gm_signs(services, case.id))
     assert acc.slip(c.gm, issued.slip.id).slip.status is SlipStatus.APPROVED
     assert acc.ledger(c.gm, "2026-11").employees == []  # not in the ledger before step 9
 
@@ -138,7 +138,7 @@ def test_praise_proposes_a_reward_issued_at_evaluation(tmp_path):
     [reward] = services.accountability.proposals_for_case(c.assessor, case.id)
     assert reward.slip.is_reward and reward.slip.number == "JL-202611-0001"
     assert reward.penalty_text == "通报表扬，绩效加分2分"
-    services.workflow.act(c.gm, case.id, "approve", {"approval": "同意"})
+    services.workflow.act(c.gm, case.id, "approve", gm_signs(services, case.id))
     services.workflow.act(c.assessor, case.id, "enforce", {"feedback_to_department": "通报"})
     [row] = services.accountability.ledger(c.gm, "2026-11").employees
     assert (row.reward_points, row.net_points, row.reward_count) == (2, 2, 1)
@@ -192,7 +192,7 @@ def test_appeal_after_seven_days_is_refused(tmp_path):
     c = cast(services)
     acc = services.accountability
     case = walk_to_approve(services, clock, c, walk_to_issue(services, clock, c))
-    services.workflow.act(c.gm, case.id, "approve", {"approval": "同意"})
+    services.workflow.act(c.gm, case.id, "approve", gm_signs(services, case.id))
     services.workflow.act(c.assessor, case.id, "enforce", {"feedback_to_department": "已反馈"})
     [v] = acc.proposals_for_case(c.assessor, case.id)
     clock.advance(timedelta(days=8))
@@ -237,7 +237,7 @@ def test_internal_complaint_issues_a_penalty_slip_cf(tmp_path):
     assert slip.slip.number == "CF-202611-0001" and slip.kind_label == "处罚单"
     assert slip.slip.dept_opinion == "同意处罚"
     wf.act(c.assessor, case.id, "ic_evaluate", {"evaluation": "好", "notified": True})
-    wf.act(c.gm, case.id, "ic_approve", {"approval": "同意"})
+    wf.act(c.gm, case.id, "ic_approve", gm_signs(services, case.id))
     wf.act(c.assessor, case.id, "ic_enforce", {"feedback_to_department": "已告知"})
     assert acc.slip(c.assessor, p.slip.id).slip.status is SlipStatus.ENFORCED
 

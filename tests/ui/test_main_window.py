@@ -25,7 +25,7 @@ def test_status_bar_enter_opens_case_and_f5(qtbot, services: Services, reception
     qtbot.waitUntil(lambda: win.case_list.model.rowCount() == 3)
     assert "接待小李" in win.user_label.text() and "接待员" in win.user_label.text()
     assert [win.tabs.tabText(i) for i in range(win.tabs.count())] == [
-        "案件列表", "我的待办", "过失单", "台账", "统计"]
+        "案件列表", "我的待办", "过失单", "台账", "统计", "提醒"]
 
     view = win.case_list.view
     view.setFocus()

@@ -7,7 +7,8 @@ Customer feedback (§4.1):
 - the issue_slips action → every still-proposed slip of the case is issued (GS-YYYYMM-NNNN)
   and its id put in data["slip_ids"]; with none left (nobody named, or every proposal
   作"不予开具" with a reason) the step records no_responsible=True;
-- approve (step 8) → the GM's approval goes on every issued slip of the case;
+- approve (step 8) → the GM decides each issued slip of the case explicitly
+  (services/gm_decisions.py: approved, or changed with a reason; none silently);
   enforce (step 9) → they are enforced and enter the ledger.
 Praise and rewards: whoever records the praised staff puts their employee ids in the
 action's data["praised"] — the forwarder (step 1) or department head (step 2) on a praise
@@ -29,11 +30,20 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..domain import steps as S
-from ..domain.records import Case, FaultSlip, Responsibility, SlipStatus, StepRecord, User
-from ..domain.slips import approve, enforce, record_dept_opinion
+from ..domain.records import (
+    Case,
+    FaultSlip,
+    Responsibility,
+    Role,
+    SlipStatus,
+    StepRecord,
+    User,
+)
+from ..domain.slips import enforce, record_dept_opinion
 from ..domain.workflow import ActResult, WorkflowEvent
 from ..storage.uow import UnitOfWork
 from .errors import ServiceError
+from .gm_decisions import apply_gm_decisions
 from .slip_ops import (
     domain_call,
     has_live_slip,
@@ -95,6 +105,9 @@ class AccountabilityHooks:
                 self._propose_for(uow, actor, case, data["responsible"], _facts(case, data),
                                   now, opinion="")
             return self._issue_case(uow, actor, case, data, now)
+        if action_key in APPROVE_ACTIONS and actor.has(Role.GENERAL_MANAGER):
+            # the GM decides each slip explicitly (services/gm_decisions.py)
+            return apply_gm_decisions(uow, actor, case, data, now)
         if action_key in REWARD_ISSUE_ACTIONS:
             for s in uow.slips.by_case(case.id):
                 if s.is_reward and s.status is SlipStatus.PROPOSED:
@@ -142,13 +155,6 @@ class AccountabilityHooks:
                 if opinion and not s.is_reward:
                     domain_call(record_dept_opinion, s, actor, opinion, now)
                     uow.slips.save(s)
-        elif action_key in APPROVE_ACTIONS:
-            opinion = "；".join(str(step_data.get(k) or "").strip()
-                               for k in ("approval", "instructions")
-                               if str(step_data.get(k) or "").strip())
-            for s in self._case_slips(uow, case, SlipStatus.ISSUED):
-                domain_call(approve, s, actor, opinion, now)
-                uow.slips.save(s)
         elif action_key in ENFORCE_ACTIONS:
             for s in self._case_slips(uow, case, SlipStatus.APPROVED):
                 domain_call(enforce, s, actor, now)

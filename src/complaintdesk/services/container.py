@@ -18,6 +18,7 @@ from ..storage.database import HEAD_REVISION, DatabaseConfig, current_revision, 
 from ..storage.uow import UnitOfWork
 from .accountability import AccountabilityService
 from .accountability_hooks import AccountabilityHooks
+from .alerts import AlertService
 from .auth import AuthService
 from .backups import BackupService
 from .cases import CaseService
@@ -68,6 +69,7 @@ class Services:
     reports: ReportService
     team_rewards: TeamRewardService
     backups: BackupService
+    alerts: AlertService
 
     @property
     def backup_dir(self) -> Path | None:
@@ -181,6 +183,7 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         reports=(reports := ReportService(engine, clock, tz)),
         team_rewards=TeamRewardService(reports),
         backups=BackupService(engine, clock, tz, config, data_dir),
+        alerts=AlertService(engine, clock, tz),
     )
     services.workflow.hooks = AccountabilityHooks(services.accountability)
     return services

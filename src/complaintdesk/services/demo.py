@@ -32,8 +32,10 @@ from ..domain.records import (
 from ..domain.validation import format_number
 from ..domain.workflow import WorkflowError, perform, start_case
 from ..storage.uow import UnitOfWork
+from .accountability_hooks import APPROVE_ACTIONS
 from .auth import hash_password
 from .demo_data import random_intake
+from .gm_decisions import approve_each
 from .settings import workflow_settings
 from .workflow import step_data_json
 
@@ -114,6 +116,8 @@ class _Walker:
         return step.due_since + span * frac
 
     def act(self, case: Case, key: str, user: User, data: dict[str, Any], at: datetime) -> bool:
+        if key in APPROVE_ACTIONS and case.id is not None:  # the GM signs each slip
+            data = {**data, "slip_decisions": approve_each(self.uow, case.id)}
         try:
             data = self.hooks.before_action(self.uow, user, case, key, data, at)
             result = perform(case, key, user, step_data_json(data), at, self.settings)

@@ -22,6 +22,7 @@ from ..domain.validation import (
     validate_registration,
 )
 from ..domain.workflow import start_case
+from .alerts import event_alerts
 from .base import ServiceBase
 from .errors import ServiceError
 from .settings import workflow_settings
@@ -104,6 +105,7 @@ class IntakeService(ServiceBase):
             settings = workflow_settings(uow, self.tz_name)
             events = start_case(case, actor, settings, now)
             uow.cases.add(case)
+            event_alerts(uow, actor, case, "register", events, now, self.tz_name)
             self.audit(uow, actor, "register", "case", case.number, None, {
                 "number": case.number, "customer": intake.customer_name, "kind": case.kind.value,
                 "channel": intake.channel, "repeat_of": case.repeat_of_id,

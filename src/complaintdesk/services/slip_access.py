@@ -114,7 +114,7 @@ def refusal_text(action: str) -> str:
         DECIDE_APPEAL: "监督与评估小组组长（未设置小组时为总经理）",
         GM_INFORMED: "总经理",
     }[action]
-    return f"没有权限“{ACTION_LABELS[action]}”：该操作只能由{who}执行，且须在过失单的相应状态下进行"
+    return f"没有权限“{ACTION_LABELS[action]}”：该操作只能由{who}执行，且须在过失单的相应状态下进行。"
 
 
 def may_view_all(actor: User) -> bool:

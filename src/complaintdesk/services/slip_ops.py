@@ -85,7 +85,7 @@ def issue_slip(uow: UnitOfWork, actor: User, slip: FaultSlip, case: Case | None,
         domain_call(issue, slip, "-", actor, now)  # the domain's state refusal
     if not slip.penalties:
         who = _slip_name(uow, slip)
-        raise ServiceError(f"{who}还没有处罚内容：请先“修改处罚”填写处罚，或作“不予开具”处理",
+        raise ServiceError(f"{who}还没有处罚内容：请先“修改处罚”填写处罚，或作“不予开具”处理。",
                            field="penalties")
     local = now.astimezone(tz)
     prefix = slip_prefix(slip, case)

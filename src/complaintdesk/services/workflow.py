@@ -23,6 +23,7 @@ from ..domain.workflow import (
 )
 from ..domain.workflow.tasks import task_filters
 from ..storage.uow import UnitOfWork
+from .alerts import event_alerts
 from .base import ServiceBase
 from .data_access import rows_for
 from .errors import ConflictError, NotFound, ServiceError
@@ -120,6 +121,7 @@ class WorkflowService(ServiceBase):
                 raise ServiceError(exc.message_zh, field=exc.field, fields=exc.fields) from exc
             self.hooks.after_action(uow, actor, case, action_key, result, now)
             uow.cases.save(case)
+            event_alerts(uow, actor, case, action_key, result.events, now, self.tz_name)
             self.audit(uow, actor, f"action:{action_key}", "case", case.number, before, {
                 "step": case.current_step, "status": case.status.value, "data": values,
                 "events": [{"kind": e.kind, "step": e.step_key, "user": e.user_id}

@@ -268,6 +268,29 @@ class ContactAccessRow(SQLModel, table=True):
     expires_at: datetime | None = _dt()
 
 
+class AlertRow(SQLModel, table=True):
+    """Alerts and reminders (DESIGN §4.5): one row per person and alert, kept until read.
+    (person_id, key) is unique so that an alert is sent once however many PCs scan."""
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        UniqueConstraint("person_id", "key", name="uq_alert_person_key"),
+        # the person's list and unread count: their alerts shown by now
+        Index("ix_alert_person_send", "person_id", "send_at"),
+        # a finished step settles its alerts (repo_alerts.settle_step)
+        Index("ix_alert_ref", "ref"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="app_user.id")
+    kind: str = Field(max_length=12)
+    ref: str = Field(default="", max_length=40)
+    text: str = Field(default="", max_length=300)
+    key: str = Field(max_length=120)
+    created_at: datetime = _dt(nullable=False)
+    send_at: datetime = _dt(nullable=False)
+    read_at: datetime | None = _dt()
+
+
 # ---- running KPI tallies (domain/kpi_tally.py; kept by storage/kpi_tallies.py) -----------
 # The §8 counts summed per local month and group, updated in the transaction of every
 # change; one column per count (a year is a few thousand rows).

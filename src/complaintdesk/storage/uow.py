@@ -12,6 +12,7 @@ from sqlmodel import Session
 from .audit import AuditLog
 from .kpi_tallies import KpiTallies
 from .repo_access import ContactAccessRepository
+from .repo_alerts import AlertRepository
 from .repo_case_list import CaseListReader
 from .repo_cases import CaseRepository
 from .repo_misc import Drafts, Sequences, Settings, Volumes
@@ -45,6 +46,7 @@ class UnitOfWork:
         self.slips = SlipRepository(s, self.kpis)
         self.audit = AuditLog(s)
         self.contact_access = ContactAccessRepository(s)
+        self.alerts = AlertRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -36,6 +36,7 @@ from ..services.errors import ConflictError, ServiceError
 from .common import ERROR_STYLE, FieldError, local_text
 from .field_text import SYSTEM_FIELDS, remaining_text, spec_for
 from .field_widgets import Choices, FieldEditor, make_editor
+from .step_slips import StepWork
 
 if TYPE_CHECKING:
     from ..services.container import Services
@@ -120,7 +121,7 @@ class StepForm(QGroupBox):
     cancelled = Signal()
 
     def __init__(self, case: Case, spec: ActionSpec, choices: Choices, tz: Any, now: datetime,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, work: StepWork | None = None) -> None:
         super().__init__(spec.label, parent)
         self.spec = spec
         self.editors: dict[str, FieldEditor] = {}
@@ -132,7 +133,8 @@ class StepForm(QGroupBox):
             fspec = spec_for(name)
             assert fspec is not None
             required = name in spec.required
-            editor = make_editor(name, fspec, required, choices, tz, now)
+            editor = (work.editor_for(name, fspec, spec.key) if work else None) \
+                or make_editor(name, fspec, required, choices, tz, now)
             editor.widget.setObjectName(f"field_{name}")
             value = _prefill(case, name)
             if value is not None:
@@ -147,9 +149,27 @@ class StepForm(QGroupBox):
             lay.addWidget(error)
             label = "" if isinstance(editor.widget, QCheckBox) else fspec.label
             form.addRow(f"{label} *" if required and label else label, cell)
+        header = work.header_for(spec.key) if work else None
+        if header is not None:  # the revisit's call sheet
+            form.insertRow(0, header)
+        for extra in work.extra_editors(spec.key) if work else []:  # the GM's per-slip decisions
+            error = FieldError()
+            self.editors[extra.name], self.errors[extra.name] = extra, error
+            cell = QWidget()
+            lay = QVBoxLayout(cell)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.addWidget(extra.widget)
+            lay.addWidget(error)
+            form.addRow(extra.spec.label, cell)
         if not self.editors:
             form.addRow(QLabel(f"确认执行「{spec.label}」？"))
         satisfaction = self.editors.get("satisfaction")
+        reached = self.editors.get("reached")
+        if satisfaction is not None and reached is not None \
+                and isinstance(reached.widget, QComboBox):
+            # the engine drops a satisfaction nobody could give: the form says so at once
+            reached.widget.currentIndexChanged.connect(self._sync_reached)
+            self._sync_reached()
         reopen = self.editors.get("reopen_department_id")
         if satisfaction is not None and reopen is not None:
             assert isinstance(satisfaction.widget, QComboBox)
@@ -177,6 +197,10 @@ class StepForm(QGroupBox):
         outer = QVBoxLayout(self)
         outer.addLayout(form)
         outer.addWidget(self.general_error)
+
+    def _sync_reached(self) -> None:
+        """满意度 only when the customer was reached."""
+        self.editors["satisfaction"].widget.setEnabled(self.editors["reached"].value() is True)
 
     def _sync_reopen(self) -> None:
         """Where a 不满意 case goes back to only matters when the customer is 不满意."""
@@ -297,7 +321,9 @@ class ActionPanel(QWidget):
         self.close_form()
         spec = self.specs[key]
         choices = build_choices(self.services, self.user, self.case)
-        self.form = StepForm(self.case, spec, choices, self.tz, self.services.clock.now())
+        self.work = StepWork(self.services, self.user, self.case, self)
+        self.form = StepForm(self.case, spec, choices, self.tz, self.services.clock.now(),
+                             work=self.work)
         self.form.submitted.connect(self.submit)
         self.form.cancelled.connect(self.cancel_form)
         holder = QWidget()  # keeps the form at its natural height at the top

@@ -1,6 +1,6 @@
 """Plugs the workflow UI into the main window: the 我的待办 tab (with the customer-data
-requests waiting for an approver) and the 系统 menu (设置代理人 and 我的代理人 for
-everyone, 系统管理 for the administrator)."""
+requests waiting for an approver), the 提醒 tab (alerts) and the 系统 menu (提醒列表,
+设置代理人 and 我的代理人 for everyone, 系统管理 for the administrator)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ..domain.records import Role
 from .access_requests import AccessRequestsPanel, may_see_requests
 from .admin_settings import DelegationsTab, delegation_dialog
 from .admin_view import AdminDialog
+from .alerts_view import install_alerts
 from .tasks_view import TasksView
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ def install_workflow_ui(window: MainWindow) -> TasksView:
     actions = bar.actions()
     bar.insertMenu(actions[-1], menu) if actions else bar.addMenu(menu)
     window.system_menu = menu  # type: ignore[attr-defined]
+    install_alerts(window)  # 提醒 tab, unread count, popups (DESIGN §4.5)
     return tasks
 
 
