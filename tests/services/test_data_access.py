@@ -129,6 +129,11 @@ def test_request_approve_reveal_and_expiry_after_24_hours(world):
         da.request_access(c.reception, case_id, "再次申请")
     # the case's department head and the GM see it; another department's head does not
     assert [v.request.id for v in da.pending_for(c.head)] == [req.id]
+    # ... and find it in their 提醒
+    for approver in (c.head, c.gm):
+        assert any("接待小李 申请查看 FK-202611-0001" in a.text
+                   for a in services.alerts.for_user(approver))
+    assert not any("申请查看" in a.text for a in services.alerts.for_user(c.other_head))
     assert [v.request.id for v in da.pending_for(c.gm)] == [req.id]
     assert da.pending_for(c.other_head) == [] and da.pending_for(c.supervisor) == []
     with pytest.raises(PermissionDenied):
@@ -138,6 +143,7 @@ def test_request_approve_reveal_and_expiry_after_24_hours(world):
     clock.advance(timedelta(minutes=30))
     da.approve(c.head, req.id)
     assert da.pending_for(c.head) == []
+    assert any("已由陈静批准" in a.text for a in services.alerts.for_user(c.reception))
     view = services.cases.open_case(c.reception, case_id)
     assert view.masked and view.may_reveal  # shown masked; reading them is an act of its own
     n = da.reveal(c.reception, case_id)

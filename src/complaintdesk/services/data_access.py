@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..domain.alerts import AlertKind, NewAlert
 from ..domain.masking import (
     ACCESS_HOURS_SETTING,
     DEFAULT_ACCESS_HOURS,
@@ -137,6 +138,15 @@ class DataAccessService(ServiceBase):
             req = uow.contact_access.add(case_id, actor.id, reason, now)
             self.audit(uow, actor, "request_contact_access", "case", case.number, None,
                        {"request_id": req.id, "reason": reason})
+            # the approvers' 提醒 (DESIGN §4.5): the case's department head(s) and the GM
+            text = (f"{actor.display_name} 申请查看 {case.number} 的客户信息（理由：{reason}），"
+                    "请在“我的待办”中批准或拒绝。")
+            uow.alerts.add_many([
+                NewAlert(u.id, AlertKind.NOTICE, text, f"case:{case.id}",
+                         f"contact_access:{req.id}", now)
+                for u in uow.people.users(False)
+                if u.id is not None and u.id != actor.id and may_approve(u, case.department_id)
+            ], now)
             uow.commit()
         return req
 
@@ -184,6 +194,12 @@ class DataAccessService(ServiceBase):
                 raise ServiceError("该申请已被处理，请刷新列表。")
             expires = grant_expiry(now, access_hours(uow)) if status == APPROVED else None
             done = uow.contact_access.decide(request_id, status, actor.id or 0, now, expires)
+            text = (f"您查看 {case.number} 客户信息的申请已由{actor.display_name}批准，"
+                    f"{access_hours(uow):g}小时内可在案件详情中查看。" if status == APPROVED else
+                    f"您查看 {case.number} 客户信息的申请已被{actor.display_name}拒绝。")
+            uow.alerts.add_many([NewAlert(req.requester_user_id, AlertKind.NOTICE, text,
+                                          f"case:{case.id}", f"contact_access:{req.id}:{status}",
+                                          now)], now)
             self.audit(uow, actor, "approve_contact_access" if status == APPROVED
                        else "refuse_contact_access", "case", case.number,
                        {"request_id": req.id, "status": PENDING},
