@@ -230,3 +230,17 @@ def test_tasks_mask_like_the_list(world):
     services, _, c, case_id = world
     rows = services.workflow.my_tasks(c.head)  # the head's 指定处理人 step
     assert [t.row.phone for t in rows if t.row.id == case_id] == [PHONE]
+
+
+def test_the_other_flows_forms_mask_too(world):
+    services, _, c, _case_id = world
+    from complaintdesk.domain.records import FlowKind
+
+    for flow in (FlowKind.INTERNAL, FlowKind.REWORK):
+        case = services.intake.register(
+            SYSTEM_USER, intake(services.clock, phone="", landline=LANDLINE, vin=VIN),
+            flow=flow, department_id=c.dept_id)
+        text = _pdf_text(services.printing.case_pdf(c.reception, case.id))
+        assert "010-****0061" in text and "68880061" not in text, flow
+        assert VIN not in text
+        assert LANDLINE in _pdf_text(services.printing.case_pdf(c.head, case.id)), flow
