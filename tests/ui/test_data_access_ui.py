@@ -124,3 +124,22 @@ def test_the_approval_period_is_set_in_the_workflow_settings(qtbot, services: Se
     panel = AccessRequestsPanel(services, c.gm)
     qtbot.addWidget(panel)
     assert "8小时" in panel.approve_button.text()
+
+
+def test_the_department_heads_todo_tab_holds_the_requests(qtbot, services: Services,
+                                                          qsettings) -> None:
+    from complaintdesk.ui.main_window import MainWindow
+
+    c = make_cast(services)
+    case_id = _case(services, c)
+    services.data_access.request_access(c.reception, case_id, "核对车架号")
+    win = MainWindow(services, c.head, settings=qsettings)
+    qtbot.addWidget(win)
+    win.show()
+    panel = win.access_requests  # type: ignore[attr-defined]
+    assert panel.parent() is win.tasks_view  # type: ignore[attr-defined]
+    assert panel.table.rowCount() == 1 and panel.table.item(0, 3).text() == "核对车架号"
+    with qtbot.waitSignal(panel.open_case) as opened:
+        panel._open()
+    assert opened.args == [case_id]
+    win.close()
