@@ -244,3 +244,14 @@ def test_the_other_flows_forms_mask_too(world):
         assert "010-****0061" in text and "68880061" not in text, flow
         assert VIN not in text
         assert LANDLINE in _pdf_text(services.printing.case_pdf(c.head, case.id)), flow
+
+
+def test_the_delegate_of_a_handler_reads_the_numbers_while_the_delegation_runs(world):
+    services, clock, c, case_id = world
+    now = clock.now()
+    services.people.add_delegation(c.head, c.head.id, c.reception.id, now,
+                                   now + timedelta(days=2), "休假")
+    view = services.cases.open_case(c.reception, case_id)
+    assert not view.masked and view.case.intake.landline == LANDLINE
+    clock.advance(timedelta(days=2))
+    assert services.cases.open_case(c.reception, case_id).masked

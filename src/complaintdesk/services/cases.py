@@ -12,7 +12,7 @@ from ..domain.query import CaseListRow, CaseQuery
 from ..domain.records import Attachment, Case, User
 from ..storage.uow import ListRead
 from .base import ServiceBase
-from .data_access import audit_contact_view, contact_readable, rows_for
+from .data_access import audit_contact_view, contact_readable, handles_now, rows_for
 from .errors import NotFound
 
 
@@ -64,7 +64,7 @@ class CaseService(ServiceBase):
             if case.repeat_of_id:
                 other = uow.cases.get(case.repeat_of_id)
                 repeat_number = other.number if other else ""
-            handler = _handles(actor, CaseHandling.of(case))
+            handler = handles_now(uow, actor, case, now)
             may_reveal = not handler and contact_readable(uow, actor, case, now)
         if handler and _has_numbers(case) and actor.id is not None:  # a person read them
             with self.uow() as uow:  # a write only when the numbers are read

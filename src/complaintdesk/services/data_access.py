@@ -49,10 +49,26 @@ def access_hours(uow: UnitOfWork) -> float:
     return hours if hours > 0 else DEFAULT_ACCESS_HOURS
 
 
-def contact_readable(uow: UnitOfWork, actor: User, case: Case, now: datetime) -> bool:
-    """The one rule, with the approvals the database holds."""
+def handles_now(uow: UnitOfWork, actor: User, case: Case, now: datetime) -> bool:
+    """A handler of the case — or the delegate, now, of someone who handles it (DESIGN §3:
+    the delegate sees and acts on the absent user's steps)."""
     handling = CaseHandling.of(case)
     if handles_case(actor, handling):
+        return True
+    if actor.id is None:
+        return False
+    for d in uow.people.delegations(now):
+        if d.delegate_user_id == actor.id:
+            absent = uow.people.user(d.absent_user_id)
+            if absent is not None and handles_case(absent, handling):
+                return True
+    return False
+
+
+def contact_readable(uow: UnitOfWork, actor: User, case: Case, now: datetime) -> bool:
+    """The one rule, with the delegations and approvals the database holds."""
+    handling = CaseHandling.of(case)
+    if handles_now(uow, actor, case, now):
         return True
     grants = uow.contact_access.grants(actor.id, now, [case.id]) \
         if actor.id is not None and case.id is not None else []
@@ -116,7 +132,7 @@ class DataAccessService(ServiceBase):
 
     def handles(self, actor: User, case_id: int) -> bool:
         with self.uow(readonly=True) as uow:
-            return handles_case(actor, CaseHandling.of(self._case(uow, case_id)))
+            return handles_now(uow, actor, self._case(uow, case_id), self.clock.now())
 
     # ---- asking -------------------------------------------------------------------------
     def request_access(self, actor: User, case_id: int, reason: str) -> AccessRequest:
@@ -239,4 +255,4 @@ class DataAccessService(ServiceBase):
 
 
 __all__ = ["AccessRequestView", "ContactNumbers", "DataAccessService", "access_hours",
-           "audit_contact_view", "contact_readable", "masked_case", "rows_for"]
+           "audit_contact_view", "contact_readable", "handles_now", "masked_case", "rows_for"]
