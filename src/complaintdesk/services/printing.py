@@ -31,7 +31,7 @@ from ..storage.repo_slips import SlipQuery
 from ..storage.uow import UnitOfWork
 from . import slip_access
 from .base import ServiceBase
-from .data_access import audit_contact_view
+from .data_access import audit_contact_view, handles_now
 from .errors import NotFound, PermissionDenied, ServiceError
 from .print_context import make_print_context
 
@@ -77,11 +77,13 @@ class PrintService(ServiceBase):
             # the case forms print no rule clauses: the rule table is not read; the case's
             # own number is known, only a repeated case's is looked up
             ctx = self.print_context(uow, [case.repeat_of_id], clauses=False)
+            if unmasked and actor.id is not None:
+                raise PermissionDenied("只有命令行（系统）可以要求打印完整的客户信息")
+            # a handler's print, or their delegate's; the system's only when asked
+            full = print_shows_contact(actor, CaseHandling.of(case), unmasked) or (
+                actor.id is not None and handles_now(uow, actor, case, self.clock.now()))
         if case.id is not None:
             ctx.case_numbers[case.id] = case.number
-        if unmasked and actor.id is not None:
-            raise PermissionDenied("只有命令行（系统）可以要求打印完整的客户信息")
-        full = print_shows_contact(actor, CaseHandling.of(case), unmasked)
         if full and (case.intake.phone or case.intake.landline or case.intake.vin):
             with self.uow() as uow:
                 audit_contact_view(self, uow, actor, case, "print")
