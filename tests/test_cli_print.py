@@ -11,8 +11,10 @@ from acc_builders import cast, walk_to_approve, walk_to_issue
 from complaintdesk.cli import main
 from complaintdesk.domain.clock import FixedClock
 from complaintdesk.paths import DB_FILE
+from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.container import open_services
 from complaintdesk.storage.database import DatabaseConfig
+from service_builders import intake
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +26,9 @@ def data_dir(tmp_path_factory):
     c = cast(services)
     case = walk_to_approve(services, clock, c, walk_to_issue(services, clock, c))
     assert case.number == "FK-202611-0001"
+    second = services.intake.register(SYSTEM_USER, intake(clock, landline="010-68880061",
+                                                          vin="LSVAB2BR5KN001234"))
+    assert second.number == "FK-202611-0002"  # all three numbers (DESIGN §3)
     services.dispose()
     return d
 
@@ -111,3 +116,15 @@ def test_an_unknown_number_says_so_in_chinese_and_exits_1(data_dir, tmp_path, ca
 def test_a_number_or_a_week_is_needed(data_dir, tmp_path, capsys):
     assert main(["--data-dir", str(data_dir), "print", "-o", str(tmp_path / "x.pdf")]) == 2
     assert "二者选一" in capsys.readouterr().err
+
+
+def test_print_masks_mobile_landline_and_vin_unless_unmasked(data_dir, tmp_path):
+    masked, full = tmp_path / "m.pdf", tmp_path / "f.pdf"
+    assert main(["--data-dir", str(data_dir), "print", "FK-202611-0002", "-o", str(masked)]) == 0
+    text = _text(masked)
+    assert "138****5678" in text and "010-****0061" in text and "LSVAB********1234" in text
+    assert "13812345678" not in text and "68880061" not in text and "LSVAB2BR5KN" not in text
+    assert main(["--data-dir", str(data_dir), "print", "FK-202611-0002", "--unmasked",
+                 "-o", str(full)]) == 0
+    text = _text(full)
+    assert "13812345678" in text and "010-68880061" in text and "LSVAB2BR5KN001234" in text
