@@ -60,6 +60,20 @@ def vin_check_ok(vin: str) -> bool:
     return vin_format_ok(v) and vin_check_digit(v) == v[8]
 
 
+def mask_phone(phone: str) -> str:
+    """Kept for callers of the old name: the masks live in domain/masking.py (DESIGN §3)."""
+    from .masking import mask_mobile
+
+    return mask_mobile(phone)
+
+
+def mask_vin(vin: str) -> str:
+    """Kept for callers of the old name: the masks live in domain/masking.py (DESIGN §3)."""
+    from .masking import mask_vin as _mask_vin
+
+    return _mask_vin(vin)
+
+
 @dataclass
 class ValidationResult:
     errors: dict[str, str] = field(default_factory=dict)  # field → message (blocks saving)

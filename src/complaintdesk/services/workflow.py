@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from ..domain.masking import mask_mobile
 from ..domain.query import CaseListRow
 from ..domain.records import Case, User
 from ..domain.workflow import (
@@ -140,3 +141,9 @@ class WorkflowService(ServiceBase):
             rows = uow.cases.task_rows(filters)
             rows = rows_for(uow, actor, rows)  # numbers masked as in the case list
         return [TaskRow(r, due_state(r.current_due_since, r.current_deadline, now)) for r in rows]
+
+
+def _masked(r: CaseListRow) -> CaseListRow:
+    """A row with its mobile masked (for callers that decided the viewer does not handle the
+    case; the rule itself is data_access.rows_for / domain.masking)."""
+    return r.replace(phone=mask_mobile(r.phone))
