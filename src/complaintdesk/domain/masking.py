@@ -140,6 +140,25 @@ class AccessGrant:
         return now < self.expires_at
 
 
+# A request's states (storage keeps them as these strings).
+PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRequest:
+    """Someone asked to read a case's numbers, with a reason; a 负责人 decides."""
+
+    id: int
+    case_id: int
+    requester_user_id: int
+    reason: str
+    requested_at: datetime
+    status: str
+    decided_by_user_id: int | None = None
+    decided_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
 def grant_expiry(approved_at: datetime, hours: int | float) -> datetime:
     return approved_at + timedelta(hours=hours)
 

@@ -16,7 +16,11 @@ from datetime import datetime
 from ..domain.alerts import AlertKind, NewAlert
 from ..domain.masking import (
     ACCESS_HOURS_SETTING,
+    APPROVED,
     DEFAULT_ACCESS_HOURS,
+    PENDING,
+    REFUSED,
+    AccessRequest,
     CaseHandling,
     grant_expiry,
     handles_all_cases,
@@ -28,7 +32,6 @@ from ..domain.masking import (
 )
 from ..domain.query import CaseListRow
 from ..domain.records import Case, Role, User
-from ..storage.repo_access import APPROVED, PENDING, REFUSED, AccessRequest
 from ..storage.uow import UnitOfWork
 from .base import ServiceBase
 from .errors import NotFound, PermissionDenied, ServiceError

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from ..domain.masking import AccessGrant
+from ..domain.masking import APPROVED, PENDING, AccessGrant, AccessRequest
 from .tables import ContactAccessRow, StepRow
-
-PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
-
-
-@dataclass(frozen=True, slots=True)
-class AccessRequest:
-    id: int
-    case_id: int
-    requester_user_id: int
-    reason: str
-    requested_at: datetime
-    status: str
-    decided_by_user_id: int | None = None
-    decided_at: datetime | None = None
-    expires_at: datetime | None = None
 
 
 def _record(r: ContactAccessRow) -> AccessRequest:
