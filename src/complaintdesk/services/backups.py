@@ -78,7 +78,8 @@ class BackupService(ServiceBase):
         if to is not None and not to.is_dir():
             raise ServiceError(f"备份位置不存在或不是文件夹：{to}。", field="folder")
         try:
-            target = backup.backup_sqlite(db, to or folder, self._stamp(), "manual")
+            target = backup.backup_sqlite(db, to or folder, self._stamp(), "manual",
+                                          self.clock.now())
         except OSError as exc:
             raise ServiceError(f"无法写入备份位置：{to or folder}（{exc.strerror or exc}）。",
                                field="folder") from exc

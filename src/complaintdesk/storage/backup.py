@@ -36,8 +36,10 @@ class BackupInfo:
     head: ChainHead | None = None  # the audit chain's head in the copy (its manifest)
 
 
-def backup_sqlite(db_path: Path, backup_dir: Path, stamp: str, tag: str = "auto") -> Path:
-    """Copy the live database with SQLite's online backup API (consistent under WAL)."""
+def backup_sqlite(db_path: Path, backup_dir: Path, stamp: str, tag: str = "auto",
+                  created: datetime | None = None) -> Path:
+    """Copy the live database with SQLite's online backup API (consistent under WAL), with
+    its manifest (`created`: when, by the caller's clock; the system time by default)."""
     backup_dir.mkdir(parents=True, exist_ok=True)
     target = backup_dir / f"complaintdesk-{stamp}-{tag}.sqlite3"
     n = 1
@@ -45,7 +47,7 @@ def backup_sqlite(db_path: Path, backup_dir: Path, stamp: str, tag: str = "auto"
         n += 1
         target = backup_dir / f"complaintdesk-{stamp}.{n}-{tag}.sqlite3"
     copy_database(db_path, target)
-    info = write_manifest(target, datetime.now().astimezone())
+    info = write_manifest(target, created or datetime.now().astimezone())
     if not info.ok:  # a copy of a damaged file never counts among the 30 kept
         apart = backup_dir / DAMAGED_DIR
         apart.mkdir(exist_ok=True)
