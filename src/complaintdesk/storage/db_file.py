@@ -63,7 +63,11 @@ def file_writable(path: Path) -> bool:
 
 def truncation(db_path: Path) -> str | None:
     """A file shorter than its own header says it is (cut off by a copy or a full disk).
-    The header's page count is trusted only when it is current (SQLite's own rule)."""
+    The header's page count is trusted only when it is current (SQLite's own rule) and no
+    WAL is waiting to be checkpointed into the file."""
+    wal = Path(str(db_path) + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return None  # a crash in a checkpoint: SQLite finishes it from the WAL on opening
     try:
         with open(db_path, "rb") as f:
             head = f.read(100)
