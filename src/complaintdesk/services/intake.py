@@ -22,6 +22,7 @@ from ..domain.validation import (
     validate_registration,
 )
 from ..domain.workflow import start_case
+from ..storage.audit_cases import intake_digest
 from .base import ServiceBase
 from .errors import ServiceError
 from .settings import workflow_settings
@@ -105,6 +106,8 @@ class IntakeService(ServiceBase):
             events = start_case(case, actor, settings, now)
             uow.cases.add(case)
             self.audit(uow, actor, "register", "case", case.number, None, {
+                # what was registered, as stored: `check` holds the row against it
+                "intake_digest": intake_digest(uow.session, case.id or 0),
                 "number": case.number, "customer": intake.customer_name, "kind": case.kind.value,
                 "channel": intake.channel, "repeat_of": case.repeat_of_id,
                 "flow": flow.value, "department_id": department_id,
