@@ -93,6 +93,7 @@ def test_restore_preview_says_how_old_the_backup_is_and_what_would_be_lost(qtbot
     dialog.restore_button.click()
     assert asked and "2 个新登记的案件" in asked[0] and f"{new_steps} 个处理步骤" in asked[0]
     assert "3 小时 0 分钟前" in asked[0] and "替换当前数据库" in asked[0]
+    assert "备份时间：2026-11-10 10:00" in asked[0]  # 02:00 UTC, in the dealership's time
     assert services.cases.total() == 3  # declined: nothing replaced
 
 

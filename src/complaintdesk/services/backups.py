@@ -6,6 +6,7 @@ A restore never throws the current database away: it is moved aside first
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -93,7 +94,8 @@ class BackupService(ServiceBase):
         """What restoring `source` would lose: its age, the cases and steps written since."""
         self.require(actor, Role.ADMIN, what="从备份恢复")
         db, _folder = self._paths()
-        return loss_preview(source, db, self.clock.now())
+        found = loss_preview(source, db, self.clock.now())
+        return replace(found, created=found.created.astimezone(self.tz))  # the dealership's time
 
     def restore(self, actor: User, source: Path) -> Path:
         """Replace the database by `source`; returns where the replaced file was kept.
