@@ -219,3 +219,13 @@ def test_not_writable_is_raised_before_anything_opens(used_folder, monkeypatch):
     with pytest.raises(NotWritable) as exc:
         open_services(DatabaseConfig.sqlite_file(used_folder / DB_FILE), data_dir=used_folder)
     assert "数据文件夹不可写" in exc.value.message
+
+
+def test_a_backup_from_before_manifests_is_read_once_and_given_one(used_folder):
+    from complaintdesk.storage.backup import list_backups, manifest_path
+
+    backup = next((used_folder / "backups").glob("*-manual.sqlite3"))
+    manifest_path(backup).unlink()
+    [info] = [i for i in list_backups(used_folder / "backups") if i.path == backup]
+    assert info.ok and info.cases == 3 and info.head is not None and info.head.count > 0
+    assert manifest_path(backup).exists()

@@ -169,6 +169,12 @@ def describe(path: Path, trust_manifest: bool = True) -> BackupInfo:
         known = read_manifest(path)
         if known is not None:
             return known
+        if not manifest_path(path).exists():  # a backup from before manifests: read it once
+            try:
+                return write_manifest(path, datetime.fromtimestamp(path.stat().st_mtime)
+                                      .astimezone())
+            except OSError:  # a read-only folder (a USB stick): read it every time
+                pass
     cases, head, ok = read_facts(path)
     st = path.stat()
     return BackupInfo(path, datetime.fromtimestamp(st.st_mtime), st.st_size, cases, ok, head)
