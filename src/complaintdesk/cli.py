@@ -98,11 +98,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .services.maintenance import check_database
 
     data_dir = _data_dir(args)
+    cfg = _config(args, data_dir)
     if getattr(args, "rebuild_statistics", False):
         from .services.maintenance import rebuild_statistics
+        from .storage.db_file import FileState, assess
 
-        print(f"统计汇总已重新生成：{rebuild_statistics(_config(args, data_dir))} 项")
-    report = check_database(_config(args, data_dir), data_dir)
+        path = cfg.sqlite_path
+        if path is None or assess(path, data_dir / "backups").state is FileState.SOUND:
+            print(f"统计汇总已重新生成：{rebuild_statistics(cfg)} 项")
+        else:  # a damaged file is reported below, not written to
+            print("数据库文件有问题，未重新生成统计汇总。", file=sys.stderr)
+    report = check_database(cfg, data_dir)
     for line in report.lines:
         print(line)
     if not report.ok:

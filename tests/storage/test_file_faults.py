@@ -95,6 +95,10 @@ def test_a_damaged_file_is_never_reset_and_the_backups_are_offered(used_folder, 
     assert "损坏" in out.out and "complaintdesk restore" in out.out
     assert "sqlalchemy" not in (out.out + out.err).lower()
     assert "Traceback" not in out.err
+    assert main(["--data-dir", str(used_folder), "check", "--rebuild-statistics"]) == 1
+    out = capsys.readouterr()
+    assert "未重新生成统计汇总" in out.err and "complaintdesk restore" in out.out
+    assert (db.read_bytes() if db.exists() else None) == before
     # any other command says so too, with the way to the backups
     assert main(["--data-dir", str(used_folder), "report", "--month", "2026-11",
                  "-o", str(used_folder / "m.xlsx")]) == 1
