@@ -132,10 +132,8 @@ def compare(session: Session, head: ChainHead, source: str) -> HeadComparison:
     if upto != head.count:
         diff = head.count - upto
         what = f"其中 {diff} 条被删除" if diff > 0 else f"多出 {-diff} 条（被插入）"
-        return HeadComparison(False, f"{source}记录截至第 {head.last_id} 条共 {head.count} 条审计记录，"
-                                     f"数据库中只有 {upto} 条：{what}。" if diff > 0 else
-                              f"{source}记录截至第 {head.last_id} 条共 {head.count} 条审计记录，"
-                              f"数据库中有 {upto} 条：{what}。")
+        return HeadComparison(False, f"{source}记录截至第 {head.last_id} 条共 {head.count} 条"
+                                     f"审计记录，数据库中有 {upto} 条：{what}。")
     return HeadComparison(True, f"{source}：与数据库一致（{head.short()}）", newer)
 
 
