@@ -246,11 +246,8 @@ class Startup(QObject):
             return
         db: Path = exc.path
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        for suffix in ("", "-wal", "-shm"):  # keep the damaged file, never delete it
-            part = Path(str(db) + suffix)
-            if part.exists():
-                part.rename(part.with_name(f"{part.name}.damaged-{stamp}"))
-        restore(backups[dialog.chosen()].path, db)
+        # the damaged file (with its WAL) is moved aside as .damaged-<time>, never deleted
+        restore(backups[dialog.chosen()].path, db, stamp, kept_as="damaged")
         log.warning("restored %s from %s", db, backups[dialog.chosen()].path)
         self.start()
 

@@ -109,8 +109,7 @@ def test_backup_times_are_shown_in_the_dealership_time_zone(qtbot: Any, services
                                                             admin: Any) -> None:
     """The 时间 column read the file's time in the PC's zone (UTC on a server-set PC) while
     every other time in the app is the dealership's (Asia/Shanghai)."""
-    from datetime import datetime
-
+    from complaintdesk.storage.backup import describe
     from complaintdesk.ui.backup_dialog import BackupDialog
 
     path = services.backups.backup_now(admin)
@@ -118,7 +117,10 @@ def test_backup_times_are_shown_in_the_dealership_time_zone(qtbot: Any, services
     qtbot.addWidget(dialog)
     row = next(r for r in range(dialog.table.rowCount())
                if dialog.table.item(r, 0).text() == path.name)
-    shown = datetime.fromtimestamp(path.stat().st_mtime).astimezone(services.backups.tz)
+    # the time the backup was made, as its manifest records it (the app's clock)
+    made = describe(path).created
+    assert made.tzinfo is not None and made == services.clock.now()
+    shown = made.astimezone(services.backups.tz)
     assert dialog.table.item(row, 1).text() == f"{shown:%Y-%m-%d %H:%M}"
     assert dialog.table.verticalHeader().isHidden()
 

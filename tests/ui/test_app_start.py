@@ -184,3 +184,64 @@ def test_start_says_when_it_makes_the_statistics_tallies_first(
     assert done == total and int(total) >= 30
     window.close()
     startup.shutdown()
+
+
+@pytest.mark.parametrize("fault", ["empty", "missing"])
+def test_an_empty_or_missing_database_after_use_offers_backups_not_a_first_admin(
+        qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str) -> None:
+    """Issue 16, item 1: with backups in the folder, a 0-byte or deleted file is damage."""
+    db = tmp_path / "complaintdesk.sqlite3"
+    services = open_services(DatabaseConfig.sqlite_file(db), data_dir=tmp_path, auto_backup=False)
+    services.auth.create_first_admin("admin", "管理员", "secret123")
+    services.dispose()
+    backup_sqlite(db, tmp_path / "backups", "20261123-080000", "manual")
+    for suffix in ("-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    if fault == "empty":
+        db.write_bytes(b"")
+    else:
+        db.unlink()
+    with pytest.raises(DamagedDatabase) as damaged:
+        open_services(DatabaseConfig.sqlite_file(db), data_dir=tmp_path)
+    assert not db.exists() or db.stat().st_size == 0  # no fresh schema written into it
+
+    shown: list[DamagedDatabaseDialog] = []
+
+    def decline(self: DamagedDatabaseDialog) -> int:
+        shown.append(self)
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(DamagedDatabaseDialog, "exec", decline)
+    startup = appmod.Startup(qapp, argparse.Namespace(data_dir=tmp_path, database_url=None),
+                             demo=False)
+    quit_called: list[bool] = []
+    monkeypatch.setattr(qapp, "quit", lambda: quit_called.append(True))
+    startup.data_dir = tmp_path
+    startup._open_failed(damaged.value)
+    assert shown and shown[0].backups.count() == 1 and shown[0].restore_button.isEnabled()
+    assert quit_called  # declined: the app ends, the folder as it was
+
+
+def test_a_read_only_folder_says_so_and_offers_no_restore(
+        qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from complaintdesk.services.backups import NotWritable
+    from complaintdesk.storage import db_file
+
+    db = tmp_path / "complaintdesk.sqlite3"
+    open_services(DatabaseConfig.sqlite_file(db), data_dir=tmp_path, auto_backup=False).dispose()
+    backup_sqlite(db, tmp_path / "backups", "20261123-080000", "manual")
+    monkeypatch.setattr(db_file, "folder_writable", lambda folder: False)
+    with pytest.raises(NotWritable) as refused:
+        open_services(DatabaseConfig.sqlite_file(db), data_dir=tmp_path)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(DamagedDatabaseDialog, "exec",
+                        lambda self: pytest.fail("no restore offer for a read-only folder"))
+    monkeypatch.setattr(qapp, "quit", lambda: None)
+    startup = appmod.Startup(qapp, argparse.Namespace(data_dir=tmp_path, database_url=None),
+                             demo=False)
+    startup.data_dir = tmp_path
+    startup._open_failed(refused.value)
+    assert shown and "不可写" in shown[0] and "这不是数据库损坏" in shown[0]

@@ -72,6 +72,10 @@ def weekly_summary_story(summary: WeeklySummary, ctx: PrintContext, section: int
                   _list_table(CASE_COLS, CASE_W, _case_rows(rows, ctx)), Spacer(0, 6)]
     story += [para(f"四、本周开具过失单（{len(s.slips)} 张）", "head"), Spacer(0, 2),
               _list_table(SLIP_COLS, SLIP_W, _slip_rows(s.slips))]
+    if s.audit_head is not None:  # DESIGN §9: the chain's head on paper, to hold check against
+        count, last_hash = s.audit_head
+        story += [Spacer(0, 6), para(f"审计链头：共 {count} 条审计记录，最后一条哈希 "
+                                     f"{last_hash or '—'}（可用 complaintdesk check 核对）", "small")]
     return story
 
 

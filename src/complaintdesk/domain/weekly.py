@@ -47,6 +47,9 @@ class WeeklySummary:
     closed_cases: list[WeeklyCaseRow] = field(default_factory=list)
     overdue_cases: list[WeeklyCaseRow] = field(default_factory=list)  # open and overdue at week end
     slips: list[WeeklySlipRow] = field(default_factory=list)
+    # the audit chain's head when it was made (entries, last hash): printed on the summary,
+    # so cutting the log's end or rewriting it later shows against the paper (DESIGN §9)
+    audit_head: tuple[int, str] | None = None
 
     @property
     def week_end(self) -> date:

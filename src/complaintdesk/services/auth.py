@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -12,11 +13,24 @@ from .base import ServiceBase
 from .errors import ServiceError
 
 MAX_ATTEMPTS = 5
-LOCK_TIME = timedelta(minutes=15)
+LOCK_MINUTES = 15
+LOCK_TIME = timedelta(minutes=LOCK_MINUTES)
 MIN_PASSWORD = 6
 
 # Argon2id (memory-hard); the parameters are argon2-cffi's RFC 9106 "low memory" profile.
 _hasher = PasswordHasher()
+
+
+_dummy_hash: list[str] = []
+
+
+def _verify_dummy(password: str) -> None:
+    if not _dummy_hash:
+        _dummy_hash.append(_hasher.hash("not-a-password"))
+    try:
+        _hasher.verify(_dummy_hash[0], password)
+    except (VerificationError, InvalidHashError):
+        pass
 
 
 def hash_password(password: str) -> str:
@@ -50,15 +64,16 @@ class AuthService(ServiceBase):
         return user
 
     def login(self, username: str, password: str) -> User:
+        """One message for an unknown user and a wrong password (no username is given
+        away); the lock's minutes are rounded up (a fresh 15-minute lock says 15)."""
         now = self.clock.now()
         with self.uow() as uow:
             cred = uow.people.credentials(username.strip())
             if cred is None or not cred.active:
-                raise ServiceError("用户名或密码错误", field="password")
+                _verify_dummy(password)  # as long as a real check: timing tells nothing
+                raise ServiceError(WRONG_LOGIN, field="password")
             if cred.locked_until and cred.locked_until > now:
-                minutes = int((cred.locked_until - now).total_seconds() // 60) + 1
-                raise ServiceError(f"密码连续输错 {MAX_ATTEMPTS} 次，账号已锁定，请 {minutes} 分钟后再试",
-                                   field="password")
+                raise ServiceError(locked_message(cred.locked_until - now), field="password")
             try:
                 _hasher.verify(cred.password_hash, password)
             except (VerificationError, InvalidHashError):
@@ -71,13 +86,20 @@ class AuthService(ServiceBase):
                            {"attempts": attempts, "locked": bool(locked)})
                 uow.commit()
                 if locked:
-                    raise ServiceError(f"密码连续输错 {MAX_ATTEMPTS} 次，账号已锁定 15 分钟",
-                                       field="password") from None
-                raise ServiceError(f"用户名或密码错误（还可尝试 {MAX_ATTEMPTS - attempts} 次）",
-                                   field="password") from None
+                    raise ServiceError(locked_message(LOCK_TIME), field="password") from None
+                raise ServiceError(WRONG_LOGIN, field="password") from None
             uow.people.set_login_state(cred.user_id, 0, None)
             user = uow.people.user(cred.user_id)
             assert user is not None
             self.audit(uow, user, "login", "user", cred.user_id)
             uow.commit()
         return user
+
+
+WRONG_LOGIN = f"用户名或密码错误。连续输错 {MAX_ATTEMPTS} 次，账号将锁定 {LOCK_MINUTES} 分钟。"
+
+
+def locked_message(remaining: timedelta) -> str:
+    """Whole minutes, rounded up: 15:00 left says 15, 14:01 says 15, 0:20 says 1."""
+    minutes = max(1, math.ceil(remaining.total_seconds() / 60))
+    return f"密码连续输错 {MAX_ATTEMPTS} 次，账号已锁定，请 {minutes} 分钟后再试。"

@@ -14,17 +14,17 @@ from sqlalchemy import Engine
 
 from ..domain.clock import Clock
 from ..storage import backup, kpi_tallies
+from ..storage.audit_head import register_head_file
 from ..storage.database import HEAD_REVISION, DatabaseConfig, current_revision, make_engine, migrate
 from ..storage.uow import UnitOfWork
 from .accountability import AccountabilityService
 from .accountability_hooks import AccountabilityHooks
 from .alerts import AlertService
 from .auth import AuthService
-from .backups import BackupService
+from .backups import BackupService, DamagedDatabase, ensure_openable
 from .cases import CaseService
 from .clock import clock_for, skew_warning
 from .drafts import DraftService
-from .errors import ServiceError
 from .intake import IntakeService
 from .people import PeopleService, seed_defaults
 from .printing import PrintService
@@ -41,12 +41,7 @@ from .workflow import WorkflowService
 log = logging.getLogger(__name__)
 
 
-class DamagedDatabase(ServiceError):
-    def __init__(self, path: Path, problems: list[str]) -> None:
-        super().__init__(f"数据库文件已损坏：{path}\n{problems[0] if problems else ''}\n"
-                         "请从备份恢复（不会自动清空数据）")
-        self.path = path
-        self.problems = problems
+__all__ = ["DamagedDatabase", "Services", "open_services"]
 
 
 @dataclass
@@ -137,11 +132,11 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
     when they are due (`progress`: cases done of all, see `ensure_tallies`)."""
     refuse_sqlite_on_network_share(config)
     path = config.sqlite_path
-    if path is not None and path.exists():
-        problems = backup.header_problems(path)
-        if problems:
-            raise DamagedDatabase(path, problems)
+    if path is not None:  # damaged, missing after use, or a folder it cannot write to
+        ensure_openable(path, data_dir / "backups" if data_dir is not None else None)
     engine = make_engine(config)
+    if data_dir is not None:  # the audit chain's head, kept outside a server database
+        register_head_file(engine, data_dir)
     try:
         revision = current_revision(engine)
         check_version(engine, revision)  # an app older than the schema refuses (DESIGN §9)

@@ -22,6 +22,7 @@ from ..domain.validation import (
     validate_registration,
 )
 from ..domain.workflow import start_case
+from ..storage.audit_cases import intake_digest
 from .alerts import event_alerts
 from .base import ServiceBase
 from .errors import ServiceError
@@ -107,6 +108,8 @@ class IntakeService(ServiceBase):
             uow.cases.add(case)
             event_alerts(uow, actor, case, "register", events, now, self.tz_name)
             self.audit(uow, actor, "register", "case", case.number, None, {
+                # what was registered, as stored: `check` holds the row against it
+                "intake_digest": intake_digest(uow.session, case.id or 0),
                 "number": case.number, "customer": intake.customer_name, "kind": case.kind.value,
                 "channel": intake.channel, "repeat_of": case.repeat_of_id,
                 "flow": flow.value, "department_id": department_id,

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from .audit import AuditLog
+from .audit_head import HeadTracker, head_file
 from .kpi_tallies import KpiTallies
 from .repo_alerts import AlertRepository
 from .repo_case_list import CaseListReader
@@ -43,7 +44,7 @@ class UnitOfWork:
         self.drafts = Drafts(s)
         self.volumes = Volumes(s)
         self.slips = SlipRepository(s, self.kpis)
-        self.audit = AuditLog(s)
+        self.audit = AuditLog(s, HeadTracker(head_file(self._engine)))
         self.alerts = AlertRepository(s)
         return self
 
@@ -57,6 +58,7 @@ class UnitOfWork:
     def commit(self) -> None:
         self.kpis.flush()  # the statistics' sums, in the same transaction
         self.session.commit()
+        self.audit.committed()  # the chain's head outside the database (DESIGN §9)
 
 
 class ListRead:

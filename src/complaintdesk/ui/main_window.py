@@ -168,6 +168,11 @@ class MainWindow(QMainWindow):
         bar.removeAction(self.help_menu.menuAction())
         bar.addAction(self.help_menu.menuAction())
 
+    def _backup_to(self) -> None:
+        from .backup_dialog import backup_to_folder
+
+        backup_to_folder(self, self.services, self.user)
+
     def _backups(self) -> None:
         from .backup_dialog import BackupDialog
 
@@ -229,6 +234,9 @@ class MainWindow(QMainWindow):
             self.backup_action = action("备份与恢复…", self._backups, None,
                                         "立即备份数据库，或从备份恢复")
             m.insertAction(first, self.backup_action)
+            self.backup_to_action = action("备份到…", self._backup_to, None,
+                                           "把数据库备份到选定的文件夹，如 U 盘")
+            m.insertAction(first, self.backup_to_action)
             m.insertSeparator(first)
         m = self.case_menu
         m.addAction(self.new_internal_action)
