@@ -107,12 +107,18 @@ class Startup(QObject):
         window = self.show_frame()
         finish_app_setup(self.app)
         if self.demo:
-            self.demo_dir = self.data_dir = Path(tempfile.mkdtemp(prefix="complaintdesk-demo-"))
+            kept = getattr(self.args, "demo_data_dir", None) or getattr(self.args, "data_dir", None)
+            if kept is not None:  # `demo --data-dir DIR`: kept between runs
+                self.data_dir = Path(kept)
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+            else:
+                self.demo_dir = self.data_dir = Path(tempfile.mkdtemp(prefix="complaintdesk-demo-"))
         else:
             from .cli import _data_dir
 
             self.data_dir = _data_dir(self.args)
         window.show_message("正在打开数据库…")
+        self.show_login()
         task = Task(self._open_in_worker, self._opened, self._open_failed,
                     lambda done, total: window.show_progress(done, total, self._doing))
         self._task = task
@@ -130,7 +136,7 @@ class Startup(QObject):
         self._doing = "正在整理统计数据（升级后仅此一次）"
         services = open_services(_config(args, self.data_dir), data_dir=self.data_dir,
                                  progress=self._task.report_progress)
-        if self.demo:
+        if self.demo and services.auth.needs_first_admin():  # an empty demo folder only
             from .services.demo import seed_demo
 
             self._doing = "正在生成演示数据"
@@ -143,23 +149,65 @@ class Startup(QObject):
             log.info("demo data: %s", summary)
         return services
 
+    def show_login(self) -> None:
+        """The login, at once over the frame (issue 13): the last user's name filled in, the
+        password typed while the database opens; 登录 is checked when it is open."""
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QDialog
+
+        from .ui.login_dialog import LoginDialog
+
+        window = self.show_frame()
+        last = str(QSettings().value("login/last_user", "") or "")
+        dialog = LoginDialog(None, demo=self.demo, parent=window, last_username=last)
+        self.login_dialog: LoginDialog | None = dialog
+
+        def finished(result: int) -> None:
+            if self.login_dialog is not dialog:
+                return  # replaced by the first-administrator dialog
+            self.login_dialog = None
+            if result != QDialog.DialogCode.Accepted or dialog.user is None:
+                self.app.quit()
+                return
+            QSettings().setValue("login/last_user", dialog.user.username)
+            self._logged_in(dialog.user)
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
     def _opened(self, services: Services) -> None:
         from PySide6.QtWidgets import QDialog
 
-        from .ui.login_dialog import FirstAdminDialog, LoginDialog
+        from .ui.login_dialog import FirstAdminDialog
 
         self.services = services
         window = self.show_frame()
         window.show_message("请登录")
-        dialog: FirstAdminDialog | LoginDialog = FirstAdminDialog(services, window) \
-            if services.auth.needs_first_admin() \
-            else LoginDialog(services, demo=self.demo, parent=window)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
-            self.app.quit()
-            return
-        window.attach(services, dialog.user)
-        self._start_backup_timer(services)
-        self._check_integrity(services)
+        login = getattr(self, "login_dialog", None)
+        if services.auth.needs_first_admin():
+            if login is not None:
+                self.login_dialog = None
+                login.reject()
+            dialog = FirstAdminDialog(services, window)
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
+                self.app.quit()
+                return
+            self._logged_in(dialog.user)
+        elif login is not None:
+            login.set_services(services)
+
+    def _logged_in(self, user: Any) -> None:
+        assert self.services is not None
+        window = self.show_frame()
+        window.attach(self.services, user)
+        window.replaced.connect(self._replaced)
+        self._start_backup_timer(self.services)
+        self._check_integrity(self.services)
+
+    def _replaced(self, window: MainWindow) -> None:
+        """切换用户 to another person: their window is the app's window now."""
+        self.window = window
+        window.replaced.connect(self._replaced)
 
     def _check_integrity(self, services: Services) -> None:
         """The full integrity scan runs after the window is up (at start only the header was

@@ -6,7 +6,14 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLabel,
+    QMessageBox,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from ..domain.validation import ValidationResult
@@ -20,18 +27,33 @@ def local_text(when: datetime | None, tz: tzinfo, fmt: str = "%Y-%m-%d %H:%M") -
     return "" if when is None else when.astimezone(tz).strftime(fmt)
 
 
+def sentence(text: str) -> str:
+    """A message as a sentence: ends in a full-width stop (。！？ kept) — some service
+    messages come without one."""
+    text = text.rstrip()
+    return text if not text or text[-1] in "。！？：…）" else text + "。"
+
+
 class FieldError(QLabel):
-    """A red line under a form field; hidden while there is nothing to say."""
+    """A red line under a form field. Its line is reserved even while empty (issue 13: an
+    error appearing pushed the fields below down, and the next click landed in the wrong
+    one); a message longer than the field is cut there and shown whole as the tooltip."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWordWrap(True)
+        self.setWordWrap(False)
         self.setStyleSheet(ERROR_STYLE)
+        policy = self.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)  # never widens the form
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self.setFixedHeight(self.fontMetrics().height())
         self.hide()
 
     def show_message(self, text: str, warning: bool = False) -> None:
         self.setStyleSheet(WARNING_STYLE if warning else ERROR_STYLE)
         self.setText(text)
+        self.setToolTip(text)
         self.setVisible(bool(text))
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.records import User
-from .common import FieldError, with_error
+from .common import FieldError, sentence, with_error
 
 if TYPE_CHECKING:
     from ..services.container import Services
@@ -31,17 +31,31 @@ def _buttons(ok: str) -> QDialogButtonBox:
     return box
 
 
-class LoginDialog(QDialog):
-    """Username and password; in demo mode a pick-list of the demo users, one per role."""
+def user_label(user: User, departments: dict[int, str]) -> str:
+    """"王经理 — 售后服务部 · 部门负责人": who, where and what, for the login list."""
+    roles = "、".join(sorted(r.label for r in user.roles)) or "无角色"
+    dept = departments.get(user.department_id) if user.department_id is not None else None
+    return f"{user.display_name} — {dept} · {roles}" if dept else f"{user.display_name} — {roles}"
 
-    def __init__(self, services: Services, demo: bool = False,
-                 parent: QWidget | None = None) -> None:
+
+class LoginDialog(QDialog):
+    """Username and password; in demo mode a pick-list of the demo users with each one's
+    department and role.
+
+    It can come up before the database is open (`services=None`, issue 13: the login is the
+    first thing on the screen): the last user's name is filled in, the password can be
+    typed, and 登录 waits for `set_services` to check it."""
+
+    def __init__(self, services: Services | None, demo: bool = False,
+                 parent: QWidget | None = None, last_username: str = "") -> None:
         super().__init__(parent)
-        self.services = services
+        self.services: Services | None = None
+        self.demo = demo
         self.user: User | None = None
+        self._pending = False  # 登录 pressed before the database was open
         self.setWindowTitle("登录 ComplaintDesk")
-        self.setMinimumWidth(380)
-        self.username = QLineEdit()
+        self.setMinimumWidth(420)
+        self.username = QLineEdit(last_username)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.username_error, self.password_error = FieldError(), FieldError()
@@ -49,16 +63,17 @@ class LoginDialog(QDialog):
         self.demo_users: QComboBox | None = None
         if demo:
             self.demo_users = QComboBox()
-            for u in services.people.users():
-                roles = "、".join(sorted(r.label for r in u.roles))
-                self.demo_users.addItem(f"{u.display_name}（{roles}）", u.username)
+            self.demo_users.addItem("正在载入演示用户…", None)
+            self.demo_users.setEnabled(False)
             self.demo_users.currentIndexChanged.connect(self._pick_demo_user)
             form.addRow("演示用户", self.demo_users)
             self.password.setText(DEMO_PASSWORD)
-            self._pick_demo_user()
-        form.addRow("用户名", with_error(self.username, self.username_error))
-        form.addRow("密码", with_error(self.password, self.password_error))
+        form.addRow("用户名(&U)", with_error(self.username, self.username_error))
+        form.addRow("密码(&P)", with_error(self.password, self.password_error))
+        self.status = QLabel("")
+        self.status.setStyleSheet("color: #777;")
         buttons = _buttons("登录")
+        self.login_button = buttons.buttons()[0]
         buttons.accepted.connect(self.try_login)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -70,27 +85,63 @@ class LoginDialog(QDialog):
             hint.setStyleSheet("color: #555;")
             lay.addWidget(hint)
         lay.addLayout(form)
+        lay.addWidget(self.status)
         lay.addWidget(buttons)
-        (self.password if demo else self.username).setFocus()
+        focus = self.demo_users if demo else (self.password if last_username else self.username)
+        assert focus is not None
+        focus.setFocus()
+        if services is not None:
+            self.set_services(services)
+
+    def set_services(self, services: Services) -> None:
+        """The database is open: the demo list fills, a pending 登录 is checked now."""
+        self.services = services
+        if self.demo_users is not None:
+            departments = {d.id: d.name for d in services.people.departments(True)
+                           if d.id is not None}
+            wanted = self.username.text().strip()
+            self.demo_users.blockSignals(True)
+            self.demo_users.clear()
+            for u in services.people.users():
+                self.demo_users.addItem(user_label(u, departments), u.username)
+            at = self.demo_users.findData(wanted) if wanted else -1
+            self.demo_users.setCurrentIndex(max(at, 0))
+            self.demo_users.blockSignals(False)
+            self.demo_users.setEnabled(True)
+            self._pick_demo_user()
+        if self._pending:
+            self._pending = False
+            self.try_login()
+        else:
+            self.status.setText("")
+            self.login_button.setEnabled(True)
 
     def _pick_demo_user(self) -> None:
-        if self.demo_users is not None:
+        if self.demo_users is not None and self.demo_users.currentData():
             self.username.setText(self.demo_users.currentData() or "")
             self.password.setText(DEMO_PASSWORD)
 
     def try_login(self) -> None:
-        from ..services.errors import ServiceError
-
         self.username_error.show_message("")
         self.password_error.show_message("")
         if not self.username.text().strip():
-            self.username_error.show_message("请填写用户名")
+            self.username_error.show_message("请填写用户名。")
+            self.username.setFocus()
             return
+        if self.services is None:  # still opening: check as soon as it is open
+            self._pending = True
+            self.status.setText("正在打开数据库，稍候自动登录…")
+            self.login_button.setEnabled(False)
+            return
+        from ..services.errors import ServiceError
+
+        self.status.setText("")
+        self.login_button.setEnabled(True)
         try:
             self.user = self.services.auth.login(self.username.text(), self.password.text())
         except ServiceError as exc:
             target = self.username_error if exc.field == "username" else self.password_error
-            target.show_message(exc.message)
+            target.show_message(sentence(exc.message))
             self.password.selectAll()
             self.password.setFocus()
             return
@@ -137,7 +188,7 @@ class FirstAdminDialog(QDialog):
         for e in self.errors.values():
             e.show_message("")
         if self.password.text() != self.confirm.text():
-            self.errors["confirm"].show_message("两次输入的密码不一致")
+            self.errors["confirm"].show_message("两次输入的密码不一致。")
             return
         try:
             self.user = self.services.auth.create_first_admin(

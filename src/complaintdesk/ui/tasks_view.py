@@ -224,7 +224,18 @@ class TasksView(QWidget):
         except Exception:  # noqa: BLE001 - a failed refresh keeps the old list; next tick retries
             return
         now = self.services.clock.now()
+        # the list refreshes by itself (a minute's tick, any write here or on another PC):
+        # the selected case and the scroll position stay where the user left them
+        current = self.table.currentIndex()
+        keep_id = self.model.data(current, Qt.ItemDataRole.UserRole) if current.isValid() \
+            else None
+        scroll = self.table.verticalScrollBar().value()
         self.model.set_rows(rows, now)
+        if keep_id is not None:
+            row = next((i for i, t in enumerate(self.model.rows) if t.row.id == keep_id), -1)
+            if row >= 0:
+                self.table.setCurrentIndex(self.model.index(row, current.column()))
+        self.table.verticalScrollBar().setValue(scroll)
         overdue = sum(1 for t in rows if t.state == "overdue")
         soon = sum(1 for t in rows if t.state == "due_soon")
         self.summary.setText(f"待办 {len(rows)} 项  ·  即将到期 {soon}  ·  已超期 {overdue}")
@@ -232,7 +243,8 @@ class TasksView(QWidget):
             self.empty.hide()
         else:
             self.empty.show_message("没有待办事项",
-                                    "需要您（或您代理的同事）处理的步骤会出现在这里，每分钟自动刷新。")
+                                    "需要您（或您代理的同事）处理的步骤会出现在这里，"
+                                    "有变动时自动更新。")
         self.count_changed.emit(len(rows), overdue)
         self._show_count(len(rows), overdue)
         self._notify_changes(rows)
