@@ -31,7 +31,7 @@ def sentence(text: str) -> str:
     """A message as a sentence: ends in a full-width stop (。！？ kept) — some service
     messages come without one."""
     text = text.rstrip()
-    return text if not text or text[-1] in "。！？：…）" else text + "。"
+    return text if not text or text[-1] in "。！？：…" else text + "。"
 
 
 class FieldError(QLabel):
