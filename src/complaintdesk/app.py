@@ -174,6 +174,9 @@ class Startup(QObject):
 
         dialog.finished.connect(finished)
         dialog.open()
+        from .ui import smoke
+
+        smoke.fill_login(dialog)  # only with COMPLAINTDESK_SMOKE set (the real-screen test)
 
     def _opened(self, services: Services) -> None:
         from PySide6.QtWidgets import QDialog
@@ -201,6 +204,9 @@ class Startup(QObject):
         window = self.show_frame()
         window.attach(self.services, user)
         window.replaced.connect(self._replaced)
+        from .ui import smoke
+
+        smoke.open_first_case_and_quit(window)
         self._start_backup_timer(self.services)
         self._check_integrity(self.services)
 
