@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
@@ -68,6 +70,39 @@ def with_error(field: QWidget, error: FieldError) -> QWidget:
     # grow only when the field itself grows (a long text), else stay at the top of its row
     box.setSizePolicy(field.sizePolicy().horizontalPolicy(), field.sizePolicy().verticalPolicy())
     return box
+
+
+class _TabLeaves(QObject):
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and isinstance(obj, QWidget) \
+                and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            window = obj.window()
+            backwards = event.key() == Qt.Key.Key_Backtab
+            step = (lambda w: w.previousInFocusChain()) if backwards \
+                else (lambda w: w.nextInFocusChain())
+            target = step(obj)
+            for _ in range(500):  # the chain is a ring; a bound all the same
+                if target is obj or (not obj.isAncestorOf(target) and target.isVisible()
+                                     and target.isEnabled() and target.window() is window
+                                     and target.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                    break
+                target = step(target)
+            target.setFocus(Qt.FocusReason.BacktabFocusReason if backwards
+                            else Qt.FocusReason.TabFocusReason)
+            return True
+        return False
+
+
+_TAB_LEAVES = _TabLeaves()
+
+
+def tab_leaves(widget: QWidget) -> None:
+    """Tab moves on to the next field even from a date/time edit (which otherwise walks its
+    year, month, day… sections and, showing a special value like 未填写, never lets go):
+    the arrow keys and typing still edit it."""
+    widget.installEventFilter(_TAB_LEAVES)
 
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "操作失败") -> None:
