@@ -69,7 +69,9 @@ class CaseListWidget(QWidget):
         self.category = _combo("全部类别", [(c, c) for c in CATEGORIES])
         self.channel = _combo("全部渠道", [(c, c) for c in CHANNELS])
         self.use_dates = QCheckBox("登记日期")
-        today = QDate.currentDate()
+        # the dealership's date (settings' time zone), not this PC's or UTC's: after
+        # midnight in Beijing a UTC machine was still on yesterday and hid today's cases
+        today = QDate(services.clock.now().astimezone(self.tz).date())
         self.date_from = QDateEdit(today.addMonths(-1))
         self.date_to = QDateEdit(today)
         for d in (self.date_from, self.date_to):
