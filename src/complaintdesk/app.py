@@ -136,6 +136,17 @@ class Startup(QObject):
         self._doing = "正在整理统计数据（升级后仅此一次）"
         services = open_services(_config(args, self.data_dir), data_dir=self.data_dir,
                                  progress=self._task.report_progress)
+        # what the window needs once the person is in, imported while they type (issue 13:
+        # ≈ 0.1–0.3 s that came after 登录); imports only — no widget is made off the UI thread
+        from .ui import (  # noqa: F401
+            accountability_tabs,
+            case_list,
+            case_view,
+            live,
+            stats_hookup,
+            tray,
+            workflow_hookup,
+        )
         if self.demo and services.auth.needs_first_admin():  # an empty demo folder only
             from .services.demo import seed_demo
 

@@ -166,3 +166,27 @@ def test_my_tasks_follow_a_step_here_and_a_write_on_another_pc(
     finally:
         other_pc.dispose()
     win.close()
+
+
+def test_the_login_checks_the_password_during_the_pause_before_enter(
+        qtbot, services: Services, monkeypatch) -> None:
+    from complaintdesk.services import auth as auth_module
+
+    cast = make_cast(services)
+    dlg = LoginDialog(services, last_username="kefu")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.keyClicks(dlg.password, PASSWORD)
+    qtbot.waitUntil(lambda: dlg._ticket is not None, timeout=10000)  # checked in a worker
+    calls: list[int] = []
+    real = auth_module._hasher
+
+    class Counting:
+        def verify(self, stored: str, password: str) -> bool:
+            calls.append(1)
+            return real.verify(stored, password)
+
+    monkeypatch.setattr(auth_module, "_hasher", Counting())
+    qtbot.keyClick(dlg.password, Qt.Key.Key_Return)
+    assert dlg.user is not None and dlg.user.id == cast.cs.id
+    assert calls == []  # 登录 needed no second hash

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from ..services.container import Services
 
 DEMO_PASSWORD = "demo123"
+PRECHECK_PAUSE_MS = 150
 
 
 def _buttons(ok: str) -> QDialogButtonBox:
@@ -53,6 +55,15 @@ class LoginDialog(QDialog):
         self.demo = demo
         self.user: User | None = None
         self._pending = False  # 登录 pressed before the database was open
+        # the password is checked in a worker while the person pauses (issue 13): 登录 then
+        # needs no second costly hash — see AuthService.precheck
+        self._ticket: tuple[tuple[str, str], Any] | None = None
+        self._checking: tuple[str, str] | None = None
+        self._pending_login: tuple[str, str] | None = None
+        self._precheck_timer = QTimer(self)
+        self._precheck_timer.setSingleShot(True)
+        self._precheck_timer.setInterval(PRECHECK_PAUSE_MS)
+        self._precheck_timer.timeout.connect(self._precheck)
         self.setWindowTitle("登录 ComplaintDesk")
         self.setMinimumWidth(420)
         self.username = QLineEdit(last_username)
@@ -87,6 +98,8 @@ class LoginDialog(QDialog):
         lay.addLayout(form)
         lay.addWidget(self.status)
         lay.addWidget(buttons)
+        self.username.textChanged.connect(lambda _t: self._precheck_timer.start())
+        self.password.textChanged.connect(lambda _t: self._precheck_timer.start())
         focus = self.demo_users if demo else (self.password if last_username else self.username)
         assert focus is not None
         focus.setFocus()
@@ -115,6 +128,37 @@ class LoginDialog(QDialog):
         else:
             self.status.setText("")
             self.login_button.setEnabled(True)
+            if self.password.text():
+                self._precheck()
+
+    def _typed(self) -> tuple[str, str]:
+        return self.username.text().strip(), self.password.text()
+
+    def _precheck(self) -> None:
+        typed = self._typed()
+        services = self.services
+        if services is None or not all(typed) or self._checking == typed \
+                or (self._ticket is not None and self._ticket[0] == typed):
+            return
+        self._checking = typed
+        from .workers import run_task
+
+        def done(ticket: Any) -> None:
+            if self._checking == typed:
+                self._checking = None
+            if ticket is not None:
+                self._ticket = (typed, ticket)
+            if self._pending_login == typed:  # 登录 was pressed while this check ran
+                self._pending_login = None
+                self.try_login()
+
+        def failed(_exc: BaseException) -> None:
+            self._checking = None
+            if self._pending_login is not None:
+                self._pending_login = None
+                self.try_login()
+
+        run_task(lambda: services.auth.precheck(*typed), done, failed, owner=self)
 
     def _pick_demo_user(self) -> None:
         if self.demo_users is not None and self.demo_users.currentData():
@@ -135,10 +179,20 @@ class LoginDialog(QDialog):
             return
         from ..services.errors import ServiceError
 
+        typed = self._typed()
+        if self._checking == typed and self._pending_login != typed:
+            self._pending_login = typed  # the same check is half done: finish it, not anew
+            self.login_button.setEnabled(False)
+            return
+        self._pending_login = None
         self.status.setText("")
         self.login_button.setEnabled(True)
+        ticket = self._ticket[1] if self._ticket is not None and self._ticket[0] == typed \
+            else None
+        self._ticket = None
         try:
-            self.user = self.services.auth.login(self.username.text(), self.password.text())
+            self.user = self.services.auth.login(self.username.text(), self.password.text(),
+                                                 ticket=ticket)
         except ServiceError as exc:
             target = self.username_error if exc.field == "username" else self.password_error
             target.show_message(sentence(exc.message))

@@ -7,6 +7,7 @@ open (tray balloon when there is a tray, else the status bar and a small popup).
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -179,6 +180,7 @@ class TasksView(QWidget):
         self.tray: QSystemTrayIcon | None = None  # the main window may hand one over
         self._states: dict[tuple[int, str], str] | None = None  # None: not loaded yet
         self.status_label: QLabel | None = None
+        self._loaded_at = 0.0
 
         self.model = TaskTableModel(services.workflow.tz, self)
         self.table = QTableView()
@@ -218,7 +220,17 @@ class TasksView(QWidget):
         self.refresh()
 
     # ---- data ---------------------------------------------------------------------------
+    def refresh_if_stale(self, seconds: float = 2.0) -> None:
+        """Opening the tab: a list read just now (at login, by a live update) is kept."""
+        if time.monotonic() - self._loaded_at > seconds:
+            self.refresh()
+
+    def show_count(self) -> None:
+        self._show_count(self.model.rowCount(), sum(
+            1 for t in self.model.rows if t.state == "overdue"))
+
     def refresh(self) -> None:
+        self._loaded_at = time.monotonic()
         try:
             rows = self.services.workflow.my_tasks(self.user)
         except Exception:  # noqa: BLE001 - a failed refresh keeps the old list; next tick retries
