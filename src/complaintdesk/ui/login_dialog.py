@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.records import User
 from .common import FieldError, sentence, with_error
 
 if TYPE_CHECKING:
+    from ..domain.records import User
     from ..services.container import Services
 
 DEMO_PASSWORD = "demo123"
