@@ -114,9 +114,9 @@ class Startup(QObject):
             else:
                 self.demo_dir = self.data_dir = Path(tempfile.mkdtemp(prefix="complaintdesk-demo-"))
         else:
-            from .cli import _data_dir
+            from .paths import data_dir_for
 
-            self.data_dir = _data_dir(self.args)
+            self.data_dir = data_dir_for(self.args)
         window.show_message("正在打开数据库…")
         self.show_login()
         task = Task(self._open_in_worker, self._opened, self._open_failed,
@@ -126,7 +126,7 @@ class Startup(QObject):
         QThreadPool.globalInstance().start(task)
 
     def _open_in_worker(self) -> Services:
-        from .cli import _config
+        from .paths import database_config_for
         from .services.container import open_services
 
         assert self.data_dir is not None
@@ -134,7 +134,7 @@ class Startup(QObject):
             else self.args
         # what the progress reports is about (read on the UI thread: a plain str swap)
         self._doing = "正在整理统计数据（升级后仅此一次）"
-        services = open_services(_config(args, self.data_dir), data_dir=self.data_dir,
+        services = open_services(database_config_for(args, self.data_dir), data_dir=self.data_dir,
                                  progress=self._task.report_progress)
         # what the window needs once the person is in, imported while they type (issue 13:
         # ≈ 0.1–0.3 s that came after 登录); imports only — no widget is made off the UI thread
