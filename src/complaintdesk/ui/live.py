@@ -8,14 +8,13 @@ its audit entry and its tallies) into one `changed`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 if TYPE_CHECKING:
     from ..services.container import Services
-    from ..storage.change_watch import ChangeWatcher
 
 SETTLE_MS = 150  # a burst of commits becomes one refresh
 
@@ -48,7 +47,8 @@ class LiveUpdates(QObject):
                 pass
 
         kw = {} if interval is None else {"interval": interval}
-        self.watcher: ChangeWatcher | None = services.watch_changes(from_watcher_thread, **kw)
+        # the services' watcher (its type is storage's: the UI only stops it)
+        self.watcher: Any = services.watch_changes(from_watcher_thread, **kw)
 
     def _poked(self) -> None:
         if not self._settle.isActive():
