@@ -56,3 +56,32 @@ def test_app_starts_logs_in_and_opens_a_case_on_a_real_x_display(tmp_path: Path)
     tail = (run.stdout[-1500:] + "\n--- stderr ---\n" + run.stderr[-3000:])
     assert run.returncode == 0, f"exit {run.returncode}\n{tail}"
     assert f"smoke: ok {case.number} platform=xcb" in run.stdout, tail
+
+
+def test_demo_with_a_data_dir_keeps_its_data_between_runs(tmp_path: Path) -> None:
+    """`complaintdesk demo --data-dir DIR`: seeded the first time only; the second run
+    finds the same cases (offscreen: this is about the data, not the screen)."""
+    data = tmp_path / "demo"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "COMPLAINTDESK_SMOKE": "kefu:demo123",
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "share"),
+           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def run_demo() -> int:
+        run = subprocess.run([sys.executable, "-m", "complaintdesk", "demo", "--cases", "12",
+                              "--data-dir", str(data)], env=env, capture_output=True,
+                             text=True, timeout=120)
+        assert run.returncode == 0 and "smoke: ok" in run.stdout, run.stdout + run.stderr[-2000:]
+        services = open_services(DatabaseConfig.sqlite_file(data / "complaintdesk.sqlite3"),
+                                 data_dir=data, auto_backup=False)
+        try:
+            from complaintdesk.domain.query import CaseQuery
+
+            admin = next(u for u in services.people.users() if u.username == "admin")
+            return services.cases.count(admin, CaseQuery())
+        finally:
+            services.dispose()
+
+    first = run_demo()
+    assert first >= 12
+    assert run_demo() == first  # not seeded again, nothing lost
