@@ -318,7 +318,7 @@ class IntakeDialog(QDialog):
             try:
                 files.append(NewAttachment(p.name, mime_of(p), p.read_bytes()))
             except OSError:
-                self.errors["attachments"].show_message(f"无法读取附件“{p.name}”，请重新添加")
+                self.errors["attachments"].show_message(f"无法读取附件“{p.name}”，请重新添加。")
                 return
         try:
             case = self.services.intake.register(self.user, self.intake(), attachments=files)

@@ -321,7 +321,7 @@ class MainWindow(SharedPcMixin, QMainWindow):
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(QMessageBox.Icon.Information, "登记成功",
-                          f"已登记，编号 {number}", parent=self)
+                          f"已登记，编号 {number}。", parent=self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
