@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -79,6 +79,22 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
+class _FirstPaint(QObject):
+    """Calls `then` (on the next turn of the event loop) after `widget` first painted."""
+
+    def __init__(self, widget: QObject, then: Any) -> None:
+        super().__init__(widget)
+        self.then = then
+        self.done = False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint and not self.done:
+            self.done = True
+            QTimer.singleShot(0, self.then)
+        return False
+
+
 class Startup(QObject):
     """Show the main window's frame, open the database off the UI thread, log in, fill
     the frame."""
@@ -119,6 +135,19 @@ class Startup(QObject):
             self.data_dir = data_dir_for(self.args)
         window.show_message("正在打开数据库…")
         self.show_login()
+        # the worker's imports (SQLAlchemy, SQLModel, Alembic: ≈ 0.8 s of Python) would hold
+        # the interpreter while the login paints: it starts once the login is on the screen
+        self._worker_started = False
+        dialog = getattr(self, "login_dialog", None)
+        if dialog is not None:
+            self._paint_watch = _FirstPaint(dialog, self._start_worker)
+        QTimer.singleShot(250, self._start_worker)  # however the paint goes
+
+    def _start_worker(self) -> None:
+        if self._worker_started:
+            return
+        self._worker_started = True
+        window = self.show_frame()
         task = Task(self._open_in_worker, self._opened, self._open_failed,
                     lambda done, total: window.show_progress(done, total, self._doing))
         self._task = task
