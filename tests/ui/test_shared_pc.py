@@ -190,3 +190,24 @@ def test_the_login_checks_the_password_during_the_pause_before_enter(
     qtbot.keyClick(dlg.password, Qt.Key.Key_Return)
     assert dlg.user is not None and dlg.user.id == cast.cs.id
     assert calls == []  # 登录 needed no second hash
+
+
+def test_an_open_case_view_follows_a_step_taken_on_another_pc(
+        qtbot, services: Services, qsettings: QSettings, tmp_path) -> None:
+    cast = make_cast(services)
+    case = services.intake.register(cast.reception, sample_intake())
+    win = _window(qtbot, services, cast.assessor, qsettings)
+    view = win.open_case(case.id)
+    assert view.view is not None and view.view.case.current_step == "forward"
+    other_pc = open_services(DatabaseConfig.sqlite_file(tmp_path / "t.sqlite3"),
+                             clock=services.clock, data_dir=tmp_path, auto_backup=False)
+    try:
+        other_pc.workflow.act(cast.cs, case.id, "forward", {
+            "category": "维修质量", "severity": "normal", "department_id": cast.dept_id})
+        qtbot.waitUntil(lambda: view.view.case.current_step == "assign", timeout=5000)
+        from complaintdesk.domain.steps import step_title
+
+        assert f"当前步骤：{step_title('assign')}" in view.summary.text()
+    finally:
+        other_pc.dispose()
+    win.close()
