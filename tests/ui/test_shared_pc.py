@@ -42,6 +42,7 @@ def test_switch_user_locks_and_logs_another_person_in_without_quitting(
     win.switch_user_action.trigger()
     assert win.locked and win.stack.currentIndex() == 1  # the lock page, not the cases
     assert not win.menuBar().isEnabled() and win.user_label.text() == "已锁定"
+    assert not win.statusBar().isVisible()  # the last person's counts are not shown
     assert win.intake_dialog is None  # closed, its draft kept for the next time
     assert services.drafts.get(cast.reception, "intake")
     login = win.login_dialog
@@ -79,6 +80,7 @@ def test_the_same_person_unlocks_where_they_were(qtbot, services: Services,
     login.password.setText(PASSWORD)
     login.try_login()
     assert not win.locked and win.stack.currentIndex() == 0 and win.menuBar().isEnabled()
+    assert win.statusBar().isVisible()
     assert win.tabs.currentIndex() == 0 and "客服朱红" in win.user_label.text()
 
 

@@ -137,6 +137,7 @@ class SharedPcMixin:
         self.menuBar().setEnabled(False)
         self.toolbar.setEnabled(False)
         self.user_label.setText("已锁定")
+        self.statusBar().hide()  # the counts are the last person's: not for the next one
         self.setWindowTitle(TITLE + ("（演示）" if self.demo else "") + " — 已锁定")
         self.show_login()
 
@@ -186,6 +187,7 @@ class SharedPcMixin:
         self.stack.setCurrentIndex(0)
         self.menuBar().setEnabled(True)
         self.toolbar.setEnabled(True)
+        self.statusBar().show()
         self.user_label.setText(self._user_text())
         self.setWindowTitle(TITLE + ("（演示）" if self.demo else ""))
         if self.idle_timer.interval() > 0:
