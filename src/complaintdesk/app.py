@@ -163,8 +163,9 @@ class Startup(QObject):
             else self.args
         # what the progress reports is about (read on the UI thread: a plain str swap)
         self._doing = "正在整理统计数据（升级后仅此一次）"
-        services = open_services(database_config_for(args, self.data_dir), data_dir=self.data_dir,
-                                 progress=self._task.report_progress)
+        services = open_services(database_config_for(args, self.data_dir),
+                                 data_dir=self.data_dir, progress=self._task.report_progress,
+                                 pg_backup_done=getattr(args, "pg_backup_done", False))
         # what the window needs once the person is in, imported while they type (issue 13:
         # ≈ 0.1–0.3 s that came after 登录); imports only — no widget is made off the UI thread
         from .ui import (  # noqa: F401
@@ -247,6 +248,7 @@ class Startup(QObject):
         from .ui import smoke
 
         smoke.open_first_case_and_quit(window)
+        self._warn_about_clock(self.services)
         self._start_backup_timer(self.services)
         self._check_integrity(self.services)
 
@@ -254,6 +256,26 @@ class Startup(QObject):
         """切换用户 to another person: their window is the app's window now."""
         self.window = window
         window.replaced.connect(self._replaced)
+
+    def _warn_about_clock(self, services: Services) -> None:
+        """DESIGN §9, one clock: once after login, when this PC's clock is more than a
+        minute off the server's — in the status bar for the session and in a message box
+        (not blocking the window)."""
+        from PySide6.QtWidgets import QLabel, QMessageBox
+
+        message = services.clock_warning()
+        if message is None or self.window is None:
+            return
+        log.warning("clock skew: %s", message)
+        label = QLabel(f"⚠ {message}")
+        label.setObjectName("clock_warning")
+        label.setStyleSheet("color: #b00020;")
+        self.window.statusBar().addWidget(label, 1)
+        box = QMessageBox(QMessageBox.Icon.Warning, "本机时间不准", message,
+                          QMessageBox.StandardButton.Ok, self.window)
+        box.setObjectName("clock_warning_box")
+        box.open()
+        self._clock_box = box
 
     def _check_integrity(self, services: Services) -> None:
         """The full integrity scan runs after the window is up (at start only the header was
