@@ -43,8 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="自检：临时数据库、表单、报表、界面组件，全部正常时退出码为 0")
     sub = p.add_subparsers(dest="command", metavar="命令")
     sub.add_parser("gui", help="启动图形界面（默认）")
-    d = sub.add_parser("demo", help="在临时文件夹中用演示数据启动图形界面")
+    d = sub.add_parser("demo", help="用演示数据启动图形界面（默认在临时文件夹中，退出后删除）")
     d.add_argument("--cases", type=int, default=400, help="演示案件数（默认 400）")
+    d.add_argument("--data-dir", dest="demo_data_dir", type=Path,
+                   help="演示数据保存在此文件夹，下次启动继续使用（为空时才生成演示数据）")
     s = sub.add_parser("seed-demo", help="向数据库写入演示数据（不启动界面）")
     s.add_argument("--cases", type=int, default=400, help="案件数（默认 400）")
     s.add_argument("--seed", type=int, default=20261123, help="随机种子")

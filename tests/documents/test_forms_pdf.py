@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from builders import T0, CaseBuilder, context, internal_case, rework_case, slip
@@ -16,7 +17,7 @@ from complaintdesk.documents.fonts import register_cjk_font
 from complaintdesk.documents.other_forms import internal_complaint_pdf, rework_order_pdf
 from complaintdesk.documents.weekly_pdf import weekly_summary_pdf
 from complaintdesk.domain import steps as S
-from complaintdesk.domain.records import Penalty, PenaltyKind
+from complaintdesk.domain.records import Penalty, PenaltyKind, SlipStatus
 from complaintdesk.domain.weekly import WeeklyCaseRow, WeeklySlipRow, WeeklySummary
 from complaintdesk.resources_path import resource_path
 
@@ -109,6 +110,20 @@ def test_fault_slip_prints_slip_fields_history_and_appeal():
         assert expected in t, expected
     for signer in ("开具人", "部门负责人", "总经理", "责任人签字确认"):
         assert signer in t
+
+
+def test_fault_slip_change_log_shows_local_times_not_utc_iso():
+    """Issue 13: the printed change log showed raw UTC ISO timestamps."""
+    from complaintdesk.domain.slips import acknowledge
+
+    s = slip(status=SlipStatus.ENFORCED)
+    acknowledge(s, T0 + timedelta(days=2))  # T0 is 02:00 UTC = 10:00 in Shanghai
+    t = text(fault_slip_pdf(s, context()))
+    local = (T0 + timedelta(days=2)).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert local.strftime("%Y-%m-%d%H:%M") in t  # the entry's time, local
+    assert "责任人签字确认" in t
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", t), t  # no ISO stamp anywhere
+    assert "+00:00" not in t
 
 
 def test_batch_has_one_page_per_slip_with_own_number():

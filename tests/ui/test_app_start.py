@@ -112,15 +112,20 @@ def test_start_logs_in_over_the_frame_and_fills_it(
                              data_dir=tmp_path, auto_backup=False)
     admin = services.auth.create_first_admin("admin", "管理员", "secret123")
     services.dispose()
-    seen: list[tuple[bool, str, bool]] = []
+    seen: list[tuple[bool, str, bool, bool]] = []
+    original_open = LoginDialog.open
 
-    def log_in(self: LoginDialog) -> int:
+    def log_in(self: LoginDialog) -> None:
+        """The user types at once — before the database is open (issue 13)."""
         window = self.parentWidget()
-        seen.append((window is startup.window, window.wait_label.text(), window.isVisible()))
-        self.user = admin
-        return QDialog.DialogCode.Accepted
+        seen.append((window is startup.window, window.wait_label.text(), window.isVisible(),
+                     self.services is None))
+        original_open(self)
+        self.username.setText("admin")
+        self.password.setText("secret123")
+        self.try_login()  # 登录 pressed while the database still opens: checked when open
 
-    monkeypatch.setattr(LoginDialog, "exec", log_in)
+    monkeypatch.setattr(LoginDialog, "open", log_in)
     startup = appmod.Startup(QApplication.instance(),
                              argparse.Namespace(data_dir=tmp_path, database_url=None), demo=False)
     window = startup.show_frame()
@@ -129,7 +134,9 @@ def test_start_logs_in_over_the_frame_and_fills_it(
     assert window.tabs.tabText(0) == "案件列表" and window.wait_label.text() == "正在打开数据库…"
     startup.start()
     qtbot.waitUntil(lambda: window.attached, timeout=20000)
-    assert seen == [(True, "请登录", True)]  # the login came up over the painted frame
+    # the login came up over the painted frame before the database was open
+    assert seen == [(True, "正在打开数据库…", True, True)]
+    assert window.user.id == admin.id
     assert window.tabs.widget(0) is window.case_list
     assert "管理员" in window.user_label.text()
     qtbot.waitUntil(lambda: window.count_label.text() == "共 0 个案件")
@@ -167,11 +174,15 @@ def test_start_says_when_it_makes_the_statistics_tallies_first(
 
     monkeypatch.setattr(MainWindow, "show_progress", show_progress)
 
-    def log_in(self: LoginDialog) -> int:
-        self.user = admin
-        return QDialog.DialogCode.Accepted
+    original_open = LoginDialog.open
 
-    monkeypatch.setattr(LoginDialog, "exec", log_in)
+    def log_in(self: LoginDialog) -> None:
+        original_open(self)
+        self.username.setText(admin.username)
+        self.password.setText("demo123")
+        self.try_login()
+
+    monkeypatch.setattr(LoginDialog, "open", log_in)
     startup = appmod.Startup(QApplication.instance(),
                              argparse.Namespace(data_dir=tmp_path, database_url=None), demo=False)
     window = startup.show_frame()

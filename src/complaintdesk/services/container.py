@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from ..domain.clock import Clock
-from ..storage import backup, kpi_tallies
+from ..storage import backup, change_watch, kpi_tallies
 from ..storage.audit_head import register_head_file
 from ..storage.database import HEAD_REVISION, DatabaseConfig, current_revision, make_engine, migrate
 from ..storage.uow import UnitOfWork
@@ -63,6 +63,7 @@ class Services:
     team_rewards: TeamRewardService
     backups: BackupService
     alerts: AlertService
+    _watchers: list[change_watch.ChangeWatcher] = field(default_factory=list)
 
     @property
     def backup_dir(self) -> Path | None:
@@ -83,11 +84,23 @@ class Services:
         path = self.config.sqlite_path
         return backup.integrity_problems(path) if path is not None else []
 
+    def watch_changes(self, callback: Callable[[], None],
+                      interval: float = change_watch.POLL_SECONDS) -> change_watch.ChangeWatcher:
+        """Call `callback` (from a background thread) whenever anyone — this PC or another —
+        commits to the database; `stop()` the returned watcher when done."""
+        watcher = change_watch.ChangeWatcher(self.engine, interval)
+        watcher.start(callback)
+        self._watchers.append(watcher)
+        return watcher
+
     def clock_warning(self) -> str | None:
         """Once at start: this PC's clock is more than a minute off the server's."""
         return skew_warning(self.clock)
 
     def dispose(self) -> None:
+        for watcher in self._watchers:
+            watcher.stop()
+        self._watchers.clear()
         self.engine.dispose()
 
 

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from .audit import AuditLog
 from .audit_head import HeadTracker, head_file
+from .change_watch import notify_sql
 from .kpi_tallies import KpiTallies
 from .repo_alerts import AlertRepository
 from .repo_case_list import CaseListReader
@@ -57,6 +58,9 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.kpis.flush()  # the statistics' sums, in the same transaction
+        if not self.readonly and self._engine.dialect.name == "postgresql":
+            # other PCs' change watchers hear of it at commit (not at all on rollback)
+            self.session.execute(text(notify_sql()))
         self.session.commit()
         self.audit.committed()  # the chain's head outside the database (DESIGN §9)
 

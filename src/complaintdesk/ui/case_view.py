@@ -122,6 +122,19 @@ class CaseViewDialog(QDialog):
             self.action_panel.show()
             self.splitter.setSizes([600, 400])  # relative: details 3/5, actions 2/5
 
+    def live_reload(self) -> None:
+        """The database changed: reload only when this case did (its version moved), so
+        a form being filled in is not thrown away for someone else's write elsewhere."""
+        if self.view is None:
+            self.reload()
+            return
+        try:
+            fresh = self.services.cases.open_case(self.user, self.case_id)
+        except Exception:  # noqa: BLE001 - the next change or a manual reopen retries
+            return
+        if fresh.case.version != self.view.case.version:
+            self.reload()
+
     def reload(self) -> None:
         try:
             self.view = self.services.cases.open_case(self.user, self.case_id)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -29,7 +31,14 @@ from PySide6.QtWidgets import (
 
 from ..domain.records import CHANNELS, MOODS, Case, FeedbackKind, Intake, User
 from .attachment_picker import AttachmentPicker, mime_of
-from .common import ERROR_STYLE, FieldError, show_service_error, show_validation, with_error
+from .common import (
+    ERROR_STYLE,
+    FieldError,
+    show_service_error,
+    show_validation,
+    tab_leaves,
+    with_error,
+)
 
 if TYPE_CHECKING:
     from ..services.container import Services
@@ -173,6 +182,35 @@ class IntakeDialog(QDialog):
         lay.addWidget(self.repeat_label)
         lay.addWidget(self.general_error)
         lay.addLayout(bottom)
+        self._keyboard()
+
+    def _keyboard(self) -> None:
+        """The whole registration from the keyboard (issue 13): Tab goes down the left
+        column, then the right, then 保存; Tab leaves a multi-line text instead of typing a
+        tab; Enter in a one-line field saves (保存 is the default button), Ctrl+Enter saves
+        from a multi-line text, Esc cancels (the draft is kept)."""
+        for text in self.texts.values():
+            text.setTabChangesFocus(True)
+        tab_leaves(self.purchase_date)
+        tab_leaves(self.complained_at)
+        e = self.edits
+        chain: list[QWidget] = [
+            self.kind, e["customer_name"], e["phone"], e["landline"], e["vehicle_model"],
+            e["plate"], e["vin"], self.vin_override, self.purchase_date, self.channel,
+            e["received_by"], self.complained_at, self.self_report,
+            e["location"], self.texts["description"], e["persons_involved"],
+            self.texts["demand"], self.mood, self.attachments, self.save_button]
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.save)
+        # Enter is 保存 wherever the focus is: no other button takes it over (setDefault
+        # again now that the button is inside the dialog; before, Qt had no dialog to tell)
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(button is self.save_button)
+        self.save_button.setDefault(True)
+        self.save_button.setToolTip("保存（回车，或在多行文字中按 Ctrl+回车）")
+        e["customer_name"].setFocus()
 
     def _connect(self) -> None:
         self._validate_timer = self._single_shot(VALIDATE_DELAY_MS, self.validate_now)
@@ -280,7 +318,7 @@ class IntakeDialog(QDialog):
             try:
                 files.append(NewAttachment(p.name, mime_of(p), p.read_bytes()))
             except OSError:
-                self.errors["attachments"].show_message(f"无法读取附件“{p.name}”，请重新添加")
+                self.errors["attachments"].show_message(f"无法读取附件“{p.name}”，请重新添加。")
                 return
         try:
             case = self.services.intake.register(self.user, self.intake(), attachments=files)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -141,6 +143,7 @@ class StepForm(QGroupBox):
                 editor.set_value(value)
             error = FieldError()
             self.editors[name], self.errors[name] = editor, error
+            editor.on_change(lambda e=error: self._fixed(e))
             cell = QWidget()
             lay = QVBoxLayout(cell)
             lay.setContentsMargins(0, 0, 0, 0)
@@ -181,10 +184,18 @@ class StepForm(QGroupBox):
         self.general_error.hide()
         self.submit_button = QPushButton("提交")
         self.submit_button.setDefault(True)
+        self.submit_button.setToolTip("提交（回车；在多行文字中按 Ctrl+回车）")
         self.submit_button.clicked.connect(self.submitted.emit)
         cancel = QPushButton("取消")
+        cancel.setToolTip("取消（Esc）")
         cancel.clicked.connect(self.cancelled.emit)
-        hint = QLabel("带 * 的为必填项")
+        # from the keyboard alone (issue 13): Enter submits (Ctrl+Enter inside a multi-line
+        # text, where Enter is a new line), Esc cancels — see keyPressEvent
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.submitted.emit)
+        hint = QLabel("带 * 的为必填项；回车提交，Esc 取消")
         hint.setStyleSheet("color: #777;")
         # the panel shows the buttons below its scroll area, so they never scroll away
         self.button_bar = QWidget()
@@ -201,6 +212,27 @@ class StepForm(QGroupBox):
     def _sync_reached(self) -> None:
         """满意度 only when the customer was reached."""
         self.editors["satisfaction"].widget.setEnabled(self.editors["reached"].value() is True)
+
+    def _fixed(self, error: FieldError) -> None:
+        """The person changed a field: its error goes (the service checks again on 提交)."""
+        if error.text():
+            error.show_message("")
+        if self.general_error.isVisible() and not any(e.text() for e in self.errors.values()):
+            self.general_error.hide()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Enter from a one-line field or a pick-list submits; Esc cancels the form (the
+        case view stays open). Multi-line texts keep Enter for a new line."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not isinstance(self.focusWidget(), QPlainTextEdit):
+            event.accept()
+            self.submitted.emit()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            self.cancelled.emit()
+            return
+        super().keyPressEvent(event)
 
     def _sync_reopen(self) -> None:
         """Where a 不满意 case goes back to only matters when the customer is 不满意."""
@@ -228,7 +260,8 @@ class StepForm(QGroupBox):
         for name, message in (exc.fields or {}).items():
             if name in self.errors:
                 self.errors[name].show_message(message)
-                self.editors[name].widget.setFocus()
+                if not placed:  # the focus to the first field named, not the last
+                    self.editors[name].widget.setFocus()
                 placed = True
         if not placed:
             self.general_error.setStyleSheet(ERROR_STYLE)

@@ -27,8 +27,9 @@ def install_workflow_ui(window: MainWindow) -> TasksView:
     window.set_tab("todo", tasks)
     window.tasks_view = tasks  # type: ignore[attr-defined]
     todo_index = window.tab_keys.index("todo")
-    window.tabs.currentChanged.connect(lambda i: tasks.refresh() if i == todo_index else None)
-    tasks.refresh()  # now inside the window: the count goes to its status bar
+    window.tabs.currentChanged.connect(
+        lambda i: tasks.refresh_if_stale() if i == todo_index else None)
+    tasks.show_count()  # now inside the window: the count goes to its status bar
 
     menu = QMenu("系统(&S)", window)
     delegate = QAction("设置代理人…", window)
