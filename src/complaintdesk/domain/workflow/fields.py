@@ -62,6 +62,7 @@ FIELDS: dict[str, FieldSpec] = {
     "notified": FieldSpec("已告知投诉部门负责人", FieldKind.CONFIRM),
     "deadline": FieldSpec("新的期限", FieldKind.DATETIME),
     "reason": FieldSpec("原因", FieldKind.TEXT),
+    "no_revisit": FieldSpec("无需回访", FieldKind.BOOL),
 }
 
 
