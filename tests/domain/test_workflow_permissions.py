@@ -58,8 +58,9 @@ DATA = {**{a: d for a, _, d in STANDARD.values()}, **EXTRA_DATA}
 MATRIX = [
     (FlowKind.FEEDBACK, S.FORWARD, "forward", CS_OR_ASSESSOR),
     (FlowKind.FEEDBACK, S.FORWARD, "forward_simple", CS_OR_ASSESSOR),
-    (FlowKind.FEEDBACK, S.ASSIGN, "assign", (HEAD,)),
-    (FlowKind.FEEDBACK, S.ASSIGN, "handle_myself", (HEAD,)),
+    # DESIGN §4.8 "nobody there": the GM may take a department head's step
+    (FlowKind.FEEDBACK, S.ASSIGN, "assign", (HEAD, GM)),
+    (FlowKind.FEEDBACK, S.ASSIGN, "handle_myself", (HEAD, GM)),
     (FlowKind.FEEDBACK, S.HANDLE, "handle", (SUP,)),
     (FlowKind.FEEDBACK, S.HANDLE, "mark_unreachable", (SUP,)),
     (FlowKind.FEEDBACK, S.HANDLE, "request_approval", (SUP,)),
@@ -68,7 +69,7 @@ MATRIX = [
     (FlowKind.FEEDBACK, S.HANDLE, "reassign", (HEAD, GM)),
     (FlowKind.FEEDBACK, S.HANDLE, "extend_deadline", (ASSESSOR, GM, HEAD,)),
     (FlowKind.FEEDBACK, S.HANDLE, "classify", CS_OR_ASSESSOR),
-    (FlowKind.FEEDBACK, S.DEPT_OPINION, "dept_opinion", (HEAD,)),
+    (FlowKind.FEEDBACK, S.DEPT_OPINION, "dept_opinion", (HEAD, GM)),
     (FlowKind.FEEDBACK, S.ISSUE_SLIPS, "issue_slips", (ASSESSOR,)),
     (FlowKind.FEEDBACK, S.REVISIT, "revisit", (CS, CS2,)),
     (FlowKind.FEEDBACK, S.REVISIT, "skip", (ASSESSOR,)),  # 无需回访: the assessor's call

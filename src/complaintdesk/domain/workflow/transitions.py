@@ -80,8 +80,10 @@ def previous_role_holder(case: Case, flow: F.FlowDef, sdef: F.StepDef) -> int | 
         other = flow.steps.get(s.step_key)
         if other is None or s.is_open:
             continue
-        if {w.holder for w in other.who} == {Holder.ROLE} \
-                and roles & {r for w in other.who for r in w.roles}:
+        # only a step whose every holder has one of this step's roles (a step 1 done by
+        # cs_center says nothing about who holds the assessor's evaluation)
+        other_roles = {r for w in other.who for r in w.roles}
+        if {w.holder for w in other.who} == {Holder.ROLE} and other_roles <= roles:
             holder = s.on_behalf_of_user_id or s.actor_user_id or s.assignee_user_id
             if holder is not None:
                 return holder
