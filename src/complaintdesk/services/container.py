@@ -153,4 +153,5 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         backups=BackupService(engine, clock, tz, config, data_dir),
     )
     services.workflow.hooks = AccountabilityHooks(services.accountability)
+    services.intake.hooks = services.workflow.hooks  # step 0's breach slip (受理人)
     return services

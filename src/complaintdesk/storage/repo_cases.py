@@ -309,6 +309,17 @@ class CaseRepository(CaseListQueries):
         ).scalar_one()
         return a
 
+    def open_steps_held(self, user_ids: Sequence[int]) -> dict[int, int]:
+        """How many open steps each of these users holds (DESIGN §4.8 "least loaded")."""
+        if not user_ids:
+            return {}
+        t = _STEP_TABLE.c
+        rows = self._conn().execute(
+            select(t.assignee_user_id, func.count())
+            .where(t.finished_at.is_(None), t.assignee_user_id.in_(list(user_ids)))
+            .group_by(t.assignee_user_id)).all()
+        return {int(uid): int(n) for uid, n in rows}
+
     # ---- reading -------------------------------------------------------------------
     def get(self, case_id: int) -> Case | None:
         """The case with its steps and its attachments' listing (not their data).
