@@ -22,6 +22,7 @@ from .auth import AuthService
 from .backups import BackupService
 from .cases import CaseService
 from .clock import SystemClock
+from .contact_log import ContactLogService
 from .drafts import DraftService
 from .errors import ServiceError
 from .intake import IntakeService
@@ -30,6 +31,7 @@ from .printing import PrintService
 from .reports import ReportService
 from .settings import SettingsService
 from .team_rewards import TeamRewardService
+from .weekly_task import WeeklyTaskService
 from .workflow import WorkflowService
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,8 @@ class Services:
     reports: ReportService
     team_rewards: TeamRewardService
     backups: BackupService
+    contacts: ContactLogService
+    weekly: WeeklyTaskService
 
     @property
     def backup_dir(self) -> Path | None:
@@ -151,6 +155,8 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         reports=(reports := ReportService(engine, clock, tz)),
         team_rewards=TeamRewardService(reports),
         backups=BackupService(engine, clock, tz, config, data_dir),
+        contacts=ContactLogService(engine, clock, tz),
+        weekly=WeeklyTaskService(engine, clock, tz),
     )
     services.workflow.hooks = AccountabilityHooks(services.accountability)
     services.intake.hooks = services.workflow.hooks  # step 0's breach slip (受理人)

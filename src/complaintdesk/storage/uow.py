@@ -13,6 +13,7 @@ from .audit import AuditLog
 from .kpi_tallies import KpiTallies
 from .repo_case_list import CaseListReader
 from .repo_cases import CaseRepository
+from .repo_contacts import ContactRepository, WeeklySummaries
 from .repo_misc import Drafts, Sequences, Settings, Volumes
 from .repo_people import PeopleRepository
 from .repo_slips import SlipRepository
@@ -43,6 +44,8 @@ class UnitOfWork:
         self.volumes = Volumes(s)
         self.slips = SlipRepository(s, self.kpis)
         self.audit = AuditLog(s)
+        self.contacts = ContactRepository(s)
+        self.weekly = WeeklySummaries(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
