@@ -35,6 +35,7 @@ from ..domain.records import User
 from ..domain.steps import step_title
 from .columns import ColumnSizer
 from .common import local_text
+from .duty_tasks import DutyTasks
 from .empty_state import EmptyState
 from .field_text import remaining_text
 
@@ -209,6 +210,10 @@ class TasksView(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.table, 1)
+        # 处理意见告知 and the weekly summary (not workflow steps): ui/duty_tasks.py
+        self.duties = DutyTasks(services, user, self)
+        self.duties.open_case.connect(self.open_case)
+        lay.addWidget(self.duties)
         self.popup = _Popup(self)
 
         self.timer = QTimer(self)
@@ -224,6 +229,8 @@ class TasksView(QWidget):
         except Exception:  # noqa: BLE001 - a failed refresh keeps the old list; next tick retries
             return
         now = self.services.clock.now()
+        if hasattr(self, "duties"):
+            self.duties.refresh()
         self.model.set_rows(rows, now)
         overdue = sum(1 for t in rows if t.state == "overdue")
         soon = sum(1 for t in rows if t.state == "due_soon")
