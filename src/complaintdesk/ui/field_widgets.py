@@ -78,6 +78,8 @@ class FieldEditor:
         self.name = name
         self.spec = spec
         self.widget = widget
+        if spec.hint:  # e.g. step 1's severity guidance (domain/workflow/fields.py)
+            widget.setToolTip(spec.hint)
 
     def value(self) -> Any:
         raise NotImplementedError
