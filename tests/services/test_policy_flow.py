@@ -207,3 +207,26 @@ def test_a_role_step_nobody_held_goes_to_the_least_loaded_holder(tmp_path):
     case2 = walk_to_issue(services, clock, c)
     case2 = services.workflow.act(c.assessor, case2.id, "issue_slips", {})
     assert case2.open_step.assignee_user_id == ({c.cs.id, other.id} - {first}).pop()
+
+
+@pytest.mark.parametrize("severity", ["important", "major"])
+def test_a_solution_awaiting_approval_is_in_the_approvers_tasks_until_decided(tmp_path,
+                                                                               severity):
+    services, clock = make_services(tmp_path)
+    c = cast(services)
+    wf = services.workflow
+    case = services.intake.register(c.cs, intake(clock))
+    wf.act(c.cs, case.id, "forward", {"category": "维修质量", "severity": severity,
+                                      "department_id": c.dept_id})
+    wf.act(c.head, case.id, "assign", {"supervisor_user_id": c.supervisor.id})
+    approver, other = (c.gm, c.head) if severity == "major" else (c.head, c.gm)
+    assert wf.approval_tasks(approver) == []
+    wf.act(c.supervisor, case.id, "request_approval",
+           {"solution_kind": "补偿", "solution_text": "退还工时费"})
+    [task] = wf.approval_tasks(approver)
+    assert task.row.id == case.id and task.state == "normal"
+    assert wf.approval_tasks(other) == []
+    clock.advance(timedelta(hours=3, minutes=1))  # the last quarter of the 4 h
+    assert wf.approval_tasks(approver)[0].state == "due_soon"
+    wf.act(approver, case.id, "return_solution", {"reason": "补偿方案须细化"})
+    assert wf.approval_tasks(approver) == []

@@ -291,6 +291,10 @@ class Case:
     notice_from: datetime | None = None
     notice_due: datetime | None = None
     notified_at: datetime | None = None
+    # a 重要/重大 solution awaiting approval (000 二(四)2): the approver's role and the
+    # sub-task's deadline, so 我的待办 finds it; cleared when approved or sent back
+    approval_role: str = ""
+    approval_due: datetime | None = None
 
     @property
     def open_step(self) -> StepRecord | None:

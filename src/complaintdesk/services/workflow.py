@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from ..domain.query import CaseListRow
@@ -134,6 +134,25 @@ class WorkflowService(ServiceBase):
             })
             uow.commit()
         return case
+
+    def approval_tasks(self, actor: User) -> list[TaskRow]:
+        """重要/重大 solutions awaiting this user's approval (DESIGN §4.8: a sub-task of
+        step 3 held by the approver): the GM's, and a department head's for his department."""
+        now = self.clock.now()
+        asks: list[tuple[str, int | None]] = []
+        if actor.has(Role.GENERAL_MANAGER):
+            asks.append((Role.GENERAL_MANAGER.value, None))
+        if actor.has(Role.DEPT_HEAD) and actor.department_id is not None:
+            asks.append((Role.DEPT_HEAD.value, actor.department_id))
+        out = []
+        with self.uow(readonly=True) as uow:
+            hours = workflow_settings(uow, self.tz_name).approval_hours
+            for role, dept in asks:
+                for row, due in uow.contacts.approval_task_rows(uow.cases._list_select(),
+                                                                role, dept):
+                    since = due - timedelta(hours=hours) if due else None
+                    out.append(TaskRow(row, due_state(since, due, now)))
+        return out
 
     def my_tasks(self, actor: User) -> list[TaskRow]:
         """Steps this user — or someone they stand in for — must act on, soonest first."""

@@ -64,7 +64,7 @@ _FAST_CASE_COLS = (
     "closed_at", "version",
     # migration 0005_policy_flow
     "receiver_employee_id", "resolved_on_spot", "on_spot_action", "on_spot_reaction",
-    "simple_path", "notice_from", "notice_due", "notified_at",
+    "simple_path", "notice_from", "notice_due", "notified_at", "approval_role", "approval_due",
 )
 
 
@@ -88,6 +88,7 @@ def _case_values(case: Case) -> dict[str, Any]:
         on_spot_action=i.on_spot_action, on_spot_reaction=i.on_spot_reaction,
         simple_path=case.simple_path, notice_from=case.notice_from,
         notice_due=case.notice_due, notified_at=case.notified_at,
+        approval_role=case.approval_role, approval_due=case.approval_due,
     )
     return values
 
@@ -157,6 +158,7 @@ def _fast_case(r: Any) -> Case:
     case.simple_path = bool(r[37])
     case.notice_from, case.notice_due, case.notified_at = (
         raw_time(r[38]), raw_time(r[39]), raw_time(r[40]))
+    case.approval_role, case.approval_due = r[41] or "", raw_time(r[42])
     return case
 
 
@@ -192,7 +194,7 @@ _CASE_TABLE = CaseRow.__table__  # type: ignore[attr-defined]
 _STEP_TABLE = StepRow.__table__  # type: ignore[attr-defined]
 _ATTACHMENT_TABLE = AttachmentRow.__table__  # type: ignore[attr-defined]
 _RAW_CASE_COLS = frozenset({"complained_at", "registered_at", "closed_at", "purchase_date",
-                            "notice_from", "notice_due", "notified_at"})
+                            "notice_from", "notice_due", "notified_at", "approval_due"})
 
 
 def _case_columns() -> list[Any]:

@@ -42,6 +42,21 @@ class ContactRepository:
                 .order_by(CaseRow.notice_due, CaseRow.id).limit(limit))
         return [CaseListRow.from_values(r) for r in self._s.connection().execute(stmt)]
 
+    def approval_task_rows(self, list_select: Any, role: str, department_id: int | None,
+                           limit: int = 500) -> list[tuple[CaseListRow, datetime | None]]:
+        """Cases whose 重要/重大 solution awaits this approver (the role; a department head
+        only his department's), the earliest due first, with that due time."""
+        conds = [CaseRow.approval_role == role]
+        if department_id is not None:
+            conds.append(CaseRow.department_id == department_id)
+        stmt = (list_select.add_columns(CaseRow.approval_due).where(*conds)
+                .order_by(CaseRow.approval_due, CaseRow.id).limit(limit))
+        out = []
+        for r in self._s.connection().execute(stmt):
+            *values, due = tuple(r)
+            out.append((CaseListRow.from_values(values), utc(due) if due else None))
+        return out
+
     def notice_windows(self, case_ids: list[int]) -> dict[int, tuple[datetime, datetime]]:
         """(window opens, task due) of these cases."""
         if not case_ids:

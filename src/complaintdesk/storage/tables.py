@@ -145,6 +145,8 @@ class CaseRow(SQLModel, table=True):
     notice_from: datetime | None = _dt()
     notice_due: datetime | None = _dt()
     notified_at: datetime | None = _dt()
+    approval_role: str = Field(default="", max_length=20)  # 重要/重大 solution approval
+    approval_due: datetime | None = _dt()
 
 
 class ContactRow(SQLModel, table=True):

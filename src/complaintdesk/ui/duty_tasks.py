@@ -1,5 +1,6 @@
 """The tasks of 我的待办 that are not a workflow step (DESIGN §4.1): cs_center's
-处理意见告知 (seed 003 一.12) and the weekly summary — the assessor sends it on Monday, the
+处理意见告知 (seed 003 一.12), a 重要/重大 solution awaiting the approver (opens the case,
+where 批准/退回 are), and the weekly summary — the assessor sends it on Monday, the
 GM acknowledges it (已阅). A list under the step table; a double click (or the button)
 does the task: a 告知 opens the case (its contact log), the weekly ones are done here.
 """
@@ -58,8 +59,14 @@ class DutyTasks(QWidget):
         try:
             weekly = self.services.weekly.tasks(self.user)
             notices = self.services.contacts.notice_tasks(self.user)
+            approvals = self.services.workflow.approval_tasks(self.user)
         except ServiceError:
             return
+        for t in approvals:
+            item = QListWidgetItem(
+                f"解决方案待审批：{t.row.number} {t.row.customer_name}{STATE_TEXT.get(t.state, '')}")
+            item.setData(Qt.ItemDataRole.UserRole, ("case", t.row.id, None))
+            self.list.addItem(item)
         for w in weekly:
             due = f"  截止 {local_text(w.due, tz)}" if w.due else ""
             item = QListWidgetItem(f"{w.label}{due}{STATE_TEXT.get(w.state, '')}")
@@ -77,7 +84,7 @@ class DutyTasks(QWidget):
         if item is None:
             return
         kind, what, week = item.data(Qt.ItemDataRole.UserRole)
-        if kind == "notice":
+        if kind in ("notice", "case"):
             self.open_case.emit(int(what))
             return
         try:

@@ -356,6 +356,7 @@ def _eff_request_approval(a: Act) -> None:
     a.step.data = {**a.step.data, "solution_kind": request["solution_kind"],
                    "solution_text": request["solution_text"],
                    "solution_approvals": [*a.step.data.get("solution_approvals", []), request]}
+    a.case.approval_role, a.case.approval_due = approver.value, due
     a.events.append(WorkflowEvent(
         "notify", a.step.step_key, user_id=a.user.id, to_roles=(approver,),
         department_id=a.case.department_id if approver is Role.DEPT_HEAD else None,
@@ -374,6 +375,7 @@ def _eff_decide_approval(a: Act) -> None:
                    on_behalf_of=a.on_behalf, reason=str(a.data.get("reason") or "").strip(),
                    breach=late)
     a.step.data = {**a.step.data, "solution_approvals": approvals}
+    a.case.approval_role, a.case.approval_due = "", None
     if late:  # DESIGN §4.8: the approval sub-task is charged to the approver if late
         a.events.append(WorkflowEvent(
             "breach", a.step.step_key, user_id=a.on_behalf or a.user.id,

@@ -3,7 +3,8 @@
 complaint_case: the receiver (受理人, whose lateness step 0 is), 当场解决 at intake with what
 was done and how the customer took it, the simple path confirmed at step 1, and the
 处理意见告知 window (003 一.12) with when it was done. New: case_contact (the contact log)
-and weekly_summary (the weekly summary sent / read).
+and weekly_summary (the weekly summary sent / read). A 重要/重大 solution awaiting
+approval: the approver's role and the sub-task's deadline (approval_role, approval_due).
 
 Existing cases: no receiver is known (NULL: step 0's lateness stays with whoever
 registered them), none was resolved on the spot or took the simple path (the flags were
@@ -44,6 +45,9 @@ def upgrade() -> None:
     op.add_column("complaint_case", _dt("notice_from"))
     op.add_column("complaint_case", _dt("notice_due"))
     op.add_column("complaint_case", _dt("notified_at"))
+    op.add_column("complaint_case", sa.Column("approval_role", sa.String(length=20),
+                                              nullable=False, server_default=""))
+    op.add_column("complaint_case", _dt("approval_due"))
     op.create_index("ix_case_notice", "complaint_case", ["notified_at", "notice_from"],
                     unique=False)
     op.create_table(
@@ -80,7 +84,7 @@ def downgrade() -> None:
     op.drop_index("ix_case_contact_case_id", table_name="case_contact")
     op.drop_table("case_contact")
     op.drop_index("ix_case_notice", table_name="complaint_case")
-    for name in ("notified_at", "notice_due", "notice_from", "simple_path",
+    for name in ("approval_due", "approval_role", "notified_at", "notice_due", "notice_from", "simple_path",
                  "on_spot_reaction", "on_spot_action", "resolved_on_spot",
                  "receiver_employee_id"):
         op.drop_column("complaint_case", name)
