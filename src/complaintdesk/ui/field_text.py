@@ -26,7 +26,7 @@ SYSTEM_FIELDS: dict[str, str] = {
     "handle_myself": "部门负责人亲自处理",
     "customer_unreachable": "24小时内未联系上客户",
     "skipped": "无需回访",
-    "demand_unreasonable": "客户要求过高",
+    "demand_unreasonable": "诉求无法合理满足",
 }
 
 CHOICE_LABELS: dict[str, str] = {

@@ -49,7 +49,7 @@ def local_text(when: datetime, settings: WorkflowSettings) -> str:
 
 
 def unresolved_unsatisfied(case: Case) -> bool:
-    """A 不满意 revisit reopened the case and no 客户要求过高 decision has followed."""
+    """A 不满意 revisit reopened the case and no 诉求无法合理满足 decision has followed."""
     pending = False
     for s in case.steps:
         if s.is_open:
