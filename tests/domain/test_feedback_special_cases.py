@@ -383,3 +383,20 @@ def test_a_late_role_step_is_charged_to_its_holder_at_the_deadline():
                                                "proper": True}, clock.now(), SETTINGS).events
     [breach] = [e for e in events if e.kind == "breach"]
     assert breach.user_id == ASSESSOR.id
+
+
+def test_simple_complaint_is_listed_in_the_weekly_summary_with_its_opinion():
+    from datetime import date
+
+    from wf_builders import TZ
+
+    from complaintdesk.domain.kpi_weekly import weekly_summary
+
+    clock = FixedClock(T0)
+    case = _on_spot(clock)
+    case.intake.description = "雨刮器异响"
+    perform(case, "forward_simple", CS, {"category": "服务态度", "department_id": SALES},
+            clock.now(), SETTINGS)
+    week = weekly_summary([case], [], date(2026, 11, 2), TZ, T0 + timedelta(days=7))
+    [row] = week.new_cases
+    assert (row.kind, row.opinion) == ("客户投诉（当场解决）", "雨刮器异响")
