@@ -30,7 +30,7 @@ from .fields import parse_datetime
 
 UNSATISFIED = "不满意"
 __all__ = ["OUTCOME_DEMAND_UNREASONABLE", "OUTCOME_REOPEN", "UNSATISFIED", "GuardContext",
-           "CHECKS", "CONDITIONS", "refusal", "unresolved_unsatisfied"]
+           "CHECKS", "CONDITIONS", "refusal", "solution_approver", "unresolved_unsatisfied"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +127,17 @@ def _approvals(step: StepRecord) -> list[dict[str, Any]]:
     return [x for x in raw if isinstance(x, dict)] if isinstance(raw, list) else []
 
 
+def solution_approver(case: Case) -> Role:
+    """DESIGN §4.1/§4.8: the department head for 重要, the GM for 重大 — and the GM when
+    the department head handles the case personally."""
+    if case.severity is Severity.MAJOR:
+        return Role.GENERAL_MANAGER
+    for s in reversed(case.steps):
+        if s.step_key == S.ASSIGN and not s.is_open:
+            return Role.GENERAL_MANAGER if s.data.get("handle_myself") else Role.DEPT_HEAD
+    return Role.DEPT_HEAD
+
+
 def needs_solution_approval(case: Case) -> bool:
     """000 二(四)2: 重要/重大 — from whenever the severity says so (raised later too)."""
     return case.severity in (Severity.IMPORTANT, Severity.MAJOR)
@@ -142,8 +153,6 @@ def _needs_approval(g: GuardContext) -> str | None:
 
 
 def _is_approver(g: GuardContext) -> bool:
-    from .transitions import solution_approver  # the approver rule lives with the effect
-
     approver = solution_approver(g.case)
     if approver is Role.GENERAL_MANAGER:
         return g.user.has(Role.GENERAL_MANAGER)

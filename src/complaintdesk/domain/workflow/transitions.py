@@ -16,7 +16,7 @@ from . import flows as F
 from .deadlines import WorkflowSettings, compute_deadline
 from .events import WorkflowEvent
 from .fields import parse_datetime
-from .guards import OUTCOME_DEMAND_UNREASONABLE, OUTCOME_REOPEN, UNSATISFIED
+from .guards import OUTCOME_DEMAND_UNREASONABLE, OUTCOME_REOPEN, UNSATISFIED, solution_approver
 from .notice import record_revisit
 from .permissions import Holder
 
@@ -333,17 +333,6 @@ def _eff_demand_unreasonable(a: Act) -> None:
 
 
 # ---- 重要/重大: the solution approved before step 3 is finished (000 二(四)2) ----------
-def solution_approver(case: Case) -> Role:
-    """DESIGN §4.1/§4.8: the department head for 重要, the GM for 重大 — and the GM when
-    the department head handles the case personally."""
-    if case.severity is Severity.MAJOR:
-        return Role.GENERAL_MANAGER
-    for s in reversed(case.steps):
-        if s.step_key == S.ASSIGN and not s.is_open:
-            return Role.GENERAL_MANAGER if s.data.get("handle_myself") else Role.DEPT_HEAD
-    return Role.DEPT_HEAD
-
-
 def _eff_request_approval(a: Act) -> None:
     approver = solution_approver(a.case)
     due = a.now + timedelta(hours=a.settings.approval_hours)
