@@ -400,3 +400,28 @@ def test_simple_complaint_is_listed_in_the_weekly_summary_with_its_opinion():
     week = weekly_summary([case], [], date(2026, 11, 2), TZ, T0 + timedelta(days=7))
     [row] = week.new_cases
     assert (row.kind, row.opinion) == ("客户投诉（当场解决）", "雨刮器异响")
+
+
+def _alerts(events):
+    return sorted((e.to_roles, e.department_id) for e in events if e.kind == "notify")
+
+
+def test_classifying_important_alerts_the_dept_head_and_the_gm_and_raising_it_again():
+    clock = FixedClock(T0)
+    case = started(clock)
+    events = do(case, clock, severity="important").events
+    assert _alerts(events) == [(("dept_head",), SALES), (("general_manager",), None)]
+    again = perform(case, "classify", CS, {"category": "维修质量", "severity": "important"},
+                    clock.now(), SETTINGS).events
+    assert _alerts(again) == []  # no change, no second alert
+    raised = perform(case, "classify", CS, {"category": "维修质量", "severity": "major"},
+                     clock.now(), SETTINGS).events
+    assert len(_alerts(raised)) == 2
+    normal = started(FixedClock(T0))
+    assert _alerts(do(normal, FixedClock(T0)).events) == []
+
+
+def test_major_self_report_alerts_at_registration():
+    case = make_case(self_dept=SALES, self_severity=Severity.MAJOR)
+    events = start_case(case, HEAD, SETTINGS, T0)
+    assert _alerts(events) == [(("dept_head",), SALES), (("general_manager",), None)]

@@ -230,3 +230,37 @@ def test_a_solution_awaiting_approval_is_in_the_approvers_tasks_until_decided(tm
     assert wf.approval_tasks(approver)[0].state == "due_soon"
     wf.act(approver, case.id, "return_solution", {"reason": "补偿方案须细化"})
     assert wf.approval_tasks(approver) == []
+
+
+def test_simple_complaint_naming_someone_gets_a_slip_at_step_5_and_closes(tmp_path):
+    services, clock = make_services(tmp_path)
+    c = cast(services)
+    wf = services.workflow
+    case = services.intake.register(c.cs, intake(
+        clock, resolved_on_spot=True, on_spot_action="当场更换雨刮片",
+        on_spot_reaction="客户满意"))
+    wf.act(c.cs, case.id, "forward_simple", {
+        "category": "服务态度", "department_id": c.dept_id,
+        "responsible": [{"employee_id": c.zhao_id, "responsibility": "main"}]})
+    [proposal] = services.accountability.proposals_for_case(c.assessor, case.id)
+    assert proposal.slip.employee_id == c.zhao_id and proposal.slip.penalties
+    for key, who, data in (
+            ("issue_slips", c.assessor, {}),
+            ("revisit", c.cs, {"method": "电话", "reached": True, "satisfaction": "满意"}),
+            ("evaluate", c.assessor, {"evaluation": "好", "on_time": True, "proper": True}),
+            ("approve", c.gm, {"approval": "同意"}),
+            ("enforce", c.assessor, {"feedback_to_department": "已反馈"})):
+        clock.advance(timedelta(minutes=30))
+        case = wf.act(who, case.id, key, data)
+    assert case.status.value == "closed" and case.simple_path
+    assert [s.step_key for s in case.steps] == [
+        "register", "forward", "issue_slips", "revisit", "evaluate", "approve", "enforce"]
+    stored = services.cases.open_case(c.assessor, case.id).case
+    assert stored.simple_path and stored.intake.on_spot_action == "当场更换雨刮片"
+
+
+def test_resolved_on_the_spot_needs_what_was_done(tmp_path):
+    services, clock = make_services(tmp_path)
+    with pytest.raises(ServiceError) as err:
+        services.intake.register(cast(services).cs, intake(clock, resolved_on_spot=True))
+    assert set(err.value.fields) == {"on_spot_action", "on_spot_reaction"}

@@ -22,7 +22,7 @@ from .fields import check_fields
 from .guards import CHECKS, GuardContext, refusal, unresolved_unsatisfied
 from .notice import set_notice_window
 from .permissions import Delegation, resolve_actor, who_label
-from .transitions import EFFECTS, Act, finish_step, open_step
+from .transitions import EFFECTS, Act, finish_step, open_step, serious_alerts
 
 __all__ = ["ActResult", "ActionSpec", "WorkflowEvent", "available_actions", "perform", "start_case"]
 
@@ -68,6 +68,8 @@ def start_case(
     # the assessor are told when step 4 is signed, not now
     nxt = S.ASSIGN if self_dept is not None else route[1]
     open_step(case, flow, nxt, now, settings, events)
+    if self_dept is not None:  # its head set the severity: a 重要/重大 one alerts the GM too
+        events.extend(serious_alerts(case, None, S.REGISTER, registered_by.id))
     return events
 
 

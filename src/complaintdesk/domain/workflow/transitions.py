@@ -187,11 +187,34 @@ def _eff_finish(a: Act) -> None:
         ))
 
 
+_SERIOUS = (Severity.IMPORTANT, Severity.MAJOR)
+
+
+def serious_alerts(case: Case, before: Severity | None, step_key: str,
+                   user_id: int | None) -> list[WorkflowEvent]:
+    """000 二(二)3: a complaint classified (or raised to) 重要/重大 alerts the department
+    head and the general manager at once (DESIGN §4.1)."""
+    severity = case.severity
+    if severity not in _SERIOUS or before is severity or before is Severity.MAJOR:
+        return []
+    detail = {"reason": f"{severity.label}投诉", "severity": severity.value}
+    return [WorkflowEvent("notify", step_key, user_id=user_id, to_roles=(Role.DEPT_HEAD,),
+                          department_id=case.department_id, detail=dict(detail)),
+            WorkflowEvent("notify", step_key, user_id=user_id,
+                          to_roles=(Role.GENERAL_MANAGER,), detail=dict(detail))]
+
+
+def _alert_if_serious(a: Act, before: Severity | None) -> None:
+    a.events.extend(serious_alerts(a.case, before, a.step.step_key, a.user.id))
+
+
 def _eff_forward(a: Act) -> None:
+    before = a.case.severity
     a.case.category = str(a.data["category"]).strip()
     a.case.severity = Severity(a.data["severity"])
     a.case.department_id = a.data["department_id"]
     _done(a)
+    _alert_if_serious(a, before)
 
 
 def _eff_forward_simple(a: Act) -> None:
@@ -322,6 +345,7 @@ def _eff_classify(a: Act) -> None:
         "classified", a.step.step_key, user_id=a.user.id,
         detail={"before": before, "after": {"category": case.category, "severity": case.severity}},
     ))
+    _alert_if_serious(a, before["severity"])  # type: ignore[arg-type]
 
 
 def _eff_demand_unreasonable(a: Act) -> None:
