@@ -1,8 +1,8 @@
 """The flow's special-case storage on PostgreSQL (migration 0005_policy_flow): the
 approver's task list, the contact log and 告知 task, the weekly summary record, the
-least-loaded holder. Runs when COMPLAINTDESK_TEST_PG_URL names an empty test database."""
+least-loaded holder. Runs when COMPLAINTDESK_TEST_PG_URL names an empty test database
+(tests/pg_support.py)."""
 
-import os
 from datetime import date, timedelta
 
 import pytest
@@ -11,21 +11,15 @@ from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.records import NOTICE_KIND, Role
 from complaintdesk.services.container import open_services
 from complaintdesk.storage.database import DatabaseConfig
+from pg_support import URL, requires_postgresql, wipe
 from service_builders import T0, add_user, intake
 
-URL = os.environ.get("COMPLAINTDESK_TEST_PG_URL")
-pytestmark = pytest.mark.skipif(not URL, reason="needs a PostgreSQL server: set "
-                                                "COMPLAINTDESK_TEST_PG_URL")
+pytestmark = requires_postgresql()  # skipped on a PC without a server, fails under CI
 
 
 @pytest.fixture()
 def pg_services(tmp_path):
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(URL)
-    with engine.begin() as conn:  # a clean schema every time
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
+    wipe(URL)  # a clean schema every time
     clock = FixedClock(T0)
     services = open_services(DatabaseConfig(URL), clock=clock, data_dir=tmp_path)
     yield services, clock
