@@ -425,3 +425,21 @@ def test_major_self_report_alerts_at_registration():
     case = make_case(self_dept=SALES, self_severity=Severity.MAJOR)
     events = start_case(case, HEAD, SETTINGS, T0)
     assert _alerts(events) == [(("dept_head",), SALES), (("general_manager",), None)]
+
+
+def test_the_statistics_count_a_simple_complaints_named_person_and_every_round_once():
+    from complaintdesk.domain.kpi_index import responsible_employees
+
+    clock = FixedClock(T0)
+    case = _on_spot(clock)
+    perform(case, "forward_simple", CS, {"category": "服务态度", "department_id": SALES,
+                                         "responsible": [{"employee_id": 300,
+                                                          "responsibility": "main"}]},
+            clock.now(), SETTINGS)
+    assert responsible_employees(case) == (300,) == case.responsible_all_rounds()
+    reopened = started(clock)
+    advance_to(reopened, S.REVISIT, clock)
+    do(reopened, clock, satisfaction="不满意")
+    clock.advance(minutes=30)
+    do(reopened, clock, responsible=[])  # round 2: nobody named
+    assert responsible_employees(reopened) == (100,)

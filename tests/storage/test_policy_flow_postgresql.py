@@ -1,4 +1,4 @@
-"""The flow's special-case storage on PostgreSQL (migration 0005_policy_flow): the
+"""The flow's special-case storage on PostgreSQL (migration 0006_policy_flow): the
 approver's task list, the contact log and 告知 task, the weekly summary record, the
 least-loaded holder. Runs when COMPLAINTDESK_TEST_PG_URL names an empty test database
 (tests/pg_support.py)."""

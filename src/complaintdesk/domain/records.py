@@ -117,6 +117,7 @@ class PenaltyKind(StrEnum):
     DEPT_BONUS_CUT = "dept_bonus_cut"  # 扣减部门奖金 (yuan)
     # rewards (奖励)
     BONUS = "bonus"  # 奖金 (yuan)
+    PRIZE = "prize"  # 奖品 (described in the note; 001 五.2 "奖金、奖品")
     REWARD_POINTS = "reward_points"  # 绩效加分
     COMMENDATION = "commendation"  # 通报表扬
 
@@ -126,7 +127,8 @@ class PenaltyKind(StrEnum):
 
     @property
     def is_reward(self) -> bool:
-        return self in (PenaltyKind.BONUS, PenaltyKind.REWARD_POINTS, PenaltyKind.COMMENDATION)
+        return self in (PenaltyKind.BONUS, PenaltyKind.PRIZE, PenaltyKind.REWARD_POINTS,
+                        PenaltyKind.COMMENDATION)
 
 
 PENALTY_LABELS: dict[PenaltyKind, str] = {
@@ -139,6 +141,7 @@ PENALTY_LABELS: dict[PenaltyKind, str] = {
     PenaltyKind.DEPT_POINTS: "部门绩效扣分",
     PenaltyKind.DEPT_BONUS_CUT: "扣减部门奖金",
     PenaltyKind.BONUS: "奖金",
+    PenaltyKind.PRIZE: "奖品",
     PenaltyKind.REWARD_POINTS: "绩效加分",
     PenaltyKind.COMMENDATION: "通报表扬",
 }
@@ -323,13 +326,14 @@ class Case:
 
     def responsible_in_round(self, steps: list[StepRecord]) -> tuple[int, ...]:
         """Employees named responsible in one round: the department head's (amended)
-        list at step 4, else the supervisor's at step 3."""
+        list at step 4, else the supervisor's at step 3, else — on the simple path —
+        those named when step 1 confirmed 当场解决."""
         found: dict[str, StepRecord] = {}
         for s in steps:
-            if s.step_key in ("dept_opinion", "handle") and s.finished_at is not None \
-                    and "responsible" in s.data:
+            if s.step_key in ("dept_opinion", "handle", "forward") \
+                    and s.finished_at is not None and "responsible" in s.data:
                 found[s.step_key] = s
-        s = found.get("dept_opinion") or found.get("handle")
+        s = found.get("dept_opinion") or found.get("handle") or found.get("forward")
         if s is None:
             return ()
         ids = (r.get("employee_id") for r in s.data.get("responsible") or ()

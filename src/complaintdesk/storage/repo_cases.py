@@ -62,7 +62,7 @@ _FAST_CASE_COLS = (
     "self_report_department_id", "status", "current_step", "category", "severity",
     "department_id", "supervisor_user_id", "reopen_count", "repeat_of_id", "needs_revisit",
     "closed_at", "version",
-    # migration 0005_policy_flow
+    # migration 0006_policy_flow
     "receiver_employee_id", "resolved_on_spot", "on_spot_action", "on_spot_reaction",
     "simple_path", "notice_from", "notice_due", "notified_at", "approval_role", "approval_due",
 )

@@ -1,5 +1,5 @@
 """The contact log of a case, the 处理意见告知 task query and the weekly summary record
-(DESIGN §4.1; migration 0005_policy_flow)."""
+(DESIGN §4.1; migration 0006_policy_flow)."""
 
 from __future__ import annotations
 

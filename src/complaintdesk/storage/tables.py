@@ -97,7 +97,7 @@ class CaseRow(SQLModel, table=True):
         Index("ix_case_dept_registered", "department_id", "registered_at"),
         # 我的待办: the open cases at given steps, soonest deadline first (migration 0002)
         Index("ix_case_step_deadline", "current_step", "current_deadline"),
-        # 处理意见告知 tasks: complaints not yet told, by window (migration 0005)
+        # 处理意见告知 tasks: complaints not yet told, by window (migration 0006_policy_flow)
         Index("ix_case_notice", "notified_at", "notice_from"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -135,7 +135,7 @@ class CaseRow(SQLModel, table=True):
     needs_revisit: bool = True
     closed_at: datetime | None = _dt()
     version: int = 1
-    # migration 0005_policy_flow (DESIGN §4.1): the receiver (受理人), 当场解决 at intake and
+    # migration 0006_policy_flow (DESIGN §4.1): the receiver (受理人), 当场解决 at intake and
     # the simple path, the 处理意见告知 window
     receiver_employee_id: int | None = None  # an employee id (no FK: added by ALTER)
     resolved_on_spot: bool = False
@@ -150,7 +150,7 @@ class CaseRow(SQLModel, table=True):
 
 
 class ContactRow(SQLModel, table=True):
-    """A case's contact log (DESIGN §4.1; migration 0005_policy_flow)."""
+    """A case's contact log (DESIGN §4.1; migration 0006_policy_flow)."""
 
     __tablename__ = "case_contact"
     id: int | None = Field(default=None, primary_key=True)

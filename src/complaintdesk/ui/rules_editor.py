@@ -30,7 +30,13 @@ from PySide6.QtWidgets import (
 
 from ..domain.proposals import penalty_summary
 from ..domain.records import FeedbackKind, Responsibility, Severity, User
-from ..domain.rules import OCCASION_LABELS, Occasion, penalties_from_raw, penalties_to_raw
+from ..domain.rules import (
+    OCCASION_LABELS,
+    Occasion,
+    RuleSource,
+    penalties_from_raw,
+    penalties_to_raw,
+)
 from ..services.accountability import RulesInvalid
 from ..services.errors import ServiceError
 from .columns import ColumnSizer
@@ -53,6 +59,7 @@ COLUMNS: tuple[tuple[str, str, Any], ...] = (
     ("breach", "是否超时", "bool"),
     ("penalties", "处罚/奖励（双击编辑）", "penalties"),
     ("repeat_in_month_adds", "同月再犯追加（双击编辑）", "penalties"),
+    ("source", "金额来源", RuleSource),
 )
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 PENALTIES_COL = 8
@@ -61,6 +68,8 @@ PENALTIES_COL = 8
 def _label(enum: type[StrEnum], member: StrEnum) -> str:
     if enum is Occasion:
         return OCCASION_LABELS[member]  # type: ignore[index]
+    if enum is RuleSource:
+        return member.label  # type: ignore[attr-defined]
     return getattr(member, "label", member.value)
 
 
@@ -72,7 +81,9 @@ class RulesEditor(QDialog):
         self.resize(1200, 620)
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(
-            "空白或“（任意）”表示不限；匹配条件最多的规则优先，条件相同时靠前的规则优先。"))
+            "空白或“（任意）”表示不限；匹配条件最多的规则优先，条件相同时靠前的规则优先。\n"
+            "制度（001 §五.2–3）只规定奖惩种类，未规定金额和分值：出厂金额均为本系统默认值，"
+            "请按本店实际修改；修改金额后“金额来源”改为“本店规定”。"))
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([c[1] for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -88,7 +99,8 @@ class RulesEditor(QDialog):
         row = QHBoxLayout()
         add, remove, up = QPushButton("添加规则"), QPushButton("删除所选"), QPushButton("上移")
         self.save_button, close = QPushButton("保存"), QPushButton("关闭")
-        add.clicked.connect(lambda: self.add_row({"occasion": "fault", "penalties": []}))
+        add.clicked.connect(lambda: self.add_row({"occasion": "fault", "penalties": [],
+                                                  "source": RuleSource.DEALERSHIP.value}))
         remove.clicked.connect(self._remove)
         up.clicked.connect(self._move_up)
         self.save_button.clicked.connect(self.save)
@@ -124,7 +136,7 @@ class RulesEditor(QDialog):
                     for text, data in ((ANY, None), ("是", True), ("否", False)):
                         combo.addItem(text, data)
                 else:
-                    if kind is not Occasion:
+                    if kind not in (Occasion, RuleSource):
                         combo.addItem(ANY, None)
                     for member in kind:
                         combo.addItem(_label(kind, member), member.value)
@@ -153,7 +165,15 @@ class RulesEditor(QDialog):
         dialog = PenaltyDialog(COLUMNS[col][1].split("（")[0], penalties_from_raw(raw),
                                reward=occasion != "fault", ask_reason=False, parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._set_penalties(row, col, penalties_to_raw(dialog.penalties()))
+            new = penalties_to_raw(dialog.penalties())
+            if new != raw:  # amounts set here are the dealership's, no longer the default
+                self._mark_dealership(row)
+            self._set_penalties(row, col, new)
+
+    def _mark_dealership(self, row: int) -> None:
+        combo = self.table.cellWidget(row, [c[0] for c in COLUMNS].index("source"))
+        if isinstance(combo, QComboBox):
+            combo.setCurrentIndex(max(combo.findData(RuleSource.DEALERSHIP.value), 0))
 
     def _remove(self) -> None:
         row = self.table.currentRow()

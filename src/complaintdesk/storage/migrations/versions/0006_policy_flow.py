@@ -11,16 +11,16 @@ registered them), none was resolved on the spot or took the simple path (the fla
 not offered), and no 告知 window is set (NULL: the rule is not applied to cases registered
 before it existed, rather than raising a task for every old complaint at once).
 
-Revision ID: 0005_policy_flow
-Revises: 0004
+Revision ID: 0006_policy_flow
+Revises: 0005_kpi_policy
 """
 from alembic import op
 import sqlalchemy as sa
 
 import complaintdesk.storage.types
 
-revision = "0005_policy_flow"
-down_revision = "0004"
+revision = "0006_policy_flow"
+down_revision = "0005_kpi_policy"
 branch_labels = None
 depends_on = None
 
