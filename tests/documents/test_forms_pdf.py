@@ -156,13 +156,15 @@ def test_internal_and_rework_forms(make, title, number, found):
 
 def test_weekly_summary_lists_cases_and_slips():
     rows = [WeeklyCaseRow(f"FK-202611-{i:04d}", f"客户{i}", "售后服务部", "主管处理",
-                          T0 + timedelta(hours=i), 2.5 * i) for i in range(1, 4)]
+                          T0 + timedelta(hours=i), 2.5 * i, "客户投诉", f"刹车异响{i}")
+            for i in range(1, 4)]
     ws = WeeklySummary(date(2026, 11, 2), new_cases=rows, overdue_cases=rows[2:],
                        slips=[WeeklySlipRow("GS-202611-0012", "王小明", "售后服务部",
                                             "罚款 ¥300", "FK-202611-0007")])
     t = text(weekly_summary_pdf(ws, context()))
     assert "客户投诉处理周报" in t and "2026-W45" in t and "2026-11-02至2026-11-08" in t
     assert "客户3" in t and "7.5" in t and "GS-202611-0012" in t and "罚款¥300" in t
+    assert "意见内容" in t and "刹车异响3" in t  # 003 一.8: each case's 意见内容
 
 
 def test_a_reward_prints_as_a_reward_not_as_a_fault():

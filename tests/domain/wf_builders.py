@@ -8,7 +8,15 @@ from zoneinfo import ZoneInfo
 
 from complaintdesk.domain import steps as S
 from complaintdesk.domain.clock import FixedClock
-from complaintdesk.domain.records import Case, FeedbackKind, FlowKind, Intake, Role, User
+from complaintdesk.domain.records import (
+    Case,
+    FeedbackKind,
+    FlowKind,
+    Intake,
+    Role,
+    Severity,
+    User,
+)
 from complaintdesk.domain.workflow import WorkflowSettings, perform, start_case
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -48,10 +56,14 @@ def make_case(
     registered_at: datetime = T0,
     self_dept: int | None = None,
     department_id: int | None = None,
+    self_severity: Severity = Severity.NORMAL,
 ) -> Case:
     intake = Intake(
         customer_name="张先生", phone="13812345678", complained_at=complained_at, kind=kind,
         self_report_department_id=self_dept,
+        # 部门自查 carries step 1's fields (DESIGN §4.1)
+        self_report_category="服务态度" if self_dept is not None else "",
+        self_report_severity=self_severity if self_dept is not None else None,
     )
     return Case(
         id=1, number="FK-202611-0001", flow=flow, kind=kind, intake=intake,
@@ -103,7 +115,25 @@ def do(case: Case, clock: FixedClock, step_key: str | None = None,
     """Take the standard action of the open step (or of `step_key`), data merged with overrides."""
     key = step_key or case.open_step.step_key
     action, actor, data = STANDARD[key]
+    if key == S.HANDLE:
+        approve_solution(case, clock, settings)
     return perform(case, action, actor, {**data, **overrides}, clock.now(), settings)
+
+
+def approve_solution(case: Case, clock: FixedClock, settings: WorkflowSettings = SETTINGS,
+                     approver: User | None = None) -> None:
+    """重要/重大 (DESIGN §4.1): the supervisor submits the solution and it is approved."""
+    if case.severity not in (Severity.IMPORTANT, Severity.MAJOR):
+        return
+    approvals = case.open_step.data.get("solution_approvals") or [{}]
+    if approvals[-1].get("status") == "approved":
+        return
+    handler = next(u for u in EVERYONE if u.id == case.supervisor_user_id)
+    if approvals[-1].get("status") != "pending":
+        perform(case, "request_approval", handler,
+                {"solution_kind": "返修", "solution_text": "免费返修"}, clock.now(), settings)
+    approver = approver or (GM if case.severity is Severity.MAJOR else HEAD)
+    perform(case, "approve_solution", approver, {}, clock.now(), settings)
 
 
 def started(clock: FixedClock, settings: WorkflowSettings = SETTINGS, **kwargs: Any) -> Case:

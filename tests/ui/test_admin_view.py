@@ -212,3 +212,22 @@ def test_a_user_back_early_ends_their_own_delegation_from_the_system_menu(
             select(AuditRow).where(AuditRow.action == "end_delegation")).scalars()]
     assert rows == [(str(mine), cast.head.display_name)]
     dialog.close()
+
+
+def test_approval_hours_and_notice_days_are_settings_with_product_defaults(
+        qtbot: Any, services: Services) -> None:
+    cast = make_cast(services)
+    dialog = AdminDialog(services, cast.admin)
+    qtbot.addWidget(dialog)
+    tab = dialog.workflow
+    assert (tab.approval_hours.value(), tab.notice_from.value(), tab.notice_by.value()) == (
+        4, 3, 5)
+    tab.approval_hours.setValue(6)
+    tab.notice_by.setValue(4)
+    assert tab.save(), tab.message.text()
+    settings = services.workflow.settings()
+    assert (settings.approval_hours, settings.notice_from_day, settings.notice_by_day) == (
+        6, 3, 4)
+    tab.notice_from.setValue(5)  # later than the end: the domain's message, nothing saved
+    assert not tab.save() and "处理意见告知" in tab.message.text()
+    assert services.workflow.settings().notice_from_day == 3

@@ -21,8 +21,8 @@ from complaintdesk.documents.pdf_common import (
 from complaintdesk.domain.weekly import WeeklyCaseRow, WeeklySlipRow, WeeklySummary
 
 TITLE = "客户投诉处理周报"
-CASE_COLS = ("编号", "客户", "责任部门", "当前环节", "期限", "超时（小时）")
-CASE_W = (84, 70, 80, 80, 90)
+CASE_COLS = ("编号", "类型", "客户", "责任部门", "当前环节", "期限", "超时（小时）", "意见内容")
+CASE_W = (78, 44, 46, 56, 56, 66, 40)
 SLIP_COLS = ("过失单号", "责任人", "部门", "来源单号", "处罚")
 SLIP_W = (84, 60, 80, 84)
 
@@ -50,8 +50,8 @@ def _list_table(head: Sequence[str], widths: Sequence[float], rows: list[list[An
 
 
 def _case_rows(rows: Sequence[WeeklyCaseRow], ctx: PrintContext) -> list[list[Any]]:
-    return [[r.number, r.customer, r.department, r.step, ctx.fmt_dt(r.deadline),
-             f"{r.overdue_hours:.1f}" if r.overdue_hours > 0 else ""] for r in rows]
+    return [[r.number, r.kind, r.customer, r.department, r.step, ctx.fmt_dt(r.deadline),
+             f"{r.overdue_hours:.1f}" if r.overdue_hours > 0 else "", r.opinion] for r in rows]
 
 
 def _slip_rows(rows: Sequence[WeeklySlipRow]) -> list[list[Any]]:

@@ -24,7 +24,7 @@ REVISIT = "revisit"  # 6 回访
 #          satisfaction (满意/基本满意/不满意 or ""), customer_words, skipped: bool,
 #          reopen_department_id (when 不满意: the department the case goes back to)}
 EVALUATE = "evaluate"  # 7 考核评估
-#   data: {evaluation, on_time: bool, proper: bool, demand_unreasonable: bool (客户要求过高)}
+#   data: {evaluation, on_time: bool, proper: bool, demand_unreasonable: bool (诉求无法合理满足)}
 APPROVE = "approve"  # 8 总经理签批 — data: {approval, instructions}
 ENFORCE = "enforce"  # 9 责任追究 — data: {feedback_to_department}
 SECOND_REVISIT = "second_revisit"  # after closing 重要/重大: same data shape as REVISIT

@@ -25,6 +25,9 @@ class WeeklyCaseRow:
     step: str  # title of the open step (e.g. "主管处理"), "已结案" when closed
     deadline: datetime | None = None  # deadline of the open step (aware), None when closed
     overdue_hours: float = 0.0  # hours past the deadline at the end of the week; 0 if not
+    # 003 一.8 / 二.7: what the customer (or reporter) said, and which kind of case it is
+    kind: str = ""  # 客户投诉 / 建议 / 表扬 / 内部投诉 / 厂外返修; "（当场解决）" on the simple path
+    opinion: str = ""  # 意见内容 (the intake's description)
 
 
 @dataclass(slots=True)

@@ -24,6 +24,7 @@ from .auth import AuthService
 from .backups import BackupService, DamagedDatabase, ensure_openable
 from .cases import CaseService
 from .clock import clock_for, skew_warning
+from .contact_log import ContactLogService
 from .drafts import DraftService
 from .intake import IntakeService
 from .people import PeopleService, seed_defaults
@@ -36,6 +37,7 @@ from .startup_checks import (
     refuse_sqlite_on_network_share,
 )
 from .team_rewards import TeamRewardService
+from .weekly_task import WeeklyTaskService
 from .workflow import WorkflowService
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,8 @@ class Services:
     team_rewards: TeamRewardService
     backups: BackupService
     alerts: AlertService
+    contacts: ContactLogService
+    weekly: WeeklyTaskService
     _watchers: list[change_watch.ChangeWatcher] = field(default_factory=list)
 
     @property
@@ -189,6 +193,9 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         team_rewards=TeamRewardService(reports),
         backups=BackupService(engine, clock, tz, config, data_dir),
         alerts=AlertService(engine, clock, tz),
+        contacts=ContactLogService(engine, clock, tz),
+        weekly=WeeklyTaskService(engine, clock, tz),
     )
     services.workflow.hooks = AccountabilityHooks(services.accountability)
+    services.intake.hooks = services.workflow.hooks  # step 0's breach slip (受理人)
     return services

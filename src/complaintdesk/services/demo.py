@@ -164,6 +164,9 @@ class _Walker:
                 handler = head if case.supervisor_user_id == (head.id if head else -1) else sup
                 if handler is None:
                     return None
+                approval = self.solution_approval(case, handler, head)
+                if approval is not None:
+                    return approval
                 emps = c.employees.get(dept or 0, [])
                 responsible = []
                 if emps and case.kind is FeedbackKind.COMPLAINT and rng.random() < 0.3:
@@ -188,8 +191,9 @@ class _Walker:
                     data["no_responsible"] = True
                 return "issue_slips", c.assessor, data
             case S.REVISIT | S.SECOND_REVISIT:
-                if rng.random() < 0.05 and key == S.REVISIT:
-                    return "skip", c.cs, {}
+                if rng.random() < 0.05 and key == S.REVISIT and case.reopen_count == 0 \
+                        and case.severity is Severity.NORMAL:
+                    return "skip", c.assessor, {}  # 无需回访: the assessor's call (§4.8)
                 sat = rng.choices(("满意", "基本满意", "不满意"), weights=(72, 20, 8))[0]
                 reached = rng.random() < 0.93
                 data = {"revisit_at": at.isoformat(), "method": rng.choice(("电话", "短信", "上门")),
@@ -207,6 +211,22 @@ class _Walker:
             case S.ENFORCE:
                 return "enforce", c.assessor, {"feedback_to_department": "已反馈部门负责人"}
         return self.plan_other(case, key, at)
+
+    def solution_approval(self, case: Case, handler: User,
+                          head: User | None) -> tuple[str, User, dict[str, Any]] | None:
+        """重要/重大 (DESIGN §4.1): the solution is submitted and approved before step 3."""
+        if case.severity not in (Severity.IMPORTANT, Severity.MAJOR):
+            return None
+        step = case.open_step
+        approvals = step.data.get("solution_approvals") or [] if step else []
+        status = approvals[-1].get("status") if approvals else None
+        if status == "approved":
+            return None
+        if status == "pending":
+            gm = case.severity is Severity.MAJOR or handler is head or head is None
+            return "approve_solution", self.cast.gm if gm else head, {}  # type: ignore[return-value]
+        return "request_approval", handler, {"solution_kind": "返修",
+                                             "solution_text": "向客户道歉并安排专人跟进处理。"}
 
     def plan_other(self, case: Case, key: str,
                    at: datetime) -> tuple[str, User, dict[str, Any]] | None:
@@ -337,6 +357,9 @@ def _accountability_stories(services: Any, cast: DemoCast, rng: random.Random, n
     for slip in rng.sample(slips(SlipStatus.ISSUED), k=min(n, len(slips(SlipStatus.ISSUED)))):
         lighter = [Penalty(PenaltyKind.WARNING)] + [
             h for h in _halved(slip.penalties) if h.kind in (PenaltyKind.FINE, PenaltyKind.POINTS)]
+        if [(p.kind, p.amount, p.points) for p in lighter] == \
+                [(p.kind, p.amount, p.points) for p in slip.penalties]:
+            continue  # a warning alone: nothing lighter to give
         acc.change_penalties(cast.assessor, slip.id, lighter, "员工主动认错并已向客户道歉，酌情减轻")
         changed += 1
     enforced = [s for s in slips(SlipStatus.ENFORCED)

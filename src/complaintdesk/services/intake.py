@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..domain.records import (
     FLOW_PREFIX,
@@ -21,7 +22,7 @@ from ..domain.validation import (
     normalize_vin,
     validate_registration,
 )
-from ..domain.workflow import start_case
+from ..domain.workflow import WorkflowError, start_case
 from ..storage.audit_cases import intake_digest
 from .alerts import event_alerts
 from .base import ServiceBase
@@ -47,6 +48,10 @@ class RepeatHit:
 
 
 class IntakeService(ServiceBase):
+    # the accountability side (services.accountability_hooks.AccountabilityHooks), set by
+    # the container: step 0's lateness proposes a breach slip for the receiver
+    hooks: Any = None
+
     def validate(self, intake: Intake, flow: FlowKind = FlowKind.FEEDBACK,
                  department_id: int | None = None) -> ValidationResult:
         return validate_registration(intake, self.clock.now(), flow, department_id)
@@ -85,6 +90,7 @@ class IntakeService(ServiceBase):
                          customer_name=intake.customer_name.strip())
         if flow is not FlowKind.FEEDBACK:  # one route each: no suggestion/praise, no 自查
             intake = replace(intake, kind=FeedbackKind.COMPLAINT, self_report_department_id=None)
+        intake = _special_paths(intake)
         with self.uow() as uow:
             local = now.astimezone(self.tz)
             prefix = FLOW_PREFIX[flow]
@@ -103,10 +109,16 @@ class IntakeService(ServiceBase):
                 attachments=[Attachment(None, a.filename, a.mime, len(a.data), a.data)
                              for a in attachments],
             )
+            _check_people(uow, intake)
             settings = workflow_settings(uow, self.tz_name)
-            events = start_case(case, actor, settings, now)
+            try:
+                events = start_case(case, actor, settings, now)
+            except WorkflowError as exc:
+                raise ServiceError(exc.message_zh, field=exc.field, fields=exc.fields) from exc
             uow.cases.add(case)
             event_alerts(uow, actor, case, "register", events, now, self.tz_name)
+            if self.hooks is not None:
+                self.hooks.after_registration(uow, case, events, now)
             self.audit(uow, actor, "register", "case", case.number, None, {
                 # what was registered, as stored: `check` holds the row against it
                 "intake_digest": intake_digest(uow.session, case.id or 0),
@@ -115,6 +127,43 @@ class IntakeService(ServiceBase):
                 "flow": flow.value, "department_id": department_id,
                 "attachments": [a.filename for a in attachments],
                 "events": [e.kind for e in events],
+                "receiver_employee_id": intake.receiver_employee_id,
+                "self_report": intake.self_report_department_id,
+                "resolved_on_spot": intake.resolved_on_spot,
             })
             uow.commit()
         return case
+
+
+def _special_paths(intake: Intake) -> Intake:
+    """当场解决 is for a complaint only, and needs what was done and how the customer took
+    it (DESIGN §4.1); a self-report is not registered as resolved on the spot."""
+    if not intake.resolved_on_spot:
+        return replace(intake, on_spot_action="", on_spot_reaction="")
+    if intake.kind is not FeedbackKind.COMPLAINT or intake.self_report_department_id:
+        raise ServiceError("只有客户投诉可以登记为「当场解决」（部门自查除外）。",
+                           field="resolved_on_spot")
+    missing = {}
+    if not intake.on_spot_action.strip():
+        missing["on_spot_action"] = "登记「当场解决」须填写「当场处理情况」。"
+    if not intake.on_spot_reaction.strip():
+        missing["on_spot_reaction"] = "登记「当场解决」须填写「客户反应」。"
+    if missing:
+        raise ServiceError(next(iter(missing.values())), fields=missing)
+    return replace(intake, on_spot_action=intake.on_spot_action.strip(),
+                   on_spot_reaction=intake.on_spot_reaction.strip())
+
+
+def _check_people(uow: Any, intake: Intake) -> None:
+    """The receiver (受理人) and a self-reporting department must exist."""
+    rid = intake.receiver_employee_id
+    if rid is not None:
+        emp = uow.people.employee(rid)
+        if emp is None or not emp.active:
+            raise ServiceError("所选「受理人」不存在或已离职，请重新选择。",
+                               field="receiver_employee_id")
+    dept = intake.self_report_department_id
+    if dept is not None and not any(d.id == dept and d.active
+                                    for d in uow.people.departments()):
+        raise ServiceError("所选「自查部门」不存在或已停用，请重新选择。",
+                           field="self_report_department_id")

@@ -117,7 +117,9 @@ def propose_fault(uow: UnitOfWork, case: Case, employee: Employee,
         severity = Severity.NORMAL
     ctx = ProposalContext(employee_id=employee.id, feedback_kind=case.kind, severity=severity,
                           category=case.category, responsibility=responsibility, breach=breach)
-    history = uow.slips.proposal_history(employee.id, now)
+    # DESIGN §4.8: slips from the same case (two rounds) do not double each other
+    history = [s for s in uow.slips.proposal_history(employee.id, now)
+               if case.id is None or s.case_id != case.id]
     proposal = propose_penalties(ctx, current_rules(uow), history, now, tz)
     slip = new_slip_proposal(case_id=case.id, employee=employee, facts=facts,
                              responsibility=responsibility, proposal=proposal, now=now,

@@ -16,6 +16,7 @@ from .kpi_tallies import KpiTallies
 from .repo_alerts import AlertRepository
 from .repo_case_list import CaseListReader
 from .repo_cases import CaseRepository
+from .repo_contacts import ContactRepository, WeeklySummaries
 from .repo_misc import Drafts, Sequences, Settings, Volumes
 from .repo_people import PeopleRepository
 from .repo_slips import SlipRepository
@@ -47,6 +48,8 @@ class UnitOfWork:
         self.slips = SlipRepository(s, self.kpis)
         self.audit = AuditLog(s, HeadTracker(head_file(self._engine)))
         self.alerts = AlertRepository(s)
+        self.contacts = ContactRepository(s)
+        self.weekly = WeeklySummaries(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

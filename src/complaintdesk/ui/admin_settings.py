@@ -95,9 +95,27 @@ class WorkflowSettingsTab(QWidget):
         self.revisit_days = QComboBox()
         for n in SECOND_REVISIT_CHOICES:
             self.revisit_days.addItem(f"结案后 {n} 天", n)
+        # DESIGN §4.8 / 003 一.12: product defaults where the policy gives no number
+        self.approval_hours = QSpinBox()
+        self.approval_hours.setRange(1, 72)
+        self.approval_hours.setSuffix(" 小时")
+        self.approval_hours.setToolTip("产品默认值 4 小时（制度未规定）")
+        self.notice_from = QSpinBox()
+        self.notice_from.setRange(0, 30)
+        self.notice_by = QSpinBox()
+        self.notice_by.setRange(0, 30)
+        for box, what in ((self.notice_from, "起"), (self.notice_by, "止")):
+            box.setPrefix("受理后第 ")
+            box.setSuffix(f" 天{what}")
+        notice = QHBoxLayout()
+        notice.addWidget(self.notice_from)
+        notice.addWidget(self.notice_by)
+        notice.addStretch(1)
         other = QFormLayout()
         other.addRow("部门安排时限", self.assign_hours)
         other.addRow("重要/重大投诉二次回访", self.revisit_days)
+        other.addRow("解决方案审批时限（产品默认）", self.approval_hours)
+        other.addRow("处理意见告知（制度：三天至五天）", notice)
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -148,6 +166,9 @@ class WorkflowSettingsTab(QWidget):
         self.assign_hours.setValue(settings.assign_hours)
         self.revisit_days.setCurrentIndex(max(0, self.revisit_days.findData(
             settings.second_revisit_days)))
+        self.approval_hours.setValue(settings.approval_hours)
+        self.notice_from.setValue(settings.notice_from_day)
+        self.notice_by.setValue(settings.notice_by_day)
 
     def value(self) -> dict[str, Any]:
         raw = self.raw()
@@ -159,7 +180,10 @@ class WorkflowSettingsTab(QWidget):
             closed = [self.closed.item(i).text() for i in range(self.closed.count())]
             calendar = {"hours": hours, "closed_dates": closed, "tz": tz}
         return {**raw, "tz": tz, "assign_hours": self.assign_hours.value(),
-                "second_revisit_days": self.revisit_days.currentData(), "calendar": calendar}
+                "second_revisit_days": self.revisit_days.currentData(), "calendar": calendar,
+                "approval_hours": self.approval_hours.value(),
+                "notice_from_day": self.notice_from.value(),
+                "notice_by_day": self.notice_by.value()}
 
     def save(self) -> bool:
         value = self.value()

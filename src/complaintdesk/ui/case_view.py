@@ -31,6 +31,7 @@ from ..domain.steps import step_title
 from ..domain.validation import FIELD_LABELS
 from .attachment_picker import size_text
 from .common import local_text, show_error
+from .contact_log import ContactLogBox
 from .step_form import ActionPanel
 from .timeline import TimelineWidget
 
@@ -168,6 +169,10 @@ class CaseViewDialog(QDialog):
         self.details_layout.addWidget(self._content_box(case))
         self.details_layout.addWidget(self._attachments_box(case))
         self.details_layout.addWidget(self._timeline_box(case))
+        if case.flow.value == "feedback":  # the contact log (ui/contact_log.py)
+            self.contact_log = ContactLogBox(self.services, self.user, case)
+            self.contact_log.added.connect(self.reload)
+            self.details_layout.addWidget(self.contact_log)
         self.details_layout.addStretch(1)
         self.actions = ActionPanel(self.services, self.user, case)
         self.actions.changed.connect(self.reload)

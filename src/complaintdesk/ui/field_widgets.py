@@ -105,6 +105,8 @@ class FieldEditor:
                 w.toggled.connect(self._changed)
             elif isinstance(w, QDateTimeEdit):
                 w.dateTimeChanged.connect(self._changed)
+        if spec.hint:  # e.g. step 1's severity guidance (domain/workflow/fields.py)
+            widget.setToolTip(spec.hint)
 
     def value(self) -> Any:
         raise NotImplementedError

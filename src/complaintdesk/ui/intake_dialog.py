@@ -39,6 +39,7 @@ from .common import (
     tab_leaves,
     with_error,
 )
+from .intake_special import IntakeSpecial
 
 if TYPE_CHECKING:
     from ..services.container import Services
@@ -166,6 +167,8 @@ class IntakeDialog(QDialog):
         cols = QHBoxLayout()
         cols.addWidget(left, 1)
         cols.addWidget(right, 1)
+        # the receiver, 部门自查's step-1 fields, 当场解决 (ui/intake_special.py)
+        self.special = IntakeSpecial(self.services)
 
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -179,6 +182,7 @@ class IntakeDialog(QDialog):
 
         lay = QVBoxLayout(self)
         lay.addLayout(cols, 1)
+        lay.addWidget(self.special)
         lay.addWidget(self.repeat_label)
         lay.addWidget(self.general_error)
         lay.addLayout(bottom)
@@ -228,6 +232,8 @@ class IntakeDialog(QDialog):
         for key, box in (("kind", self.kind), ("channel", self.channel), ("mood", self.mood),
                          ("self_report", self.self_report)):
             box.currentIndexChanged.connect(lambda _i, k=key: self._changed(k))
+        self.self_report.currentIndexChanged.connect(
+            lambda _i: self.special.set_self_report(self.self_report.currentData() is not None))
         self.purchase_date.dateChanged.connect(lambda _d: self._changed("purchase_date"))
         self.complained_at.dateTimeChanged.connect(lambda _d: self._changed("complained_at"))
         self.vin_override.toggled.connect(lambda _b: self._changed("vin"))
@@ -254,7 +260,7 @@ class IntakeDialog(QDialog):
 
     def intake(self) -> Intake:
         pd = self.purchase_date.date()
-        return Intake(
+        return self.special.apply(Intake(
             **{f: self.edits[f].text() for f in _TEXT_FIELDS},
             description=self.texts["description"].toPlainText(),
             demand=self.texts["demand"].toPlainText(),
@@ -264,7 +270,7 @@ class IntakeDialog(QDialog):
             kind=FeedbackKind(self.kind.currentData()),
             self_report_department_id=self.self_report.currentData(),
             override_vin_check=self.vin_override.isChecked(),
-        )
+        ))
 
     def _changed(self, key: str) -> None:
         if self._loading:

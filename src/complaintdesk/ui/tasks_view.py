@@ -36,6 +36,7 @@ from ..domain.records import User
 from ..domain.steps import step_title
 from .columns import ColumnSizer
 from .common import local_text
+from .duty_tasks import DutyTasks
 from .empty_state import EmptyState
 from .field_text import remaining_text
 
@@ -211,6 +212,10 @@ class TasksView(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.table, 1)
+        # 处理意见告知 and the weekly summary (not workflow steps): ui/duty_tasks.py
+        self.duties = DutyTasks(services, user, self)
+        self.duties.open_case.connect(self.open_case)
+        lay.addWidget(self.duties)
         self.popup = _Popup(self)
 
         self.timer = QTimer(self)
@@ -242,6 +247,8 @@ class TasksView(QWidget):
         keep_id = self.model.data(current, Qt.ItemDataRole.UserRole) if current.isValid() \
             else None
         scroll = self.table.verticalScrollBar().value()
+        if hasattr(self, "duties"):
+            self.duties.refresh()
         self.model.set_rows(rows, now)
         if keep_id is not None:
             row = next((i for i, t in enumerate(self.model.rows) if t.row.id == keep_id), -1)

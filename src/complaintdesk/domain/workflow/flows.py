@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import steps as S
-from ..records import FeedbackKind, FlowKind
+from ..records import Case, FeedbackKind, FlowKind
 from ..records import Role as R
 from .deadlines import NO_DEADLINE, SAME_DAY, DeadlineRule, days, hours
 from .permissions import ANYONE, ASSIGNED_HANDLER, DEPT_HEAD_OF_CASE, SUPERVISOR_OF_DEPT, Who, role
@@ -29,7 +29,11 @@ SKIP_REVISIT = "skip_revisit"
 EXTEND_ONCE = "extend_once"  # a fixed extension taken before the original deadline
 EXTEND = "extend"  # a new deadline with a reason (重大 适当宽限)
 CLASSIFY = "classify"  # correct category/severity without finishing the step
-DEMAND_UNREASONABLE = "demand_unreasonable"  # 客户要求过高: on to evaluation
+DEMAND_UNREASONABLE = "demand_unreasonable"  # 诉求无法合理满足: on to evaluation
+FORWARD_SIMPLE = "forward_simple"  # step 1 confirms 当场解决: the simple-complaint path
+REQUEST_APPROVAL = "request_approval"  # 重要/重大: the solution goes to its approver
+DECIDE_APPROVAL = "decide_approval"  # the approver approves or sends it back
+REASSIGN = "reassign"  # the dept head names another handler while step 3 is open
 
 # Conditions under which an action is offered (see engine._CONDITIONS).
 BEFORE_FIRST_DEADLINE = "before_first_deadline"
@@ -39,11 +43,18 @@ AFTER_UNSATISFIED = "after_unsatisfied"
 NOT_INVOLVED = "not_involved"  # has not acted on any step of the case
 NOT_BEFORE_DUE = "not_before_due"  # a scheduled step (二次回访) cannot be done early
 CASE_OPEN = "case_open"
+ON_SPOT = "on_spot"  # registered as 当场解决 (a 一般 complaint)
+HANDLING_STEP = "handling_step"  # only the handling step (重大: 适当宽限 at step 3 only)
+NEEDS_APPROVAL = "needs_approval"  # 重要/重大 and no approval pending or given
+APPROVAL_PENDING = "approval_pending"  # a solution awaits this user's approval
+SOLUTION_APPROVED = "solution_approved"  # 重要/重大: approved before step 3 is finished
+REVISIT_SKIPPABLE = "revisit_skippable"  # 无需回访: never 重要/重大 or a reopened round
 
 # Data checks beyond required fields (see engine._CHECKS).
 SLIPS_OR_NONE = "slips_or_none"  # slip_ids, or no_responsible=True
 SATISFACTION_IF_REACHED = "satisfaction_if_reached"
 LATER_DEADLINE = "later_deadline"
+NO_REVISIT_ALLOWED = "no_revisit_allowed"  # step 5's 无需回访 mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +80,8 @@ class StepDef:
     records: tuple[str, ...]
     actions: tuple[ActionDef, ...] = ()
     clause: str = ""  # where the policy says so
+    # 003 一.9(3): a 重大 complaint's handling step is taken in person (no delegate)
+    in_person_when_major: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +92,22 @@ class FlowDef:
     routes: dict[FeedbackKind, tuple[str, ...]]
     common_actions: tuple[ActionDef, ...] = ()  # offered at any open step of the flow
     close_requires_revisit: bool = False  # 不满意 must be resolved before closing
+    simple_route: tuple[str, ...] = ()  # the simple-complaint path (当场解决), if any
 
     def route(self, kind: FeedbackKind) -> tuple[str, ...]:
         return self.routes.get(kind) or self.routes[FeedbackKind.COMPLAINT]
+
+    def case_route(self, case: Case) -> tuple[str, ...]:
+        """The route this case follows: its kind's, or the simple path once confirmed."""
+        if case.simple_path and self.simple_route:
+            return self.simple_route
+        return self.route(case.kind)
+
+    def next_on(self, case: Case, key: str) -> str | None:
+        """The step after `key` on the case's route, None when it ends (→ closed)."""
+        route = self.case_route(case)
+        i = route.index(key)
+        return route[i + 1] if i + 1 < len(route) else None
 
     def next_after(self, kind: FeedbackKind, key: str) -> str | None:
         """The step after `key` on the route, None when the route ends (→ closed)."""
@@ -103,8 +129,10 @@ _RECORD_REVISIT = ActionDef(
     "revisit", "记录回访结果", required=("method", "reached"),
     effect=REVISIT, checks=(SATISFACTION_IF_REACHED,),
 )
+# DESIGN §4.8: the assessor decides 无需回访 (003 一.4 "不用回访的"); never for 重要/重大
+# or a reopened round
 _SKIP_REVISIT = ActionDef(
-    "skip", "无需回访", effect=SKIP_REVISIT, who=CS_OR_ASSESSOR,
+    "skip", "无需回访", effect=SKIP_REVISIT, who=ASSESSOR, conditions=(REVISIT_SKIPPABLE,),
 )
 
 FEEDBACK_STEPS: tuple[StepDef, ...] = (
@@ -114,7 +142,11 @@ FEEDBACK_STEPS: tuple[StepDef, ...] = (
     StepDef(S.FORWARD, "填单转派", CS_OR_ASSESSOR, hours(1),
             ("category", "severity", "department_id", "note"),
             (ActionDef("forward", "填单并转派部门",
-                       required=("category", "severity", "department_id"), effect=FORWARD),),
+                       required=("category", "severity", "department_id"), effect=FORWARD),
+             # DESIGN §4.1 simple complaints: confirm 当场解决 (responsible optional)
+             ActionDef("forward_simple", "确认当场解决（简易投诉）",
+                       required=("category", "department_id"), effect=FORWARD_SIMPLE,
+                       conditions=(ON_SPOT,))),
             clause="003 一.1: 立即填写处理单，1小时内转给业务部门负责人"),
     StepDef(S.ASSIGN, "部门安排", DEPT_HEAD, hours(1, setting="assign_hours"),
             ("supervisor_user_id", "handle_myself", "note"),
@@ -125,17 +157,34 @@ FEEDBACK_STEPS: tuple[StepDef, ...] = (
             ("process", "solution_kind", "solution_text", "customer_attitude",
              "customer_unreachable", "responsible", "opinion"),
             (ActionDef("handle", "提交处理意见",
-                       required=("process", "solution_kind", "customer_attitude")),
+                       required=("process", "solution_kind", "customer_attitude"),
+                       conditions=(SOLUTION_APPROVED,)),
              ActionDef("mark_unreachable", "客户未联系上（延至48小时）", leads_to=STAY,
                        effect=EXTEND_ONCE, extend_to=hours(48), fixed_reason="客户无法联系",
-                       conditions=(BEFORE_FIRST_DEADLINE, NOT_EXTENDED_YET))),
-            clause="003 一.3: 24小时内；24小时内未联系上客户的 48小时内"),
+                       conditions=(BEFORE_FIRST_DEADLINE, NOT_EXTENDED_YET)),
+             # 000 二(四)2: a 重要/重大 solution is approved before it is carried out
+             ActionDef("request_approval", "提交解决方案审批", leads_to=STAY,
+                       required=("solution_kind", "solution_text"), effect=REQUEST_APPROVAL,
+                       conditions=(NEEDS_APPROVAL,)),
+             ActionDef("approve_solution", "批准解决方案", leads_to=STAY,
+                       effect=DECIDE_APPROVAL, who=(DEPT_HEAD_OF_CASE, role(R.GENERAL_MANAGER)),
+                       conditions=(APPROVAL_PENDING,)),
+             ActionDef("return_solution", "退回解决方案", leads_to=STAY, required=("reason",),
+                       effect=DECIDE_APPROVAL, who=(DEPT_HEAD_OF_CASE, role(R.GENERAL_MANAGER)),
+                       conditions=(APPROVAL_PENDING,)),
+             # DESIGN §4.8: a 重大 handler who is away is replaced at step 2's level
+             ActionDef("reassign", "改派处理主管", leads_to=STAY,
+                       required=("supervisor_user_id",), effect=REASSIGN,
+                       who=(DEPT_HEAD_OF_CASE, role(R.GENERAL_MANAGER)))),
+            clause="003 一.3: 24小时内；24小时内未联系上客户的 48小时内",
+            in_person_when_major=True),
     StepDef(S.DEPT_OPINION, "部门负责人签署", DEPT_HEAD, hours(24), ("opinion", "responsible"),
             (ActionDef("dept_opinion", "签署处理意见", required=("opinion",)),),
             clause="003 一.4: 24小时内完成对责任人处理意见的签署"),
     StepDef(S.ISSUE_SLIPS, "开具过失单", ASSESSOR, SAME_DAY,
-            ("slip_ids", "no_responsible", "note"),
-            (ActionDef("issue_slips", "确认过失单已开具", checks=(SLIPS_OR_NONE,)),),
+            ("slip_ids", "no_responsible", "no_revisit", "note"),
+            (ActionDef("issue_slips", "确认过失单已开具",
+                       checks=(SLIPS_OR_NONE, NO_REVISIT_ALLOWED)),),
             clause="003 一.4: 开具《过失单》并于当天返回客服中心"),
     StepDef(S.REVISIT, "回访", CS_CENTER, days(2), _REVISIT_FIELDS,
             (_RECORD_REVISIT, _SKIP_REVISIT),
@@ -158,15 +207,16 @@ FEEDBACK_STEPS: tuple[StepDef, ...] = (
 )
 
 FEEDBACK_COMMON_ACTIONS: tuple[ActionDef, ...] = (
-    # 003 一.9(3): 重大投诉 处理时间可适当宽限
+    # 003 一.9(3): 重大投诉 处理时间可适当宽限 — the handling step only (DESIGN §4.1)
     ActionDef("extend_deadline", "延长期限（重大投诉）", leads_to=STAY, effect=EXTEND,
               required=("deadline", "reason"), who=(role(R.ASSESSOR, R.GENERAL_MANAGER),
                                                     DEPT_HEAD_OF_CASE),
-              conditions=(MAJOR_ONLY,), checks=(LATER_DEADLINE,)),
+              conditions=(MAJOR_ONLY, HANDLING_STEP), checks=(LATER_DEADLINE,)),
     ActionDef("classify", "修改类别/严重程度", leads_to=STAY, effect=CLASSIFY,
               required=("category", "severity"), who=CS_OR_ASSESSOR, conditions=(CASE_OPEN,)),
-    # DESIGN §4.1: after a 不满意 revisit the assessor may decide 客户要求过高 and let it close
-    ActionDef(DEMAND_UNREASONABLE, "判定客户要求过高", leads_to=S.EVALUATE,
+    # DESIGN §4.1 (after 004 二(四)4): after a 不满意 revisit the assessor may document that
+    # the demand cannot reasonably be met and let it close (closed, not resolved)
+    ActionDef(DEMAND_UNREASONABLE, "判定诉求无法合理满足", leads_to=S.EVALUATE,
               effect=DEMAND_UNREASONABLE, required=("reason",), who=ASSESSOR,
               conditions=(AFTER_UNSATISFIED,)),
 )
@@ -186,6 +236,9 @@ FEEDBACK_FLOW = FlowDef(
     },
     common_actions=FEEDBACK_COMMON_ACTIONS,
     close_requires_revisit=True,
+    # DESIGN §4.1: 当场解决 confirmed at step 1 skips 2–4; step 5 only when someone is named
+    simple_route=(S.REGISTER, S.FORWARD, S.ISSUE_SLIPS, S.REVISIT, S.EVALUATE, S.APPROVE,
+                  S.ENFORCE),
 )
 
 # ---- §4.2 internal complaint (内部投诉意见处理单 → 处罚单), 003 二 -------------------------

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from ..records import Case, Role, StepRecord, User
+from ..records import Case, FlowKind, Role, StepRecord, User
 
 
 class Holder(StrEnum):
@@ -138,4 +138,28 @@ def resolve_actor(
         # the absent user is away: their account need not be active for this check
         if any(_matches(absent, w, case, step) for w in who if w.holder != Holder.ANYONE):
             return True, d.absent_user_id
+    return _stand_in(user, who, case, step, now, zone, delegations)
+
+
+def _stand_in(user: User, who: Sequence[Who], case: Case, step: StepRecord | None,
+              now: datetime, zone: ZoneInfo,
+              delegations: Sequence[Delegation]) -> tuple[bool, int | None]:
+    """DESIGN §4.8 "nobody there": with no delegate named, the department head (or the GM)
+    may take a supervisor's step, the GM a department head's. The step then records
+    代 <named handler> 处理 (customer feedback only)."""
+    if case.flow is not FlowKind.FEEDBACK:
+        return False, None
+    holders = {w.holder for w in who}
+    if Holder.CASE_SUPERVISOR in holders:
+        named = step.assignee_user_id if step is not None else None
+        named = named if named is not None else case.supervisor_user_id
+        head_of_case = user.has(Role.DEPT_HEAD) and case.department_id is not None \
+            and user.department_id == case.department_id
+        delegated = any(d.absent_user_id == named and d.active_at(now, zone)
+                        for d in delegations)
+        if named is not None and not delegated and (
+                head_of_case or user.has(Role.GENERAL_MANAGER)):
+            return True, named
+    if Holder.DEPT_HEAD in holders and user.has(Role.GENERAL_MANAGER):
+        return True, None
     return False, None
