@@ -64,6 +64,7 @@ class WorkflowSettings:
     tz: str = "Asia/Shanghai"
     assign_hours: int = 1  # step 2 部门安排: "立即", 1 h by default
     second_revisit_days: int = 7
+    rework_revisit_days: int = 2  # §4.3 step 8: a product default, the seed gives none
     calendar: BusinessCalendar | None = None  # None: calendar hours, seven days a week
 
     def __post_init__(self) -> None:
@@ -72,6 +73,8 @@ class WorkflowSettings:
             raise ValueError("部门安排时限必须大于 0 小时，请修改设置。")
         if self.second_revisit_days not in SECOND_REVISIT_CHOICES:
             raise ValueError("二次回访间隔只能设置为 7 天或 30 天，请修改设置。")
+        if self.rework_revisit_days <= 0:
+            raise ValueError("厂外返修回访时限必须大于 0 天，请修改设置。")
 
     @property
     def zone(self) -> ZoneInfo:
@@ -86,6 +89,7 @@ class WorkflowSettings:
             tz=tz,
             assign_hours=int(data.get("assign_hours", 1)),
             second_revisit_days=int(data.get("second_revisit_days", 7)),
+            rework_revisit_days=int(data.get("rework_revisit_days", 2)),
             calendar=BusinessCalendar.from_dict(cal, tz=tz) if cal else None,
         )
 
@@ -94,6 +98,7 @@ class WorkflowSettings:
             "tz": self.tz,
             "assign_hours": self.assign_hours,
             "second_revisit_days": self.second_revisit_days,
+            "rework_revisit_days": self.rework_revisit_days,
             "calendar": self.calendar.to_dict() if self.calendar else None,
         }
 

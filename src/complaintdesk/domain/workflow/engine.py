@@ -21,6 +21,7 @@ from .events import ActionSpec, ActResult, WorkflowEvent
 from .fields import check_fields
 from .guards import CHECKS, GuardContext, refusal, unresolved_unsatisfied
 from .permissions import Delegation, resolve_actor, who_label
+from .secondary_effects import SECONDARY_EFFECTS
 from .transitions import EFFECTS, Act, finish_step, open_step
 
 __all__ = ["ActResult", "ActionSpec", "WorkflowEvent", "available_actions", "perform", "start_case"]
@@ -28,7 +29,8 @@ __all__ = ["ActResult", "ActionSpec", "WorkflowEvent", "available_actions", "per
 
 # ---- public API -------------------------------------------------------------------------
 def start_case(
-    case: Case, registered_by: User, settings: WorkflowSettings, now: datetime
+    case: Case, registered_by: User, settings: WorkflowSettings, now: datetime,
+    report_data: Mapping[str, Any] | None = None,
 ) -> list[WorkflowEvent]:
     """Record the first step (登记 / 报告 / 开单) as done now and open the next one.
 
@@ -50,7 +52,8 @@ def start_case(
     first = open_step(case, flow, route[0], complained, settings, events)
     events.pop()  # the first step is done at once: no "opened" notification for it
     case.status = CaseStatus.OPEN
-    finish_step(first, registered_by.id, None, now, "done", {}, events)
+    # report_data: what the first step records (an internal complaint's routing snapshot)
+    finish_step(first, registered_by.id, None, now, "done", dict(report_data or {}), events)
     nxt = route[1]
     self_dept = case.intake.self_report_department_id
     if flow.kind is FlowKind.FEEDBACK and self_dept is not None:
@@ -136,5 +139,5 @@ def perform(
         )
     events: list[WorkflowEvent] = []
     act = Act(case, flow, step, sdef, action, user, on_behalf, values, now, settings, events)
-    EFFECTS[action.effect](act)
+    (SECONDARY_EFFECTS.get(action.effect) or EFFECTS[action.effect])(act)
     return ActResult(events, step)

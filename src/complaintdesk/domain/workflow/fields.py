@@ -62,6 +62,10 @@ FIELDS: dict[str, FieldSpec] = {
     "notified": FieldSpec("已告知投诉部门负责人", FieldKind.CONFIRM),
     "deadline": FieldSpec("新的期限", FieldKind.DATETIME),
     "reason": FieldSpec("原因", FieldKind.TEXT),
+    # internal complaints and rework orders (DESIGN §4.2, §4.3)
+    "against_department": FieldSpec("针对部门整体的投诉", FieldKind.BOOL),
+    "completed_at": FieldSpec("竣工时间", FieldKind.DATETIME),
+    "cs_revisit_assessment": FieldSpec("对客服中心回访情况的考核记录", FieldKind.TEXT),
 }
 
 
