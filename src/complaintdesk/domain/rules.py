@@ -9,6 +9,12 @@ Precedence (documented for the admin editor): among the rules of the right occas
 every non-empty match field equals the case, the one with the most non-empty match fields
 wins; on a tie the row higher up in the table wins. So a row for 重大 + 主要责任 + 服务态度
 beats the generic 重大 + 主要责任 row, and a wildcard row is the fallback.
+
+Rules per flow kind (DESIGN §6): a row's `flow` says which table it belongs to — customer
+feedback (客户投诉), internal complaint (内部投诉 → 处罚单) or rework (厂外返修 → 过失单); a
+row without it applies to every flow (the deadline-breach row). Internal complaints and
+rework orders carry no severity, so the customer table's severity rows never judge them.
+A complaint against a whole department (§4.8) is judged by the `department_fault` rows.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from complaintdesk.domain.errors import DomainError
 from complaintdesk.domain.records import (
     PENALTY_LABELS,
     FeedbackKind,
+    FlowKind,
     Penalty,
     PenaltyKind,
     Responsibility,
@@ -37,6 +44,7 @@ class Occasion(StrEnum):
     PRAISE = "praise"  # 表扬 feedback naming an employee → reward
     RESOLVED_PRAISED = "resolved_praised"  # 001 §五.2: major/difficult case, customer praises
     TEAM = "team"  # 001 §五.2: a department whose complaint rate keeps falling
+    DEPARTMENT_FAULT = "department_fault"  # §4.8: an internal complaint against a department
 
     @property
     def label(self) -> str:
@@ -44,7 +52,7 @@ class Occasion(StrEnum):
 
     @property
     def is_reward(self) -> bool:
-        return self is not Occasion.FAULT
+        return self not in (Occasion.FAULT, Occasion.DEPARTMENT_FAULT)
 
 
 OCCASION_LABELS: dict[Occasion, str] = {
@@ -52,6 +60,12 @@ OCCASION_LABELS: dict[Occasion, str] = {
     Occasion.PRAISE: "客户表扬奖励",
     Occasion.RESOLVED_PRAISED: "重大投诉解决获表扬奖励",
     Occasion.TEAM: "部门团队奖励",
+    Occasion.DEPARTMENT_FAULT: "部门过失处罚",
+}
+FLOW_LABELS: dict[FlowKind, str] = {
+    FlowKind.FEEDBACK: "客户投诉",
+    FlowKind.INTERNAL: "内部投诉（处罚单）",
+    FlowKind.REWORK: "厂外返修（过失单）",
 }
 
 # Kinds whose size is in yuan (`amount`) and kinds whose size is in points (`points`).
@@ -59,13 +73,14 @@ YUAN_KINDS = frozenset({PenaltyKind.FINE, PenaltyKind.DEPT_BONUS_CUT, PenaltyKin
 POINT_KINDS = frozenset(
     {PenaltyKind.POINTS, PenaltyKind.DEPT_POINTS, PenaltyKind.REWARD_POINTS}
 )
-MATCH_FIELDS: tuple[str, ...] = (
-    "feedback_kind", "severity", "category", "responsibility", "breach",
+MATCH_FIELDS: tuple[str, ...] = (  # "breach" stays last (see _validate_row)
+    "flow", "feedback_kind", "severity", "category", "responsibility", "breach",
 )
 FIELD_LABELS: dict[str, str] = {
     "id": "规则编号",
     "clause": "依据条款",
     "occasion": "适用场合",
+    "flow": "适用流程",
     "feedback_kind": "反馈类型",
     "severity": "严重程度",
     "category": "类别",
@@ -90,6 +105,7 @@ class Rule:
     clause: str  # printed on the slip as 依据条款
     penalties: tuple[Penalty, ...]
     occasion: Occasion = Occasion.FAULT
+    flow: FlowKind | None = None  # None = every flow
     feedback_kind: FeedbackKind | None = None  # None = any
     severity: Severity | None = None
     category: str | None = None
@@ -170,6 +186,7 @@ def _validate_row(row: Any, n: int) -> tuple[list[str], tuple | None]:
             f"请选择：{_enum_values(Occasion)}"
         )
     for field_name, enum in (
+        ("flow", FlowKind),
         ("feedback_kind", FeedbackKind),
         ("severity", Severity),
         ("responsibility", Responsibility),
@@ -278,6 +295,7 @@ def load_rules(raw: list[dict[str, Any]]) -> list[Rule]:
             id=row["id"].strip(),
             clause=row["clause"].strip(),
             occasion=Occasion(row.get("occasion", "fault")),
+            flow=_opt(FlowKind, row.get("flow")),
             feedback_kind=_opt(FeedbackKind, row.get("feedback_kind")),
             severity=_opt(Severity, row.get("severity")),
             category=row.get("category") or None,
@@ -318,6 +336,7 @@ def best_rule(
     rules: list[Rule],
     occasion: Occasion,
     *,
+    flow: FlowKind | None = None,
     feedback_kind: FeedbackKind | None = None,
     severity: Severity | None = None,
     category: str | None = None,
@@ -326,6 +345,7 @@ def best_rule(
 ) -> Rule | None:
     """The most specific matching rule (see the module docstring for precedence)."""
     facts = {
+        "flow": flow,
         "feedback_kind": feedback_kind,
         "severity": severity,
         "category": category or None,
