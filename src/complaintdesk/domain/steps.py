@@ -90,7 +90,7 @@ REWORK_STEP_TITLES: dict[str, str] = {
     RW_REVIEW: "维修部经理审核",
     RW_FORWARD_GM: "上报总经理",
     RW_APPROVE: "总经理签批",
-    RW_ENFORCE: "执行处罚",
+    RW_ENFORCE: "反馈并追究",
     RW_REVISIT: "客服回访",
 }
 
