@@ -9,11 +9,11 @@ import subprocess
 from pathlib import Path
 
 from secondary_walk import crew, walk_internal, walk_rework
-from service_builders import make_services
+from test_printing import pdf_text
 
 from complaintdesk.domain.records import CaseStatus
 from complaintdesk.services.base import SYSTEM_USER
-from test_printing import pdf_text
+from service_builders import make_services
 
 
 def _flat(text: str) -> str:
