@@ -11,6 +11,12 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# The tests call into Qt without always importing complaintdesk.ui first (pytest-qt's qapp,
+# services tests with Qt objects): apply the PySide6 6.12 / Python 3.11 fix here as well.
+from complaintdesk._pyside_fix import keep_none_alive  # noqa: E402
+
+keep_none_alive()
+
 _HOME = tempfile.mkdtemp(prefix="complaintdesk-tests-")
 atexit.register(shutil.rmtree, _HOME, ignore_errors=True)  # every run left one behind
 for _var in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from ._pyside_fix import keep_none_alive
-
-keep_none_alive()  # before anything can call into PySide6 (see _pyside_fix)
-
 
 def _version() -> str:
     """pyproject.toml's version is the only source: from the installed metadata (the

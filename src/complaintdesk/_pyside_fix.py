@@ -6,6 +6,12 @@ starts with a few thousand references, so a running window dies with "none_deall
 deallocating None" after a few thousand such calls. We cannot move to 6.11 (QtPdf lives in
 PySide6-Addons there) nor to Python 3.12 (Debian 12 ships 3.11), so None gets a reference
 count no session can use up. Python 3.12+ needs nothing.
+
+Applied only where Qt runs: `complaintdesk.ui` (imported by every GUI entry), the
+self-check's Qt step and the tests' conftest — never by `import complaintdesk` or the
+domain. The way out: drop this module once PySide6's release notes say void calls keep
+None's reference on 3.11 (then tests/ui/test_pyside_fix.py passes without it), or when the
+supported Python is 3.12+.
 """
 
 from __future__ import annotations

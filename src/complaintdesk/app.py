@@ -109,9 +109,9 @@ class Startup(QObject):
         if self.demo:
             self.demo_dir = self.data_dir = Path(tempfile.mkdtemp(prefix="complaintdesk-demo-"))
         else:
-            from .cli import _data_dir
+            from .paths import data_dir_for
 
-            self.data_dir = _data_dir(self.args)
+            self.data_dir = data_dir_for(self.args)
         window.show_message("正在打开数据库…")
         task = Task(self._open_in_worker, self._opened, self._open_failed,
                     lambda done, total: window.show_progress(done, total, self._doing))
@@ -120,7 +120,7 @@ class Startup(QObject):
         QThreadPool.globalInstance().start(task)
 
     def _open_in_worker(self) -> Services:
-        from .cli import _config
+        from .paths import database_config_for
         from .services.container import open_services
 
         assert self.data_dir is not None
@@ -128,7 +128,7 @@ class Startup(QObject):
             else self.args
         # what the progress reports is about (read on the UI thread: a plain str swap)
         self._doing = "正在整理统计数据（升级后仅此一次）"
-        services = open_services(_config(args, self.data_dir), data_dir=self.data_dir,
+        services = open_services(database_config_for(args, self.data_dir), data_dir=self.data_dir,
                                  progress=self._task.report_progress)
         if self.demo:
             from .services.demo import seed_demo

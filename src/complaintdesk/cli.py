@@ -9,6 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .paths import data_dir_for, database_config_for
+
 
 class _VersionAction(argparse.Action):
     """`--version`, with the version looked up only when asked for (importlib.metadata
@@ -61,21 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _data_dir(args: argparse.Namespace) -> Path:
-    from .paths import default_data_dir
-
-    d = args.data_dir or default_data_dir()
-    d.mkdir(parents=True, exist_ok=True)
-    return d
-
-
-def _config(args: argparse.Namespace, data_dir: Path):  # noqa: ANN202
-    from .paths import DB_FILE
-    from .storage.database import DatabaseConfig
-
-    if args.database_url:
-        return DatabaseConfig(args.database_url)
-    return DatabaseConfig.sqlite_file(data_dir / DB_FILE)
+# the GUI start (app.py) uses the same two (they live in paths.py so app and cli do not
+# import each other)
+_data_dir = data_dir_for
+_config = database_config_for
 
 
 def _open(args: argparse.Namespace):  # noqa: ANN202

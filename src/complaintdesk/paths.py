@@ -5,6 +5,10 @@ from __future__ import annotations
 import logging
 import logging.handlers
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .storage.database import DatabaseConfig
 
 APP_NAME = "ComplaintDesk"
 DB_FILE = "complaintdesk.sqlite3"
@@ -14,6 +18,24 @@ def default_data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def data_dir_for(args: Any) -> Path:
+    """The data folder the command line names (`--data-dir`), else the user data folder;
+    made if missing. Shared by the CLI and the GUI start (app.py)."""
+    d = args.data_dir or default_data_dir()
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def database_config_for(args: Any, data_dir: Path) -> DatabaseConfig:
+    """`--database-url` when given (PostgreSQL, several PCs), else the SQLite file in the
+    data folder."""
+    from .storage.database import DatabaseConfig
+
+    if args.database_url:
+        return DatabaseConfig(args.database_url)
+    return DatabaseConfig.sqlite_file(data_dir / DB_FILE)
 
 
 def default_log_dir() -> Path:

@@ -77,6 +77,9 @@ def run_self_check(out: Callable[[str], None] = print) -> int:
             return f"月报 Excel {len(sheets)} 个工作表"
 
         def qt() -> str:
+            from ._pyside_fix import keep_none_alive
+
+            keep_none_alive()  # Qt runs here without the ui package (see _pyside_fix)
             from PySide6.QtCore import QBuffer, QByteArray, QIODevice
             from PySide6.QtGui import QFontDatabase
             from PySide6.QtPdf import QPdfDocument

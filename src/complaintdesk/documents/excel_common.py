@@ -23,6 +23,7 @@ from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from ..domain.errors import Cancelled
 from ..domain.kpi_model import (
     KIND_COUNT,
     KIND_HOURS,
@@ -67,10 +68,6 @@ TOTAL_FILL = PatternFill("solid", fgColor="D9E1F2")
 ALERT_FONT = Font(name=FONT_NAME, size=10, color="C00000")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right")
-
-
-class Cancelled(Exception):  # noqa: N818 - the UI catches it by this plain name
-    """The user cancelled the export; the half-written target should be discarded."""
 
 
 @dataclass(frozen=True, slots=True)

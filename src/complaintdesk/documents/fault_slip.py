@@ -13,6 +13,7 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
+from complaintdesk.documents.fonts import register_cjk_font
 from complaintdesk.documents.pdf_common import (
     CONTENT_W,
     LABEL_BG,
@@ -91,6 +92,9 @@ def _history(slip: FaultSlip, ctx: PrintContext) -> Flowable:
                      para(what, "small")])
     t = Table(rows, colWidths=[72, 52, CONTENT_W - 124])
     t.setStyle(TableStyle([
+        # the table sets its cells' font even for Paragraph cells: Helvetica otherwise,
+        # referenced (not embedded) in the PDF although no text is set in it
+        ("FONTNAME", (0, 0), (-1, -1), register_cjk_font()),
         ("SPAN", (0, 0), (-1, 0)),
         ("BACKGROUND", (0, 0), (-1, 0), LABEL_BG),
         ("LINEABOVE", (0, 0), (-1, 0), 0.5, colors.black),

@@ -1095,12 +1095,15 @@ def build_pdf(story: list[Flowable], ctx: PrintContext, title: str, glyph_seed: 
     `glyph_seed`: the text the form prints whatever the record (see `fonts.seed_glyphs`);
     only characters the form really prints belong there, the others would be embedded
     for nothing."""
-    register_cjk_font()
+    font = register_cjk_font()
     buf = io.BytesIO()
+    # initialFontName: the canvas would otherwise start in Helvetica and reference it,
+    # unembedded, in every PDF even though no text is ever set in it.
     doc = BaseDocTemplate(
         buf, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
         topMargin=HEADER_H, bottomMargin=FOOTER_H,
         title=title, author=ctx.dealership_name, creator="ComplaintDesk",
+        initialFontName=font,
     )
     frame = Frame(MARGIN_X, FOOTER_H, CONTENT_W, PAGE_H - HEADER_H - FOOTER_H, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)

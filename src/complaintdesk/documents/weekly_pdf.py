@@ -9,6 +9,7 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
+from complaintdesk.documents.fonts import register_cjk_font
 from complaintdesk.documents.pdf_common import (
     CONTENT_W,
     LABEL_BG,
@@ -33,6 +34,7 @@ def _list_table(head: Sequence[str], widths: Sequence[float], rows: list[list[An
         len(head) - 1)]
     t = Table(data, colWidths=widths, repeatRows=1)
     cmds: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), register_cjk_font()),  # not Helvetica (see fault_slip)
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), LABEL_BG),

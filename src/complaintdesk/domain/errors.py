@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 
+class Cancelled(Exception):  # noqa: N818 - the UI catches it by this plain name
+    """The user cancelled a long job (an export); what it half wrote is discarded. Here,
+    at the bottom of the layers, so documents raise it and services and the UI catch it
+    without the UI importing the documents package."""
+
+
 class DomainError(Exception):
     """A rule of the policy was broken. `message_zh` says, in Chinese, what to do."""
 

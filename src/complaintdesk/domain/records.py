@@ -345,3 +345,15 @@ class FaultSlip:
     changes: list[SlipChange] = field(default_factory=list)
     created_at: datetime | None = None
     version: int = 1  # optimistic locking (storage bumps it on every save)
+
+
+@dataclass(frozen=True, slots=True)
+class DelegationRecord:
+    """An absent user's delegate for a date range (DESIGN §3)."""
+
+    id: int
+    absent_user_id: int
+    delegate_user_id: int
+    start: datetime
+    end: datetime
+    reason: str

@@ -6,9 +6,8 @@ import json
 from dataclasses import asdict, replace
 from datetime import datetime
 
-from ..domain.records import Department, Employee, Role, User
+from ..domain.records import DelegationRecord, Department, Employee, Role, User
 from ..resources_path import resource_path
-from ..storage.repo_people import DelegationRecord
 from ..storage.uow import UnitOfWork
 from .auth import check_password_rules, hash_password
 from .base import ServiceBase

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain.records import (
@@ -34,7 +33,7 @@ from . import slip_access
 from .base import ServiceBase
 from .cases import handles_case
 from .errors import NotFound, PermissionDenied, ServiceError
-from .settings import DEFAULTS
+from .print_context import make_print_context
 
 if TYPE_CHECKING:
     from ..documents.pdf_common import PrintContext
@@ -60,25 +59,8 @@ class PrintService(ServiceBase):
     # ---- the context --------------------------------------------------------------------
     def print_context(self, uow: UnitOfWork, case_ids: Sequence[int | None] = (),
                       clauses: bool = True) -> PrintContext:
-        """Dealership name and logo, names of departments, users and employees, the
-        numbers of the given cases and (`clauses`) the rules' clause texts (依据条款, which
-        only the slips print), read in the caller's transaction."""
-        from ..documents.pdf_common import PrintContext
-
-        logo = uow.settings.get("logo_path", "") or ""
-        return PrintContext(
-            dealership_name=uow.settings.get("dealership_name", DEFAULTS["dealership_name"]),
-            printed_at=self.clock.now(),
-            tz=self.tz_name,
-            logo_path=Path(logo) if logo and Path(logo).is_file() else None,
-            departments={d.id: d.name for d in uow.people.departments() if d.id is not None},
-            users={u.id: u.display_name for u in uow.people.users() if u.id is not None},
-            employees={e.id: e for e in uow.people.employees() if e.id is not None},
-            case_numbers=uow.slips.case_numbers([c for c in case_ids if c is not None]),
-            rule_clauses=_rule_clauses(uow) if clauses else {},
-        )
-
-    _context = print_context  # the name ReportService.write_weekly uses
+        """See `print_context.make_print_context`: read in the caller's transaction."""
+        return make_print_context(uow, self.clock.now(), self.tz_name, case_ids, clauses)
 
     # ---- a case -------------------------------------------------------------------------
     def case_pdf(self, actor: User, case_id: int) -> bytes:
@@ -166,17 +148,6 @@ class PrintService(ServiceBase):
                 return self.slip_pdf(actor, slip_id)
         raise NotFound(f"找不到编号为 {number or '（空）'} 的案件或过失单，请核对编号"
                        "（如 FK-202611-0001、GS-202611-0001）")
-
-
-def _rule_clauses(uow: UnitOfWork) -> dict[str, str]:
-    """Rule id → clause text. A rule table that does not load must not stop printing:
-    the slip then shows the rule ids."""
-    from .slip_ops import current_rules
-
-    try:
-        return {r.id: r.clause for r in current_rules(uow)}
-    except ServiceError:
-        return {}
 
 
 def _masked_for(actor: User, case: Case) -> Case:

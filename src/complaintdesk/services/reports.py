@@ -88,7 +88,7 @@ class _Phase:
 
     def check(self) -> None:
         if self.cancelled is not None and self.cancelled():
-            from ..documents.excel_common import Cancelled
+            from ..domain.errors import Cancelled
 
             raise Cancelled("导出已取消")
 
@@ -447,10 +447,10 @@ class ReportService(ServiceBase):
         phase.at(_COMPUTE)
         if pdf:
             from ..documents.weekly_pdf import weekly_summary_pdf
-            from .printing import PrintService
+            from .print_context import make_print_context
 
-            with self.uow(readonly=True) as uow:  # the print service knows what goes on paper
-                ctx = PrintService(self.engine, self.clock, self.tz_name)._context(uow)
+            with self.uow(readonly=True) as uow:
+                ctx = make_print_context(uow, self.clock.now(), self.tz_name)
             content = weekly_summary_pdf(summary, ctx)
             phase.check()
             replace_atomically(path, lambda tmp: tmp.write_bytes(content))

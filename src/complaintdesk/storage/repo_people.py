@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from ..domain.clock import utc
-from ..domain.records import Department, Employee, Role, User
+from ..domain.records import DelegationRecord, Department, Employee, Role, User
 from .rawsql import RawStatement
 from .tables import DelegationRow, DepartmentRow, EmployeeRow, UserRow
 
@@ -22,16 +22,6 @@ class Credentials:
     failed_attempts: int
     locked_until: datetime | None
     active: bool
-
-
-@dataclass(frozen=True, slots=True)
-class DelegationRecord:
-    id: int
-    absent_user_id: int
-    delegate_user_id: int
-    start: datetime
-    end: datetime
-    reason: str
 
 
 def _user(r: UserRow) -> User:

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from .._pyside_fix import keep_none_alive
 
-keep_none_alive()  # the package __init__ already did; kept for clarity where ui is imported
+keep_none_alive()  # before any widget is made: every Qt entry point imports this package
 
 __all__ = ["keep_none_alive"]

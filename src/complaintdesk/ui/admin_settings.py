@@ -39,8 +39,8 @@ from .columns import ColumnSizer
 from .common import ERROR_STYLE, local_text, show_error
 
 if TYPE_CHECKING:
+    from ..domain.records import DelegationRecord
     from ..services.container import Services
-    from ..storage.repo_people import DelegationRecord
 
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 DEFAULT_HOURS = (time(8, 30), time(18, 0))

@@ -66,7 +66,7 @@ class ProgressJob(QObject):
         work = self._work
 
         def run() -> Any:
-            from ..documents.excel_common import Cancelled
+            from ..domain.errors import Cancelled
 
             try:
                 return work(emit, is_cancelled)

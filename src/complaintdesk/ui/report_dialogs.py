@@ -213,7 +213,7 @@ class ReportExportDialog(QDialog):
         self.job.start()
 
     def _failed(self, exc: BaseException) -> None:
-        from ..documents.excel_common import Cancelled
+        from ..domain.errors import Cancelled
 
         self.export_button.setEnabled(True)
         if isinstance(exc, Cancelled):
