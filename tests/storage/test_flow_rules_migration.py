@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
-from service_builders import make_services
 
 from complaintdesk.domain.rules import default_rules_raw
 from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.storage.database import HEAD_REVISION, MIGRATIONS_DIR, current_revision
 from complaintdesk.storage.uow import UnitOfWork
+from service_builders import make_services
 
 
 def _to_0004(services) -> None:
