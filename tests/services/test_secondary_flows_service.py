@@ -107,3 +107,28 @@ def test_a_late_internal_report_is_recorded_not_penalised(tmp_path):
     stored = services.cases.open_case(SYSTEM_USER, case.id).case
     assert stored.steps[0].breach
     assert services.accountability.proposals_for_case(SYSTEM_USER, case.id) == []
+
+
+def test_a_complaint_against_a_whole_department_gets_a_department_penalty_slip(tmp_path):
+    # DESIGN §4.8: 内部投诉 against a whole department use the department penalties
+    services, clock = make_services(tmp_path)
+    sales = _dept(services, "销售部")
+    admin_dept = _dept(services, "行政部")
+    assessor = add_user(services, "kh", "郭平", Role.ASSESSOR, department_id=admin_dept)
+    sup = add_user(services, "xszg", "李娜", Role.SUPERVISOR, department_id=sales)
+    head = add_user(services, "xs", "张伟", Role.DEPT_HEAD, department_id=sales)
+    case = services.intake.register(SYSTEM_USER, _report(clock), flow=FlowKind.INTERNAL,
+                                    department_id=sales, reporter_department_id=sales)
+    wf = services.workflow
+    wf.act(assessor, case.id, "ic_open", {"department_id": sales})
+    wf.act(sup, case.id, "ic_investigate", {"findings": "部门整体未执行交接制度",
+                                            "against_department": True})
+    [view] = services.accountability.proposals_for_case(SYSTEM_USER, case.id)
+    slip = view.slip
+    assert slip.employee_id is None and slip.department_id == sales
+    assert slip.rule_ids == ["R-internal-department"]
+    assert view.penalty_text == "部门负责人警告，部门绩效扣分2分"
+    wf.act(assessor, case.id, "ic_review", {"review": "属实"})
+    wf.act(head, case.id, "ic_dept_sign", {"opinion": "接受"})
+    issued = services.accountability.slip(SYSTEM_USER, slip.id).slip
+    assert issued.number.startswith("CF-") and issued.dept_opinion == "接受"
