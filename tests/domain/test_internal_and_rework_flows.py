@@ -118,7 +118,7 @@ def test_without_an_own_assessor_the_department_head_receives_and_passes_it_on()
     clock.advance(minutes=20)
     result = perform(case, "ic_pass_on", HEAD, {}, clock.now(), SETTINGS)
     step = case.open_step
-    assert step.step_key == S.IC_OPEN and step.data["passed_on_by"] == HEAD.id
+    assert step.step_key == S.IC_OPEN and step.data["passed_on_by_user_id"] == HEAD.id
     notice, = _notices(result.events, "部门负责人转交内部投诉")
     assert notice.to_roles == (Role.ASSESSOR,) and notice.department_id == ADMIN_DEPT
     with pytest.raises(WorkflowError):  # the head does not fill the form himself

@@ -76,3 +76,21 @@ def test_internal_dialog_sends_the_reporters_department(qtbot: Any, services: Se
     qtbot.mouseClick(dlg.save_button, LEFT)
     assert dlg.created_case is not None
     assert case_routing(dlg.created_case).reporter_department_id == sales
+
+
+def test_the_timeline_reads_the_new_records_and_hides_the_routing_snapshot() -> None:
+    from zoneinfo import ZoneInfo
+
+    from complaintdesk.ui.field_text import Names, shown_items
+
+    names = Names(users={7: "张伟"}, departments={3: "售后服务部"})
+    tz = ZoneInfo("Asia/Shanghai")
+    report = {"routing": {"company_department_id": 5, "own_assessor_departments": [3]}}
+    assert shown_items(report, names, tz) == []
+    opened = {"department_id": 3, "passed_on_by_user_id": 7, "cross_department": True,
+              "passed_on_at": "2026-11-02T01:00:00+00:00"}
+    assert dict(shown_items(opened, names, tz)) == {
+        "责任部门": "售后服务部", "转交的部门负责人": "张伟", "部门负责人转交时间": "2026-11-02 09:00",
+        "跨部门投诉（转交被投诉部门考核主管）": "是"}
+    evaluated = {"evaluation": "及时", "notified_department_id": 3}
+    assert dict(shown_items(evaluated, names, tz))["已告知投诉部门负责人"] == "售后服务部"

@@ -77,8 +77,8 @@ def _ic_open(g: Grid, rec: StepRecord | None, ctx: PrintContext,
     d = _data(rec)
     g.pairs(("被投诉部门", ctx.department(d.get("department_id")) if rec else ""),
             ("责成业务主管", ctx.user(d.get("supervisor_user_id")) if rec else ""))
-    if rec is not None and d.get("passed_on_by") is not None:
-        g.pairs(("部门负责人转交", ctx.user(d.get("passed_on_by"))),
+    if rec is not None and d.get("passed_on_by_user_id") is not None:
+        g.pairs(("部门负责人转交", ctx.user(d.get("passed_on_by_user_id"))),
                 ("转交时间", ctx.fmt_dt(d.get("passed_on_at"))))
 
 

@@ -48,12 +48,13 @@ IC_REPORT = "ic_report"  # 上报 (1 h after the incident was found) — data: {
 #   routing (see workflow/internal_routing.py): reporter_department_id,
 #   company_department_id, own_assessor_departments — a snapshot taken at registration
 IC_OPEN = "ic_open"  # 填单 (immediately = 1 h) — data: {department_id, supervisor_user_id, note}
-#   plus {passed_on_by, passed_on_at} when the reporter's department head passed it on
+#   plus {passed_on_by_user_id, passed_on_at} when the reporter's department head passed it on
 IC_FORWARD = "ic_forward"  # 跨部门转交 (1 h) — data: {note, to_department_id (None: 行政部)}
 IC_INVESTIGATE = "ic_investigate"  # 业务主管调查 (1 day) — data: {findings, responsible: [...]}
 IC_REVIEW = "ic_review"  # 考核主管审核并拟处罚单 (1 day) — data: {review, slip_ids}
 IC_DEPT_SIGN = "ic_dept_sign"  # 部门负责人签署 (same day) — data: {opinion}
-IC_EVALUATE = "ic_evaluate"  # 考核评估并告知投诉部门 (24 h) — data: {evaluation, notified}
+IC_EVALUATE = "ic_evaluate"  # 考核评估并告知投诉部门 (24 h)
+#   data: {evaluation, notified_department_id} (older records: {evaluation, notified: bool})
 IC_APPROVE = "ic_approve"  # 总经理签批 (same day) — data: {approval}
 IC_ENFORCE = "ic_enforce"  # 执行 (24 h) — data: {feedback_to_department}
 

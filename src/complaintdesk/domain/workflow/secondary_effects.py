@@ -40,7 +40,8 @@ def _eff_open_internal(a: Act) -> None:
 def _eff_pass_on(a: Act) -> None:
     """003 二.1: a department without its own 考核主管 — its head received the report and
     passes it on to the company's (行政部) 考核主管; the step stays open for them."""
-    a.step.data = {**a.step.data, "passed_on_by": a.user.id, "passed_on_at": a.now.isoformat()}
+    a.step.data = {**a.step.data, "passed_on_by_user_id": a.user.id,
+                   "passed_on_at": a.now.isoformat()}
     routing = case_routing(a.case)
     _notify(a, "部门负责人转交内部投诉", (Role.ASSESSOR,),
             routing.company_department_id if routing else None)
