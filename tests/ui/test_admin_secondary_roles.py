@@ -49,3 +49,15 @@ def test_admin_sets_up_a_service_advisor_and_a_departments_own_assessor(
     rows = {dialog.users.table.item(r, 0).text(): dialog.users.table.item(r, 2).text()
             for r in range(dialog.users.table.rowCount())}
     assert rows["shkh"] == "售后服务部考核主管" and rows["weixiu"] == "维修顾问"
+
+
+def test_the_rework_revisit_time_limit_is_a_workflow_setting(
+        qtbot: Any, services: Services) -> None:
+    cast = make_cast(services)
+    dialog = AdminDialog(services, cast.admin)
+    qtbot.addWidget(dialog)
+    tab = dialog.workflow
+    assert tab.rework_revisit_days.value() == 2  # the product default
+    tab.rework_revisit_days.setValue(3)
+    assert tab.save(), tab.message.text()
+    assert services.workflow.settings().rework_revisit_days == 3

@@ -95,9 +95,14 @@ class WorkflowSettingsTab(QWidget):
         self.revisit_days = QComboBox()
         for n in SECOND_REVISIT_CHOICES:
             self.revisit_days.addItem(f"结案后 {n} 天", n)
+        self.rework_revisit_days = QSpinBox()  # DESIGN §4.3 step 8: 2 days, a product default
+        self.rework_revisit_days.setRange(1, 30)
+        self.rework_revisit_days.setSuffix(" 天")
+        self.rework_revisit_days.setToolTip("制度未规定时限，默认 2 天（本产品默认值）")
         other = QFormLayout()
         other.addRow("部门安排时限", self.assign_hours)
         other.addRow("重要/重大投诉二次回访", self.revisit_days)
+        other.addRow("厂外返修客服回访时限", self.rework_revisit_days)
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -146,6 +151,7 @@ class WorkflowSettingsTab(QWidget):
         for d in sorted(cal.closed_dates) if cal else []:
             self.closed.addItem(d.isoformat())
         self.assign_hours.setValue(settings.assign_hours)
+        self.rework_revisit_days.setValue(settings.rework_revisit_days)
         self.revisit_days.setCurrentIndex(max(0, self.revisit_days.findData(
             settings.second_revisit_days)))
 
@@ -159,7 +165,8 @@ class WorkflowSettingsTab(QWidget):
             closed = [self.closed.item(i).text() for i in range(self.closed.count())]
             calendar = {"hours": hours, "closed_dates": closed, "tz": tz}
         return {**raw, "tz": tz, "assign_hours": self.assign_hours.value(),
-                "second_revisit_days": self.revisit_days.currentData(), "calendar": calendar}
+                "second_revisit_days": self.revisit_days.currentData(),
+                "rework_revisit_days": self.rework_revisit_days.value(), "calendar": calendar}
 
     def save(self) -> bool:
         value = self.value()
