@@ -369,6 +369,8 @@ def _accountability_stories(services: Any, cast: DemoCast, rng: random.Random, n
         lighter = [Penalty(PenaltyKind.WARNING)] + [
             Penalty(p.kind, p.amount // 2, p.points // 2) for p in slip.penalties
             if p.kind in (PenaltyKind.FINE, PenaltyKind.POINTS)]
+        if lighter == slip.penalties:
+            continue  # a warning alone (e.g. an internal complaint's 管理责任): nothing to ease
         acc.change_penalties(cast.assessor, slip.id, lighter, "员工主动认错并已向客户道歉，酌情减轻")
         changed += 1
     enforced = [s for s in slips(SlipStatus.ENFORCED)
