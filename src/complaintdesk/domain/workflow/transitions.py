@@ -60,8 +60,7 @@ def open_step(
             roles.append(Role.SUPERVISOR)
         elif w.holder in (Holder.REPORT_ASSESSOR, Holder.CASE_ASSESSOR):
             roles.append(Role.ASSESSOR)
-        elif w.holder is Holder.REPORTER_DEPT_HEAD:
-            roles.append(Role.DEPT_HEAD)
+        # REPORTER_DEPT_HEAD: not every department head — which one is the routing's
     dept_bound = holders & {Holder.DEPT_HEAD, Holder.DEPT_SUPERVISOR}
     events.append(WorkflowEvent(
         "step_opened", key,
