@@ -63,7 +63,7 @@ INTERNAL_STEP_TITLES: dict[str, str] = {
     IC_OPEN: "考核主管填单",
     IC_FORWARD: "转交被投诉部门考核主管",
     IC_INVESTIGATE: "业务主管调查",
-    IC_REVIEW: "审核并拟处罚单",
+    IC_REVIEW: "审核并开具处罚单",
     IC_DEPT_SIGN: "部门负责人签署",
     IC_EVALUATE: "考核评估",
     IC_APPROVE: "总经理签批",
