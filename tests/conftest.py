@@ -31,3 +31,11 @@ def _collect_garbage_in_the_main_thread():
     yield
     gc.collect()
     gc.enable()
+
+
+
+@pytest.fixture()
+def _postgresql_required_in_ci():
+    """See tests/pg_support.py: under CI a PostgreSQL test without a server fails."""
+    pytest.fail("CI=true but COMPLAINTDESK_TEST_PG_URL is not set: the PostgreSQL tests must "
+                "run in CI (.ci/run starts a server for them)", pytrace=False)

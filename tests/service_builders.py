@@ -36,3 +36,19 @@ def add_user(services: Services, username: str, name: str, *roles: Role,
     return services.people.save_user(
         SYSTEM_USER, User(None, username, name, frozenset(roles), department_id, employee_id),
         "demo123")
+
+
+def upgrade_to(url: str, revision: str) -> None:
+    """A database as an older app left it: the migrations up to `revision` only."""
+    from alembic import command
+    from alembic.config import Config
+
+    from complaintdesk.storage.database import MIGRATIONS_DIR, make_engine
+
+    engine = make_engine(DatabaseConfig(url))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    engine.dispose()

@@ -1,10 +1,13 @@
 """Shared by the KPI tally tests (SQLite and PostgreSQL): the year and the month computed
-from every record, and a workbook's cells (floats to 9 decimals: a mean from summed microseconds and
-one from summed hours differ in the last bits)."""
+from every record, and a workbook's cells (floats equal within a relative 1e-9: a mean from
+summed microseconds and one from summed hours differ in the last bits, and rounding both
+to 9 decimals could still split them across a boundary — 6.776695392 / 6.776695393; a
+whole number may come back from the workbook as an int — 466 / 466.0000000000001)."""
 
 from __future__ import annotations
 
 import io
+import math
 
 from openpyxl import load_workbook
 
@@ -16,9 +19,22 @@ from complaintdesk.services.reports import TREND_MONTHS
 from complaintdesk.storage.uow import UnitOfWork
 
 
+class Close(float):
+    """A float that equals any float within a relative 1e-9 (for == on nested cells)."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, int | float) and math.isclose(self, other, rel_tol=1e-9,
+                                                         abs_tol=1e-12)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = float.__hash__
+
+
 def _cells(xlsx: bytes) -> dict[str, list[tuple[object, ...]]]:
     wb = load_workbook(io.BytesIO(xlsx), read_only=True)
-    out = {ws.title: [tuple(round(v, 9) if isinstance(v, float) else v for v in r)
+    out = {ws.title: [tuple(Close(v) if isinstance(v, float) else v for v in r)
                       for r in ws.iter_rows(values_only=True)] for ws in wb}
     wb.close()
     return out
@@ -75,7 +91,7 @@ def month_cells(data) -> dict:
 
 def shown_values(k) -> dict[str, object]:
     """Every figure a tile, table or chart shows (not the medians: the tallies keep those
-    of a whole month or year only), floats to 9 decimals."""
+    of a whole month or year only), floats compared to a relative 1e-9."""
     from complaintdesk.domain.kpi_model import KPI_DEFS
 
     out: dict[str, object] = {}
@@ -83,5 +99,5 @@ def shown_values(k) -> dict[str, object]:
         if d.key in ("handled_median", "closed_median"):
             continue
         v = d.value(k)
-        out[d.key] = round(v, 9) if isinstance(v, float) else v
+        out[d.key] = Close(v) if isinstance(v, float) else v
     return out

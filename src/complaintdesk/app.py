@@ -128,8 +128,9 @@ class Startup(QObject):
             else self.args
         # what the progress reports is about (read on the UI thread: a plain str swap)
         self._doing = "正在整理统计数据（升级后仅此一次）"
-        services = open_services(database_config_for(args, self.data_dir), data_dir=self.data_dir,
-                                 progress=self._task.report_progress)
+        services = open_services(database_config_for(args, self.data_dir),
+                                 data_dir=self.data_dir, progress=self._task.report_progress,
+                                 pg_backup_done=getattr(args, "pg_backup_done", False))
         if self.demo:
             from .services.demo import seed_demo
 
@@ -158,8 +159,29 @@ class Startup(QObject):
             self.app.quit()
             return
         window.attach(services, dialog.user)
+        self._warn_about_clock(services)
         self._start_backup_timer(services)
         self._check_integrity(services)
+
+    def _warn_about_clock(self, services: Services) -> None:
+        """DESIGN §9, one clock: once after login, when this PC's clock is more than a
+        minute off the server's — in the status bar for the session and in a message box
+        (not blocking the window)."""
+        from PySide6.QtWidgets import QLabel, QMessageBox
+
+        message = services.clock_warning()
+        if message is None or self.window is None:
+            return
+        log.warning("clock skew: %s", message)
+        label = QLabel(f"⚠ {message}")
+        label.setObjectName("clock_warning")
+        label.setStyleSheet("color: #b00020;")
+        self.window.statusBar().addWidget(label, 1)
+        box = QMessageBox(QMessageBox.Icon.Warning, "本机时间不准", message,
+                          QMessageBox.StandardButton.Ok, self.window)
+        box.setObjectName("clock_warning_box")
+        box.open()
+        self._clock_box = box
 
     def _check_integrity(self, services: Services) -> None:
         """The full integrity scan runs after the window is up (at start only the header was

@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action=_VersionAction)
     p.add_argument("--data-dir", type=Path, help="数据文件夹（默认：用户数据目录）")
     p.add_argument("--database-url", help="数据库地址（默认：数据文件夹中的 SQLite；多台电脑共用时填 PostgreSQL 地址）")
+    p.add_argument("--pg-backup-done", action="store_true",
+                   help="PostgreSQL 数据库升级：管理员已用 pg_dump 备份过（本机没有 pg_dump 时）")
     p.add_argument("--verbose", action="store_true", help="日志中记录调试信息")
     p.add_argument("--self-check", action="store_true",
                    help="自检：临时数据库、表单、报表、界面组件，全部正常时退出码为 0")
@@ -66,14 +68,28 @@ def build_parser() -> argparse.ArgumentParser:
 # the GUI start (app.py) uses the same two (they live in paths.py so app and cli do not
 # import each other)
 _data_dir = data_dir_for
-_config = database_config_for
+
+
+def _config(args: argparse.Namespace, data_dir: Path):  # noqa: ANN202
+    """The database of every command; SQLite on a network share refused (DESIGN §9: also
+    for the commands that do not go through open_services, which refuses it too)."""
+    from .services.startup_checks import refuse_sqlite_on_network_share
+
+    config = database_config_for(args, data_dir)
+    refuse_sqlite_on_network_share(config)
+    return config
 
 
 def _open(args: argparse.Namespace):  # noqa: ANN202
     from .services.container import open_services
 
     data_dir = _data_dir(args)
-    return open_services(_config(args, data_dir), data_dir=data_dir)
+    services = open_services(_config(args, data_dir), data_dir=data_dir,
+                             pg_backup_done=getattr(args, "pg_backup_done", False))
+    warning = services.clock_warning()  # PostgreSQL: this PC's clock off the server's
+    if warning:
+        print(warning, file=sys.stderr)
+    return services
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from complaintdesk.services.demo import seed_demo
 from complaintdesk.storage.repo_case_list import CaseListQueries
 from complaintdesk.storage.tables import CaseRow, DepartmentRow
 from complaintdesk.storage.uow import ListRead, UnitOfWork
+from pg_support import skip_or_fail_without_server
 from service_builders import make_services
 
 PG_URL = os.environ.get("COMPLAINTDESK_TEST_PG_URL")
@@ -29,8 +30,7 @@ def demo(request, tmp_path_factory):
     if request.param == "sqlite":
         services, clock = make_services(tmp_path_factory.mktemp("list"))
     else:
-        if not PG_URL:
-            pytest.skip("needs a PostgreSQL server: set COMPLAINTDESK_TEST_PG_URL")
+        skip_or_fail_without_server()  # under CI it runs (tests/pg_support.py)
         from sqlalchemy import create_engine, text
 
         from complaintdesk.domain.clock import FixedClock

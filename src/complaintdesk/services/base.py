@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from ..domain.clock import Clock
 from ..domain.records import Role, User
+from ..storage.database import concurrency_failure
 from ..storage.repo_cases import ConcurrentUpdateError
 from ..storage.uow import UnitOfWork
-from .errors import ConflictError, PermissionDenied
+from .errors import BusyError, ConflictError, PermissionDenied
+
+log = logging.getLogger(__name__)
 
 SYSTEM_NAME = "命令行"  # the command line acts as the system; its audit entries say so
 SYSTEM_USER = User(id=None, username="system", display_name=SYSTEM_NAME,
@@ -35,6 +40,13 @@ class ServiceBase:
                 yield uow
             except ConcurrentUpdateError as exc:
                 raise ConflictError() from exc
+            except DBAPIError as exc:
+                # two PCs at once: a person reads a sentence, never the driver's error
+                kind = concurrency_failure(exc)
+                if kind is None:
+                    raise
+                log.warning("concurrent change (%s): %s", kind, exc.orig)
+                raise (ConflictError() if kind == "duplicate" else BusyError()) from exc
 
     def audit(self, uow: UnitOfWork, actor: User, action: str, entity: str,
               entity_id: str | int, before: Any = None, after: Any = None) -> None:

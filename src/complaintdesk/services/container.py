@@ -21,7 +21,7 @@ from .accountability_hooks import AccountabilityHooks
 from .auth import AuthService
 from .backups import BackupService
 from .cases import CaseService
-from .clock import SystemClock
+from .clock import clock_for, skew_warning
 from .drafts import DraftService
 from .errors import ServiceError
 from .intake import IntakeService
@@ -29,6 +29,11 @@ from .people import PeopleService, seed_defaults
 from .printing import PrintService
 from .reports import ReportService
 from .settings import SettingsService
+from .startup_checks import (
+    before_postgresql_migration,
+    check_version,
+    refuse_sqlite_on_network_share,
+)
 from .team_rewards import TeamRewardService
 from .workflow import WorkflowService
 
@@ -81,6 +86,10 @@ class Services:
         path = self.config.sqlite_path
         return backup.integrity_problems(path) if path is not None else []
 
+    def clock_warning(self) -> str | None:
+        """Once at start: this PC's clock is more than a minute off the server's."""
+        return skew_warning(self.clock)
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -110,24 +119,42 @@ def ensure_tallies(engine: Engine, clock: Clock, tz: str,
     return True
 
 
+def _app_version() -> str:
+    from .. import __version__
+
+    return str(__version__)
+
+
 def open_services(config: DatabaseConfig, clock: Clock | None = None,
                   data_dir: Path | None = None, auto_backup: bool = True,
-                  progress: Callable[[int, int], None] | None = None) -> Services:
+                  progress: Callable[[int, int], None] | None = None,
+                  pg_backup_done: bool = False) -> Services:
     """Settings → storage → services. Checks the SQLite file, backs it up before a schema
-    change, migrates, seeds first-start defaults, makes the KPI tallies when they are due
-    (`progress`: cases done of all, see `ensure_tallies`)."""
-    clock = clock or SystemClock()
+    change (PostgreSQL: pg_dump, once no other PC is connected; `pg_backup_done` when the
+    administrator made one), migrates, seeds first-start defaults, makes the KPI tallies
+    when they are due (`progress`: cases done of all, see `ensure_tallies`)."""
+    refuse_sqlite_on_network_share(config)
     path = config.sqlite_path
     if path is not None and path.exists():
         problems = backup.header_problems(path)
         if problems:
             raise DamagedDatabase(path, problems)
     engine = make_engine(config)
-    if path is not None and path.exists() and auto_backup and data_dir is not None \
-            and current_revision(engine) not in (None, HEAD_REVISION):
-        backup.backup_sqlite(path, data_dir / "backups",
-                             datetime.now().strftime("%Y%m%d-%H%M%S"), "premigrate")
-    migrate(engine)
+    try:
+        revision = current_revision(engine)
+        check_version(engine, revision)  # an app older than the schema refuses (DESIGN §9)
+        if path is not None and path.exists() and auto_backup and data_dir is not None \
+                and revision not in (None, HEAD_REVISION):
+            backup.backup_sqlite(path, data_dir / "backups",
+                                 datetime.now().strftime("%Y%m%d-%H%M%S"), "premigrate")
+        before_postgresql_migration(engine, config, revision,
+                                    data_dir / "backups" if auto_backup and data_dir else None,
+                                    pg_backup_done)
+        migrate(engine, _app_version() if revision != HEAD_REVISION else None)
+    except BaseException:
+        engine.dispose()  # a refusal leaves no connection behind (PostgreSQL lists them)
+        raise
+    clock = clock or clock_for(engine)  # PostgreSQL: the server's clock (DESIGN §9)
     with UnitOfWork(engine) as uow:
         tz = uow.settings.get("timezone", "Asia/Shanghai")
         if seed_defaults(uow):

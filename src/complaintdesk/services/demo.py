@@ -23,6 +23,8 @@ from ..domain.records import (
     FeedbackKind,
     FlowKind,
     Intake,
+    Penalty,
+    PenaltyKind,
     Role,
     Severity,
     User,
@@ -354,7 +356,7 @@ def _accountability_stories(services: Any, cast: DemoCast, rng: random.Random, n
     proposals with a reason, employees acknowledge, appeal recent enforcements, the
     assessor reviews and the general manager decides — through the services, one
     transaction each, as the people who would do it."""
-    from ..domain.records import Penalty, PenaltyKind, SlipStatus
+    from ..domain.records import SlipStatus
     from ..storage.repo_slips import SlipQuery
 
     acc = services.accountability
@@ -367,8 +369,7 @@ def _accountability_stories(services: Any, cast: DemoCast, rng: random.Random, n
     changed = appealed = decided = 0
     for slip in rng.sample(slips(SlipStatus.ISSUED), k=min(n, len(slips(SlipStatus.ISSUED)))):
         lighter = [Penalty(PenaltyKind.WARNING)] + [
-            Penalty(p.kind, p.amount // 2, p.points // 2) for p in slip.penalties
-            if p.kind in (PenaltyKind.FINE, PenaltyKind.POINTS)]
+            h for h in _halved(slip.penalties) if h.kind in (PenaltyKind.FINE, PenaltyKind.POINTS)]
         if lighter == slip.penalties:
             continue  # a warning alone (e.g. an internal complaint's 管理责任): nothing to ease
         acc.change_penalties(cast.assessor, slip.id, lighter, "员工主动认错并已向客户道歉，酌情减轻")
@@ -383,7 +384,7 @@ def _accountability_stories(services: Any, cast: DemoCast, rng: random.Random, n
             continue  # still waiting for the assessor
         acc.review_appeal(cast.assessor, slip.id, "经调取录音核实，员工解释基本属实")
         decision = ("upheld", "reduced", "revoked")[i % 3]
-        new = [Penalty(p.kind, p.amount // 2, p.points // 2) for p in slip.penalties]
+        new = _halved(slip.penalties)
         if decision == "reduced" and not any(p.amount > 1 or p.points > 1
                                              for p in slip.penalties):
             decision = "upheld"  # nothing to halve: a warning stays a warning
@@ -395,3 +396,15 @@ def _accountability_stories(services: Any, cast: DemoCast, rng: random.Random, n
 
 
 __all__ = ["DEMO_PASSWORD", "FixedClock", "Intake", "create_demo_users", "seed_demo"]
+
+
+def _halved(penalties: list[Penalty]) -> list[Penalty]:
+    """The penalties at half their fine and points; one that halves to nothing (¥1, −1
+    point) is dropped — a penalty of 0 points is refused, as it should be."""
+    out = []
+    for p in penalties:
+        halves_to_nothing = not (p.amount // 2 or p.points // 2)
+        if p.kind in (PenaltyKind.FINE, PenaltyKind.POINTS) and halves_to_nothing:
+            continue
+        out.append(Penalty(p.kind, p.amount // 2, p.points // 2))
+    return out

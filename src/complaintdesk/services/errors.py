@@ -27,3 +27,11 @@ class ConflictError(ServiceError):
 
 class NotFound(ServiceError):
     pass
+
+
+class BusyError(ConflictError):
+    """Another PC held the data too long (a lock wait timed out) or the server broke a
+    deadlock between two PCs: nothing was saved; trying again works."""
+
+    def __init__(self, message: str = "其他电脑正在同时修改这些数据，本次操作未保存，请稍后重试。") -> None:
+        super().__init__(message)

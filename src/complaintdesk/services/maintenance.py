@@ -60,12 +60,13 @@ def check_database(config: DatabaseConfig) -> CheckReport:
 def rebuild_statistics(config: DatabaseConfig) -> int:
     """Make the KPI tallies again from the records (`check --rebuild-statistics`);
     returns how many cases and loose slips were counted."""
-    from datetime import UTC, datetime
+    from .clock import clock_for
 
     engine = make_engine(config)
     try:
+        now = clock_for(engine).now()  # on PostgreSQL the server's (DESIGN §9, one clock)
         with UnitOfWork(engine) as uow:
-            n = kpi_tallies.rebuild(uow.session, datetime.now(UTC))
+            n = kpi_tallies.rebuild(uow.session, now)
             uow.commit()
     finally:
         engine.dispose()

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, delete, select, update
+from sqlalchemy import Text, bindparam, cast, delete, select
 from sqlmodel import Session
 
 from .rawsql import RawStatement
@@ -16,32 +16,47 @@ from .tables import DraftRow, SequenceRow, SettingRow, VolumeRow
 class Sequences:
     """Gapless numbers per prefix and month (DESIGN §5). The increment happens inside the
     caller's transaction, so a rolled-back registration gives its number back and a
-    committed one never shares it."""
+    committed one never shares it.
+
+    One statement, INSERT … ON CONFLICT DO UPDATE … RETURNING (SQLite ≥ 3.35, PostgreSQL):
+    the first number of a month on two PCs at once cannot both insert — the second waits
+    for the first's row and bumps it (an UPDATE, then a plain INSERT, raised a raw
+    IntegrityError there)."""
 
     _T = SequenceRow.__table__  # type: ignore[attr-defined]
-    _BUMP = _T.update().where(_T.c.prefix == bindparam("p"), _T.c.period == bindparam("m")) \
-        .values(last=_T.c.last + 1).returning(_T.c.last)
-    _FIRST = _T.insert()
+    _UPSERTS: dict[str, Any] = {}
 
     def __init__(self, session: Session) -> None:
         self._s = session
 
+    @classmethod
+    def _upsert(cls, dialect: str) -> Any:
+        stmt = cls._UPSERTS.get(dialect)
+        if stmt is None:
+            if dialect == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert
+            else:
+                from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+            t = cls._T
+            ins = insert(t).values(prefix=bindparam("p"), period=bindparam("m"),
+                                   last=bindparam("n"))
+            stmt = ins.on_conflict_do_update(
+                index_elements=[t.c.prefix, t.c.period],
+                set_={"last": t.c.last + ins.excluded.last}).returning(t.c.last)
+            cls._UPSERTS[dialect] = stmt
+        return stmt
+
     def next(self, prefix: str, period: str) -> int:
-        conn = self._s.connection()
-        res = conn.execute(self._BUMP, {"p": prefix, "m": period}).scalar_one_or_none()
-        if res is not None:
-            return int(res)
-        conn.execute(self._FIRST, {"prefix": prefix, "period": period, "last": 1})
-        return 1
+        return self._take(prefix, period, 1)
 
     def reserve_block(self, prefix: str, period: str, count: int) -> int:
         """Reserve `count` consecutive numbers; returns the first (bulk seeding)."""
-        first = self.next(prefix, period)
-        if count > 1:
-            self._s.execute(update(SequenceRow)
-                            .where(SequenceRow.prefix == prefix, SequenceRow.period == period)
-                            .values(last=SequenceRow.last + (count - 1)))
-        return first
+        return self._take(prefix, period, max(count, 1)) - max(count, 1) + 1
+
+    def _take(self, prefix: str, period: str, count: int) -> int:
+        conn = self._s.connection()
+        stmt = self._upsert(conn.dialect.name)
+        return int(conn.execute(stmt, {"p": prefix, "m": period, "n": count}).scalar_one())
 
 
 class Settings:
