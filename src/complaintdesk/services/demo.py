@@ -314,7 +314,7 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
                 local = registered.astimezone(tz)
                 r = rng.random()  # most feedback; a few internal complaints and rework orders
                 flow = FlowKind.FEEDBACK if r < 0.94 else (
-                    FlowKind.INTERNAL if r < 0.97 else FlowKind.REWORK)
+                    FlowKind.INTERNAL if r < 0.96 else FlowKind.REWORK)
                 if flow is not FlowKind.FEEDBACK:
                     intake = _other_flow_intake(rng, intake, flow, cast)
                 prefix = FLOW_PREFIX[flow]
