@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from complaintdesk.domain.clock import FixedClock
-from complaintdesk.domain.records import Case, Role, User
+from complaintdesk.domain.records import Case, FaultSlip, Role, User
 from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.container import Services
 from service_builders import add_user, intake
@@ -89,3 +89,13 @@ def walk_to_approve(services: Services, clock: FixedClock, c: Cast, case: Case) 
     clock.advance(timedelta(hours=1))
     return wf.act(c.assessor, case.id, "evaluate", {"evaluation": "处理及时",
                                                     "on_time": True, "proper": True})
+
+
+def walk_to_enforced(services: Services, clock: FixedClock, c: Cast) -> FaultSlip:
+    """A complaint walked to closed: its one slip (for 赵磊) issued, signed and enforced."""
+    case = walk_to_approve(services, clock, c, walk_to_issue(services, clock, c))
+    services.workflow.act(c.gm, case.id, "approve", {"approval": "同意"})
+    clock.advance(timedelta(hours=1))
+    services.workflow.act(c.assessor, case.id, "enforce", {"feedback_to_department": "已反馈"})
+    [view] = services.accountability.proposals_for_case(c.assessor, case.id)
+    return view.slip

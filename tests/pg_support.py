@@ -21,10 +21,16 @@ def requires_postgresql() -> pytest.MarkDecorator:
 
 
 def wipe(url: str) -> None:
-    """A clean public schema."""
+    """A clean public schema, and no connection left over from an earlier test (an engine
+    not yet collected would count as "another PC" and block the DROP)."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"))
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()

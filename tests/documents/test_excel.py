@@ -41,7 +41,7 @@ def rows_by_label(ws, col: int = 1) -> dict[str, tuple]:
 
 def test_sheet_names_are_chinese_and_in_order(wb):
     assert wb.sheetnames == ["概览", "部门", "类别", "严重程度", "渠道", "员工考核", "趋势",
-                             "月末未结", "明细", "过失单"]
+                             "月末未结", "明细", "过失单", "月度评估"]
 
 
 def test_overview_has_this_month_last_month_last_year_and_change(wb):
@@ -58,12 +58,15 @@ def test_overview_has_this_month_last_month_last_year_and_change(wb):
     assert rows["结案率"][1] == pytest.approx(0.5)
     assert rows["结案率"][4] == pytest.approx(0.5 - 2 / 3)
     assert rows["投诉解决率"][1:3] == (pytest.approx(2 / 3), "2 / 3")
-    assert rows["按时处理率"][1:3] == (pytest.approx(11 / 13), "11 / 13")
+    # complaints only (§8): the suggestion's step is on its own row
+    assert rows["按时处理率"][1:3] == (pytest.approx(10 / 12), "10 / 12")
+    assert rows["建议·按时处理率"][1:3] == (pytest.approx(1.0), "1 / 1")
+    assert rows["表扬·按时处理率"][1] == MISSING
     assert rows["24小时处理率"][1] == pytest.approx(2 / 6)
     assert rows["48小时处理率"][1] == pytest.approx(5 / 6)
     assert rows["平均处理时长（受理→主管处理，小时）"][1] == pytest.approx(30.8)
     assert rows["平均结案时长（受理→结案，小时）"][1] == pytest.approx(120)
-    assert rows["回访率"][1] == pytest.approx(5 / 6)
+    assert rows["回访率"][1:3] == (pytest.approx(4 / 5), "4 / 5")  # per case
     assert rows["客户满意度"][1:3] == (pytest.approx(0.6), "3 / 5")
     assert rows["一次解决率"][1] == pytest.approx(2 / 3)
     assert rows["重复投诉率"][1] == pytest.approx(1 / 6)
@@ -71,7 +74,8 @@ def test_overview_has_this_month_last_month_last_year_and_change(wb):
     assert rows["罚款金额"][1] == 250 and rows["奖金"][1] == 200
     assert rows["月末未结案"][1:4] == (3, None, 1)
     assert rows["超时未结平均超时（小时）"][1] == pytest.approx(182.5 / 3)
-    assert rows["按时处理率·主管处理"][1:3] == (pytest.approx(5 / 7), "5 / 7")
+    assert rows["按时处理率·主管处理"][1:3] == (pytest.approx(4 / 6), "4 / 6")
+    assert rows["警告次数"][1] == 1
     assert rows["按时处理率·登记"][1] == MISSING  # no such step finished: "—", not an error
 
 
@@ -95,7 +99,8 @@ def test_department_sheet(wb):
     assert sales[col["业务量"]] == 200
     assert sales[col["投诉率"]] == pytest.approx(0.015)
     assert sales[col["结案率"]] == pytest.approx(2 / 3)
-    assert sales[col["按时处理率"]] == pytest.approx(7 / 9)
+    assert sales[col["按时处理率"]] == pytest.approx(6 / 8)
+    assert sales[col["警告次数"]] == 1
     assert sales[col["客户满意度"]] == pytest.approx(3 / 4)
     assert sales[col["罚款金额"]] == 250
     assert sales[col["上月投诉量"]] == 2 and sales[col["环比变化"]] == 1  # Feb: C10, C11
@@ -119,7 +124,8 @@ def test_other_breakdowns(wb):
     emp = rows_by_label(ws)
     assert emp["张三"][col["所属部门"]] == "销售部"
     assert (emp["张三"][col["过失单数"]], emp["张三"][col["罚款金额"]]) == (2, 250)
-    assert emp["王主管"][col["按时处理率"]] == pytest.approx(4 / 6)
+    assert emp["王主管"][col["按时处理率"]] == pytest.approx(3 / 5)
+    assert emp["王主管"][col["警告次数"]] == 1 and emp["张三"][col["警告次数"]] == 0
     assert emp["李四"][col["净绩效分"]] == 3
     assert emp["合计"][col["过失单数"]] == 4 and emp["合计"][col["按时处理率"]] == MISSING
     assert ws.freeze_panes == "C2"
@@ -235,3 +241,25 @@ def test_weekly_workbook(tmp_path):
     assert row[4].strftime("%m-%d %H:%M") == "03-24 12:00"  # local time
     with pytest.raises(Cancelled):
         write_weekly_workbook(tmp_path / "x.xlsx", w, SH, cancelled=lambda: True)
+
+
+def test_month_evaluation_sheet_lists_department_proposals_and_the_board_sign_off():
+    """DESIGN §8: the 监督与评估小组's monthly evaluation signs the workbook; the month's
+    proposed department rewards/penalties are beside it (thresholds are settings)."""
+    from dataclasses import replace
+
+    from complaintdesk.domain.dept_assessment import AccountabilitySettings, evaluate_departments
+
+    data = build_month_report(build_cases(), build_slips(), VOLUMES, 2026, 3, SH, NOW, LOOKUPS)
+    # 销售部 1.5 % in March: above a 1 % threshold → a department penalty
+    strict = AccountabilitySettings(penalty_rate_above=0.01)
+    data = replace(data, dept_verdicts=evaluate_departments(data.trend, strict))
+    buf = io.BytesIO()
+    write_month_workbook(buf, data)
+    ws = load_workbook(io.BytesIO(buf.getvalue()))["月度评估"]
+    rows = rows_by_label(ws)
+    assert rows["销售部"][1] == "部门处罚" and "投诉率 1.50% 高于 1.00%" in rows["销售部"][2]
+    assert rows["售后部"][1] == "无" and "2026-03未录入业务量" in rows["售后部"][2]
+    for signer in ("组长（行政部负责人）", "成员（人力资源部）", "成员（财务部）", "总经理"):
+        assert signer in rows
+    assert "监督与评估小组月度评估签字：" in rows

@@ -76,13 +76,15 @@ def test_reopened_case_shows_each_occurrence():
 
 
 def test_long_description_flows_to_second_page_with_header():
-    case = CaseBuilder(description="客户反映发动机异响。" * 500).forward().build()
+    # (the form now also carries 证据附件, the 二次回访 line and the 公司盖章 box: a text
+    # of 4,500 characters fills the second page)
+    case = CaseBuilder(description="客户反映发动机异响。" * 450).forward().build()
     pages = pages_text(feedback_form_pdf(case, context()))
     assert len(pages) == 2
     for i, page in enumerate(pages, 1):
         assert "客户信息反馈意见处理单" in page and "FK-202611-0007" in page
         assert f"第{i}页/共2页" in page
-    assert "".join(pages).count("客户反映发动机异响") == 500
+    assert "".join(pages).count("客户反映发动机异响") == 450
 
 
 def test_font_is_embedded_as_subset():

@@ -74,20 +74,26 @@ def test_24h_and_48h_handling_rates_count_from_the_customers_complaint(march):
 
 def test_on_time_rate_per_step_and_overall(march):
     k = march.current.overall
-    # step 3 finished in March: C1 ✓, C2 first ✗ (34 h > 24 h), C2 second ✓, C3 ✓,
-    # C4 ✓ (extended to 03-23 13:00), C7 ✓, C10 ✗ (due 02-28 11:00, done 03-01 10:00) → 5/7
-    assert k.on_time_by_step[S.HANDLE] == Ratio(5, 7)
+    # complaints only (§8, issue 14): step 3 finished in March: C1 ✓, C2 first ✗ (34 h >
+    # 24 h), C2 second ✓, C3 ✓, C4 ✓ (extended to 03-23 13:00), C10 ✗ (due 02-28 11:00,
+    # done 03-01 10:00) → 4/6; C7's step 3 is a suggestion's: its own row
+    assert k.on_time_by_step[S.HANDLE] == Ratio(4, 6)
     # revisits finished in March: C1, C2 ×2, C3, C4, C10, all within 2 days → 6/6
     assert k.on_time_by_step[S.REVISIT] == Ratio(6, 6)
-    # C5's step 3 finished in April; C6's forward is still open; C9 is internal → 11/13
-    assert k.on_time_rate == Ratio(11, 13)
-    assert KPI_BY_KEY["on_time.handle"].value(k) == pytest.approx(5 / 7)
+    # C5's step 3 finished in April; C6's forward is still open; C9 is internal → 10/12
+    assert k.on_time_rate == Ratio(10, 12)
+    assert KPI_BY_KEY["on_time.handle"].value(k) == pytest.approx(4 / 6)
+    # the suggestion C7 (step 3 on time) and the praise C8 (no steps) have their own rows
+    assert k.suggestion_on_time == Ratio(1, 1)
+    assert k.praise_on_time == Ratio(0, 0)
+    assert KPI_BY_KEY["suggestion_on_time"].value(k) == 1.0
 
 
 def test_revisit_rate_and_satisfaction(march):
     k = march.current.overall
-    # revisits due in March: C10 (03-01), C1, C2 ×2, C3 (not reached), C4; C5's is due 04-01
-    assert k.revisit_rate == Ratio(5, 6)
+    # per case: first revisit due in March: C10 (03-01), C1, C2 (revisited twice: one
+    # case), C3 (not reached), C4; C5's is due 04-01 → 4/5
+    assert k.revisit_rate == Ratio(4, 5)
     # reached in March: C1 满意, C2 不满意, C2 基本满意, C4 不满意, C10 满意 → 3/5
     assert k.satisfaction == Ratio(3, 5)
 
@@ -132,9 +138,12 @@ def test_department_breakdown(march):
     assert sales.within_24h == Ratio(1, 3) and sales.within_48h == Ratio(3, 3)
     assert sales.to_handled_hours.mean == pytest.approx((11 + 34 + 38) / 3)
     assert sales.to_closed_hours.median == pytest.approx((96 + 168) / 2)
-    # steps: C1 H✓ R✓, C2 H✗ R✓ H✓ R✓, C7 H✓, C10 H✗ R✓ → 7/9
-    assert sales.on_time_rate == Ratio(7, 9)
-    assert sales.revisit_rate == Ratio(4, 4)
+    # complaints' steps: C1 H✓ R✓, C2 H✗ R✓ H✓ R✓, C10 H✗ R✓ → 6/8; the suggestion C7's
+    # step 3 ✓ is its own row
+    assert sales.on_time_rate == Ratio(6, 8)
+    assert sales.suggestion_on_time == Ratio(1, 1)
+    # per case: C1, C2 (twice: one case), C10
+    assert sales.revisit_rate == Ratio(3, 3)
     assert sales.satisfaction == Ratio(3, 4)
     assert (sales.slips, sales.fines, sales.points, sales.appeals) == (3, 250, 5, 2)
     assert (sales.open_at_end, sales.overdue_at_end) == (1, 1)
@@ -170,10 +179,13 @@ def test_employee_assessment(march):
     zhang = emp["张三"]
     assert (zhang.received, zhang.slips, zhang.fines, zhang.points) == (2, 2, 250, 4)
     assert zhang.appeal_outcomes == {"reduced": 1}
-    # 王主管 is user 101: finished step 3 of C1, C2 ×2, C4, C7, C10 → ✓✗✓✓✓✗ = 4/6
+    # 王主管 is user 101: finished step 3 of the complaints C1, C2 ×2, C4, C10 → ✓✗✓✓✗
+    # = 3/5 (his step 3 of the suggestion C7 is not a complaint's)
     wang = emp["王主管"]
-    assert wang.on_time_by_step[S.HANDLE] == Ratio(4, 6)
+    assert wang.on_time_by_step[S.HANDLE] == Ratio(3, 5)
     assert (wang.slips, wang.points) == (1, 1)
+    assert wang.warnings == 1 and zhang.warnings == 0  # S6 carries a 警告
+    assert march.current.overall.warnings == 1
     li = emp["李四"]  # responsible on C4; revoked S3; reward S5
     assert (li.received, li.slips, li.fines, li.rewards, li.reward_points) == (1, 1, 0, 1, 3)
     assert li.net_points == 3
@@ -228,3 +240,33 @@ def test_year_has_twelve_months_and_a_total():
     # months that have not begun have no open cases
     assert y.months[5].overall.open_at_end == 0 and y.months[5].open_cases == []
     assert total.slips == 1 + 4
+
+
+def test_everyone_named_in_any_round_counts_once_per_case():
+    """Issue 14: a reopened case keeps who was responsible in each round; an employee
+    named in round 1 only (round 2: 无责任人) still counts, and one named in both rounds
+    counts once."""
+    from complaintdesk.domain.kpi_index import responsible_employees, round_responsible
+    from kpi_scenario import case, handle, revisit, step
+
+    reopened = case(20, t(3, 2, 9), t(3, 2, 9), [
+        handle(t(3, 2, 10), t(3, 2, 20), responsible=(11, 12)),
+        step(S.DEPT_OPINION, t(3, 2, 20), t(3, 3, 20), t(3, 2, 21), 101,
+             responsible=[{"employee_id": 11, "responsibility": "main"}]),  # 4 amends 3
+        revisit(t(3, 3, 10), t(3, 4, 10), "不满意"),
+        handle(t(3, 4, 10), t(3, 4, 20), responsible=()),  # round 2: nobody
+        revisit(t(3, 5, 10), t(3, 6, 10), "满意"),
+    ], closed=t(3, 7, 9), reopens=1)
+    twice = case(21, t(3, 3, 9), t(3, 3, 9), [
+        handle(t(3, 3, 10), t(3, 3, 20), responsible=(12,)),
+        revisit(t(3, 4, 10), t(3, 5, 10), "不满意"),
+        handle(t(3, 5, 10), t(3, 5, 20), responsible=(12, 13)),
+    ], reopens=1)
+    assert round_responsible(reopened) == [(11,), ()]
+    assert responsible_employees(reopened) == (11,)
+    assert responsible_employees(twice) == (12, 13)
+    m = monthly_kpis([reopened, twice], [], {}, 2026, 3, SH, NOW, LOOKUPS)
+    emp = {g.label: g.kpis.received for g in m.current.groups[EMPLOYEE]}
+    assert emp["张三"] == 1 and emp["李四"] == 1 and emp["王主管"] == 1
+    # 回访率 per case: the reopened case was revisited twice and counts once
+    assert m.current.overall.revisit_rate == Ratio(2, 2)

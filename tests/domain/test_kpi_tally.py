@@ -25,7 +25,6 @@ from complaintdesk.domain.kpi_model import (
     YearKpis,
 )
 from complaintdesk.domain.kpi_tally import (
-    Medians,
     OpenState,
     add_rows,
     expand,
@@ -34,8 +33,8 @@ from complaintdesk.domain.kpi_tally import (
     open_at,
     open_figures,
     owner_tally,
-    yearly_from_tallies,
 )
+from complaintdesk.domain.kpi_tally_read import Medians, yearly_from_tallies
 from complaintdesk.domain.records import Case, FaultSlip
 from kpi_scenario import LOOKUPS, NOW, SH, VOLUMES, build_cases, build_slips
 
@@ -184,7 +183,7 @@ def test_generated_year_from_tallies_equals_the_records():
 def test_a_group_with_nothing_counted_has_the_figures_of_an_empty_kpi_set():
     """`TallyAcc.kpis` hands out `KpiSet()` for a group with nothing counted (most
     departments in most months): the same as working the zeros out."""
-    from complaintdesk.domain.kpi_tally import TallyAcc
+    from complaintdesk.domain.kpi_tally_read import TallyAcc
 
     for year in (False, True):
         acc = TallyAcc()

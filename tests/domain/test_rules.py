@@ -12,7 +12,6 @@ from complaintdesk.domain.proposals import (
     ProposalContext,
     propose_penalties,
     propose_reward,
-    team_reward_due,
 )
 from complaintdesk.domain.records import (
     FaultSlip,
@@ -260,19 +259,3 @@ def test_team_reward_proposed_from_rules():
     p = propose_reward(ProposalContext(employee_id=None, department_id=3,
                                        occasion=Occasion.TEAM), RULES)
     assert p.rule_ids == ["R-team"] and (K.BONUS, 1000, 0) in summary(p.penalties)
-
-
-@pytest.mark.parametrize(
-    ("rates", "due"),
-    [
-        ([5.0, 4.0, 3.0, 2.0], True),
-        ([9.0, 5.0, 4.0, 3.0, 2.0], True),
-        ([5.0, 4.0, 4.0, 2.0], False),  # flat month breaks the run
-        ([4.0, 3.0, 2.0], False),  # only two falls
-        ([5.0, None, 3.0, 2.0], False),  # missing volume: cannot tell
-        ([2.0, 5.0, 4.0, 3.0, 6.0], False),
-        ([], False),
-    ],
-)
-def test_team_reward_due_after_three_consecutive_monthly_falls(rates, due):
-    assert team_reward_due(rates) is due

@@ -12,6 +12,7 @@ from complaintdesk.domain.proposals import ProposalContext, penalty_summary, pro
 from complaintdesk.domain.records import FlowKind, Responsibility, Severity
 from complaintdesk.domain.rules import (
     Occasion,
+    RuleSource,
     best_rule,
     default_rules_raw,
     load_rules,
@@ -45,7 +46,9 @@ def test_each_flow_has_its_own_default_table(flow, responsibility, rule_id, pena
     proposal = _propose(flow, responsibility)
     assert proposal.rule_ids == [rule_id]
     assert penalty_summary(proposal.penalties) == penalties
-    assert "产品默认" in proposal.clause_text and "一般投诉" not in proposal.clause_text
+    assert "一般投诉" not in proposal.clause_text
+    rule = next(r for r in RULES if r.id == rule_id)
+    assert rule.source is RuleSource.PRODUCT_DEFAULT  # the policy names no amounts
 
 
 def test_customer_rows_do_not_judge_internal_or_rework_and_vice_versa():

@@ -200,7 +200,7 @@ def test_appeal_needs_enforced_slip_and_a_reason_and_only_once():
 def test_gm_decides_only_after_assessor_review():
     slip = enforced()
     file_appeal(slip, "异议", T0)
-    with pytest.raises(AccountabilityError, match="请先由行政部考核主管复核"):
+    with pytest.raises(AccountabilityError, match="请先重新调查（复核）申诉"):
         decide_appeal(slip, GM, "revoked", None, "理由", T0)
 
 

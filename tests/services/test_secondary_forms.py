@@ -45,14 +45,16 @@ def test_internal_form_has_the_reporters_signature_and_cites_internal_rules(tmp_
         assert "投诉人部门售后服务部" in text
         assert "转交至行政部考核主管" in text  # 销售部 has no own 考核主管
         assert "已告知投诉部门负责人售后服务部" in text
-        assert "内部投诉·主要责任（产品默认" in text  # 依据条款: the internal rules
+        # 依据条款: the internal rules, labelled a product default
+        assert "本系统默认规则（制度未规定金额）：内部投诉·主要责任" in text
         assert "一般投诉" not in text
         [slip] = services.accountability.proposals_for_case(SYSTEM_USER, case.id)
         assert slip.slip.number.startswith("CF-")
         slip_pdf = services.printing.slip_pdf(c.assessor, slip.slip.id)
         _keep(slip_pdf, "internal_penalty_slip")
         slip_text = _flat(pdf_text(slip_pdf))
-        assert "处罚单" in slip_text and "内部投诉·主要责任（产品默认" in slip_text
+        assert "处罚单" in slip_text
+        assert "本系统默认规则（制度未规定金额）：内部投诉·主要责任" in slip_text
         assert "一般投诉" not in slip_text
     finally:
         services.dispose()
@@ -70,7 +72,7 @@ def test_rework_order_has_completion_the_cs_assessment_and_the_revisit_box(tmp_p
         assert "车辆厂外返修作业单" in text and case.number in text
         assert "竣工上报" in text and "竣工时间" in text and "上报总经理" in text
         assert "客服中心回访考核客服中心首次回访及时" in text
-        assert "厂外返修·主要责任（产品默认" in text
+        assert "本系统默认规则（制度未规定金额）：厂外返修·主要责任" in text
         # the cs_center revisit: its block with the customer's answer, and its signature box
         assert "客服回访" in text and "换挡平顺了" in text
         assert "维修顾问前台主管行政部考核主管维修部经理总经理客服中心回访人签字：" in text

@@ -1,4 +1,4 @@
-"""Migration 0005_flow_rules: a rule table the administrator saved before rules per flow kind
+"""Migration 0006_flow_rules: a rule table the administrator saved before rules per flow kind
 existed gets the internal and rework rows; its own rows stay as they were."""
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from complaintdesk.storage.uow import UnitOfWork
 from service_builders import make_services
 
 
-def _to_0004(services) -> None:
+def _before_it(services) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     with services.engine.begin() as conn:  # as if the file came from the previous release
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0004")
+        command.downgrade(cfg, "0005_kpi_policy")
 
 
 def test_a_saved_customer_rule_table_gets_the_internal_and_rework_rows(tmp_path):
@@ -26,11 +26,11 @@ def test_a_saved_customer_rule_table_gets_the_internal_and_rework_rows(tmp_path)
     customer = [r for r in default_rules_raw() if "flow" not in r]
     customer[0] = dict(customer[0], clause="本店修改：一般投诉·主要责任：罚款120元")
     services.accountability.save_rules(SYSTEM_USER, customer)
-    _to_0004(services)
+    _before_it(services)
     services.dispose()
     services, _ = make_services(tmp_path)
     try:
-        assert current_revision(services.engine) == HEAD_REVISION == "0005_flow_rules"
+        assert current_revision(services.engine) == HEAD_REVISION == "0006_flow_rules"
         rules = services.accountability.rules()
         assert rules[:len(customer)] == customer  # the administrator's rows untouched
         added = [r["id"] for r in rules[len(customer):]]
@@ -47,7 +47,7 @@ def test_a_table_that_already_has_internal_rows_is_left_alone(tmp_path):
     mine = [dict(r, clause="本店：" + r["clause"]) if r.get("flow") == "internal" else r
             for r in mine]
     services.accountability.save_rules(SYSTEM_USER, mine)
-    _to_0004(services)
+    _before_it(services)
     services.dispose()
     services, _ = make_services(tmp_path)
     try:
@@ -62,7 +62,7 @@ def test_a_table_that_already_has_internal_rows_is_left_alone(tmp_path):
 
 def test_a_database_that_never_saved_the_table_keeps_reading_the_defaults(tmp_path):
     services, _ = make_services(tmp_path)
-    _to_0004(services)
+    _before_it(services)
     services.dispose()
     services, _ = make_services(tmp_path)
     try:

@@ -6,6 +6,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -142,6 +143,30 @@ def test_the_rules_editor_shows_row_errors_and_saves_a_valid_table(qtbot, tmp_pa
         services.dispose()
 
 
+def test_the_rules_editor_labels_shipped_amounts_as_product_defaults(qtbot, tmp_path):
+    """DESIGN §6: the policy names no amounts; the editor says whose the amounts are."""
+    from PySide6.QtWidgets import QComboBox, QLabel
+
+    services, clock = make_services(tmp_path)
+    try:
+        c = cast(services)
+        editor = RulesEditor(services, c.admin)
+        qtbot.addWidget(editor)
+        headers = [editor.table.horizontalHeaderItem(i).text()
+                   for i in range(editor.table.columnCount())]
+        col = headers.index("金额来源")
+        combo = editor.table.cellWidget(0, col)
+        assert isinstance(combo, QComboBox)
+        assert combo.currentText() == "本系统默认（制度未规定金额）"
+        assert any("未规定金额" in w.text() for w in editor.findChildren(QLabel))
+        editor._mark_dealership(0)  # what editing the amounts does
+        assert editor.save() is True
+        assert services.accountability.rules()[0]["source"] == "dealership"
+        assert services.accountability.rules()[1]["source"] == "product_default"
+    finally:
+        services.dispose()
+
+
 def test_a_reward_reads_as_a_reward_in_the_slip_dialog(qtbot, tmp_path):
     """奖励单: 受奖人 and 表扬事实, no 责任认定 — the fault slip's words are not for praise."""
     from complaintdesk.domain.records import FeedbackKind
@@ -167,3 +192,86 @@ def test_a_reward_reads_as_a_reward_in_the_slip_dialog(qtbot, tmp_path):
               if dialog.form.itemAt(i, dialog.form.ItemRole.LabelRole) is not None}
     assert {"受奖人", "表扬事实", "奖励", "受奖人签字确认"} <= labels, labels
     assert not labels & {"责任人", "过失事实", "责任认定", "处罚"}, labels
+
+
+def test_the_appeal_decision_dialog_validates_before_it_closes(qtbot):
+    """申诉裁决: a reduction that is not lighter, or no reason, keeps the dialog open with
+    the domain's message; a complete decision closes it and hands back its values."""
+    from PySide6.QtWidgets import QDialog
+
+    from complaintdesk.domain.records import Penalty, PenaltyKind
+    from complaintdesk.ui.slip_dialog import DecisionDialog
+
+    dialog = DecisionDialog([Penalty(PenaltyKind.FINE, amount=100)])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.group.button(1).setChecked(True)  # 减轻处罚, the table still holds ¥100
+    dialog.reason.setPlainText("情节较轻")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert "须轻于原处罚" in dialog.error.text()
+    dialog.group.button(2).setChecked(True)  # 撤销, but no reason
+    dialog.reason.setPlainText("")
+    dialog.accept()
+    assert dialog.isVisible() and "裁决理由不能为空" in dialog.error.text()
+    dialog.reason.setPlainText("证据不足")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.result_values() == ("revoked", None, "证据不足")
+
+
+def test_the_administrator_names_the_review_board_and_its_settings(qtbot, tmp_path):
+    from complaintdesk.domain.records import Role
+    from complaintdesk.ui.review_board_dialog import ReviewBoardDialog
+    from service_builders import add_user
+
+    services, clock = make_services(tmp_path)
+    try:
+        c = cast(services)
+        head = add_user(services, "xzb", "行政部负责人", Role.RECEPTION)
+        hr = add_user(services, "hr", "人力资源专员", Role.RECEPTION)
+        dialog = ReviewBoardDialog(services, c.admin)
+        qtbot.addWidget(dialog)
+        assert dialog.window_days.value() == 7  # the product default
+        dialog.leader.setCurrentIndex(dialog.leader.findData(head.id))
+        for i in range(dialog.members.count()):
+            item = dialog.members.item(i)
+            if item.text() == "人力资源专员":
+                item.setCheckState(Qt.CheckState.Checked)
+        dialog.window_days.setValue(10)
+        dialog.rate_above.setValue(5.0)
+        assert dialog.save() is True
+        board = services.accountability.review_board()
+        assert (board.leader_user_id, board.member_user_ids) == (head.id, (hr.id,))
+        s = services.accountability.accountability_settings()
+        assert s.appeal_window_days == 10 and s.penalty_rate_above == pytest.approx(0.05)
+    finally:
+        services.dispose()
+
+
+def test_the_assessor_proposes_an_individual_reward_from_the_dialog(qtbot, tmp_path):
+    """001 五.2: a loss recovered, with its amount and a 奖品 described; a wrong case
+    number is refused in the dialog, which stays open."""
+    from complaintdesk.ui.reward_dialog import RewardDialog
+
+    services, clock = make_services(tmp_path)
+    try:
+        c = cast(services)
+        case = walk_to_issue(services, clock, c)
+        dialog = RewardDialog(services, c.assessor)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.case_number.setText("FK-209901-9999")
+        assert dialog.submit() is False and "找不到该案件" in dialog.error.text()
+        dialog.case_number.setText(case.number)
+        dialog.employee.setCurrentIndex(dialog.employee.findData(c.zhao_id))
+        dialog.reason.setCurrentIndex(dialog.reason.findData("loss"))
+        assert dialog.submit() is False and "挽回损失金额" in dialog.error.text()
+        dialog.loss.setValue(8000)
+        dialog.prize.setText("加油卡一张")
+        assert dialog.submit() is True
+        slip = dialog.proposed
+        assert slip is not None and slip.is_reward and "挽回损失 ¥8000" in slip.facts
+        assert "加油卡一张" in {p.note for p in slip.penalties}
+    finally:
+        services.dispose()

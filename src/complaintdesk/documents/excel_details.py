@@ -1,13 +1,16 @@
-"""Row-per-record sheets: 明细 (cases), 过失单 (slips), 月末未结 (open at the end)."""
+"""Row-per-record sheets: 明细 (cases), 过失单 (slips), 月末未结 (open at the end), and
+月度评估 (the department proposals and the 监督与评估小组's sign-off)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
+from typing import Any
 
 from openpyxl import Workbook
 
 from ..domain import steps as S
+from ..domain.dept_assessment import PENALTY, REWARD, DeptVerdict
 from ..domain.kpi_index import effective_deadline, is_skipped, responsible_employees
 from ..domain.kpi_model import KpiLookups, PeriodKpis
 from ..domain.records import Case, FaultSlip, PenaltyKind, Responsibility
@@ -152,4 +155,35 @@ def write_open_sheet(wb: Workbook, job: Job, period: PeriodKpis, tz: tzinfo) -> 
                    local_naive(r.due_since, tz), local_naive(r.deadline, tz), r.age_hours,
                    r.overdue_hours])
         job.step()
+    return sheet
+
+
+# ---- 月度评估: the 监督与评估小组's monthly evaluation (seed 001 二.3, 五.1–3) --------------
+EVALUATION_SIGNERS: tuple[tuple[str, str], ...] = (
+    ("组长（行政部负责人）", "监督与评估小组"), ("成员（人力资源部）", "监督与评估小组"),
+    ("成员（财务部）", "监督与评估小组"), ("行政部考核主管", "审核"), ("总经理", "决定"),
+)
+
+
+def write_evaluation_sheet(wb: Any, job: Any, verdicts: Sequence[DeptVerdict],
+                           month_title: str) -> TableSheet:
+    """The month's proposed department rewards and penalties (the statistics propose,
+    the assessor and the general manager decide) and the sign-off block of the
+    监督与评估小组's monthly evaluation."""
+    cols = [Col("部门", 14), Col("提议", 18), Col("依据（本月统计）", 70), Col("决定", 20)]
+    sheet = TableSheet(wb, "月度评估", cols, heading=f"{month_title}部门投诉处理月度评估",
+                       notes=["统计提议，行政部考核主管与总经理决定；通过后在“过失单”中开具，"
+                              "记入奖惩台账。阈值为系统设置（本系统默认值，制度未规定具体数值）。"])
+    labels = {REWARD: "部门团队奖励", PENALTY: "部门处罚"}
+    for v in verdicts:
+        proposal = "、".join(labels[p] for p in v.proposals) or "无"
+        sheet.add([v.department, proposal, v.text, "□同意 □不同意"])
+    if not verdicts:
+        sheet.add(["—", "无", "本月没有部门数据", ""])
+    sheet.blank()
+    sheet.note("监督与评估小组月度评估签字：")
+    sheet.add(["签字人", "职责", "签字", "日期"], [None, None, None, None], total=True)
+    for who, role in EVALUATION_SIGNERS:
+        sheet.add([who, role, "", "    年    月    日"])
+    job.step()
     return sheet

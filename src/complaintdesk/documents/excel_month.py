@@ -3,7 +3,8 @@
 Sheets: 概览 (every KPI with last month's and last year's beside it and the change, and
 the charts), 部门 / 类别 / 严重程度 / 渠道 / 员工考核 (one row per group), 趋势 (the recent
 months the trend chart reads), 月末未结 (open at month end, how overdue), 明细 (every case
-of the month, one row, phone and VIN masked), 过失单 (slips issued in the month).
+of the month, one row, phone and VIN masked), 过失单 (slips issued in the month), 月度评估
+(the month's proposed department rewards/penalties and the 监督与评估小组's sign-off).
 
 The data comes in prepared (`build_month_report`); nothing here reads storage.
 """
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 
+from ..domain.dept_assessment import AccountabilitySettings, DeptVerdict, evaluate_departments
 from ..domain.kpi import Volumes, monthly_kpis, open_cases, period_kpis
 from ..domain.kpi_index import KpiIndex, month_bounds
 from ..domain.kpi_model import (
@@ -41,7 +43,12 @@ from .excel_common import (
     new_workbook,
     write_workbook,
 )
-from .excel_details import write_cases_sheet, write_open_sheet, write_slips_sheet
+from .excel_details import (
+    write_cases_sheet,
+    write_evaluation_sheet,
+    write_open_sheet,
+    write_slips_sheet,
+)
 from .excel_sheets import bar_chart, trend_chart, write_breakdown
 
 TREND_KPIS: tuple[str, ...] = (
@@ -68,6 +75,8 @@ class MonthReportData:
     generated_at: datetime
     case_numbers: dict[int, str] = field(default_factory=dict)  # for the 过失单 sheet
     dealership: str = ""
+    # the monthly evaluation's proposals (001 五.1–3)
+    dept_verdicts: list[DeptVerdict] = field(default_factory=list)
 
     @property
     def month_title(self) -> str:
@@ -78,7 +87,7 @@ class MonthReportData:
 def build_month_report(
     cases: Iterable[Case], slips: Iterable[FaultSlip], volumes: Volumes, year: int,
     month: int, tz: tzinfo, now: datetime, lookups: KpiLookups, dealership: str = "",
-    trend_months: int = 12,
+    trend_months: int = 12, settings: AccountabilitySettings | None = None,
 ) -> MonthReportData:
     """Compute the month's KPIs, the trend and the detail rows in one pass of indexing."""
     cases, slips = list(cases), list(slips)
@@ -91,13 +100,15 @@ def build_month_report(
     ]
     in_month = [f.case for f in ix.cases_by_month.get(ym, ())]
     numbers = {c.id: c.number for c in cases if c.id is not None}
-    return _report(kpis, trend, in_month, slips, numbers, lookups, tz, now, dealership)
+    return _report(kpis, trend, in_month, slips, numbers, lookups, tz, now, dealership,
+                   settings)
 
 
 def month_report_from_parts(
     kpis: MonthKpis, trend: list[PeriodKpis], cases: Iterable[Case],
     slips: Iterable[FaultSlip], case_numbers: dict[int, str], lookups: KpiLookups,
     tz: tzinfo, now: datetime, dealership: str = "",
+    settings: AccountabilitySettings | None = None,
 ) -> MonthReportData:
     """The month workbook's data from figures read elsewhere (the running KPI tallies,
     whose periods list no open cases) and the records its sheets list: `cases` holds the
@@ -113,21 +124,25 @@ def month_report_from_parts(
     trend = [*trend[:-1], cur] if trend else trend
     in_month = [c for c in cases if c.flow == FlowKind.FEEDBACK
                 and start <= c.registered_at < end]
-    return _report(kpis, trend, in_month, slips, case_numbers, lookups, tz, now, dealership)
+    return _report(kpis, trend, in_month, slips, case_numbers, lookups, tz, now, dealership,
+                   settings)
 
 
 def _report(kpis: MonthKpis, trend: list[PeriodKpis], in_month: Iterable[Case],
             slips: Iterable[FaultSlip], numbers: dict[int, str], lookups: KpiLookups,
-            tz: tzinfo, now: datetime, dealership: str) -> MonthReportData:
+            tz: tzinfo, now: datetime, dealership: str,
+            settings: AccountabilitySettings | None = None) -> MonthReportData:
     start, end = month_bounds(kpis.month, tz)
     issued = sorted(
         (s for s in slips if s.issued_at is not None and start <= s.issued_at < end
          and s.number),
         key=lambda s: s.number,
     )
+    # the monthly evaluation's proposals (001 五.1–3), thresholds from the settings
+    verdicts = evaluate_departments(trend, settings or AccountabilitySettings())
     return MonthReportData(kpis, trend, sorted(in_month, key=lambda c: (c.registered_at,
                                                                         c.number)),
-                           issued, lookups, tz, now, numbers, dealership)
+                           issued, lookups, tz, now, numbers, dealership, verdicts)
 
 
 def write_month_workbook(
@@ -141,7 +156,7 @@ def write_month_workbook(
     """
     cur = data.kpis.current
     total = (len(data.cases) + len(data.slips) + len(cur.open_cases) + len(KPI_DEFS)
-             + sum(len(cur.groups[d]) for d in DIMENSIONS) + len(data.trend))
+             + sum(len(cur.groups[d]) for d in DIMENSIONS) + len(data.trend) + 1)
     job = Job(total, progress, cancelled)
     wb = new_workbook()
 
@@ -156,6 +171,7 @@ def write_month_workbook(
         write_open_sheet(wb, job, cur, data.tz)
         write_cases_sheet(wb, job, data.cases, data.tz, data.lookups, cur.as_of)
         write_slips_sheet(wb, job, data.slips, data.tz, data.lookups, data.case_numbers)
+        write_evaluation_sheet(wb, job, data.dept_verdicts, data.month_title)
         _add_charts(overview, trend, sheets, data)
 
     write_workbook(wb, target, job, body)

@@ -27,12 +27,13 @@ GROUP_KPIS: tuple[str, ...] = (
     "received", "suggestions", "praises", "volume", "complaint_rate", "close_rate",
     "resolution_rate", "on_time_rate", "within_24h", "within_48h", "handled_mean",
     "closed_mean", "revisit_rate", "satisfaction", "first_time_fix", "repeat_rate",
-    "slips", "fines", "points", "rewards", "bonus", "open_at_end", "overdue_at_end",
+    "slips", "fines", "points", "warnings", "rewards", "bonus", "open_at_end",
+    "overdue_at_end",
 )
 # 员工考核: what the ledger and the performance review read.
 EMPLOYEE_KPIS: tuple[KpiDef, ...] = (
     KpiDef("received", "被投诉次数", KIND_COUNT, lambda k: k.received),
-    KPI_BY_KEY["slips"], KPI_BY_KEY["fines"], KPI_BY_KEY["points"],
+    KPI_BY_KEY["slips"], KPI_BY_KEY["fines"], KPI_BY_KEY["points"], KPI_BY_KEY["warnings"],
     KPI_BY_KEY["rewards"], KPI_BY_KEY["bonus"], KPI_BY_KEY["reward_points"],
     KpiDef("net_points", "净绩效分", KIND_COUNT, lambda k: k.net_points),
     KPI_BY_KEY["appeals"],

@@ -27,6 +27,7 @@ from complaintdesk.documents.pdf_common import (
 )
 from complaintdesk.domain.records import PENALTY_SLIP_PREFIX, FaultSlip, PenaltyKind
 from complaintdesk.domain.rules import penalties_from_raw
+from complaintdesk.domain.slip_basis import basis_lines
 from complaintdesk.domain.slips import DECISION_LABELS, describe_change
 
 FAULT_TITLE = "过失单"
@@ -124,8 +125,9 @@ def slip_story(slip: FaultSlip, ctx: PrintContext, section: int = 0,
                 ("状态", slip.status.label))
     g.text("表扬事实" if reward else "过失事实", slip.facts, min_h=80)
     _penalty_rows(g, slip)
-    g.pairs(("依据条款", "；".join(ctx.clause(r) for r in slip.rule_ids)),
-            ("开具依据", "客户表扬" if reward else
+    # the rule as it stood when proposed, its escalations and any later change (§6)
+    g.text("依据条款", "\n".join(basis_lines(slip, ctx.clause)), min_h=28)
+    g.pairs(("开具依据", "客户表扬" if reward else
              "处理期限超时" if slip.from_breach else "投诉处理意见"))
     g.pairs(("开具人", ctx.user(slip.issued_by_user_id)), ("开具时间", ctx.fmt_dt(slip.issued_at)),
             ("执行时间", ctx.fmt_dt(slip.enforced_at)))

@@ -8,6 +8,7 @@ to come so the paper can be completed by hand, then the signature boxes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from reportlab.platypus import Flowable, Spacer
@@ -44,6 +45,7 @@ from complaintdesk.domain.records import (
 
 TITLE = "客户信息反馈意见处理单"
 SIGNERS = ("业务主管", "部门负责人", "客服中心回访人", "行政部考核主管", "总经理")
+SEAL = "公司盖章"  # seed 003 一.13: the company seal beside the general manager's signature
 LONG_TEXT = 300  # characters; longer customer texts print a size smaller
 
 # Which steps each kind of feedback goes through (§4.1: praise skips 3–5, a suggestion
@@ -81,6 +83,7 @@ GLYPH_SEED = "".join((
     "责任程度处理建议对责任人的处理意见部门负责人意见过失单号处罚回访时间回访方式联系上客户"
     "是客户满意度客户意见评估意见按时处理处理得当客户要求过高签批意见批示执行情况反馈业务部门",
     *SOLUTIONS, *REVISIT_METHODS, *SATISFACTION, "□",
+    SEAL, "加盖公章证据附件无按时超时期限二次回访一般需",
 ))
 
 
@@ -114,6 +117,7 @@ def _intake_block(case: Case, ctx: PrintContext) -> list[Flowable]:
     g.pairs(("重复投诉", repeat or "是"),
             ("重新处理", f"{case.reopen_count} 次" if case.reopen_count else "无"),
             ("处理状态", status))
+    g.text("证据附件", attachments_text(case))
     if not long:
         return [g.table()]
     # a long text gets the full width and flows over the page break
@@ -173,7 +177,8 @@ def _evaluate(g: Grid, rec: StepRecord | None, ctx: PrintContext, _slips: Sequen
               ) -> None:
     d = rec.data if rec else {}
     g.text("评估意见", d.get("evaluation", ""), min_h=24)
-    g.pairs(("按时处理", yes_no(d.get("on_time"))), ("处理得当", yes_no(d.get("proper"))),
+    # 按时处理 is printed from the recorded deadlines (on_time_summary), never the typed field
+    g.pairs(("按时处理", d.get(ON_TIME_KEY, "")), ("处理得当", yes_no(d.get("proper"))),
             ("客户要求过高", yes_no(d.get("demand_unreasonable"))))
 
 
@@ -201,12 +206,58 @@ BLOCKS: dict[str, BlockFn] = {
 }
 
 
+ON_TIME_KEY = "_on_time_from_record"  # set on a print-only copy of the evaluate record
+
+
+def step_on_time(rec: StepRecord) -> str:
+    """按时 / 超时 of one finished step, from its recorded deadline and breach flag."""
+    late = rec.breach or (rec.deadline is not None and rec.finished_at is not None
+                          and rec.finished_at > rec.deadline)
+    return "超时" if late else "按时"
+
+
+def on_time_summary(case: Case, until: StepRecord) -> str:
+    """The case's 按时处理 up to a step: 是, or 否 naming the late steps (from the record)."""
+    late = [S.step_title(s.step_key) for s in sorted(case.steps, key=lambda s: s.seq)
+            if s.seq < until.seq and s.finished_at is not None and s.step_key in BLOCKS
+            and step_on_time(s) == "超时"]
+    if not late:
+        return "是（各步骤均在期限内完成）"
+    return f"否（超时：{'、'.join(dict.fromkeys(late))}）"
+
+
+def attachments_text(case: Case) -> str:
+    """证据附件: the evidence attached to the case (name and size each), or 无."""
+    def size(n: int) -> str:
+        return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} B"
+
+    return "、".join(f"{a.filename}（{size(a.size)}）" for a in case.attachments) or "无"
+
+
+def _second_revisit_line(case: Case, ctx: PrintContext) -> Flowable | None:
+    """The 二次回访 line of a complaint that has no second-revisit step (yet)."""
+    if case.kind is not FeedbackKind.COMPLAINT or any(
+            s.step_key == S.SECOND_REVISIT for s in case.steps):
+        return None
+    normal = case.severity is Severity.NORMAL
+    g = Grid(side_caption("", S.step_title(S.SECOND_REVISIT),
+                          "" if normal else STEP_HINT[S.SECOND_REVISIT], None, ctx))
+    if normal:
+        g.wide("一般投诉，无需二次回访")
+    else:  # 重要/重大 (or not yet classified): one row of boxes to fill in by hand
+        g.pairs(("回访时间", ""), ("回访方式", ticks(REVISIT_METHODS, None)),
+                ("客户满意度", ticks(SATISFACTION, None)))
+    return g.table()
+
+
 def _step_block(key: str, rec: StepRecord | None, occurrence: int, ctx: PrintContext,
                 slips: Sequence[FaultSlip]) -> Flowable:
     note = ""
     if rec is not None and rec.outcome == "reopen":
         note = "客户不满意，退回重新处理"
     hint = STEP_HINT[key] if rec is None or rec.finished_at is None else ""
+    if rec is not None and rec.finished_at is not None:
+        hint = step_on_time(rec)  # 按时/超时 from the recorded deadline
     g = Grid(side_caption(STEP_NO[key], S.step_title(key), hint, rec, ctx, occurrence, note))
     # an open step prints as empty boxes, with its deadline in the caption
     BLOCKS[key](g, rec if rec is None or rec.finished_at else None, ctx, slips)
@@ -231,8 +282,13 @@ def feedback_story(case: Case, ctx: PrintContext, slips: Sequence[FaultSlip] = (
     seen: dict[str, int] = {}
     for key, rec in planned_steps(case):
         seen[key] = seen.get(key, 0) + 1
+        if key == S.EVALUATE and rec is not None and rec.finished_at is not None:
+            rec = replace(rec, data={**rec.data, ON_TIME_KEY: on_time_summary(case, rec)})
         story.append(_step_block(key, rec, seen[key], ctx, slips))
-    story += [Spacer(0, 4), signature_table(SIGNERS)]
+    second = _second_revisit_line(case, ctx)
+    if second is not None:
+        story.append(second)
+    story += [Spacer(0, 4), signature_table(SIGNERS, seal=SEAL)]
     return story
 
 

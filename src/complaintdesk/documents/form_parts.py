@@ -26,6 +26,8 @@ from complaintdesk.domain.records import (
     StepRecord,
 )
 
+ON_TIME_WORDS = ("按时", "超时")
+
 
 def ticks(options: Sequence[str], chosen: str | None) -> str:
     """■返修 □电话解答 □退换 — a filled box for the recorded choice, empty ones to tick.
@@ -43,15 +45,18 @@ def side_caption(
         (f"{no}{title}" if no else title, None, None)]
     if occurrence > 1:
         lines.append((f"（第{occurrence}次）", None, None))
-    if hint:
+    # a finished step's hint is its 按时/超时 (from the record): printed after who did it
+    verdict = hint if hint in ON_TIME_WORDS and rec is not None and rec.finished_at else ""
+    if hint and not verdict:
         lines.append((hint, small, MUTED))
     if rec is not None:
         if rec.finished_at is not None:
             who = ctx.user(rec.actor_user_id)
             if rec.on_behalf_of_user_id is not None:
                 who = f"{who}（代 {ctx.user(rec.on_behalf_of_user_id)} 处理）"
+            who = " ".join(x for x in (who, verdict) if x)
             if who:
-                lines.append((who, small, None))
+                lines.append((who, small, ALERT if verdict == "超时" else None))
             lines.append((ctx.fmt_dt(rec.finished_at), small, None))
         else:
             lines.append(("处理中", small, ALERT))
@@ -60,7 +65,7 @@ def side_caption(
         for ext in rec.extensions:
             if ext.get("deadline"):
                 lines.append((f"延期至 {ctx.fmt_dt(ext['deadline'])}", small, None))
-        if rec.breach:
+        if rec.breach and verdict != "超时":
             lines.append(("超时", small, ALERT))
     if note:
         lines.append((note, small, ALERT))

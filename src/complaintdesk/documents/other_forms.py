@@ -29,6 +29,7 @@ from complaintdesk.documents.pdf_common import (
 )
 from complaintdesk.domain import steps as S
 from complaintdesk.domain.records import Case, CaseStatus, FaultSlip, StepRecord
+from complaintdesk.domain.slip_basis import basis_lines
 from complaintdesk.domain.workflow.internal_routing import case_routing
 
 IC_TITLE = "内部投诉意见处理单"
@@ -66,10 +67,11 @@ def _investigate(g: Grid, rec: StepRecord | None, ctx: PrintContext,
 
 
 def _clauses(g: Grid, ctx: PrintContext, issued: Sequence[FaultSlip]) -> None:
-    """依据条款 of the slips: the flow's own rules (内部投诉 / 厂外返修), product defaults."""
-    texts = list(dict.fromkeys(ctx.clause(r) for s in issued for r in s.rule_ids))
+    """依据条款 of the slips as the slips print it: the flow's own rules (内部投诉 /
+    厂外返修) as they stood when proposed, with their source (本系统默认 / 本店规定)."""
+    texts = list(dict.fromkeys(line for s in issued for line in basis_lines(s, ctx.clause)))
     if texts:
-        g.text("依据条款", "；".join(texts))
+        g.text("依据条款", "\n".join(texts))
 
 
 def _ic_open(g: Grid, rec: StepRecord | None, ctx: PrintContext,

@@ -901,10 +901,15 @@ def _cell(value: Any, style: str = "value") -> Flowable | None:
     return para(value, style) if value not in (None, "") else None
 
 
-def signature_table(roles: Sequence[str], sign_h: float = 24) -> Flowable:
-    """One box per signer: the role on top, room to sign, a date line at the bottom."""
-    n = len(roles)
-    w = CONTENT_W / n
+def signature_table(roles: Sequence[str], sign_h: float = 24, seal: str = "") -> Flowable:
+    """One box per signer: the role on top, room to sign, a date line at the bottom.
+
+    `seal` adds a wider last box with that caption and nothing to sign on (the 公司盖章
+    box beside the general manager's signature, seed 003 一.13).
+    """
+    n = len(roles) + (1 if seal else 0)
+    unit = CONTENT_W / (n + (0.5 if seal else 0))
+    widths = [unit] * len(roles) + ([CONTENT_W - unit * len(roles)] if seal else [])
     # "日期:      年    月    日" with no-break spaces, drawn as the Paragraph of that
     # markup draws it (one line, each character after the other)
     date_line = "日期：" + "\xa0" * 6 + "年" + "\xa0" * 4 + "月" + "\xa0" * 4 + "日"
@@ -914,14 +919,18 @@ def signature_table(roles: Sequence[str], sign_h: float = 24) -> Flowable:
     def cell(c: int, f: Flowable, valign: str = TOP) -> GridCell:
         return GridCell(c, c, f, valign, top=2, bottom=2, left=4, right=6)
 
+    captions = [*roles, seal] if seal else list(roles)
+    body = [cell(c, sign) for c in range(len(roles))]
+    if seal:
+        body.append(cell(len(roles), para("（加盖公司公章）", "small"), MIDDLE))
     rows = [
-        GridRow([cell(c, para(r, "label"), MIDDLE) for c, r in enumerate(roles)], fixed_h=14),
-        GridRow([cell(c, sign) for c in range(n)], fixed_h=sign_h),
+        GridRow([cell(c, para(r, "label"), MIDDLE) for c, r in enumerate(captions)], fixed_h=14),
+        GridRow(body, fixed_h=sign_h),
         GridRow([cell(c, dated) for c in range(n)], fixed_h=13),
     ]
     boxes = [(0, 0, n - 1, 0, 0.5), *[(c, 0, c, 2, 0.5) for c in range(n)],
              (0, 0, n - 1, 2, 1.0)]
-    return GridBlock([w] * n, rows, boxes, [(0, 0, n - 1, 0, LABEL_BG)], keep=True)
+    return GridBlock(widths, rows, boxes, [(0, 0, n - 1, 0, LABEL_BG)], keep=True)
 
 
 # ---- page chrome ------------------------------------------------------------------------

@@ -17,25 +17,30 @@ Definitions (numerator ÷ denominator), for a period P with end E and `as_of = m
   customer 满意/基本满意 ÷ closed.
 - 一次解决率: closed with `reopen_count == 0` ÷ closed.
 - 重复投诉率: received with `repeat_of_id` set ÷ received.
-- 按时处理率: steps of feedback cases finished in P (skipped steps and steps without a
+- 按时处理率: steps of complaints finished in P (skipped steps and steps without a
   deadline left out) whose `finished_at` ≤ the deadline in force (the latest extension
-  counts) ÷ steps finished in P; per step key and overall.
+  counts) ÷ those steps finished in P; per step key and overall. Complaints only (§8):
+  the steps of suggestions and of praise are their own rows (建议·按时处理率,
+  表扬·按时处理率: the same numerator and denominator over that kind's steps).
 - 24 h / 48 h 处理率: received in P whose first step 3 (主管处理) finished within 24 h /
   48 h of receipt (`intake.complained_at`, else `registered_at`), by `now` ÷ received in P.
 - 平均处理时长: hours from receipt to the first step 3 done (received in P, handled by
   `now`), and from receipt to closed (received in P, closed by `as_of`); mean and median.
-- 回访率: revisits (step 6, not skipped) of complaints that became due in P and were done
-  with the customer reached by `now` ÷ revisits due in P.
-- 客户满意度: revisits done in P that reached the customer and found 满意/基本满意 ÷
-  revisits done in P that reached the customer.
+- 回访率 (per case): complaints whose first revisit (step 6, not skipped) became due in P
+  and of which some revisit reached the customer by `now` ÷ complaints whose first
+  revisit became due in P. A reopened case revisited twice is one case.
+- 客户满意度 (per contact): revisits done in P that reached the customer and found
+  满意/基本满意 ÷ revisits done in P that reached the customer.
 - 过失单: slips issued in P (not merely proposed or discarded); fines (罚款) and points
-  (绩效扣分) of those not revoked, with their current (possibly reduced) penalties.
+  (绩效扣分) of those not revoked, with their current (possibly reduced) penalties;
+  警告次数: the 警告 on those slips (one each).
   Rewards likewise (reward slips, 奖金, 绩效加分). Appeals: filed in P, by decision.
 - Open at the end: complaints registered by `as_of` and not closed at `as_of`; overdue
   when the step they wait on is past its deadline at `as_of`, by how many hours.
 
 Breakdowns: a complaint counts for its department, category, severity, channel and for
-every employee named responsible (step 4's list, else step 3's); a step counts for its
+every employee named responsible in any round (each round: step 4's list, else step
+3's; `kpi_index.round_responsible`), once per case; a step counts for its
 case's groups and for the employee of the user who finished it; a slip for its
 department and employee and its case's category, severity and channel.
 """
@@ -99,11 +104,13 @@ _FIELDS = (
     "received", "suggestions", "praises", "rate_num", "closed", "resolved", "first_time",
     "repeats", "within24", "within48", "revisit_due", "revisited", "reached", "satisfied",
     "slips", "fines", "points", "rewards", "bonus", "reward_points", "appeals",
-    "open_at_end", "overdue",
+    "open_at_end", "overdue", "warnings", "sugg_done", "sugg_ontime", "praise_done",
+    "praise_ontime",
 )
 (RECEIVED, SUGGESTIONS, PRAISES, RATE_NUM, CLOSED, RESOLVED, FIRST_TIME, REPEATS, WITHIN24,
  WITHIN48, REVISIT_DUE, REVISITED, REACHED, SATISFIED_N, SLIPS, FINES, POINTS, REWARDS, BONUS,
- REWARD_POINTS, APPEALS, OPEN_AT_END, OVERDUE) = range(len(_FIELDS))
+ REWARD_POINTS, APPEALS, OPEN_AT_END, OVERDUE, WARNINGS, SUGG_DONE, SUGG_ONTIME, PRAISE_DONE,
+ PRAISE_ONTIME) = range(len(_FIELDS))
 
 
 class _Acc:
@@ -140,6 +147,14 @@ class _Acc:
                 mine[k] = mine.get(k, 0) + v
 
     def kpis(self) -> KpiSet:
+        """The group's figures (numerator ÷ denominator; the module docstring has the
+        periods): 结案率 closed ÷ received complaints; 投诉解决率 closed 满意/基本满意 ÷
+        closed; 按时处理率 complaints' steps done on time ÷ complaints' steps done (per
+        step too); 建议/表扬·按时处理率 that kind's steps on time ÷ its steps done; 24/48 h
+        handled within 24/48 h ÷ received; 回访率 complaints revisited (reached) ÷
+        complaints due a revisit (per case); 客户满意度 满意/基本满意 ÷ revisit contacts that
+        reached the customer; 一次解决率 closed never reopened ÷ closed; 重复投诉率 repeats
+        ÷ received; 投诉率 complaints of departments with a volume ÷ that volume."""
         n, done, on_time = self.n, self.steps_done, self.steps_on_time
         return KpiSet(
             received=n[RECEIVED],
@@ -150,6 +165,8 @@ class _Acc:
             resolution_rate=Ratio(n[RESOLVED], n[CLOSED]),
             on_time_rate=Ratio(sum(on_time.values()), sum(done.values())),
             on_time_by_step={k: Ratio(on_time.get(k, 0), v) for k, v in done.items()},
+            suggestion_on_time=Ratio(n[SUGG_ONTIME], n[SUGG_DONE]),
+            praise_on_time=Ratio(n[PRAISE_ONTIME], n[PRAISE_DONE]),
             within_24h=Ratio(n[WITHIN24], n[RECEIVED]),
             within_48h=Ratio(n[WITHIN48], n[RECEIVED]),
             to_handled_hours=Hours.of(self.handled_h),
@@ -158,7 +175,7 @@ class _Acc:
             satisfaction=Ratio(n[SATISFIED_N], n[REACHED]),
             first_time_fix=Ratio(n[FIRST_TIME], n[CLOSED]),
             repeat_rate=Ratio(n[REPEATS], n[RECEIVED]),
-            slips=n[SLIPS], fines=n[FINES], points=n[POINTS],
+            slips=n[SLIPS], fines=n[FINES], points=n[POINTS], warnings=n[WARNINGS],
             rewards=n[REWARDS], bonus=n[BONUS], reward_points=n[REWARD_POINTS],
             appeals=n[APPEALS], appeal_outcomes=dict(self.outcomes),
             open_at_end=n[OPEN_AT_END], overdue_at_end=n[OVERDUE],
@@ -248,8 +265,17 @@ def _fill_month(
             a.steps_done[key] = a.steps_done.get(key, 0) + 1
             if ok:
                 a.steps_on_time[key] = a.steps_on_time.get(key, 0) + 1
-    for f, s in ix.revisits_due_by_month.get(ym, ()):
-        done = s.finished_at is not None and s.finished_at <= now and bool(s.data.get("reached"))
+    for sig, kind, ok in ix.kind_steps_by_month.get(ym, ()):
+        n = sig_acc(sig).n
+        if kind == FeedbackKind.SUGGESTION:
+            n[SUGG_DONE] += 1
+            n[SUGG_ONTIME] += ok
+        else:
+            n[PRAISE_DONE] += 1
+            n[PRAISE_ONTIME] += ok
+    for f, revisits in ix.revisits_due_by_month.get(ym, ()):
+        done = any(s.finished_at is not None and s.finished_at <= now
+                   and bool(s.data.get("reached")) for s in revisits)
         for a in p.targets(f.sig, f.employees):
             a.n[REVISIT_DUE] += 1
             a.n[REVISITED] += done
@@ -261,9 +287,11 @@ def _fill_month(
     for slip, sig in ix.slips_by_month.get(ym, ()):
         counted = slip.status != SlipStatus.REVOKED
         amounts = {PenaltyKind.FINE: 0, PenaltyKind.POINTS: 0, PenaltyKind.BONUS: 0,
-                   PenaltyKind.REWARD_POINTS: 0}
+                   PenaltyKind.REWARD_POINTS: 0, PenaltyKind.WARNING: 0}
         for x in slip.penalties:
-            if x.kind in amounts:
+            if x.kind is PenaltyKind.WARNING:
+                amounts[x.kind] += 1
+            elif x.kind in amounts:
                 amounts[x.kind] += x.points if x.kind in _POINT_KINDS else x.amount
         for a in p.targets(sig, (slip.employee_id,)):
             a.n[REWARDS if slip.is_reward else SLIPS] += 1
@@ -272,6 +300,7 @@ def _fill_month(
                 a.n[POINTS] += amounts[PenaltyKind.POINTS]
                 a.n[BONUS] += amounts[PenaltyKind.BONUS]
                 a.n[REWARD_POINTS] += amounts[PenaltyKind.REWARD_POINTS]
+                a.n[WARNINGS] += amounts[PenaltyKind.WARNING]
     for slip, sig in ix.appeals_by_month.get(ym, ()):
         outcome = APPEAL_DECISIONS.get(str((slip.appeal or {}).get("decision") or ""), "pending")
         for a in p.targets(sig, (slip.employee_id,)):
@@ -423,6 +452,10 @@ def monthly_kpis(
     index: KpiIndex | None = None,
 ) -> MonthKpis:
     """The month's KPIs with the previous month and the same month a year before.
+
+    Every rate is a `Ratio` (numerator, denominator) as the module docstring defines it:
+    complaint figures over complaints only, suggestions and praise on their own rows,
+    回访率 per case, 客户满意度 per contact, employees named in any round.
 
     Pass `index` (a `KpiIndex` of the same records) to reuse it across calls.
     """

@@ -66,18 +66,31 @@ def effective_deadline(step: StepRecord) -> datetime | None:
     return step.deadline
 
 
+def round_responsible(case: Case) -> list[tuple[int, ...]]:
+    """The employees named responsible in each round of a case, in order: a round is a
+    step 3 (主管处理) with the department head's step 4 after it, whose (amended) list
+    replaces step 3's. A reopened case has one round per handling (issue 14: every round
+    keeps its own people)."""
+    rounds: list[tuple[int, ...]] = []
+    for s in case.steps:
+        if s.finished_at is None or s.step_key not in (HANDLE, DEPT_OPINION) \
+                or "responsible" not in s.data:
+            continue
+        ids = (r.get("employee_id") for r in s.data.get("responsible") or ())
+        people = tuple(dict.fromkeys(i for i in ids if i is not None))
+        if s.step_key == HANDLE or not rounds:
+            rounds.append(people)
+        else:  # step 4 amends its round's list
+            rounds[-1] = people
+    return rounds
+
+
 def responsible_employees(case: Case) -> tuple[int, ...]:
-    """Employees named responsible: the department head's (amended) list, else step 3's."""
-    found: dict[str, StepRecord] = {}
-    for s in case.steps:  # the last finished one of each kind wins
-        if s.step_key in (DEPT_OPINION, HANDLE) and s.finished_at is not None \
-                and "responsible" in s.data:
-            found[s.step_key] = s
-    s = found.get(DEPT_OPINION) or found.get(HANDLE)
-    if s is None:
-        return ()
-    ids = (r.get("employee_id") for r in s.data.get("responsible") or ())
-    return tuple(dict.fromkeys(i for i in ids if i is not None))
+    """Employees named responsible in ANY round of the case, each once (§8)."""
+    out: dict[int, None] = {}
+    for people in round_responsible(case):
+        out.update(dict.fromkeys(people))
+    return tuple(out)
 
 
 # The only steps whose recorded data the statistics read (revisit: reached/satisfaction/
@@ -109,6 +122,8 @@ class CaseFacts:
 
 # (case signature, employee id of the user who finished it or None, step key, on time?)
 StepFact = tuple[Signature, Any, str, bool]
+# a step of a suggestion or praise: (case signature, kind, on time?) — their own rows
+KindStepFact = tuple[Signature, FeedbackKind, bool]
 # (slip, signature: its department, its case's category/severity/channel or SKIP)
 SlipFact = tuple[FaultSlip, Signature]
 
@@ -126,7 +141,10 @@ class KpiIndex:
         self._yms: list[MonthKey] = []
         self.cases_by_month: dict[MonthKey, list[CaseFacts]] = defaultdict(list)
         self.steps_by_month: dict[MonthKey, list[StepFact]] = defaultdict(list)
-        self.revisits_due_by_month: dict[MonthKey, list[tuple[CaseFacts, StepRecord]]] = (
+        self.kind_steps_by_month: dict[MonthKey, list[KindStepFact]] = defaultdict(list)
+        # 回访率 per case: a complaint's revisits (not skipped), filed by the month its
+        # first one became due (a reopened case revisited twice is one case)
+        self.revisits_due_by_month: dict[MonthKey, list[tuple[CaseFacts, list[StepRecord]]]] = (
             defaultdict(list))
         self.revisits_done_by_month: dict[MonthKey, list[tuple[CaseFacts, StepRecord]]] = (
             defaultdict(list))
@@ -147,20 +165,29 @@ class KpiIndex:
             if f.is_complaint:
                 complaints.append(f)
             sig = f.sig
+            revisits: list[StepRecord] = []
             for s in case.steps:
                 data = s.data
                 skipped = s.outcome == "skipped" or (bool(data.get("skipped")) if data else False)
                 if f.is_complaint and s.step_key == REVISIT and not skipped:
-                    self.revisits_due_by_month[month_of(s.due_since)].append((f, s))
+                    revisits.append(s)
                     if s.finished_at is not None and data.get("reached"):
                         self.revisits_done_by_month[month_of(s.finished_at)].append((f, s))
                 if s.finished_at is None or skipped:
                     continue
                 dl = effective_deadline(s) if s.extensions else s.deadline
-                if dl is not None:  # a step without a deadline cannot be late
-                    emp = user_emp.get(s.actor_user_id) if s.actor_user_id is not None else None
-                    steps_by_month[month_of(s.finished_at)].append(
-                        (sig, emp, s.step_key, s.finished_at <= dl))
+                if dl is None:  # a step without a deadline cannot be late
+                    continue
+                if not f.is_complaint:  # suggestions' and praise's steps: their own rows
+                    self.kind_steps_by_month[month_of(s.finished_at)].append(
+                        (sig, case.kind, s.finished_at <= dl))
+                    continue
+                emp = user_emp.get(s.actor_user_id) if s.actor_user_id is not None else None
+                steps_by_month[month_of(s.finished_at)].append(
+                    (sig, emp, s.step_key, s.finished_at <= dl))
+            if revisits:
+                first_due = min(r.due_since for r in revisits)
+                self.revisits_due_by_month[month_of(first_due)].append((f, revisits))
         for slip in slips:
             cf = by_id.get(slip.case_id) if slip.case_id is not None else None
             ssig = (slip.department_id, *(cf.sig[1:] if cf is not None else (SKIP,) * 3))

@@ -92,8 +92,10 @@ class KpiSet:
     complaint_rate: Ratio = Ratio(0, None)  # 投诉率: complaints ÷ business volume
     close_rate: Ratio = Ratio(0, 0)  # 结案率
     resolution_rate: Ratio = Ratio(0, 0)  # 投诉解决率
-    on_time_rate: Ratio = Ratio(0, 0)  # 按时处理率 (all steps)
+    on_time_rate: Ratio = Ratio(0, 0)  # 按时处理率 (all steps of complaints)
     on_time_by_step: dict[str, Ratio] = field(default_factory=dict)
+    suggestion_on_time: Ratio = Ratio(0, 0)  # 按时处理率 of suggestions' steps (own row)
+    praise_on_time: Ratio = Ratio(0, 0)  # 按时处理率 of praise's steps (own row)
     within_24h: Ratio = Ratio(0, 0)  # 24 h 处理率
     within_48h: Ratio = Ratio(0, 0)  # 48 h 处理率
     to_handled_hours: Hours = Hours(0, None, None)  # receipt → step 3 done
@@ -105,6 +107,7 @@ class KpiSet:
     slips: int = 0  # 过失单 issued
     fines: int = 0  # 罚款 (yuan)
     points: int = 0  # 绩效扣分
+    warnings: int = 0  # 警告 given (one per 警告 on a slip issued, not revoked)
     rewards: int = 0  # 奖励 slips
     bonus: int = 0  # 奖金 (yuan)
     reward_points: int = 0  # 绩效加分
@@ -244,7 +247,9 @@ def _step_def(step_key: str) -> KpiDef:
 KPI_DEFS: tuple[KpiDef, ...] = (
     KpiDef("received", "投诉量", KIND_COUNT, lambda k: k.received),
     KpiDef("suggestions", "建议", KIND_COUNT, lambda k: k.suggestions),
+    KpiDef("suggestion_on_time", "建议·按时处理率", KIND_RATE, lambda k: k.suggestion_on_time),
     KpiDef("praises", "表扬", KIND_COUNT, lambda k: k.praises),
+    KpiDef("praise_on_time", "表扬·按时处理率", KIND_RATE, lambda k: k.praise_on_time),
     KpiDef("volume", "业务量", KIND_COUNT, lambda k: k.volume),
     KpiDef("complaint_rate", "投诉率", KIND_SMALL_RATE, lambda k: k.complaint_rate),
     KpiDef("close_rate", "结案率", KIND_RATE, lambda k: k.close_rate),
@@ -267,6 +272,7 @@ KPI_DEFS: tuple[KpiDef, ...] = (
     KpiDef("slips", "过失单数", KIND_COUNT, lambda k: k.slips),
     KpiDef("fines", "罚款金额", KIND_MONEY, lambda k: k.fines),
     KpiDef("points", "绩效扣分", KIND_COUNT, lambda k: k.points),
+    KpiDef("warnings", "警告次数", KIND_COUNT, lambda k: k.warnings),
     KpiDef("rewards", "奖励次数", KIND_COUNT, lambda k: k.rewards),
     KpiDef("bonus", "奖金", KIND_MONEY, lambda k: k.bonus),
     KpiDef("reward_points", "绩效加分", KIND_COUNT, lambda k: k.reward_points),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
 from complaintdesk.domain.records import (
     FaultSlip,
@@ -26,7 +27,7 @@ from complaintdesk.domain.records import (
     Severity,
     SlipStatus,
 )
-from complaintdesk.domain.rules import Occasion, Rule, best_rule
+from complaintdesk.domain.rules import Occasion, Rule, best_rule, penalties_to_raw
 
 FLOW_NAMES = {FlowKind.FEEDBACK: "客户投诉", FlowKind.INTERNAL: "内部投诉",
               FlowKind.REWORK: "厂外返修"}
@@ -57,10 +58,33 @@ class Proposal:
     rule_ids: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # zh: why, including escalations
     clauses: list[str] = field(default_factory=list)  # 依据条款, printed on the slip
+    # the rules as they stood when proposed (id, clause, source, their own penalties) and
+    # the escalations applied on top: what the printed slip's 依据 line quotes for ever
+    rules: list[dict[str, Any]] = field(default_factory=list)
+    escalations: list[str] = field(default_factory=list)
 
     @property
     def clause_text(self) -> str:
         return "；".join(self.clauses)
+
+    def basis(self) -> dict[str, Any] | None:
+        """The snapshot a slip keeps (domain/slip_basis.py prints it); None without a rule."""
+        if not self.rules:
+            return None
+        return {"rules": [dict(r) for r in self.rules], "escalations": list(self.escalations),
+                "proposed": penalties_to_raw(self.penalties)}
+
+
+def _rule_snapshot(rule: Rule) -> dict[str, Any]:
+    return {"id": rule.id, "clause": rule.clause, "source": rule.source.value,
+            "penalties": penalties_to_raw(rule.penalties)}
+
+
+def proposal_from_rule(rule: Rule) -> Proposal:
+    """What one rule proposes, with its snapshot (no escalation)."""
+    return Proposal(penalties=rule.proposed(), rule_ids=[rule.id],
+                    notes=[f"依据规则：{rule.clause}"], clauses=[rule.clause],
+                    rules=[_rule_snapshot(rule)])
 
 
 def slip_time(slip: FaultSlip) -> datetime | None:
@@ -135,18 +159,18 @@ def propose_penalties(
                      else Occasion.FAULT)
     if rule is None:
         return Proposal(notes=[_no_rule_note(ctx)])
-    proposal = Proposal(
-        penalties=rule.proposed(),
-        rule_ids=[rule.id],
-        notes=[f"依据规则：{rule.clause}"],
-        clauses=[rule.clause],
-    )
+    proposal = proposal_from_rule(rule)
     prior = _counted(history, ctx.employee_id, now, breach=ctx.breach)
     if ctx.breach:
         _escalate_breach(proposal, rule, prior, now, tz)
     else:
         _escalate_repeat(proposal, prior, now, tz)
     return proposal
+
+
+def _escalated(proposal: Proposal, note: str) -> None:
+    proposal.notes.append(note)
+    proposal.escalations.append(note)
 
 
 def _escalate_breach(proposal: Proposal, rule: Rule, prior: list[FaultSlip],
@@ -156,10 +180,9 @@ def _escalate_breach(proposal: Proposal, rule: Rule, prior: list[FaultSlip],
     if this_month and rule.repeat_in_month_adds:
         proposal.penalties += [replace(p) for p in rule.repeat_in_month_adds]
         added = "、".join(_penalty_text(p) for p in rule.repeat_in_month_adds)
-        proposal.notes.append(
-            f"本月第{len(this_month) + 1}次超时（此前：{_describe(this_month[-1], tz)}），"
-            f"追加{added}"
-        )
+        _escalated(proposal,
+                   f"本月第{len(this_month) + 1}次超时（此前：{_describe(this_month[-1], tz)}），"
+                   f"追加{added}")
 
 
 def _escalate_repeat(proposal: Proposal, prior: list[FaultSlip],
@@ -173,17 +196,14 @@ def _escalate_repeat(proposal: Proposal, prior: list[FaultSlip],
             if p.kind in (PenaltyKind.FINE, PenaltyKind.POINTS):
                 p.amount *= 2
                 p.points *= 2
-        proposal.notes.append(
-            f"90天内再次过失（上次：{_describe(within_90[-1], tz)}），罚款和绩效扣分加倍"
-        )
+        _escalated(proposal,
+                   f"90天内再次过失（上次：{_describe(within_90[-1], tz)}），罚款和绩效扣分加倍")
     if len(within_year) >= 2:
         # §6: third within 12 months → 降职降薪, for the general manager to decide.
         proposal.penalties.append(Penalty(PenaltyKind.DEMOTION, note=DEMOTION_NOTE))
         earlier = "、".join(_describe(s, tz) for s in within_year)
-        proposal.notes.append(
-            f"12个月内第{len(within_year) + 1}次过失（此前：{earlier}），"
-            f"拟降职降薪，{DEMOTION_NOTE}"
-        )
+        _escalated(proposal, f"12个月内第{len(within_year) + 1}次过失（此前：{earlier}），"
+                             f"拟降职降薪，{DEMOTION_NOTE}")
 
 
 def _penalty_text(p: Penalty) -> str:
@@ -213,21 +233,4 @@ def propose_reward(ctx: ProposalContext, rules: list[Rule]) -> Proposal:
     rule = _best_for(ctx, rules, ctx.occasion)
     if rule is None:
         return Proposal(notes=[f"规则表中没有“{ctx.occasion.label}”的规则，请手工填写奖励"])
-    return Proposal(
-        penalties=rule.proposed(),
-        rule_ids=[rule.id],
-        notes=[f"依据规则：{rule.clause}"],
-        clauses=[rule.clause],
-    )
-
-
-def team_reward_due(monthly_rates: list[float | None]) -> bool:
-    """True when a department's complaint rate fell three months running (001 §五.2).
-
-    `monthly_rates` is oldest first, ending with the latest finished month; the last four
-    must all be known and each strictly lower than the month before (three falls).
-    """
-    last = monthly_rates[-4:]
-    if len(last) < 4 or any(r is None for r in last):
-        return False
-    return all(b < a for a, b in zip(last, last[1:], strict=False))  # type: ignore[operator]
+    return proposal_from_rule(rule)

@@ -119,6 +119,7 @@ class PenaltyKind(StrEnum):
     DEPT_BONUS_CUT = "dept_bonus_cut"  # 扣减部门奖金 (yuan)
     # rewards (奖励)
     BONUS = "bonus"  # 奖金 (yuan)
+    PRIZE = "prize"  # 奖品 (described in the note; 001 五.2 "奖金、奖品")
     REWARD_POINTS = "reward_points"  # 绩效加分
     COMMENDATION = "commendation"  # 通报表扬
 
@@ -128,7 +129,8 @@ class PenaltyKind(StrEnum):
 
     @property
     def is_reward(self) -> bool:
-        return self in (PenaltyKind.BONUS, PenaltyKind.REWARD_POINTS, PenaltyKind.COMMENDATION)
+        return self in (PenaltyKind.BONUS, PenaltyKind.PRIZE, PenaltyKind.REWARD_POINTS,
+                        PenaltyKind.COMMENDATION)
 
 
 PENALTY_LABELS: dict[PenaltyKind, str] = {
@@ -141,6 +143,7 @@ PENALTY_LABELS: dict[PenaltyKind, str] = {
     PenaltyKind.DEPT_POINTS: "部门绩效扣分",
     PenaltyKind.DEPT_BONUS_CUT: "扣减部门奖金",
     PenaltyKind.BONUS: "奖金",
+    PenaltyKind.PRIZE: "奖品",
     PenaltyKind.REWARD_POINTS: "绩效加分",
     PenaltyKind.COMMENDATION: "通报表扬",
 }

@@ -37,13 +37,42 @@ from complaintdesk.domain.records import (
 from complaintdesk.resources_path import resource_path
 
 
+class RuleSource(StrEnum):
+    """Where a rule's amounts come from. The policy (seed 001 §五.2–3) names the kinds of
+    reward and penalty but no amounts: every shipped amount is this product's default."""
+
+    PRODUCT_DEFAULT = "product_default"  # shipped with the product; the policy names none
+    DEALERSHIP = "dealership"  # set by the dealership in the rules editor
+
+    @property
+    def label(self) -> str:
+        return RULE_SOURCE_LABELS[self]
+
+    @property
+    def basis_prefix(self) -> str:
+        """How the slip's 依据 line introduces a rule of this source."""
+        return RULE_SOURCE_BASIS[self]
+
+
+RULE_SOURCE_LABELS: dict[RuleSource, str] = {
+    RuleSource.PRODUCT_DEFAULT: "本系统默认（制度未规定金额）",
+    RuleSource.DEALERSHIP: "本店规定",
+}
+RULE_SOURCE_BASIS: dict[RuleSource, str] = {
+    RuleSource.PRODUCT_DEFAULT: "本系统默认规则（制度未规定金额）",
+    RuleSource.DEALERSHIP: "本店奖惩规则",
+}
+
+
 class Occasion(StrEnum):
     """What kind of event a rule is for."""
 
     FAULT = "fault"  # a responsible person on a complaint, or a deadline breach → penalties
     PRAISE = "praise"  # 表扬 feedback naming an employee → reward
     RESOLVED_PRAISED = "resolved_praised"  # 001 §五.2: major/difficult case, customer praises
-    TEAM = "team"  # 001 §五.2: a department whose complaint rate keeps falling
+    TEAM = "team"  # 001 §五.2: 投诉率明显下降、解决率和满意度显著提高 → department reward
+    LOSS_RECOVERED = "loss_recovered"  # 001 §五.2: 为公司挽回重大损失 → individual reward
+    DEPT_PENALTY = "dept_penalty"  # 001 §五.3: 投诉率过高、满意度持续下降 → department penalty
     DEPARTMENT_FAULT = "department_fault"  # §4.8: an internal complaint against a department
 
     @property
@@ -52,15 +81,17 @@ class Occasion(StrEnum):
 
     @property
     def is_reward(self) -> bool:
-        return self not in (Occasion.FAULT, Occasion.DEPARTMENT_FAULT)
+        return self not in (Occasion.FAULT, Occasion.DEPT_PENALTY, Occasion.DEPARTMENT_FAULT)
 
 
 OCCASION_LABELS: dict[Occasion, str] = {
     Occasion.FAULT: "过失处罚",
     Occasion.PRAISE: "客户表扬奖励",
-    Occasion.RESOLVED_PRAISED: "重大投诉解决获表扬奖励",
+    Occasion.RESOLVED_PRAISED: "成功解决重大、疑难投诉奖励",
     Occasion.TEAM: "部门团队奖励",
-    Occasion.DEPARTMENT_FAULT: "部门过失处罚",
+    Occasion.LOSS_RECOVERED: "挽回损失奖励",
+    Occasion.DEPT_PENALTY: "部门处罚",
+    Occasion.DEPARTMENT_FAULT: "内部投诉部门处罚",
 }
 FLOW_LABELS: dict[FlowKind, str] = {
     FlowKind.FEEDBACK: "客户投诉",
@@ -70,6 +101,8 @@ FLOW_LABELS: dict[FlowKind, str] = {
 
 # Kinds whose size is in yuan (`amount`) and kinds whose size is in points (`points`).
 YUAN_KINDS = frozenset({PenaltyKind.FINE, PenaltyKind.DEPT_BONUS_CUT, PenaltyKind.BONUS})
+# kinds that say what they are only in their note (奖品: which prize)
+NOTE_KINDS = frozenset({PenaltyKind.PRIZE})
 POINT_KINDS = frozenset(
     {PenaltyKind.POINTS, PenaltyKind.DEPT_POINTS, PenaltyKind.REWARD_POINTS}
 )
@@ -88,6 +121,7 @@ FIELD_LABELS: dict[str, str] = {
     "breach": "是否超时",
     "penalties": "处罚/奖励",
     "repeat_in_month_adds": "同月再犯追加",
+    "source": "金额来源",
 }
 
 
@@ -114,6 +148,9 @@ class Rule:
     # Added when the same employee already had a slip from this rule in the same local
     # month (DESIGN §6: a second deadline breach in a month adds ¥50).
     repeat_in_month_adds: tuple[Penalty, ...] = ()
+    # the shipped defaults are the product's, not the policy's (DESIGN §6); a row without
+    # the field (a table saved before it existed) is read as a product default
+    source: RuleSource = RuleSource.PRODUCT_DEFAULT
 
     @property
     def specificity(self) -> int:
@@ -163,7 +200,9 @@ def _validate_penalty(p: Any, where: str, reward_rule: bool) -> list[str]:
     if kind.is_reward and not reward_rule:
         errors.append(f"{where}（{label}）：过失处罚规则不能包含奖励，请改为处罚类型")
     if not kind.is_reward and reward_rule:
-        errors.append(f"{where}（{label}）：奖励规则只能包含奖金、绩效加分或通报表扬")
+        errors.append(f"{where}（{label}）：奖励规则只能包含奖金、奖品、绩效加分或通报表扬")
+    if kind in NOTE_KINDS and not str(p.get("note") or "").strip():
+        errors.append(f"{where}（{label}）：请在说明中填写奖品名称")
     return errors
 
 
@@ -201,6 +240,12 @@ def _validate_row(row: Any, n: int) -> tuple[list[str], tuple | None]:
                 f"{name}：{FIELD_LABELS[field_name]}“{value}”无效，"
                 f"请选择：{_enum_values(enum)}，或留空表示任意"
             )
+    source = row.get("source")
+    if source not in (None, "") and source not in {m.value for m in RuleSource}:
+        errors.append(
+            f"{name}：{FIELD_LABELS['source']}“{source}”无效，"
+            f"请选择：{_enum_values(RuleSource)}"
+        )
     if row.get("category") is not None and not isinstance(row["category"], str):
         errors.append(f"{name}：{FIELD_LABELS['category']}须为文字，或留空表示任意")
     if row.get("breach") is not None and not isinstance(row["breach"], bool):
@@ -303,6 +348,7 @@ def load_rules(raw: list[dict[str, Any]]) -> list[Rule]:
             breach=row.get("breach"),
             penalties=tuple(penalties_from_raw(row.get("penalties", []))),
             repeat_in_month_adds=tuple(penalties_from_raw(row.get("repeat_in_month_adds", []))),
+            source=RuleSource(row.get("source") or RuleSource.PRODUCT_DEFAULT),
         )
         for row in raw
     ]
@@ -320,6 +366,7 @@ def rules_to_raw(rules: list[Rule]) -> list[dict[str, Any]]:
         row["penalties"] = penalties_to_raw(r.penalties)
         if r.repeat_in_month_adds:
             row["repeat_in_month_adds"] = penalties_to_raw(r.repeat_in_month_adds)
+        row["source"] = r.source.value
         out.append(row)
     return out
 

@@ -25,7 +25,9 @@ from complaintdesk.domain.records import (
     Employee,
     FaultSlip,
     Penalty,
+    PenaltyKind,
     Responsibility,
+    Role,
     SlipChange,
     SlipStatus,
     User,
@@ -51,6 +53,8 @@ ACKNOWLEDGED = "acknowledged"
 APPEAL_FILED = "appeal_filed"
 APPEAL_REVIEW = "appeal_review"
 APPEAL_DECISION = "appeal_decision"
+GM_INFORMED = "gm_informed"  # the GM has read the appeal decision
+BASIS = "basis"  # the rule(s) and escalations as they stood when proposed (slip_basis.py)
 
 AppealDecision = Literal["upheld", "reduced", "revoked"]
 DECISION_LABELS: dict[str, str] = {"upheld": "维持原处罚", "reduced": "减轻处罚", "revoked": "撤销"}
@@ -111,6 +115,8 @@ def check_penalties(penalties: list[Penalty], *, reward: bool) -> None:
             raise AccountabilityError(f"{where}：请填写大于 0 的整数分值")
         if p.amount < 0 or p.points < 0:
             raise AccountabilityError(f"{where}：金额和分值不能为负数")
+        if p.kind is PenaltyKind.PRIZE and not p.note.strip():
+            raise AccountabilityError(f"{where}：请在说明中填写奖品名称")
         if p.kind.is_reward != reward:
             kind = "奖励单只能填写奖励" if reward else "过失单不能填写奖励"
             raise AccountabilityError(f"{where}：{kind}，请改选类型")
@@ -151,6 +157,9 @@ def new_slip_proposal(
         slip.department_id = department_id
     _log(slip, by, now, CREATED, None, penalties_to_raw(slip.penalties),
          "；".join(proposal.notes))
+    basis = proposal.basis()
+    if basis is not None:
+        _log(slip, by, now, BASIS, None, basis)
     return slip
 
 
@@ -228,8 +237,9 @@ def acknowledge(slip: FaultSlip, now: datetime, by: User | None = None) -> None:
 
 # ---- appeal (申诉, §6; seed 001 §四.1 申诉权) -------------------------------------------------
 
-def appeal_deadline(slip: FaultSlip) -> datetime | None:
-    return slip.enforced_at + APPEAL_WINDOW if slip.enforced_at else None
+def appeal_deadline(slip: FaultSlip, window: timedelta = APPEAL_WINDOW) -> datetime | None:
+    """The end of the appeal window (a setting, 7 days after enforcement by default)."""
+    return slip.enforced_at + window if slip.enforced_at else None
 
 
 def appeal_time(slip: FaultSlip, key: str) -> datetime | None:
@@ -241,19 +251,20 @@ def appeal_time(slip: FaultSlip, key: str) -> datetime | None:
 
 
 def file_appeal(slip: FaultSlip, reason: str, now: datetime, *, by: User | None = None,
-                tz: tzinfo = DEFAULT_TZ) -> None:
-    """The employee appeals an enforced slip, within 7×24 h of enforcement."""
+                tz: tzinfo = DEFAULT_TZ, window: timedelta = APPEAL_WINDOW) -> None:
+    """The employee appeals an enforced slip to the 监督与评估小组, within the window
+    (`window` × 24 h of enforcement; 7 days by default)."""
     if slip.is_reward:
         raise AccountabilityError("奖励单不能申诉")
     if slip.appeal:
         raise AccountabilityError("该过失单已申诉过一次，不能重复申诉")
     _require(slip, {SlipStatus.ENFORCED}, "申诉")
-    deadline = appeal_deadline(slip)
+    deadline = appeal_deadline(slip, window)
     assert deadline is not None  # enforced slips have enforced_at
     if now > deadline:
         local = deadline.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         raise AccountabilityError(
-            f"申诉期限已过：须在执行后7天内（{local} 前）提出申诉"
+            f"申诉期限已过：须在执行后{window.days}天内（{local} 前）提出申诉。"
         )
     reason = _text(reason, "申诉理由", "填写对责任认定或处罚的异议")
     slip.appeal = {"filed_at": now.isoformat(), "reason": reason}
@@ -262,7 +273,8 @@ def file_appeal(slip: FaultSlip, reason: str, now: datetime, *, by: User | None 
 
 
 def review_appeal(slip: FaultSlip, by: User, review_text: str, now: datetime) -> None:
-    """The assessor re-reviews the appeal (复核) before the general manager decides."""
+    """A member of the 监督与评估小组 re-investigates the appeal (重新调查) before the group
+    decides (without a group named: the assessor, then the general manager)."""
     _require(slip, {SlipStatus.APPEALED}, "复核申诉")
     review_text = _text(review_text, "复核意见", "填写对申诉的复核意见")
     assert slip.appeal is not None
@@ -298,30 +310,50 @@ def decide_appeal(
     _require(slip, {SlipStatus.APPEALED}, "裁决申诉")
     assert slip.appeal is not None
     if not slip.appeal.get("review"):
-        raise AccountabilityError("请先由行政部考核主管复核申诉，再由总经理裁决")
-    if decision not in DECISION_LABELS:
-        raise AccountabilityError("裁决结果无效，请选择：维持原处罚、减轻处罚或撤销")
-    reason = _text(reason, "裁决理由", "填写裁决的理由")
+        raise AccountabilityError("请先重新调查（复核）申诉并填写复核意见，再作裁决。")
+    reason = check_appeal_decision(slip.penalties, decision, new_penalties, reason)
     original = penalties_to_raw(slip.penalties)
     if decision == "reduced":
-        if not new_penalties:
-            raise AccountabilityError("减轻处罚时请填写减轻后的处罚；如全部免除，请选择撤销")
-        check_penalties(new_penalties, reward=False)
-        if not _is_lighter(new_penalties, slip.penalties):
-            raise AccountabilityError(
-                "减轻后的处罚须轻于原处罚：罚款、扣分不得增加，不得新增处罚类型，且须有所减轻"
-            )
-        slip.penalties = list(new_penalties)
+        slip.penalties = list(new_penalties or [])
     slip.appeal.update(
         decision=decision, decision_reason=reason, decided_at=now.isoformat(),
         decided_by_user_id=by.id, decided_by_name=by.display_name,
         original_penalties=original, new_penalties=penalties_to_raw(slip.penalties),
+        # the general manager is told of the group's decision (001 四.1; DESIGN §6)
+        gm_informed_at=now.isoformat() if by.has(Role.GENERAL_MANAGER) else None,
     )
     after: dict[str, Any] = {"decision": decision, "penalties": penalties_to_raw(slip.penalties)}
     _log(slip, by, now, APPEAL_DECISION, {"penalties": original}, after,
          f"{DECISION_LABELS[decision]}：{reason}")
     status = SlipStatus.REVOKED if decision == "revoked" else SlipStatus.ENFORCED
     _set_status(slip, status, by, now, DECISION_LABELS[decision])
+
+
+def check_appeal_decision(current: list[Penalty], decision: str,
+                          new_penalties: list[Penalty] | None, reason: str) -> str:
+    """A decision on an appeal is complete and consistent (the dialog asks this before it
+    closes, the decision again before it is recorded); returns the trimmed reason."""
+    if decision not in DECISION_LABELS:
+        raise AccountabilityError("裁决结果无效，请选择：维持原处罚、减轻处罚或撤销。")
+    if decision == "reduced":
+        if not new_penalties:
+            raise AccountabilityError("减轻处罚时请填写减轻后的处罚；如全部免除，请选择撤销。")
+        check_penalties(new_penalties, reward=False)
+        if not _is_lighter(new_penalties, current):
+            raise AccountabilityError(
+                "减轻后的处罚须轻于原处罚：罚款、扣分不得增加，不得新增处罚类型，且须有所减轻。"
+            )
+    return _text(reason, "裁决理由", "填写裁决的理由")
+
+
+def inform_gm(slip: FaultSlip, by: User, now: datetime) -> None:
+    """The general manager has read the group's decision on the appeal."""
+    if not slip.appeal or not slip.appeal.get("decision"):
+        raise AccountabilityError("该申诉尚未裁决，无需确认。")
+    if slip.appeal.get("gm_informed_at"):
+        raise AccountabilityError("总经理已确认知悉该申诉裁决。")
+    slip.appeal["gm_informed_at"] = now.isoformat()
+    _log(slip, by, now, GM_INFORMED, None, now.isoformat())
 
 
 def enforced_penalties(slip: FaultSlip) -> list[Penalty]:
@@ -344,8 +376,12 @@ def describe_change(change: SlipChange) -> str:
     if change.what == APPEAL_DECISION:
         return (f"申诉裁决：{pens(change.before['penalties'])} → "
                 f"{pens(change.after['penalties'])}（{change.reason}）")
+    if change.what == BASIS:
+        rules = change.after.get("rules", []) if isinstance(change.after, dict) else []
+        return "依据规则快照：" + "；".join(r.get("clause", "") for r in rules)
     labels = {CREATED: "拟开具", DEPT_OPINION: "部门负责人意见", GM_OPINION: "总经理意见",
-              ACKNOWLEDGED: "责任人签字确认", APPEAL_FILED: "提出申诉", APPEAL_REVIEW: "申诉复核"}
+              ACKNOWLEDGED: "责任人签字确认", APPEAL_FILED: "提出申诉", APPEAL_REVIEW: "申诉复核",
+              GM_INFORMED: "总经理已知悉申诉裁决"}
     after = pens(change.after) if change.what == CREATED else change.after
     return f"{labels.get(change.what, change.what)}：{after}"
 

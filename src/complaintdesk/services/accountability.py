@@ -14,9 +14,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..domain import slips as D
+from ..domain.dept_assessment import ACCOUNTABILITY_KEY, AccountabilitySettings
 from ..domain.ledger import LedgerRow, department_ledger, employee_ledger, ledger_entries
 from ..domain.proposals import penalty_summary
 from ..domain.records import FaultSlip, Penalty, Role, SlipStatus, User
+from ..domain.review_board import REVIEW_BOARD_KEY, ReviewBoard
 from ..domain.rules import Rule, penalties_to_raw, validate_rules
 from ..storage.repo_slips import SlipQuery, SlipWithCase
 from ..storage.uow import UnitOfWork
@@ -83,9 +85,18 @@ class AccountabilityService(ServiceBase):
         users = {u.id: u.display_name for u in uow.people.users() if u.id is not None}
         return emps, deps, users
 
+    @staticmethod
+    def _appeal_rules(uow: UnitOfWork) -> A.AppealRules:
+        """The 监督与评估小组 and the appeal window, as the administrator set them."""
+        settings = AccountabilitySettings.from_dict(uow.settings.get(ACCOUNTABILITY_KEY))
+        return A.AppealRules(ReviewBoard.from_dict(uow.settings.get(REVIEW_BOARD_KEY)),
+                             timedelta(days=settings.appeal_window_days))
+
     def _view(self, uow: UnitOfWork, actor: User, item: SlipWithCase, now: datetime,
-              names: tuple[dict, dict, dict], rules: dict[str, Rule]) -> SlipView:
+              names: tuple[dict, dict, dict], rules: dict[str, Rule],
+              appeal_rules: A.AppealRules | None = None) -> SlipView:
         s = item.slip
+        ar = appeal_rules or self._appeal_rules(uow)
         emps, deps, users = names
         created = next((c for c in s.changes if c.what == D.CREATED), None)
         return SlipView(
@@ -98,8 +109,8 @@ class AccountabilityService(ServiceBase):
             proposal_notes=created.reason if created else "",
             history=[HistoryLine(c.at, c.by_name, D.describe_change(c), c.reason)
                      for c in s.changes],
-            actions=tuple(a for a in A.ACTION_LABELS if A.allowed(actor, s, a, now)),
-            appeal_deadline=D.appeal_deadline(s),
+            actions=tuple(a for a in A.ACTION_LABELS if A.allowed(actor, s, a, now, ar)),
+            appeal_deadline=D.appeal_deadline(s, ar.window),
         )
 
     def _visible_query(self, actor: User, q: SlipQuery) -> SlipQuery:
@@ -122,7 +133,8 @@ class AccountabilityService(ServiceBase):
         with self.uow(readonly=True) as uow:
             names = self._names(uow)
             rules = {r.id: r for r in current_rules(uow)}
-            return [self._view(uow, actor, item, now, names, rules)
+            ar = self._appeal_rules(uow)
+            return [self._view(uow, actor, item, now, names, rules, ar)
                     for item in uow.slips.list(q)]
 
     def slip(self, actor: User, slip_id: int) -> SlipView:
@@ -131,14 +143,17 @@ class AccountabilityService(ServiceBase):
             s = uow.slips.get(slip_id)
             if s is None:
                 raise NotFound("找不到该过失单，请刷新列表")
-            self._check_visible(actor, s)
+            self._check_visible(actor, s, self._appeal_rules(uow).board)
             number = uow.slips.case_numbers([s.case_id]).get(s.case_id, "") if s.case_id else ""
             rules = {r.id: r for r in current_rules(uow)}
             return self._view(uow, actor, SlipWithCase(s, number), now, self._names(uow), rules)
 
-    def _check_visible(self, actor: User, s: FaultSlip) -> None:
+    def _check_visible(self, actor: User, s: FaultSlip,
+                       board: ReviewBoard | None = None) -> None:
         if A.may_view_all(actor) or (actor.employee_id and actor.employee_id == s.employee_id):
             return
+        if board is not None and s.appeal and board.is_member(actor):
+            return  # the 监督与评估小组 hears the appeal
         if (actor.has(Role.DEPT_HEAD) or actor.has(Role.SUPERVISOR)) \
                 and actor.department_id == s.department_id:
             return
@@ -166,8 +181,9 @@ class AccountabilityService(ServiceBase):
             if expected_version is not None and s.version != expected_version:
                 from .errors import ConflictError
                 raise ConflictError("已被他人处理：该过失单刚刚被其他人修改，请刷新后重试")
-            if not A.allowed(actor, s, action, now):
-                _state_refusal(s, action, actor, now)
+            ar = self._appeal_rules(uow)
+            if not A.allowed(actor, s, action, now, ar):
+                _state_refusal(s, action, actor, now, ar)
                 raise PermissionDenied(A.refusal_text(action))
             before = _snapshot(s)
             change(uow, s, now)
@@ -216,8 +232,10 @@ class AccountabilityService(ServiceBase):
             D.acknowledge, s, now, by=actor))
 
     def file_appeal(self, actor: User, slip_id: int, reason: str) -> SlipView:
+        """The employee appeals to the 监督与评估小组 within the window (a setting)."""
         return self._act(actor, slip_id, A.APPEAL, lambda uow, s, now: domain_call(
-            D.file_appeal, s, reason, now, by=actor, tz=self.tz))
+            D.file_appeal, s, reason, now, by=actor, tz=self.tz,
+            window=self._appeal_rules(uow).window))
 
     def review_appeal(self, actor: User, slip_id: int, review: str) -> SlipView:
         return self._act(actor, slip_id, A.REVIEW_APPEAL, lambda uow, s, now: domain_call(
@@ -225,8 +243,80 @@ class AccountabilityService(ServiceBase):
 
     def decide_appeal(self, actor: User, slip_id: int, decision: str,
                       new_penalties: list[Penalty] | None, reason: str) -> SlipView:
+        """The group decides (维持/减轻/撤销); the slip is never deleted, the ledger shows
+        the correction; the general manager is told (`appeal_notices`)."""
         return self._act(actor, slip_id, A.DECIDE_APPEAL, lambda uow, s, now: domain_call(
             D.decide_appeal, s, actor, decision, new_penalties, reason, now))
+
+    def inform_gm(self, actor: User, slip_id: int) -> SlipView:
+        """The general manager confirms having read the group's decision."""
+        return self._act(actor, slip_id, A.GM_INFORMED, lambda uow, s, now: domain_call(
+            D.inform_gm, s, actor, now))
+
+    def appeal_notices(self, actor: User) -> list[SlipView]:
+        """Appeal decisions the general manager has not yet read (001 四.1: the GM is told)."""
+        self.require(actor, Role.GENERAL_MANAGER, what="查看申诉裁决通知")
+        decided = SlipQuery(statuses=(SlipStatus.ENFORCED, SlipStatus.REVOKED),
+                            is_reward=False, limit=100000)
+        return [v for v in self.list_slips(actor, decided)
+                if (v.slip.appeal or {}).get("decision")
+                and not (v.slip.appeal or {}).get("gm_informed_at")]
+
+    def list_appeals(self, actor: User) -> list[SlipView]:
+        """Slips under appeal, for the 监督与评估小组 (and the assessor and GM)."""
+        now = self.clock.now()
+        with self.uow(readonly=True) as uow:
+            ar = self._appeal_rules(uow)
+            if not (A.may_view_all(actor) or ar.board.is_member(actor)):
+                raise PermissionDenied("没有权限查看申诉：需要监督与评估小组成员、"
+                                       "行政部考核主管或总经理角色")
+            names, rules = self._names(uow), {r.id: r for r in current_rules(uow)}
+            items = uow.slips.list(SlipQuery(statuses=(SlipStatus.APPEALED,), limit=100000))
+            return [self._view(uow, actor, item, now, names, rules, ar) for item in items]
+
+    # ---- the 监督与评估小组 and the settings of accountability -----------------------------
+    def review_board(self) -> ReviewBoard:
+        with self.uow(readonly=True) as uow:
+            return ReviewBoard.from_dict(uow.settings.get(REVIEW_BOARD_KEY))
+
+    def set_review_board(self, actor: User, leader_user_id: int | None,
+                         member_user_ids: list[int]) -> ReviewBoard:
+        """The administrator names the group: the 行政部 head leads, HR and finance members."""
+        self.require(actor, Role.ADMIN, what="设置监督与评估小组")
+        with self.uow() as uow:
+            users = {u.id: u for u in uow.people.users() if u.active}
+            if leader_user_id is None:
+                raise ServiceError("请选择监督与评估小组组长（行政部负责人）。", field="leader")
+            for uid, field_name in ([(leader_user_id, "leader")]
+                                    + [(m, "members") for m in member_user_ids]):
+                if uid not in users:
+                    raise ServiceError("所选人员不存在或已停用，请重新选择监督与评估小组成员。",
+                                       field=field_name)
+            board = ReviewBoard.from_dict({"leader_user_id": leader_user_id,
+                                           "member_user_ids": member_user_ids})
+            before = uow.settings.get(REVIEW_BOARD_KEY)
+            uow.settings.put(REVIEW_BOARD_KEY, board.to_dict())
+            self.audit(uow, actor, "setting", "setting", REVIEW_BOARD_KEY, before,
+                       board.to_dict())
+            uow.commit()
+        return board
+
+    def accountability_settings(self) -> AccountabilitySettings:
+        with self.uow(readonly=True) as uow:
+            return AccountabilitySettings.from_dict(uow.settings.get(ACCOUNTABILITY_KEY))
+
+    def set_accountability_settings(self, actor: User, raw: dict[str, Any]
+                                    ) -> AccountabilitySettings:
+        """Thresholds of the department evaluation and the appeal window (admin)."""
+        self.require(actor, Role.ADMIN, what="修改奖惩考核设置")
+        settings = domain_call(AccountabilitySettings.from_dict, raw)
+        with self.uow() as uow:
+            before = uow.settings.get(ACCOUNTABILITY_KEY)
+            uow.settings.put(ACCOUNTABILITY_KEY, settings.to_dict())
+            self.audit(uow, actor, "setting", "setting", ACCOUNTABILITY_KEY, before,
+                       settings.to_dict())
+            uow.commit()
+        return settings
 
     # ---- the ledger ------------------------------------------------------------------
     def ledger(self, actor: User, month: str) -> LedgerReport:
@@ -287,15 +377,16 @@ def _snapshot(s: FaultSlip) -> dict[str, Any]:
             "case_id": s.case_id, "version": s.version}
 
 
-def _state_refusal(s: FaultSlip, action: str, actor: User, now: datetime) -> None:
+def _state_refusal(s: FaultSlip, action: str, actor: User, now: datetime,
+                   ar: A.AppealRules = A.NO_BOARD) -> None:
     """When the person could act on the slip in another state, say what the state is
     (the domain's message) rather than "no permission"."""
     from copy import deepcopy
     from dataclasses import replace
     if action == A.APPEAL:
         fresh = replace(s, status=SlipStatus.ENFORCED, enforced_at=now, appeal=None, changes=[])
-        if A.allowed(actor, fresh, action, now):  # the person may appeal: say why not now
-            domain_call(D.file_appeal, deepcopy(s), "申诉", now, by=actor)
+        if A.allowed(actor, fresh, action, now, ar):  # the person may appeal: say why not now
+            domain_call(D.file_appeal, deepcopy(s), "申诉", now, by=actor, window=ar.window)
         return
     probe = {A.CHANGE: SlipStatus.ISSUED, A.ISSUE: SlipStatus.PROPOSED,
              A.DISCARD: SlipStatus.PROPOSED, A.DEPT_OPINION: SlipStatus.ISSUED,
@@ -303,7 +394,7 @@ def _state_refusal(s: FaultSlip, action: str, actor: User, now: datetime) -> Non
              A.REVIEW_APPEAL: SlipStatus.APPEALED}.get(action)
     if probe is None or probe is s.status:
         return
-    if A.allowed(actor, replace(s, status=probe, changes=[]), action, now):
+    if A.allowed(actor, replace(s, status=probe, changes=[]), action, now, ar):
         raise ServiceError(f"{s.number or '该过失单'}当前状态为“{s.status.label}”，"
                            f"不能{A.ACTION_LABELS[action]}")
 

@@ -19,6 +19,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..domain.dept_assessment import (
+    ACCOUNTABILITY_KEY,
+    AccountabilitySettings,
+)
 from ..domain.kpi_index import STEPS_WITH_DATA_USED, month_bounds
 from ..domain.kpi_model import (
     DEPARTMENT,
@@ -218,10 +222,17 @@ class ReportService(ServiceBase):
         cases, slips, volumes, lookups, dealership = self._load(
             shift_month(ym, -TREND_MONTHS), ym, phase)
         data = build_month_report(cases, slips, volumes, year, month, self.tz,
-                                  self.clock.now(), lookups, dealership, TREND_MONTHS)
+                                  self.clock.now(), lookups, dealership, TREND_MONTHS,
+                                  self.accountability_settings())
         self._add_case_numbers(data)
         phase.at(_COMPUTE)
         return data
+
+    def accountability_settings(self) -> AccountabilitySettings:
+        """The department-evaluation thresholds and the appeal window (defaults until the
+        administrator sets them; DESIGN §6)."""
+        with self.uow(readonly=True) as uow:
+            return AccountabilitySettings.from_dict(uow.settings.get(ACCOUNTABILITY_KEY))
 
     def _add_case_numbers(self, data: MonthReportData) -> None:
         """The numbers of the cases of slips whose case was not loaded (an internal
@@ -261,7 +272,7 @@ class ReportService(ServiceBase):
         records its sheets list (the month's cases, the complaints open at its end, the
         slips issued in it); None while the tallies are not built for this time zone."""
         from ..documents.excel_month import month_report_from_parts
-        from ..domain.kpi_tally import monthly_from_tallies
+        from ..domain.kpi_tally_read import monthly_from_tallies
         from ..storage.kpi_tallies import TallyReader, month_inputs, tallies_current
 
         phase.at(0)
@@ -280,12 +291,13 @@ class ReportService(ServiceBase):
             slips = uow.slips.issued_between(start, end)
             numbers = uow.slips.case_numbers([s.case_id for s in slips if s.case_id is not None])
             volumes, lookups, dealership = self._context(uow)
+            settings = AccountabilitySettings.from_dict(uow.settings.get(ACCOUNTABILITY_KEY))
         self._keep_medians(reader)
         phase.at(_LOAD)
         kpis, trend = monthly_from_tallies(rows, ym, now, self.tz, volumes, lookups, open_now,
                                            month_ends, medians, TREND_MONTHS)
         data = month_report_from_parts(kpis, trend, cases, slips, numbers, lookups, self.tz,
-                                       now, dealership)
+                                       now, dealership, settings)
         phase.at(_COMPUTE)
         return data
 
@@ -309,7 +321,7 @@ class ReportService(ServiceBase):
         """The year read from the running KPI tallies (a few thousand rows instead of every
         case and step of the year); None while they are not built for this time zone."""
         from ..documents.excel_year import MONTH_DIMENSIONS, YearReportData
-        from ..domain.kpi_tally import yearly_from_tallies
+        from ..domain.kpi_tally_read import yearly_from_tallies
         from ..storage.kpi_tallies import TallyReader, tallies_current, year_inputs
 
         phase.at(0)
@@ -379,7 +391,7 @@ class ReportService(ServiceBase):
         (no tile shows one) and its months no list of open cases (`overdue` has them)."""
         from ..domain.kpi import open_case
         from ..domain.kpi_model import month_label
-        from ..domain.kpi_tally import Medians, period_from_tallies
+        from ..domain.kpi_tally_read import Medians, period_from_tallies
         from ..storage.kpi_tallies import TallyReader, month_end_figures, tallies_current
 
         local = now_utc.astimezone(self.tz)

@@ -8,10 +8,11 @@ domain's business (domain/slips.py); these checks are about the person.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..domain.records import FaultSlip, Role, SlipStatus, User
-from ..domain.slips import CHANGEABLE, appeal_deadline
+from ..domain.review_board import ReviewBoard
+from ..domain.slips import APPEAL_WINDOW, CHANGEABLE, appeal_deadline
 
 # Slip action keys (one button each in the slip dialog)
 CHANGE = "change"  # 修改处罚
@@ -24,11 +25,12 @@ ACKNOWLEDGE = "acknowledge"  # 员工确认
 APPEAL = "appeal"  # 申诉
 REVIEW_APPEAL = "review_appeal"  # 复核
 DECIDE_APPEAL = "decide_appeal"  # 裁决
+GM_INFORMED = "gm_informed"  # 总经理知悉申诉裁决
 
 ACTION_LABELS: dict[str, str] = {
     CHANGE: "修改处罚", ISSUE: "开具", DISCARD: "不予开具", DEPT_OPINION: "签署意见",
     APPROVE: "签批", ENFORCE: "执行", ACKNOWLEDGE: "员工确认", APPEAL: "申诉",
-    REVIEW_APPEAL: "复核", DECIDE_APPEAL: "裁决",
+    REVIEW_APPEAL: "复核", DECIDE_APPEAL: "裁决", GM_INFORMED: "知悉申诉裁决",
 }
 
 _BEFORE_APPROVAL = frozenset({SlipStatus.PROPOSED, SlipStatus.ISSUED})
@@ -46,8 +48,24 @@ def _own(actor: User, slip: FaultSlip) -> bool:
     return actor.employee_id is not None and actor.employee_id == slip.employee_id
 
 
-def allowed(actor: User, slip: FaultSlip, action: str, now: datetime) -> bool:
-    """Whether this person may take `action` on the slip in its current state."""
+@dataclass(frozen=True, slots=True)
+class AppealRules:
+    """Who hears appeals and for how long they may be filed (settings, DESIGN §6)."""
+
+    board: ReviewBoard = ReviewBoard()
+    window: timedelta = APPEAL_WINDOW
+
+
+NO_BOARD = AppealRules()
+
+
+def allowed(actor: User, slip: FaultSlip, action: str, now: datetime,
+            rules: AppealRules = NO_BOARD) -> bool:
+    """Whether this person may take `action` on the slip in its current state.
+
+    Appeals go to the 监督与评估小组 (`rules.board`): a member re-investigates, the leader
+    records the group's decision. Until the administrator names the group, the assessor
+    re-investigates and the general manager decides."""
     st = slip.status
     assessor, gm = actor.has(Role.ASSESSOR), actor.has(Role.GENERAL_MANAGER)
     if action == CHANGE:
@@ -66,14 +84,21 @@ def allowed(actor: User, slip: FaultSlip, action: str, now: datetime) -> bool:
         return (_own(actor, slip) or assessor) and st in _SIGNED_STATES \
             and slip.acknowledged_at is None
     if action == APPEAL:
-        deadline = appeal_deadline(slip)
+        deadline = appeal_deadline(slip, rules.window)
         return (_own(actor, slip) or assessor) and st is SlipStatus.ENFORCED \
             and not slip.is_reward and not slip.appeal \
             and deadline is not None and now <= deadline
+    board = rules.board
     if action == REVIEW_APPEAL:
-        return assessor and st is SlipStatus.APPEALED
+        hears = board.is_member(actor) if board.is_set else assessor
+        return hears and st is SlipStatus.APPEALED
     if action == DECIDE_APPEAL:
-        return gm and st is SlipStatus.APPEALED and bool((slip.appeal or {}).get("review"))
+        decides = board.is_leader(actor) if board.is_set else gm
+        return decides and st is SlipStatus.APPEALED \
+            and bool((slip.appeal or {}).get("review"))
+    if action == GM_INFORMED:
+        appeal = slip.appeal or {}
+        return gm and bool(appeal.get("decision")) and not appeal.get("gm_informed_at")
     return False
 
 
@@ -84,8 +109,10 @@ def refusal_text(action: str) -> str:
         ISSUE: "行政部考核主管", DISCARD: "行政部考核主管",
         DEPT_OPINION: "责任人所在部门的部门负责人", APPROVE: "总经理",
         ENFORCE: "行政部考核主管", ACKNOWLEDGE: "责任人本人或行政部考核主管",
-        APPEAL: "责任人本人或代其申诉的行政部考核主管", REVIEW_APPEAL: "行政部考核主管",
-        DECIDE_APPEAL: "总经理",
+        APPEAL: "责任人本人或代其申诉的行政部考核主管",
+        REVIEW_APPEAL: "监督与评估小组成员（未设置小组时为行政部考核主管）",
+        DECIDE_APPEAL: "监督与评估小组组长（未设置小组时为总经理）",
+        GM_INFORMED: "总经理",
     }[action]
     return f"没有权限“{ACTION_LABELS[action]}”：该操作只能由{who}执行，且须在过失单的相应状态下进行"
 

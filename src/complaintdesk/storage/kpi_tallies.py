@@ -54,7 +54,6 @@ from ..domain.kpi_tally import (
     FIELD_INDEX,
     FIELDS,
     TALLY_VERSION,
-    Medians,
     OpenFigures,
     OpenState,
     OwnerTally,
@@ -67,6 +66,7 @@ from ..domain.kpi_tally import (
     open_figures,
     owner_tally,
 )
+from ..domain.kpi_tally_read import Medians
 from ..domain.records import FaultSlip
 from .tables import (
     KPI_DURATION,

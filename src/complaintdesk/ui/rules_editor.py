@@ -37,6 +37,7 @@ from ..domain.rules import (
     FLOW_LABELS,
     OCCASION_LABELS,
     Occasion,
+    RuleSource,
     penalties_from_raw,
     penalties_to_raw,
 )
@@ -63,6 +64,7 @@ COLUMNS: tuple[tuple[str, str, Any], ...] = (
     ("breach", "是否超时", "bool"),
     ("penalties", "处罚/奖励（双击编辑）", "penalties"),
     ("repeat_in_month_adds", "同月再犯追加（双击编辑）", "penalties"),
+    ("source", "金额来源", RuleSource),
 )
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 PENALTIES_COL = 9
@@ -74,6 +76,8 @@ def _label(enum: type[StrEnum], member: StrEnum) -> str:
         return OCCASION_LABELS[member]  # type: ignore[index]
     if enum is FlowKind:
         return FLOW_LABELS[member]  # type: ignore[index]
+    if enum is RuleSource:
+        return member.label  # type: ignore[attr-defined]
     return getattr(member, "label", member.value)
 
 
@@ -98,8 +102,9 @@ class RulesEditor(QDialog):
         self.resize(1200, 620)
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(
-            "空白或“（任意）”表示不限；匹配条件最多的规则优先，条件相同时靠前的规则优先。"
-            "金额和分值均为本产品默认值，制度未规定，请按本店实际修改。"))
+            "空白或“（任意）”表示不限；匹配条件最多的规则优先，条件相同时靠前的规则优先。\n"
+            "制度（001 §五.2–3）只规定奖惩种类，未规定金额和分值：出厂金额均为本系统默认值，"
+            "请按本店实际修改；修改金额后“金额来源”改为“本店规定”。"))
         picker = QHBoxLayout()
         picker.addWidget(QLabel("显示流程："))
         self.flow_filter = QComboBox()
@@ -150,7 +155,8 @@ class RulesEditor(QDialog):
 
     def _add_rule(self) -> None:
         shown = self.flow_filter.currentData()
-        raw: dict[str, Any] = {"occasion": "fault", "penalties": []}
+        raw: dict[str, Any] = {"occasion": "fault", "penalties": [],
+                               "source": RuleSource.DEALERSHIP.value}
         if shown != ALL_FLOWS:
             raw["flow"] = shown
         self.add_row(raw)
@@ -178,7 +184,7 @@ class RulesEditor(QDialog):
                     for text, data in ((ANY, None), ("是", True), ("否", False)):
                         combo.addItem(text, data)
                 else:
-                    if kind is not Occasion:
+                    if kind not in (Occasion, RuleSource):
                         combo.addItem("（所有流程）" if kind is FlowKind else ANY, None)
                     for member in kind:
                         combo.addItem(_label(kind, member), member.value)
@@ -207,7 +213,15 @@ class RulesEditor(QDialog):
         dialog = PenaltyDialog(COLUMNS[col][1].split("（")[0], penalties_from_raw(raw),
                                reward=occasion != "fault", ask_reason=False, parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._set_penalties(row, col, penalties_to_raw(dialog.penalties()))
+            new = penalties_to_raw(dialog.penalties())
+            if new != raw:  # amounts set here are the dealership's, no longer the default
+                self._mark_dealership(row)
+            self._set_penalties(row, col, new)
+
+    def _mark_dealership(self, row: int) -> None:
+        combo = self.table.cellWidget(row, [c[0] for c in COLUMNS].index("source"))
+        if isinstance(combo, QComboBox):
+            combo.setCurrentIndex(max(combo.findData(RuleSource.DEALERSHIP.value), 0))
 
     def _remove(self) -> None:
         row = self.table.currentRow()

@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.errors import DomainError
 from ..domain.records import Penalty, User
+from ..domain.slips import check_appeal_decision
 from ..services import slip_access as A
 from ..services.errors import ServiceError
 from ..services.slip_access import SlipView
-from .common import local_text, show_error
+from .common import ERROR_STYLE, local_text, show_error
 from .penalty_editor import PenaltyDialog, PenaltyTable
 
 if TYPE_CHECKING:
@@ -69,11 +71,14 @@ class Prompter:
 
 
 class DecisionDialog(QDialog):
-    """申诉裁决: upheld / reduced (with the lighter penalties) / revoked, and why."""
+    """申诉裁决 of the 监督与评估小组: upheld / reduced (with the lighter penalties) /
+    revoked, and why. It checks the decision (the domain's rule and words) before it
+    closes: an incomplete one keeps the dialog open with the reason shown."""
 
     def __init__(self, current: list[Penalty], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("申诉裁决")
+        self.current = list(current)
+        self.setWindowTitle("申诉裁决（监督与评估小组）")
         lay = QVBoxLayout(self)
         self.group = QButtonGroup(self)
         row = QHBoxLayout()
@@ -91,11 +96,27 @@ class DecisionDialog(QDialog):
         self.reason = QPlainTextEdit()
         self.reason.setMaximumHeight(70)
         lay.addWidget(self.reason)
+        self.error = QLabel("")
+        self.error.setObjectName("decision_error")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        lay.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+
+    def accept(self) -> None:
+        decision, new, reason = self.result_values()
+        try:
+            check_appeal_decision(self.current, decision, new, reason)
+        except DomainError as exc:
+            self.error.setText(exc.message_zh)
+            self.error.show()
+            return
+        super().accept()
 
     def result_values(self) -> tuple[str, list[Penalty] | None, str]:
         decision = str(self.group.checkedButton().property("decision"))
@@ -265,6 +286,10 @@ class SlipDialog(QDialog):
                 if not p.confirm(A.ACTION_LABELS[key], f"{what}，是否继续？"):
                     return
                 (acc.enforce if key == A.ENFORCE else acc.acknowledge)(u, sid)
+            elif key == A.GM_INFORMED:
+                if not p.confirm(A.ACTION_LABELS[key], "确认已知悉监督与评估小组对该申诉的裁决？"):
+                    return
+                acc.inform_gm(u, sid)
             elif key == A.DECIDE_APPEAL:
                 got = p.decision(s.penalties)
                 if got is None:

@@ -77,8 +77,8 @@ def install_stats(window: MainWindow) -> DashboardView | None:
             window.weekly_action = a  # type: ignore[attr-defined]
     if user.has(Role.ASSESSOR):
         menu.addSeparator()
-        a = QAction("团队奖励检查…", window)
-        a.setStatusTip("部门投诉率连续三个月下降的，提议团队奖励")
+        a = QAction("部门月度评估（团队奖励/部门处罚）…", window)
+        a.setStatusTip("按月度统计提议部门团队奖励或部门处罚，由考核主管和总经理决定")
         a.triggered.connect(team_rewards)
         menu.addAction(a)
     if any(user.has(r) for r in VOLUME_ROLES):

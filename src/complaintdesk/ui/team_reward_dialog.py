@@ -1,5 +1,6 @@
-"""团队奖励检查: the assessor picks a finished month; departments whose complaint rate fell
-three months running get a proposed team reward (shown afterwards in 过失单)."""
+"""部门月度评估 (团队奖励检查): the assessor picks a finished month; the evaluation proposes
+department rewards (投诉率明显下降、解决率和满意度显著提高) and department penalties (投诉率
+过高、满意度持续下降), shown afterwards in 过失单 to be issued and signed (DESIGN §6)."""
 
 from __future__ import annotations
 
@@ -34,10 +35,15 @@ def describe(checks: list[TeamRewardCheck]) -> str:
         return "该月没有部门的投诉数据。"
     lines = []
     for c in checks:
-        trend = " → ".join(_rate(r) for r in c.rates)
-        verdict = ("已提议团队奖励（请在“过失单”中开具）" if c.proposed else
-                   "此前已提议" if c.already else "不符合（须连续三个月下降且业务量齐全）")
-        lines.append(f"{c.department}：{trend}  {verdict}")
+        months = c.months or ("",) * len(c.rates)
+        trend = " → ".join(f"{m} {_rate(r)}".strip() for m, r in zip(months, c.rates,
+                                                                     strict=False))
+        made = [w for w, s in (("已提议部门团队奖励", c.proposed), ("已提议部门处罚", c.penalty))
+                if s is not None]
+        verdict = "；".join(made) + "（请在“过失单”中开具）" if made else \
+            "此前已提议" if c.already else "未提议"
+        why = c.verdict.text if c.verdict is not None else ""
+        lines.append(f"{c.department}：投诉率 {trend}\n    {verdict}。{why}")
     return "\n".join(lines)
 
 
@@ -45,9 +51,12 @@ class TeamRewardDialog(QDialog):
     def __init__(self, services: Services, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.user = services, user
-        self.setWindowTitle("团队奖励检查")
+        self.setWindowTitle("部门月度评估（团队奖励/部门处罚）")
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("部门投诉率连续三个月下降的，提议团队奖励。请选择已结束的月份："))
+        lay.addWidget(QLabel(
+            "投诉率明显下降且投诉解决率、客户满意度显著提高的部门，提议团队奖励；\n"
+            "投诉率过高或客户满意度持续下降的部门，提议部门处罚（阈值见系统设置，为本系统默认值）。\n"
+            "请选择已结束的月份："))
         today = services.clock.now().astimezone(services.reports.tz).date()
         last = QDate(today.year, today.month, 1).addMonths(-1)
         self.month = QDateEdit(last)

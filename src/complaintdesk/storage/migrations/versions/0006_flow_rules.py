@@ -15,16 +15,16 @@ step, so any 考核主管 may act on it (as before); one waiting at 业务主管
 on along the new route. A rework order past 开具返修单 never passes 竣工上报 (it joined the
 route after it); one at 维修部经理审核 or before passes the new 上报总经理 step next.
 
-Revision ID: 0005_flow_rules
-Revises: 0004
+Revision ID: 0006_flow_rules
+Revises: 0005_kpi_policy
 """
 import json
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_flow_rules"
-down_revision = "0004"
+revision = "0006_flow_rules"
+down_revision = "0005_kpi_policy"
 branch_labels = None
 depends_on = None
 
