@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from wf_builders import (
     ADMIN,
+    ADVISOR,
     AFTER_SALES,
     ASSESSOR,
     CS,
@@ -26,6 +27,7 @@ from wf_builders import (
     T0,
     advance_to,
     approve_solution,
+    internal_case,
     make_case,
     user,
 )
@@ -51,6 +53,8 @@ EXTRA_DATA = {
     "approve_solution": {}, "return_solution": {"reason": "方案不完整"},
     "reassign": {"supervisor_user_id": SUP2.id},
     "forward_simple": {"category": "服务态度", "department_id": SALES},
+    "ic_pass_on": {}, "rw_record_completion": {"completed_at": T0},
+    "rw_report": {"completed_at": T0},
 }
 DATA = {**{a: d for a, _, d in STANDARD.values()}, **EXTRA_DATA}
 
@@ -76,16 +80,24 @@ MATRIX = [
     (FlowKind.FEEDBACK, S.EVALUATE, "evaluate", (ASSESSOR,)),
     (FlowKind.FEEDBACK, S.APPROVE, "approve", (GM,)),
     (FlowKind.FEEDBACK, S.ENFORCE, "enforce", (ASSESSOR,)),
+    # reported by 销售部 (no own 考核主管: its head passes it on) about 销售部
+    (FlowKind.INTERNAL, S.IC_OPEN, "ic_open", (ASSESSOR,)),
+    (FlowKind.INTERNAL, S.IC_OPEN, "ic_pass_on", (HEAD,)),
+    # reported by 售后服务部 (its own 考核主管 received it) about 销售部: forwarded
+    (FlowKind.INTERNAL, S.IC_FORWARD, "ic_forward", (ASSESSOR,)),
     (FlowKind.INTERNAL, S.IC_INVESTIGATE, "ic_investigate", (SUP, SUP2,)),
     (FlowKind.INTERNAL, S.IC_REVIEW, "ic_review", (ASSESSOR,)),
     (FlowKind.INTERNAL, S.IC_DEPT_SIGN, "ic_dept_sign", (HEAD,)),
     (FlowKind.INTERNAL, S.IC_EVALUATE, "ic_evaluate", (ASSESSOR,)),
     (FlowKind.INTERNAL, S.IC_APPROVE, "ic_approve", (GM,)),
     (FlowKind.INTERNAL, S.IC_ENFORCE, "ic_enforce", (ASSESSOR,)),
+    (FlowKind.REWORK, S.RW_COMPLETE, "rw_record_completion", (ADVISOR,)),
+    (FlowKind.REWORK, S.RW_COMPLETE, "rw_report", (ADVISOR,)),
     (FlowKind.REWORK, S.RW_HANDOVER, "rw_handover", (SUP_AS,)),
     (FlowKind.REWORK, S.RW_INVESTIGATE, "rw_investigate", (ASSESSOR,)),
     (FlowKind.REWORK, S.RW_INVESTIGATE, "rw_need_more_time", (ASSESSOR,)),
     (FlowKind.REWORK, S.RW_REVIEW, "rw_review", (HEAD_AS,)),
+    (FlowKind.REWORK, S.RW_FORWARD_GM, "rw_forward_gm", (ASSESSOR,)),
     (FlowKind.REWORK, S.RW_APPROVE, "rw_approve", (GM,)),
     (FlowKind.REWORK, S.RW_ENFORCE, "rw_enforce", (ASSESSOR,)),
     (FlowKind.REWORK, S.RW_REVISIT, "rw_revisit", (CS, CS2,)),
@@ -96,9 +108,14 @@ MATRIX = [
 def _case_at(flow: FlowKind, step_key: str, severity: str = "major"):
     clock = FixedClock(T0)
     dept = {FlowKind.FEEDBACK: None, FlowKind.INTERNAL: SALES, FlowKind.REWORK: AFTER_SALES}
-    case = make_case(flow=flow, department_id=dept[flow])
-    case.intake.resolved_on_spot = True  # lets step 1 offer the simple path too
-    start_case(case, RECEPTION, SETTINGS, T0)
+    if flow is FlowKind.INTERNAL:
+        reporter = AFTER_SALES if step_key == S.IC_FORWARD else SALES
+        case = internal_case(clock, reporter_dept=reporter, reported_dept=SALES,
+                             own_assessors=(AFTER_SALES,))
+    else:
+        case = make_case(flow=flow, department_id=dept[flow])
+        case.intake.resolved_on_spot = True  # lets step 1 offer the simple path too
+        start_case(case, RECEPTION, SETTINGS, T0)
     advance_to(case, step_key, clock, step=timedelta(minutes=5), severity=severity)
     return case, clock.now()
 

@@ -18,6 +18,7 @@ class Role(StrEnum):
     ASSESSOR = "assessor"
     DEPT_HEAD = "dept_head"
     SUPERVISOR = "supervisor"
+    SERVICE_ADVISOR = "service_advisor"  # 维修顾问: opens rework orders (003 三.1)
     GENERAL_MANAGER = "general_manager"
     ADMIN = "admin"
 
@@ -32,6 +33,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.ASSESSOR: "行政部考核主管",
     Role.DEPT_HEAD: "部门负责人",
     Role.SUPERVISOR: "业务主管",
+    Role.SERVICE_ADVISOR: "维修顾问",
     Role.GENERAL_MANAGER: "总经理",
     Role.ADMIN: "系统管理员",
 }

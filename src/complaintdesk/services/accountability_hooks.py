@@ -17,7 +17,8 @@ customer praising the handler. Each becomes a PROPOSED reward (奖励单, JL-…
 step 7 and approved/enforced at steps 8/9 with the fault slips.
 Internal complaints (§4.2): the investigation's data["responsible"] gives the proposals
 (when ic_review opens), ic_review issues them as 处罚单 (CF-…), ic_dept_sign signs them,
-ic_approve/ic_enforce as above. Rework (§4.3): rw_investigate's data["responsible"] gives
+ic_approve/ic_enforce as above; an investigation that finds the department as a whole at
+fault (data["against_department"]) proposes a department 处罚单 (§4.8). Rework (§4.3): rw_investigate's data["responsible"] gives
 and issues the 过失单; rw_review signs; rw_approve/rw_enforce as above.
 Every deadline breach → a PROPOSED slip (from_breach) for the employee of the user who
 held the step, which the assessor issues or discards from the 过失单 list; breach slips
@@ -55,6 +56,7 @@ from .slip_ops import (
     domain_call,
     has_live_slip,
     issue_slip,
+    propose_department_fault,
     propose_fault,
     propose_reward_slip,
 )
@@ -165,6 +167,8 @@ class AccountabilityHooks:
         for event in result.events:
             if event.kind == "step_opened" and event.step_key in PROPOSE_ON_OPEN:
                 self._propose_on_open(uow, actor, case, event.step_key, now)
+                if event.step_key == S.IC_REVIEW:
+                    self._propose_department(uow, case, now)
             elif event.kind == "breach":
                 self._propose_breach(uow, case, event, now)
         if action_key in DEPT_SIGN_ACTIONS:
@@ -194,6 +198,18 @@ class AccountabilityHooks:
                 self._propose_for(uow, signer, case, step.data["responsible"],
                                   _facts(case), now, opinion=opinion)
                 return
+
+    def _propose_department(self, uow: UnitOfWork, case: Case, now: datetime) -> None:
+        """DESIGN §4.8: the investigation found the department as a whole at fault — the
+        department penalties (部门过失处罚 rules) are proposed as a 处罚单 for it."""
+        assert case.id is not None
+        step = _latest_done(case, S.IC_INVESTIGATE)
+        if step is None or step.data.get("against_department") is not True:
+            return
+        if any(s.employee_id is None and not s.is_reward and not s.from_breach
+               and s.status is not SlipStatus.DISCARDED for s in uow.slips.by_case(case.id)):
+            return
+        propose_department_fault(uow, case, _facts(case), now, self.service.tz)
 
     def _propose_for(self, uow: UnitOfWork, signer: User | None, case: Case,
                      responsible: list[Any], facts: str, now: datetime, opinion: str) -> None:

@@ -111,11 +111,16 @@ class WorkflowSettingsTab(QWidget):
         notice.addWidget(self.notice_from)
         notice.addWidget(self.notice_by)
         notice.addStretch(1)
+        self.rework_revisit_days = QSpinBox()  # DESIGN §4.3 step 8: 2 days, a product default
+        self.rework_revisit_days.setRange(1, 30)
+        self.rework_revisit_days.setSuffix(" 天")
+        self.rework_revisit_days.setToolTip("制度未规定时限，默认 2 天（本产品默认值）")
         other = QFormLayout()
         other.addRow("部门安排时限", self.assign_hours)
         other.addRow("重要/重大投诉二次回访", self.revisit_days)
         other.addRow("解决方案审批时限（产品默认）", self.approval_hours)
         other.addRow("处理意见告知（制度：三天至五天）", notice)
+        other.addRow("厂外返修客服回访时限（产品默认）", self.rework_revisit_days)
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -164,6 +169,7 @@ class WorkflowSettingsTab(QWidget):
         for d in sorted(cal.closed_dates) if cal else []:
             self.closed.addItem(d.isoformat())
         self.assign_hours.setValue(settings.assign_hours)
+        self.rework_revisit_days.setValue(settings.rework_revisit_days)
         self.revisit_days.setCurrentIndex(max(0, self.revisit_days.findData(
             settings.second_revisit_days)))
         self.approval_hours.setValue(settings.approval_hours)
@@ -181,6 +187,7 @@ class WorkflowSettingsTab(QWidget):
             calendar = {"hours": hours, "closed_dates": closed, "tz": tz}
         return {**raw, "tz": tz, "assign_hours": self.assign_hours.value(),
                 "second_revisit_days": self.revisit_days.currentData(), "calendar": calendar,
+                "rework_revisit_days": self.rework_revisit_days.value(),
                 "approval_hours": self.approval_hours.value(),
                 "notice_from_day": self.notice_from.value(),
                 "notice_by_day": self.notice_by.value()}

@@ -20,7 +20,15 @@ EXTRA_FIELDS: dict[str, FieldSpec] = {
     "instructions": FieldSpec("总经理指示", FieldKind.TEXT),
     "no_responsible": FieldSpec("无责任人", FieldKind.BOOL),
     "revisit_at": FieldSpec("回访时间", FieldKind.DATETIME),
+    # internal complaints and rework orders (what the engine records beside the fields)
+    "passed_on_by_user_id": FieldSpec("转交的部门负责人", FieldKind.ID),
+    "passed_on_at": FieldSpec("部门负责人转交时间", FieldKind.DATETIME),
+    "to_department_id": FieldSpec("转交至（部门考核主管）", FieldKind.ID),
+    "notified_department_id": FieldSpec("已告知投诉部门负责人", FieldKind.ID),
+    "gm_opinion": FieldSpec("反馈的总经理意见", FieldKind.TEXT),
 }
+# Recorded for the engine, not for reading (the 考核主管 routing snapshot, corrections of 竣工)
+HIDDEN_FIELDS = frozenset({"routing", "completion_corrections"})
 # ... and flags the engine records itself (shown in the timeline only when set).
 SYSTEM_FIELDS: dict[str, str] = {
     "handle_myself": "部门负责人亲自处理",
@@ -28,6 +36,7 @@ SYSTEM_FIELDS: dict[str, str] = {
     "skipped": "无需回访",
     "demand_unreasonable": "诉求无法合理满足",
     "simple_path": "简易投诉（当场解决）",
+    "cross_department": "跨部门投诉（转交被投诉部门考核主管）",
 }
 # ... and what the special cases record (DESIGN §4.1), shown by `special_text`
 SPECIAL_LABELS: dict[str, str] = {
@@ -165,7 +174,7 @@ def shown_items(data: Mapping[str, Any], names: Names, tz: tzinfo) -> list[tuple
     out = []
     for k in keys:
         v = data[k]
-        if v is None or v == "" or v == []:
+        if v is None or v == "" or v == [] or k in HIDDEN_FIELDS:
             continue
         if k in SYSTEM_FIELDS and v is not True:
             continue

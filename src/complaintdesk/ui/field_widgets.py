@@ -80,6 +80,8 @@ class FieldEditor:
         self.spec = spec
         self.widget = widget
         self._on_change: list[Callable[[], None]] = []
+        if spec.hint:  # e.g. step 1's severity guidance (domain/workflow/fields.py)
+            widget.setToolTip(spec.hint)
 
     def on_change(self, callback: Callable[[], None]) -> None:
         """Call `callback` whenever the person changes the value (the form clears the
@@ -105,8 +107,6 @@ class FieldEditor:
                 w.toggled.connect(self._changed)
             elif isinstance(w, QDateTimeEdit):
                 w.dateTimeChanged.connect(self._changed)
-        if spec.hint:  # e.g. step 1's severity guidance (domain/workflow/fields.py)
-            widget.setToolTip(spec.hint)
 
     def value(self) -> Any:
         raise NotImplementedError

@@ -260,6 +260,9 @@ class MainWindow(SharedPcMixin, QMainWindow):
         self.new_rework_action = action(
             "登记厂外返修…", lambda: self.new_flow_case(ReworkOrderDialog), "Ctrl+R",
             "开具车辆厂外返修作业单")
+        if not self.user.has(Role.SERVICE_ADVISOR):  # 003 三.1; the service enforces it too
+            self.new_rework_action.setEnabled(False)
+            self.new_rework_action.setStatusTip("厂外返修作业单由维修顾问开具（制度003 三.1）")
         self.open_action = action("打开案件", self._open_current, None, "打开所选案件（回车或双击）")
         self.refresh_action = action("刷新", self.refresh, "F5", "重新查询案件列表")
         self.find_action = action("查找", self._find, "Ctrl+F", "在案件列表中按关键字查找")

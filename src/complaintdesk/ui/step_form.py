@@ -44,7 +44,10 @@ if TYPE_CHECKING:
     from ..services.container import Services
 
 # Actions that finish the step on what it records: their form shows the step's fields.
-_RECORDING_EFFECTS = (F.FINISH, F.FORWARD, F.ASSIGN, F.REVISIT)
+_RECORDING_EFFECTS = (F.FINISH, F.FORWARD, F.ASSIGN, F.REVISIT,
+                      # internal complaints and rework orders (§4.2, §4.3)
+                      F.OPEN_INTERNAL, F.FORWARD_INTERNAL, F.TELL_REPORTER, F.FEED_BACK,
+                      F.REPORT_COMPLETION)
 _NOTE_EFFECTS = (F.HANDLE_MYSELF, F.SKIP_REVISIT)
 STATUS_STYLE = {
     StepStatus.DUE_SOON: "color: #8a5a00; background: #fff3cd; padding: 2px 6px;",
@@ -109,6 +112,9 @@ def _prefill(case: Case, name: str) -> Any:
         return getattr(case, name) or None
     if name == "severity":
         return case.severity.value if case.severity else None
+    if name == "completed_at":  # 竣工 already recorded: the report keeps it
+        step = case.open_step
+        return step.data.get("completed_at") if step is not None else None
     if name == "responsible":
         for s in reversed(case.steps):
             if not s.is_open and isinstance(s.data.get("responsible"), list):

@@ -64,6 +64,7 @@ class WorkflowSettings:
     tz: str = "Asia/Shanghai"
     assign_hours: int = 1  # step 2 部门安排: "立即", 1 h by default
     second_revisit_days: int = 7
+    rework_revisit_days: int = 2  # §4.3 step 8: a product default, the seed gives none
     calendar: BusinessCalendar | None = None  # None: calendar hours, seven days a week
     # product defaults where the policy gives no number (DESIGN §4.8):
     approval_hours: int = 4  # 重要/重大 solution approval, due after it is requested
@@ -80,6 +81,8 @@ class WorkflowSettings:
             raise ValueError("解决方案审批时限必须大于 0 小时，请修改设置。")
         if not 0 <= self.notice_from_day <= self.notice_by_day:
             raise ValueError("处理意见告知的天数设置不正确（起始天数不能晚于截止天数），请修改设置。")
+        if self.rework_revisit_days <= 0:
+            raise ValueError("厂外返修回访时限必须大于 0 天，请修改设置。")
 
     @property
     def zone(self) -> ZoneInfo:
@@ -94,6 +97,7 @@ class WorkflowSettings:
             tz=tz,
             assign_hours=int(data.get("assign_hours", 1)),
             second_revisit_days=int(data.get("second_revisit_days", 7)),
+            rework_revisit_days=int(data.get("rework_revisit_days", 2)),
             calendar=BusinessCalendar.from_dict(cal, tz=tz) if cal else None,
             approval_hours=int(data.get("approval_hours", 4)),
             notice_from_day=int(data.get("notice_from_day", 3)),
@@ -105,6 +109,7 @@ class WorkflowSettings:
             "tz": self.tz,
             "assign_hours": self.assign_hours,
             "second_revisit_days": self.second_revisit_days,
+            "rework_revisit_days": self.rework_revisit_days,
             "calendar": self.calendar.to_dict() if self.calendar else None,
             "approval_hours": self.approval_hours,
             "notice_from_day": self.notice_from_day,

@@ -22,6 +22,7 @@ from .fields import check_fields
 from .guards import CHECKS, GuardContext, refusal, unresolved_unsatisfied
 from .notice import set_notice_window
 from .permissions import Delegation, resolve_actor, who_label
+from .secondary_effects import SECONDARY_EFFECTS
 from .transitions import EFFECTS, Act, finish_step, open_step, serious_alerts
 
 __all__ = ["ActResult", "ActionSpec", "WorkflowEvent", "available_actions", "perform", "start_case"]
@@ -29,7 +30,8 @@ __all__ = ["ActResult", "ActionSpec", "WorkflowEvent", "available_actions", "per
 
 # ---- public API -------------------------------------------------------------------------
 def start_case(
-    case: Case, registered_by: User, settings: WorkflowSettings, now: datetime
+    case: Case, registered_by: User, settings: WorkflowSettings, now: datetime,
+    report_data: Mapping[str, Any] | None = None,
 ) -> list[WorkflowEvent]:
     """Record the first step (登记 / 报告 / 开单) as done now and open the next one.
 
@@ -55,10 +57,13 @@ def start_case(
     first = open_step(case, flow, route[0], complained, settings, events)
     events.pop()  # the first step is done at once: no "opened" notification for it
     case.status = CaseStatus.OPEN
-    # DESIGN §4.1: step 0's lateness is the receiver's (受理人), not the typist's
+    # DESIGN §4.1: step 0's lateness is the receiver's (受理人), not the typist's.
+    # report_data: what the first step records (an internal complaint's routing snapshot)
     receiver = case.intake.receiver_employee_id
-    finish_step(first, registered_by.id, None, now, "done",
-                {"receiver_employee_id": receiver} if receiver is not None else {}, events)
+    first_data = dict(report_data or {})
+    if receiver is not None:
+        first_data["receiver_employee_id"] = receiver
+    finish_step(first, registered_by.id, None, now, "done", first_data, events)
     for e in events:
         if e.kind == "breach" and receiver is not None:
             e.detail["employee_id"] = receiver
@@ -162,7 +167,7 @@ def perform(
         )
     events: list[WorkflowEvent] = []
     act = Act(case, flow, step, sdef, action, user, on_behalf, values, now, settings, events)
-    EFFECTS[action.effect](act)
+    (SECONDARY_EFFECTS.get(action.effect) or EFFECTS[action.effect])(act)
     return ActResult(events, step)
 
 

@@ -76,6 +76,10 @@ FIELDS: dict[str, FieldSpec] = {
     "deadline": FieldSpec("新的期限", FieldKind.DATETIME),
     "reason": FieldSpec("原因", FieldKind.TEXT),
     "no_revisit": FieldSpec("无需回访", FieldKind.BOOL),
+    # internal complaints and rework orders (DESIGN §4.2, §4.3)
+    "against_department": FieldSpec("针对部门整体的投诉", FieldKind.BOOL),
+    "completed_at": FieldSpec("竣工时间", FieldKind.DATETIME),
+    "cs_revisit_assessment": FieldSpec("对客服中心回访情况的考核记录", FieldKind.TEXT),
 }
 
 

@@ -14,7 +14,17 @@ from .. import steps as S
 from ..records import Case, FeedbackKind, FlowKind
 from ..records import Role as R
 from .deadlines import NO_DEADLINE, SAME_DAY, DeadlineRule, days, hours
-from .permissions import ANYONE, ASSIGNED_HANDLER, DEPT_HEAD_OF_CASE, SUPERVISOR_OF_DEPT, Who, role
+from .permissions import (
+    ANYONE,
+    ASSIGNED_HANDLER,
+    CASE_ASSESSOR,
+    DEPT_HEAD_OF_CASE,
+    REPORT_ASSESSOR,
+    REPORTER_DEPT_HEAD,
+    SUPERVISOR_OF_DEPT,
+    Who,
+    role,
+)
 
 NEXT = "next"  # the next step on the route (closing the case after the last one)
 STAY = "stay"  # the step stays open (extensions, reclassification)
@@ -34,6 +44,14 @@ FORWARD_SIMPLE = "forward_simple"  # step 1 confirms 当场解决: the simple-co
 REQUEST_APPROVAL = "request_approval"  # 重要/重大: the solution goes to its approver
 DECIDE_APPROVAL = "decide_approval"  # the approver approves or sends it back
 REASSIGN = "reassign"  # the dept head names another handler while step 3 is open
+# internal complaints and rework orders (secondary_effects.py)
+OPEN_INTERNAL = "open_internal"  # names the reported department; forward or investigate next
+PASS_ON = "pass_on"  # the reporter's department head passes the report to 行政部
+FORWARD_INTERNAL = "forward_internal"  # to the reported department's 考核主管
+TELL_REPORTER = "tell_reporter"  # the reporting department's head is told the outcome
+FEED_BACK = "feed_back"  # the GM's opinion to the department heads
+RECORD_COMPLETION = "record_completion"  # 竣工: the step's clock starts
+REPORT_COMPLETION = "report_completion"  # 竣工上报 (records 竣工 too when given)
 
 # Conditions under which an action is offered (see engine._CONDITIONS).
 BEFORE_FIRST_DEADLINE = "before_first_deadline"
@@ -55,6 +73,8 @@ SLIPS_OR_NONE = "slips_or_none"  # slip_ids, or no_responsible=True
 SATISFACTION_IF_REACHED = "satisfaction_if_reached"
 LATER_DEADLINE = "later_deadline"
 NO_REVISIT_ALLOWED = "no_revisit_allowed"  # step 5's 无需回访 mark
+COMPLETION_TIME = "completion_time"  # 竣工 not before the order was opened, not in the future
+COMPLETION_KNOWN = "completion_known"  # 竣工 recorded, or given with the report
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +87,7 @@ class ActionDef:
     who: tuple[Who, ...] = ()  # empty: the step's holder
     conditions: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
-    extend_to: DeadlineRule | None = None  # for EXTEND_ONCE
+    extend_to: DeadlineRule | None = None  # for EXTEND_ONCE; 竣工上报: the deadline from 竣工
     fixed_reason: str = ""  # for EXTEND_ONCE: recorded instead of asking
 
 
@@ -242,68 +262,105 @@ FEEDBACK_FLOW = FlowDef(
 )
 
 # ---- §4.2 internal complaint (内部投诉意见处理单 → 处罚单), 003 二 -------------------------
+# Which 考核主管 acts (the reporter's department's own, the reported department's own, else
+# the 行政部's) is decided by the routing snapshot stored at the report (internal_routing.py).
+REPORT_ASSESSOR_ONLY = (REPORT_ASSESSOR,)
+CASE_ASSESSOR_ONLY = (CASE_ASSESSOR,)
+
 INTERNAL_STEPS: tuple[StepDef, ...] = (
+    # a late report is recorded on the step (breach), never penalised (DESIGN §4.8)
     StepDef(S.IC_REPORT, "报告考核主管", ANYONE, hours(1), (), (),
-            clause="003 二.1: 当事人1小时内上报行政部考核主管"),
+            clause="003 二.1: 当事人1小时内上报考核主管（本部门没有考核主管则上报部门负责人）"),
+    StepDef(S.IC_OPEN, "考核主管填单", (REPORT_ASSESSOR, REPORTER_DEPT_HEAD), hours(1),
+            ("department_id", "supervisor_user_id", "note"),
+            (ActionDef("ic_open", "填写处理单并责成业务主管", required=("department_id",),
+                       effect=OPEN_INTERNAL, who=REPORT_ASSESSOR_ONLY),
+             ActionDef("ic_pass_on", "转交行政部考核主管", leads_to=STAY, effect=PASS_ON,
+                       who=(REPORTER_DEPT_HEAD,))),
+            clause="003 二.2: 考核主管应立即填写《内部投诉意见处理单》（立即 = 1小时，产品默认）"),
+    StepDef(S.IC_FORWARD, "转交被投诉部门考核主管", REPORT_ASSESSOR_ONLY, hours(1), ("note",),
+            (ActionDef("ic_forward", "转交被投诉部门考核主管", leads_to=S.IC_INVESTIGATE,
+                       effect=FORWARD_INTERNAL),),
+            clause="003 二.2: 跨部门的在1小时内转给被投诉部门的考核主管"),
     StepDef(S.IC_INVESTIGATE, "业务主管调查", (SUPERVISOR_OF_DEPT,), days(1),
-            ("findings", "responsible"),
+            ("findings", "responsible", "against_department"),
             (ActionDef("ic_investigate", "提交调查处理意见", required=("findings",)),),
             clause="003 二.2: 责成相关业务主管1日内完成调查和处理"),
-    StepDef(S.IC_REVIEW, "审核并拟处罚单", ASSESSOR, days(1), ("review", "slip_ids"),
+    StepDef(S.IC_REVIEW, "审核并开具处罚单", CASE_ASSESSOR_ONLY, days(1), ("review", "slip_ids"),
             (ActionDef("ic_review", "审核并开具处罚单", required=("review",),
                        checks=(SLIPS_OR_NONE,)),),
-            clause="003 二.3: 1日内审核并开具《处罚单》"),
+            clause="003 二.3: 1日内审核并开具《处罚单》（按内部投诉规则）"),
     StepDef(S.IC_DEPT_SIGN, "部门负责人签署", DEPT_HEAD, SAME_DAY, ("opinion",),
             (ActionDef("ic_dept_sign", "签署意见", required=("opinion",)),),
             clause="003 二.4: 业务部门负责人于当日完成签批"),
-    StepDef(S.IC_EVALUATE, "考核评估", ASSESSOR, hours(24), ("evaluation", "notified"),
-            (ActionDef("ic_evaluate", "提交评估并告知投诉部门",
-                       required=("evaluation", "notified")),),
-            clause="003 二.5: 24小时内完成评估，告知投诉部门负责人"),
+    StepDef(S.IC_EVALUATE, "考核评估", CASE_ASSESSOR_ONLY, hours(24), ("evaluation",),
+            (ActionDef("ic_evaluate", "提交评估并告知投诉部门负责人", required=("evaluation",),
+                       effect=TELL_REPORTER),),
+            clause="003 二.5: 24小时内完成评估，将处理意见告知投诉部门负责人"),
     StepDef(S.IC_APPROVE, "总经理签批", GM, SAME_DAY, ("approval",),
             (ActionDef("ic_approve", "签批", required=("approval",)),),
             clause="003 二.6: 业务总经理于当日签批"),
-    StepDef(S.IC_ENFORCE, "执行处罚", ASSESSOR, hours(24), ("feedback_to_department",),
-            (ActionDef("ic_enforce", "执行处罚并结案", required=("feedback_to_department",)),),
-            clause="003 二.6: 24小时内反馈相关部门负责人"),
+    StepDef(S.IC_ENFORCE, "执行处罚", CASE_ASSESSOR_ONLY, hours(24), ("feedback_to_department",),
+            (ActionDef("ic_enforce", "执行处罚、反馈总经理意见并结案",
+                       required=("feedback_to_department",), effect=FEED_BACK),),
+            clause="003 二.6: 实施责任追究，24小时内将总经理的意见反馈给相关部门负责人"),
 )
 
 INTERNAL_FLOW = FlowDef(
     kind=FlowKind.INTERNAL,
     title="内部投诉意见处理单",
     steps={s.key: s for s in INTERNAL_STEPS},
+    # ic_forward only on a cross-department complaint (the ic_open effect decides)
     routes={FeedbackKind.COMPLAINT: tuple(s.key for s in INTERNAL_STEPS)},
 )
 
 # ---- §4.3 out-of-shop rework (车辆厂外返修作业单), 003 三 -------------------------------
+SERVICE_ADVISOR = (role(R.SERVICE_ADVISOR),)
+
 REWORK_STEPS: tuple[StepDef, ...] = (
-    StepDef(S.RW_OPEN, "开具返修单", ANYONE, NO_DEADLINE, (), (),
-            clause="003 三.1: 由维修顾问开具"),
+    # only a 维修顾问 opens the order: the registration service checks the role
+    StepDef(S.RW_OPEN, "开具返修单", SERVICE_ADVISOR, NO_DEADLINE, (), (),
+            clause="003 三.1: 由维修顾问开具，车间生产调度优先安排"),
+    # no clock until 竣工 is recorded; then the same day as 竣工 (DESIGN §4.4)
+    StepDef(S.RW_COMPLETE, "竣工上报", SERVICE_ADVISOR, NO_DEADLINE, ("completed_at", "note"),
+            (ActionDef("rw_record_completion", "记录竣工时间", leads_to=STAY,
+                       required=("completed_at",), effect=RECORD_COMPLETION,
+                       checks=(COMPLETION_TIME,), extend_to=SAME_DAY),
+             ActionDef("rw_report", "竣工上报前台主管", effect=REPORT_COMPLETION,
+                       checks=(COMPLETION_KNOWN,), extend_to=SAME_DAY)),
+            clause="003 三.2: 维修顾问收集竣工返修车辆的委托书和返修作业单，于当天上报前台业务主管"),
     StepDef(S.RW_HANDOVER, "前台主管转交", (SUPERVISOR_OF_DEPT,), hours(24), ("note",),
             (ActionDef("rw_handover", "转交考核主管"),),
             clause="003 三.2: 前台业务主管24小时内交给行政部考核主管"),
-    StepDef(S.RW_INVESTIGATE, "调查并开具过失单", ASSESSOR, hours(24), ("findings", "slip_ids"),
-            (ActionDef("rw_investigate", "提交调查结果", required=("findings",),
-                       checks=(SLIPS_OR_NONE,)),
-             ActionDef("rw_need_more_time", "需要更多时间（延至2天）", leads_to=STAY,
+    StepDef(S.RW_INVESTIGATE, "调查并开具过失单", ASSESSOR, hours(24),
+            ("findings", "responsible", "cs_revisit_assessment", "slip_ids"),
+            (ActionDef("rw_investigate", "提交调查结果并开具过失单",
+                       required=("findings", "cs_revisit_assessment"), checks=(SLIPS_OR_NONE,)),
+             ActionDef("rw_need_more_time", "需要更多时间（最长2天）", leads_to=STAY,
                        effect=EXTEND_ONCE, extend_to=hours(48), required=("reason",),
                        conditions=(BEFORE_FIRST_DEADLINE, NOT_EXTENDED_YET))),
-            clause="003 三.3: 24小时内（最长不得超过2天）完成调查并开具《过失单》"),
+            clause="003 三.3: 与业务主管24小时内（最长不得超过2天）完成调查并开具《过失单》，"
+                   "同时对客服中心的回访情况做出考核记录"),
     StepDef(S.RW_REVIEW, "维修部经理审核", DEPT_HEAD, hours(24), ("opinion",),
             (ActionDef("rw_review", "签署审核意见", required=("opinion",)),),
             clause="003 三.4: 维修部经理24小时内完成审核"),
+    StepDef(S.RW_FORWARD_GM, "上报总经理", ASSESSOR, SAME_DAY, ("note",),
+            (ActionDef("rw_forward_gm", "上报总经理"),),
+            clause="003 三.4: 考核主管于当天上报业务总经理"),
     StepDef(S.RW_APPROVE, "总经理签批", GM, SAME_DAY, ("approval",),
             (ActionDef("rw_approve", "签批", required=("approval",)),),
             clause="003 三.5: 业务总经理于当天签批"),
-    StepDef(S.RW_ENFORCE, "执行处罚", ASSESSOR, hours(24), ("feedback_to_department",),
-            (ActionDef("rw_enforce", "执行责任追究", required=("feedback_to_department",)),),
-            clause="003 三.5: 24小时内反馈维修部经理并实施责任追究"),
-    StepDef(S.RW_REVISIT, "客服回访", CS_CENTER, days(2), _REVISIT_FIELDS,
+    StepDef(S.RW_ENFORCE, "反馈并追究", ASSESSOR, hours(24), ("feedback_to_department",),
+            (ActionDef("rw_enforce", "反馈维修部经理并实施责任追究",
+                       required=("feedback_to_department",), effect=FEED_BACK),),
+            clause="003 三.5: 24小时内将总经理批示反馈维修部经理，实施责任追究"),
+    StepDef(S.RW_REVISIT, "客服回访", CS_CENTER, days(2, setting="rework_revisit_days"),
+            _REVISIT_FIELDS,
             (ActionDef("rw_revisit", "记录回访结果并结案", required=("method", "reached"),
                        effect=REVISIT, checks=(SATISFACTION_IF_REACHED,)),
              ActionDef("rw_skip_revisit", "无需回访并结案", effect=SKIP_REVISIT,
                        who=CS_OR_ASSESSOR)),
-            clause="003 三.5: 交给客服中心回访"),
+            clause="003 三.5: 将《车辆厂外返修作业单》交给客服中心回访（2天为产品默认，制度未规定）"),
 )
 
 REWORK_FLOW = FlowDef(

@@ -274,7 +274,31 @@ def _no_revisit_allowed(g: GuardContext, data: Mapping[str, Any]) -> None:
             raise WorkflowError(message, "no_revisit")
 
 
+def _completion_time(g: GuardContext, data: Mapping[str, Any]) -> None:
+    # DESIGN §4.3: 竣工 happens after the order was opened and not in the future
+    done = parse_datetime(data.get("completed_at"))
+    if done is None:
+        raise WorkflowError("请选择「竣工时间」。", "completed_at")
+    if done > g.now:
+        raise WorkflowError(
+            f"「竣工时间」不能晚于现在（{local_text(g.now, g.settings)}），请重新选择。",
+            "completed_at")
+    if done < g.case.registered_at:
+        raise WorkflowError(
+            f"「竣工时间」不能早于开单时间（{local_text(g.case.registered_at, g.settings)}），"
+            "请重新选择。", "completed_at")
+
+
+def _completion_known(g: GuardContext, data: Mapping[str, Any]) -> None:
+    if data.get("completed_at") not in (None, ""):
+        _completion_time(g, data)
+    elif not g.step.data.get("completed_at"):
+        raise WorkflowError("请先记录「竣工时间」再上报：竣工前不能上报返修单。", "completed_at")
+
+
 CHECKS: dict[str, Callable[[GuardContext, Mapping[str, Any]], None]] = {
+    F.COMPLETION_TIME: _completion_time,
+    F.COMPLETION_KNOWN: _completion_known,
     F.SLIPS_OR_NONE: _slips_or_none,
     F.SATISFACTION_IF_REACHED: _satisfaction_if_reached,
     F.LATER_DEADLINE: _later_deadline,

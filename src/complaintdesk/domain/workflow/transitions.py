@@ -61,6 +61,9 @@ def open_step(
             roles.append(Role.DEPT_HEAD)
         elif w.holder is Holder.DEPT_SUPERVISOR:
             roles.append(Role.SUPERVISOR)
+        elif w.holder in (Holder.REPORT_ASSESSOR, Holder.CASE_ASSESSOR):
+            roles.append(Role.ASSESSOR)
+        # REPORTER_DEPT_HEAD: not every department head — which one is the routing's
     dept_bound = holders & {Holder.DEPT_HEAD, Holder.DEPT_SUPERVISOR}
     events.append(WorkflowEvent(
         "step_opened", key,
