@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from acc_builders import cast, employee_id, walk_to_issue
+from acc_builders import cast, employee_id, gm_signs, walk_to_issue
 from complaintdesk.domain.records import NOTICE_KIND, Role, Severity, SlipStatus
 from complaintdesk.services.errors import PermissionDenied, ServiceError
 from service_builders import add_user, intake, make_services
@@ -251,6 +251,8 @@ def test_simple_complaint_naming_someone_gets_a_slip_at_step_5_and_closes(tmp_pa
             ("approve", c.gm, {"approval": "同意"}),
             ("enforce", c.assessor, {"feedback_to_department": "已反馈"})):
         clock.advance(timedelta(minutes=30))
+        if key == "approve":  # 签批 decides each waiting slip (services/gm_decisions.py)
+            data = gm_signs(services, case.id)
         case = wf.act(who, case.id, key, data)
     assert case.status.value == "closed" and case.simple_path
     assert [s.step_key for s in case.steps] == [
