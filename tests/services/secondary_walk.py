@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from acc_builders import gm_signs
 from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.records import Case, FlowKind, Intake, Role, User
 from complaintdesk.services.container import Services
@@ -77,6 +78,8 @@ def walk_internal(services: Services, clock: FixedClock, c: Crew) -> Case:
     ]
     for actor, action, data in steps:
         clock.advance(timedelta(minutes=20))
+        if action in ("ic_approve", "rw_approve"):  # 签批 decides each waiting slip
+            data = {**data, **gm_signs(services, case.id, data["approval"])}
         case = wf.act(actor, case.id, action, data)
     return case
 
@@ -107,5 +110,7 @@ def walk_rework(services: Services, clock: FixedClock, c: Crew) -> Case:
     ]
     for actor, action, data in steps:
         clock.advance(timedelta(minutes=20))
+        if action in ("ic_approve", "rw_approve"):  # 签批 decides each waiting slip
+            data = {**data, **gm_signs(services, case.id, data["approval"])}
         case = wf.act(actor, case.id, action, data)
     return case

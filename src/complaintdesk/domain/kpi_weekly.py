@@ -62,7 +62,7 @@ def case_kind_text(case: Case) -> str:
 def _case_row(case: Case, as_of: datetime, lookups: KpiLookups) -> WeeklyCaseRow:
     row = _state_row(case, as_of, lookups)
     row.kind = case_kind_text(case)
-    row.opinion = case.intake.description.strip()
+    row.opinion = _digest(case.intake.description)
     return row
 
 
@@ -131,3 +131,13 @@ def weekly_summary(
         overdue_cases=sorted(overdue, key=lambda r: (-r.overdue_hours, r.number)),
         slips=[r for _, r in sorted(slip_rows, key=lambda x: (x[0], x[1].number))],
     )
+
+
+OPINION_CHARS = 300  # the weekly summary is a digest: the whole text is on the case's form
+
+
+def _digest(text: str) -> str:
+    """What the customer said, cut to OPINION_CHARS (a table row of the weekly PDF cannot
+    run over a page: a 10,000-character complaint made the summary fail to print)."""
+    text = text.strip()
+    return text if len(text) <= OPINION_CHARS else text[:OPINION_CHARS] + "…（全文见处理单）"

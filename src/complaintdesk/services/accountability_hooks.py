@@ -41,6 +41,7 @@ from ..domain import steps as S
 from ..domain.records import (
     Case,
     FaultSlip,
+    FlowKind,
     Responsibility,
     Role,
     SlipStatus,
@@ -253,7 +254,11 @@ class AccountabilityHooks:
 
     def after_registration(self, uow: UnitOfWork, case: Case, events: list[WorkflowEvent],
                            now: datetime) -> None:
-        """Step 0 registered late (DESIGN §4.1): a breach slip for the receiver (受理人)."""
+        """Step 0 registered late (DESIGN §4.1): a breach slip for the receiver (受理人).
+        Customer feedback only: an internal complaint reported late is recorded on its
+        step, never penalised (DESIGN §4.8); a rework order's opening has no clock."""
+        if case.flow is not FlowKind.FEEDBACK:
+            return
         for event in events:
             if event.kind == "breach":
                 self._propose_breach(uow, case, event, now)
