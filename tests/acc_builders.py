@@ -63,6 +63,10 @@ def walk_to_issue(services: Services, clock: FixedClock, c: Cast, *,
     clock.advance(timedelta(minutes=10))
     wf.act(c.head, case.id, "assign", {"supervisor_user_id": c.supervisor.id})
     clock.advance(timedelta(hours=2))
+    if severity in ("important", "major"):  # DESIGN §4.1: the solution approved first
+        wf.act(c.supervisor, case.id, "request_approval",
+               {"solution_kind": "补偿", "solution_text": "退还工时费"})
+        wf.act(c.gm if severity == "major" else c.head, case.id, "approve_solution", {})
     people = responsible if responsible is not None else [c.zhao_id]
     wf.act(c.supervisor, case.id, "handle", {
         "process": "服务顾问未告知客户需加收工时费", "solution_kind": "补偿",

@@ -238,6 +238,7 @@ def test_weekly_workbook(tmp_path):
     assert rows_by_label(wb["概要"])["超时未结"][1] == 1
     row = rows_by_label(wb["超时未结"])["FK-202603-0004"]
     assert row[3] == "主管处理" and row[5] == pytest.approx(132)
+    assert row[6] == "客户投诉"  # 类型 (the 意见内容 column beside it: 003 一.8)
     assert row[4].strftime("%m-%d %H:%M") == "03-24 12:00"  # local time
     with pytest.raises(Cancelled):
         write_weekly_workbook(tmp_path / "x.xlsx", w, SH, cancelled=lambda: True)

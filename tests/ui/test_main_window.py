@@ -85,7 +85,7 @@ def test_login_error_shows_under_the_password(qtbot, services: Services, admin: 
     qtbot.keyClicks(dlg.username, "admin")
     qtbot.keyClicks(dlg.password, "wrong-one")
     dlg.try_login()
-    assert "还可尝试 4 次" in dlg.password_error.text()
+    assert "用户名或密码错误" in dlg.password_error.text()
     assert dlg.user is None
     dlg.password.setText("secret123")
     dlg.try_login()

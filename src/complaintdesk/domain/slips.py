@@ -376,11 +376,13 @@ def describe_change(change: SlipChange) -> str:
     if change.what == APPEAL_DECISION:
         return (f"申诉裁决：{pens(change.before['penalties'])} → "
                 f"{pens(change.after['penalties'])}（{change.reason}）")
+    if change.what == ACKNOWLEDGED:  # `after` is the moment as stored (UTC ISO); the
+        return "责任人签字确认"  # entry's own time, shown beside it, says when — in local time
     if change.what == BASIS:
         rules = change.after.get("rules", []) if isinstance(change.after, dict) else []
         return "依据规则快照：" + "；".join(r.get("clause", "") for r in rules)
     labels = {CREATED: "拟开具", DEPT_OPINION: "部门负责人意见", GM_OPINION: "总经理意见",
-              ACKNOWLEDGED: "责任人签字确认", APPEAL_FILED: "提出申诉", APPEAL_REVIEW: "申诉复核",
+              APPEAL_FILED: "提出申诉", APPEAL_REVIEW: "申诉复核",
               GM_INFORMED: "总经理已知悉申诉裁决"}
     after = pens(change.after) if change.what == CREATED else change.after
     return f"{labels.get(change.what, change.what)}：{after}"

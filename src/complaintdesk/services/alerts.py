@@ -65,12 +65,16 @@ def event_alerts(uow: UnitOfWork, actor: User, case: Case, action_key: str,
     new: list[NewAlert] = D.step_alerts(
         case.id, case.number, case.flow.value, _opened(events, case), case.department_id,
         case.supervisor_user_id, actor.id, users, tz)
-    severe_now = action_key in SEVERITY_ACTIONS or any(e.kind == "classified" for e in events)
+    # the engine's own 重要/重大 notices (serious_alerts: step 1, a raise, a 重大 self-report)
+    # come out as the one SEVERE alert each, not also as a plain notice
+    serious = [e for e in events if e.kind == "notify" and "severity" in e.detail]
+    severe_now = action_key in SEVERITY_ACTIONS or bool(serious) \
+        or any(e.kind == "classified" for e in events)
     if severe_now:
         new += D.severity_alerts(case.id, case.number, case.severity, case.department_id,
                                  actor.id, users, now)
     for i, e in enumerate(events):
-        if e.kind != "notify":
+        if e.kind != "notify" or e in serious:
             continue
         reason = str(e.detail.get("reason") or "通知")
         dept = e.detail.get("department_id", e.department_id)

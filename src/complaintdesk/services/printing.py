@@ -74,9 +74,11 @@ class PrintService(ServiceBase):
             if case is None:
                 raise NotFound("找不到该案件，可能已被删除或编号有误")
             slips = [s for s in uow.slips.by_case(case_id) if s.status is not SlipStatus.DISCARDED]
-            # the case forms print no rule clauses: the rule table is not read; the case's
-            # own number is known, only a repeated case's is looked up
-            ctx = self.print_context(uow, [case.repeat_of_id], clauses=False)
+            # the 处理单 prints no rule clauses: the rule table is not read; the internal
+            # form and the rework order print their slips' 依据条款 (their flow's rules).
+            # The case's own number is known, only a repeated case's is looked up
+            ctx = self.print_context(uow, [case.repeat_of_id],
+                                     clauses=case.flow is not FlowKind.FEEDBACK)
             if unmasked and actor.id is not None:
                 raise PermissionDenied("只有命令行（系统）可以要求打印完整的客户信息")
             # a handler's print, or their delegate's; the system's only when asked

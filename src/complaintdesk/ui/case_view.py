@@ -32,6 +32,7 @@ from ..domain.steps import step_title
 from ..domain.validation import FIELD_LABELS
 from .attachment_picker import size_text
 from .common import local_text, show_error
+from .contact_log import ContactLogBox
 from .step_form import ActionPanel
 from .timeline import TimelineWidget
 
@@ -120,6 +121,19 @@ class CaseViewDialog(QDialog):
             self.action_panel.show()
             self.splitter.setSizes([600, 400])  # relative: details 3/5, actions 2/5
 
+    def live_reload(self) -> None:
+        """The database changed: reload only when this case did (its version moved), so
+        a form being filled in is not thrown away for someone else's write elsewhere."""
+        if self.view is None:
+            self.reload()
+            return
+        try:
+            fresh = self.services.cases.open_case(self.user, self.case_id)
+        except Exception:  # noqa: BLE001 - the next change or a manual reopen retries
+            return
+        if fresh.case.version != self.view.case.version:
+            self.reload()
+
     def reload(self) -> None:
         try:
             self.view = self.services.cases.open_case(self.user, self.case_id)
@@ -154,6 +168,10 @@ class CaseViewDialog(QDialog):
         self.details_layout.addWidget(self._content_box(case))
         self.details_layout.addWidget(self._attachments_box(case))
         self.details_layout.addWidget(self._timeline_box(case))
+        if case.flow.value == "feedback":  # the contact log (ui/contact_log.py)
+            self.contact_log = ContactLogBox(self.services, self.user, case)
+            self.contact_log.added.connect(self.reload)
+            self.details_layout.addWidget(self.contact_log)
         self.details_layout.addStretch(1)
         self.actions = ActionPanel(self.services, self.user, case)
         self.actions.changed.connect(self.reload)

@@ -28,8 +28,9 @@ def install_workflow_ui(window: MainWindow) -> TasksView:
     window.set_tab("todo", tasks)
     window.tasks_view = tasks  # type: ignore[attr-defined]
     todo_index = window.tab_keys.index("todo")
-    window.tabs.currentChanged.connect(lambda i: tasks.refresh() if i == todo_index else None)
-    tasks.refresh()  # now inside the window: the count goes to its status bar
+    window.tabs.currentChanged.connect(
+        lambda i: tasks.refresh_if_stale() if i == todo_index else None)
+    tasks.show_count()  # now inside the window: the count goes to its status bar
     if may_see_requests(user):  # customer-data requests wait here for their approver
         panel = AccessRequestsPanel(services, user, tasks.notify, tasks)
         panel.open_case.connect(window.open_case)

@@ -3,16 +3,16 @@
 One row per person and alert, kept until read; (person_id, key) unique so that each alert
 is sent once. A new table only: existing data is untouched.
 
-Revision ID: 0006_alerts
-Revises: 0005_kpi_policy
+Revision ID: 0008_alerts
+Revises: 0007_flow_rules
 """
 from alembic import op
 import sqlalchemy as sa
 
 from complaintdesk.storage.types import UTCDateTime
 
-revision = "0006_alerts"
-down_revision = "0005_kpi_policy"
+revision = "0008_alerts"
+down_revision = "0007_flow_rules"
 branch_labels = None
 depends_on = None
 

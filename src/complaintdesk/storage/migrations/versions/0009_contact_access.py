@@ -3,15 +3,15 @@
 contact_access: who asked to read a case's full mobile, landline and VIN, why, and who
 approved or refused it and until when (DESIGN §3, seed 002). New table only.
 
-Revision ID: 0007_contact_access
-Revises: 0006_alerts
+Revision ID: 0009_contact_access
+Revises: 0008_alerts
 """
 from alembic import op
 import sqlalchemy as sa
 import complaintdesk.storage.types
 
-revision = "0007_contact_access"
-down_revision = "0006_alerts"
+revision = "0009_contact_access"
+down_revision = "0008_alerts"
 branch_labels = None
 depends_on = None
 
