@@ -241,9 +241,10 @@ def test_the_other_flows_forms_mask_too(world):
             SYSTEM_USER, intake(services.clock, phone="", landline=LANDLINE, vin=VIN),
             flow=flow, department_id=c.dept_id)
         text = _pdf_text(services.printing.case_pdf(c.reception, case.id))
-        assert "010-****0061" in text and "68880061" not in text, flow
-        assert VIN not in text
-        assert LANDLINE in _pdf_text(services.printing.case_pdf(c.head, case.id)), flow
+        assert "68880061" not in text and VIN not in text, flow
+        if flow is FlowKind.REWORK:  # (the internal form prints no customer numbers)
+            assert "010-****0061" in text
+            assert LANDLINE in _pdf_text(services.printing.case_pdf(c.head, case.id))
 
 
 def test_the_delegate_of_a_handler_reads_the_numbers_while_the_delegation_runs(world):
