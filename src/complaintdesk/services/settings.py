@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..domain.masking import ACCESS_HOURS_SETTING, DEFAULT_ACCESS_HOURS
 from ..domain.pick_lists import category_problem, live_categories
 from ..domain.records import Role, User
 from ..domain.workflow import WorkflowSettings
@@ -15,6 +16,9 @@ DEFAULTS: dict[str, Any] = {
     "dealership_name": "示例汽车销售服务有限公司",
     "timezone": "Asia/Shanghai",
     "workflow": {},  # WorkflowSettings.from_dict()
+    # DESIGN §3: how long an approval to read a case's customer numbers lasts — a product
+    # default, seed 002 asks for 负责人's approval but names no period
+    ACCESS_HOURS_SETTING: DEFAULT_ACCESS_HOURS,
 }
 
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.masking import ACCESS_HOURS_SETTING
 from ..domain.records import User
 from ..domain.workflow import WorkflowSettings
 from ..domain.workflow.deadlines import SECOND_REVISIT_CHOICES
@@ -95,9 +96,38 @@ class WorkflowSettingsTab(QWidget):
         self.revisit_days = QComboBox()
         for n in SECOND_REVISIT_CHOICES:
             self.revisit_days.addItem(f"结案后 {n} 天", n)
+        self.access_hours = QSpinBox()  # DESIGN §3: how long an approval to read a
+        self.access_hours.setRange(1, 168)  # customer's numbers lasts (product default 24 h)
+        self.access_hours.setSuffix(" 小时")
+        self.access_hours.setToolTip("非本案处理人经批准后可查看客户完整信息的时长；"
+                                     "产品默认 24 小时（制度未规定具体时长）")
+        # DESIGN §4.8 / 003 一.12: product defaults where the policy gives no number
+        self.approval_hours = QSpinBox()
+        self.approval_hours.setRange(1, 72)
+        self.approval_hours.setSuffix(" 小时")
+        self.approval_hours.setToolTip("产品默认值 4 小时（制度未规定）")
+        self.notice_from = QSpinBox()
+        self.notice_from.setRange(0, 30)
+        self.notice_by = QSpinBox()
+        self.notice_by.setRange(0, 30)
+        for box, what in ((self.notice_from, "起"), (self.notice_by, "止")):
+            box.setPrefix("受理后第 ")
+            box.setSuffix(f" 天{what}")
+        notice = QHBoxLayout()
+        notice.addWidget(self.notice_from)
+        notice.addWidget(self.notice_by)
+        notice.addStretch(1)
+        self.rework_revisit_days = QSpinBox()  # DESIGN §4.3 step 8: 2 days, a product default
+        self.rework_revisit_days.setRange(1, 30)
+        self.rework_revisit_days.setSuffix(" 天")
+        self.rework_revisit_days.setToolTip("制度未规定时限，默认 2 天（本产品默认值）")
         other = QFormLayout()
         other.addRow("部门安排时限", self.assign_hours)
         other.addRow("重要/重大投诉二次回访", self.revisit_days)
+        other.addRow("解决方案审批时限（产品默认）", self.approval_hours)
+        other.addRow("处理意见告知（制度：三天至五天）", notice)
+        other.addRow("厂外返修客服回访时限（产品默认）", self.rework_revisit_days)
+        other.addRow("客户信息查阅批准有效期", self.access_hours)
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -146,8 +176,13 @@ class WorkflowSettingsTab(QWidget):
         for d in sorted(cal.closed_dates) if cal else []:
             self.closed.addItem(d.isoformat())
         self.assign_hours.setValue(settings.assign_hours)
+        self.rework_revisit_days.setValue(settings.rework_revisit_days)
         self.revisit_days.setCurrentIndex(max(0, self.revisit_days.findData(
             settings.second_revisit_days)))
+        self.approval_hours.setValue(settings.approval_hours)
+        self.notice_from.setValue(settings.notice_from_day)
+        self.notice_by.setValue(settings.notice_by_day)
+        self.access_hours.setValue(int(self.services.data_access.hours()))
 
     def value(self) -> dict[str, Any]:
         raw = self.raw()
@@ -159,13 +194,20 @@ class WorkflowSettingsTab(QWidget):
             closed = [self.closed.item(i).text() for i in range(self.closed.count())]
             calendar = {"hours": hours, "closed_dates": closed, "tz": tz}
         return {**raw, "tz": tz, "assign_hours": self.assign_hours.value(),
-                "second_revisit_days": self.revisit_days.currentData(), "calendar": calendar}
+                "second_revisit_days": self.revisit_days.currentData(), "calendar": calendar,
+                "rework_revisit_days": self.rework_revisit_days.value(),
+                "approval_hours": self.approval_hours.value(),
+                "notice_from_day": self.notice_from.value(),
+                "notice_by_day": self.notice_by.value()}
 
     def save(self) -> bool:
         value = self.value()
         try:
             WorkflowSettings.from_dict(value)  # the domain's checks, with Chinese messages
             self.services.settings.put(self.actor, "workflow", value)
+            if self.access_hours.value() != int(self.services.data_access.hours()):
+                self.services.settings.put(self.actor, ACCESS_HOURS_SETTING,
+                                           self.access_hours.value())
         except (ValueError, ServiceError) as exc:
             self.message.setStyleSheet(ERROR_STYLE)
             self.message.setText(getattr(exc, "message", None) or str(exc))
