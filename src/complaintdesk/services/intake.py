@@ -115,7 +115,7 @@ class IntakeService(ServiceBase):
                                    field="department_id")
             srd = intake.self_report_department_id
             if srd is not None and srd not in active:
-                raise ServiceError("部门自查所选部门不存在或已停用，请重新选择。",
+                raise ServiceError("所选「自查部门」不存在或已停用，请重新选择。",
                                    field="self_report_department_id")
             seq = uow.sequences.next(prefix, f"{local.year:04d}{local.month:02d}")
             # an internal complaint has no customer: nothing to be a repeat of

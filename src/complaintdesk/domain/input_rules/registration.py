@@ -22,7 +22,7 @@ LABELS: dict[str, str] = {
     "purchase_date": "购车/维修日期", "channel": "投诉渠道", "location": "发生地点",
     "description": "客户反映的内容", "persons_involved": "涉及人员", "demand": "客户诉求",
     "mood": "客户情绪", "received_by": "接待人", "complained_at": "客户投诉时间",
-    "kind": "类型", "department_id": "部门", "self_report_department_id": "部门自查",
+    "kind": "类型", "department_id": "部门", "self_report_department_id": "自查部门",
     "attachments": "证据附件",
 }
 # The other flows reuse the intake record: an internal complaint (内部投诉) has the reporter
