@@ -1,4 +1,4 @@
-"""系统管理 → 流程设置 (business-hours calendar, 部门安排时限, 二次回访间隔) and 代理人.
+"""系统管理 → 单位信息 (the dealership's name and logo on every form and workbook), 流程设置 (business-hours calendar, 部门安排时限, 二次回访间隔) and 代理人.
 
 The workflow settings are saved as one value under the "workflow" setting
 (WorkflowSettings.to_dict()); the domain validates them before they are saved.
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -34,6 +35,7 @@ from ..domain.records import User
 from ..domain.workflow import WorkflowSettings
 from ..domain.workflow.deadlines import SECOND_REVISIT_CHOICES
 from ..services.errors import ServiceError
+from ..services.settings import DEFAULTS, NAME_MAX
 from .admin_people import FormDialog, fill, record_index, table
 from .columns import ColumnSizer
 from .common import ERROR_STYLE, local_text, show_error
@@ -44,6 +46,79 @@ if TYPE_CHECKING:
 
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 DEFAULT_HOURS = (time(8, 30), time(18, 0))
+
+
+class DealershipTab(QWidget):
+    """单位信息: the name printed at the top of every form and in every workbook's title,
+    and an optional logo image for the forms."""
+
+    def __init__(self, services: Services, actor: User, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        self.name = QLineEdit()
+        self.name.setMaxLength(NAME_MAX)
+        self.name.setPlaceholderText("如：北京某某汽车销售服务有限公司")
+        self.logo = QLineEdit()
+        self.logo.setPlaceholderText("可不填：PNG 或 JPG 图片，印在表单左上角")
+        pick, clear = QPushButton("选择图片…"), QPushButton("不用标志")
+        pick.clicked.connect(self._pick)
+        clear.clicked.connect(self.logo.clear)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo, 1)
+        logo_row.addWidget(pick)
+        logo_row.addWidget(clear)
+        self.name_error, self.logo_error = QLabel(), QLabel()
+        for label in (self.name_error, self.logo_error):
+            label.setStyleSheet(ERROR_STYLE)
+        form = QFormLayout()
+        form.addRow("单位名称", self.name)
+        form.addRow("", self.name_error)
+        form.addRow("标志图片", logo_row)
+        form.addRow("", self.logo_error)
+        hint = QLabel(f"单位名称印在每张表单的页眉和每个 Excel 报表的标题里。"
+                      f"未设置时显示产品默认名称“{DEFAULTS['dealership_name']}”。")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #777;")
+        self.message = QLabel()
+        self.save_button = QPushButton("保存单位信息")
+        self.save_button.clicked.connect(self.save)
+        foot = QHBoxLayout()
+        foot.addWidget(self.message, 1)
+        foot.addWidget(self.save_button)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(hint)
+        lay.addStretch(1)
+        lay.addLayout(foot)
+        self.load()
+
+    def load(self) -> None:
+        self.name.setText(str(self.services.settings.get("dealership_name") or ""))
+        self.logo.setText(str(self.services.settings.get("logo_path") or ""))
+
+    def _pick(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择标志图片", "",
+                                              "图片 (*.png *.jpg *.jpeg)")
+        if path:
+            self.logo.setText(path)
+
+    def save(self) -> bool:
+        self.name_error.clear()
+        self.logo_error.clear()
+        try:
+            self.services.settings.set_dealership(self.actor, self.name.text(),
+                                                  self.logo.text())
+        except ServiceError as exc:
+            for key, label in (("dealership_name", self.name_error),
+                               ("logo_path", self.logo_error)):
+                label.setText(exc.fields.get(key, ""))
+            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.setText(exc.message)
+            return False
+        self.message.setStyleSheet("color: #2e7d32;")
+        self.message.setText("单位信息已保存，此后打印的表单和导出的报表使用新名称。")
+        return True
 
 
 class WorkflowSettingsTab(QWidget):
