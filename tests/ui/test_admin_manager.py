@@ -32,3 +32,14 @@ def test_the_dealership_tab_saves_name_and_logo(qtbot: Any, services: Services, 
     assert tab.name_error.text() == ""
     assert services.settings.get("dealership_name") == "上海远航汽车服务有限公司"
     assert services.settings.get("logo_path") == str(logo)
+
+
+def test_the_last_admin_unticking_active_sees_the_message_by_the_field(
+        qtbot: Any, services: Services, admin: User) -> None:
+    dialog = AdminDialog(services, admin)
+    qtbot.addWidget(dialog)
+    form = dialog.users.dialog(admin)
+    form.fields["active"].setChecked(False)  # type: ignore[attr-defined]
+    assert not form.try_save()
+    assert "唯一启用的系统管理员" in form.errors["active"].text()
+    assert services.people.user(admin.id).active  # type: ignore[arg-type, union-attr]

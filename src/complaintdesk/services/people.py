@@ -98,6 +98,8 @@ class PeopleService(ServiceBase):
             if other is not None and other.id != user.id:
                 raise ServiceError(f"登录名“{user.username}”已被使用", field="username")
             before = uow.people.user(user.id) if user.id else None
+            if before is not None:
+                _keep_an_admin(uow, actor, before, user)
             user = uow.people.save_user(replace(user, username=user.username.strip()),
                                         password_hash=hash_password(password) if password else None)
             self.audit(uow, actor, "save_user", "user", user.id or 0,
@@ -138,6 +140,26 @@ class PeopleService(ServiceBase):
             self.audit(uow, actor, "end_delegation", "delegation", delegation_id,
                        {"end": current.end}, {"end": ended.end if ended else None})
             uow.commit()
+
+
+def _is_admin(u: User) -> bool:
+    return u.active and u.has(Role.ADMIN)
+
+
+def _keep_an_admin(uow: UnitOfWork, actor: User, before: User, after: User) -> None:
+    """The last active administrator can neither be deactivated nor lose the role: nobody
+    could then maintain users, settings or backups (issue 13, list 6)."""
+    if not _is_admin(before) or _is_admin(after):
+        return
+    others = [u for u in uow.people.users(include_inactive=False)
+              if u.id != before.id and _is_admin(u)]
+    if others:
+        return
+    field = "active" if not after.active else "roles"
+    who = "您是" if actor.id == before.id else f"{before.display_name}是"
+    what = "停用这个账号" if field == "active" else "去掉系统管理员角色"
+    raise ServiceError(f"{who}唯一启用的系统管理员，不能{what}：请先为另一位用户"
+                       "设置系统管理员角色。", field=field)
 
 
 def _user_json(u: User) -> dict[str, object]:
