@@ -25,6 +25,7 @@ from .clock import clock_for, skew_warning
 from .drafts import DraftService
 from .errors import ServiceError
 from .intake import IntakeService
+from .list_export import ListExportService
 from .people import PeopleService, seed_defaults
 from .printing import PrintService
 from .reports import ReportService
@@ -66,6 +67,11 @@ class Services:
     reports: ReportService
     team_rewards: TeamRewardService
     backups: BackupService
+
+    @property
+    def lists(self) -> ListExportService:
+        """Exporting and printing the list views (stateless: made when asked)."""
+        return ListExportService(self.engine, self.clock, self.reports.tz_name)
 
     @property
     def backup_dir(self) -> Path | None:
