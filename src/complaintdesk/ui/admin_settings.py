@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMessageBox,
     QPushButton,
-    QSpinBox,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from ..domain import steps as S
 from ..domain.records import User
 from ..domain.workflow import WorkflowSettings
 from ..domain.workflow.deadlines import SECOND_REVISIT_CHOICES
@@ -39,6 +39,7 @@ from ..services.settings import DEFAULTS, NAME_MAX
 from .admin_people import FormDialog, fill, record_index, table
 from .columns import ColumnSizer
 from .common import ERROR_STYLE, local_text, show_error
+from .step_deadlines import StepDeadlinesTable
 
 if TYPE_CHECKING:
     from ..domain.records import DelegationRecord
@@ -164,14 +165,21 @@ class WorkflowSettingsTab(QWidget):
         self.use_calendar.toggled.connect(hours_box.setEnabled)
         self.use_calendar.toggled.connect(closed_box.setEnabled)
 
-        self.assign_hours = QSpinBox()
-        self.assign_hours.setRange(1, 72)
-        self.assign_hours.setSuffix(" 小时")
+        self.deadlines = StepDeadlinesTable()
+        self.assign_hours = self.deadlines.row_for(S.ASSIGN).amount  # 部门安排 (a setting)
+        defaults = QPushButton("全部恢复默认期限")
+        defaults.clicked.connect(self.deadlines.reset_defaults)
+        deadline_box = QGroupBox("各步骤期限（默认为产品默认值；加粗的行已修改）")
+        dlay = QVBoxLayout(deadline_box)
+        dlay.addWidget(self.deadlines, 1)
+        drow = QHBoxLayout()
+        drow.addStretch(1)
+        drow.addWidget(defaults)
+        dlay.addLayout(drow)
         self.revisit_days = QComboBox()
         for n in SECOND_REVISIT_CHOICES:
-            self.revisit_days.addItem(f"结案后 {n} 天", n)
+            self.revisit_days.addItem(f"结案后 {n} 天" + ("（默认）" if n == 7 else ""), n)
         other = QFormLayout()
-        other.addRow("部门安排时限", self.assign_hours)
         other.addRow("重要/重大投诉二次回访", self.revisit_days)
 
         self.message = QLabel()
@@ -189,9 +197,9 @@ class WorkflowSettingsTab(QWidget):
         cols.addWidget(hours_box, 3)
         cols.addWidget(closed_box, 2)
         lay.addLayout(cols)
+        lay.addWidget(deadline_box, 1)
         lay.addLayout(other)
         lay.addWidget(self.message)
-        lay.addStretch(1)
         lay.addLayout(foot)
         self.load()
 
@@ -220,7 +228,7 @@ class WorkflowSettingsTab(QWidget):
         self.closed.clear()
         for d in sorted(cal.closed_dates) if cal else []:
             self.closed.addItem(d.isoformat())
-        self.assign_hours.setValue(settings.assign_hours)
+        self.deadlines.load(settings)
         self.revisit_days.setCurrentIndex(max(0, self.revisit_days.findData(
             settings.second_revisit_days)))
 
@@ -233,7 +241,7 @@ class WorkflowSettingsTab(QWidget):
                      for i, (box, o, c) in enumerate(self.days) if box.isChecked()}
             closed = [self.closed.item(i).text() for i in range(self.closed.count())]
             calendar = {"hours": hours, "closed_dates": closed, "tz": tz}
-        return {**raw, "tz": tz, "assign_hours": self.assign_hours.value(),
+        return {**raw, "tz": tz, **self.deadlines.value(),
                 "second_revisit_days": self.revisit_days.currentData(), "calendar": calendar}
 
     def save(self) -> bool:

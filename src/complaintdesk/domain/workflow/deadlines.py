@@ -7,13 +7,14 @@ changing the settings later never rewrites history.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..records import Case, StepRecord
+from ..steps import step_title
 from .calendar import BusinessCalendar
 
 
@@ -65,6 +66,8 @@ class WorkflowSettings:
     assign_hours: int = 1  # step 2 部门安排: "立即", 1 h by default
     second_revisit_days: int = 7
     calendar: BusinessCalendar | None = None  # None: calendar hours, seven days a week
+    # step key → the deadline set in 流程设置 instead of the product default (flows.py)
+    step_deadlines: Mapping[str, DeadlineRule] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         ZoneInfo(self.tz)
@@ -72,6 +75,13 @@ class WorkflowSettings:
             raise ValueError("部门安排时限必须大于 0 小时，请修改设置。")
         if self.second_revisit_days not in SECOND_REVISIT_CHOICES:
             raise ValueError("二次回访间隔只能设置为 7 天或 30 天，请修改设置。")
+        for key, rule in self.step_deadlines.items():
+            check_step_deadline(key, rule)
+
+    def rule_for(self, step_key: str, default: DeadlineRule) -> DeadlineRule:
+        """The deadline rule a step runs with: the one set here, else the product default
+        (a default that reads a setting, like 部门安排, keeps reading it)."""
+        return self.step_deadlines.get(step_key, default)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -87,6 +97,8 @@ class WorkflowSettings:
             assign_hours=int(data.get("assign_hours", 1)),
             second_revisit_days=int(data.get("second_revisit_days", 7)),
             calendar=BusinessCalendar.from_dict(cal, tz=tz) if cal else None,
+            step_deadlines={str(k): _rule_from(k, v)
+                            for k, v in dict(data.get("step_deadlines") or {}).items()},
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -95,7 +107,39 @@ class WorkflowSettings:
             "assign_hours": self.assign_hours,
             "second_revisit_days": self.second_revisit_days,
             "calendar": self.calendar.to_dict() if self.calendar else None,
+            "step_deadlines": {k: {"kind": r.kind.value, "amount": r.amount}
+                               for k, r in self.step_deadlines.items()},
         }
+
+
+STEP_DEADLINE_LIMITS = {DeadlineKind.HOURS: 720, DeadlineKind.DAYS: 90}  # a typo guard
+
+
+def _step_name(key: str) -> str:
+    return step_title(key)
+
+
+def check_step_deadline(key: str, rule: DeadlineRule) -> None:
+    """A step's deadline as set in 流程设置: hours or days within reason, or 当天."""
+    name = _step_name(key)
+    if rule.setting:
+        raise ValueError(f"“{name}”的期限设置有误，请重新设置。")
+    if rule.kind in STEP_DEADLINE_LIMITS:
+        unit = "小时" if rule.kind is DeadlineKind.HOURS else "天"
+        top = STEP_DEADLINE_LIMITS[rule.kind]
+        if not 1 <= rule.amount <= top:
+            raise ValueError(f"“{name}”的期限必须在 1–{top} {unit}之间，请修改设置。")
+    elif rule.kind is not DeadlineKind.SAME_DAY:
+        raise ValueError(f"“{name}”的期限只能按小时、按天或当天计算，请修改设置。")
+
+
+def _rule_from(key: Any, value: Any) -> DeadlineRule:
+    try:
+        kind = DeadlineKind(str(dict(value).get("kind")))
+        amount = int(dict(value).get("amount") or 0)
+    except (TypeError, ValueError):
+        raise ValueError(f"“{_step_name(str(key))}”的期限设置无法读取，请重新设置。") from None
+    return DeadlineRule(kind, amount)
 
 
 def rule_amount(rule: DeadlineRule, settings: WorkflowSettings) -> int:
