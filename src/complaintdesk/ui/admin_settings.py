@@ -10,7 +10,8 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -77,6 +78,10 @@ class DealershipTab(QWidget):
         form.addRow("", self.name_error)
         form.addRow("标志图片", logo_row)
         form.addRow("", self.logo_error)
+        self.preview = QLabel()
+        self.preview.setFixedHeight(60)
+        form.addRow("预览", self.preview)
+        self.logo.textChanged.connect(self._show_logo)
         hint = QLabel(f"单位名称印在每张表单的页眉和每个 Excel 报表的标题里。"
                       f"未设置时显示产品默认名称“{DEFAULTS['dealership_name']}”。")
         hint.setWordWrap(True)
@@ -97,6 +102,14 @@ class DealershipTab(QWidget):
     def load(self) -> None:
         self.name.setText(str(self.services.settings.get("dealership_name") or ""))
         self.logo.setText(str(self.services.settings.get("logo_path") or ""))
+
+    def _show_logo(self, path: str) -> None:
+        image = QPixmap(path) if path.strip() else QPixmap()
+        if image.isNull():
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText("（无标志）" if not path.strip() else "（无法读取该图片）")
+            return
+        self.preview.setPixmap(image.scaledToHeight(56, Qt.TransformationMode.SmoothTransformation))
 
     def _pick(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择标志图片", "",
@@ -146,7 +159,7 @@ class WorkflowSettingsTab(QWidget):
             self.days.append((open_box, opens, closes))
         closed_box = QGroupBox("休息日（不营业的日期）")
         self.closed = QListWidget()
-        self.closed.setMaximumHeight(110)
+        self.closed.setMinimumHeight(60)
         self.closed_date = QDateEdit(QDate.currentDate())
         self.closed_date.setCalendarPopup(True)
         self.closed_date.setDisplayFormat("yyyy-MM-dd")
@@ -193,11 +206,14 @@ class WorkflowSettingsTab(QWidget):
         foot.addWidget(self.save_button)
         lay = QVBoxLayout(self)
         lay.addWidget(self.use_calendar)
+        # the calendar on the left, the step deadlines (the longest list) on the right
+        left = QVBoxLayout()
+        left.addWidget(hours_box)
+        left.addWidget(closed_box, 1)
         cols = QHBoxLayout()
-        cols.addWidget(hours_box, 3)
-        cols.addWidget(closed_box, 2)
-        lay.addLayout(cols)
-        lay.addWidget(deadline_box, 1)
+        cols.addLayout(left, 2)
+        cols.addWidget(deadline_box, 3)
+        lay.addLayout(cols, 1)
         lay.addLayout(other)
         lay.addWidget(self.message)
         lay.addLayout(foot)

@@ -205,7 +205,7 @@ class DashboardView(QWidget):
             overdue_columns(services.reports.tz), self,
             background=lambda o: QColor("#fdf1ef") if o.overdue_hours >= 72 else None)
         self.overdue_table, self.overdue_proxy = make_table(self.overdue_model, self)
-        self.overdue_columns = ColumnSizer(self.overdue_table, "dashboard_overdue", stretch=1)
+        self.overdue_columns = ColumnSizer(self.overdue_table, "dashboard_overdue", stretch=None)
         self.overdue_table.setMinimumHeight(8 * self.overdue_table.verticalHeader()
                                             .defaultSectionSize() + 30)  # eight rows at least
         self.overdue_table.doubleClicked.connect(self._open_index)

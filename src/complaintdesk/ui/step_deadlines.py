@@ -46,7 +46,7 @@ class StepDeadlinesTable(QTableWidget):
                 self._add(flow.kind.label, key, sdef.title, sdef.deadline)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
 
     def _add(self, flow: str, key: str, title: str, default: DeadlineRule) -> None:
         r = self.rowCount()
