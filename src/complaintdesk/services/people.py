@@ -56,11 +56,11 @@ class PeopleService(ServiceBase):
     def save_department(self, actor: User, dep: Department) -> Department:
         self.require(actor, Role.ADMIN, what="维护部门")
         if not dep.name.strip():
-            raise ServiceError("请填写部门名称", field="name")
+            raise ServiceError("请填写部门名称。", field="name")
         with self.uow() as uow:
             if any(d.name == dep.name.strip() and d.id != dep.id
                    for d in uow.people.departments()):
-                raise ServiceError(f"部门“{dep.name}”已存在", field="name")
+                raise ServiceError(f"部门“{dep.name}”已存在。", field="name")
             dep = uow.people.save_department(replace(dep, name=dep.name.strip()))
             self.audit(uow, actor, "save_department", "department", dep.id or 0, None, asdict(dep))
             uow.commit()
@@ -69,9 +69,9 @@ class PeopleService(ServiceBase):
     def save_employee(self, actor: User, emp: Employee) -> Employee:
         self.require(actor, Role.ADMIN, what="维护员工")
         if not emp.name.strip():
-            raise ServiceError("请填写员工姓名", field="name")
+            raise ServiceError("请填写员工姓名。", field="name")
         if emp.department_id is None:
-            raise ServiceError("请选择员工所在部门", field="department")
+            raise ServiceError("请选择员工所在部门。", field="department")
         with self.uow() as uow:
             before = uow.people.employee(emp.id) if emp.id else None
             emp = uow.people.save_employee(replace(emp, name=emp.name.strip()))
@@ -83,20 +83,20 @@ class PeopleService(ServiceBase):
     def save_user(self, actor: User, user: User, password: str | None = None) -> User:
         self.require(actor, Role.ADMIN, what="维护用户")
         if not user.username.strip():
-            raise ServiceError("请填写登录名", field="username")
+            raise ServiceError("请填写登录名。", field="username")
         if not user.roles:
-            raise ServiceError("请至少选择一个角色", field="roles")
+            raise ServiceError("请至少选择一个角色。", field="roles")
         if (Role.DEPT_HEAD in user.roles or Role.SUPERVISOR in user.roles) \
                 and user.department_id is None:
-            raise ServiceError("部门负责人和业务主管必须属于一个部门", field="department")
+            raise ServiceError("部门负责人和业务主管必须属于一个部门。", field="department")
         if user.id is None and not password:
-            raise ServiceError("新用户需要设置初始密码", field="password")
+            raise ServiceError("新用户需要设置初始密码。", field="password")
         if password:
             check_password_rules(password)
         with self.uow() as uow:
             other = uow.people.user_by_name(user.username.strip())
             if other is not None and other.id != user.id:
-                raise ServiceError(f"登录名“{user.username}”已被使用", field="username")
+                raise ServiceError(f"登录名“{user.username}”已被使用。", field="username")
             before = uow.people.user(user.id) if user.id else None
             if before is not None:
                 _keep_an_admin(uow, actor, before, user)
@@ -113,9 +113,9 @@ class PeopleService(ServiceBase):
         if actor.id != absent_user_id:
             self.require(actor, Role.ADMIN, what="为他人设置代理人")
         if end <= start:
-            raise ServiceError("代理结束时间必须晚于开始时间", field="end")
+            raise ServiceError("代理结束时间必须晚于开始时间。", field="end")
         if absent_user_id == delegate_user_id:
-            raise ServiceError("不能指定自己为代理人", field="delegate")
+            raise ServiceError("不能指定自己为代理人。", field="delegate")
         with self.uow() as uow:
             did = uow.people.add_delegation(absent_user_id, delegate_user_id, start, end, reason)
             self.audit(uow, actor, "add_delegation", "delegation", did, None, {
@@ -131,11 +131,11 @@ class PeopleService(ServiceBase):
         with self.uow() as uow:
             current = next((d for d in uow.people.delegations() if d.id == delegation_id), None)
             if current is None:
-                raise ServiceError("找不到该代理记录")
+                raise ServiceError("找不到该代理记录。")
             if actor.id != current.absent_user_id:
                 self.require(actor, Role.ADMIN, what="结束他人的代理")
             if current.end <= now:
-                raise ServiceError("该代理已经结束")
+                raise ServiceError("该代理已经结束。")
             ended = uow.people.end_delegation(delegation_id, now)
             self.audit(uow, actor, "end_delegation", "delegation", delegation_id,
                        {"end": current.end}, {"end": ended.end if ended else None})

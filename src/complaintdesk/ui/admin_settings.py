@@ -308,7 +308,7 @@ def delegation_dialog(services: Services, actor: User, absent: User | None,
     def save() -> None:
         absent_id = absent.id if absent is not None else who.currentData()
         if delegate.currentData() is None:
-            raise ServiceError("请选择代理人", field="delegate")
+            raise ServiceError("请选择代理人。", field="delegate")
         services.people.add_delegation(actor, absent_id or 0, delegate.currentData(),
                                        _aware(start.dateTime(), tz), _aware(end.dateTime(), tz),
                                        reason.text().strip())
