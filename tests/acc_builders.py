@@ -63,6 +63,10 @@ def walk_to_issue(services: Services, clock: FixedClock, c: Cast, *,
     clock.advance(timedelta(minutes=10))
     wf.act(c.head, case.id, "assign", {"supervisor_user_id": c.supervisor.id})
     clock.advance(timedelta(hours=2))
+    if severity in ("important", "major"):  # DESIGN §4.1: the solution approved first
+        wf.act(c.supervisor, case.id, "request_approval",
+               {"solution_kind": "补偿", "solution_text": "退还工时费"})
+        wf.act(c.gm if severity == "major" else c.head, case.id, "approve_solution", {})
     people = responsible if responsible is not None else [c.zhao_id]
     wf.act(c.supervisor, case.id, "handle", {
         "process": "服务顾问未告知客户需加收工时费", "solution_kind": "补偿",
@@ -94,8 +98,15 @@ def walk_to_approve(services: Services, clock: FixedClock, c: Cast, case: Case) 
 def walk_to_enforced(services: Services, clock: FixedClock, c: Cast) -> FaultSlip:
     """A complaint walked to closed: its one slip (for 赵磊) issued, signed and enforced."""
     case = walk_to_approve(services, clock, c, walk_to_issue(services, clock, c))
-    services.workflow.act(c.gm, case.id, "approve", {"approval": "同意"})
+    services.workflow.act(c.gm, case.id, "approve", gm_signs(services, case.id))
     clock.advance(timedelta(hours=1))
     services.workflow.act(c.assessor, case.id, "enforce", {"feedback_to_department": "已反馈"})
     [view] = services.accountability.proposals_for_case(c.assessor, case.id)
     return view.slip
+def gm_signs(services: Services, case_id: int, approval: str = "同意") -> dict[str, object]:
+    """The GM's 签批 data approving each of the case's waiting slips as it stands."""
+    from complaintdesk.services.gm_decisions import approve_each
+    from complaintdesk.storage.uow import UnitOfWork
+
+    with UnitOfWork(services.engine, readonly=True) as uow:
+        return {"approval": approval, "slip_decisions": approve_each(uow, case_id, approval)}

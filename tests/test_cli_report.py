@@ -57,3 +57,21 @@ def test_bad_input_exits_1_with_a_chinese_message(data_dir, tmp_path, capsys, ar
     assert main(["--data-dir", str(data_dir), "report", *args, "-o", str(out)]) == 1
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("period", ["2026-٠١", "２０２６-１１", "۲۰۲۶-11"])
+def test_report_month_takes_only_ascii_digits(data_dir, tmp_path, capsys, period):
+    out = tmp_path / "x.xlsx"
+    assert main(["--data-dir", str(data_dir), "report", "--month", period, "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "--month 只能用半角数字" in err and err.strip().endswith("。")
+    assert not out.exists()
+
+
+def test_report_year_and_week_take_only_ascii_digits(data_dir, tmp_path, capsys):
+    out = tmp_path / "x.xlsx"
+    assert main(["--data-dir", str(data_dir), "report", "--year", "２０２６", "-o", str(out)]) == 1
+    assert main(["--data-dir", str(data_dir), "report", "--week", "٢٠٢٦-11-04",
+                 "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "--year 只能用半角数字" in err and "--week 只能用半角数字" in err

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -79,6 +79,22 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
+class _FirstPaint(QObject):
+    """Calls `then` (on the next turn of the event loop) after `widget` first painted."""
+
+    def __init__(self, widget: QObject, then: Any) -> None:
+        super().__init__(widget)
+        self.then = then
+        self.done = False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint and not self.done:
+            self.done = True
+            QTimer.singleShot(0, self.then)
+        return False
+
+
 class Startup(QObject):
     """Show the main window's frame, open the database off the UI thread, log in, fill
     the frame."""
@@ -107,12 +123,31 @@ class Startup(QObject):
         window = self.show_frame()
         finish_app_setup(self.app)
         if self.demo:
-            self.demo_dir = self.data_dir = Path(tempfile.mkdtemp(prefix="complaintdesk-demo-"))
+            kept = getattr(self.args, "demo_data_dir", None) or getattr(self.args, "data_dir", None)
+            if kept is not None:  # `demo --data-dir DIR`: kept between runs
+                self.data_dir = Path(kept)
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+            else:
+                self.demo_dir = self.data_dir = Path(tempfile.mkdtemp(prefix="complaintdesk-demo-"))
         else:
             from .paths import data_dir_for
 
             self.data_dir = data_dir_for(self.args)
         window.show_message("正在打开数据库…")
+        self.show_login()
+        # the worker's imports (SQLAlchemy, SQLModel, Alembic: ≈ 0.8 s of Python) would hold
+        # the interpreter while the login paints: it starts once the login is on the screen
+        self._worker_started = False
+        dialog = getattr(self, "login_dialog", None)
+        if dialog is not None:
+            self._paint_watch = _FirstPaint(dialog, self._start_worker)
+        QTimer.singleShot(250, self._start_worker)  # however the paint goes
+
+    def _start_worker(self) -> None:
+        if self._worker_started:
+            return
+        self._worker_started = True
+        window = self.show_frame()
         task = Task(self._open_in_worker, self._opened, self._open_failed,
                     lambda done, total: window.show_progress(done, total, self._doing))
         self._task = task
@@ -131,7 +166,18 @@ class Startup(QObject):
         services = open_services(database_config_for(args, self.data_dir),
                                  data_dir=self.data_dir, progress=self._task.report_progress,
                                  pg_backup_done=getattr(args, "pg_backup_done", False))
-        if self.demo:
+        # what the window needs once the person is in, imported while they type (issue 13:
+        # ≈ 0.1–0.3 s that came after 登录); imports only — no widget is made off the UI thread
+        from .ui import (  # noqa: F401
+            accountability_tabs,
+            case_list,
+            case_view,
+            live,
+            stats_hookup,
+            tray,
+            workflow_hookup,
+        )
+        if self.demo and services.auth.needs_first_admin():  # an empty demo folder only
             from .services.demo import seed_demo
 
             self._doing = "正在生成演示数据"
@@ -144,24 +190,72 @@ class Startup(QObject):
             log.info("demo data: %s", summary)
         return services
 
+    def show_login(self) -> None:
+        """The login, at once over the frame (issue 13): the last user's name filled in, the
+        password typed while the database opens; 登录 is checked when it is open."""
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QDialog
+
+        from .ui.login_dialog import LoginDialog
+
+        window = self.show_frame()
+        last = str(QSettings().value("login/last_user", "") or "")
+        dialog = LoginDialog(None, demo=self.demo, parent=window, last_username=last)
+        self.login_dialog: LoginDialog | None = dialog
+
+        def finished(result: int) -> None:
+            if self.login_dialog is not dialog:
+                return  # replaced by the first-administrator dialog
+            self.login_dialog = None
+            if result != QDialog.DialogCode.Accepted or dialog.user is None:
+                self.app.quit()
+                return
+            QSettings().setValue("login/last_user", dialog.user.username)
+            self._logged_in(dialog.user)
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        from .ui import smoke
+
+        smoke.fill_login(dialog)  # only with COMPLAINTDESK_SMOKE set (the real-screen test)
+
     def _opened(self, services: Services) -> None:
         from PySide6.QtWidgets import QDialog
 
-        from .ui.login_dialog import FirstAdminDialog, LoginDialog
+        from .ui.login_dialog import FirstAdminDialog
 
         self.services = services
         window = self.show_frame()
         window.show_message("请登录")
-        dialog: FirstAdminDialog | LoginDialog = FirstAdminDialog(services, window) \
-            if services.auth.needs_first_admin() \
-            else LoginDialog(services, demo=self.demo, parent=window)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
-            self.app.quit()
-            return
-        window.attach(services, dialog.user)
-        self._warn_about_clock(services)
-        self._start_backup_timer(services)
-        self._check_integrity(services)
+        login = getattr(self, "login_dialog", None)
+        if services.auth.needs_first_admin():
+            if login is not None:
+                self.login_dialog = None
+                login.reject()
+            dialog = FirstAdminDialog(services, window)
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
+                self.app.quit()
+                return
+            self._logged_in(dialog.user)
+        elif login is not None:
+            login.set_services(services)
+
+    def _logged_in(self, user: Any) -> None:
+        assert self.services is not None
+        window = self.show_frame()
+        window.attach(self.services, user)
+        window.replaced.connect(self._replaced)
+        from .ui import smoke
+
+        smoke.open_first_case_and_quit(window)
+        self._warn_about_clock(self.services)
+        self._start_backup_timer(self.services)
+        self._check_integrity(self.services)
+
+    def _replaced(self, window: MainWindow) -> None:
+        """切换用户 to another person: their window is the app's window now."""
+        self.window = window
+        window.replaced.connect(self._replaced)
 
     def _warn_about_clock(self, services: Services) -> None:
         """DESIGN §9, one clock: once after login, when this PC's clock is more than a
@@ -246,11 +340,8 @@ class Startup(QObject):
             return
         db: Path = exc.path
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        for suffix in ("", "-wal", "-shm"):  # keep the damaged file, never delete it
-            part = Path(str(db) + suffix)
-            if part.exists():
-                part.rename(part.with_name(f"{part.name}.damaged-{stamp}"))
-        restore(backups[dialog.chosen()].path, db)
+        # the damaged file (with its WAL) is moved aside as .damaged-<time>, never deleted
+        restore(backups[dialog.chosen()].path, db, stamp, kept_as="damaged")
         log.warning("restored %s from %s", db, backups[dialog.chosen()].path)
         self.start()
 

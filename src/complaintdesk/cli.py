@@ -43,8 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="自检：临时数据库、表单、报表、界面组件，全部正常时退出码为 0")
     sub = p.add_subparsers(dest="command", metavar="命令")
     sub.add_parser("gui", help="启动图形界面（默认）")
-    d = sub.add_parser("demo", help="在临时文件夹中用演示数据启动图形界面")
+    d = sub.add_parser("demo", help="用演示数据启动图形界面（默认在临时文件夹中，退出后删除）")
     d.add_argument("--cases", type=int, default=400, help="演示案件数（默认 400）")
+    d.add_argument("--data-dir", dest="demo_data_dir", type=Path,
+                   help="演示数据保存在此文件夹，下次启动继续使用（为空时才生成演示数据）")
     s = sub.add_parser("seed-demo", help="向数据库写入演示数据（不启动界面）")
     s.add_argument("--cases", type=int, default=400, help="案件数（默认 400）")
     s.add_argument("--seed", type=int, default=20261123, help="随机种子")
@@ -52,8 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--rebuild-statistics", action="store_true",
                    help="先按全部记录重新生成统计汇总，再检查")
     b = sub.add_parser("backup", help="立即备份数据库")
-    b.add_argument("-o", "--output", type=Path, help="备份文件夹（默认：数据文件夹/backups）")
-    r = sub.add_parser("restore", help="从备份恢复数据库（先显示备份内容）")
+    b.add_argument("--to", "-o", "--output", dest="output", type=Path, metavar="DIR",
+                   help="备份到此文件夹，如 U 盘（默认：数据文件夹/backups）")
+    r = sub.add_parser("restore", help="从备份恢复数据库（先显示备份内容；当前文件会被保留）")
     r.add_argument("file", type=Path, nargs="?", help="备份文件；不填则列出可用备份")
     r.add_argument("--yes", action="store_true", help="不再确认")
     from .cli_print import add_print_parser
@@ -113,13 +116,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .services.maintenance import check_database
 
     data_dir = _data_dir(args)
+    cfg = _config(args, data_dir)
     if getattr(args, "rebuild_statistics", False):
         from .services.maintenance import rebuild_statistics
+        from .storage.db_file import FileState, assess
 
-        print(f"统计汇总已重新生成：{rebuild_statistics(_config(args, data_dir))} 项")
-    report = check_database(_config(args, data_dir))
+        path = cfg.sqlite_path
+        if path is None or assess(path, data_dir / "backups").state is FileState.SOUND:
+            print(f"统计汇总已重新生成：{rebuild_statistics(cfg)} 项")
+        else:  # a damaged file is reported below, not written to
+            print("数据库文件有问题，未重新生成统计汇总。", file=sys.stderr)
+    report = check_database(cfg, data_dir)
     for line in report.lines:
         print(line)
+    if not report.ok:
+        print("检查未通过。", file=sys.stderr)
     return 0 if report.ok else 1
 
 
@@ -127,41 +138,63 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from .storage.backup import backup_sqlite
+    from .storage.db_file import FileState, assess
 
     data_dir = _data_dir(args)
     cfg = _config(args, data_dir)
     if cfg.sqlite_path is None or not cfg.sqlite_path.exists():
-        print("只能备份本机 SQLite 数据库；PostgreSQL 请使用 pg_dump", file=sys.stderr)
+        print("只能备份本机 SQLite 数据库；PostgreSQL 请使用 pg_dump。", file=sys.stderr)
         return 2
-    target = backup_sqlite(cfg.sqlite_path, args.output or data_dir / "backups",
-                           datetime.now(UTC).strftime("%Y%m%d-%H%M%S"), "manual")
+    if assess(cfg.sqlite_path, data_dir / "backups").state is FileState.DAMAGED:
+        print("数据库文件已损坏，不能备份；请用 complaintdesk restore 从备份恢复。", file=sys.stderr)
+        return 1
+    folder = args.output or data_dir / "backups"
+    if args.output is not None and not args.output.is_dir():
+        print(f"备份位置不存在或不是文件夹：{args.output}。", file=sys.stderr)
+        return 2
+    target = backup_sqlite(cfg.sqlite_path, folder,
+                           datetime.now(UTC).astimezone().strftime("%Y%m%d-%H%M%S"), "manual")
+    if target.parent.name == "damaged":
+        print(f"备份未通过完整性检查，已另存到 {target}（不计入保留的 30 份）。", file=sys.stderr)
+        return 1
     print(f"已备份到 {target}")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    """Works over a damaged or missing file too; the file replaced is always kept."""
+    from datetime import UTC, datetime
+
     from .storage.backup import describe, list_backups, restore
+    from .storage.backup_preview import loss_preview
 
     data_dir = _data_dir(args)
     cfg = _config(args, data_dir)
     if cfg.sqlite_path is None:
-        print("只能恢复本机 SQLite 数据库", file=sys.stderr)
+        print("只能恢复本机 SQLite 数据库。", file=sys.stderr)
         return 2
     if args.file is None:
         for info in list_backups(data_dir / "backups"):
             state = "完好" if info.ok else "已损坏"
-            print(f"{info.path.name}\t{info.created:%Y-%m-%d %H:%M}\t{info.cases} 个案件\t{state}")
+            print(f"{info.path}\t{info.created:%Y-%m-%d %H:%M}\t{info.cases} 个案件\t{state}")
         return 0
-    info = describe(args.file)
+    if not args.file.is_file():
+        print(f"找不到备份文件：{args.file}。", file=sys.stderr)
+        return 2
+    info = describe(args.file, trust_manifest=False)
     print(f"备份 {info.path.name}：{info.cases} 个案件，{'完好' if info.ok else '已损坏'}")
     if not info.ok:
-        print("该备份已损坏，不能恢复", file=sys.stderr)
+        print("该备份已损坏，不能恢复。", file=sys.stderr)
         return 1
-    if not args.yes and input("恢复将覆盖当前数据库，确定吗？（输入 yes 确认）") != "yes":
+    db = cfg.sqlite_path
+    if db.exists() and db.stat().st_size > 0:
+        print(loss_preview(args.file, db, datetime.now(UTC)).text())
+    if not args.yes and input("恢复将替换当前数据库（当前文件会改名保留），确定吗？（输入 yes 确认）") != "yes":
         print("已取消")
         return 1
-    restore(args.file, cfg.sqlite_path)
-    print("已恢复")
+    stamp = datetime.now(UTC).astimezone().strftime("%Y%m%d-%H%M%S")
+    kept = restore(args.file, db, stamp)
+    print("已恢复。" + (f"原数据库保留为 {kept}" if kept else ""))
     return 0
 
 
@@ -195,6 +228,11 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(__name__).exception("command %s failed", command)
         msg = exc.message if isinstance(exc, ServiceError) else f"出错了：{exc}"
         print(msg, file=sys.stderr)
+        from .services.backups import DamagedDatabase
+
+        if isinstance(exc, DamagedDatabase):
+            print("可用“complaintdesk restore”列出备份，再用“complaintdesk restore <备份文件>”"
+                  "恢复（当前文件会被保留）。", file=sys.stderr)
         return 1
 
 

@@ -42,6 +42,13 @@ def cmd_report(args: argparse.Namespace,
 
     out: Path = args.output
     try:
+        for name, value, shape in (("--month", args.month, "YYYY-MM"),
+                                   ("--year", args.year, "YYYY"),
+                                   ("--week", args.week, "YYYY-MM-DD")):
+            # int() and regex \d take full-width and Arabic-Indic digits too: refused here
+            if value is not None and not value.strip().isascii():
+                raise ServiceError(f"{name} 只能用半角数字，格式为 {shape}：{value}。",
+                                   field=name.lstrip("-"))
         if args.month is not None:
             year, month = parse_period(args.month)
             label = f"{year}年{month}月统计月报"

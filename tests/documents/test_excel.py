@@ -143,7 +143,7 @@ def test_detail_sheet_masks_the_phone_and_lists_every_case(wb):
     first = rows[0]
     assert first[col["手机"]] == "138****0001"
     assert "13812340001" not in {v for r in rows for v in r}
-    assert first[col["车架号"]] == "LSV********184847"
+    assert first[col["车架号"]] == "LSVAM********4847"  # DESIGN §3: LSVAB********1234
     assert first[col["受理→主管处理（小时）"]] == pytest.approx(11)
     assert first[col["回访满意度"]] == "满意"
     assert first[col["登记时间"]].strftime("%Y-%m-%d %H:%M") == "2026-03-02 09:30"  # local
@@ -238,6 +238,7 @@ def test_weekly_workbook(tmp_path):
     assert rows_by_label(wb["概要"])["超时未结"][1] == 1
     row = rows_by_label(wb["超时未结"])["FK-202603-0004"]
     assert row[3] == "主管处理" and row[5] == pytest.approx(132)
+    assert row[6] == "客户投诉"  # 类型 (the 意见内容 column beside it: 003 一.8)
     assert row[4].strftime("%m-%d %H:%M") == "03-24 12:00"  # local time
     with pytest.raises(Cancelled):
         write_weekly_workbook(tmp_path / "x.xlsx", w, SH, cancelled=lambda: True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from builders import T0, CaseBuilder, context, internal_case, rework_case, slip
@@ -16,7 +17,7 @@ from complaintdesk.documents.fonts import register_cjk_font
 from complaintdesk.documents.other_forms import internal_complaint_pdf, rework_order_pdf
 from complaintdesk.documents.weekly_pdf import weekly_summary_pdf
 from complaintdesk.domain import steps as S
-from complaintdesk.domain.records import Penalty, PenaltyKind
+from complaintdesk.domain.records import Penalty, PenaltyKind, SlipStatus
 from complaintdesk.domain.weekly import WeeklyCaseRow, WeeklySlipRow, WeeklySummary
 from complaintdesk.resources_path import resource_path
 
@@ -111,6 +112,20 @@ def test_fault_slip_prints_slip_fields_history_and_appeal():
         assert signer in t
 
 
+def test_fault_slip_change_log_shows_local_times_not_utc_iso():
+    """Issue 13: the printed change log showed raw UTC ISO timestamps."""
+    from complaintdesk.domain.slips import acknowledge
+
+    s = slip(status=SlipStatus.ENFORCED)
+    acknowledge(s, T0 + timedelta(days=2))  # T0 is 02:00 UTC = 10:00 in Shanghai
+    t = text(fault_slip_pdf(s, context()))
+    local = (T0 + timedelta(days=2)).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert local.strftime("%Y-%m-%d%H:%M") in t  # the entry's time, local
+    assert "责任人签字确认" in t
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", t), t  # no ISO stamp anywhere
+    assert "+00:00" not in t
+
+
 def test_batch_has_one_page_per_slip_with_own_number():
     slips = [slip(i, f"GS-202611-{i:04d}") for i in range(1, 6)]
     pages = pages_text(slips_batch_pdf(slips, context()))
@@ -141,13 +156,15 @@ def test_internal_and_rework_forms(make, title, number, found):
 
 def test_weekly_summary_lists_cases_and_slips():
     rows = [WeeklyCaseRow(f"FK-202611-{i:04d}", f"客户{i}", "售后服务部", "主管处理",
-                          T0 + timedelta(hours=i), 2.5 * i) for i in range(1, 4)]
+                          T0 + timedelta(hours=i), 2.5 * i, "客户投诉", f"刹车异响{i}")
+            for i in range(1, 4)]
     ws = WeeklySummary(date(2026, 11, 2), new_cases=rows, overdue_cases=rows[2:],
                        slips=[WeeklySlipRow("GS-202611-0012", "王小明", "售后服务部",
                                             "罚款 ¥300", "FK-202611-0007")])
     t = text(weekly_summary_pdf(ws, context()))
     assert "客户投诉处理周报" in t and "2026-W45" in t and "2026-11-02至2026-11-08" in t
     assert "客户3" in t and "7.5" in t and "GS-202611-0012" in t and "罚款¥300" in t
+    assert "意见内容" in t and "刹车异响3" in t  # 003 一.8: each case's 意见内容
 
 
 def test_a_reward_prints_as_a_reward_not_as_a_fault():

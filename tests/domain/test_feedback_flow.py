@@ -212,19 +212,23 @@ def test_case_cannot_close_while_an_unsatisfied_revisit_is_unresolved():
     # a history that skipped the second revisit (e.g. imported data) must not close
     case.steps[-1].step_key = S.ENFORCE
     case.current_step = S.ENFORCE
-    with pytest.raises(WorkflowError, match="客户要求过高"):
+    with pytest.raises(WorkflowError, match="诉求无法合理满足"):
         do(case, clock)
     assert case.status is CaseStatus.OPEN
 
 
-def test_department_self_report_starts_at_assign_and_notifies_cs_and_assessor():
+def test_department_self_report_starts_at_assign_and_tells_cs_and_assessor_at_step_4():
     clock = FixedClock(T0)
     case = make_case(complained_at=T0, registered_at=T0, self_dept=SALES)
     events = start_case(case, SUP, SETTINGS, T0)
     assert keys(case) == [S.REGISTER, S.ASSIGN] and case.department_id == SALES
-    notify = [e for e in events if e.kind == "notify"][0]
-    assert set(notify.to_roles) == {"cs_center", "assessor"}
+    assert (case.category, case.severity) == ("服务态度", Severity.NORMAL)  # step 1's fields
+    assert not [e for e in events if e.kind == "notify"]  # not at registration
     assert _action_keys(case, HEAD, clock.now()) == ["assign", "handle_myself"]
+    advance_to(case, S.DEPT_OPINION, clock)
+    clock.advance(minutes=30)
+    notify = [e for e in do(case, clock).events if e.kind == "notify"]
+    assert [set(n.to_roles) for n in notify] == [{"cs_center", "assessor"}]
 
 
 def test_dept_head_may_handle_it_himself():

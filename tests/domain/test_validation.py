@@ -6,7 +6,6 @@ from complaintdesk.domain.records import Intake
 from complaintdesk.domain.validation import (
     is_valid_mobile,
     is_valid_plate,
-    mask_phone,
     validate_intake,
     vin_check_digit,
     vin_check_ok,
@@ -72,5 +71,3 @@ def test_intake_errors_are_chinese_and_per_field():
     assert "车牌" in r.errors["plate"]
 
 
-def test_mask_phone():
-    assert mask_phone("13812345678") == "138****5678"

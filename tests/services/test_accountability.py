@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from acc_builders import cast, employee_id, walk_to_approve, walk_to_issue
+from acc_builders import cast, employee_id, gm_signs, walk_to_approve, walk_to_issue
 from complaintdesk.domain.records import FeedbackKind, Penalty, PenaltyKind, SlipStatus
 from complaintdesk.services.accountability import RulesInvalid, SlipQuery
 from complaintdesk.services.base import SYSTEM_USER
@@ -33,7 +33,7 @@ def test_slip_life_proposal_issue_gm_change_enforce_appeal_reduced_ledger(tmp_pa
     acc.change_penalties(c.gm, issued.slip.id, [Penalty(PenaltyKind.FINE, amount=200),
                                                  Penalty(PenaltyKind.POINTS, points=3)],
                          "客户损失较大，加重处罚")
-    services.workflow.act(c.gm, case.id, "approve", {"approval": "同意"})
+    services.workflow.act(c.gm, case.id, "approve", gm_signs(services, case.id))
     assert acc.slip(c.gm, issued.slip.id).slip.status is SlipStatus.APPROVED
     assert acc.ledger(c.gm, "2026-11").employees == []  # not in the ledger before step 9
 
@@ -138,7 +138,7 @@ def test_praise_proposes_a_reward_issued_at_evaluation(tmp_path):
     [reward] = services.accountability.proposals_for_case(c.assessor, case.id)
     assert reward.slip.is_reward and reward.slip.number == "JL-202611-0001"
     assert reward.penalty_text == "通报表扬，绩效加分2分"
-    services.workflow.act(c.gm, case.id, "approve", {"approval": "同意"})
+    services.workflow.act(c.gm, case.id, "approve", gm_signs(services, case.id))
     services.workflow.act(c.assessor, case.id, "enforce", {"feedback_to_department": "通报"})
     [row] = services.accountability.ledger(c.gm, "2026-11").employees
     assert (row.reward_points, row.net_points, row.reward_count) == (2, 2, 1)
@@ -192,7 +192,7 @@ def test_appeal_after_seven_days_is_refused(tmp_path):
     c = cast(services)
     acc = services.accountability
     case = walk_to_approve(services, clock, c, walk_to_issue(services, clock, c))
-    services.workflow.act(c.gm, case.id, "approve", {"approval": "同意"})
+    services.workflow.act(c.gm, case.id, "approve", gm_signs(services, case.id))
     services.workflow.act(c.assessor, case.id, "enforce", {"feedback_to_department": "已反馈"})
     [v] = acc.proposals_for_case(c.assessor, case.id)
     clock.advance(timedelta(days=8))
@@ -226,18 +226,21 @@ def test_internal_complaint_issues_a_penalty_slip_cf(tmp_path):
     c = cast(services)
     wf, acc = services.workflow, services.accountability
     case = _start(services, clock, c, FlowKind.INTERNAL)
+    wf.act(c.assessor, case.id, "ic_open", {"department_id": c.dept_id})
     wf.act(c.supervisor, case.id, "ic_investigate", {
         "findings": "未按流程登记维修委托",
         "responsible": [{"employee_id": c.zhao_id, "responsibility": "main"}]})
     [p] = acc.proposals_for_case(c.assessor, case.id)
-    assert p.slip.status is SlipStatus.PROPOSED and p.penalty_text == "罚款100元，绩效扣分2分"
+    # judged by the internal-complaint rules (DESIGN §6), not as a 一般 customer complaint
+    assert p.slip.status is SlipStatus.PROPOSED and p.penalty_text == "罚款50元，绩效扣分1分"
+    assert p.slip.rule_ids == ["R-internal-main"]
     wf.act(c.assessor, case.id, "ic_review", {"review": "属实"})
     wf.act(c.head, case.id, "ic_dept_sign", {"opinion": "同意处罚"})
     slip = acc.slip(c.assessor, p.slip.id)
     assert slip.slip.number == "CF-202611-0001" and slip.kind_label == "处罚单"
     assert slip.slip.dept_opinion == "同意处罚"
-    wf.act(c.assessor, case.id, "ic_evaluate", {"evaluation": "好", "notified": True})
-    wf.act(c.gm, case.id, "ic_approve", {"approval": "同意"})
+    wf.act(c.assessor, case.id, "ic_evaluate", {"evaluation": "好"})
+    wf.act(c.gm, case.id, "ic_approve", gm_signs(services, case.id))
     wf.act(c.assessor, case.id, "ic_enforce", {"feedback_to_department": "已告知"})
     assert acc.slip(c.assessor, p.slip.id).slip.status is SlipStatus.ENFORCED
 
@@ -249,12 +252,15 @@ def test_rework_investigation_names_and_issues_the_fault_slips(tmp_path):
     c = cast(services)
     wf, acc = services.workflow, services.accountability
     case = _start(services, clock, c, FlowKind.REWORK)
+    wf.act(SYSTEM_USER, case.id, "rw_report", {"completed_at": clock.now()})  # 维修顾问
     wf.act(c.supervisor, case.id, "rw_handover", {"note": "转考核主管"})
     wf.act(c.assessor, case.id, "rw_investigate", {
-        "findings": "首次维修未彻底排查", "responsible": [
-            {"employee_id": c.zhao_id, "responsibility": "secondary"}]})
+        "findings": "首次维修未彻底排查", "cs_revisit_assessment": "客服中心回访及时",
+        "responsible": [{"employee_id": c.zhao_id, "responsibility": "management"}]})
     [v] = acc.proposals_for_case(c.assessor, case.id)
-    assert v.slip.number == "GS-202611-0001" and v.penalty_text == "罚款50元，绩效扣分1分"
+    # the rework rules: 管理责任 警告, −1 (a customer complaint's 一般 row says 警告 only)
+    assert v.slip.number == "GS-202611-0001" and v.penalty_text == "警告，绩效扣分1分"
+    assert v.slip.rule_ids == ["R-rework-management"]
     step = next(s for s in wf_case(services, case.id).steps if s.step_key == "rw_investigate")
     assert step.data["slip_ids"] == [v.slip.id]
 

@@ -30,3 +30,30 @@ def test_demo_walks_cases_to_every_stage_through_the_engine(tmp_path):
     assert statuses[SlipStatus.ENFORCED] > 0 and statuses[SlipStatus.PROPOSED] > 0
     assert statuses[SlipStatus.APPEALED] + statuses[SlipStatus.REVOKED] > 0
     assert check_database(services.config).ok
+
+
+def test_demo_has_internal_complaints_and_rework_orders_walked_through_every_step(tmp_path):
+    from complaintdesk.domain import steps as S
+    from complaintdesk.domain.records import FlowKind
+    from complaintdesk.domain.workflow import flow_for
+
+    services, _ = make_services(tmp_path)
+    seed_demo(services, cases=400, seed=7)
+    rows = services.cases.list_page(SYSTEM_USER, CaseQuery(), 0, 1000)
+    for flow in ("internal", "rework"):
+        closed = [r for r in rows if r.flow == flow and r.status == "closed"]
+        assert closed, flow
+        keys = set()
+        for r in closed:
+            case = services.cases.open_case(SYSTEM_USER, r.id).case
+            keys |= {s.step_key for s in case.steps}
+            assert all(s.finished_at and s.actor_user_id for s in case.steps)
+        expected = set(flow_for(FlowKind(flow)).steps)
+        if flow == "internal":
+            expected.discard(S.IC_FORWARD)  # only cross-department ones are forwarded
+        assert expected <= keys, expected - keys
+    advisor = next(u for u in services.people.users() if u.username == "weixiu")
+    reworks = [services.cases.open_case(SYSTEM_USER, r.id).case for r in rows
+               if r.flow == "rework"]
+    assert all(c.registered_by_user_id == advisor.id for c in reworks)
+    assert all(c.steps[1].data.get("completed_at") for c in reworks if len(c.steps) > 2)

@@ -32,7 +32,7 @@ def test_internal_complaint_is_numbered_nb_and_starts_with_the_reported_departme
                                       department_id=dept)
     assert (first.number, second.number) == ("NB-202611-0001", "NB-202611-0002")
     assert first.flow is FlowKind.INTERNAL and first.department_id == dept
-    assert [s.step_key for s in first.steps] == [S.IC_REPORT, S.IC_INVESTIGATE]
+    assert [s.step_key for s in first.steps] == [S.IC_REPORT, S.IC_OPEN]
     assert first.repeat_of_id is None
     # a customer complaint the same month keeps its own sequence
     fk = services.intake.register(SYSTEM_USER, intake(clock))
@@ -76,7 +76,7 @@ def test_rework_order_is_numbered_fx_and_needs_its_department_and_customer_phone
                                     flow=FlowKind.REWORK, department_id=dept)
     assert case.number == "FX-202611-0001" and case.department_id == dept
     assert case.kind is FeedbackKind.COMPLAINT  # one route only
-    assert [s.step_key for s in case.steps] == [S.RW_OPEN, S.RW_HANDOVER]
+    assert [s.step_key for s in case.steps] == [S.RW_OPEN, S.RW_COMPLETE]
     stored = services.cases.open_case(SYSTEM_USER, case.id).case
     assert stored.flow is FlowKind.REWORK and stored.department_id == dept
 

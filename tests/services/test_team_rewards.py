@@ -73,7 +73,7 @@ def test_team_reward_dialog_shows_each_department_verdict(qtbot, tmp_path):
 def test_individual_rewards_as_seed_001_words_them(tmp_path):
     """001 五.2: 重大 or 疑难 complaints resolved, a loss recovered (amount), high praise —
     奖金 and 奖品 (described) beside the product's default 绩效加分/通报表扬."""
-    from acc_builders import cast, walk_to_approve, walk_to_issue
+    from acc_builders import cast, gm_signs, walk_to_approve, walk_to_issue
 
     services, clock = make_services(tmp_path)
     c = cast(services)
@@ -90,7 +90,7 @@ def test_individual_rewards_as_seed_001_words_them(tmp_path):
     assert (PenaltyKind.PRIZE, "加油卡一张") in {(p.kind, p.note) for p in loss.penalties}
     assert any(p.kind is PenaltyKind.BONUS for p in loss.penalties)
     walk_to_approve(services, clock, c, case)
-    services.workflow.act(c.gm, case.id, "approve", {"approval": "同意"})
+    services.workflow.act(c.gm, case.id, "approve", gm_signs(services, case.id))
     services.workflow.act(c.assessor, case.id, "enforce", {"feedback_to_department": "已反馈"})
     with pytest.raises(ServiceError, match="不是重大投诉"):
         tr.propose_individual_reward(c.assessor, case.id, c.zhao_id, "major")

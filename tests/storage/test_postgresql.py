@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
+from acc_builders import gm_signs
 from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.query import CaseQuery
 from complaintdesk.domain.records import Role
@@ -57,6 +58,8 @@ def test_a_complaint_from_registration_to_closed_on_postgresql(pg_services):
     ]
     for user, action, data in steps:
         clock.advance(timedelta(minutes=20))
+        if action == "approve":  # the GM decides the case's slip explicitly
+            data = gm_signs(services, case.id)
         case = services.workflow.act(user, case.id, action, data, expected_version=case.version)
     assert case.status.value == "closed"
     slips = services.accountability.list_slips(assessor)
@@ -166,3 +169,18 @@ def test_two_pcs_changing_one_case_at_once_leave_the_tallies_right(pg_services):
     with UnitOfWork(services.engine, readonly=True) as uow:
         counted, problems = kpi_tallies.verify(uow.session)
     assert counted >= 20 and problems == []
+
+
+def test_alerts_are_written_once_and_scanned_on_postgresql(pg_services):
+    """ON CONFLICT DO NOTHING on the server: a second notify or scan sends nothing twice."""
+    services, clock = pg_services
+    cs = add_user(services, "kf", "客服", Role.CS_CENTER)
+    case = services.intake.register(SYSTEM_USER, intake(clock))
+    assert [a.case_id for a in services.alerts.for_user(cs)] == [case.id]
+    assert services.alerts.notify(cs.id, "notice", "测试提醒。", "", "pg:1")
+    assert not services.alerts.notify(cs.id, "notice", "测试提醒。", "", "pg:1")
+    clock.advance(timedelta(minutes=30))  # half of the forward step's hour
+    assert services.alerts.scan() == 1 and services.alerts.scan() == 0
+    assert services.alerts.unread_count(cs) == 3
+    services.alerts.mark_read(cs)
+    assert services.alerts.unread_count(cs) == 0

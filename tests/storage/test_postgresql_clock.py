@@ -92,7 +92,7 @@ def test_a_pc_on_time_gets_no_warning(tmp_path):
 
 @requires_postgresql()
 def test_the_app_warns_once_after_login_when_the_pc_clock_is_off(qtbot, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
+    from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
     from complaintdesk import app as appmod
     from complaintdesk.ui.login_dialog import LoginDialog
@@ -103,11 +103,15 @@ def test_the_app_warns_once_after_login_when_the_pc_clock_is_off(qtbot, tmp_path
     services.dispose()
     monkeypatch.setattr(clock_mod, "_pc_now", _Skewed(timedelta(minutes=-10)))
 
-    def log_in(self: LoginDialog) -> int:
-        self.user = admin
-        return QDialog.DialogCode.Accepted
+    original_open = LoginDialog.open
 
-    monkeypatch.setattr(LoginDialog, "exec", log_in)
+    def log_in(self: LoginDialog) -> None:  # the login comes up before the database is open
+        original_open(self)
+        self.username.setText(admin.username)
+        self.password.setText("secret123")
+        self.try_login()  # checked once the database is open
+
+    monkeypatch.setattr(LoginDialog, "open", log_in)
     startup = appmod.Startup(QApplication.instance(),
                              argparse.Namespace(data_dir=tmp_path, database_url=URL), demo=False)
     window = startup.show_frame()

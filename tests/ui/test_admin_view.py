@@ -110,8 +110,7 @@ def test_backup_times_are_shown_in_the_dealership_time_zone(qtbot: Any, services
                                                             admin: Any) -> None:
     """The 时间 column read the file's time in the PC's zone (UTC on a server-set PC) while
     every other time in the app is the dealership's (Asia/Shanghai)."""
-    from datetime import datetime
-
+    from complaintdesk.storage.backup import describe
     from complaintdesk.ui.backup_dialog import BackupDialog
 
     path = services.backups.backup_now(admin)
@@ -119,7 +118,10 @@ def test_backup_times_are_shown_in_the_dealership_time_zone(qtbot: Any, services
     qtbot.addWidget(dialog)
     row = next(r for r in range(dialog.table.rowCount())
                if dialog.table.item(r, 0).text() == path.name)
-    shown = datetime.fromtimestamp(path.stat().st_mtime).astimezone(services.backups.tz)
+    # the time the backup was made, as its manifest records it (the app's clock)
+    made = describe(path).created
+    assert made.tzinfo is not None and made == services.clock.now()
+    shown = made.astimezone(services.backups.tz)
     assert dialog.table.item(row, 1).text() == f"{shown:%Y-%m-%d %H:%M}"
     assert dialog.table.verticalHeader().isHidden()
 
@@ -211,3 +213,22 @@ def test_a_user_back_early_ends_their_own_delegation_from_the_system_menu(
             select(AuditRow).where(AuditRow.action == "end_delegation")).scalars()]
     assert rows == [(str(mine), cast.head.display_name)]
     dialog.close()
+
+
+def test_approval_hours_and_notice_days_are_settings_with_product_defaults(
+        qtbot: Any, services: Services) -> None:
+    cast = make_cast(services)
+    dialog = AdminDialog(services, cast.admin)
+    qtbot.addWidget(dialog)
+    tab = dialog.workflow
+    assert (tab.approval_hours.value(), tab.notice_from.value(), tab.notice_by.value()) == (
+        4, 3, 5)
+    tab.approval_hours.setValue(6)
+    tab.notice_by.setValue(4)
+    assert tab.save(), tab.message.text()
+    settings = services.workflow.settings()
+    assert (settings.approval_hours, settings.notice_from_day, settings.notice_by_day) == (
+        6, 3, 4)
+    tab.notice_from.setValue(5)  # later than the end: the domain's message, nothing saved
+    assert not tab.save() and "处理意见告知" in tab.message.text()
+    assert services.workflow.settings().notice_from_day == 3

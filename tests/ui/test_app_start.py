@@ -112,15 +112,20 @@ def test_start_logs_in_over_the_frame_and_fills_it(
                              data_dir=tmp_path, auto_backup=False)
     admin = services.auth.create_first_admin("admin", "管理员", "secret123")
     services.dispose()
-    seen: list[tuple[bool, str, bool]] = []
+    seen: list[tuple[bool, str, bool, bool]] = []
+    original_open = LoginDialog.open
 
-    def log_in(self: LoginDialog) -> int:
+    def log_in(self: LoginDialog) -> None:
+        """The user types at once — before the database is open (issue 13)."""
         window = self.parentWidget()
-        seen.append((window is startup.window, window.wait_label.text(), window.isVisible()))
-        self.user = admin
-        return QDialog.DialogCode.Accepted
+        seen.append((window is startup.window, window.wait_label.text(), window.isVisible(),
+                     self.services is None))
+        original_open(self)
+        self.username.setText("admin")
+        self.password.setText("secret123")
+        self.try_login()  # 登录 pressed while the database still opens: checked when open
 
-    monkeypatch.setattr(LoginDialog, "exec", log_in)
+    monkeypatch.setattr(LoginDialog, "open", log_in)
     startup = appmod.Startup(QApplication.instance(),
                              argparse.Namespace(data_dir=tmp_path, database_url=None), demo=False)
     window = startup.show_frame()
@@ -129,7 +134,9 @@ def test_start_logs_in_over_the_frame_and_fills_it(
     assert window.tabs.tabText(0) == "案件列表" and window.wait_label.text() == "正在打开数据库…"
     startup.start()
     qtbot.waitUntil(lambda: window.attached, timeout=20000)
-    assert seen == [(True, "请登录", True)]  # the login came up over the painted frame
+    # the login came up over the painted frame before the database was open
+    assert seen == [(True, "正在打开数据库…", True, True)]
+    assert window.user.id == admin.id
     assert window.tabs.widget(0) is window.case_list
     assert "管理员" in window.user_label.text()
     qtbot.waitUntil(lambda: window.count_label.text() == "共 0 个案件")
@@ -167,11 +174,15 @@ def test_start_says_when_it_makes_the_statistics_tallies_first(
 
     monkeypatch.setattr(MainWindow, "show_progress", show_progress)
 
-    def log_in(self: LoginDialog) -> int:
-        self.user = admin
-        return QDialog.DialogCode.Accepted
+    original_open = LoginDialog.open
 
-    monkeypatch.setattr(LoginDialog, "exec", log_in)
+    def log_in(self: LoginDialog) -> None:
+        original_open(self)
+        self.username.setText(admin.username)
+        self.password.setText("demo123")
+        self.try_login()
+
+    monkeypatch.setattr(LoginDialog, "open", log_in)
     startup = appmod.Startup(QApplication.instance(),
                              argparse.Namespace(data_dir=tmp_path, database_url=None), demo=False)
     window = startup.show_frame()
@@ -184,3 +195,64 @@ def test_start_says_when_it_makes_the_statistics_tallies_first(
     assert done == total and int(total) >= 30
     window.close()
     startup.shutdown()
+
+
+@pytest.mark.parametrize("fault", ["empty", "missing"])
+def test_an_empty_or_missing_database_after_use_offers_backups_not_a_first_admin(
+        qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str) -> None:
+    """Issue 16, item 1: with backups in the folder, a 0-byte or deleted file is damage."""
+    db = tmp_path / "complaintdesk.sqlite3"
+    services = open_services(DatabaseConfig.sqlite_file(db), data_dir=tmp_path, auto_backup=False)
+    services.auth.create_first_admin("admin", "管理员", "secret123")
+    services.dispose()
+    backup_sqlite(db, tmp_path / "backups", "20261123-080000", "manual")
+    for suffix in ("-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    if fault == "empty":
+        db.write_bytes(b"")
+    else:
+        db.unlink()
+    with pytest.raises(DamagedDatabase) as damaged:
+        open_services(DatabaseConfig.sqlite_file(db), data_dir=tmp_path)
+    assert not db.exists() or db.stat().st_size == 0  # no fresh schema written into it
+
+    shown: list[DamagedDatabaseDialog] = []
+
+    def decline(self: DamagedDatabaseDialog) -> int:
+        shown.append(self)
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(DamagedDatabaseDialog, "exec", decline)
+    startup = appmod.Startup(qapp, argparse.Namespace(data_dir=tmp_path, database_url=None),
+                             demo=False)
+    quit_called: list[bool] = []
+    monkeypatch.setattr(qapp, "quit", lambda: quit_called.append(True))
+    startup.data_dir = tmp_path
+    startup._open_failed(damaged.value)
+    assert shown and shown[0].backups.count() == 1 and shown[0].restore_button.isEnabled()
+    assert quit_called  # declined: the app ends, the folder as it was
+
+
+def test_a_read_only_folder_says_so_and_offers_no_restore(
+        qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from complaintdesk.services.backups import NotWritable
+    from complaintdesk.storage import db_file
+
+    db = tmp_path / "complaintdesk.sqlite3"
+    open_services(DatabaseConfig.sqlite_file(db), data_dir=tmp_path, auto_backup=False).dispose()
+    backup_sqlite(db, tmp_path / "backups", "20261123-080000", "manual")
+    monkeypatch.setattr(db_file, "folder_writable", lambda folder: False)
+    with pytest.raises(NotWritable) as refused:
+        open_services(DatabaseConfig.sqlite_file(db), data_dir=tmp_path)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(DamagedDatabaseDialog, "exec",
+                        lambda self: pytest.fail("no restore offer for a read-only folder"))
+    monkeypatch.setattr(qapp, "quit", lambda: None)
+    startup = appmod.Startup(qapp, argparse.Namespace(data_dir=tmp_path, database_url=None),
+                             demo=False)
+    startup.data_dir = tmp_path
+    startup._open_failed(refused.value)
+    assert shown and "不可写" in shown[0] and "这不是数据库损坏" in shown[0]

@@ -121,3 +121,53 @@ def test_deadline_turns_amber_in_its_last_quarter_and_red_after_it(
     assert tip_at(0.5) is None
     assert tip_at(0.8) == "即将到期"
     assert tip_at(1.01) == "已超期"
+
+
+def test_registration_date_filter_is_on_the_dealerships_day_not_utcs(
+        qtbot, tmp_path, qsettings) -> None:
+    """01:30 in Beijing is still yesterday in UTC: the filter's 'to' date and its range are
+    the local day, so a case registered after local midnight is found (issue 13)."""
+    from datetime import UTC, datetime, timedelta
+
+    from wf_cast import make_cast, sample_intake
+
+    from complaintdesk.domain.clock import FixedClock
+    from complaintdesk.services.container import open_services
+    from complaintdesk.storage.database import DatabaseConfig
+
+    clock = FixedClock(datetime(2026, 11, 23, 17, 30, tzinfo=UTC))  # 24 Nov 01:30 local
+    services = open_services(DatabaseConfig.sqlite_file(tmp_path / "d.sqlite3"), clock=clock,
+                             data_dir=tmp_path, auto_backup=False)
+    try:
+        cast = make_cast(services)
+        intake = sample_intake()
+        intake.complained_at = clock.now() - timedelta(minutes=10)
+        services.intake.register(cast.reception, intake)  # 24 Nov 01:30 local
+        w = CaseListWidget(services, cast.reception)
+        qtbot.addWidget(w)
+        w.show()
+        assert w.date_to.date().toString("yyyy-MM-dd") == "2026-11-24"
+        w.use_dates.setChecked(True)
+        q = w.query()
+        assert q.registered_to == datetime(2026, 11, 24, 16, 0, tzinfo=UTC)  # local midnight
+        qtbot.waitUntil(lambda: w.model.rowCount() == 1 and not w.model.loading)
+    finally:
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone(10000)
+        services.dispose()
+
+
+def test_an_empty_search_says_nothing_was_found(qtbot, services: Services,
+                                                reception: User) -> None:
+    make_cases(services, reception, 3)
+    w = CaseListWidget(services, reception)
+    qtbot.addWidget(w)
+    w.show()
+    w.refresh()
+    qtbot.waitUntil(lambda: w.model.rowCount() == 3 and not w.model.loading)
+    w.keyword.setText("不存在的客户名字")
+    w.apply_filters()
+    qtbot.waitUntil(lambda: w.model.rowCount() == 0 and not w.model.loading)
+    assert w.empty.isVisible()
+    assert "没有找到" in w.empty.title.text()

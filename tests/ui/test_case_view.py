@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 from ui_builders import NOW
 
+from acc_builders import gm_signs
 from complaintdesk.domain.records import Intake, User
 from complaintdesk.services.container import Services
 from complaintdesk.services.intake import NewAttachment
@@ -55,7 +56,7 @@ def test_closed_case_names_its_open_second_revisit(qtbot, tmp_path: Path) -> Non
         case = walk_to_approve(services, clock, c,
                                walk_to_issue(services, clock, c, severity="important"))
         clock.advance(timedelta(hours=1))
-        services.workflow.act(c.gm, case.id, "approve", {"approval": "同意"})
+        services.workflow.act(c.gm, case.id, "approve", gm_signs(services, case.id))
         clock.advance(timedelta(hours=1))
         services.workflow.act(c.assessor, case.id, "enforce",
                               {"feedback_to_department": "已反馈"})

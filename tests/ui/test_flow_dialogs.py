@@ -82,9 +82,33 @@ def test_internal_complaint_registered_through_the_dialog_shows_in_the_list(
     assert win.case_list.model.index(0, 2).data() == "接待小李"
 
 
+def _advisor(services: Services) -> User:
+    from complaintdesk.domain.records import Role
+    from complaintdesk.services.base import SYSTEM_USER
+
+    dept = next(d.id for d in services.people.departments() if d.name == "售后服务部")
+    return services.people.save_user(SYSTEM_USER, User(
+        None, "weixiu", "黄丽", frozenset({Role.SERVICE_ADVISOR}), dept), "demo123")
+
+
+def test_only_a_service_advisor_is_offered_the_rework_order(
+        qtbot, services: Services, reception: User, qsettings) -> None:
+    win = _window(qtbot, services, reception, qsettings, cases=0)
+    assert not win.new_rework_action.isEnabled()
+    assert "维修顾问" in win.new_rework_action.statusTip()
+    dlg = ReworkOrderDialog(services, reception)  # even if the dialog is reached
+    qtbot.addWidget(dlg)
+    dlg.edits["customer_name"].insert("钱多多")
+    qtbot.keyClicks(dlg.edits["phone"], "13912345678")
+    dlg.description.insertPlainText("变速箱异响，送厂外专修店返修")
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    assert dlg.created_case is None and "维修顾问" in dlg.general_error.text()
+
+
 def test_rework_order_registered_through_the_dialog_shows_in_the_list(
         qtbot, services: Services, reception: User, qsettings) -> None:
-    win = _window(qtbot, services, reception, qsettings)
+    win = _window(qtbot, services, _advisor(services), qsettings)
+    assert win.new_rework_action.isEnabled()
     win.new_rework_action.trigger()
     dlg = win.flow_dialog
     assert isinstance(dlg, ReworkOrderDialog)

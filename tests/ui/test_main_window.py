@@ -25,7 +25,7 @@ def test_status_bar_enter_opens_case_and_f5(qtbot, services: Services, reception
     qtbot.waitUntil(lambda: win.case_list.model.rowCount() == 3)
     assert "接待小李" in win.user_label.text() and "接待员" in win.user_label.text()
     assert [win.tabs.tabText(i) for i in range(win.tabs.count())] == [
-        "案件列表", "我的待办", "过失单", "台账", "统计"]
+        "案件列表", "我的待办", "过失单", "台账", "统计", "提醒"]
 
     view = win.case_list.view
     view.setFocus()
@@ -36,9 +36,10 @@ def test_status_bar_enter_opens_case_and_f5(qtbot, services: Services, reception
     assert dialog.isVisible()
     number = win.case_list.model.index(1, 0).data()
     assert dialog.title.text() == number
-    assert dialog.reveal_button.isVisible()  # reception sees a masked phone
-    qtbot.mouseClick(dialog.reveal_button, Qt.MouseButton.LeftButton)
+    # the receptionist registered the case (its step 0): a handler reads the number, no
+    # request needed (a non-handler's request: tests/ui/test_data_access_ui.py)
     assert "*" not in dialog.phone_label.text()
+    assert not dialog.request_button.isVisible() and not dialog.reveal_button.isVisible()
     dialog.close()
 
     make_cases(services, reception, 1, seed=99)
@@ -84,7 +85,7 @@ def test_login_error_shows_under_the_password(qtbot, services: Services, admin: 
     qtbot.keyClicks(dlg.username, "admin")
     qtbot.keyClicks(dlg.password, "wrong-one")
     dlg.try_login()
-    assert "还可尝试 4 次" in dlg.password_error.text()
+    assert "用户名或密码错误" in dlg.password_error.text()
     assert dlg.user is None
     dlg.password.setText("secret123")
     dlg.try_login()

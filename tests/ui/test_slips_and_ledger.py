@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
-from acc_builders import cast, walk_to_approve, walk_to_issue
+from acc_builders import cast, gm_signs, walk_to_approve, walk_to_issue
 from complaintdesk.domain.records import Penalty, PenaltyKind, SlipStatus
 from complaintdesk.ui.ledger_view import LedgerView
 from complaintdesk.ui.rules_editor import RulesEditor
@@ -93,7 +93,7 @@ def test_assessor_issues_gm_changes_and_the_ledger_shows_the_final_figures(qtbot
         history = gm_dialog.history
         texts = [history.item(r, 2).text() for r in range(history.rowCount())]
         assert any(t.startswith("修改处罚：罚款100元，绩效扣分2分 → 罚款60元") for t in texts)
-        services.workflow.act(c.gm, case.id, "approve", {"approval": "同意"})
+        services.workflow.act(c.gm, case.id, "approve", gm_signs(services, case.id))
         clock.advance(timedelta(hours=1))
         services.workflow.act(c.assessor, case.id, "enforce", {"feedback_to_department": "已反馈"})
         gm_dialog.reload()

@@ -31,6 +31,13 @@ def forwarded(services: Services, cast: Any) -> Case:
         "category": "维修质量", "severity": "major", "department_id": cast.dept_id})
 
 
+def approved(services: Services, cast: Any, cid: int) -> None:
+    """重大 (DESIGN §4.1): the supervisor's solution approved by the GM before step 3."""
+    services.workflow.act(cast.sup, cid, "request_approval",
+                          {"solution_kind": "返修", "solution_text": "返修"})
+    services.workflow.act(cast.gm, cid, "approve_solution", {})
+
+
 def test_only_valid_actions_show_as_buttons(qtbot: Any, services: Services) -> None:
     cast = make_cast(services)
     case = services.intake.register(cast.reception, sample_intake())
@@ -44,9 +51,9 @@ def test_only_valid_actions_show_as_buttons(qtbot: Any, services: Services) -> N
         assert panel.buttons == {}, nobody.username
     services.workflow.act(cast.cs, case.id, "forward", {
         "category": "维修质量", "severity": "major", "department_id": cast.dept_id})
-    # step 2 部门安排: the head of that department; a major case may also be extended
+    # step 2 部门安排: the head of that department (a major case is extended at step 3 only)
     head = panel_for(qtbot, services, cast.head, case.id)
-    assert set(head.buttons) == {"assign", "handle_myself", "extend_deadline"}
+    assert set(head.buttons) == {"assign", "handle_myself"}
     assert head.buttons["assign"].text() == "安排主管处理"
     assert set(panel_for(qtbot, services, cast.cs, case.id).buttons) == {"classify"}
     assert panel_for(qtbot, services, cast.sup, case.id).buttons == {}
@@ -56,6 +63,7 @@ def test_form_widgets_follow_the_field_kinds(qtbot: Any, services: Services) -> 
     cast = make_cast(services)
     case = forwarded(services, cast)
     services.workflow.act(cast.head, case.id or 0, "assign", {"supervisor_user_id": cast.sup.id})
+    approved(services, cast, case.id or 0)
     panel = panel_for(qtbot, services, cast.sup, case.id or 0)
     form = panel.open_form("handle")
     assert list(form.editors) == ["process", "solution_kind", "solution_text",
@@ -65,7 +73,8 @@ def test_form_widgets_follow_the_field_kinds(qtbot: Any, services: Services) -> 
     assert isinstance(form.editors["responsible"], ResponsibleEditor)
     # extension of a major case: a date-time and a reason only
     head = panel_for(qtbot, services, cast.head, case.id or 0)
-    assert set(head.buttons) == {"extend_deadline"}  # 重大: the head may grant more time
+    # 重大: the head may grant more time, or name another handler (not handle it for him)
+    assert set(head.buttons) == {"extend_deadline", "reassign"}
     ext = panel_for(qtbot, services, cast.assessor, case.id or 0).open_form("extend_deadline")
     assert list(ext.editors) == ["deadline", "reason"]
     assert isinstance(ext.editors["deadline"].widget, QDateTimeEdit)
@@ -92,6 +101,7 @@ def test_revisit_unsatisfied_reopens_and_confirm_fields_are_checkboxes(
     cid = case.id or 0
     w = services.workflow
     w.act(cast.head, cid, "assign", {"supervisor_user_id": cast.sup.id})
+    approved(services, cast, cid)
     w.act(cast.sup, cid, "handle", {"process": "经过", "solution_kind": "返修",
                                     "customer_attitude": "接受"})
     w.act(cast.head, cid, "dept_opinion", {"opinion": "同意"})
@@ -138,6 +148,7 @@ def test_issue_slips_offers_no_responsible_checkbox(qtbot: Any, services: Servic
     cid = case.id or 0
     w = services.workflow
     w.act(cast.head, cid, "assign", {"supervisor_user_id": cast.sup.id})
+    approved(services, cast, cid)
     w.act(cast.sup, cid, "handle", {"process": "经过", "solution_kind": "返修",
                                     "customer_attitude": "接受"})
     w.act(cast.head, cid, "dept_opinion", {"opinion": "同意"})
@@ -150,6 +161,7 @@ def test_what_the_supervisor_typed_survives_closing_the_case(qtbot: Any,
     cast = make_cast(services)
     case = forwarded(services, cast)
     services.workflow.act(cast.head, case.id or 0, "assign", {"supervisor_user_id": cast.sup.id})
+    approved(services, cast, case.id or 0)
     panel = panel_for(qtbot, services, cast.sup, case.id or 0)
     panel.show()
     form = panel.open_form("handle")

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QRadioButton
 from wf_cast import PASSWORD, make_cast
 
 from complaintdesk.domain.records import CaseStatus, User
@@ -138,7 +138,15 @@ def test_complaint_from_registration_to_closed(qtbot: Any, services: Services,
     step(30, "kaohe", "issue_slips", lambda f: None)
     step(120, "kefu", "revisit", revisit)
     step(60, "kaohe", "evaluate", evaluate)
-    step(60, "zongjingli", "approve", lambda f: type_text(f, "approval", "同意"))
+    def approve(f: StepForm) -> None:
+        type_text(f, "approval", "同意")
+        # the GM decides each slip of the case explicitly (here: the one slip, 同意)
+        decisions = f.editors["slip_decisions"].widget.findChildren(QRadioButton)
+        agree = [r for r in decisions if r.text() == "同意"]
+        assert len(agree) == 1
+        qtbot.mouseClick(agree[0], LEFT)
+
+    step(60, "zongjingli", "approve", approve)
     step(30, "kaohe", "enforce", lambda f: type_text(f, "feedback_to_department", "已反馈"))
 
     view = services.cases.open_case(cast.admin, case_id)

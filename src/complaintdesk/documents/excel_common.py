@@ -32,6 +32,7 @@ from ..domain.kpi_model import (
     KIND_SMALL_RATE,
 )
 from .excel_rows import FixedStyleCell, install
+from .safe_text import ExportRowError, clean, clean_value
 
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
@@ -191,6 +192,17 @@ class TableSheet:
         self.ws.append(cells)
         self.row += 1
 
+    def _add_row(self, values: Sequence[Any], slots: list[_Slot]) -> None:
+        """A write-only sheet writes the row as it is appended: what still fails names
+        the row and its first value (the case or slip number)."""
+        try:
+            self._append(self._row(values, slots))
+        except Cancelled:
+            raise
+        except Exception as exc:  # openpyxl/lxml refusing a value: say which row
+            raise ExportRowError(self.ws.title, self.row + 1, values[0] if values else None,
+                                 exc) from exc
+
     def _header(self, text: str) -> Cell:
         return self._styled(text, None, HEADER_FONT, HEADER_FILL, CENTER, True)
 
@@ -220,6 +232,7 @@ class TableSheet:
     def _styled(self, value: Any, fmt: str | None, font: Font | None,
                 fill: PatternFill | None, align: Alignment | None, border: bool) -> Cell:
         """A new cell of that style holding `value`."""
+        value = clean_value(value)
         arr, sid, _ = self._style(fmt, font, fill, align, border)
         if isinstance(value, _DATES) and not (fmt and is_date_format(fmt)):
             # binding it changes the cell's number format: an ordinary cell
@@ -244,7 +257,7 @@ class TableSheet:
             fill = TOTAL_FILL if total else None
             slots = self._slots[key] = [_Slot(f, font, fill, True, False)
                                         for f in fmts or [c.fmt for c in self.cols]]
-        self._append(self._row(values, slots))
+        self._add_row(values, slots)
         return self.row
 
     def add_plain(self, values: Sequence[Any]) -> int:
@@ -253,7 +266,7 @@ class TableSheet:
         if slots is None:
             slots = self._slots[None] = [_Slot(c.fmt, None, None, False, c.fmt is None)
                                          for c in self.cols]
-        self._append(self._row(values, slots))
+        self._add_row(values, slots)
         return self.row
 
     def _row(self, values: Sequence[Any], slots: list[_Slot]) -> list[Any]:
@@ -262,6 +275,8 @@ class TableSheet:
         again by the next row), or its "—" cell, or the plain value."""
         row: list[Any] = []
         for v, slot in zip(values, slots, strict=False):
+            if type(v) is str:  # stored text never stops the writer (safe_text.py)
+                v = clean(v)
             if v is None:
                 cell = slot.missing
                 row.append(cell if cell is not None else self._missing(slot))

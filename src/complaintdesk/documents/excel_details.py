@@ -13,9 +13,9 @@ from ..domain import steps as S
 from ..domain.dept_assessment import PENALTY, REWARD, DeptVerdict
 from ..domain.kpi_index import effective_deadline, is_skipped, responsible_employees
 from ..domain.kpi_model import KpiLookups, PeriodKpis
+from ..domain.masking import mask_landline, mask_mobile, mask_vin
 from ..domain.records import Case, FaultSlip, PenaltyKind, Responsibility
 from ..domain.steps import step_title
-from ..domain.validation import mask_phone, mask_vin
 from .excel_common import (
     DATETIME_FORMAT,
     FORMATS,
@@ -46,7 +46,8 @@ def _hours(a: datetime | None, b: datetime | None) -> float | None:
 
 
 def case_row(case: Case, tz: tzinfo, lookups: KpiLookups, as_of: datetime) -> list[object]:
-    """One 明细 row: masked phone and VIN (DESIGN §3), local wall-clock times."""
+    """One 明细 row: masked mobile (or landline) and VIN — workbooks are always masked
+    (DESIGN §3) — and local wall-clock times."""
     handled: datetime | None = None
     satisfaction = ""
     late = 0
@@ -66,8 +67,8 @@ def case_row(case: Case, tz: tzinfo, lookups: KpiLookups, as_of: datetime) -> li
     return [
         case.number, case.kind.label, local_naive(case.registered_at, tz),
         local_naive(receipt, tz), intake.customer_name,
-        mask_phone(intake.phone) if intake.phone else mask_phone(intake.landline),
-        intake.vehicle_model, intake.plate, mask_vin(intake.vin) if intake.vin else "",
+        mask_mobile(intake.phone) if intake.phone else mask_landline(intake.landline),
+        intake.vehicle_model, intake.plate, mask_vin(intake.vin),
         intake.channel, case.category or "未分类",
         case.severity.label if case.severity else "未定级",
         lookups.department(case.department_id) if case.department_id is not None else "未分派",

@@ -32,6 +32,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from .safe_text import clean, clean_value
+
 try:
     from lxml.etree import XMLSyntaxError, fromstring
 except ImportError:  # pragma: no cover - lxml is a dependency; openpyxl then says LXML False
@@ -76,7 +78,7 @@ def values_to_row(ws: WriteOnlyWorksheet, values: Sequence[Any],
             continue
         if cell is None or cell.has_style:
             cell = WriteOnlyCell(ws)
-        cell.value = value
+        cell.value = clean_value(value)
         cell.column = col_idx
         cell.row = row_idx
         yield cell
@@ -167,6 +169,7 @@ def _row_element(ws: WriteOnlyWorksheet, values: Sequence[Any], row_idx: int) ->
             if not x:  # openpyxl: <c …></c>, the same element
                 parts.append(f'<c r="{get_column_letter(col)}{r}"{s} t="inlineStr"/>')
                 continue
+            x = clean(x)  # what XML cannot hold (safe_text.py): never a failed export
             text = x.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
                     .replace("\r", "&#13;")  # the parser would make a bare CR a LF
             sp = _PRESERVE if x != x.strip() else ""

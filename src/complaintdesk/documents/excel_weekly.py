@@ -22,6 +22,7 @@ from .excel_common import (
 CASE_COLS: tuple[Col, ...] = (
     Col("编号", 16), Col("客户", 10), Col("责任部门", 12), Col("当前步骤", 14),
     Col("期限", 16, DATETIME_FORMAT), Col("超时（小时）", 11, FORMATS["hours"]),
+    Col("类型", 12), Col("意见内容", 40),  # 003 一.8: each case's 意见内容
 )
 SLIP_COLS: tuple[Col, ...] = (
     Col("编号", 16), Col("员工", 10), Col("部门", 12), Col("处罚/奖励", 34), Col("关联案件", 16),
@@ -56,7 +57,7 @@ def write_weekly_workbook(
             sheet = TableSheet(wb, title, CASE_COLS)
             for r in rows:
                 sheet.add([r.number, r.customer, r.department, r.step,
-                           local_naive(r.deadline, tz), r.overdue_hours])
+                           local_naive(r.deadline, tz), r.overdue_hours, r.kind, r.opinion])
                 job.step()
         sheet = TableSheet(wb, "过失单", SLIP_COLS)
         for s in summary.slips:

@@ -81,7 +81,7 @@ GLYPH_SEED = "".join((
     *(S.step_title(k) for k in KIND_STEPS[FeedbackKind.COMPLAINT]),
     "投诉类别严重程度责任部门转派说明处理主管安排说明事情经过解决办法客户感受和态度责任人"
     "责任程度处理建议对责任人的处理意见部门负责人意见过失单号处罚回访时间回访方式联系上客户"
-    "是客户满意度客户意见评估意见按时处理处理得当客户要求过高签批意见批示执行情况反馈业务部门",
+    "是客户满意度客户意见评估意见按时处理处理得当诉求无法合理满足签批意见批示执行情况反馈业务部门",
     *SOLUTIONS, *REVISIT_METHODS, *SATISFACTION, "□",
     SEAL, "加盖公章证据附件无按时超时期限二次回访一般需",
 ))
@@ -179,7 +179,7 @@ def _evaluate(g: Grid, rec: StepRecord | None, ctx: PrintContext, _slips: Sequen
     g.text("评估意见", d.get("evaluation", ""), min_h=24)
     # 按时处理 is printed from the recorded deadlines (on_time_summary), never the typed field
     g.pairs(("按时处理", d.get(ON_TIME_KEY, "")), ("处理得当", yes_no(d.get("proper"))),
-            ("客户要求过高", yes_no(d.get("demand_unreasonable"))))
+            ("诉求无法合理满足", yes_no(d.get("demand_unreasonable"))))
 
 
 def _approve(g: Grid, rec: StepRecord | None, ctx: PrintContext, _slips: Sequence[FaultSlip]

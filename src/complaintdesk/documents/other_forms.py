@@ -29,11 +29,15 @@ from complaintdesk.documents.pdf_common import (
 )
 from complaintdesk.domain import steps as S
 from complaintdesk.domain.records import Case, CaseStatus, FaultSlip, StepRecord
+from complaintdesk.domain.slip_basis import basis_lines
+from complaintdesk.domain.workflow.internal_routing import case_routing
 
 IC_TITLE = "内部投诉意见处理单"
 RW_TITLE = "车辆厂外返修作业单"
-IC_SIGNERS = ("业务主管", "部门负责人", "行政部考核主管", "总经理")
-RW_SIGNERS = ("服务顾问", "前台主管", "行政部考核主管", "维修部经理", "总经理")
+# DESIGN §7: the internal form carries the reporter's signature; the rework order the
+# cs_center revisit box (and its signature)
+IC_SIGNERS = ("投诉人", "业务主管", "部门负责人", "考核主管", "总经理")
+RW_SIGNERS = ("维修顾问", "前台主管", "行政部考核主管", "维修部经理", "总经理", "客服中心回访人")
 LONG_TEXT = 300
 
 Block = Callable[[Grid, StepRecord | None, PrintContext, Sequence[FaultSlip]], None]
@@ -62,23 +66,69 @@ def _investigate(g: Grid, rec: StepRecord | None, ctx: PrintContext,
     responsible_rows(g, ctx, d.get("responsible"), rec is not None)
 
 
+def _clauses(g: Grid, ctx: PrintContext, issued: Sequence[FaultSlip]) -> None:
+    """依据条款 of the slips as the slips print it: the flow's own rules (内部投诉 /
+    厂外返修) as they stood when proposed, with their source (本系统默认 / 本店规定)."""
+    texts = list(dict.fromkeys(line for s in issued for line in basis_lines(s, ctx.clause)))
+    if texts:
+        g.text("依据条款", "\n".join(texts))
+
+
+def _ic_open(g: Grid, rec: StepRecord | None, ctx: PrintContext,
+             _s: Sequence[FaultSlip]) -> None:
+    d = _data(rec)
+    g.pairs(("被投诉部门", ctx.department(d.get("department_id")) if rec else ""),
+            ("责成业务主管", ctx.user(d.get("supervisor_user_id")) if rec else ""))
+    if rec is not None and d.get("passed_on_by_user_id") is not None:
+        g.pairs(("部门负责人转交", ctx.user(d.get("passed_on_by_user_id"))),
+                ("转交时间", ctx.fmt_dt(d.get("passed_on_at"))))
+
+
+def _ic_forward(g: Grid, rec: StepRecord | None, ctx: PrintContext,
+                _s: Sequence[FaultSlip]) -> None:
+    d = _data(rec)
+    to = "" if rec is None else (ctx.department(d.get("to_department_id")) + "考核主管"
+                                 if d.get("to_department_id") is not None else "行政部考核主管")
+    g.pairs(("转交至", to), ("说明", d.get("note", "")))
+
+
 def _ic_review(g: Grid, rec: StepRecord | None, ctx: PrintContext,
                slips: Sequence[FaultSlip]) -> None:
     g.text("审核意见", _data(rec).get("review", ""), min_h=28)
-    slip_rows(g, ctx, slips_for(rec, slips), rec, label="处罚单号")
+    issued = slips_for(rec, slips)
+    slip_rows(g, ctx, issued, rec, label="处罚单号")
+    _clauses(g, ctx, issued)
 
 
 def _ic_evaluate(g: Grid, rec: StepRecord | None, ctx: PrintContext,
                  _s: Sequence[FaultSlip]) -> None:
     d = _data(rec)
     g.text("评估意见", d.get("evaluation", ""), min_h=24)
-    g.pairs(("已告知投诉部门", yes_no(d.get("notified"))))
+    if "notified_department_id" in d:  # 二.5: the app told the reporting department's head
+        dept = d.get("notified_department_id")
+        g.pairs(("已告知投诉部门负责人", ctx.department(dept) if dept is not None else "—"))
+    else:  # recorded before the app told them itself, or not yet done
+        g.pairs(("已告知投诉部门负责人", yes_no(d.get("notified")) if rec else ""))
+
+
+def _rw_complete(g: Grid, rec: StepRecord | None, ctx: PrintContext,
+                 _s: Sequence[FaultSlip]) -> None:
+    d = _data(rec)
+    g.pairs(("竣工时间", ctx.fmt_dt(d.get("completed_at"))),
+            ("上报时间", ctx.fmt_dt(rec.finished_at) if rec else ""))
+    if d.get("note"):
+        g.text("说明", d["note"])
 
 
 def _rw_investigate(g: Grid, rec: StepRecord | None, ctx: PrintContext,
                     slips: Sequence[FaultSlip]) -> None:
-    g.text("调查情况", _data(rec).get("findings", ""), min_h=40)
-    slip_rows(g, ctx, slips_for(rec, slips), rec)
+    d = _data(rec)
+    g.text("调查情况", d.get("findings", ""), min_h=40)
+    issued = slips_for(rec, slips)
+    slip_rows(g, ctx, issued, rec)
+    _clauses(g, ctx, issued)
+    # 003 三.3: the assessor's record of cs_center's revisit work
+    g.text("客服中心回访考核", d.get("cs_revisit_assessment", ""), min_h=20)
 
 
 def _revisit(g: Grid, rec: StepRecord | None, ctx: PrintContext, _s: Sequence[FaultSlip]
@@ -93,21 +143,25 @@ def _registered(g: Grid, rec: StepRecord | None, ctx: PrintContext, _s: Sequence
 
 IC_STEPS: dict[str, tuple[str, str, Block]] = {  # key → (number, time limit, block)
     S.IC_REPORT: ("①", "1小时内", _registered),
-    S.IC_INVESTIGATE: ("②", "1日内", _investigate),
-    S.IC_REVIEW: ("③", "1日内", _ic_review),
-    S.IC_DEPT_SIGN: ("④", "当日", _text("部门负责人意见", "opinion", 30)),
-    S.IC_EVALUATE: ("⑤", "24小时内", _ic_evaluate),
-    S.IC_APPROVE: ("⑥", "当日", _text("总经理签批", "approval", 26)),
-    S.IC_ENFORCE: ("⑦", "24小时内", _text("反馈相关部门", "feedback_to_department", 20)),
+    S.IC_OPEN: ("②", "立即（1小时内）", _ic_open),
+    S.IC_FORWARD: ("③", "跨部门的1小时内", _ic_forward),
+    S.IC_INVESTIGATE: ("④", "1日内", _investigate),
+    S.IC_REVIEW: ("⑤", "1日内", _ic_review),
+    S.IC_DEPT_SIGN: ("⑥", "当日", _text("部门负责人意见", "opinion", 30)),
+    S.IC_EVALUATE: ("⑦", "24小时内", _ic_evaluate),
+    S.IC_APPROVE: ("⑧", "当日", _text("总经理签批", "approval", 26)),
+    S.IC_ENFORCE: ("⑨", "24小时内", _text("总经理意见反馈", "feedback_to_department", 20)),
 }
 RW_STEPS: dict[str, tuple[str, str, Block]] = {
     S.RW_OPEN: ("①", "", _registered),
-    S.RW_HANDOVER: ("②", "24小时内", _text("转交说明", "note", 18)),
-    S.RW_INVESTIGATE: ("③", "24小时内，最长2天", _rw_investigate),
-    S.RW_REVIEW: ("④", "24小时内", _text("维修部经理意见", "opinion", 30)),
-    S.RW_APPROVE: ("⑤", "当天", _text("总经理签批", "approval", 26)),
-    S.RW_ENFORCE: ("⑥", "24小时内", _text("反馈维修部", "feedback_to_department", 20)),
-    S.RW_REVISIT: ("⑦", "", _revisit),
+    S.RW_COMPLETE: ("②", "竣工当天", _rw_complete),
+    S.RW_HANDOVER: ("③", "24小时内", _text("转交说明", "note", 18)),
+    S.RW_INVESTIGATE: ("④", "24小时内，最长2天", _rw_investigate),
+    S.RW_REVIEW: ("⑤", "24小时内", _text("维修部经理意见", "opinion", 30)),
+    S.RW_FORWARD_GM: ("⑥", "当天", _text("上报说明", "note", 16)),
+    S.RW_APPROVE: ("⑦", "当天", _text("总经理签批", "approval", 26)),
+    S.RW_ENFORCE: ("⑧", "24小时内", _text("反馈维修部经理", "feedback_to_department", 20)),
+    S.RW_REVISIT: ("⑨", "2天内", _revisit),
 }
 
 
@@ -136,7 +190,10 @@ def _ic_intake(case: Case, ctx: PrintContext) -> list[Flowable]:
     i = case.intake
     long = len(i.description) > LONG_TEXT
     g = Grid("投诉信息")
-    g.pairs(("投诉人", i.customer_name), ("联系电话", i.phone or i.landline),
+    routing = case_routing(case)
+    reporter_dept = routing.reporter_department_id if routing else None
+    g.pairs(("投诉人", i.customer_name),
+            ("投诉人部门", ctx.department(reporter_dept) if reporter_dept is not None else ""),
             ("接报人", i.received_by))
     g.pairs(("被投诉部门", ctx.department(case.department_id)), ("发生时间",
             ctx.fmt_dt(i.complained_at)), ("登记时间", ctx.fmt_dt(case.registered_at)))

@@ -44,6 +44,7 @@ from reportlab.platypus.paragraph import _wsc, cleanBlockQuotedText
 
 from complaintdesk.documents.fonts import DocText, register_cjk_font, seed_glyphs
 from complaintdesk.documents.qr import qr_modules
+from complaintdesk.documents.safe_text import clean
 from complaintdesk.domain.records import Employee, Penalty, PenaltyKind
 
 PAGE_W, PAGE_H = A4
@@ -146,7 +147,7 @@ def styles() -> dict[str, ParagraphStyle]:
 
 def markup(text: Any) -> str:
     """Plain text → Paragraph markup: escaped, line breaks kept, U+3000 kept as space."""
-    s = "" if text is None else str(text)
+    s = "" if text is None else clean(str(text))  # what PDF text cannot hold (safe_text)
     s = escape(s.replace("\r\n", "\n"))
     # a Paragraph collapses U+3000 like any whitespace; keep the customer's indentation
     return s.replace("\u3000", "&nbsp;&nbsp;").replace("\n", "<br/>")
@@ -213,7 +214,7 @@ class CellText(Flowable):
         super().__init__()
         self.style = style
         self.segments, self.text, self.seg_w, self.text_w = _measured(
-            text, style.fontName, style.fontSize)
+            clean(text), style.fontName, style.fontSize)
         self.para: Paragraph | None = None
         # (space left, text) per line when the text takes more than one; None for one line
         self.lines: list[tuple[float, str]] | None = None
@@ -386,7 +387,7 @@ class CaptionLines(Flowable):
         super().__init__()
         self.style = styles()[style]
         st = self.style
-        self.lines = [(clean_text(t), size or st.fontSize, color or st.textColor)
+        self.lines = [(clean_text(clean(t)), size or st.fontSize, color or st.textColor)
                       for t, size, color in lines]
         self.widths = [_measured(t, st.fontName, size)[3] for t, size, _ in self.lines]
         self.para: Paragraph | None = None

@@ -21,8 +21,8 @@ from complaintdesk.documents.pdf_common import (
 from complaintdesk.domain.weekly import WeeklyCaseRow, WeeklySlipRow, WeeklySummary
 
 TITLE = "客户投诉处理周报"
-CASE_COLS = ("编号", "客户", "责任部门", "当前环节", "期限", "超时（小时）")
-CASE_W = (84, 70, 80, 80, 90)
+CASE_COLS = ("编号", "类型", "客户", "责任部门", "当前环节", "期限", "超时（小时）", "意见内容")
+CASE_W = (78, 44, 46, 56, 56, 66, 40)
 SLIP_COLS = ("过失单号", "责任人", "部门", "来源单号", "处罚")
 SLIP_W = (84, 60, 80, 84)
 
@@ -50,8 +50,8 @@ def _list_table(head: Sequence[str], widths: Sequence[float], rows: list[list[An
 
 
 def _case_rows(rows: Sequence[WeeklyCaseRow], ctx: PrintContext) -> list[list[Any]]:
-    return [[r.number, r.customer, r.department, r.step, ctx.fmt_dt(r.deadline),
-             f"{r.overdue_hours:.1f}" if r.overdue_hours > 0 else ""] for r in rows]
+    return [[r.number, r.kind, r.customer, r.department, r.step, ctx.fmt_dt(r.deadline),
+             f"{r.overdue_hours:.1f}" if r.overdue_hours > 0 else "", r.opinion] for r in rows]
 
 
 def _slip_rows(rows: Sequence[WeeklySlipRow]) -> list[list[Any]]:
@@ -72,6 +72,10 @@ def weekly_summary_story(summary: WeeklySummary, ctx: PrintContext, section: int
                   _list_table(CASE_COLS, CASE_W, _case_rows(rows, ctx)), Spacer(0, 6)]
     story += [para(f"四、本周开具过失单（{len(s.slips)} 张）", "head"), Spacer(0, 2),
               _list_table(SLIP_COLS, SLIP_W, _slip_rows(s.slips))]
+    if s.audit_head is not None:  # DESIGN §9: the chain's head on paper, to hold check against
+        count, last_hash = s.audit_head
+        story += [Spacer(0, 6), para(f"审计链头：共 {count} 条审计记录，最后一条哈希 "
+                                     f"{last_hash or '—'}（可用 complaintdesk check 核对）", "small")]
     return story
 
 

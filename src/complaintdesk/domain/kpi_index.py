@@ -23,7 +23,7 @@ from .kpi_model import (
     MonthKey,
 )
 from .records import Case, FaultSlip, FeedbackKind, FlowKind, SlipStatus, StepRecord
-from .steps import DEPT_OPINION, HANDLE, REVISIT
+from .steps import DEPT_OPINION, FORWARD, HANDLE, REVISIT
 
 SATISFIED = frozenset({"满意", "基本满意"})
 APPEAL_DECISIONS = {
@@ -86,17 +86,16 @@ def round_responsible(case: Case) -> list[tuple[int, ...]]:
 
 
 def responsible_employees(case: Case) -> tuple[int, ...]:
-    """Employees named responsible in ANY round of the case, each once (§8)."""
-    out: dict[int, None] = {}
-    for people in round_responsible(case):
-        out.update(dict.fromkeys(people))
-    return tuple(out)
+    """Employees named responsible in ANY round of the case, each once (§8): the case's
+    own accessor (records.Case.responsible_all_rounds — rounds end at a reopen; a simple
+    complaint names its people at step 1), so the figure has one definition."""
+    return case.responsible_all_rounds()
 
 
 # The only steps whose recorded data the statistics read (revisit: reached/satisfaction/
 # skipped; handle and dept_opinion: the responsible employees). A loader may leave the
 # data of every other step out.
-STEPS_WITH_DATA_USED: tuple[str, ...] = (REVISIT, HANDLE, DEPT_OPINION)
+STEPS_WITH_DATA_USED: tuple[str, ...] = (REVISIT, HANDLE, DEPT_OPINION, FORWARD)
 
 SKIP: Any = object()  # a signature slot that does not count in that dimension
 Signature = tuple[Any, Any, Any, Any]  # (department_id, category, severity, channel)

@@ -11,7 +11,15 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from .kpi_index import effective_deadline, open_step_at
 from .kpi_model import KpiLookups
-from .records import Case, FaultSlip, Penalty, PenaltyKind, SlipStatus
+from .records import (
+    Case,
+    FaultSlip,
+    FeedbackKind,
+    FlowKind,
+    Penalty,
+    PenaltyKind,
+    SlipStatus,
+)
 from .steps import step_title
 from .weekly import WeeklyCaseRow, WeeklySlipRow, WeeklySummary, week_start_of
 
@@ -43,7 +51,22 @@ def penalty_text(penalties: Iterable[Penalty]) -> str:
     return "、".join(parts)
 
 
+def case_kind_text(case: Case) -> str:
+    """客户投诉 / 建议 / 表扬 / 内部投诉 / 厂外返修, and 当场解决 on the simple path."""
+    if case.flow is not FlowKind.FEEDBACK:
+        return case.flow.label
+    text = "客户" + case.kind.label if case.kind is FeedbackKind.COMPLAINT else case.kind.label
+    return text + ("（当场解决）" if case.simple_path else "")
+
+
 def _case_row(case: Case, as_of: datetime, lookups: KpiLookups) -> WeeklyCaseRow:
+    row = _state_row(case, as_of, lookups)
+    row.kind = case_kind_text(case)
+    row.opinion = _digest(case.intake.description)
+    return row
+
+
+def _state_row(case: Case, as_of: datetime, lookups: KpiLookups) -> WeeklyCaseRow:
     dept = lookups.department(case.department_id) if case.department_id is not None else ""
     if case.closed_at is not None and case.closed_at < as_of:
         return WeeklyCaseRow(case.number, case.intake.customer_name, dept, "已结案")
@@ -108,3 +131,13 @@ def weekly_summary(
         overdue_cases=sorted(overdue, key=lambda r: (-r.overdue_hours, r.number)),
         slips=[r for _, r in sorted(slip_rows, key=lambda x: (x[0], x[1].number))],
     )
+
+
+OPINION_CHARS = 300  # the weekly summary is a digest: the whole text is on the case's form
+
+
+def _digest(text: str) -> str:
+    """What the customer said, cut to OPINION_CHARS (a table row of the weekly PDF cannot
+    run over a page: a 10,000-character complaint made the summary fail to print)."""
+    text = text.strip()
+    return text if len(text) <= OPINION_CHARS else text[:OPINION_CHARS] + "…（全文见处理单）"

@@ -20,6 +20,7 @@ from typing import Any
 from complaintdesk.domain.records import (
     FaultSlip,
     FeedbackKind,
+    FlowKind,
     Penalty,
     PenaltyKind,
     Responsibility,
@@ -28,6 +29,8 @@ from complaintdesk.domain.records import (
 )
 from complaintdesk.domain.rules import Occasion, Rule, best_rule, penalties_to_raw
 
+FLOW_NAMES = {FlowKind.FEEDBACK: "客户投诉", FlowKind.INTERNAL: "内部投诉",
+              FlowKind.REWORK: "厂外返修"}
 REPEAT_WINDOW = timedelta(days=90)  # §6: second slip within 90 days doubles
 DEMOTION_WINDOW_MONTHS = 12  # §6: third within 12 months → 降职降薪, GM decides
 DEMOTION_NOTE = "待总经理决定"
@@ -46,6 +49,7 @@ class ProposalContext:
     breach: bool = False  # a deadline breach by the holder of a step (§4.4)
     occasion: Occasion = Occasion.FAULT
     department_id: int | None = None  # for team rewards
+    flow: FlowKind = FlowKind.FEEDBACK  # which flow's rule table judges it (DESIGN §6)
 
 
 @dataclass(slots=True)
@@ -133,6 +137,7 @@ def _describe(slip: FaultSlip, tz: tzinfo) -> str:
 
 def _no_rule_note(ctx: ProposalContext) -> str:
     parts = [
+        FLOW_NAMES[ctx.flow] if ctx.flow is not FlowKind.FEEDBACK else "",
         ctx.severity.label if ctx.severity else "",
         ctx.responsibility.label if ctx.responsibility else "",
         "处理超时" if ctx.breach else "",
@@ -150,7 +155,8 @@ def propose_penalties(
     tz: tzinfo,
 ) -> Proposal:
     """The penalties the rules propose for one responsible employee, with escalations."""
-    rule = _best_for(ctx, rules, Occasion.FAULT)
+    rule = _best_for(ctx, rules, ctx.occasion if ctx.occasion is Occasion.DEPARTMENT_FAULT
+                     else Occasion.FAULT)
     if rule is None:
         return Proposal(notes=[_no_rule_note(ctx)])
     proposal = proposal_from_rule(rule)
@@ -214,7 +220,8 @@ def penalty_summary(penalties: list[Penalty]) -> str:
 
 
 def _best_for(ctx: ProposalContext, rules: list[Rule], occasion: Occasion) -> Rule | None:
-    return best_rule(rules, occasion, feedback_kind=ctx.feedback_kind, severity=ctx.severity,
+    return best_rule(rules, occasion, flow=ctx.flow, feedback_kind=ctx.feedback_kind,
+                     severity=ctx.severity,
                      category=ctx.category, responsibility=ctx.responsibility,
                      breach=ctx.breach)
 

@@ -18,6 +18,7 @@ class Role(StrEnum):
     ASSESSOR = "assessor"
     DEPT_HEAD = "dept_head"
     SUPERVISOR = "supervisor"
+    SERVICE_ADVISOR = "service_advisor"  # 维修顾问: opens rework orders (003 三.1)
     GENERAL_MANAGER = "general_manager"
     ADMIN = "admin"
 
@@ -32,6 +33,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.ASSESSOR: "行政部考核主管",
     Role.DEPT_HEAD: "部门负责人",
     Role.SUPERVISOR: "业务主管",
+    Role.SERVICE_ADVISOR: "维修顾问",
     Role.GENERAL_MANAGER: "总经理",
     Role.ADMIN: "系统管理员",
 }
@@ -158,6 +160,9 @@ CATEGORIES: tuple[str, ...] = (
 SOLUTIONS: tuple[str, ...] = ("返修", "电话解答", "退换", "补偿", "其他")
 SATISFACTION: tuple[str, ...] = ("满意", "基本满意", "不满意")
 REVISIT_METHODS: tuple[str, ...] = ("电话", "短信", "上门")
+# step outcomes the records themselves read (the engine writes them)
+OUTCOME_REOPEN = "reopen"  # a 不满意 revisit sent the case back
+OUTCOME_DEMAND_UNREASONABLE = "demand_unreasonable"  # 诉求无法合理满足 (assessor)
 
 
 @dataclass(slots=True)
@@ -220,8 +225,18 @@ class Intake:
     received_by: str = ""
     complained_at: datetime | None = None  # when the customer complained (aware)
     kind: FeedbackKind = FeedbackKind.COMPLAINT
-    # 部门自查: a department registering a complaint about itself goes straight to step 2
+    # 部门自查 (003 一.9(1)): a department registering a complaint about itself fills the
+    # step-1 fields (category, severity, its own department) and starts at step 2
     self_report_department_id: int | None = None
+    self_report_category: str = ""
+    self_report_severity: Severity | None = None
+    # 受理人: the employee who received the complaint; step 0's lateness is theirs (§4.1)
+    receiver_employee_id: int | None = None
+    # 当场解决 (DESIGN §4.1 simple complaints, after seed 004 二(二)1): what was done on the
+    # spot and how the customer took it; step 1 confirms it or sends it down the normal path
+    resolved_on_spot: bool = False
+    on_spot_action: str = ""
+    on_spot_reaction: str = ""
     override_vin_check: bool = False  # a wrong VIN check digit is a warning the user accepts
 
 
@@ -273,6 +288,18 @@ class Case:
     version: int = 1
     steps: list[StepRecord] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    # the simple-complaint fast path, confirmed at step 1 (steps 2–4 skipped): the KPI code
+    # keeps such a case out of the 24 h/48 h 处理率 (DESIGN §4.8 "KPIs on special paths")
+    simple_path: bool = False
+    # 003 一.12 处理意见告知: the window after receipt in which the customer is told the
+    # decision (set at registration for complaints), and when it was done
+    notice_from: datetime | None = None
+    notice_due: datetime | None = None
+    notified_at: datetime | None = None
+    # a 重要/重大 solution awaiting approval (000 二(四)2): the approver's role and the
+    # sub-task's deadline, so 我的待办 finds it; cleared when approved or sent back
+    approval_role: str = ""
+    approval_due: datetime | None = None
 
     @property
     def open_step(self) -> StepRecord | None:
@@ -280,6 +307,76 @@ class Case:
             if s.is_open:
                 return s
         return None
+
+    def rounds(self) -> list[list[StepRecord]]:
+        """The case's steps by handling round: a 不满意 revisit that reopened the case
+        ends a round (DESIGN §4.1: every round keeps its own people, slips, decision)."""
+        out: list[list[StepRecord]] = [[]]
+        for s in self.steps:
+            out[-1].append(s)
+            if s.outcome == OUTCOME_REOPEN:
+                out.append([])
+        return out
+
+    def round_started_at(self) -> datetime:
+        """When the current round began: registration, or the latest reopen."""
+        start = self.registered_at
+        for s in self.steps:
+            if s.outcome == OUTCOME_REOPEN and s.finished_at is not None:
+                start = s.finished_at
+        return start
+
+    def responsible_in_round(self, steps: list[StepRecord]) -> tuple[int, ...]:
+        """Employees named responsible in one round: the department head's (amended)
+        list at step 4, else the supervisor's at step 3, else — on the simple path —
+        those named when step 1 confirmed 当场解决."""
+        found: dict[str, StepRecord] = {}
+        for s in steps:
+            if s.step_key in ("dept_opinion", "handle", "forward") \
+                    and s.finished_at is not None and "responsible" in s.data:
+                found[s.step_key] = s
+        s = found.get("dept_opinion") or found.get("handle") or found.get("forward")
+        if s is None:
+            return ()
+        ids = (r.get("employee_id") for r in s.data.get("responsible") or ()
+               if isinstance(r, dict))
+        return tuple(dict.fromkeys(i for i in ids if i is not None))
+
+    def responsible_all_rounds(self) -> tuple[int, ...]:
+        """Everyone named responsible in any round, each once, in order of first naming
+        — the statistics' 被投诉次数 input (DESIGN §8: responsibility over all rounds)."""
+        ids: dict[int, None] = {}
+        for r in self.rounds():
+            ids.update(dict.fromkeys(self.responsible_in_round(r)))
+        return tuple(ids)
+
+    @property
+    def closed_unresolved(self) -> bool:
+        """Closed on the assessor's documented 诉求无法合理满足, not on a satisfied revisit:
+        counts as closed but not resolved (DESIGN §4.1)."""
+        return self.status is CaseStatus.CLOSED and any(
+            s.outcome == OUTCOME_DEMAND_UNREASONABLE for s in self.steps)
+
+
+CONTACT_METHODS: tuple[str, ...] = ("电话", "短信", "微信", "上门", "到店", "其他")
+NOTICE_KIND = "处理意见告知"  # 003 一.12: the decision told, the customer's opinion asked
+CONTACT_KINDS: tuple[str, ...] = ("进展告知", NOTICE_KIND, "补充了解", "其他")
+
+
+@dataclass(slots=True)
+class ContactEntry:
+    """One entry of a case's contact log (DESIGN §4.1): who talked to the customer, when,
+    how, about what, and what the customer said. Any handler adds to it."""
+
+    id: int | None
+    case_id: int | None
+    at: datetime  # when the contact took place (aware UTC)
+    method: str  # CONTACT_METHODS
+    kind: str  # CONTACT_KINDS
+    by_user_id: int | None
+    summary: str  # what was conveyed
+    customer_reply: str = ""  # what the customer said
+    recorded_at: datetime | None = None
 
 
 @dataclass(slots=True)

@@ -9,6 +9,12 @@ Precedence (documented for the admin editor): among the rules of the right occas
 every non-empty match field equals the case, the one with the most non-empty match fields
 wins; on a tie the row higher up in the table wins. So a row for 重大 + 主要责任 + 服务态度
 beats the generic 重大 + 主要责任 row, and a wildcard row is the fallback.
+
+Rules per flow kind (DESIGN §6): a row's `flow` says which table it belongs to — customer
+feedback (客户投诉), internal complaint (内部投诉 → 处罚单) or rework (厂外返修 → 过失单); a
+row without it applies to every flow (the deadline-breach row). Internal complaints and
+rework orders carry no severity, so the customer table's severity rows never judge them.
+A complaint against a whole department (§4.8) is judged by the `department_fault` rows.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from complaintdesk.domain.errors import DomainError
 from complaintdesk.domain.records import (
     PENALTY_LABELS,
     FeedbackKind,
+    FlowKind,
     Penalty,
     PenaltyKind,
     Responsibility,
@@ -66,6 +73,7 @@ class Occasion(StrEnum):
     TEAM = "team"  # 001 §五.2: 投诉率明显下降、解决率和满意度显著提高 → department reward
     LOSS_RECOVERED = "loss_recovered"  # 001 §五.2: 为公司挽回重大损失 → individual reward
     DEPT_PENALTY = "dept_penalty"  # 001 §五.3: 投诉率过高、满意度持续下降 → department penalty
+    DEPARTMENT_FAULT = "department_fault"  # §4.8: an internal complaint against a department
 
     @property
     def label(self) -> str:
@@ -73,7 +81,7 @@ class Occasion(StrEnum):
 
     @property
     def is_reward(self) -> bool:
-        return self not in (Occasion.FAULT, Occasion.DEPT_PENALTY)
+        return self not in (Occasion.FAULT, Occasion.DEPT_PENALTY, Occasion.DEPARTMENT_FAULT)
 
 
 OCCASION_LABELS: dict[Occasion, str] = {
@@ -83,6 +91,12 @@ OCCASION_LABELS: dict[Occasion, str] = {
     Occasion.TEAM: "部门团队奖励",
     Occasion.LOSS_RECOVERED: "挽回损失奖励",
     Occasion.DEPT_PENALTY: "部门处罚",
+    Occasion.DEPARTMENT_FAULT: "内部投诉部门处罚",
+}
+FLOW_LABELS: dict[FlowKind, str] = {
+    FlowKind.FEEDBACK: "客户投诉",
+    FlowKind.INTERNAL: "内部投诉（处罚单）",
+    FlowKind.REWORK: "厂外返修（过失单）",
 }
 
 # Kinds whose size is in yuan (`amount`) and kinds whose size is in points (`points`).
@@ -92,13 +106,14 @@ NOTE_KINDS = frozenset({PenaltyKind.PRIZE})
 POINT_KINDS = frozenset(
     {PenaltyKind.POINTS, PenaltyKind.DEPT_POINTS, PenaltyKind.REWARD_POINTS}
 )
-MATCH_FIELDS: tuple[str, ...] = (
-    "feedback_kind", "severity", "category", "responsibility", "breach",
+MATCH_FIELDS: tuple[str, ...] = (  # "breach" stays last (see _validate_row)
+    "flow", "feedback_kind", "severity", "category", "responsibility", "breach",
 )
 FIELD_LABELS: dict[str, str] = {
     "id": "规则编号",
     "clause": "依据条款",
     "occasion": "适用场合",
+    "flow": "适用流程",
     "feedback_kind": "反馈类型",
     "severity": "严重程度",
     "category": "类别",
@@ -124,6 +139,7 @@ class Rule:
     clause: str  # printed on the slip as 依据条款
     penalties: tuple[Penalty, ...]
     occasion: Occasion = Occasion.FAULT
+    flow: FlowKind | None = None  # None = every flow
     feedback_kind: FeedbackKind | None = None  # None = any
     severity: Severity | None = None
     category: str | None = None
@@ -209,6 +225,7 @@ def _validate_row(row: Any, n: int) -> tuple[list[str], tuple | None]:
             f"请选择：{_enum_values(Occasion)}"
         )
     for field_name, enum in (
+        ("flow", FlowKind),
         ("feedback_kind", FeedbackKind),
         ("severity", Severity),
         ("responsibility", Responsibility),
@@ -323,6 +340,7 @@ def load_rules(raw: list[dict[str, Any]]) -> list[Rule]:
             id=row["id"].strip(),
             clause=row["clause"].strip(),
             occasion=Occasion(row.get("occasion", "fault")),
+            flow=_opt(FlowKind, row.get("flow")),
             feedback_kind=_opt(FeedbackKind, row.get("feedback_kind")),
             severity=_opt(Severity, row.get("severity")),
             category=row.get("category") or None,
@@ -365,6 +383,7 @@ def best_rule(
     rules: list[Rule],
     occasion: Occasion,
     *,
+    flow: FlowKind | None = None,
     feedback_kind: FeedbackKind | None = None,
     severity: Severity | None = None,
     category: str | None = None,
@@ -373,6 +392,7 @@ def best_rule(
 ) -> Rule | None:
     """The most specific matching rule (see the module docstring for precedence)."""
     facts = {
+        "flow": flow,
         "feedback_kind": feedback_kind,
         "severity": severity,
         "category": category or None,

@@ -90,14 +90,14 @@ def _require(slip: FaultSlip, allowed: set[SlipStatus] | frozenset[SlipStatus],
         need = "、".join(s.label for s in allowed)
         raise AccountabilityError(
             f"过失单{slip.number or ''}当前状态为“{slip.status.label}”，不能{action}"
-            f"（仅限{need}状态）"
+            f"（仅限{need}状态）。"
         )
 
 
 def _text(value: str, field_zh: str, what_to_do: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise AccountabilityError(f"{field_zh}不能为空，请{what_to_do}")
+        raise AccountabilityError(f"{field_zh}不能为空，请{what_to_do}。")
     return value
 
 
@@ -105,21 +105,21 @@ def check_penalties(penalties: list[Penalty], *, reward: bool) -> None:
     """Penalties a person typed are sane: sizes positive integers, kinds fit the slip."""
     if not penalties:
         raise AccountabilityError(
-            "处罚/奖励不能为空，请至少填写一项；如不需处罚，请作“不予开具”或申诉撤销处理"
+            "处罚/奖励不能为空，请至少填写一项；如不需处罚，请作“不予开具”或申诉撤销处理。"
         )
     for i, p in enumerate(penalties, 1):
         where = f"第{i}项（{p.kind.label}）"
         if p.kind in YUAN_KINDS and (not isinstance(p.amount, int) or p.amount <= 0):
-            raise AccountabilityError(f"{where}：请填写大于 0 的整数金额（元）")
+            raise AccountabilityError(f"{where}：请填写大于 0 的整数金额（元）。")
         if p.kind in POINT_KINDS and (not isinstance(p.points, int) or p.points <= 0):
-            raise AccountabilityError(f"{where}：请填写大于 0 的整数分值")
+            raise AccountabilityError(f"{where}：请填写大于 0 的整数分值。")
         if p.amount < 0 or p.points < 0:
-            raise AccountabilityError(f"{where}：金额和分值不能为负数")
+            raise AccountabilityError(f"{where}：金额和分值不能为负数。")
         if p.kind is PenaltyKind.PRIZE and not p.note.strip():
-            raise AccountabilityError(f"{where}：请在说明中填写奖品名称")
+            raise AccountabilityError(f"{where}：请在说明中填写奖品名称。")
         if p.kind.is_reward != reward:
             kind = "奖励单只能填写奖励" if reward else "过失单不能填写奖励"
-            raise AccountabilityError(f"{where}：{kind}，请改选类型")
+            raise AccountabilityError(f"{where}：{kind}，请改选类型。")
 
 
 # ---- creation and the way to enforcement --------------------------------------------------
@@ -168,14 +168,14 @@ def change_penalties(slip: FaultSlip, penalties: list[Penalty], by: User, reason
     """Amend the proposal (assessor step 5, dept head 4/5, GM 8); the reason is kept."""
     if slip.status in (SlipStatus.ENFORCED, SlipStatus.APPEALED):
         raise AccountabilityError(
-            "过失单已执行，不能直接修改处罚；如有异议，请由责任人在7天内提出申诉"
+            "过失单已执行，不能直接修改处罚；如有异议，请由责任人在7天内提出申诉。"
         )
     _require(slip, CHANGEABLE, "修改处罚")
     reason = _text(reason, "修改原因", "填写为何修改处罚")
     check_penalties(penalties, reward=slip.is_reward)
     before, after = penalties_to_raw(slip.penalties), penalties_to_raw(penalties)
     if before == after:
-        raise AccountabilityError("处罚内容没有变化，无需保存")
+        raise AccountabilityError("处罚内容没有变化，无需保存。")
     slip.penalties = list(penalties)
     _log(slip, by, now, PENALTIES, before, after, reason)
 
@@ -230,7 +230,7 @@ def acknowledge(slip: FaultSlip, now: datetime, by: User | None = None) -> None:
         "签字确认",
     )
     if slip.acknowledged_at is not None:
-        raise AccountabilityError("责任人已签字确认过，无需重复确认")
+        raise AccountabilityError("责任人已签字确认过，无需重复确认。")
     slip.acknowledged_at = now
     _log(slip, by, now, ACKNOWLEDGED, None, now.isoformat())
 
@@ -255,9 +255,9 @@ def file_appeal(slip: FaultSlip, reason: str, now: datetime, *, by: User | None 
     """The employee appeals an enforced slip to the 监督与评估小组, within the window
     (`window` × 24 h of enforcement; 7 days by default)."""
     if slip.is_reward:
-        raise AccountabilityError("奖励单不能申诉")
+        raise AccountabilityError("奖励单不能申诉。")
     if slip.appeal:
-        raise AccountabilityError("该过失单已申诉过一次，不能重复申诉")
+        raise AccountabilityError("该过失单已申诉过一次，不能重复申诉。")
     _require(slip, {SlipStatus.ENFORCED}, "申诉")
     deadline = appeal_deadline(slip, window)
     assert deadline is not None  # enforced slips have enforced_at
@@ -376,11 +376,13 @@ def describe_change(change: SlipChange) -> str:
     if change.what == APPEAL_DECISION:
         return (f"申诉裁决：{pens(change.before['penalties'])} → "
                 f"{pens(change.after['penalties'])}（{change.reason}）")
+    if change.what == ACKNOWLEDGED:  # `after` is the moment as stored (UTC ISO); the
+        return "责任人签字确认"  # entry's own time, shown beside it, says when — in local time
     if change.what == BASIS:
         rules = change.after.get("rules", []) if isinstance(change.after, dict) else []
         return "依据规则快照：" + "；".join(r.get("clause", "") for r in rules)
     labels = {CREATED: "拟开具", DEPT_OPINION: "部门负责人意见", GM_OPINION: "总经理意见",
-              ACKNOWLEDGED: "责任人签字确认", APPEAL_FILED: "提出申诉", APPEAL_REVIEW: "申诉复核",
+              APPEAL_FILED: "提出申诉", APPEAL_REVIEW: "申诉复核",
               GM_INFORMED: "总经理已知悉申诉裁决"}
     after = pens(change.after) if change.what == CREATED else change.after
     return f"{labels.get(change.what, change.what)}：{after}"

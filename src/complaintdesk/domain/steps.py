@@ -24,7 +24,7 @@ REVISIT = "revisit"  # 6 回访
 #          satisfaction (满意/基本满意/不满意 or ""), customer_words, skipped: bool,
 #          reopen_department_id (when 不满意: the department the case goes back to)}
 EVALUATE = "evaluate"  # 7 考核评估
-#   data: {evaluation, on_time: bool, proper: bool, demand_unreasonable: bool (客户要求过高)}
+#   data: {evaluation, on_time: bool, proper: bool, demand_unreasonable: bool (诉求无法合理满足)}
 APPROVE = "approve"  # 8 总经理签批 — data: {approval, instructions}
 ENFORCE = "enforce"  # 9 责任追究 — data: {feedback_to_department}
 SECOND_REVISIT = "second_revisit"  # after closing 重要/重大: same data shape as REVISIT
@@ -44,18 +44,26 @@ FEEDBACK_STEP_TITLES: dict[str, str] = {
 }
 
 # ---- §4.2 internal complaint (内部投诉意见处理单 → 处罚单) ------------------------------
-IC_REPORT = "ic_report"  # 报告考核主管 (1 h) — data: {}
+IC_REPORT = "ic_report"  # 上报 (1 h after the incident was found) — data: {routing: {...}}
+#   routing (see workflow/internal_routing.py): reporter_department_id,
+#   company_department_id, own_assessor_departments — a snapshot taken at registration
+IC_OPEN = "ic_open"  # 填单 (immediately = 1 h) — data: {department_id, supervisor_user_id, note}
+#   plus {passed_on_by_user_id, passed_on_at} when the reporter's department head passed it on
+IC_FORWARD = "ic_forward"  # 跨部门转交 (1 h) — data: {note, to_department_id (None: 行政部)}
 IC_INVESTIGATE = "ic_investigate"  # 业务主管调查 (1 day) — data: {findings, responsible: [...]}
 IC_REVIEW = "ic_review"  # 考核主管审核并拟处罚单 (1 day) — data: {review, slip_ids}
 IC_DEPT_SIGN = "ic_dept_sign"  # 部门负责人签署 (same day) — data: {opinion}
-IC_EVALUATE = "ic_evaluate"  # 考核评估并告知投诉部门 (24 h) — data: {evaluation, notified}
+IC_EVALUATE = "ic_evaluate"  # 考核评估并告知投诉部门 (24 h)
+#   data: {evaluation, notified_department_id} (older records: {evaluation, notified: bool})
 IC_APPROVE = "ic_approve"  # 总经理签批 (same day) — data: {approval}
 IC_ENFORCE = "ic_enforce"  # 执行 (24 h) — data: {feedback_to_department}
 
 INTERNAL_STEP_TITLES: dict[str, str] = {
     IC_REPORT: "报告考核主管",
+    IC_OPEN: "考核主管填单",
+    IC_FORWARD: "转交被投诉部门考核主管",
     IC_INVESTIGATE: "业务主管调查",
-    IC_REVIEW: "审核并拟处罚单",
+    IC_REVIEW: "审核并开具处罚单",
     IC_DEPT_SIGN: "部门负责人签署",
     IC_EVALUATE: "考核评估",
     IC_APPROVE: "总经理签批",
@@ -63,21 +71,27 @@ INTERNAL_STEP_TITLES: dict[str, str] = {
 }
 
 # ---- §4.3 out-of-shop rework (车辆厂外返修作业单) ---------------------------------------
-RW_OPEN = "rw_open"  # 服务顾问开单 — data: {}
+RW_OPEN = "rw_open"  # 维修顾问开单 — data: {}
+RW_COMPLETE = "rw_complete"  # 竣工上报 (no clock until 竣工; then the same day)
+#   data: {completed_at (ISO), note}
 RW_HANDOVER = "rw_handover"  # 前台主管转考核主管 (24 h) — data: {note}
 RW_INVESTIGATE = "rw_investigate"  # 调查并开过失单 (24 h, 2 days at most) — data: {findings, slip_ids}
+#   rw_investigate also records {cs_revisit_assessment} (003 三.3: 对客服中心的回访情况做出考核记录)
 RW_REVIEW = "rw_review"  # 维修部经理审核 (24 h) — data: {opinion}
+RW_FORWARD_GM = "rw_forward_gm"  # 上报总经理 (same day) — data: {note}
 RW_APPROVE = "rw_approve"  # 总经理签批 (same day) — data: {approval}
 RW_ENFORCE = "rw_enforce"  # 执行 (24 h) — data: {feedback_to_department}
 RW_REVISIT = "rw_revisit"  # 客服中心回访 — same data shape as REVISIT
 
 REWORK_STEP_TITLES: dict[str, str] = {
     RW_OPEN: "开具返修单",
+    RW_COMPLETE: "竣工上报",
     RW_HANDOVER: "前台主管转交",
     RW_INVESTIGATE: "调查并开具过失单",
     RW_REVIEW: "维修部经理审核",
+    RW_FORWARD_GM: "上报总经理",
     RW_APPROVE: "总经理签批",
-    RW_ENFORCE: "执行处罚",
+    RW_ENFORCE: "反馈并追究",
     RW_REVISIT: "客服回访",
 }
 

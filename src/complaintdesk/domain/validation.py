@@ -61,18 +61,17 @@ def vin_check_ok(vin: str) -> bool:
 
 
 def mask_phone(phone: str) -> str:
-    """138****5678 — how a phone shows in lists and exports (DESIGN §3)."""
-    p = phone.strip()
-    if len(p) >= 7:
-        return p[:3] + "*" * (len(p) - 7) + p[-4:] if len(p) < 11 else p[:3] + "****" + p[-4:]
-    return "*" * len(p)
+    """Kept for callers of the old name: the masks live in domain/masking.py (DESIGN §3)."""
+    from .masking import mask_mobile
+
+    return mask_mobile(phone)
 
 
 def mask_vin(vin: str) -> str:
-    v = vin.strip()
-    if len(v) <= 8:
-        return "*" * len(v)
-    return v[:3] + "*" * (len(v) - 9) + v[-6:]
+    """Kept for callers of the old name: the masks live in domain/masking.py (DESIGN §3)."""
+    from .masking import mask_vin as _mask_vin
+
+    return _mask_vin(vin)
 
 
 @dataclass

@@ -25,6 +25,9 @@ class WeeklyCaseRow:
     step: str  # title of the open step (e.g. "主管处理"), "已结案" when closed
     deadline: datetime | None = None  # deadline of the open step (aware), None when closed
     overdue_hours: float = 0.0  # hours past the deadline at the end of the week; 0 if not
+    # 003 一.8 / 二.7: what the customer (or reporter) said, and which kind of case it is
+    kind: str = ""  # 客户投诉 / 建议 / 表扬 / 内部投诉 / 厂外返修; "（当场解决）" on the simple path
+    opinion: str = ""  # 意见内容 (the intake's description)
 
 
 @dataclass(slots=True)
@@ -47,6 +50,9 @@ class WeeklySummary:
     closed_cases: list[WeeklyCaseRow] = field(default_factory=list)
     overdue_cases: list[WeeklyCaseRow] = field(default_factory=list)  # open and overdue at week end
     slips: list[WeeklySlipRow] = field(default_factory=list)
+    # the audit chain's head when it was made (entries, last hash): printed on the summary,
+    # so cutting the log's end or rewriting it later shows against the paper (DESIGN §9)
+    audit_head: tuple[int, str] | None = None
 
     @property
     def week_end(self) -> date:

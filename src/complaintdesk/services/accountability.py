@@ -23,6 +23,7 @@ from ..domain.rules import Rule, penalties_to_raw, validate_rules
 from ..storage.repo_slips import SlipQuery, SlipWithCase
 from ..storage.uow import UnitOfWork
 from . import slip_access as A
+from .alerts import slip_alerts
 from .base import ServiceBase
 from .errors import NotFound, PermissionDenied, ServiceError
 from .slip_access import HistoryLine, SlipView
@@ -121,10 +122,10 @@ class AccountabilityService(ServiceBase):
         if (actor.has(Role.DEPT_HEAD) or actor.has(Role.SUPERVISOR)) \
                 and actor.department_id is not None:
             if q.department_id not in (None, actor.department_id):
-                raise PermissionDenied("只能查看本部门的过失单")
+                raise PermissionDenied("只能查看本部门的过失单。")
             return SlipQuery(**{**_asdict(q), "department_id": actor.department_id})
         if actor.employee_id is None:
-            raise PermissionDenied("没有权限查看过失单：您的账号未关联员工")
+            raise PermissionDenied("没有权限查看过失单：您的账号未关联员工。")
         return SlipQuery(**{**_asdict(q), "employee_id": actor.employee_id})
 
     def list_slips(self, actor: User, query: SlipQuery | None = None) -> list[SlipView]:
@@ -142,7 +143,7 @@ class AccountabilityService(ServiceBase):
         with self.uow(readonly=True) as uow:
             s = uow.slips.get(slip_id)
             if s is None:
-                raise NotFound("找不到该过失单，请刷新列表")
+                raise NotFound("找不到该过失单，请刷新列表。")
             self._check_visible(actor, s, self._appeal_rules(uow).board)
             number = uow.slips.case_numbers([s.case_id]).get(s.case_id, "") if s.case_id else ""
             rules = {r.id: r for r in current_rules(uow)}
@@ -157,7 +158,7 @@ class AccountabilityService(ServiceBase):
         if (actor.has(Role.DEPT_HEAD) or actor.has(Role.SUPERVISOR)) \
                 and actor.department_id == s.department_id:
             return
-        raise PermissionDenied("没有权限查看该过失单：只能查看本人或本部门的过失单")
+        raise PermissionDenied("没有权限查看该过失单：只能查看本人或本部门的过失单。")
 
     def proposals_for_case(self, actor: User, case_id: int) -> list[SlipView]:
         """Every slip of a case (proposals first in the UI's eyes: status 拟开具)."""
@@ -177,10 +178,10 @@ class AccountabilityService(ServiceBase):
         with self.uow() as uow:
             s = uow.slips.get(slip_id)
             if s is None:
-                raise NotFound("找不到该过失单，请刷新列表")
+                raise NotFound("找不到该过失单，请刷新列表。")
             if expected_version is not None and s.version != expected_version:
                 from .errors import ConflictError
-                raise ConflictError("已被他人处理：该过失单刚刚被其他人修改，请刷新后重试")
+                raise ConflictError("已被他人处理：该过失单刚刚被其他人修改，请刷新后重试。")
             ar = self._appeal_rules(uow)
             if not A.allowed(actor, s, action, now, ar):
                 _state_refusal(s, action, actor, now, ar)
@@ -188,6 +189,7 @@ class AccountabilityService(ServiceBase):
             before = _snapshot(s)
             change(uow, s, now)
             uow.slips.save(s)
+            slip_alerts(uow, s, actor.id, now)  # whoever it now waits on (DESIGN §4.5)
             self.audit(uow, actor, f"slip:{action}", "fault_slip", s.number or f"#{s.id}",
                        before, _snapshot(s))
             uow.commit()
@@ -329,7 +331,7 @@ class AccountabilityService(ServiceBase):
                 dept_only = actor.department_id
             else:
                 raise PermissionDenied("没有权限查看奖惩台账：需要行政部考核主管、总经理、"
-                                       "系统管理员或部门负责人角色")
+                                       "系统管理员或部门负责人角色。")
         with self.uow(readonly=True) as uow:
             slips = uow.slips.for_ledger(start, end)
             if dept_only is not None:
@@ -396,7 +398,7 @@ def _state_refusal(s: FaultSlip, action: str, actor: User, now: datetime,
         return
     if A.allowed(actor, replace(s, status=probe, changes=[]), action, now, ar):
         raise ServiceError(f"{s.number or '该过失单'}当前状态为“{s.status.label}”，"
-                           f"不能{A.ACTION_LABELS[action]}")
+                           f"不能{A.ACTION_LABELS[action]}。")
 
 
 __all__ = ["AccountabilityService", "LedgerReport", "RulesInvalid", "SlipQuery", "SlipRef",

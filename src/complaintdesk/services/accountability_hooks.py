@@ -7,7 +7,8 @@ Customer feedback (§4.1):
 - the issue_slips action → every still-proposed slip of the case is issued (GS-YYYYMM-NNNN)
   and its id put in data["slip_ids"]; with none left (nobody named, or every proposal
   作"不予开具" with a reason) the step records no_responsible=True;
-- approve (step 8) → the GM's approval goes on every issued slip of the case;
+- approve (step 8) → the GM decides each issued slip of the case explicitly
+  (services/gm_decisions.py: approved, or changed with a reason; none silently);
   enforce (step 9) → they are enforced and enter the ledger.
 Praise and rewards: whoever records the praised staff puts their employee ids in the
 action's data["praised"] — the forwarder (step 1) or department head (step 2) on a praise
@@ -16,11 +17,19 @@ customer praising the handler. Each becomes a PROPOSED reward (奖励单, JL-…
 step 7 and approved/enforced at steps 8/9 with the fault slips.
 Internal complaints (§4.2): the investigation's data["responsible"] gives the proposals
 (when ic_review opens), ic_review issues them as 处罚单 (CF-…), ic_dept_sign signs them,
-ic_approve/ic_enforce as above. Rework (§4.3): rw_investigate's data["responsible"] gives
+ic_approve/ic_enforce as above; an investigation that finds the department as a whole at
+fault (data["against_department"]) proposes a department 处罚单 (§4.8). Rework (§4.3): rw_investigate's data["responsible"] gives
 and issues the 过失单; rw_review signs; rw_approve/rw_enforce as above.
 Every deadline breach → a PROPOSED slip (from_breach) for the employee of the user who
 held the step, which the assessor issues or discards from the 过失单 list; breach slips
-are never issued in bulk with the case's slips.
+are never issued in bulk with the case's slips. Step 0's lateness is the receiver's
+(受理人, the employee picked at intake), proposed at registration (`after_registration`);
+a late 重要/重大 solution approval is the approver's.
+Rounds (DESIGN §4.1): a reopened case's step 5 proposes and issues only the slips of its
+own round — nothing of an earlier round is carried over, and a round with nobody named is
+无责任人 even when an earlier one had slips.
+A slip against the assessor who issues the case's slips is never issued by him: step 5
+leaves it proposed for the GM (slip_access) and lists it in slip_ids as awaiting.
 """
 
 from __future__ import annotations
@@ -29,15 +38,26 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..domain import steps as S
-from ..domain.records import Case, FaultSlip, Responsibility, SlipStatus, StepRecord, User
-from ..domain.slips import approve, enforce, record_dept_opinion
+from ..domain.records import (
+    Case,
+    FaultSlip,
+    FlowKind,
+    Responsibility,
+    Role,
+    SlipStatus,
+    StepRecord,
+    User,
+)
+from ..domain.slips import enforce, record_dept_opinion
 from ..domain.workflow import ActResult, WorkflowEvent
 from ..storage.uow import UnitOfWork
 from .errors import ServiceError
+from .gm_decisions import apply_gm_decisions
 from .slip_ops import (
     domain_call,
     has_live_slip,
     issue_slip,
+    propose_department_fault,
     propose_fault,
     propose_reward_slip,
 )
@@ -52,16 +72,22 @@ ENFORCE_ACTIONS = frozenset({"enforce", "ic_enforce", "rw_enforce"})
 REWARD_ISSUE_ACTIONS = frozenset({"evaluate"})
 # step opened → the earlier steps whose data["responsible"] names the people (latest first)
 PROPOSE_ON_OPEN: dict[str, tuple[str, ...]] = {
-    S.ISSUE_SLIPS: (S.DEPT_OPINION, S.HANDLE),
+    S.ISSUE_SLIPS: (S.DEPT_OPINION, S.HANDLE, S.FORWARD),  # FORWARD: the simple path
     S.IC_REVIEW: (S.IC_INVESTIGATE,),
 }
 
 
-def _latest_done(case: Case, key: str) -> StepRecord | None:
-    for s in reversed(case.steps):
+def _latest_done(case: Case, key: str, this_round: bool = False) -> StepRecord | None:
+    steps = case.rounds()[-1] if this_round else case.steps
+    for s in reversed(steps):
         if s.step_key == key and not s.is_open:
             return s
     return None
+
+
+def _in_round(slip: FaultSlip, since: datetime) -> bool:
+    """The slip belongs to the round that began at `since` (proposed in it)."""
+    return slip.created_at is None or slip.created_at >= since
 
 
 def _facts(case: Case, data: dict[str, Any] | None = None) -> str:
@@ -95,6 +121,9 @@ class AccountabilityHooks:
                 self._propose_for(uow, actor, case, data["responsible"], _facts(case, data),
                                   now, opinion="")
             return self._issue_case(uow, actor, case, data, now)
+        if action_key in APPROVE_ACTIONS and actor.has(Role.GENERAL_MANAGER):
+            # the GM decides each slip explicitly (services/gm_decisions.py)
+            return apply_gm_decisions(uow, actor, case, data, now)
         if action_key in REWARD_ISSUE_ACTIONS:
             for s in uow.slips.by_case(case.id):
                 if s.is_reward and s.status is SlipStatus.PROPOSED:
@@ -104,18 +133,23 @@ class AccountabilityHooks:
     def _issue_case(self, uow: UnitOfWork, actor: User, case: Case, data: dict[str, Any],
                     now: datetime) -> dict[str, Any]:
         assert case.id is not None
-        slips = uow.slips.by_case(case.id)
-        pending = [s for s in slips if s.status is SlipStatus.PROPOSED
-                   and not s.from_breach and not s.is_reward]
+        since = case.round_started_at()
+        slips = [s for s in uow.slips.by_case(case.id)
+                 if not s.from_breach and not s.is_reward and _in_round(s, since)]
+        pending = [s for s in slips if s.status is SlipStatus.PROPOSED]
+        own = [s for s in pending
+               if actor.employee_id is not None and s.employee_id == actor.employee_id]
         data = dict(data)
         if data.get("no_responsible") is True and pending:
             raise ServiceError(
                 f"还有{len(pending)}张拟开具的过失单：请逐张“开具”或作“不予开具”处理后，"
                 "再勾选“无责任人”", field="no_responsible")
         for s in pending:
-            issue_slip(uow, actor, s, case, now, self.service.tz)
-        issued = [s.id for s in slips if not s.from_breach and not s.is_reward
-                  and s.status is SlipStatus.ISSUED]
+            if s not in own:  # a slip against the issuer himself waits for the GM
+                issue_slip(uow, actor, s, case, now, self.service.tz)
+        issued = [s.id for s in slips if s.status is SlipStatus.ISSUED or s in own]
+        if own:
+            data["awaiting_other_issuer"] = [s.id for s in own]
         if issued:
             data["slip_ids"] = issued
             data["no_responsible"] = False
@@ -134,6 +168,8 @@ class AccountabilityHooks:
         for event in result.events:
             if event.kind == "step_opened" and event.step_key in PROPOSE_ON_OPEN:
                 self._propose_on_open(uow, actor, case, event.step_key, now)
+                if event.step_key == S.IC_REVIEW:
+                    self._propose_department(uow, case, now)
             elif event.kind == "breach":
                 self._propose_breach(uow, case, event, now)
         if action_key in DEPT_SIGN_ACTIONS:
@@ -142,13 +178,6 @@ class AccountabilityHooks:
                 if opinion and not s.is_reward:
                     domain_call(record_dept_opinion, s, actor, opinion, now)
                     uow.slips.save(s)
-        elif action_key in APPROVE_ACTIONS:
-            opinion = "；".join(str(step_data.get(k) or "").strip()
-                               for k in ("approval", "instructions")
-                               if str(step_data.get(k) or "").strip())
-            for s in self._case_slips(uow, case, SlipStatus.ISSUED):
-                domain_call(approve, s, actor, opinion, now)
-                uow.slips.save(s)
         elif action_key in ENFORCE_ACTIONS:
             for s in self._case_slips(uow, case, SlipStatus.APPROVED):
                 domain_call(enforce, s, actor, now)
@@ -162,7 +191,7 @@ class AccountabilityHooks:
     def _propose_on_open(self, uow: UnitOfWork, actor: User, case: Case, opened: str,
                          now: datetime) -> None:
         for key in PROPOSE_ON_OPEN[opened]:
-            step = _latest_done(case, key)
+            step = _latest_done(case, key, this_round=True)
             if step is not None and isinstance(step.data.get("responsible"), list):
                 opinion = str(step.data.get("opinion") or "").strip() \
                     if key == S.DEPT_OPINION else ""
@@ -171,10 +200,23 @@ class AccountabilityHooks:
                                   _facts(case), now, opinion=opinion)
                 return
 
+    def _propose_department(self, uow: UnitOfWork, case: Case, now: datetime) -> None:
+        """DESIGN §4.8: the investigation found the department as a whole at fault — the
+        department penalties (部门过失处罚 rules) are proposed as a 处罚单 for it."""
+        assert case.id is not None
+        step = _latest_done(case, S.IC_INVESTIGATE)
+        if step is None or step.data.get("against_department") is not True:
+            return
+        if any(s.employee_id is None and not s.is_reward and not s.from_breach
+               and s.status is not SlipStatus.DISCARDED for s in uow.slips.by_case(case.id)):
+            return
+        propose_department_fault(uow, case, _facts(case), now, self.service.tz)
+
     def _propose_for(self, uow: UnitOfWork, signer: User | None, case: Case,
                      responsible: list[Any], facts: str, now: datetime, opinion: str) -> None:
         assert case.id is not None
-        existing = uow.slips.by_case(case.id)
+        since = case.round_started_at()  # each round names its own people
+        existing = [s for s in uow.slips.by_case(case.id) if _in_round(s, since)]
         for entry in responsible:
             if not isinstance(entry, dict) or entry.get("employee_id") is None:
                 continue
@@ -210,13 +252,26 @@ class AccountabilityHooks:
             if slip is not None:
                 existing.append(slip)
 
+    def after_registration(self, uow: UnitOfWork, case: Case, events: list[WorkflowEvent],
+                           now: datetime) -> None:
+        """Step 0 registered late (DESIGN §4.1): a breach slip for the receiver (受理人).
+        Customer feedback only: an internal complaint reported late is recorded on its
+        step, never penalised (DESIGN §4.8); a rework order's opening has no clock."""
+        if case.flow is not FlowKind.FEEDBACK:
+            return
+        for event in events:
+            if event.kind == "breach":
+                self._propose_breach(uow, case, event, now)
+
     def _propose_breach(self, uow: UnitOfWork, case: Case, event: WorkflowEvent,
                         now: datetime) -> None:
-        if event.user_id is None:
-            return
-        user = uow.people.user(event.user_id)
-        employee = uow.people.employee(user.employee_id) \
-            if user is not None and user.employee_id is not None else None
+        employee = None
+        if event.detail.get("employee_id") is not None:  # step 0: the receiver
+            employee = uow.people.employee(int(event.detail["employee_id"]))
+        elif event.user_id is not None:
+            user = uow.people.user(event.user_id)
+            employee = uow.people.employee(user.employee_id) \
+                if user is not None and user.employee_id is not None else None
         if employee is None:
             return  # a user who is not an employee on file: nobody to hold to account
         tz = self.service.tz
@@ -224,6 +279,9 @@ class AccountabilityHooks:
         late_h = int(event.detail.get("late_seconds", 0)) / 3600
         when = deadline.astimezone(tz).strftime("%Y-%m-%d %H:%M") \
             if isinstance(deadline, datetime) else "?"
-        facts = (f"案件{case.number}「{S.step_title(event.step_key)}」未在时限内完成"
+        what = S.step_title(event.step_key)
+        if event.detail.get("task") == "solution_approval":
+            what += "·解决方案审批"
+        facts = (f"案件{case.number}「{what}」未在时限内完成"
                  f"（时限 {when}，超时 {late_h:.1f} 小时）")
         propose_fault(uow, case, employee, None, facts, now, tz, breach=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,17 +13,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from ..domain.clock import Clock
-from ..storage import backup, kpi_tallies
+from ..storage import backup, change_watch, kpi_tallies
+from ..storage.audit_head import register_head_file
 from ..storage.database import HEAD_REVISION, DatabaseConfig, current_revision, make_engine, migrate
 from ..storage.uow import UnitOfWork
 from .accountability import AccountabilityService
 from .accountability_hooks import AccountabilityHooks
+from .alerts import AlertService
 from .auth import AuthService
-from .backups import BackupService
+from .backups import BackupService, DamagedDatabase, ensure_openable
 from .cases import CaseService
 from .clock import clock_for, skew_warning
+from .contact_log import ContactLogService
+from .data_access import DataAccessService
 from .drafts import DraftService
-from .errors import ServiceError
 from .intake import IntakeService
 from .list_export import ListExportService
 from .people import PeopleService, seed_defaults
@@ -36,17 +39,13 @@ from .startup_checks import (
     refuse_sqlite_on_network_share,
 )
 from .team_rewards import TeamRewardService
+from .weekly_task import WeeklyTaskService
 from .workflow import WorkflowService
 
 log = logging.getLogger(__name__)
 
 
-class DamagedDatabase(ServiceError):
-    def __init__(self, path: Path, problems: list[str]) -> None:
-        super().__init__(f"数据库文件已损坏：{path}\n{problems[0] if problems else ''}\n"
-                         "请从备份恢复（不会自动清空数据）")
-        self.path = path
-        self.problems = problems
+__all__ = ["DamagedDatabase", "Services", "open_services"]
 
 
 @dataclass
@@ -57,6 +56,7 @@ class Services:
     data_dir: Path | None
     auth: AuthService
     cases: CaseService
+    data_access: DataAccessService
     intake: IntakeService
     people: PeopleService
     settings: SettingsService
@@ -67,6 +67,10 @@ class Services:
     reports: ReportService
     team_rewards: TeamRewardService
     backups: BackupService
+    alerts: AlertService
+    contacts: ContactLogService
+    weekly: WeeklyTaskService
+    _watchers: list[change_watch.ChangeWatcher] = field(default_factory=list)
 
     @property
     def lists(self) -> ListExportService:
@@ -92,11 +96,23 @@ class Services:
         path = self.config.sqlite_path
         return backup.integrity_problems(path) if path is not None else []
 
+    def watch_changes(self, callback: Callable[[], None],
+                      interval: float = change_watch.POLL_SECONDS) -> change_watch.ChangeWatcher:
+        """Call `callback` (from a background thread) whenever anyone — this PC or another —
+        commits to the database; `stop()` the returned watcher when done."""
+        watcher = change_watch.ChangeWatcher(self.engine, interval)
+        watcher.start(callback)
+        self._watchers.append(watcher)
+        return watcher
+
     def clock_warning(self) -> str | None:
         """Once at start: this PC's clock is more than a minute off the server's."""
         return skew_warning(self.clock)
 
     def dispose(self) -> None:
+        for watcher in self._watchers:
+            watcher.stop()
+        self._watchers.clear()
         self.engine.dispose()
 
 
@@ -141,11 +157,11 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
     when they are due (`progress`: cases done of all, see `ensure_tallies`)."""
     refuse_sqlite_on_network_share(config)
     path = config.sqlite_path
-    if path is not None and path.exists():
-        problems = backup.header_problems(path)
-        if problems:
-            raise DamagedDatabase(path, problems)
+    if path is not None:  # damaged, missing after use, or a folder it cannot write to
+        ensure_openable(path, data_dir / "backups" if data_dir is not None else None)
     engine = make_engine(config)
+    if data_dir is not None:  # the audit chain's head, kept outside a server database
+        register_head_file(engine, data_dir)
     try:
         revision = current_revision(engine)
         check_version(engine, revision)  # an app older than the schema refuses (DESIGN §9)
@@ -175,6 +191,7 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
     services = Services(
         engine=engine, clock=clock, config=config, data_dir=data_dir,
         auth=AuthService(engine, clock, tz), cases=CaseService(engine, clock, tz),
+        data_access=DataAccessService(engine, clock, tz),
         intake=IntakeService(engine, clock, tz), people=PeopleService(engine, clock, tz),
         settings=SettingsService(engine, clock, tz),
         workflow=WorkflowService(engine, clock, tz),
@@ -184,6 +201,10 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         reports=(reports := ReportService(engine, clock, tz)),
         team_rewards=TeamRewardService(reports),
         backups=BackupService(engine, clock, tz, config, data_dir),
+        alerts=AlertService(engine, clock, tz),
+        contacts=ContactLogService(engine, clock, tz),
+        weekly=WeeklyTaskService(engine, clock, tz),
     )
     services.workflow.hooks = AccountabilityHooks(services.accountability)
+    services.intake.hooks = services.workflow.hooks  # step 0's breach slip (受理人)
     return services

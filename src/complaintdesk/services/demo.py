@@ -31,9 +31,13 @@ from ..domain.records import (
 )
 from ..domain.validation import format_number
 from ..domain.workflow import WorkflowError, perform, start_case
+from ..domain.workflow.internal_routing import ROUTING_KEY, AssessorMap
 from ..storage.uow import UnitOfWork
+from .accountability_hooks import APPROVE_ACTIONS
 from .auth import hash_password
 from .demo_data import random_intake
+from .gm_decisions import approve_each
+from .intake import company_department
 from .settings import workflow_settings
 from .workflow import step_data_json
 
@@ -53,6 +57,8 @@ class DemoCast:
     cs2: User  # the second revisit is made by someone who did not handle the case
     assessor: User
     gm: User
+    advisor: User  # 维修顾问: opens the rework orders (003 三.1)
+    own_assessor: User  # 售后服务部's own 考核主管 (003 二.1–2)
     heads: dict[int, User]  # department id → dept head
     supervisors: dict[int, User]
     employees: dict[int, list[Employee]]  # department id → employees
@@ -82,6 +88,8 @@ def create_demo_users(uow: UnitOfWork) -> DemoCast:
         cs2=user("kefu2", "胡月", {Role.CS_CENTER}, "客服中心"),
         assessor=user("kaohe", "郭平", {Role.ASSESSOR}, "行政部"),
         gm=user("zongjingli", "高远", {Role.GENERAL_MANAGER}),
+        advisor=user("weixiu", "黄丽", {Role.SERVICE_ADVISOR}, "售后服务部"),
+        own_assessor=user("shouhou_kh", "售后考核专员", {Role.ASSESSOR}, "售后服务部"),
         heads={}, supervisors={}, employees={}, dept_ids=deps,
     )
     for uname, name, dept in (("shouhou", "陈静", "售后服务部"), ("xiaoshou", "张伟", "销售部"),
@@ -114,6 +122,8 @@ class _Walker:
         return step.due_since + span * frac
 
     def act(self, case: Case, key: str, user: User, data: dict[str, Any], at: datetime) -> bool:
+        if key in APPROVE_ACTIONS and case.id is not None:  # the GM signs each slip
+            data = {**data, "slip_decisions": approve_each(self.uow, case.id)}
         try:
             data = self.hooks.before_action(self.uow, user, case, key, data, at)
             result = perform(case, key, user, step_data_json(data), at, self.settings)
@@ -123,11 +133,12 @@ class _Walker:
         return True
 
     def walk(self, case: Case, stall: bool) -> None:
+        floor = case.registered_at  # an action that keeps the step open: time goes on
         for _ in range(30):
             step = case.open_step
             if step is None:
                 return
-            at = self.when(case)
+            at = max(self.when(case), floor)
             if at > self.now or (stall and self.rng.random() < 0.35):
                 return  # still waiting: due soon or overdue, as time says
             plan = self.plan(case, step.step_key, at)
@@ -136,6 +147,7 @@ class _Walker:
             key, user, data = plan
             if not self.act(case, key, user, data, at):
                 return
+            floor = at
 
     def plan(self, case: Case, key: str, at: datetime) -> tuple[str, User, dict[str, Any]] | None:
         c, rng = self.cast, self.rng
@@ -160,6 +172,9 @@ class _Walker:
                 handler = head if case.supervisor_user_id == (head.id if head else -1) else sup
                 if handler is None:
                     return None
+                approval = self.solution_approval(case, handler, head)
+                if approval is not None:
+                    return approval
                 emps = c.employees.get(dept or 0, [])
                 responsible = []
                 if emps and case.kind is FeedbackKind.COMPLAINT and rng.random() < 0.3:
@@ -184,8 +199,9 @@ class _Walker:
                     data["no_responsible"] = True
                 return "issue_slips", c.assessor, data
             case S.REVISIT | S.SECOND_REVISIT:
-                if rng.random() < 0.05 and key == S.REVISIT:
-                    return "skip", c.cs, {}
+                if rng.random() < 0.05 and key == S.REVISIT and case.reopen_count == 0 \
+                        and case.severity is Severity.NORMAL:
+                    return "skip", c.assessor, {}  # 无需回访: the assessor's call (§4.8)
                 sat = rng.choices(("满意", "基本满意", "不满意"), weights=(72, 20, 8))[0]
                 reached = rng.random() < 0.93
                 data = {"revisit_at": at.isoformat(), "method": rng.choice(("电话", "短信", "上门")),
@@ -204,6 +220,22 @@ class _Walker:
                 return "enforce", c.assessor, {"feedback_to_department": "已反馈部门负责人"}
         return self.plan_other(case, key, at)
 
+    def solution_approval(self, case: Case, handler: User,
+                          head: User | None) -> tuple[str, User, dict[str, Any]] | None:
+        """重要/重大 (DESIGN §4.1): the solution is submitted and approved before step 3."""
+        if case.severity not in (Severity.IMPORTANT, Severity.MAJOR):
+            return None
+        step = case.open_step
+        approvals = step.data.get("solution_approvals") or [] if step else []
+        status = approvals[-1].get("status") if approvals else None
+        if status == "approved":
+            return None
+        if status == "pending":
+            gm = case.severity is Severity.MAJOR or handler is head or head is None
+            return "approve_solution", self.cast.gm if gm else head, {}  # type: ignore[return-value]
+        return "request_approval", handler, {"solution_kind": "返修",
+                                             "solution_text": "向客户道歉并安排专人跟进处理。"}
+
     def plan_other(self, case: Case, key: str,
                    at: datetime) -> tuple[str, User, dict[str, Any]] | None:
         """内部投诉 (§4.2) and 厂外返修 (§4.3)."""
@@ -214,26 +246,46 @@ class _Walker:
         responsible = [{"employee_id": rng.choice(emps).id, "responsibility": "main",
                         "proposal": "按制度处理"}] if emps and rng.random() < 0.7 else []
         match key:
+            case S.IC_OPEN:  # the company's 考核主管 may always act (or the department's own)
+                return "ic_open", c.assessor, {"department_id": dept,
+                                               "supervisor_user_id": sup.id if sup else None}
+            case S.IC_FORWARD:
+                return "ic_forward", c.assessor, {"note": "转被投诉部门考核主管"}
             case S.IC_INVESTIGATE if sup:
+                against = not responsible and rng.random() < 0.5
                 return "ic_investigate", sup, {"findings": "经调查，情况属实，未按流程操作。",
-                                               "responsible": responsible}
+                                               "responsible": responsible,
+                                               "against_department": against}
             case S.IC_REVIEW:
-                return "ic_review", c.assessor, {"review": "同意调查结论，按制度开具处罚单"}
+                return "ic_review", c.assessor, {"review": "同意调查结论，按内部投诉规则开具处罚单"}
             case S.IC_DEPT_SIGN if head:
                 return "ic_dept_sign", head, {"opinion": "同意"}
             case S.IC_EVALUATE:
-                return "ic_evaluate", c.assessor, {"evaluation": "处理得当", "notified": True}
+                return "ic_evaluate", c.assessor, {"evaluation": "处理得当，已告知投诉部门负责人"}
             case S.IC_APPROVE:
                 return "ic_approve", c.gm, {"approval": "同意"}
             case S.IC_ENFORCE:
-                return "ic_enforce", c.assessor, {"feedback_to_department": "已反馈"}
+                return "ic_enforce", c.assessor, {"feedback_to_department": "总经理意见已反馈相关部门负责人"}
+            case S.RW_COMPLETE:
+                # 竣工 some hours before the advisor reports it (never before opening)
+                done = max(case.registered_at, at - timedelta(hours=rng.uniform(0.2, 6)))
+                return "rw_report", c.advisor, {"completed_at": done.isoformat(),
+                                                "note": "委托书和返修作业单已收齐"}
             case S.RW_HANDOVER if sup:
                 return "rw_handover", sup, {"note": "已转交考核主管"}
             case S.RW_INVESTIGATE:
-                return "rw_investigate", c.assessor, {"findings": "返修原因为上次维修漏项",
-                                                      "responsible": responsible}
+                step = case.open_step
+                if step is not None and not step.extensions and rng.random() < 0.15 \
+                        and at <= step.deadline:  # type: ignore[operator]
+                    return "rw_need_more_time", c.assessor, {"reason": "等待厂外返修厂的检测报告"}
+                return "rw_investigate", c.assessor, {
+                    "findings": "返修原因为上次维修漏项", "responsible": responsible,
+                    "cs_revisit_assessment": rng.choice((
+                        "客服中心回访及时，记录完整", "客服中心回访未记录客户抱怨，扣回访质量分"))}
             case S.RW_REVIEW if head:
                 return "rw_review", head, {"opinion": "同意"}
+            case S.RW_FORWARD_GM:
+                return "rw_forward_gm", c.assessor, {"note": "当天上报总经理"}
             case S.RW_APPROVE:
                 return "rw_approve", c.gm, {"approval": "同意"}
             case S.RW_ENFORCE:
@@ -271,6 +323,7 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
     with UnitOfWork(services.engine) as uow:
         cast = create_demo_users(uow)
         uow.commit()
+    company = company_department(services.people.departments())
     start = now - timedelta(days=90)
     times = sorted(start + timedelta(seconds=rng.uniform(0, 90 * 86400)) for _ in range(cases))
     done = 0
@@ -285,7 +338,7 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
                 local = registered.astimezone(tz)
                 r = rng.random()  # most feedback; a few internal complaints and rework orders
                 flow = FlowKind.FEEDBACK if r < 0.94 else (
-                    FlowKind.INTERNAL if r < 0.97 else FlowKind.REWORK)
+                    FlowKind.INTERNAL if r < 0.96 else FlowKind.REWORK)
                 if flow is not FlowKind.FEEDBACK:
                     intake = _other_flow_intake(rng, intake, flow, cast)
                 prefix = FLOW_PREFIX[flow]
@@ -293,9 +346,17 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
                 case = Case(None, format_number(prefix, local.year, local.month, seq),
                             flow, intake.kind, intake, registered, cast.reception.id,
                             category=category if flow is FlowKind.FEEDBACK else "")
-                if flow is not FlowKind.FEEDBACK:
+                opener, report = cast.reception, None
+                if flow is FlowKind.INTERNAL:
                     case.department_id = rng.choice(list(cast.heads))
-                start_case(case, cast.reception, settings, registered)
+                    reporter_dept = next(d for d, emps in cast.employees.items()
+                                         if any(e.name == intake.customer_name for e in emps))
+                    routing = AssessorMap.from_users(uow.people.users(), company, reporter_dept)
+                    report = {ROUTING_KEY: routing.to_dict()}
+                elif flow is FlowKind.REWORK:  # 003 三.1: the 维修顾问 opens it, 售后服务部
+                    case.department_id, opener = cast.dept_ids["售后服务部"], cast.advisor
+                    case.registered_by_user_id = opener.id
+                start_case(case, opener, settings, registered, report_data=report)
                 uow.cases.add(case)
                 walker.walk(case, stall=rng.random() < 0.03)
                 uow.cases.save(case)
@@ -333,6 +394,9 @@ def _accountability_stories(services: Any, cast: DemoCast, rng: random.Random, n
     for slip in rng.sample(slips(SlipStatus.ISSUED), k=min(n, len(slips(SlipStatus.ISSUED)))):
         lighter = [Penalty(PenaltyKind.WARNING)] + [
             h for h in _halved(slip.penalties) if h.kind in (PenaltyKind.FINE, PenaltyKind.POINTS)]
+        if [(p.kind, p.amount, p.points) for p in lighter] == \
+                [(p.kind, p.amount, p.points) for p in slip.penalties]:
+            continue  # a warning alone: nothing lighter to give
         acc.change_penalties(cast.assessor, slip.id, lighter, "员工主动认错并已向客户道歉，酌情减轻")
         changed += 1
     enforced = [s for s in slips(SlipStatus.ENFORCED)

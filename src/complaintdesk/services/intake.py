@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..domain.records import (
     FLOW_PREFIX,
     Attachment,
     Case,
+    Department,
     FeedbackKind,
     FlowKind,
     Intake,
+    Role,
     User,
 )
 from ..domain.validation import (
@@ -21,11 +24,16 @@ from ..domain.validation import (
     normalize_vin,
     validate_registration,
 )
-from ..domain.workflow import start_case
+from ..domain.workflow import WorkflowError, start_case
+from ..domain.workflow.internal_routing import ROUTING_KEY, AssessorMap
+from ..storage.audit_cases import intake_digest
+from .alerts import event_alerts
 from .base import ServiceBase
 from .errors import ServiceError
 from .settings import workflow_settings
 
+# The 行政部: its 考核主管 is the company's (DESIGN §3). Found by its code, else its name.
+COMPANY_ASSESSOR_DEPARTMENT = ("XZ", "行政部")
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024  # DESIGN §5: ≤ 20 MB each
 REPEAT_WINDOW = timedelta(days=90)  # DESIGN §5: same phone or VIN within 90 days
 
@@ -45,6 +53,10 @@ class RepeatHit:
 
 
 class IntakeService(ServiceBase):
+    # the accountability side (services.accountability_hooks.AccountabilityHooks), set by
+    # the container: step 0's lateness proposes a breach slip for the receiver
+    hooks: Any = None
+
     def validate(self, intake: Intake, flow: FlowKind = FlowKind.FEEDBACK,
                  department_id: int | None = None) -> ValidationResult:
         return validate_registration(intake, self.clock.now(), flow, department_id)
@@ -57,15 +69,23 @@ class IntakeService(ServiceBase):
 
     def register(self, actor: User, intake: Intake,
                  attachments: list[NewAttachment] | tuple[NewAttachment, ...] = (),
-                 flow: FlowKind = FlowKind.FEEDBACK, department_id: int | None = None) -> Case:
+                 flow: FlowKind = FlowKind.FEEDBACK, department_id: int | None = None,
+                 reporter_department_id: int | None = None) -> Case:
         """Validate, number (FK-/NB-/FX-YYYYMM-NNNN, gapless per prefix), link a repeat,
         start the workflow, audit — one transaction.
 
         Internal complaints (NB-) and rework orders (FX-) need `department_id`: the reported
         department (被投诉部门) / the owning department (所属部门); their workflow starts
         with that department's supervisor. It is ignored for customer feedback, whose
-        department is chosen at step 1 (or by 部门自查 in the intake)."""
+        department is chosen at step 1 (or by 部门自查 in the intake).
+
+        Only a 维修顾问 opens a rework order (003 三.1). An internal complaint goes to the
+        考核主管 of the reporter's department (`reporter_department_id`, the actor's
+        department by default) or the company's (003 二.1): the routing is decided from a
+        snapshot of who is an assessor where, stored with the report."""
         now = self.clock.now()
+        if flow is FlowKind.REWORK:
+            self.require(actor, Role.SERVICE_ADVISOR, what="开具厂外返修作业单（003 三.1：由维修顾问开具）")
         if flow is FlowKind.FEEDBACK:
             department_id = None
         result = validate_registration(intake, now, flow, department_id)
@@ -83,6 +103,7 @@ class IntakeService(ServiceBase):
                          customer_name=intake.customer_name.strip())
         if flow is not FlowKind.FEEDBACK:  # one route each: no suggestion/praise, no 自查
             intake = replace(intake, kind=FeedbackKind.COMPLAINT, self_report_department_id=None)
+        intake = _special_paths(intake)
         with self.uow() as uow:
             local = now.astimezone(self.tz)
             prefix = FLOW_PREFIX[flow]
@@ -101,15 +122,82 @@ class IntakeService(ServiceBase):
                 attachments=[Attachment(None, a.filename, a.mime, len(a.data), a.data)
                              for a in attachments],
             )
+            _check_people(uow, intake)
             settings = workflow_settings(uow, self.tz_name)
-            events = start_case(case, actor, settings, now)
+            report_data = None
+            if flow is FlowKind.INTERNAL:
+                reporter = reporter_department_id if reporter_department_id is not None \
+                    else actor.department_id
+                departments = uow.people.departments()
+                if reporter is not None and not any(d.id == reporter for d in departments):
+                    raise ServiceError("所选投诉人部门不存在或已停用，请重新选择。",
+                                       field="reporter_department_id")
+                routing = AssessorMap.from_users(uow.people.users(),
+                                                 company_department(departments), reporter)
+                report_data = {ROUTING_KEY: routing.to_dict()}
+            try:
+                events = start_case(case, actor, settings, now, report_data=report_data)
+            except WorkflowError as exc:
+                raise ServiceError(exc.message_zh, field=exc.field, fields=exc.fields) from exc
             uow.cases.add(case)
+            event_alerts(uow, actor, case, "register", events, now, self.tz_name)
+            if self.hooks is not None:
+                self.hooks.after_registration(uow, case, events, now)
             self.audit(uow, actor, "register", "case", case.number, None, {
+                # what was registered, as stored: `check` holds the row against it
+                "intake_digest": intake_digest(uow.session, case.id or 0),
                 "number": case.number, "customer": intake.customer_name, "kind": case.kind.value,
                 "channel": intake.channel, "repeat_of": case.repeat_of_id,
                 "flow": flow.value, "department_id": department_id,
+                **({"routing": report_data[ROUTING_KEY]} if report_data else {}),
                 "attachments": [a.filename for a in attachments],
                 "events": [e.kind for e in events],
+                "receiver_employee_id": intake.receiver_employee_id,
+                "self_report": intake.self_report_department_id,
+                "resolved_on_spot": intake.resolved_on_spot,
             })
             uow.commit()
         return case
+
+
+def _special_paths(intake: Intake) -> Intake:
+    """当场解决 is for a complaint only, and needs what was done and how the customer took
+    it (DESIGN §4.1); a self-report is not registered as resolved on the spot."""
+    if not intake.resolved_on_spot:
+        return replace(intake, on_spot_action="", on_spot_reaction="")
+    if intake.kind is not FeedbackKind.COMPLAINT or intake.self_report_department_id:
+        raise ServiceError("只有客户投诉可以登记为「当场解决」（部门自查除外）。",
+                           field="resolved_on_spot")
+    missing = {}
+    if not intake.on_spot_action.strip():
+        missing["on_spot_action"] = "登记「当场解决」须填写「当场处理情况」。"
+    if not intake.on_spot_reaction.strip():
+        missing["on_spot_reaction"] = "登记「当场解决」须填写「客户反应」。"
+    if missing:
+        raise ServiceError(next(iter(missing.values())), fields=missing)
+    return replace(intake, on_spot_action=intake.on_spot_action.strip(),
+                   on_spot_reaction=intake.on_spot_reaction.strip())
+
+
+def _check_people(uow: Any, intake: Intake) -> None:
+    """The receiver (受理人) and a self-reporting department must exist."""
+    rid = intake.receiver_employee_id
+    if rid is not None:
+        emp = uow.people.employee(rid)
+        if emp is None or not emp.active:
+            raise ServiceError("所选「受理人」不存在或已离职，请重新选择。",
+                               field="receiver_employee_id")
+    dept = intake.self_report_department_id
+    if dept is not None and not any(d.id == dept and d.active
+                                    for d in uow.people.departments()):
+        raise ServiceError("所选「自查部门」不存在或已停用，请重新选择。",
+                           field="self_report_department_id")
+
+
+def company_department(departments: list[Department]) -> int | None:
+    """The 行政部's id: its 考核主管 is the company's (DESIGN §3)."""
+    code, name = COMPANY_ASSESSOR_DEPARTMENT
+    for d in departments:
+        if d.code == code or d.name == name:
+            return d.id
+    return None

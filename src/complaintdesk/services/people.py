@@ -89,6 +89,10 @@ class PeopleService(ServiceBase):
         if (Role.DEPT_HEAD in user.roles or Role.SUPERVISOR in user.roles) \
                 and user.department_id is None:
             raise ServiceError("部门负责人和业务主管必须属于一个部门。", field="department")
+        if Role.SERVICE_ADVISOR in user.roles and user.department_id is None:
+            raise ServiceError("维修顾问必须属于一个部门（通常为售后服务部）。", field="department")
+        # an assessor without a department, or in 行政部, is the company's 考核主管; in any
+        # other department, that department's own (DESIGN §3, 003 二.1–2)
         if user.id is None and not password:
             raise ServiceError("新用户需要设置初始密码。", field="password")
         if password:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from ..domain.masking import CaseHandling, masked_case, print_shows_contact
 from ..domain.records import (
     FAULT_SLIP_PREFIX,
     FLOW_PREFIX,
@@ -25,13 +26,12 @@ from ..domain.records import (
     SlipStatus,
     User,
 )
-from ..domain.validation import mask_phone, mask_vin
 from ..domain.weekly import week_start_of
 from ..storage.repo_slips import SlipQuery
 from ..storage.uow import UnitOfWork
 from . import slip_access
 from .base import ServiceBase
-from .cases import handles_case
+from .data_access import audit_contact_view, handles_now
 from .errors import NotFound, PermissionDenied, ServiceError
 from .print_context import make_print_context
 
@@ -63,21 +63,34 @@ class PrintService(ServiceBase):
         return make_print_context(uow, self.clock.now(), self.tz_name, case_ids, clauses)
 
     # ---- a case -------------------------------------------------------------------------
-    def case_pdf(self, actor: User, case_id: int) -> bytes:
+    def case_pdf(self, actor: User, case_id: int, unmasked: bool = False) -> bytes:
         """The case's form by its flow (处理单 / 内部投诉意见处理单 / 返修作业单) with its
-        slips. Anyone who may open the case may print it; the full phone and VIN only for
-        those who handle it (the form is for the handlers), masked for everyone else."""
+        slips. Anyone who may open the case may print it; the full mobile, landline and VIN
+        only when one of the case's handlers prints it (the form is for the handlers, and
+        the print is audited), masked for everyone else (DESIGN §3). `unmasked`: the
+        command line, acting as the system, asked for the numbers (`print --unmasked`)."""
         with self.uow(readonly=True) as uow:
             case = uow.cases.get(case_id)
             if case is None:
                 raise NotFound("找不到该案件，可能已被删除或编号有误")
             slips = [s for s in uow.slips.by_case(case_id) if s.status is not SlipStatus.DISCARDED]
-            # the case forms print no rule clauses: the rule table is not read; the case's
-            # own number is known, only a repeated case's is looked up
-            ctx = self.print_context(uow, [case.repeat_of_id], clauses=False)
+            # the 处理单 prints no rule clauses: the rule table is not read; the internal
+            # form and the rework order print their slips' 依据条款 (their flow's rules).
+            # The case's own number is known, only a repeated case's is looked up
+            ctx = self.print_context(uow, [case.repeat_of_id],
+                                     clauses=case.flow is not FlowKind.FEEDBACK)
+            if unmasked and actor.id is not None:
+                raise PermissionDenied("只有命令行（系统）可以要求打印完整的客户信息")
+            # a handler's print, or their delegate's; the system's only when asked
+            full = print_shows_contact(actor, CaseHandling.of(case), unmasked) or (
+                actor.id is not None and handles_now(uow, actor, case, self.clock.now()))
         if case.id is not None:
             ctx.case_numbers[case.id] = case.number
-        return _case_form(_masked_for(actor, case), ctx, slips)
+        if full and (case.intake.phone or case.intake.landline or case.intake.vin):
+            with self.uow() as uow:
+                audit_contact_view(self, uow, actor, case, "print")
+                uow.commit()
+        return _case_form(case if full else masked_case(case), ctx, slips)
 
     # ---- slips --------------------------------------------------------------------------
     def slip_pdf(self, actor: User, slip_id: int) -> bytes:
@@ -130,7 +143,7 @@ class PrintService(ServiceBase):
         return weekly_summary_pdf(summary, ctx)
 
     # ---- by number (the CLI, a scanned QR code) -----------------------------------------
-    def pdf_by_number(self, actor: User, number: str) -> bytes:
+    def pdf_by_number(self, actor: User, number: str, unmasked: bool = False) -> bytes:
         """The form of a case (FK-/NB-/FX-…) or slip (GS-/CF-…) given its number."""
         number = number.strip().upper()
         prefix = number.split("-", 1)[0]
@@ -138,7 +151,7 @@ class PrintService(ServiceBase):
             with self.uow(readonly=True) as uow:
                 case_id = uow.cases.id_by_number(number)
             if case_id is not None:
-                return self.case_pdf(actor, case_id)
+                return self.case_pdf(actor, case_id, unmasked)
         elif prefix in _SLIP_PREFIXES:
             with self.uow(readonly=True) as uow:
                 slip_id = uow.slips.id_by_number(number)
@@ -147,12 +160,12 @@ class PrintService(ServiceBase):
         raise NotFound(f"找不到编号为 {number or '（空）'} 的案件或过失单，请核对编号"
                        "（如 FK-202611-0001、GS-202611-0001）")
 
-
-def _masked_for(actor: User, case: Case) -> Case:
-    if not handles_case(actor, case.department_id, case.supervisor_user_id):
-        case.intake.phone = mask_phone(case.intake.phone)
-        case.intake.vin = mask_vin(case.intake.vin)
-    return case
+    def record_print(self, actor: User, what: str, path: str, unmasked: bool = False) -> None:
+        """A print written to a file (the command line), audited as `report` is."""
+        with self.uow() as uow:
+            self.audit(uow, actor, "print", "print", what,
+                       after={"file": path, "unmasked": unmasked})
+            uow.commit()
 
 
 def _case_form(case: Case, ctx: PrintContext, slips: Sequence[FaultSlip]) -> bytes:

@@ -346,6 +346,7 @@ class ReportService(ServiceBase):
     def weekly_summary(self, actor: User, week_start: date) -> WeeklySummary:
         """Last Monday–Sunday: new, closed and overdue cases (every flow), slips issued."""
         from ..domain.kpi_weekly import week_bounds, weekly_summary
+        from ..storage.audit_head import db_head
 
         self.require(actor, *VIEW_ROLES, what="查看周报")
         if week_start.weekday() != 0:
@@ -354,7 +355,11 @@ class ReportService(ServiceBase):
         start, end = week_bounds(week_start, self.tz)
         cases, slips, _v, lookups, _d = self._load_between(start, end, _Phase(None, None),
                                                           flow=None)
-        return weekly_summary(cases, slips, week_start, self.tz, self.clock.now(), lookups)
+        summary = weekly_summary(cases, slips, week_start, self.tz, self.clock.now(), lookups)
+        with self.uow(readonly=True) as uow:
+            head = db_head(uow.session)
+        summary.audit_head = (head.count, head.last_hash)
+        return summary
 
     DASHBOARD_MAX_AGE = timedelta(minutes=5)
 

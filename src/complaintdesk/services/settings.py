@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..domain.masking import ACCESS_HOURS_SETTING, DEFAULT_ACCESS_HOURS
 from ..domain.records import Role, User
 from ..domain.workflow import WorkflowSettings
 from ..storage.uow import UnitOfWork
@@ -19,6 +20,9 @@ DEFAULTS: dict[str, Any] = {
     "logo_path": "",
     "timezone": "Asia/Shanghai",
     "workflow": {},  # WorkflowSettings.from_dict()
+    # DESIGN §3: how long an approval to read a case's customer numbers lasts — a product
+    # default, seed 002 asks for 负责人's approval but names no period
+    ACCESS_HOURS_SETTING: DEFAULT_ACCESS_HOURS,
 }
 
 

@@ -73,7 +73,9 @@ def allowed(actor: User, slip: FaultSlip, action: str, now: datetime,
         return (st in _BEFORE_APPROVAL and (assessor or _dept_head_of(actor, slip))) \
             or (gm and st in CHANGEABLE)
     if action in (ISSUE, DISCARD):
-        return assessor and st is SlipStatus.PROPOSED
+        # issue 14: never issued (or discarded) by the person it is against — a slip on the
+        # assessor goes to the GM (the 行政部 head's part is not modelled yet)
+        return st is SlipStatus.PROPOSED and not _own(actor, slip) and (assessor or gm)
     if action == DEPT_OPINION:
         return _dept_head_of(actor, slip) and st in _BEFORE_APPROVAL
     if action == APPROVE:
@@ -106,7 +108,8 @@ def refusal_text(action: str) -> str:
     """The Chinese refusal when `allowed` says no (the state error comes from the domain)."""
     who = {
         CHANGE: "行政部考核主管、本部门负责人（签批前）或总经理",
-        ISSUE: "行政部考核主管", DISCARD: "行政部考核主管",
+        ISSUE: "行政部考核主管（针对考核主管本人的由总经理）",
+        DISCARD: "行政部考核主管（针对考核主管本人的由总经理）",
         DEPT_OPINION: "责任人所在部门的部门负责人", APPROVE: "总经理",
         ENFORCE: "行政部考核主管", ACKNOWLEDGE: "责任人本人或行政部考核主管",
         APPEAL: "责任人本人或代其申诉的行政部考核主管",
@@ -114,7 +117,7 @@ def refusal_text(action: str) -> str:
         DECIDE_APPEAL: "监督与评估小组组长（未设置小组时为总经理）",
         GM_INFORMED: "总经理",
     }[action]
-    return f"没有权限“{ACTION_LABELS[action]}”：该操作只能由{who}执行，且须在过失单的相应状态下进行"
+    return f"没有权限“{ACTION_LABELS[action]}”：该操作只能由{who}执行，且须在过失单的相应状态下进行。"
 
 
 def may_view_all(actor: User) -> bool:

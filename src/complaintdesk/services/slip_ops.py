@@ -19,7 +19,6 @@ from ..domain.records import (
     FlowKind,
     Responsibility,
     Role,
-    Severity,
     SlipStatus,
     User,
 )
@@ -85,7 +84,7 @@ def issue_slip(uow: UnitOfWork, actor: User, slip: FaultSlip, case: Case | None,
         domain_call(issue, slip, "-", actor, now)  # the domain's state refusal
     if not slip.penalties:
         who = _slip_name(uow, slip)
-        raise ServiceError(f"{who}还没有处罚内容：请先“修改处罚”填写处罚，或作“不予开具”处理",
+        raise ServiceError(f"{who}还没有处罚内容：请先“修改处罚”填写处罚，或作“不予开具”处理。",
                            field="penalties")
     local = now.astimezone(tz)
     prefix = slip_prefix(slip, case)
@@ -111,17 +110,32 @@ def propose_fault(uow: UnitOfWork, case: Case, employee: Employee,
     """A PROPOSED slip for one responsible person, penalties from the rules and the
     person's history (repeat offences)."""
     assert employee.id is not None
-    severity = case.severity
-    if severity is None and case.flow is not FlowKind.FEEDBACK:
-        # internal complaints and rework orders carry no severity: judged as 一般
-        severity = Severity.NORMAL
-    ctx = ProposalContext(employee_id=employee.id, feedback_kind=case.kind, severity=severity,
-                          category=case.category, responsibility=responsibility, breach=breach)
-    history = uow.slips.proposal_history(employee.id, now)
+    # internal complaints and rework orders are judged by their own flow's rules (DESIGN §6),
+    # not as a 一般 customer complaint: they carry no severity
+    ctx = ProposalContext(employee_id=employee.id, feedback_kind=case.kind,
+                          severity=case.severity, category=case.category,
+                          responsibility=responsibility, breach=breach, flow=case.flow)
+    # DESIGN §4.8: slips from the same case (two rounds) do not double each other
+    history = [s for s in uow.slips.proposal_history(employee.id, now)
+               if case.id is None or s.case_id != case.id]
     proposal = propose_penalties(ctx, current_rules(uow), history, now, tz)
     slip = new_slip_proposal(case_id=case.id, employee=employee, facts=facts,
                              responsibility=responsibility, proposal=proposal, now=now,
                              from_breach=breach, by=by)
+    return uow.slips.add(slip)
+
+
+def propose_department_fault(uow: UnitOfWork, case: Case, facts: str, now: datetime,
+                             tz: tzinfo, by: User = RULES_USER) -> FaultSlip:
+    """DESIGN §4.8: an internal complaint against a whole department — a PROPOSED 处罚单
+    for the department (no employee), penalties from the department_fault rules."""
+    ctx = ProposalContext(employee_id=None, feedback_kind=case.kind, severity=case.severity,
+                          category=case.category, occasion=Occasion.DEPARTMENT_FAULT,
+                          department_id=case.department_id, flow=case.flow)
+    proposal = propose_penalties(ctx, current_rules(uow), [], now, tz)
+    slip = new_slip_proposal(case_id=case.id, employee=None, facts=facts, responsibility=None,
+                             proposal=proposal, now=now, department_id=case.department_id,
+                             by=by)
     return uow.slips.add(slip)
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from ..domain.masking import mask_mobile
 from ..domain.query import CaseListRow
-from ..domain.records import Case, User
-from ..domain.validation import mask_phone
+from ..domain.records import Case, Role, User
 from ..domain.workflow import (
     ActionSpec,
     ActResult,
@@ -20,13 +20,17 @@ from ..domain.workflow import (
     WorkflowError,
     WorkflowSettings,
     available_actions,
+    flow_for,
     perform,
 )
+from ..domain.workflow.permissions import Holder
 from ..domain.workflow.tasks import task_filters
 from ..storage.uow import UnitOfWork
+from .alerts import event_alerts
 from .base import ServiceBase
-from .cases import handles_case
+from .data_access import rows_for
 from .errors import ConflictError, NotFound, ServiceError
+from .notify import notify_events
 from .settings import workflow_settings
 
 
@@ -120,7 +124,11 @@ class WorkflowService(ServiceBase):
             except WorkflowError as exc:
                 raise ServiceError(exc.message_zh, field=exc.field, fields=exc.fields) from exc
             self.hooks.after_action(uow, actor, case, action_key, result, now)
+            if case.open_step is not None and case.open_step.assignee_user_id is None:
+                assign_role_step(uow, case, now)
             uow.cases.save(case)
+            event_alerts(uow, actor, case, action_key, result.events, now, self.tz_name)
+            notify_events(uow, actor, case, result.events, now)
             self.audit(uow, actor, f"action:{action_key}", "case", case.number, before, {
                 "step": case.current_step, "status": case.status.value, "data": values,
                 "events": [{"kind": e.kind, "step": e.step_key, "user": e.user_id}
@@ -128,6 +136,25 @@ class WorkflowService(ServiceBase):
             })
             uow.commit()
         return case
+
+    def approval_tasks(self, actor: User) -> list[TaskRow]:
+        """重要/重大 solutions awaiting this user's approval (DESIGN §4.8: a sub-task of
+        step 3 held by the approver): the GM's, and a department head's for his department."""
+        now = self.clock.now()
+        asks: list[tuple[str, int | None]] = []
+        if actor.has(Role.GENERAL_MANAGER):
+            asks.append((Role.GENERAL_MANAGER.value, None))
+        if actor.has(Role.DEPT_HEAD) and actor.department_id is not None:
+            asks.append((Role.DEPT_HEAD.value, actor.department_id))
+        out = []
+        with self.uow(readonly=True) as uow:
+            hours = workflow_settings(uow, self.tz_name).approval_hours
+            for role, dept in asks:
+                for row, due in uow.contacts.approval_task_rows(uow.cases._list_select(),
+                                                                role, dept):
+                    since = due - timedelta(hours=hours) if due else None
+                    out.append(TaskRow(row, due_state(since, due, now)))
+        return out
 
     def my_tasks(self, actor: User) -> list[TaskRow]:
         """Steps this user — or someone they stand in for — must act on, soonest first."""
@@ -137,13 +164,34 @@ class WorkflowService(ServiceBase):
                       if d.delegate_user_id == actor.id and d.absent_user is not None]
             filters = task_filters(actor, absent)
             rows = uow.cases.task_rows(filters)
-        out = []
-        for r in rows:
-            if not handles_case(actor, r.department_id, None):
-                r = _masked(r)
-            out.append(TaskRow(r, due_state(r.current_due_since, r.current_deadline, now)))
-        return out
+            rows = rows_for(uow, actor, rows)  # numbers masked as in the case list
+        return [TaskRow(r, due_state(r.current_due_since, r.current_deadline, now)) for r in rows]
 
 
 def _masked(r: CaseListRow) -> CaseListRow:
-    return r.replace(phone=mask_phone(r.phone))
+    """A row with its mobile masked (for callers that decided the viewer does not handle the
+    case; the rule itself is data_access.rows_for / domain.masking)."""
+    return r.replace(phone=mask_mobile(r.phone))
+
+
+def assign_role_step(uow: UnitOfWork, case: Case, now: datetime) -> None:
+    """DESIGN §4.8: a role step (cs_center, assessor) nobody on the case held before goes to
+    the least loaded active holder of the role (fewest open steps held); anyone of the
+    role may still take it over. One grouped count over the open steps of the role's
+    holders — not over the cases."""
+    step = case.open_step
+    if step is None:
+        return
+    flow = flow_for(case.flow)
+    sdef = flow.steps[step.step_key]
+    if {w.holder for w in sdef.who} != {Holder.ROLE}:
+        return
+    roles = {r for w in sdef.who for r in w.roles}
+    if Role.GENERAL_MANAGER in roles or len(roles) != 1:
+        return  # the GM is one person; "cs_center or assessor" (step 1) stays with both
+    holders = [u.id for u in uow.people.users() if u.active and u.id is not None
+               and any(u.has(r) for r in roles)]
+    if not holders:
+        return
+    load = uow.cases.open_steps_held(holders)
+    step.assignee_user_id = min(holders, key=lambda uid: (load.get(uid, 0), uid))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlmodel import Session
 
+from .audit_head import HeadTracker, head_as_dict
 from .tables import AuditRow
 
 
@@ -36,9 +38,14 @@ def jsonable(value: Any) -> Any:
 
 
 class AuditLog:
-    def __init__(self, session: Session) -> None:
+    """Appends entries to the chain; after the commit, the head goes to the head file
+    (`committed`, called by the unit of work)."""
+
+    def __init__(self, session: Session, head: HeadTracker | None = None) -> None:
         self._s = session
         self._last_hash: str | None = None
+        self._head = head
+        self._rows: list[AuditRow] = []
 
     def _previous_hash(self) -> str:
         if self._last_hash is None:
@@ -48,21 +55,46 @@ class AuditLog:
                 # IMMEDIATE already serialises writers.)
                 self._s.execute(text("SELECT pg_advisory_xact_lock(727274)"))
             last = self._s.execute(
-                select(AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)  # type: ignore[union-attr]
-            ).scalar()
-            self._last_hash = last or ""
+                select(AuditRow.id, AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)  # type: ignore[union-attr]
+            ).first()
+            self._last_hash = last[1] if last else ""
+            if self._head is not None:
+                self._head.start(self._s, last[0] if last else None, self._last_hash)
         return self._last_hash
 
     def append(self, *, at: datetime, user_id: int | None, user_name: str, action: str,
                entity: str, entity_id: str | int, before: Any = None, after: Any = None) -> None:
+        first = self._last_hash is None
         prev = self._previous_hash()
+        if first and self._head is not None and self._head.mismatch:
+            # The database no longer holds the head written last: entries were cut off or
+            # the chain rewritten since. Recorded in the chain itself, so `check` reports it
+            # even after the head file has moved on.
+            mismatch, self._head.mismatch = self._head.mismatch, None
+            self._add(prev, at, None, "系统", "audit_head_mismatch", "audit", "head",
+                      head_as_dict(self._head.file_head), {"message": mismatch})
+            prev = self._last_hash or ""
+        self._add(prev, at, user_id, user_name, action, entity, str(entity_id), before, after)
+
+    def _add(self, prev: str, at: datetime, user_id: int | None, user_name: str, action: str,
+             entity: str, entity_id: str, before: Any, after: Any) -> None:
         before_j, after_j = jsonable(before), jsonable(after)
-        h = entry_hash(prev, at, user_id, user_name, action, entity, str(entity_id),
+        h = entry_hash(prev, at, user_id, user_name, action, entity, entity_id,
                        before_j, after_j)
-        self._s.add(AuditRow(at=at, user_id=user_id, user_name=user_name, action=action,
-                             entity=entity, entity_id=str(entity_id), before=before_j,
-                             after=after_j, prev_hash=prev, hash=h))
+        row = AuditRow(at=at, user_id=user_id, user_name=user_name, action=action,
+                       entity=entity, entity_id=entity_id, before=before_j,
+                       after=after_j, prev_hash=prev, hash=h)
+        self._s.add(row)
+        self._rows.append(row)
         self._last_hash = h
+
+    def committed(self) -> None:
+        """After the commit: the new head to the head file (cheap; never fails the commit)."""
+        if not self._rows or self._head is None:
+            return
+        last = self._rows[-1]
+        self._head.committed(len(self._rows), last.id, last.hash)
+        self._rows = []
 
 
 @dataclass(frozen=True)
@@ -71,8 +103,11 @@ class ChainProblem:
     message: str
 
 
-def verify_chain(session: Session, batch: int = 5000) -> tuple[int, list[ChainProblem]]:
-    """Walk the whole log; return (entries checked, problems) — naming each broken entry."""
+def verify_chain(session: Session, batch: int = 5000,
+                 on_row: Callable[[AuditRow], None] | None = None,
+                 ) -> tuple[int, list[ChainProblem]]:
+    """Walk the whole log; return (entries checked, problems) — naming each broken entry.
+    `on_row` sees every entry in order (check's case trail)."""
     problems: list[ChainProblem] = []
     prev = ""
     checked = 0
@@ -91,6 +126,8 @@ def verify_chain(session: Session, batch: int = 5000) -> tuple[int, list[ChainPr
                                   row.entity, row.entity_id, row.before, row.after)
             if expected != row.hash:
                 problems.append(ChainProblem(row.id, f"第 {row.id} 条审计记录内容被修改（哈希不符）"))
+            if on_row is not None:
+                on_row(row)
             prev = row.hash
             last_id = row.id
     return checked, problems

@@ -62,6 +62,9 @@ _FAST_CASE_COLS = (
     "self_report_department_id", "status", "current_step", "category", "severity",
     "department_id", "supervisor_user_id", "reopen_count", "repeat_of_id", "needs_revisit",
     "closed_at", "version",
+    # migration 0006_policy_flow
+    "receiver_employee_id", "resolved_on_spot", "on_spot_action", "on_spot_reaction",
+    "simple_path", "notice_from", "notice_due", "notified_at", "approval_role", "approval_due",
 )
 
 
@@ -81,6 +84,11 @@ def _case_values(case: Case) -> dict[str, Any]:
         department_id=case.department_id, supervisor_user_id=case.supervisor_user_id,
         reopen_count=case.reopen_count, repeat_of_id=case.repeat_of_id,
         needs_revisit=case.needs_revisit, closed_at=case.closed_at,
+        receiver_employee_id=i.receiver_employee_id, resolved_on_spot=i.resolved_on_spot,
+        on_spot_action=i.on_spot_action, on_spot_reaction=i.on_spot_reaction,
+        simple_path=case.simple_path, notice_from=case.notice_from,
+        notice_due=case.notice_due, notified_at=case.notified_at,
+        approval_role=case.approval_role, approval_due=case.approval_due,
     )
     return values
 
@@ -139,11 +147,19 @@ def _fast_case(r: Any) -> Case:
     complained = raw_time(r[18])
     intake = Intake(r[4], r[5], r[6], r[7], r[8], r[9], raw_date(r[10]), r[11], r[12],
                     r[13], r[14], r[15], r[16], r[17], complained, _KINDS[r[3]], r[21])
-    return Case(
+    intake.receiver_employee_id = r[33]
+    intake.resolved_on_spot = bool(r[34])
+    intake.on_spot_action, intake.on_spot_reaction = r[35], r[36]
+    case = Case(
         r[0], r[1], _FLOWS[r[2]], _KINDS[r[3]], intake, raw_time(r[19]), r[20],  # type: ignore[arg-type]
         _STATUSES[r[22]], r[23], r[24], _SEVERITIES[r[25]] if r[25] else None, r[26], r[27],
         r[28], r[29], bool(r[30]), raw_time(r[31]), r[32],
     )
+    case.simple_path = bool(r[37])
+    case.notice_from, case.notice_due, case.notified_at = (
+        raw_time(r[38]), raw_time(r[39]), raw_time(r[40]))
+    case.approval_role, case.approval_due = r[41] or "", raw_time(r[42])
+    return case
 
 
 def _fast_steps(rows: Sequence[Any]) -> dict[int, list[StepRecord]]:
@@ -177,7 +193,8 @@ def _fast_steps(rows: Sequence[Any]) -> dict[int, list[StepRecord]]:
 _CASE_TABLE = CaseRow.__table__  # type: ignore[attr-defined]
 _STEP_TABLE = StepRow.__table__  # type: ignore[attr-defined]
 _ATTACHMENT_TABLE = AttachmentRow.__table__  # type: ignore[attr-defined]
-_RAW_CASE_COLS = frozenset({"complained_at", "registered_at", "closed_at", "purchase_date"})
+_RAW_CASE_COLS = frozenset({"complained_at", "registered_at", "closed_at", "purchase_date",
+                            "notice_from", "notice_due", "notified_at", "approval_due"})
 
 
 def _case_columns() -> list[Any]:
@@ -293,6 +310,17 @@ class CaseRepository(CaseListQueries):
             .returning(AttachmentRow.id)
         ).scalar_one()
         return a
+
+    def open_steps_held(self, user_ids: Sequence[int]) -> dict[int, int]:
+        """How many open steps each of these users holds (DESIGN §4.8 "least loaded")."""
+        if not user_ids:
+            return {}
+        t = _STEP_TABLE.c
+        rows = self._conn().execute(
+            select(t.assignee_user_id, func.count())
+            .where(t.finished_at.is_(None), t.assignee_user_id.in_(list(user_ids)))
+            .group_by(t.assignee_user_id)).all()
+        return {int(uid): int(n) for uid, n in rows}
 
     # ---- reading -------------------------------------------------------------------
     def get(self, case_id: int) -> Case | None:

@@ -97,6 +97,8 @@ class CaseRow(SQLModel, table=True):
         Index("ix_case_dept_registered", "department_id", "registered_at"),
         # 我的待办: the open cases at given steps, soonest deadline first (migration 0002)
         Index("ix_case_step_deadline", "current_step", "current_deadline"),
+        # 处理意见告知 tasks: complaints not yet told, by window (migration 0006_policy_flow)
+        Index("ix_case_notice", "notified_at", "notice_from"),
     )
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=20, unique=True)
@@ -133,6 +135,44 @@ class CaseRow(SQLModel, table=True):
     needs_revisit: bool = True
     closed_at: datetime | None = _dt()
     version: int = 1
+    # migration 0006_policy_flow (DESIGN §4.1): the receiver (受理人), 当场解决 at intake and
+    # the simple path, the 处理意见告知 window
+    receiver_employee_id: int | None = None  # an employee id (no FK: added by ALTER)
+    resolved_on_spot: bool = False
+    on_spot_action: str = ""
+    on_spot_reaction: str = ""
+    simple_path: bool = False
+    notice_from: datetime | None = _dt()
+    notice_due: datetime | None = _dt()
+    notified_at: datetime | None = _dt()
+    approval_role: str = Field(default="", max_length=20)  # 重要/重大 solution approval
+    approval_due: datetime | None = _dt()
+
+
+class ContactRow(SQLModel, table=True):
+    """A case's contact log (DESIGN §4.1; migration 0006_policy_flow)."""
+
+    __tablename__ = "case_contact"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="complaint_case.id", index=True)
+    at: datetime = _dt(nullable=False)
+    method: str = Field(max_length=12)
+    kind: str = Field(max_length=12)
+    by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    summary: str = ""
+    customer_reply: str = ""
+    recorded_at: datetime = _dt(nullable=False)
+
+
+class WeeklySummaryRow(SQLModel, table=True):
+    """The assessor's weekly summary as a task (003 一.8): sent to the GM, read (已阅)."""
+
+    __tablename__ = "weekly_summary"
+    week_start: date = Field(primary_key=True)  # the Monday of the week summarised
+    sent_at: datetime | None = _dt()
+    sent_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    read_at: datetime | None = _dt()
+    read_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
 
 
 class StepRow(SQLModel, table=True):
@@ -250,6 +290,45 @@ class DraftRow(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=60)
     content: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
     updated_at: datetime = _dt(nullable=False)
+
+
+class ContactAccessRow(SQLModel, table=True):
+    """A request to read a case's full mobile, landline and VIN (DESIGN §3, seed 002):
+    pending, then approved (until expires_at) or refused by the case's 负责人 or the GM."""
+
+    __tablename__ = "contact_access"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="complaint_case.id", index=True)
+    requester_user_id: int = Field(foreign_key="app_user.id", index=True)
+    reason: str = Field(max_length=200)
+    requested_at: datetime = _dt(nullable=False)
+    status: str = Field(default="pending", max_length=12, index=True)
+    decided_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    decided_at: datetime | None = _dt()
+    expires_at: datetime | None = _dt()
+
+
+class AlertRow(SQLModel, table=True):
+    """Alerts and reminders (DESIGN §4.5): one row per person and alert, kept until read.
+    (person_id, key) is unique so that an alert is sent once however many PCs scan."""
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        UniqueConstraint("person_id", "key", name="uq_alert_person_key"),
+        # the person's list and unread count: their alerts shown by now
+        Index("ix_alert_person_send", "person_id", "send_at"),
+        # a finished step settles its alerts (repo_alerts.settle_step)
+        Index("ix_alert_ref", "ref"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="app_user.id")
+    kind: str = Field(max_length=12)
+    ref: str = Field(default="", max_length=40)
+    text: str = Field(default="", max_length=300)
+    key: str = Field(max_length=120)
+    created_at: datetime = _dt(nullable=False)
+    send_at: datetime = _dt(nullable=False)
+    read_at: datetime | None = _dt()
 
 
 # ---- running KPI tallies (domain/kpi_tally.py; kept by storage/kpi_tallies.py) -----------

@@ -6,13 +6,18 @@ from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from .audit import AuditLog
+from .audit_head import HeadTracker, head_file
+from .change_watch import notify_sql
 from .kpi_tallies import KpiTallies
+from .repo_access import ContactAccessRepository
+from .repo_alerts import AlertRepository
 from .repo_case_list import CaseListReader
 from .repo_cases import CaseRepository
+from .repo_contacts import ContactRepository, WeeklySummaries
 from .repo_misc import Drafts, Sequences, Settings, Volumes
 from .repo_people import PeopleRepository
 from .repo_slips import SlipRepository
@@ -42,7 +47,11 @@ class UnitOfWork:
         self.drafts = Drafts(s)
         self.volumes = Volumes(s)
         self.slips = SlipRepository(s, self.kpis)
-        self.audit = AuditLog(s)
+        self.audit = AuditLog(s, HeadTracker(head_file(self._engine)))
+        self.contact_access = ContactAccessRepository(s)
+        self.alerts = AlertRepository(s)
+        self.contacts = ContactRepository(s)
+        self.weekly = WeeklySummaries(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -54,7 +63,11 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.kpis.flush()  # the statistics' sums, in the same transaction
+        if not self.readonly and self._engine.dialect.name == "postgresql":
+            # other PCs' change watchers hear of it at commit (not at all on rollback)
+            self.session.execute(text(notify_sql()))
         self.session.commit()
+        self.audit.committed()  # the chain's head outside the database (DESIGN §9)
 
 
 class ListRead:

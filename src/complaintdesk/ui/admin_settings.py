@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from ..domain import steps as S
+from ..domain.masking import ACCESS_HOURS_SETTING
 from ..domain.records import User
 from ..domain.workflow import WorkflowSettings
 from ..domain.workflow.deadlines import SECOND_REVISIT_CHOICES
@@ -192,8 +194,34 @@ class WorkflowSettingsTab(QWidget):
         self.revisit_days = QComboBox()
         for n in SECOND_REVISIT_CHOICES:
             self.revisit_days.addItem(f"结案后 {n} 天" + ("（默认）" if n == 7 else ""), n)
+        self.access_hours = QSpinBox()  # DESIGN §3: how long an approval to read a
+        self.access_hours.setRange(1, 168)  # customer's numbers lasts (product default 24 h)
+        self.access_hours.setSuffix(" 小时")
+        self.access_hours.setToolTip("非本案处理人经批准后可查看客户完整信息的时长；"
+                                     "产品默认 24 小时（制度未规定具体时长）")
+        # DESIGN §4.8 / 003 一.12: product defaults where the policy gives no number
+        self.approval_hours = QSpinBox()
+        self.approval_hours.setRange(1, 72)
+        self.approval_hours.setSuffix(" 小时")
+        self.approval_hours.setToolTip("产品默认值 4 小时（制度未规定）")
+        self.notice_from = QSpinBox()
+        self.notice_from.setRange(0, 30)
+        self.notice_by = QSpinBox()
+        self.notice_by.setRange(0, 30)
+        for box, what in ((self.notice_from, "起"), (self.notice_by, "止")):
+            box.setPrefix("受理后第 ")
+            box.setSuffix(f" 天{what}")
+        notice = QHBoxLayout()
+        notice.addWidget(self.notice_from)
+        notice.addWidget(self.notice_by)
+        notice.addStretch(1)
+        # 厂外返修回访 (§4.3 step 8, a product default): a setting, edited in the table
+        self.rework_revisit_days = self.deadlines.row_for(S.RW_REVISIT).amount
         other = QFormLayout()
         other.addRow("重要/重大投诉二次回访", self.revisit_days)
+        other.addRow("解决方案审批时限（产品默认）", self.approval_hours)
+        other.addRow("处理意见告知（制度：三天至五天）", notice)
+        other.addRow("客户信息查阅批准有效期", self.access_hours)
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -245,8 +273,13 @@ class WorkflowSettingsTab(QWidget):
         for d in sorted(cal.closed_dates) if cal else []:
             self.closed.addItem(d.isoformat())
         self.deadlines.load(settings)
+        self.rework_revisit_days.setValue(settings.rework_revisit_days)
         self.revisit_days.setCurrentIndex(max(0, self.revisit_days.findData(
             settings.second_revisit_days)))
+        self.approval_hours.setValue(settings.approval_hours)
+        self.notice_from.setValue(settings.notice_from_day)
+        self.notice_by.setValue(settings.notice_by_day)
+        self.access_hours.setValue(int(self.services.data_access.hours()))
 
     def value(self) -> dict[str, Any]:
         raw = self.raw()
@@ -258,13 +291,20 @@ class WorkflowSettingsTab(QWidget):
             closed = [self.closed.item(i).text() for i in range(self.closed.count())]
             calendar = {"hours": hours, "closed_dates": closed, "tz": tz}
         return {**raw, "tz": tz, **self.deadlines.value(),
-                "second_revisit_days": self.revisit_days.currentData(), "calendar": calendar}
+                "second_revisit_days": self.revisit_days.currentData(), "calendar": calendar,
+                "rework_revisit_days": self.rework_revisit_days.value(),
+                "approval_hours": self.approval_hours.value(),
+                "notice_from_day": self.notice_from.value(),
+                "notice_by_day": self.notice_by.value()}
 
     def save(self) -> bool:
         value = self.value()
         try:
             WorkflowSettings.from_dict(value)  # the domain's checks, with Chinese messages
             self.services.settings.put(self.actor, "workflow", value)
+            if self.access_hours.value() != int(self.services.data_access.hours()):
+                self.services.settings.put(self.actor, ACCESS_HOURS_SETTING,
+                                           self.access_hours.value())
         except (ValueError, ServiceError) as exc:
             self.message.setStyleSheet(ERROR_STYLE)
             self.message.setText(getattr(exc, "message", None) or str(exc))

@@ -16,6 +16,14 @@ if TYPE_CHECKING:
     from ..services.container import Services
 
 
+# DESIGN §3: who belongs where — the department chosen below decides it
+ROLE_HINTS: dict[Role, str] = {
+    Role.ASSESSOR: "部门选“行政部”（或不选）为公司的考核主管；选其他部门则为该部门自己的考核主管，"
+                   "接收本部门的内部投诉（制度003 二.1–2）",
+    Role.SERVICE_ADVISOR: "维修顾问开具车辆厂外返修作业单（制度003 三.1），须选择所在部门",
+}
+
+
 class RolesBox(QWidget):
     """Several roles may be held at once: one checkbox per role, with its Chinese label."""
 
@@ -27,6 +35,8 @@ class RolesBox(QWidget):
         for i, (role, label) in enumerate(ROLE_LABELS.items()):
             box = QCheckBox(label)
             box.setChecked(role in roles)
+            if role in ROLE_HINTS:
+                box.setToolTip(ROLE_HINTS[role])
             self.boxes[role] = box
             grid.addWidget(box, i // 2, i % 2)
 
@@ -61,7 +71,10 @@ class UsersTab(ListTab):
         return self.services.people.users(True)
 
     def cells(self, item: User) -> list[str]:
-        roles = "、".join(label for r, label in ROLE_LABELS.items() if r in item.roles)
+        dept = self.dept_names.get(item.department_id, "")
+        roles = "、".join(
+            f"{dept}考核主管" if r is Role.ASSESSOR and dept and dept != "行政部" else label
+            for r, label in ROLE_LABELS.items() if r in item.roles)
         return [item.username, item.display_name, roles,
                 self.dept_names.get(item.department_id, ""),
                 self.emp_names.get(item.employee_id, ""), "启用" if item.active else "停用"]

@@ -69,7 +69,9 @@ class CaseListWidget(QWidget):
         self.category = _combo("全部类别", [(c, c) for c in CATEGORIES])
         self.channel = _combo("全部渠道", [(c, c) for c in CHANNELS])
         self.use_dates = QCheckBox("登记日期")
-        today = QDate.currentDate()
+        # the dealership's date (settings' time zone), not this PC's or UTC's: after
+        # midnight in Beijing a UTC machine was still on yesterday and hid today's cases
+        today = QDate(services.clock.now().astimezone(self.tz).date())
         self.date_from = QDateEdit(today.addMonths(-1))
         self.date_to = QDateEdit(today)
         for d in (self.date_from, self.date_to):
@@ -142,6 +144,9 @@ class CaseListWidget(QWidget):
         self.model.loading_changed.connect(self._on_loading)
         self.model.page_loaded.connect(self._on_page_loaded)
         self.model.failed.connect(lambda exc: show_error(self, exc, "查询失败"))
+        self._kept: tuple[int | None, int] = (None, 0)
+        self.model.about_to_refresh.connect(self._keep_place)
+        self.model.refreshed.connect(self._restore_place)
 
     # ---- public -------------------------------------------------------------------------
     def query(self) -> CaseQuery:
@@ -168,6 +173,23 @@ class CaseListWidget(QWidget):
             self.current_case_id()
         self.model.set_query(self.query())
         self._update_count()
+
+    def live_refresh(self) -> None:
+        """The database changed (here or on another PC): the same filters again, keeping
+        the selected case and the scroll position, and the count."""
+        self.model.refresh_in_place()
+        self._update_count()
+
+    def _keep_place(self) -> None:
+        self._kept = (self.current_case_id(), self.view.verticalScrollBar().value())
+
+    def _restore_place(self) -> None:
+        case_id, scroll = self._kept
+        row = self.model.row_of(case_id) if case_id is not None else -1
+        if row >= 0:
+            self.view.setCurrentIndex(self.model.index(row, 0))
+            self.view.selectRow(row)
+        self.view.verticalScrollBar().setValue(scroll)
 
     def current_case_id(self) -> int | None:
         idx = self.view.currentIndex()

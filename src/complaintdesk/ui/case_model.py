@@ -61,6 +61,8 @@ class CaseTableModel(QAbstractTableModel):
 
     loading_changed = Signal(bool)
     page_loaded = Signal(int)  # rows now in the model
+    about_to_refresh = Signal()  # fresh rows for the same query are about to replace these
+    refreshed = Signal()  # … and have replaced them
     failed = Signal(object)
 
     def __init__(self, services: Services, user: User, page_size: int = PAGE_SIZE,
@@ -142,6 +144,33 @@ class CaseTableModel(QAbstractTableModel):
         self._has_more = False
         self.endResetModel()
         self._request(0)
+
+    def refresh_in_place(self) -> None:
+        """The same query again (someone wrote to the database): as many rows as are shown
+        now, swapped in at once when they arrive — no empty list in between, and the view
+        keeps its selection and scroll (CaseListWidget handles about_to_refresh/refreshed)."""
+        if self._loading:
+            return  # a page is on its way and reads the database as it is now
+        gen, query = self._generation, self.query
+        limit = max(len(self._rows), self.page_size)
+        services, user = self.services, self.user
+        run_task(lambda: (services.clock.now(),
+                          services.cases.list_page(user, query, 0, limit)),
+                 lambda result: self._on_refreshed(gen, limit, result),
+                 lambda exc: self._on_failed(gen, exc), owner=self)
+
+    def _on_refreshed(self, gen: int, limit: int,
+                      result: tuple[datetime, list[CaseListRow]]) -> None:
+        if gen != self._generation or self._loading:
+            return  # a new query (or a next page) came in meanwhile
+        self._now, rows = result
+        self.about_to_refresh.emit()
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._has_more = len(rows) == limit
+        self.endResetModel()
+        self.refreshed.emit()
+        self.page_loaded.emit(len(self._rows))
 
     def row_of(self, case_id: int) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == case_id), -1)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -31,6 +32,7 @@ from ..domain.steps import step_title
 from ..domain.validation import FIELD_LABELS
 from .attachment_picker import size_text
 from .common import local_text, show_error
+from .contact_log import ContactLogBox
 from .step_form import ActionPanel
 from .timeline import TimelineWidget
 
@@ -71,9 +73,6 @@ class CaseViewDialog(QDialog):
         self.summary = QLabel()
         self.repeat_link = QLabel()
         self.repeat_link.linkActivated.connect(self._open_number)
-        self.reveal_button = QPushButton("显示完整号码")
-        self.reveal_button.setToolTip("查看客户完整电话和车架号（将记录在审计日志中）")
-        self.reveal_button.clicked.connect(self._reveal)
         head = QHBoxLayout()
         head.addWidget(self.title)
         head.addSpacing(16)
@@ -122,6 +121,19 @@ class CaseViewDialog(QDialog):
             self.action_panel.show()
             self.splitter.setSizes([600, 400])  # relative: details 3/5, actions 2/5
 
+    def live_reload(self) -> None:
+        """The database changed: reload only when this case did (its version moved), so
+        a form being filled in is not thrown away for someone else's write elsewhere."""
+        if self.view is None:
+            self.reload()
+            return
+        try:
+            fresh = self.services.cases.open_case(self.user, self.case_id)
+        except Exception:  # noqa: BLE001 - the next change or a manual reopen retries
+            return
+        if fresh.case.version != self.view.case.version:
+            self.reload()
+
     def reload(self) -> None:
         try:
             self.view = self.services.cases.open_case(self.user, self.case_id)
@@ -150,11 +162,16 @@ class CaseViewDialog(QDialog):
         while self.details_layout.count():
             item = self.details_layout.takeAt(0)
             if item.widget():
+                item.widget().hide()  # gone at once, not when the deferred delete runs
                 item.widget().deleteLater()
         self.details_layout.addWidget(self._customer_box(case))
         self.details_layout.addWidget(self._content_box(case))
         self.details_layout.addWidget(self._attachments_box(case))
         self.details_layout.addWidget(self._timeline_box(case))
+        if case.flow.value == "feedback":  # the contact log (ui/contact_log.py)
+            self.contact_log = ContactLogBox(self.services, self.user, case)
+            self.contact_log.added.connect(self.reload)
+            self.details_layout.addWidget(self.contact_log)
         self.details_layout.addStretch(1)
         self.actions = ActionPanel(self.services, self.user, case)
         self.actions.changed.connect(self.reload)
@@ -179,19 +196,68 @@ class CaseViewDialog(QDialog):
         box = QGroupBox("客户与车辆")
         form = QFormLayout(box)
         self.phone_label, self.vin_label = _value(i.phone), _value(i.vin)
-        phone_row = QHBoxLayout()
-        phone_row.addWidget(self.phone_label, 1)
-        phone_row.addWidget(self.reveal_button)
-        self.reveal_button.setVisible(self.view is not None and self.view.masked)
+        self.landline_label = _value(i.landline)
         form.addRow(self._label(case, "customer_name"), _value(i.customer_name))
-        form.addRow("手机号码", phone_row)
-        form.addRow("固定电话", _value(i.landline))
+        form.addRow("手机号码", self.phone_label)
+        form.addRow("固定电话", self.landline_label)
         form.addRow("车型", _value(i.vehicle_model))
         form.addRow("车牌号", _value(i.plate))
         form.addRow("车架号（VIN）", self.vin_label)
         form.addRow("购车/维修日期", _value(i.purchase_date.isoformat() if i.purchase_date
                                            else ""))
+        form.addRow(self._access_row())
         return box
+
+    def _access_row(self) -> QWidget:
+        """Under a masked customer: reveal (an approval is running) or ask for access."""
+        # customer data (DESIGN §3): a handler sees it; anyone else asks with a reason and,
+        # once the case's department head or the GM approves, reveals it (both audited).
+        # Made afresh with the box: a reload deletes the old box and all it holds.
+        self.reveal_button = QPushButton("显示完整号码")
+        self.reveal_button.setToolTip("查看客户完整的手机、固定电话和车架号（将记录在审计日志中）")
+        self.reveal_button.clicked.connect(self._reveal)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText("查阅理由（必填），由部门负责人或总经理批准")
+        self.reason_edit.setMaxLength(200)
+        self.request_button = QPushButton("申请查看")
+        self.request_button.setToolTip("客户信息已隐藏：说明理由申请查看，批准后可在限定时间内查看")
+        self.request_button.clicked.connect(self._request_access)
+        self.access_status = QLabel()
+        self.access_status.setWordWrap(True)
+        row = QWidget()
+        lay = QVBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        line = QHBoxLayout()
+        line.addWidget(self.reason_edit, 1)
+        line.addWidget(self.request_button)
+        line.addWidget(self.reveal_button)
+        lay.addLayout(line)
+        lay.addWidget(self.access_status)
+        view = self.view
+        masked = view is not None and view.masked
+        may_reveal = masked and view is not None and view.may_reveal
+        self.reveal_button.setVisible(may_reveal)
+        self.reason_edit.setVisible(masked and not may_reveal)
+        self.request_button.setVisible(masked and not may_reveal)
+        self.access_status.setText(self._access_text() if masked else "")
+        row.setVisible(masked)
+        return row
+
+    def _access_text(self) -> str:
+        if self.view is not None and self.view.may_reveal:
+            return "查阅申请已获批准：点击“显示完整号码”查看（将记录在审计日志中）。"
+        try:
+            mine = self.services.data_access.my_requests(self.user, self.case_id)
+        except Exception:  # noqa: BLE001 - the status line is a courtesy
+            return ""
+        if not mine:
+            return "客户手机、固定电话和车架号已隐藏：非本案处理人需说明理由申请查看。"
+        last = mine[0]
+        if last.request.status == "pending":
+            return "已提交查阅申请，等待部门负责人或总经理批准。"
+        if last.request.status == "refused":
+            return f"查阅申请已被{last.decided_by_name}拒绝，可重新申请。"
+        return "上次批准已过期，如需查看请重新申请。"
 
     def _content_box(self, case: Case) -> QGroupBox:
         i = case.intake
@@ -248,13 +314,25 @@ class CaseViewDialog(QDialog):
 
     def _reveal(self) -> None:
         try:
-            phone, vin = self.services.cases.reveal_contact(self.user, self.case_id)
+            phone, landline, vin = self.services.cases.reveal_contact(self.user, self.case_id)
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return
         self.phone_label.setText(phone or "—")
+        self.landline_label.setText(landline or "—")
         self.vin_label.setText(vin or "—")
         self.reveal_button.hide()
+        self.access_status.setText("已显示完整号码（已记录在审计日志中）。")
+
+    def _request_access(self) -> None:
+        try:
+            self.services.data_access.request_access(self.user, self.case_id,
+                                                     self.reason_edit.text())
+        except Exception as exc:  # noqa: BLE001 - e.g. 请填写查阅理由。
+            show_error(self, exc, "无法提交申请")
+            return
+        self.reason_edit.clear()
+        self.access_status.setText(self._access_text())
 
     def _attachment_bytes(self, attachment_id: int | None) -> bytes | None:
         try:

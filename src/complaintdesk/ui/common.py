@@ -6,7 +6,16 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLabel,
+    QMessageBox,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from ..domain.validation import ValidationResult
@@ -20,18 +29,33 @@ def local_text(when: datetime | None, tz: tzinfo, fmt: str = "%Y-%m-%d %H:%M") -
     return "" if when is None else when.astimezone(tz).strftime(fmt)
 
 
+def sentence(text: str) -> str:
+    """A message as a sentence: ends in a full-width stop (。！？ kept) — some service
+    messages come without one."""
+    text = text.rstrip()
+    return text if not text or text[-1] in "。！？：…" else text + "。"
+
+
 class FieldError(QLabel):
-    """A red line under a form field; hidden while there is nothing to say."""
+    """A red line under a form field. Its line is reserved even while empty (issue 13: an
+    error appearing pushed the fields below down, and the next click landed in the wrong
+    one); a message longer than the field is cut there and shown whole as the tooltip."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWordWrap(True)
+        self.setWordWrap(False)
         self.setStyleSheet(ERROR_STYLE)
+        policy = self.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)  # never widens the form
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self.setFixedHeight(self.fontMetrics().height())
         self.hide()
 
     def show_message(self, text: str, warning: bool = False) -> None:
         self.setStyleSheet(WARNING_STYLE if warning else ERROR_STYLE)
         self.setText(text)
+        self.setToolTip(text)
         self.setVisible(bool(text))
 
 
@@ -46,6 +70,39 @@ def with_error(field: QWidget, error: FieldError) -> QWidget:
     # grow only when the field itself grows (a long text), else stay at the top of its row
     box.setSizePolicy(field.sizePolicy().horizontalPolicy(), field.sizePolicy().verticalPolicy())
     return box
+
+
+class _TabLeaves(QObject):
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and isinstance(obj, QWidget) \
+                and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            window = obj.window()
+            backwards = event.key() == Qt.Key.Key_Backtab
+            step = (lambda w: w.previousInFocusChain()) if backwards \
+                else (lambda w: w.nextInFocusChain())
+            target = step(obj)
+            for _ in range(500):  # the chain is a ring; a bound all the same
+                if target is obj or (not obj.isAncestorOf(target) and target.isVisible()
+                                     and target.isEnabled() and target.window() is window
+                                     and target.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                    break
+                target = step(target)
+            target.setFocus(Qt.FocusReason.BacktabFocusReason if backwards
+                            else Qt.FocusReason.TabFocusReason)
+            return True
+        return False
+
+
+_TAB_LEAVES = _TabLeaves()
+
+
+def tab_leaves(widget: QWidget) -> None:
+    """Tab moves on to the next field even from a date/time edit (which otherwise walks its
+    year, month, day… sections and, showing a special value like 未填写, never lets go):
+    the arrow keys and typing still edit it."""
+    widget.installEventFilter(_TAB_LEAVES)
 
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "操作失败") -> None:

@@ -20,14 +20,32 @@ EXTRA_FIELDS: dict[str, FieldSpec] = {
     "instructions": FieldSpec("总经理指示", FieldKind.TEXT),
     "no_responsible": FieldSpec("无责任人", FieldKind.BOOL),
     "revisit_at": FieldSpec("回访时间", FieldKind.DATETIME),
+    # internal complaints and rework orders (what the engine records beside the fields)
+    "passed_on_by_user_id": FieldSpec("转交的部门负责人", FieldKind.ID),
+    "passed_on_at": FieldSpec("部门负责人转交时间", FieldKind.DATETIME),
+    "to_department_id": FieldSpec("转交至（部门考核主管）", FieldKind.ID),
+    "notified_department_id": FieldSpec("已告知投诉部门负责人", FieldKind.ID),
+    "gm_opinion": FieldSpec("反馈的总经理意见", FieldKind.TEXT),
 }
+# Recorded for the engine, not for reading (the 考核主管 routing snapshot, corrections of 竣工)
+HIDDEN_FIELDS = frozenset({"routing", "completion_corrections"})
 # ... and flags the engine records itself (shown in the timeline only when set).
 SYSTEM_FIELDS: dict[str, str] = {
     "handle_myself": "部门负责人亲自处理",
     "customer_unreachable": "24小时内未联系上客户",
     "skipped": "无需回访",
-    "demand_unreasonable": "客户要求过高",
+    "demand_unreasonable": "诉求无法合理满足",
+    "simple_path": "简易投诉（当场解决）",
+    "cross_department": "跨部门投诉（转交被投诉部门考核主管）",
 }
+# ... and what the special cases record (DESIGN §4.1), shown by `special_text`
+SPECIAL_LABELS: dict[str, str] = {
+    "solution_approvals": "解决方案审批",
+    "receiver_employee_id": "受理人",
+    "awaiting_other_issuer": "待总经理开具的过失单",
+}
+_APPROVAL_STATUS = {"pending": "待审批", "approved": "已批准", "returned": "已退回"}
+_APPROVERS = {"dept_head": "部门负责人", "general_manager": "总经理"}
 
 CHOICE_LABELS: dict[str, str] = {
     **{s.value: s.label for s in Severity},
@@ -43,7 +61,27 @@ def label_for(name: str) -> str:
     spec = spec_for(name)
     if spec is not None:
         return spec.label
-    return SYSTEM_FIELDS.get(name, name)
+    return SYSTEM_FIELDS.get(name) or SPECIAL_LABELS.get(name, name)
+
+
+def special_text(name: str, value: Any, names: Names, tz: tzinfo) -> str:
+    """The 重要/重大 approval history, the receiver, slips awaiting the GM."""
+    if name == "receiver_employee_id":
+        return names.employees.get(value, str(value)) if isinstance(value, int) else str(value)
+    if name == "awaiting_other_issuer":
+        ids = value if isinstance(value, list) else []
+        return "、".join(names.slips.get(i, f"#{i}") for i in ids) or "无"
+    lines = []
+    for a in value if isinstance(value, list) else []:
+        if not isinstance(a, Mapping):
+            continue
+        status = _APPROVAL_STATUS.get(str(a.get("status")), str(a.get("status")))
+        who = _APPROVERS.get(str(a.get("approver")), "")
+        when = _local(a.get("decided_at") or a.get("requested_at"), tz)
+        reason = f"：{a['reason']}" if a.get("reason") else ""
+        late = "（超时）" if a.get("breach") else ""
+        lines.append(f"{status}（{who}，{when}）{late}{reason}")
+    return "\n".join(lines)
 
 
 def choice_label(value: str) -> str:
@@ -106,6 +144,8 @@ def responsible_text(items: Any, names: Names) -> str:
 def value_text(name: str, value: Any, names: Names, tz: tzinfo) -> str:
     """A recorded value as a person reads it."""
     spec = spec_for(name)
+    if name in SPECIAL_LABELS:
+        return special_text(name, value, names, tz)
     if name in SYSTEM_FIELDS or isinstance(value, bool):
         return "是" if value else "否"
     if spec is None:
@@ -129,12 +169,12 @@ def value_text(name: str, value: Any, names: Names, tz: tzinfo) -> str:
 
 def shown_items(data: Mapping[str, Any], names: Names, tz: tzinfo) -> list[tuple[str, str]]:
     """(label, text) for every recorded value worth showing, in FIELDS order first."""
-    order = list(FIELDS) + list(EXTRA_FIELDS) + list(SYSTEM_FIELDS)
+    order = list(FIELDS) + list(EXTRA_FIELDS) + list(SYSTEM_FIELDS) + list(SPECIAL_LABELS)
     keys = sorted(data, key=lambda k: order.index(k) if k in order else len(order))
     out = []
     for k in keys:
         v = data[k]
-        if v is None or v == "" or v == []:
+        if v is None or v == "" or v == [] or k in HIDDEN_FIELDS:
             continue
         if k in SYSTEM_FIELDS and v is not True:
             continue

@@ -7,7 +7,7 @@ nothing was entered) and can be pre-filled from what a step recorded earlier.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.records import CATEGORIES, RESPONSIBILITY_LABELS
 from ..domain.workflow.fields import FieldKind, FieldSpec, parse_datetime
+from .common import tab_leaves
 from .field_text import choice_label
 
 PLACEHOLDER = "请选择…"
@@ -78,6 +79,34 @@ class FieldEditor:
         self.name = name
         self.spec = spec
         self.widget = widget
+        self._on_change: list[Callable[[], None]] = []
+        if spec.hint:  # e.g. step 1's severity guidance (domain/workflow/fields.py)
+            widget.setToolTip(spec.hint)
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call `callback` whenever the person changes the value (the form clears the
+        field's error then: issue 13, errors stayed after the value was fixed)."""
+        self._on_change.append(callback)
+        if len(self._on_change) == 1:
+            self._hook(self.widget)
+
+    def _changed(self, *_args: object) -> None:
+        for callback in self._on_change:
+            callback()
+
+    def _hook(self, root: QWidget) -> None:
+        for w in (root, *root.findChildren(QWidget)):
+            if isinstance(w, QComboBox):
+                w.currentIndexChanged.connect(self._changed)
+                w.editTextChanged.connect(self._changed)
+            elif isinstance(w, QLineEdit) and not isinstance(w.parentWidget(), QComboBox):
+                w.textEdited.connect(self._changed)
+            elif isinstance(w, QPlainTextEdit):
+                w.textChanged.connect(self._changed)
+            elif isinstance(w, QCheckBox):
+                w.toggled.connect(self._changed)
+            elif isinstance(w, QDateTimeEdit):
+                w.dateTimeChanged.connect(self._changed)
 
     def value(self) -> Any:
         raise NotImplementedError
@@ -169,6 +198,7 @@ class DateTimeEditor(FieldEditor):
         edit = QDateTimeEdit()
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        tab_leaves(edit)
         super().__init__(name, spec, edit)
         self.tz = tz
         self.set_value(default)
@@ -201,6 +231,7 @@ class ResponsibleEditor(FieldEditor):
         self.table.setHorizontalHeaderLabels(["员工", "责任程度", "处理意见"])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the next field, not cell to cell
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -235,12 +266,17 @@ class ResponsibleEditor(FieldEditor):
         self.table.setCellWidget(r, 1, level)
         self.table.setCellWidget(r, 2, QLineEdit(proposal))
         self.table.setRowHeight(r, 30)
+        if self._on_change:
+            for c in range(3):
+                self._hook(self.table.cellWidget(r, c))
+            self._changed()
         return r
 
     def _remove_selected(self) -> None:
         rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)
         for r in rows or ([self.table.rowCount() - 1] if self.table.rowCount() else []):
             self.table.removeRow(r)
+        self._changed()
 
     def row_widgets(self, r: int) -> tuple[QComboBox, QComboBox, QLineEdit]:
         emp, level, text = (self.table.cellWidget(r, c) for c in range(3))

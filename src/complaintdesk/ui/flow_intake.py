@@ -101,6 +101,10 @@ class FlowIntakeDialog(QDialog):
     def department_id(self) -> int | None:
         raise NotImplementedError
 
+    def register_kwargs(self) -> dict[str, Any]:
+        """What else the registration needs (the internal complaint's reporter department)."""
+        return {}
+
     def add_row(self, label: str, key: str, widget: QWidget, draft: bool = True) -> None:
         """A form row with the field's error label beneath it."""
         self.errors[key] = FieldError()
@@ -156,7 +160,8 @@ class FlowIntakeDialog(QDialog):
         intake.override_vin_check = self.vin_override.isChecked()
         try:
             case = self.services.intake.register(self.user, intake, flow=self.flow,
-                                                 department_id=self.department_id())
+                                                 department_id=self.department_id(),
+                                                 **self.register_kwargs())
         except ServiceError as exc:
             show_service_error(self.errors, self.general_error, exc)
             return

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -29,7 +31,15 @@ from PySide6.QtWidgets import (
 
 from ..domain.records import CHANNELS, MOODS, Case, FeedbackKind, Intake, User
 from .attachment_picker import AttachmentPicker, mime_of
-from .common import ERROR_STYLE, FieldError, show_service_error, show_validation, with_error
+from .common import (
+    ERROR_STYLE,
+    FieldError,
+    show_service_error,
+    show_validation,
+    tab_leaves,
+    with_error,
+)
+from .intake_special import IntakeSpecial
 
 if TYPE_CHECKING:
     from ..services.container import Services
@@ -157,6 +167,8 @@ class IntakeDialog(QDialog):
         cols = QHBoxLayout()
         cols.addWidget(left, 1)
         cols.addWidget(right, 1)
+        # the receiver, 部门自查's step-1 fields, 当场解决 (ui/intake_special.py)
+        self.special = IntakeSpecial(self.services)
 
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -170,9 +182,39 @@ class IntakeDialog(QDialog):
 
         lay = QVBoxLayout(self)
         lay.addLayout(cols, 1)
+        lay.addWidget(self.special)
         lay.addWidget(self.repeat_label)
         lay.addWidget(self.general_error)
         lay.addLayout(bottom)
+        self._keyboard()
+
+    def _keyboard(self) -> None:
+        """The whole registration from the keyboard (issue 13): Tab goes down the left
+        column, then the right, then 保存; Tab leaves a multi-line text instead of typing a
+        tab; Enter in a one-line field saves (保存 is the default button), Ctrl+Enter saves
+        from a multi-line text, Esc cancels (the draft is kept)."""
+        for text in self.texts.values():
+            text.setTabChangesFocus(True)
+        tab_leaves(self.purchase_date)
+        tab_leaves(self.complained_at)
+        e = self.edits
+        chain: list[QWidget] = [
+            self.kind, e["customer_name"], e["phone"], e["landline"], e["vehicle_model"],
+            e["plate"], e["vin"], self.vin_override, self.purchase_date, self.channel,
+            e["received_by"], self.complained_at, self.self_report,
+            e["location"], self.texts["description"], e["persons_involved"],
+            self.texts["demand"], self.mood, self.attachments, self.save_button]
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.save)
+        # Enter is 保存 wherever the focus is: no other button takes it over (setDefault
+        # again now that the button is inside the dialog; before, Qt had no dialog to tell)
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(button is self.save_button)
+        self.save_button.setDefault(True)
+        self.save_button.setToolTip("保存（回车，或在多行文字中按 Ctrl+回车）")
+        e["customer_name"].setFocus()
 
     def _connect(self) -> None:
         self._validate_timer = self._single_shot(VALIDATE_DELAY_MS, self.validate_now)
@@ -190,6 +232,8 @@ class IntakeDialog(QDialog):
         for key, box in (("kind", self.kind), ("channel", self.channel), ("mood", self.mood),
                          ("self_report", self.self_report)):
             box.currentIndexChanged.connect(lambda _i, k=key: self._changed(k))
+        self.self_report.currentIndexChanged.connect(
+            lambda _i: self.special.set_self_report(self.self_report.currentData() is not None))
         self.purchase_date.dateChanged.connect(lambda _d: self._changed("purchase_date"))
         self.complained_at.dateTimeChanged.connect(lambda _d: self._changed("complained_at"))
         self.vin_override.toggled.connect(lambda _b: self._changed("vin"))
@@ -216,7 +260,7 @@ class IntakeDialog(QDialog):
 
     def intake(self) -> Intake:
         pd = self.purchase_date.date()
-        return Intake(
+        return self.special.apply(Intake(
             **{f: self.edits[f].text() for f in _TEXT_FIELDS},
             description=self.texts["description"].toPlainText(),
             demand=self.texts["demand"].toPlainText(),
@@ -226,7 +270,7 @@ class IntakeDialog(QDialog):
             kind=FeedbackKind(self.kind.currentData()),
             self_report_department_id=self.self_report.currentData(),
             override_vin_check=self.vin_override.isChecked(),
-        )
+        ))
 
     def _changed(self, key: str) -> None:
         if self._loading:
@@ -280,7 +324,7 @@ class IntakeDialog(QDialog):
             try:
                 files.append(NewAttachment(p.name, mime_of(p), p.read_bytes()))
             except OSError:
-                self.errors["attachments"].show_message(f"无法读取附件“{p.name}”，请重新添加")
+                self.errors["attachments"].show_message(f"无法读取附件“{p.name}”，请重新添加。")
                 return
         try:
             case = self.services.intake.register(self.user, self.intake(), attachments=files)

@@ -2,6 +2,8 @@
 
 An internal complaint reuses the intake record (what the 《内部投诉意见处理单》 prints):
     投诉人            → Intake.customer_name   (the reporter; the current user by default)
+    投诉人部门        → register(..., reporter_department_id=...): its own 考核主管 receives
+                        the report, else its head and the 行政部's (003 二.1)
     被投诉部门        → Case.department_id     (register(..., department_id=...))
     被投诉员工        → Intake.persons_involved ("姓名(岗位)", optional)
     发生时间          → Intake.complained_at   (003 二.1: reported within 1 h of it)
@@ -14,7 +16,7 @@ No phone, vehicle or customer mood: the channel is "其他" and the mood is left
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget
 
@@ -37,6 +39,10 @@ class InternalComplaintDialog(FlowIntakeDialog):
 
     def build_form(self) -> None:
         self.reporter = QLineEdit(self.user.display_name)
+        self.reporter_department = self.department_combo("请选择…")
+        mine = self.reporter_department.findData(self.user.department_id)
+        if mine >= 0:
+            self.reporter_department.setCurrentIndex(mine)
         self.department = self.department_combo("请选择…")
         self.employee = QComboBox()
         self.employee.setToolTip("被投诉部门的员工；针对部门整体的投诉可不指定")
@@ -53,6 +59,7 @@ class InternalComplaintDialog(FlowIntakeDialog):
         # fixed height AND a fixed policy, or its row grows and the box floats in it
         self.violated.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.add_row("投诉人 *", "customer_name", self.reporter)
+        self.add_row("投诉人部门", "reporter_department_id", self.reporter_department)
         self.add_row("被投诉部门 *", "department_id", self.department)
         self.add_row("被投诉员工", "persons_involved", self.employee)
         self.add_row("发生时间 *", "complained_at", self.occurred_at)
@@ -77,6 +84,10 @@ class InternalComplaintDialog(FlowIntakeDialog):
     def department_id(self) -> int | None:
         value = self.department.currentData()
         return int(value) if value is not None else None
+
+    def register_kwargs(self) -> dict[str, Any]:
+        value = self.reporter_department.currentData()
+        return {"reporter_department_id": int(value) if value is not None else None}
 
     def intake(self) -> Intake:
         person = self.employee.currentText() if self.employee.currentData() is not None else ""

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
+    QPushButton,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from .shared_pc import TITLE, SharedPcMixin
 from .tray import app_icon
 
 if TYPE_CHECKING:
@@ -33,9 +37,10 @@ if TYPE_CHECKING:
     from .case_view import CaseViewDialog
     from .flow_intake import FlowIntakeDialog
     from .intake_dialog import IntakeDialog
+    from .live import LiveUpdates
+    from .login_dialog import LoginDialog
 
 ORGANIZATION = "ComplaintDesk"
-TITLE = "ComplaintDesk 客户投诉处理系统"
 
 # key → tab title; the installers replace the placeholders through `set_tab`.
 TABS = (("cases", "案件列表"), ("todo", "我的待办"), ("slips", "过失单"), ("ledger", "台账"),
@@ -52,7 +57,10 @@ def placeholder(text: str) -> QWidget:
     return w
 
 
-class MainWindow(QMainWindow):
+class MainWindow(SharedPcMixin, QMainWindow):
+    # another person logged in at the lock screen: the window built for them replaces this
+    replaced = Signal(object)
+
     def __init__(self, services: Services | None = None, user: User | None = None,
                  settings: QSettings | None = None, demo: bool = False,
                  page_size: int | None = None) -> None:
@@ -64,6 +72,10 @@ class MainWindow(QMainWindow):
         self.case_views: dict[int, CaseViewDialog] = {}
         self.tray: QSystemTrayIcon | None = None
         self.attached = False
+        self.locked = False
+        self.demo = demo
+        self.live: LiveUpdates | None = None
+        self.login_dialog: LoginDialog | None = None
         self.setWindowTitle(TITLE + ("（演示）" if demo else ""))
         self.setWindowIcon(app_icon())
         self.resize(1280, 800)
@@ -80,7 +92,10 @@ class MainWindow(QMainWindow):
         for key, title in TABS:
             self.tabs.addTab(placeholder("") if key != "cases" else self._waiting_page(), title)
             self.tab_keys.append(key)
-        self.setCentralWidget(self.tabs)
+        self.stack = QStackedWidget()  # the tabs, or the lock page while nobody is logged in
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self._lock_page())
+        self.setCentralWidget(self.stack)
         bar = self.menuBar()
         self.file_menu = bar.addMenu("文件(&F)")
         self.case_menu = bar.addMenu("案件(&C)")
@@ -113,6 +128,27 @@ class MainWindow(QMainWindow):
         self.wait_label.setStyleSheet("color: #666; font-size: 15px;")
         self.wait_progress: QProgressBar | None = None  # made when the demo is seeded
         lay.addWidget(self.wait_label)
+        lay.addStretch(2)
+        return w
+
+    def _lock_page(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.addStretch(1)
+        self.lock_label = QLabel("已锁定：请登录后继续使用。")
+        self.lock_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.lock_label.setStyleSheet("color: #555; font-size: 16px;")
+        lay.addWidget(self.lock_label)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.unlock_button = QPushButton("登录…")
+        self.unlock_button.clicked.connect(self.show_login)
+        leave = QPushButton("退出程序")
+        leave.clicked.connect(self.close)
+        buttons.addWidget(self.unlock_button)
+        buttons.addWidget(leave)
+        buttons.addStretch(1)
+        lay.addLayout(buttons)
         lay.addStretch(2)
         return w
 
@@ -167,6 +203,14 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()  # the installers added menus after 帮助: it goes last again
         bar.removeAction(self.help_menu.menuAction())
         bar.addAction(self.help_menu.menuAction())
+        self._show_own_work()
+        self._start_live_updates()
+        self._start_idle_lock()
+
+    def _backup_to(self) -> None:
+        from .backup_dialog import backup_to_folder
+
+        backup_to_folder(self, self.services, self.user)
 
     def _backups(self) -> None:
         from .backup_dialog import BackupDialog
@@ -216,10 +260,15 @@ class MainWindow(QMainWindow):
         self.new_rework_action = action(
             "登记厂外返修…", lambda: self.new_flow_case(ReworkOrderDialog), "Ctrl+R",
             "开具车辆厂外返修作业单")
+        if not self.user.has(Role.SERVICE_ADVISOR):  # 003 三.1; the service enforces it too
+            self.new_rework_action.setEnabled(False)
+            self.new_rework_action.setStatusTip("厂外返修作业单由维修顾问开具（制度003 三.1）")
         self.open_action = action("打开案件", self._open_current, None, "打开所选案件（回车或双击）")
         self.refresh_action = action("刷新", self.refresh, "F5", "重新查询案件列表")
         self.find_action = action("查找", self._find, "Ctrl+F", "在案件列表中按关键字查找")
         self.about_action = action("关于", self._about)
+        self.switch_user_action = action("切换用户…", lambda: self.lock(), "Ctrl+L",
+                                         "锁定窗口并回到登录（不退出程序）")
 
         m = self.file_menu
         first = self.quit_action  # the frame's 退出 stays last
@@ -229,7 +278,14 @@ class MainWindow(QMainWindow):
             self.backup_action = action("备份与恢复…", self._backups, None,
                                         "立即备份数据库，或从备份恢复")
             m.insertAction(first, self.backup_action)
+            self.backup_to_action = action("备份到…", self._backup_to, None,
+                                           "把数据库备份到选定的文件夹，如 U 盘")
+            m.insertAction(first, self.backup_to_action)
+            self.idle_lock_action = action("自动锁定…", self._edit_idle_lock, None,
+                                           "无人操作一段时间后自动锁定（接待台等共用电脑）")
+            m.insertAction(first, self.idle_lock_action)
             m.insertSeparator(first)
+        m.insertAction(first, self.switch_user_action)
         m = self.case_menu
         m.addAction(self.new_internal_action)
         m.addAction(self.new_rework_action)
@@ -276,7 +332,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(QMessageBox.Icon.Information, "登记成功",
-                          f"已登记，编号 {number}", parent=self)
+                          f"已登记，编号 {number}。", parent=self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
@@ -342,12 +398,16 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
+        self.stop_idle_watch()
         if self.intake_dialog is not None:
             self.intake_dialog.reject()  # saves its draft
         if self.flow_dialog is not None:
             self.flow_dialog.reject()  # saves its draft
         if self.tray is not None:
             self.tray.hide()  # no stale icon left in the tray
-        self.settings.setValue("main/geometry", self.saveGeometry())
-        self.settings.setValue("main/state", self.saveState())
+        if not getattr(self, "_switching", False):
+            self.save_layout()
         super().closeEvent(event)

@@ -1,6 +1,9 @@
 """The rule table editor (DESIGN §6: rules are data the administrator edits).
 
 One row per rule, cells edited in place; the penalty cells open the penalty editor.
+Rules exist per flow kind (DESIGN §6): the 适用流程 picker above the table shows one flow's
+table (its own rows and the rows that apply to every flow), or all of them; a rule added
+while a flow is shown belongs to that flow.
 Saving sends the whole table to the service, which validates it and answers with every
 problem in Chinese (第N行 … field …); those are listed under the table and the first bad
 row is selected. Nothing is saved until the table is valid.
@@ -29,8 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.proposals import penalty_summary
-from ..domain.records import FeedbackKind, Responsibility, Severity, User
+from ..domain.records import FeedbackKind, FlowKind, Responsibility, Severity, User
 from ..domain.rules import (
+    FLOW_LABELS,
     OCCASION_LABELS,
     Occasion,
     RuleSource,
@@ -52,6 +56,7 @@ COLUMNS: tuple[tuple[str, str, Any], ...] = (
     ("id", "规则编号", "text"),
     ("clause", "依据条款", "text"),
     ("occasion", "适用场合", Occasion),
+    ("flow", "适用流程", FlowKind),
     ("feedback_kind", "反馈类型", FeedbackKind),
     ("severity", "严重程度", Severity),
     ("category", "类别", "text"),
@@ -62,15 +67,31 @@ COLUMNS: tuple[tuple[str, str, Any], ...] = (
     ("source", "金额来源", RuleSource),
 )
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
-PENALTIES_COL = 8
+PENALTIES_COL = 9
+ALL_FLOWS = "all"
 
 
 def _label(enum: type[StrEnum], member: StrEnum) -> str:
     if enum is Occasion:
         return OCCASION_LABELS[member]  # type: ignore[index]
+    if enum is FlowKind:
+        return FLOW_LABELS[member]  # type: ignore[index]
     if enum is RuleSource:
         return member.label  # type: ignore[attr-defined]
     return getattr(member, "label", member.value)
+
+
+def _applies(values: dict[str, Any], shown: str) -> bool:
+    """Whether a row belongs in the table of flow `shown`: its own rows, and rows for every
+    flow that can match it — internal complaints and rework orders have no severity and no
+    praise, so the customer table's severity and reward rows are not theirs."""
+    if shown == ALL_FLOWS or values.get("flow") == shown:
+        return True
+    if values.get("flow") is not None:
+        return False
+    if shown == FlowKind.FEEDBACK.value:
+        return True
+    return values.get("severity") is None and values.get("occasion", "fault") == "fault"
 
 
 class RulesEditor(QDialog):
@@ -84,6 +105,16 @@ class RulesEditor(QDialog):
             "空白或“（任意）”表示不限；匹配条件最多的规则优先，条件相同时靠前的规则优先。\n"
             "制度（001 §五.2–3）只规定奖惩种类，未规定金额和分值：出厂金额均为本系统默认值，"
             "请按本店实际修改；修改金额后“金额来源”改为“本店规定”。"))
+        picker = QHBoxLayout()
+        picker.addWidget(QLabel("显示流程："))
+        self.flow_filter = QComboBox()
+        self.flow_filter.addItem("全部规则", ALL_FLOWS)
+        for kind in FlowKind:
+            self.flow_filter.addItem(FLOW_LABELS[kind], kind.value)
+        self.flow_filter.currentIndexChanged.connect(self.apply_filter)
+        picker.addWidget(self.flow_filter)
+        picker.addStretch(1)
+        lay.addLayout(picker)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([c[1] for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -99,8 +130,7 @@ class RulesEditor(QDialog):
         row = QHBoxLayout()
         add, remove, up = QPushButton("添加规则"), QPushButton("删除所选"), QPushButton("上移")
         self.save_button, close = QPushButton("保存"), QPushButton("关闭")
-        add.clicked.connect(lambda: self.add_row({"occasion": "fault", "penalties": [],
-                                                  "source": RuleSource.DEALERSHIP.value}))
+        add.clicked.connect(self._add_rule)
         remove.clicked.connect(self._remove)
         up.clicked.connect(self._move_up)
         self.save_button.clicked.connect(self.save)
@@ -123,6 +153,24 @@ class RulesEditor(QDialog):
         self.table.insertRow(row)
         self._write_row(row, raw)
 
+    def _add_rule(self) -> None:
+        shown = self.flow_filter.currentData()
+        raw: dict[str, Any] = {"occasion": "fault", "penalties": [],
+                               "source": RuleSource.DEALERSHIP.value}
+        if shown != ALL_FLOWS:
+            raw["flow"] = shown
+        self.add_row(raw)
+        self.table.selectRow(self.table.rowCount() - 1)
+
+    def apply_filter(self) -> None:
+        """Show one flow's table: its own rows and those for every flow (flow empty)."""
+        shown = self.flow_filter.currentData()
+        for row in range(self.table.rowCount()):
+            self.table.setRowHidden(row, not _applies(self.row_values(row), shown))
+
+    def visible_rows(self) -> list[int]:
+        return [r for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)]
+
     def _write_row(self, row: int, raw: dict[str, Any]) -> None:
         for col, (key, _title, kind) in enumerate(COLUMNS):
             value = raw.get(key)
@@ -137,7 +185,7 @@ class RulesEditor(QDialog):
                         combo.addItem(text, data)
                 else:
                     if kind not in (Occasion, RuleSource):
-                        combo.addItem(ANY, None)
+                        combo.addItem("（所有流程）" if kind is FlowKind else ANY, None)
                     for member in kind:
                         combo.addItem(_label(kind, member), member.value)
                 i = combo.findData(value)
@@ -234,4 +282,7 @@ class RulesEditor(QDialog):
     def _select_row_of(self, message: str) -> None:
         m = re.match(r"第(\d+)行", message)
         if m and 0 < int(m.group(1)) <= self.table.rowCount():
-            self.table.selectRow(int(m.group(1)) - 1)
+            row = int(m.group(1)) - 1
+            if self.table.isRowHidden(row):  # a problem in another flow's table: show all
+                self.flow_filter.setCurrentIndex(0)
+            self.table.selectRow(row)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -36,12 +38,16 @@ from ..services.errors import ConflictError, ServiceError
 from .common import ERROR_STYLE, FieldError, local_text
 from .field_text import SYSTEM_FIELDS, remaining_text, spec_for
 from .field_widgets import Choices, FieldEditor, make_editor
+from .step_slips import StepWork
 
 if TYPE_CHECKING:
     from ..services.container import Services
 
 # Actions that finish the step on what it records: their form shows the step's fields.
-_RECORDING_EFFECTS = (F.FINISH, F.FORWARD, F.ASSIGN, F.REVISIT)
+_RECORDING_EFFECTS = (F.FINISH, F.FORWARD, F.ASSIGN, F.REVISIT,
+                      # internal complaints and rework orders (§4.2, §4.3)
+                      F.OPEN_INTERNAL, F.FORWARD_INTERNAL, F.TELL_REPORTER, F.FEED_BACK,
+                      F.REPORT_COMPLETION)
 _NOTE_EFFECTS = (F.HANDLE_MYSELF, F.SKIP_REVISIT)
 STATUS_STYLE = {
     StepStatus.DUE_SOON: "color: #8a5a00; background: #fff3cd; padding: 2px 6px;",
@@ -106,6 +112,9 @@ def _prefill(case: Case, name: str) -> Any:
         return getattr(case, name) or None
     if name == "severity":
         return case.severity.value if case.severity else None
+    if name == "completed_at":  # 竣工 already recorded: the report keeps it
+        step = case.open_step
+        return step.data.get("completed_at") if step is not None else None
     if name == "responsible":
         for s in reversed(case.steps):
             if not s.is_open and isinstance(s.data.get("responsible"), list):
@@ -120,7 +129,7 @@ class StepForm(QGroupBox):
     cancelled = Signal()
 
     def __init__(self, case: Case, spec: ActionSpec, choices: Choices, tz: Any, now: datetime,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, work: StepWork | None = None) -> None:
         super().__init__(spec.label, parent)
         self.spec = spec
         self.editors: dict[str, FieldEditor] = {}
@@ -132,13 +141,15 @@ class StepForm(QGroupBox):
             fspec = spec_for(name)
             assert fspec is not None
             required = name in spec.required
-            editor = make_editor(name, fspec, required, choices, tz, now)
+            editor = (work.editor_for(name, fspec, spec.key) if work else None) \
+                or make_editor(name, fspec, required, choices, tz, now)
             editor.widget.setObjectName(f"field_{name}")
             value = _prefill(case, name)
             if value is not None:
                 editor.set_value(value)
             error = FieldError()
             self.editors[name], self.errors[name] = editor, error
+            editor.on_change(lambda e=error: self._fixed(e))
             cell = QWidget()
             lay = QVBoxLayout(cell)
             lay.setContentsMargins(0, 0, 0, 0)
@@ -147,9 +158,27 @@ class StepForm(QGroupBox):
             lay.addWidget(error)
             label = "" if isinstance(editor.widget, QCheckBox) else fspec.label
             form.addRow(f"{label} *" if required and label else label, cell)
+        header = work.header_for(spec.key) if work else None
+        if header is not None:  # the revisit's call sheet
+            form.insertRow(0, header)
+        for extra in work.extra_editors(spec.key) if work else []:  # the GM's per-slip decisions
+            error = FieldError()
+            self.editors[extra.name], self.errors[extra.name] = extra, error
+            cell = QWidget()
+            lay = QVBoxLayout(cell)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.addWidget(extra.widget)
+            lay.addWidget(error)
+            form.addRow(extra.spec.label, cell)
         if not self.editors:
             form.addRow(QLabel(f"确认执行「{spec.label}」？"))
         satisfaction = self.editors.get("satisfaction")
+        reached = self.editors.get("reached")
+        if satisfaction is not None and reached is not None \
+                and isinstance(reached.widget, QComboBox):
+            # the engine drops a satisfaction nobody could give: the form says so at once
+            reached.widget.currentIndexChanged.connect(self._sync_reached)
+            self._sync_reached()
         reopen = self.editors.get("reopen_department_id")
         if satisfaction is not None and reopen is not None:
             assert isinstance(satisfaction.widget, QComboBox)
@@ -161,10 +190,18 @@ class StepForm(QGroupBox):
         self.general_error.hide()
         self.submit_button = QPushButton("提交")
         self.submit_button.setDefault(True)
+        self.submit_button.setToolTip("提交（回车；在多行文字中按 Ctrl+回车）")
         self.submit_button.clicked.connect(self.submitted.emit)
         cancel = QPushButton("取消")
+        cancel.setToolTip("取消（Esc）")
         cancel.clicked.connect(self.cancelled.emit)
-        hint = QLabel("带 * 的为必填项")
+        # from the keyboard alone (issue 13): Enter submits (Ctrl+Enter inside a multi-line
+        # text, where Enter is a new line), Esc cancels — see keyPressEvent
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.submitted.emit)
+        hint = QLabel("带 * 的为必填项；回车提交，Esc 取消")
         hint.setStyleSheet("color: #777;")
         # the panel shows the buttons below its scroll area, so they never scroll away
         self.button_bar = QWidget()
@@ -177,6 +214,31 @@ class StepForm(QGroupBox):
         outer = QVBoxLayout(self)
         outer.addLayout(form)
         outer.addWidget(self.general_error)
+
+    def _sync_reached(self) -> None:
+        """满意度 only when the customer was reached."""
+        self.editors["satisfaction"].widget.setEnabled(self.editors["reached"].value() is True)
+
+    def _fixed(self, error: FieldError) -> None:
+        """The person changed a field: its error goes (the service checks again on 提交)."""
+        if error.text():
+            error.show_message("")
+        if self.general_error.isVisible() and not any(e.text() for e in self.errors.values()):
+            self.general_error.hide()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Enter from a one-line field or a pick-list submits; Esc cancels the form (the
+        case view stays open). Multi-line texts keep Enter for a new line."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not isinstance(self.focusWidget(), QPlainTextEdit):
+            event.accept()
+            self.submitted.emit()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            self.cancelled.emit()
+            return
+        super().keyPressEvent(event)
 
     def _sync_reopen(self) -> None:
         """Where a 不满意 case goes back to only matters when the customer is 不满意."""
@@ -204,7 +266,8 @@ class StepForm(QGroupBox):
         for name, message in (exc.fields or {}).items():
             if name in self.errors:
                 self.errors[name].show_message(message)
-                self.editors[name].widget.setFocus()
+                if not placed:  # the focus to the first field named, not the last
+                    self.editors[name].widget.setFocus()
                 placed = True
         if not placed:
             self.general_error.setStyleSheet(ERROR_STYLE)
@@ -297,7 +360,9 @@ class ActionPanel(QWidget):
         self.close_form()
         spec = self.specs[key]
         choices = build_choices(self.services, self.user, self.case)
-        self.form = StepForm(self.case, spec, choices, self.tz, self.services.clock.now())
+        self.work = StepWork(self.services, self.user, self.case, self)
+        self.form = StepForm(self.case, spec, choices, self.tz, self.services.clock.now(),
+                             work=self.work)
         self.form.submitted.connect(self.submit)
         self.form.cancelled.connect(self.cancel_form)
         holder = QWidget()  # keeps the form at its natural height at the top

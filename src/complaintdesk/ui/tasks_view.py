@@ -7,6 +7,7 @@ open (tray balloon when there is a tray, else the status bar and a small popup).
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ from ..domain.records import User
 from ..domain.steps import step_title
 from .columns import ColumnSizer
 from .common import local_text
+from .duty_tasks import DutyTasks
 from .empty_state import EmptyState
 from .field_text import remaining_text
 from .list_export import ListExportBar, section_of
@@ -180,6 +182,7 @@ class TasksView(QWidget):
         self.tray: QSystemTrayIcon | None = None  # the main window may hand one over
         self._states: dict[tuple[int, str], str] | None = None  # None: not loaded yet
         self.status_label: QLabel | None = None
+        self._loaded_at = 0.0
 
         self.model = TaskTableModel(services.workflow.tz, self)
         self.table = QTableView()
@@ -213,6 +216,10 @@ class TasksView(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.table, 1)
+        # 处理意见告知 and the weekly summary (not workflow steps): ui/duty_tasks.py
+        self.duties = DutyTasks(services, user, self)
+        self.duties.open_case.connect(self.open_case)
+        lay.addWidget(self.duties)
         self.popup = _Popup(self)
 
         self.timer = QTimer(self)
@@ -222,13 +229,36 @@ class TasksView(QWidget):
         self.refresh()
 
     # ---- data ---------------------------------------------------------------------------
+    def refresh_if_stale(self, seconds: float = 2.0) -> None:
+        """Opening the tab: a list read just now (at login, by a live update) is kept."""
+        if time.monotonic() - self._loaded_at > seconds:
+            self.refresh()
+
+    def show_count(self) -> None:
+        self._show_count(self.model.rowCount(), sum(
+            1 for t in self.model.rows if t.state == "overdue"))
+
     def refresh(self) -> None:
+        self._loaded_at = time.monotonic()
         try:
             rows = self.services.workflow.my_tasks(self.user)
         except Exception:  # noqa: BLE001 - a failed refresh keeps the old list; next tick retries
             return
         now = self.services.clock.now()
+        # the list refreshes by itself (a minute's tick, any write here or on another PC):
+        # the selected case and the scroll position stay where the user left them
+        current = self.table.currentIndex()
+        keep_id = self.model.data(current, Qt.ItemDataRole.UserRole) if current.isValid() \
+            else None
+        scroll = self.table.verticalScrollBar().value()
+        if hasattr(self, "duties"):
+            self.duties.refresh()
         self.model.set_rows(rows, now)
+        if keep_id is not None:
+            row = next((i for i, t in enumerate(self.model.rows) if t.row.id == keep_id), -1)
+            if row >= 0:
+                self.table.setCurrentIndex(self.model.index(row, current.column()))
+        self.table.verticalScrollBar().setValue(scroll)
         overdue = sum(1 for t in rows if t.state == "overdue")
         soon = sum(1 for t in rows if t.state == "due_soon")
         self.summary.setText(f"待办 {len(rows)} 项  ·  即将到期 {soon}  ·  已超期 {overdue}")
@@ -236,7 +266,8 @@ class TasksView(QWidget):
             self.empty.hide()
         else:
             self.empty.show_message("没有待办事项",
-                                    "需要您（或您代理的同事）处理的步骤会出现在这里，每分钟自动刷新。")
+                                    "需要您（或您代理的同事）处理的步骤会出现在这里，"
+                                    "有变动时自动更新。")
         self.count_changed.emit(len(rows), overdue)
         self._show_count(len(rows), overdue)
         self._notify_changes(rows)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 OUTCOME_TEXT = {
     "done": "已完成", "skipped": "已跳过（无需回访）", "reopen": "客户不满意，退回重新处理",
-    "no_responsible": "已完成（无责任人）", "demand_unreasonable": "判定客户要求过高",
+    "no_responsible": "已完成（无责任人）", "demand_unreasonable": "判定诉求无法合理满足",
 }
 # (frame border/background, badge text colour) per status
 STATUS_COLORS = {

@@ -1,4 +1,4 @@
-"""The app icon and the system tray icon that carries the 待办 notifications.
+"""The app icon and the system tray icon that carries the 待办 and 提醒 notifications.
 
 No tray (the offscreen platform in tests, some Linux desktops): nothing is created and the
 tasks view falls back to its popup and the status bar.
@@ -41,12 +41,27 @@ def install_tray(window: MainWindow) -> QSystemTrayIcon | None:
         lambda reason: _bring_back(window)
         if reason in (QSystemTrayIcon.ActivationReason.Trigger,
                       QSystemTrayIcon.ActivationReason.DoubleClick) else None)
-    tray.messageClicked.connect(lambda: _show_tasks(window))  # a 待办 reminder was clicked
+    tray.messageClicked.connect(lambda: _message_clicked(window, tray))
     tray.show()
     tasks = getattr(window, "tasks_view", None)
     if tasks is not None:
         tasks.tray = tray
+    alerts = getattr(window, "alerts_view", None)
+    if alerts is not None:  # 提醒 (DESIGN §4.5) pop up as balloons too
+        alerts.tray = tray
     return tray
+
+
+def _message_clicked(window: MainWindow, tray: QSystemTrayIcon) -> None:
+    """A balloon was clicked: an alert's opens its case (or the 提醒 list), a 待办
+    reminder's the 我的待办 tab."""
+    alerts = getattr(window, "alerts_view", None)
+    if alerts is not None and tray.property("last_source") == "alerts":
+        tray.setProperty("last_source", "")
+        _bring_back(window)
+        alerts.popup_clicked()
+        return
+    _show_tasks(window)
 
 
 def _show_tasks(window: MainWindow) -> None:

@@ -1,5 +1,6 @@
-"""Plugs the workflow UI into the main window: the 我的待办 tab and the 系统 menu
-(设置代理人 and 我的代理人 for everyone, 系统管理 for the administrator)."""
+"""Plugs the workflow UI into the main window: the 我的待办 tab (with the customer-data
+requests waiting for an approver), the 提醒 tab (alerts) and the 系统 menu (提醒列表,
+设置代理人 and 我的代理人 for everyone, 系统管理 for the administrator)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMenu, QVBoxLayout
 
 from ..domain.records import Role
+from .access_requests import AccessRequestsPanel, may_see_requests
 from .admin_settings import DelegationsTab, delegation_dialog
 from .admin_view import AdminDialog
+from .alerts_view import install_alerts
 from .tasks_view import TasksView
 
 if TYPE_CHECKING:
@@ -25,8 +28,15 @@ def install_workflow_ui(window: MainWindow) -> TasksView:
     window.set_tab("todo", tasks)
     window.tasks_view = tasks  # type: ignore[attr-defined]
     todo_index = window.tab_keys.index("todo")
-    window.tabs.currentChanged.connect(lambda i: tasks.refresh() if i == todo_index else None)
-    tasks.refresh()  # now inside the window: the count goes to its status bar
+    window.tabs.currentChanged.connect(
+        lambda i: tasks.refresh_if_stale() if i == todo_index else None)
+    tasks.show_count()  # now inside the window: the count goes to its status bar
+    if may_see_requests(user):  # customer-data requests wait here for their approver
+        panel = AccessRequestsPanel(services, user, tasks.notify, tasks)
+        panel.open_case.connect(window.open_case)
+        tasks.layout().addWidget(panel)
+        tasks.count_changed.connect(lambda _n, _o: panel.refresh())
+        window.access_requests = panel  # type: ignore[attr-defined]
 
     menu = QMenu("系统(&S)", window)
     delegate = QAction("设置代理人…", window)
@@ -48,6 +58,7 @@ def install_workflow_ui(window: MainWindow) -> TasksView:
     actions = bar.actions()
     bar.insertMenu(actions[-1], menu) if actions else bar.addMenu(menu)
     window.system_menu = menu  # type: ignore[attr-defined]
+    install_alerts(window)  # 提醒 tab, unread count, popups (DESIGN §4.5)
     return tasks
 
 

@@ -65,9 +65,14 @@ class WorkflowSettings:
     tz: str = "Asia/Shanghai"
     assign_hours: int = 1  # step 2 部门安排: "立即", 1 h by default
     second_revisit_days: int = 7
+    rework_revisit_days: int = 2  # §4.3 step 8: a product default, the seed gives none
     calendar: BusinessCalendar | None = None  # None: calendar hours, seven days a week
     # step key → the deadline set in 流程设置 instead of the product default (flows.py)
     step_deadlines: Mapping[str, DeadlineRule] = field(default_factory=dict)
+    # product defaults where the policy gives no number (DESIGN §4.8):
+    approval_hours: int = 4  # 重要/重大 solution approval, due after it is requested
+    notice_from_day: int = 3  # 003 一.12 处理意见告知: from day 3 after receipt ...
+    notice_by_day: int = 5  # ... to the end of day 5 (days counted from receipt)
 
     def __post_init__(self) -> None:
         ZoneInfo(self.tz)
@@ -77,6 +82,12 @@ class WorkflowSettings:
             raise ValueError("二次回访间隔只能设置为 7 天或 30 天，请修改设置。")
         for key, rule in self.step_deadlines.items():
             check_step_deadline(key, rule)
+        if self.approval_hours <= 0:
+            raise ValueError("解决方案审批时限必须大于 0 小时，请修改设置。")
+        if not 0 <= self.notice_from_day <= self.notice_by_day:
+            raise ValueError("处理意见告知的天数设置不正确（起始天数不能晚于截止天数），请修改设置。")
+        if self.rework_revisit_days <= 0:
+            raise ValueError("厂外返修回访时限必须大于 0 天，请修改设置。")
 
     def rule_for(self, step_key: str, default: DeadlineRule) -> DeadlineRule:
         """The deadline rule a step runs with: the one set here, else the product default
@@ -96,9 +107,13 @@ class WorkflowSettings:
             tz=tz,
             assign_hours=int(data.get("assign_hours", 1)),
             second_revisit_days=int(data.get("second_revisit_days", 7)),
+            rework_revisit_days=int(data.get("rework_revisit_days", 2)),
             calendar=BusinessCalendar.from_dict(cal, tz=tz) if cal else None,
             step_deadlines={str(k): _rule_from(k, v)
                             for k, v in dict(data.get("step_deadlines") or {}).items()},
+            approval_hours=int(data.get("approval_hours", 4)),
+            notice_from_day=int(data.get("notice_from_day", 3)),
+            notice_by_day=int(data.get("notice_by_day", 5)),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,9 +121,13 @@ class WorkflowSettings:
             "tz": self.tz,
             "assign_hours": self.assign_hours,
             "second_revisit_days": self.second_revisit_days,
+            "rework_revisit_days": self.rework_revisit_days,
             "calendar": self.calendar.to_dict() if self.calendar else None,
             "step_deadlines": {k: {"kind": r.kind.value, "amount": r.amount}
                                for k, r in self.step_deadlines.items()},
+            "approval_hours": self.approval_hours,
+            "notice_from_day": self.notice_from_day,
+            "notice_by_day": self.notice_by_day,
         }
 
 

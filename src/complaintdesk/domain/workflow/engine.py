@@ -13,22 +13,25 @@ from typing import Any
 
 from .. import steps as S
 from ..clock import utc
-from ..records import Case, CaseStatus, FlowKind, Role, User
+from ..records import Case, CaseStatus, FlowKind, Severity, User
 from . import flows as F
 from .deadlines import WorkflowSettings
 from .errors import WorkflowError
 from .events import ActionSpec, ActResult, WorkflowEvent
 from .fields import check_fields
 from .guards import CHECKS, GuardContext, refusal, unresolved_unsatisfied
+from .notice import set_notice_window
 from .permissions import Delegation, resolve_actor, who_label
-from .transitions import EFFECTS, Act, finish_step, open_step
+from .secondary_effects import SECONDARY_EFFECTS
+from .transitions import EFFECTS, Act, finish_step, open_step, serious_alerts
 
 __all__ = ["ActResult", "ActionSpec", "WorkflowEvent", "available_actions", "perform", "start_case"]
 
 
 # ---- public API -------------------------------------------------------------------------
 def start_case(
-    case: Case, registered_by: User, settings: WorkflowSettings, now: datetime
+    case: Case, registered_by: User, settings: WorkflowSettings, now: datetime,
+    report_data: Mapping[str, Any] | None = None,
 ) -> list[WorkflowEvent]:
     """Record the first step (登记 / 报告 / 开单) as done now and open the next one.
 
@@ -45,25 +48,50 @@ def start_case(
         what = "被投诉部门" if flow.kind is FlowKind.INTERNAL else "所属部门"
         raise WorkflowError(f"请选择「{what}」后再提交。", "department_id")
     route = flow.route(case.kind)
+    self_dept = case.intake.self_report_department_id if flow.kind is FlowKind.FEEDBACK \
+        else None
+    if self_dept is not None:
+        _take_self_report(case, self_dept)
     events: list[WorkflowEvent] = []
     complained = utc(case.intake.complained_at or case.registered_at)
     first = open_step(case, flow, route[0], complained, settings, events)
     events.pop()  # the first step is done at once: no "opened" notification for it
     case.status = CaseStatus.OPEN
-    finish_step(first, registered_by.id, None, now, "done", {}, events)
-    nxt = route[1]
-    self_dept = case.intake.self_report_department_id
-    if flow.kind is FlowKind.FEEDBACK and self_dept is not None:
-        # 003 一.9(1): 部门自查 goes straight to the department head; CS and assessor told
-        case.department_id = self_dept
-        nxt = S.ASSIGN
-        events.append(WorkflowEvent(
-            "notify", S.REGISTER, user_id=registered_by.id,
-            to_roles=(Role.CS_CENTER, Role.ASSESSOR), department_id=None,
-            detail={"reason": "部门自查", "department_id": self_dept},
-        ))
+    # DESIGN §4.1: step 0's lateness is the receiver's (受理人), not the typist's.
+    # report_data: what the first step records (an internal complaint's routing snapshot)
+    receiver = case.intake.receiver_employee_id
+    first_data = dict(report_data or {})
+    if receiver is not None:
+        first_data["receiver_employee_id"] = receiver
+    finish_step(first, registered_by.id, None, now, "done", first_data, events)
+    for e in events:
+        if e.kind == "breach" and receiver is not None:
+            e.detail["employee_id"] = receiver
+    if flow.kind is FlowKind.FEEDBACK:
+        set_notice_window(case, settings)
+    # 003 一.9(1): 部门自查 starts at step 2 (step 1's fields came with the report); CS and
+    # the assessor are told when step 4 is signed, not now
+    nxt = S.ASSIGN if self_dept is not None else route[1]
     open_step(case, flow, nxt, now, settings, events)
+    if self_dept is not None:  # its head set the severity: a 重要/重大 one alerts the GM too
+        events.extend(serious_alerts(case, None, S.REGISTER, registered_by.id))
     return events
+
+
+def _take_self_report(case: Case, department_id: int) -> None:
+    """The self-report form carries step 1's fields, filled by the department's head."""
+    intake = case.intake
+    missing = {}
+    if not intake.self_report_category.strip():
+        missing["self_report_category"] = "部门自查须填写「投诉类别」。"
+    if intake.self_report_severity is None:
+        missing["self_report_severity"] = "部门自查须选择「严重程度」。"
+    if missing:
+        first = next(iter(missing))
+        raise WorkflowError(missing[first], first, fields=missing)
+    case.department_id = department_id
+    case.category = intake.self_report_category.strip()
+    case.severity = Severity(intake.self_report_severity)
 
 
 def _step_actions(flow: F.FlowDef, sdef: F.StepDef) -> tuple[F.ActionDef, ...]:
@@ -87,7 +115,7 @@ def available_actions(
         ok, on_behalf = resolve_actor(
             user, action.who or sdef.who, case, step, now, settings.zone, delegations
         )
-        if not ok:
+        if not ok or _in_person_refusal(case, sdef, action, on_behalf):
             continue
         if refusal(GuardContext(case, step, sdef, action, user, now, settings)):
             continue
@@ -117,6 +145,9 @@ def perform(
         raise WorkflowError(
             f"「{action.label}」只能由{who_label(who)}执行。如需他人代为处理，请先设置代理人。"
         )
+    in_person = _in_person_refusal(case, sdef, action, on_behalf)
+    if in_person:
+        raise WorkflowError(in_person)
     guard = GuardContext(case, step, sdef, action, user, now, settings)
     message = refusal(guard)
     if message:
@@ -127,14 +158,24 @@ def perform(
         CHECKS[name](guard, values)
     closes = (
         action.effect == F.FINISH and action.leads_to == F.NEXT
-        and step.step_key in flow.route(case.kind)
-        and flow.next_after(case.kind, step.step_key) is None
+        and step.step_key in flow.case_route(case)
+        and flow.next_on(case, step.step_key) is None
     )
     if closes and flow.close_requires_revisit and unresolved_unsatisfied(case):
         raise WorkflowError(
-            "客户回访「不满意」尚未解决：须重新处理并回访，或由行政部考核主管判定「客户要求过高」后才能结案。"
+            "客户回访「不满意」尚未解决：须重新处理并回访，或由行政部考核主管判定「诉求无法合理满足」后才能结案。"
         )
     events: list[WorkflowEvent] = []
     act = Act(case, flow, step, sdef, action, user, on_behalf, values, now, settings, events)
-    EFFECTS[action.effect](act)
+    (SECONDARY_EFFECTS.get(action.effect) or EFFECTS[action.effect])(act)
     return ActResult(events, step)
+
+
+def _in_person_refusal(case: Case, sdef: F.StepDef, action: F.ActionDef,
+                       on_behalf: int | None) -> str | None:
+    """003 一.9(3): a 重大 complaint's handling step is taken by the supervisor in person."""
+    if (on_behalf is not None and sdef.in_person_when_major
+            and case.severity is Severity.MAJOR and not action.who):
+        return ("重大投诉须由业务主管本人亲自处理，代理人不能代为处理；"
+                "主管不在时请由部门负责人改派处理主管。")
+    return None

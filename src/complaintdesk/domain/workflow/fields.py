@@ -31,13 +31,26 @@ class FieldSpec:
     label: str
     kind: FieldKind
     choices: tuple[str, ...] = ()
+    hint: str = ""  # guidance shown beside the field
+
+
+# Step 1's severity guidance, in the policy's words: 000 二(二) (一般/重要/重大, 重大 e.g.
+# safety, group incidents, media exposure) and 003 一.9(3) (生产质量、产品质量、客户要求过高
+# are 重大 — a kind of complaint, not a reason to close one)
+SEVERITY_GUIDANCE = (
+    "一般：事实清楚、影响较小的投诉；\n"
+    "重要：须立即上报部门负责人和总经理，解决方案须经部门负责人审批；\n"
+    "重大：涉及安全、群体性事件、媒体曝光风险，或生产质量、产品质量、客户要求过高等"
+    "（003 一.9(3)），由业务主管亲自处理，解决方案须经总经理审批。"
+)
 
 
 _REVISIT_METHODS = ("电话", "短信", "上门")
 
 FIELDS: dict[str, FieldSpec] = {
     "category": FieldSpec("投诉类别", FieldKind.TEXT),
-    "severity": FieldSpec("严重程度", FieldKind.CHOICE, tuple(s.value for s in Severity)),
+    "severity": FieldSpec("严重程度", FieldKind.CHOICE, tuple(s.value for s in Severity),
+                          hint=SEVERITY_GUIDANCE),
     "department_id": FieldSpec("责任部门", FieldKind.ID),
     "supervisor_user_id": FieldSpec("处理主管", FieldKind.ID),
     "process": FieldSpec("事情经过", FieldKind.TEXT),
@@ -62,6 +75,11 @@ FIELDS: dict[str, FieldSpec] = {
     "notified": FieldSpec("已告知投诉部门负责人", FieldKind.CONFIRM),
     "deadline": FieldSpec("新的期限", FieldKind.DATETIME),
     "reason": FieldSpec("原因", FieldKind.TEXT),
+    "no_revisit": FieldSpec("无需回访", FieldKind.BOOL),
+    # internal complaints and rework orders (DESIGN §4.2, §4.3)
+    "against_department": FieldSpec("针对部门整体的投诉", FieldKind.BOOL),
+    "completed_at": FieldSpec("竣工时间", FieldKind.DATETIME),
+    "cs_revisit_assessment": FieldSpec("对客服中心回访情况的考核记录", FieldKind.TEXT),
 }
 
 

@@ -11,10 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import steps as S
-from ..records import FeedbackKind, FlowKind
+from ..records import Case, FeedbackKind, FlowKind
 from ..records import Role as R
 from .deadlines import NO_DEADLINE, SAME_DAY, DeadlineRule, days, hours
-from .permissions import ANYONE, ASSIGNED_HANDLER, DEPT_HEAD_OF_CASE, SUPERVISOR_OF_DEPT, Who, role
+from .permissions import (
+    ANYONE,
+    ASSIGNED_HANDLER,
+    CASE_ASSESSOR,
+    DEPT_HEAD_OF_CASE,
+    REPORT_ASSESSOR,
+    REPORTER_DEPT_HEAD,
+    SUPERVISOR_OF_DEPT,
+    Who,
+    role,
+)
 
 NEXT = "next"  # the next step on the route (closing the case after the last one)
 STAY = "stay"  # the step stays open (extensions, reclassification)
@@ -29,7 +39,19 @@ SKIP_REVISIT = "skip_revisit"
 EXTEND_ONCE = "extend_once"  # a fixed extension taken before the original deadline
 EXTEND = "extend"  # a new deadline with a reason (重大 适当宽限)
 CLASSIFY = "classify"  # correct category/severity without finishing the step
-DEMAND_UNREASONABLE = "demand_unreasonable"  # 客户要求过高: on to evaluation
+DEMAND_UNREASONABLE = "demand_unreasonable"  # 诉求无法合理满足: on to evaluation
+FORWARD_SIMPLE = "forward_simple"  # step 1 confirms 当场解决: the simple-complaint path
+REQUEST_APPROVAL = "request_approval"  # 重要/重大: the solution goes to its approver
+DECIDE_APPROVAL = "decide_approval"  # the approver approves or sends it back
+REASSIGN = "reassign"  # the dept head names another handler while step 3 is open
+# internal complaints and rework orders (secondary_effects.py)
+OPEN_INTERNAL = "open_internal"  # names the reported department; forward or investigate next
+PASS_ON = "pass_on"  # the reporter's department head passes the report to 行政部
+FORWARD_INTERNAL = "forward_internal"  # to the reported department's 考核主管
+TELL_REPORTER = "tell_reporter"  # the reporting department's head is told the outcome
+FEED_BACK = "feed_back"  # the GM's opinion to the department heads
+RECORD_COMPLETION = "record_completion"  # 竣工: the step's clock starts
+REPORT_COMPLETION = "report_completion"  # 竣工上报 (records 竣工 too when given)
 
 # Conditions under which an action is offered (see engine._CONDITIONS).
 BEFORE_FIRST_DEADLINE = "before_first_deadline"
@@ -39,11 +61,20 @@ AFTER_UNSATISFIED = "after_unsatisfied"
 NOT_INVOLVED = "not_involved"  # has not acted on any step of the case
 NOT_BEFORE_DUE = "not_before_due"  # a scheduled step (二次回访) cannot be done early
 CASE_OPEN = "case_open"
+ON_SPOT = "on_spot"  # registered as 当场解决 (a 一般 complaint)
+HANDLING_STEP = "handling_step"  # only the handling step (重大: 适当宽限 at step 3 only)
+NEEDS_APPROVAL = "needs_approval"  # 重要/重大 and no approval pending or given
+APPROVAL_PENDING = "approval_pending"  # a solution awaits this user's approval
+SOLUTION_APPROVED = "solution_approved"  # 重要/重大: approved before step 3 is finished
+REVISIT_SKIPPABLE = "revisit_skippable"  # 无需回访: never 重要/重大 or a reopened round
 
 # Data checks beyond required fields (see engine._CHECKS).
 SLIPS_OR_NONE = "slips_or_none"  # slip_ids, or no_responsible=True
 SATISFACTION_IF_REACHED = "satisfaction_if_reached"
 LATER_DEADLINE = "later_deadline"
+NO_REVISIT_ALLOWED = "no_revisit_allowed"  # step 5's 无需回访 mark
+COMPLETION_TIME = "completion_time"  # 竣工 not before the order was opened, not in the future
+COMPLETION_KNOWN = "completion_known"  # 竣工 recorded, or given with the report
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +87,7 @@ class ActionDef:
     who: tuple[Who, ...] = ()  # empty: the step's holder
     conditions: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
-    extend_to: DeadlineRule | None = None  # for EXTEND_ONCE
+    extend_to: DeadlineRule | None = None  # for EXTEND_ONCE; 竣工上报: the deadline from 竣工
     fixed_reason: str = ""  # for EXTEND_ONCE: recorded instead of asking
 
 
@@ -69,6 +100,8 @@ class StepDef:
     records: tuple[str, ...]
     actions: tuple[ActionDef, ...] = ()
     clause: str = ""  # where the policy says so
+    # 003 一.9(3): a 重大 complaint's handling step is taken in person (no delegate)
+    in_person_when_major: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +112,22 @@ class FlowDef:
     routes: dict[FeedbackKind, tuple[str, ...]]
     common_actions: tuple[ActionDef, ...] = ()  # offered at any open step of the flow
     close_requires_revisit: bool = False  # 不满意 must be resolved before closing
+    simple_route: tuple[str, ...] = ()  # the simple-complaint path (当场解决), if any
 
     def route(self, kind: FeedbackKind) -> tuple[str, ...]:
         return self.routes.get(kind) or self.routes[FeedbackKind.COMPLAINT]
+
+    def case_route(self, case: Case) -> tuple[str, ...]:
+        """The route this case follows: its kind's, or the simple path once confirmed."""
+        if case.simple_path and self.simple_route:
+            return self.simple_route
+        return self.route(case.kind)
+
+    def next_on(self, case: Case, key: str) -> str | None:
+        """The step after `key` on the case's route, None when it ends (→ closed)."""
+        route = self.case_route(case)
+        i = route.index(key)
+        return route[i + 1] if i + 1 < len(route) else None
 
     def next_after(self, kind: FeedbackKind, key: str) -> str | None:
         """The step after `key` on the route, None when the route ends (→ closed)."""
@@ -103,8 +149,10 @@ _RECORD_REVISIT = ActionDef(
     "revisit", "记录回访结果", required=("method", "reached"),
     effect=REVISIT, checks=(SATISFACTION_IF_REACHED,),
 )
+# DESIGN §4.8: the assessor decides 无需回访 (003 一.4 "不用回访的"); never for 重要/重大
+# or a reopened round
 _SKIP_REVISIT = ActionDef(
-    "skip", "无需回访", effect=SKIP_REVISIT, who=CS_OR_ASSESSOR,
+    "skip", "无需回访", effect=SKIP_REVISIT, who=ASSESSOR, conditions=(REVISIT_SKIPPABLE,),
 )
 
 FEEDBACK_STEPS: tuple[StepDef, ...] = (
@@ -114,7 +162,11 @@ FEEDBACK_STEPS: tuple[StepDef, ...] = (
     StepDef(S.FORWARD, "填单转派", CS_OR_ASSESSOR, hours(1),
             ("category", "severity", "department_id", "note"),
             (ActionDef("forward", "填单并转派部门",
-                       required=("category", "severity", "department_id"), effect=FORWARD),),
+                       required=("category", "severity", "department_id"), effect=FORWARD),
+             # DESIGN §4.1 simple complaints: confirm 当场解决 (responsible optional)
+             ActionDef("forward_simple", "确认当场解决（简易投诉）",
+                       required=("category", "department_id"), effect=FORWARD_SIMPLE,
+                       conditions=(ON_SPOT,))),
             clause="003 一.1: 立即填写处理单，1小时内转给业务部门负责人"),
     StepDef(S.ASSIGN, "部门安排", DEPT_HEAD, hours(1, setting="assign_hours"),
             ("supervisor_user_id", "handle_myself", "note"),
@@ -125,17 +177,34 @@ FEEDBACK_STEPS: tuple[StepDef, ...] = (
             ("process", "solution_kind", "solution_text", "customer_attitude",
              "customer_unreachable", "responsible", "opinion"),
             (ActionDef("handle", "提交处理意见",
-                       required=("process", "solution_kind", "customer_attitude")),
+                       required=("process", "solution_kind", "customer_attitude"),
+                       conditions=(SOLUTION_APPROVED,)),
              ActionDef("mark_unreachable", "客户未联系上（延至48小时）", leads_to=STAY,
                        effect=EXTEND_ONCE, extend_to=hours(48), fixed_reason="客户无法联系",
-                       conditions=(BEFORE_FIRST_DEADLINE, NOT_EXTENDED_YET))),
-            clause="003 一.3: 24小时内；24小时内未联系上客户的 48小时内"),
+                       conditions=(BEFORE_FIRST_DEADLINE, NOT_EXTENDED_YET)),
+             # 000 二(四)2: a 重要/重大 solution is approved before it is carried out
+             ActionDef("request_approval", "提交解决方案审批", leads_to=STAY,
+                       required=("solution_kind", "solution_text"), effect=REQUEST_APPROVAL,
+                       conditions=(NEEDS_APPROVAL,)),
+             ActionDef("approve_solution", "批准解决方案", leads_to=STAY,
+                       effect=DECIDE_APPROVAL, who=(DEPT_HEAD_OF_CASE, role(R.GENERAL_MANAGER)),
+                       conditions=(APPROVAL_PENDING,)),
+             ActionDef("return_solution", "退回解决方案", leads_to=STAY, required=("reason",),
+                       effect=DECIDE_APPROVAL, who=(DEPT_HEAD_OF_CASE, role(R.GENERAL_MANAGER)),
+                       conditions=(APPROVAL_PENDING,)),
+             # DESIGN §4.8: a 重大 handler who is away is replaced at step 2's level
+             ActionDef("reassign", "改派处理主管", leads_to=STAY,
+                       required=("supervisor_user_id",), effect=REASSIGN,
+                       who=(DEPT_HEAD_OF_CASE, role(R.GENERAL_MANAGER)))),
+            clause="003 一.3: 24小时内；24小时内未联系上客户的 48小时内",
+            in_person_when_major=True),
     StepDef(S.DEPT_OPINION, "部门负责人签署", DEPT_HEAD, hours(24), ("opinion", "responsible"),
             (ActionDef("dept_opinion", "签署处理意见", required=("opinion",)),),
             clause="003 一.4: 24小时内完成对责任人处理意见的签署"),
     StepDef(S.ISSUE_SLIPS, "开具过失单", ASSESSOR, SAME_DAY,
-            ("slip_ids", "no_responsible", "note"),
-            (ActionDef("issue_slips", "确认过失单已开具", checks=(SLIPS_OR_NONE,)),),
+            ("slip_ids", "no_responsible", "no_revisit", "note"),
+            (ActionDef("issue_slips", "确认过失单已开具",
+                       checks=(SLIPS_OR_NONE, NO_REVISIT_ALLOWED)),),
             clause="003 一.4: 开具《过失单》并于当天返回客服中心"),
     StepDef(S.REVISIT, "回访", CS_CENTER, days(2), _REVISIT_FIELDS,
             (_RECORD_REVISIT, _SKIP_REVISIT),
@@ -158,15 +227,16 @@ FEEDBACK_STEPS: tuple[StepDef, ...] = (
 )
 
 FEEDBACK_COMMON_ACTIONS: tuple[ActionDef, ...] = (
-    # 003 一.9(3): 重大投诉 处理时间可适当宽限
+    # 003 一.9(3): 重大投诉 处理时间可适当宽限 — the handling step only (DESIGN §4.1)
     ActionDef("extend_deadline", "延长期限（重大投诉）", leads_to=STAY, effect=EXTEND,
               required=("deadline", "reason"), who=(role(R.ASSESSOR, R.GENERAL_MANAGER),
                                                     DEPT_HEAD_OF_CASE),
-              conditions=(MAJOR_ONLY,), checks=(LATER_DEADLINE,)),
+              conditions=(MAJOR_ONLY, HANDLING_STEP), checks=(LATER_DEADLINE,)),
     ActionDef("classify", "修改类别/严重程度", leads_to=STAY, effect=CLASSIFY,
               required=("category", "severity"), who=CS_OR_ASSESSOR, conditions=(CASE_OPEN,)),
-    # DESIGN §4.1: after a 不满意 revisit the assessor may decide 客户要求过高 and let it close
-    ActionDef(DEMAND_UNREASONABLE, "判定客户要求过高", leads_to=S.EVALUATE,
+    # DESIGN §4.1 (after 004 二(四)4): after a 不满意 revisit the assessor may document that
+    # the demand cannot reasonably be met and let it close (closed, not resolved)
+    ActionDef(DEMAND_UNREASONABLE, "判定诉求无法合理满足", leads_to=S.EVALUATE,
               effect=DEMAND_UNREASONABLE, required=("reason",), who=ASSESSOR,
               conditions=(AFTER_UNSATISFIED,)),
 )
@@ -186,71 +256,111 @@ FEEDBACK_FLOW = FlowDef(
     },
     common_actions=FEEDBACK_COMMON_ACTIONS,
     close_requires_revisit=True,
+    # DESIGN §4.1: 当场解决 confirmed at step 1 skips 2–4; step 5 only when someone is named
+    simple_route=(S.REGISTER, S.FORWARD, S.ISSUE_SLIPS, S.REVISIT, S.EVALUATE, S.APPROVE,
+                  S.ENFORCE),
 )
 
 # ---- §4.2 internal complaint (内部投诉意见处理单 → 处罚单), 003 二 -------------------------
+# Which 考核主管 acts (the reporter's department's own, the reported department's own, else
+# the 行政部's) is decided by the routing snapshot stored at the report (internal_routing.py).
+REPORT_ASSESSOR_ONLY = (REPORT_ASSESSOR,)
+CASE_ASSESSOR_ONLY = (CASE_ASSESSOR,)
+
 INTERNAL_STEPS: tuple[StepDef, ...] = (
+    # a late report is recorded on the step (breach), never penalised (DESIGN §4.8)
     StepDef(S.IC_REPORT, "报告考核主管", ANYONE, hours(1), (), (),
-            clause="003 二.1: 当事人1小时内上报行政部考核主管"),
+            clause="003 二.1: 当事人1小时内上报考核主管（本部门没有考核主管则上报部门负责人）"),
+    StepDef(S.IC_OPEN, "考核主管填单", (REPORT_ASSESSOR, REPORTER_DEPT_HEAD), hours(1),
+            ("department_id", "supervisor_user_id", "note"),
+            (ActionDef("ic_open", "填写处理单并责成业务主管", required=("department_id",),
+                       effect=OPEN_INTERNAL, who=REPORT_ASSESSOR_ONLY),
+             ActionDef("ic_pass_on", "转交行政部考核主管", leads_to=STAY, effect=PASS_ON,
+                       who=(REPORTER_DEPT_HEAD,))),
+            clause="003 二.2: 考核主管应立即填写《内部投诉意见处理单》（立即 = 1小时，产品默认）"),
+    StepDef(S.IC_FORWARD, "转交被投诉部门考核主管", REPORT_ASSESSOR_ONLY, hours(1), ("note",),
+            (ActionDef("ic_forward", "转交被投诉部门考核主管", leads_to=S.IC_INVESTIGATE,
+                       effect=FORWARD_INTERNAL),),
+            clause="003 二.2: 跨部门的在1小时内转给被投诉部门的考核主管"),
     StepDef(S.IC_INVESTIGATE, "业务主管调查", (SUPERVISOR_OF_DEPT,), days(1),
-            ("findings", "responsible"),
+            ("findings", "responsible", "against_department"),
             (ActionDef("ic_investigate", "提交调查处理意见", required=("findings",)),),
             clause="003 二.2: 责成相关业务主管1日内完成调查和处理"),
-    StepDef(S.IC_REVIEW, "审核并拟处罚单", ASSESSOR, days(1), ("review", "slip_ids"),
+    StepDef(S.IC_REVIEW, "审核并开具处罚单", CASE_ASSESSOR_ONLY, days(1), ("review", "slip_ids"),
             (ActionDef("ic_review", "审核并开具处罚单", required=("review",),
                        checks=(SLIPS_OR_NONE,)),),
-            clause="003 二.3: 1日内审核并开具《处罚单》"),
+            clause="003 二.3: 1日内审核并开具《处罚单》（按内部投诉规则）"),
     StepDef(S.IC_DEPT_SIGN, "部门负责人签署", DEPT_HEAD, SAME_DAY, ("opinion",),
             (ActionDef("ic_dept_sign", "签署意见", required=("opinion",)),),
             clause="003 二.4: 业务部门负责人于当日完成签批"),
-    StepDef(S.IC_EVALUATE, "考核评估", ASSESSOR, hours(24), ("evaluation", "notified"),
-            (ActionDef("ic_evaluate", "提交评估并告知投诉部门",
-                       required=("evaluation", "notified")),),
-            clause="003 二.5: 24小时内完成评估，告知投诉部门负责人"),
+    StepDef(S.IC_EVALUATE, "考核评估", CASE_ASSESSOR_ONLY, hours(24), ("evaluation",),
+            (ActionDef("ic_evaluate", "提交评估并告知投诉部门负责人", required=("evaluation",),
+                       effect=TELL_REPORTER),),
+            clause="003 二.5: 24小时内完成评估，将处理意见告知投诉部门负责人"),
     StepDef(S.IC_APPROVE, "总经理签批", GM, SAME_DAY, ("approval",),
             (ActionDef("ic_approve", "签批", required=("approval",)),),
             clause="003 二.6: 业务总经理于当日签批"),
-    StepDef(S.IC_ENFORCE, "执行处罚", ASSESSOR, hours(24), ("feedback_to_department",),
-            (ActionDef("ic_enforce", "执行处罚并结案", required=("feedback_to_department",)),),
-            clause="003 二.6: 24小时内反馈相关部门负责人"),
+    StepDef(S.IC_ENFORCE, "执行处罚", CASE_ASSESSOR_ONLY, hours(24), ("feedback_to_department",),
+            (ActionDef("ic_enforce", "执行处罚、反馈总经理意见并结案",
+                       required=("feedback_to_department",), effect=FEED_BACK),),
+            clause="003 二.6: 实施责任追究，24小时内将总经理的意见反馈给相关部门负责人"),
 )
 
 INTERNAL_FLOW = FlowDef(
     kind=FlowKind.INTERNAL,
     title="内部投诉意见处理单",
     steps={s.key: s for s in INTERNAL_STEPS},
+    # ic_forward only on a cross-department complaint (the ic_open effect decides)
     routes={FeedbackKind.COMPLAINT: tuple(s.key for s in INTERNAL_STEPS)},
 )
 
 # ---- §4.3 out-of-shop rework (车辆厂外返修作业单), 003 三 -------------------------------
+SERVICE_ADVISOR = (role(R.SERVICE_ADVISOR),)
+
 REWORK_STEPS: tuple[StepDef, ...] = (
-    StepDef(S.RW_OPEN, "开具返修单", ANYONE, NO_DEADLINE, (), (),
-            clause="003 三.1: 由维修顾问开具"),
+    # only a 维修顾问 opens the order: the registration service checks the role
+    StepDef(S.RW_OPEN, "开具返修单", SERVICE_ADVISOR, NO_DEADLINE, (), (),
+            clause="003 三.1: 由维修顾问开具，车间生产调度优先安排"),
+    # no clock until 竣工 is recorded; then the same day as 竣工 (DESIGN §4.4)
+    StepDef(S.RW_COMPLETE, "竣工上报", SERVICE_ADVISOR, NO_DEADLINE, ("completed_at", "note"),
+            (ActionDef("rw_record_completion", "记录竣工时间", leads_to=STAY,
+                       required=("completed_at",), effect=RECORD_COMPLETION,
+                       checks=(COMPLETION_TIME,), extend_to=SAME_DAY),
+             ActionDef("rw_report", "竣工上报前台主管", effect=REPORT_COMPLETION,
+                       checks=(COMPLETION_KNOWN,), extend_to=SAME_DAY)),
+            clause="003 三.2: 维修顾问收集竣工返修车辆的委托书和返修作业单，于当天上报前台业务主管"),
     StepDef(S.RW_HANDOVER, "前台主管转交", (SUPERVISOR_OF_DEPT,), hours(24), ("note",),
             (ActionDef("rw_handover", "转交考核主管"),),
             clause="003 三.2: 前台业务主管24小时内交给行政部考核主管"),
-    StepDef(S.RW_INVESTIGATE, "调查并开具过失单", ASSESSOR, hours(24), ("findings", "slip_ids"),
-            (ActionDef("rw_investigate", "提交调查结果", required=("findings",),
-                       checks=(SLIPS_OR_NONE,)),
-             ActionDef("rw_need_more_time", "需要更多时间（延至2天）", leads_to=STAY,
+    StepDef(S.RW_INVESTIGATE, "调查并开具过失单", ASSESSOR, hours(24),
+            ("findings", "responsible", "cs_revisit_assessment", "slip_ids"),
+            (ActionDef("rw_investigate", "提交调查结果并开具过失单",
+                       required=("findings", "cs_revisit_assessment"), checks=(SLIPS_OR_NONE,)),
+             ActionDef("rw_need_more_time", "需要更多时间（最长2天）", leads_to=STAY,
                        effect=EXTEND_ONCE, extend_to=hours(48), required=("reason",),
                        conditions=(BEFORE_FIRST_DEADLINE, NOT_EXTENDED_YET))),
-            clause="003 三.3: 24小时内（最长不得超过2天）完成调查并开具《过失单》"),
+            clause="003 三.3: 与业务主管24小时内（最长不得超过2天）完成调查并开具《过失单》，"
+                   "同时对客服中心的回访情况做出考核记录"),
     StepDef(S.RW_REVIEW, "维修部经理审核", DEPT_HEAD, hours(24), ("opinion",),
             (ActionDef("rw_review", "签署审核意见", required=("opinion",)),),
             clause="003 三.4: 维修部经理24小时内完成审核"),
+    StepDef(S.RW_FORWARD_GM, "上报总经理", ASSESSOR, SAME_DAY, ("note",),
+            (ActionDef("rw_forward_gm", "上报总经理"),),
+            clause="003 三.4: 考核主管于当天上报业务总经理"),
     StepDef(S.RW_APPROVE, "总经理签批", GM, SAME_DAY, ("approval",),
             (ActionDef("rw_approve", "签批", required=("approval",)),),
             clause="003 三.5: 业务总经理于当天签批"),
-    StepDef(S.RW_ENFORCE, "执行处罚", ASSESSOR, hours(24), ("feedback_to_department",),
-            (ActionDef("rw_enforce", "执行责任追究", required=("feedback_to_department",)),),
-            clause="003 三.5: 24小时内反馈维修部经理并实施责任追究"),
-    StepDef(S.RW_REVISIT, "客服回访", CS_CENTER, days(2), _REVISIT_FIELDS,
+    StepDef(S.RW_ENFORCE, "反馈并追究", ASSESSOR, hours(24), ("feedback_to_department",),
+            (ActionDef("rw_enforce", "反馈维修部经理并实施责任追究",
+                       required=("feedback_to_department",), effect=FEED_BACK),),
+            clause="003 三.5: 24小时内将总经理批示反馈维修部经理，实施责任追究"),
+    StepDef(S.RW_REVISIT, "客服回访", CS_CENTER, days(2, setting="rework_revisit_days"),
+            _REVISIT_FIELDS,
             (ActionDef("rw_revisit", "记录回访结果并结案", required=("method", "reached"),
                        effect=REVISIT, checks=(SATISFACTION_IF_REACHED,)),
              ActionDef("rw_skip_revisit", "无需回访并结案", effect=SKIP_REVISIT,
                        who=CS_OR_ASSESSOR)),
-            clause="003 三.5: 交给客服中心回访"),
+            clause="003 三.5: 将《车辆厂外返修作业单》交给客服中心回访（2天为产品默认，制度未规定）"),
 )
 
 REWORK_FLOW = FlowDef(

@@ -12,15 +12,25 @@ from datetime import datetime
 from typing import Any
 
 from .. import steps as S
-from ..records import SATISFACTION, Case, CaseStatus, Severity, StepRecord, User
+from ..records import (
+    OUTCOME_DEMAND_UNREASONABLE,
+    OUTCOME_REOPEN,
+    SATISFACTION,
+    Case,
+    CaseStatus,
+    Role,
+    Severity,
+    StepRecord,
+    User,
+)
 from . import flows as F
 from .deadlines import WorkflowSettings
 from .errors import WorkflowError
 from .fields import parse_datetime
 
 UNSATISFIED = "不满意"
-OUTCOME_REOPEN = "reopen"
-OUTCOME_DEMAND_UNREASONABLE = "demand_unreasonable"
+__all__ = ["OUTCOME_DEMAND_UNREASONABLE", "OUTCOME_REOPEN", "UNSATISFIED", "GuardContext",
+           "CHECKS", "CONDITIONS", "refusal", "solution_approver", "unresolved_unsatisfied"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +49,7 @@ def local_text(when: datetime, settings: WorkflowSettings) -> str:
 
 
 def unresolved_unsatisfied(case: Case) -> bool:
-    """A 不满意 revisit reopened the case and no 客户要求过高 decision has followed."""
+    """A 不满意 revisit reopened the case and no 诉求无法合理满足 decision has followed."""
     pending = False
     for s in case.steps:
         if s.is_open:
@@ -96,8 +106,90 @@ def _major_only(g: GuardContext) -> str | None:
 
 def _after_unsatisfied(g: GuardContext) -> str | None:
     if g.case.status is not CaseStatus.OPEN or not unresolved_unsatisfied(g.case):
-        return "只有客户回访「不满意」、案件重新处理期间，才能判定客户要求过高。"
+        return "只有客户回访「不满意」、案件重新处理期间，才能判定诉求无法合理满足。"
     return None
+
+
+def _on_spot(g: GuardContext) -> str | None:
+    if not g.case.intake.resolved_on_spot:
+        return "登记时未标记「当场解决」，请按一般流程填单转派。"
+    return None
+
+
+def _handling_step(g: GuardContext) -> str | None:
+    if g.step.step_key != S.HANDLE:
+        return "重大投诉只能延长「主管处理」步骤的期限，其他步骤请按期完成。"
+    return None
+
+
+def _approvals(step: StepRecord) -> list[dict[str, Any]]:
+    raw = step.data.get("solution_approvals")
+    return [x for x in raw if isinstance(x, dict)] if isinstance(raw, list) else []
+
+
+def solution_approver(case: Case) -> Role:
+    """DESIGN §4.1/§4.8: the department head for 重要, the GM for 重大 — and the GM when
+    the department head handles the case personally."""
+    if case.severity is Severity.MAJOR:
+        return Role.GENERAL_MANAGER
+    for s in reversed(case.steps):
+        if s.step_key == S.ASSIGN and not s.is_open:
+            return Role.GENERAL_MANAGER if s.data.get("handle_myself") else Role.DEPT_HEAD
+    return Role.DEPT_HEAD
+
+
+def needs_solution_approval(case: Case) -> bool:
+    """000 二(四)2: 重要/重大 — from whenever the severity says so (raised later too)."""
+    return case.severity in (Severity.IMPORTANT, Severity.MAJOR)
+
+
+def _needs_approval(g: GuardContext) -> str | None:
+    if not needs_solution_approval(g.case):
+        return "只有重要/重大投诉的解决方案需要审批。"
+    last = _approvals(g.step)[-1:]
+    if last and last[0].get("status") in ("pending", "approved"):
+        return "解决方案已提交审批（或已批准），无需重复提交。"
+    return None
+
+
+def _is_approver(g: GuardContext) -> bool:
+    approver = solution_approver(g.case)
+    if approver is Role.GENERAL_MANAGER:
+        return g.user.has(Role.GENERAL_MANAGER)
+    return g.user.has(Role.DEPT_HEAD) and g.user.department_id == g.case.department_id
+
+
+def _approval_pending(g: GuardContext) -> str | None:
+    last = _approvals(g.step)[-1:]
+    if not last or last[0].get("status") != "pending":
+        return "没有待审批的解决方案。"
+    if not _is_approver(g):
+        return "该解决方案须由部门负责人（重要投诉）或总经理（重大投诉、部门负责人亲自处理的）审批。"
+    return None
+
+
+def _solution_approved(g: GuardContext) -> str | None:
+    if not needs_solution_approval(g.case):
+        return None
+    last = _approvals(g.step)[-1:]
+    if last and last[0].get("status") == "approved":
+        return None
+    who = "总经理" if g.case.severity is Severity.MAJOR else "部门负责人"
+    return (f"重要/重大投诉的解决方案须经{who}审批后才能提交处理意见："
+            "请先「提交解决方案审批」，待批准后再提交。")
+
+
+def revisit_skip_refusal(case: Case) -> str | None:
+    """DESIGN §4.8: 无需回访 never for 重要/重大 or a reopened round."""
+    if case.severity in (Severity.IMPORTANT, Severity.MAJOR):
+        return "重要/重大投诉必须回访，不能标记「无需回访」。"
+    if case.reopen_count > 0:
+        return "重新处理的案件必须回访，不能标记「无需回访」。"
+    return None
+
+
+def _revisit_skippable(g: GuardContext) -> str | None:
+    return revisit_skip_refusal(g.case)
 
 
 def _not_involved(g: GuardContext) -> str | None:
@@ -129,6 +221,12 @@ CONDITIONS: dict[str, Callable[[GuardContext], str | None]] = {
     F.NOT_INVOLVED: _not_involved,
     F.NOT_BEFORE_DUE: _not_before_due,
     F.CASE_OPEN: _case_open,
+    F.ON_SPOT: _on_spot,
+    F.HANDLING_STEP: _handling_step,
+    F.NEEDS_APPROVAL: _needs_approval,
+    F.APPROVAL_PENDING: _approval_pending,
+    F.SOLUTION_APPROVED: _solution_approved,
+    F.REVISIT_SKIPPABLE: _revisit_skippable,
 }
 
 
@@ -169,8 +267,40 @@ def _later_deadline(g: GuardContext, data: Mapping[str, Any]) -> None:
         )
 
 
+def _no_revisit_allowed(g: GuardContext, data: Mapping[str, Any]) -> None:
+    if data.get("no_revisit") is True:
+        message = revisit_skip_refusal(g.case)
+        if message:
+            raise WorkflowError(message, "no_revisit")
+
+
+def _completion_time(g: GuardContext, data: Mapping[str, Any]) -> None:
+    # DESIGN §4.3: 竣工 happens after the order was opened and not in the future
+    done = parse_datetime(data.get("completed_at"))
+    if done is None:
+        raise WorkflowError("请选择「竣工时间」。", "completed_at")
+    if done > g.now:
+        raise WorkflowError(
+            f"「竣工时间」不能晚于现在（{local_text(g.now, g.settings)}），请重新选择。",
+            "completed_at")
+    if done < g.case.registered_at:
+        raise WorkflowError(
+            f"「竣工时间」不能早于开单时间（{local_text(g.case.registered_at, g.settings)}），"
+            "请重新选择。", "completed_at")
+
+
+def _completion_known(g: GuardContext, data: Mapping[str, Any]) -> None:
+    if data.get("completed_at") not in (None, ""):
+        _completion_time(g, data)
+    elif not g.step.data.get("completed_at"):
+        raise WorkflowError("请先记录「竣工时间」再上报：竣工前不能上报返修单。", "completed_at")
+
+
 CHECKS: dict[str, Callable[[GuardContext, Mapping[str, Any]], None]] = {
+    F.COMPLETION_TIME: _completion_time,
+    F.COMPLETION_KNOWN: _completion_known,
     F.SLIPS_OR_NONE: _slips_or_none,
     F.SATISFACTION_IF_REACHED: _satisfaction_if_reached,
     F.LATER_DEADLINE: _later_deadline,
+    F.NO_REVISIT_ALLOWED: _no_revisit_allowed,
 }

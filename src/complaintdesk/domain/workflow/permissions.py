@@ -13,7 +13,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from ..records import Case, Role, StepRecord, User
+from ..records import Case, FlowKind, Role, StepRecord, User
+from .internal_routing import case_routing
 
 
 class Holder(StrEnum):
@@ -22,6 +23,10 @@ class Holder(StrEnum):
     DEPT_HEAD = "dept_head"  # the dept_head of the case's department
     DEPT_SUPERVISOR = "dept_supervisor"  # a supervisor of the case's department
     CASE_SUPERVISOR = "case_supervisor"  # the person named at step 2 (the step's assignee)
+    # internal complaints (003 二.1–2, see internal_routing.py)
+    REPORT_ASSESSOR = "report_assessor"  # the reporter's department's own 考核主管, else 行政部's
+    CASE_ASSESSOR = "case_assessor"  # the reported department's own 考核主管, else 行政部's
+    REPORTER_DEPT_HEAD = "reporter_dept_head"  # the reporter's head, where it has no 考核主管
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,12 @@ class Who:
                 return "责任部门负责人"
             case Holder.DEPT_SUPERVISOR:
                 return "被投诉部门的业务主管"
+            case Holder.REPORT_ASSESSOR:
+                return "投诉人所在部门的考核主管（没有则为行政部考核主管）"
+            case Holder.CASE_ASSESSOR:
+                return "被投诉部门的考核主管（没有则为行政部考核主管）"
+            case Holder.REPORTER_DEPT_HEAD:
+                return "投诉人所在部门负责人（本部门没有考核主管时）"
         return "部门负责人指派的处理人"
 
 
@@ -47,6 +58,9 @@ ANYONE = (Who(Holder.ANYONE),)
 DEPT_HEAD_OF_CASE = Who(Holder.DEPT_HEAD)
 SUPERVISOR_OF_DEPT = Who(Holder.DEPT_SUPERVISOR)
 ASSIGNED_HANDLER = Who(Holder.CASE_SUPERVISOR)
+REPORT_ASSESSOR = Who(Holder.REPORT_ASSESSOR)
+CASE_ASSESSOR = Who(Holder.CASE_ASSESSOR)
+REPORTER_DEPT_HEAD = Who(Holder.REPORTER_DEPT_HEAD)
 
 
 def role(*roles: Role) -> Who:
@@ -105,6 +119,20 @@ def _matches(user: User, w: Who, case: Case, step: StepRecord | None) -> bool:
             named = step.assignee_user_id if step is not None else None
             named = named if named is not None else case.supervisor_user_id
             return user.id is not None and user.id == named
+        case Holder.REPORT_ASSESSOR | Holder.CASE_ASSESSOR:
+            routing = case_routing(case)
+            if routing is None:  # registered before the routing snapshot: any assessor
+                return user.has(Role.ASSESSOR)
+            scope = routing.receiving_scope if w.holder is Holder.REPORT_ASSESSOR \
+                else routing.scope_for(case.department_id)
+            return routing.in_scope(user, scope)
+        case Holder.REPORTER_DEPT_HEAD:
+            routing = case_routing(case)
+            return (
+                routing is not None and routing.reporter_department_id is not None
+                and routing.receiving_scope is None and user.has(Role.DEPT_HEAD)
+                and user.department_id == routing.reporter_department_id
+            )
     return False
 
 
@@ -138,4 +166,28 @@ def resolve_actor(
         # the absent user is away: their account need not be active for this check
         if any(_matches(absent, w, case, step) for w in who if w.holder != Holder.ANYONE):
             return True, d.absent_user_id
+    return _stand_in(user, who, case, step, now, zone, delegations)
+
+
+def _stand_in(user: User, who: Sequence[Who], case: Case, step: StepRecord | None,
+              now: datetime, zone: ZoneInfo,
+              delegations: Sequence[Delegation]) -> tuple[bool, int | None]:
+    """DESIGN §4.8 "nobody there": with no delegate named, the department head (or the GM)
+    may take a supervisor's step, the GM a department head's. The step then records
+    代 <named handler> 处理 (customer feedback only)."""
+    if case.flow is not FlowKind.FEEDBACK:
+        return False, None
+    holders = {w.holder for w in who}
+    if Holder.CASE_SUPERVISOR in holders:
+        named = step.assignee_user_id if step is not None else None
+        named = named if named is not None else case.supervisor_user_id
+        head_of_case = user.has(Role.DEPT_HEAD) and case.department_id is not None \
+            and user.department_id == case.department_id
+        delegated = any(d.absent_user_id == named and d.active_at(now, zone)
+                        for d in delegations)
+        if named is not None and not delegated and (
+                head_of_case or user.has(Role.GENERAL_MANAGER)):
+            return True, named
+    if Holder.DEPT_HEAD in holders and user.has(Role.GENERAL_MANAGER):
+        return True, None
     return False, None

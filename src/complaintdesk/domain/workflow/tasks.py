@@ -48,4 +48,7 @@ def _filter_for(user: User, holder: Holder, roles: tuple[Role, ...], key: str,
             return TaskFilter(key, department_id=user.department_id, on_behalf_of_user_id=behalf)
         case Holder.CASE_SUPERVISOR if user.id is not None:
             return TaskFilter(key, supervisor_user_id=user.id, on_behalf_of_user_id=behalf)
+        case Holder.REPORT_ASSESSOR | Holder.CASE_ASSESSOR if user.has(Role.ASSESSOR):
+            # which assessor's it is depends on the case's routing: the engine decides
+            return TaskFilter(key, on_behalf_of_user_id=behalf)
     return None

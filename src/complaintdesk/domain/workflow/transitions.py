@@ -16,7 +16,8 @@ from . import flows as F
 from .deadlines import WorkflowSettings, compute_deadline
 from .events import WorkflowEvent
 from .fields import parse_datetime
-from .guards import OUTCOME_DEMAND_UNREASONABLE, OUTCOME_REOPEN, UNSATISFIED
+from .guards import OUTCOME_DEMAND_UNREASONABLE, OUTCOME_REOPEN, UNSATISFIED, solution_approver
+from .notice import record_revisit
 from .permissions import Holder
 
 
@@ -43,6 +44,8 @@ def open_step(
     sdef = flow.steps[key]
     holders = {w.holder for w in sdef.who}
     assignee = case.supervisor_user_id if Holder.CASE_SUPERVISOR in holders else None
+    if holders == {Holder.ROLE}:
+        assignee = previous_role_holder(case, flow, sdef)
     rec = StepRecord(
         id=None, case_id=case.id, step_key=key, seq=len(case.steps) + 1,
         due_since=due_since,
@@ -59,6 +62,9 @@ def open_step(
             roles.append(Role.DEPT_HEAD)
         elif w.holder is Holder.DEPT_SUPERVISOR:
             roles.append(Role.SUPERVISOR)
+        elif w.holder in (Holder.REPORT_ASSESSOR, Holder.CASE_ASSESSOR):
+            roles.append(Role.ASSESSOR)
+        # REPORTER_DEPT_HEAD: not every department head — which one is the routing's
     dept_bound = holders & {Holder.DEPT_HEAD, Holder.DEPT_SUPERVISOR}
     events.append(WorkflowEvent(
         "step_opened", key,
@@ -68,6 +74,24 @@ def open_step(
         detail={"title": sdef.title, "due_since": due_since, "deadline": rec.deadline},
     ))
     return rec
+
+
+def previous_role_holder(case: Case, flow: F.FlowDef, sdef: F.StepDef) -> int | None:
+    """DESIGN §4.8: a role step (cs_center, assessor) is held by whoever handled the case's
+    previous step of that role; None leaves it to the service (least loaded)."""
+    roles = {r for w in sdef.who for r in w.roles}
+    for s in reversed(case.steps):
+        other = flow.steps.get(s.step_key)
+        if other is None or s.is_open:
+            continue
+        # only a step whose every holder has one of this step's roles (a step 1 done by
+        # cs_center says nothing about who holds the assessor's evaluation)
+        other_roles = {r for w in other.who for r in w.roles}
+        if {w.holder for w in other.who} == {Holder.ROLE} and other_roles <= roles:
+            holder = s.on_behalf_of_user_id or s.actor_user_id or s.assignee_user_id
+            if holder is not None:
+                return holder
+    return None
 
 
 def finish_step(
@@ -123,10 +147,10 @@ def _advance(a: Act, leads_to: str) -> None:
     if leads_to != F.NEXT:
         open_step(a.case, a.flow, leads_to, a.now, a.settings, a.events)
         return
-    route = a.flow.route(a.case.kind)
+    route = a.flow.case_route(a.case)
     if a.step.step_key not in route:  # an after-closing step (二次回访): nothing follows
         return
-    nxt = a.flow.next_after(a.case.kind, a.step.step_key)
+    nxt = a.flow.next_on(a.case, a.step.step_key)
     if nxt is None:
         _close(a.case, a.flow, a.now, a.settings, a.events)
     else:
@@ -134,24 +158,90 @@ def _advance(a: Act, leads_to: str) -> None:
 
 
 def _done(a: Act, outcome: str = "done", leads_to: str | None = None) -> None:
-    finish_step(a.step, a.user.id, a.on_behalf, a.now, outcome, a.data, a.events)
+    step = a.step
+    if ({w.holder for w in a.sdef.who} == {Holder.ROLE} and step.assignee_user_id is not None
+            and a.user.id != step.assignee_user_id and a.on_behalf is None
+            and (step.deadline is None or a.now <= step.deadline)):
+        # DESIGN §4.8: anyone of the role may take the step over; at the deadline the
+        # holder is whoever holds it then
+        step.assignee_user_id = a.user.id
+    finish_step(step, a.user.id, a.on_behalf, a.now, outcome, a.data, a.events)
     _advance(a, a.action.leads_to if leads_to is None else leads_to)
 
 
 # ---- effects ----------------------------------------------------------------------------
 def _eff_finish(a: Act) -> None:
-    if a.step.step_key == S.EVALUATE:
+    key = a.step.step_key
+    if key == S.EVALUATE:
         a.data.setdefault("demand_unreasonable", any(
             s.outcome == OUTCOME_DEMAND_UNREASONABLE for s in a.case.steps
         ))
-    _done(a, outcome="no_responsible" if a.data.get("no_responsible") is True else "done")
+    leads_to = None
+    if key == S.ISSUE_SLIPS and a.data.get("no_revisit") is True:
+        # DESIGN §4.8: the assessor marks 无需回访 at step 5 → straight to evaluation
+        a.case.needs_revisit = False
+        leads_to = S.EVALUATE
+    _done(a, outcome="no_responsible" if a.data.get("no_responsible") is True else "done",
+          leads_to=leads_to)
+    if key == S.DEPT_OPINION and a.case.intake.self_report_department_id is not None:
+        # 003 一.9(1): 部门自查 — CS and the assessor are told once the department finished
+        a.events.append(WorkflowEvent(
+            "notify", key, user_id=a.user.id, to_roles=(Role.CS_CENTER, Role.ASSESSOR),
+            detail={"reason": "部门自查已处理完毕", "department_id": a.case.department_id},
+        ))
+
+
+_SERIOUS = (Severity.IMPORTANT, Severity.MAJOR)
+
+
+def serious_alerts(case: Case, before: Severity | None, step_key: str,
+                   user_id: int | None) -> list[WorkflowEvent]:
+    """000 二(二)3: a complaint classified (or raised to) 重要/重大 alerts the department
+    head and the general manager at once (DESIGN §4.1)."""
+    severity = case.severity
+    if severity not in _SERIOUS or before is severity or before is Severity.MAJOR:
+        return []
+    detail = {"reason": f"{severity.label}投诉", "severity": severity.value}
+    return [WorkflowEvent("notify", step_key, user_id=user_id, to_roles=(Role.DEPT_HEAD,),
+                          department_id=case.department_id, detail=dict(detail)),
+            WorkflowEvent("notify", step_key, user_id=user_id,
+                          to_roles=(Role.GENERAL_MANAGER,), detail=dict(detail))]
+
+
+def _alert_if_serious(a: Act, before: Severity | None) -> None:
+    a.events.extend(serious_alerts(a.case, before, a.step.step_key, a.user.id))
 
 
 def _eff_forward(a: Act) -> None:
+    before = a.case.severity
     a.case.category = str(a.data["category"]).strip()
     a.case.severity = Severity(a.data["severity"])
     a.case.department_id = a.data["department_id"]
     _done(a)
+    _alert_if_serious(a, before)
+
+
+def _eff_forward_simple(a: Act) -> None:
+    """DESIGN §4.1: step 1 confirms 当场解决 — a 一般 complaint on the simple path: steps 2–4
+    are skipped; step 5 only when a responsible person is named, else on to the revisit."""
+    a.data["severity"] = Severity.NORMAL.value
+    a.data["simple_path"] = True
+    a.case.category = str(a.data["category"]).strip()
+    a.case.severity = Severity.NORMAL
+    a.case.department_id = a.data["department_id"]
+    a.case.simple_path = True
+    named = [r for r in a.data.get("responsible") or () if isinstance(r, dict)]
+    _done(a, leads_to=S.ISSUE_SLIPS if named else S.REVISIT)
+
+
+def _eff_reassign(a: Act) -> None:
+    a.case.supervisor_user_id = a.data["supervisor_user_id"]
+    a.step.assignee_user_id = a.data["supervisor_user_id"]
+    a.events.append(WorkflowEvent(
+        "step_opened", a.step.step_key, to_user_ids=(a.data["supervisor_user_id"],),
+        detail={"title": a.sdef.title, "reassigned_by": a.user.id,
+                "due_since": a.step.due_since, "deadline": a.step.deadline},
+    ))
 
 
 def _eff_assign(a: Act) -> None:
@@ -172,8 +262,10 @@ def _eff_revisit(a: Act) -> None:
     a.data["skipped"] = False
     if a.data.get("reached") is not True:
         a.data["satisfaction"] = ""
+    elif a.flow.kind is FlowKind.FEEDBACK:
+        record_revisit(a.case, a.now)  # 003 一.12: a revisit tells the customer
     unsatisfied = a.data.get("satisfaction") == UNSATISFIED
-    reopenable = S.HANDLE in a.flow.route(a.case.kind) and a.step.step_key == S.REVISIT
+    reopenable = (S.HANDLE in a.flow.route(a.case.kind) and a.step.step_key == S.REVISIT)
     if unsatisfied and reopenable:
         _reopen(a)
         return
@@ -195,9 +287,12 @@ def _reopen(a: Act) -> None:
     finish_step(a.step, a.user.id, a.on_behalf, a.now, OUTCOME_REOPEN, a.data, a.events)
     case.reopen_count += 1
     dept = a.data.get("reopen_department_id")
+    case.simple_path = False  # a reopened simple complaint goes down the normal path
     if dept is not None and dept != case.department_id:
         case.department_id = dept
         case.supervisor_user_id = None
+        target = S.ASSIGN
+    elif case.supervisor_user_id is None:  # nobody handled it yet (the simple path)
         target = S.ASSIGN
     else:
         target = S.HANDLE
@@ -254,6 +349,7 @@ def _eff_classify(a: Act) -> None:
         "classified", a.step.step_key, user_id=a.user.id,
         detail={"before": before, "after": {"category": case.category, "severity": case.severity}},
     ))
+    _alert_if_serious(a, before["severity"])  # type: ignore[arg-type]
 
 
 def _eff_demand_unreasonable(a: Act) -> None:
@@ -262,6 +358,53 @@ def _eff_demand_unreasonable(a: Act) -> None:
     finish_step(a.step, a.user.id, a.on_behalf, a.now, OUTCOME_DEMAND_UNREASONABLE, data,
             a.events, judge=False)
     _advance(a, a.action.leads_to)
+
+
+# ---- 重要/重大: the solution approved before step 3 is finished (000 二(四)2) ----------
+def _eff_request_approval(a: Act) -> None:
+    approver = solution_approver(a.case)
+    due = a.now + timedelta(hours=a.settings.approval_hours)
+    request = {
+        "status": "pending", "approver": approver.value, "requested_at": a.now.isoformat(),
+        "requested_by": a.user.id, "due": due.isoformat(),
+        "solution_kind": a.data.get("solution_kind"),
+        "solution_text": str(a.data.get("solution_text") or "").strip(),
+    }
+    a.step.data = {**a.step.data, "solution_kind": request["solution_kind"],
+                   "solution_text": request["solution_text"],
+                   "solution_approvals": [*a.step.data.get("solution_approvals", []), request]}
+    a.case.approval_role, a.case.approval_due = approver.value, due
+    a.events.append(WorkflowEvent(
+        "notify", a.step.step_key, user_id=a.user.id, to_roles=(approver,),
+        department_id=a.case.department_id if approver is Role.DEPT_HEAD else None,
+        detail={"reason": "解决方案待审批", "due": due},
+    ))
+
+
+def _eff_decide_approval(a: Act) -> None:
+    approvals = [dict(x) for x in a.step.data.get("solution_approvals", [])]
+    current = approvals[-1]
+    approved = a.action.key == "approve_solution"
+    due = parse_datetime(current.get("due"))
+    late = due is not None and a.now > due
+    current.update(status="approved" if approved else "returned",
+                   decided_at=a.now.isoformat(), decided_by=a.user.id,
+                   on_behalf_of=a.on_behalf, reason=str(a.data.get("reason") or "").strip(),
+                   breach=late)
+    a.step.data = {**a.step.data, "solution_approvals": approvals}
+    a.case.approval_role, a.case.approval_due = "", None
+    if late:  # DESIGN §4.8: the approval sub-task is charged to the approver if late
+        a.events.append(WorkflowEvent(
+            "breach", a.step.step_key, user_id=a.on_behalf or a.user.id,
+            detail={"task": "solution_approval", "deadline": due, "finished_at": a.now,
+                    "late_seconds": int((a.now - due).total_seconds())},
+        ))
+    a.events.append(WorkflowEvent(
+        "notify", a.step.step_key, user_id=a.user.id,
+        to_user_ids=tuple(u for u in (a.case.supervisor_user_id,) if u is not None),
+        detail={"reason": "解决方案已批准" if approved else "解决方案被退回",
+                "note": current["reason"]},
+    ))
 
 
 EFFECTS: dict[str, Callable[[Act], None]] = {
@@ -275,4 +418,8 @@ EFFECTS: dict[str, Callable[[Act], None]] = {
     F.EXTEND: _eff_extend,
     F.CLASSIFY: _eff_classify,
     F.DEMAND_UNREASONABLE: _eff_demand_unreasonable,
+    F.FORWARD_SIMPLE: _eff_forward_simple,
+    F.REQUEST_APPROVAL: _eff_request_approval,
+    F.DECIDE_APPROVAL: _eff_decide_approval,
+    F.REASSIGN: _eff_reassign,
 }

@@ -1,0 +1,54 @@
+"""The rules editor shows each flow kind's table (DESIGN §6), driven as a real widget."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QComboBox
+
+from acc_builders import cast
+from complaintdesk.ui.rules_editor import COLUMNS, RulesEditor
+from service_builders import make_services
+
+FLOW_COL = [c[0] for c in COLUMNS].index("flow")
+
+
+def _shown_ids(editor: RulesEditor) -> list[str]:
+    return [editor.table.item(r, 0).text() for r in editor.visible_rows()]
+
+
+def test_each_flow_kind_shows_its_own_table_and_new_rows_belong_to_it(qtbot, tmp_path):
+    services, _ = make_services(tmp_path)
+    try:
+        c = cast(services)
+        editor = RulesEditor(services, c.admin)
+        qtbot.addWidget(editor)
+        editor.resize(1300, 640)
+        editor.show()
+        assert len(_shown_ids(editor)) == editor.table.rowCount()  # 全部规则 first
+        editor.flow_filter.setCurrentIndex(editor.flow_filter.findData("internal"))
+        shown = _shown_ids(editor)
+        assert "R-internal-main" in shown and "R-internal-department" in shown
+        assert "R-breach" in shown  # applies to every flow
+        assert not any(i.startswith(("R-rework", "R-normal", "R-major")) for i in shown)
+        if os.environ.get("COMPLAINTDESK_SHOTS"):
+            QApplication.processEvents()
+            editor.grab().save(str(Path(os.environ["COMPLAINTDESK_SHOTS"])
+                                   / "rules_editor_internal.png"))
+        editor.flow_filter.setCurrentIndex(editor.flow_filter.findData("rework"))
+        shown = _shown_ids(editor)
+        assert "R-rework-main" in shown and "R-internal-main" not in shown
+        # a rule added while the rework table is shown is a rework rule
+        editor._add_rule()
+        row = editor.table.rowCount() - 1
+        combo = editor.table.cellWidget(row, FLOW_COL)
+        assert isinstance(combo, QComboBox) and combo.currentData() == "rework"
+        editor.table.item(row, 0).setText("R-rework-extra")
+        editor.table.item(row, 1).setText("厂外返修·测试（产品默认）")
+        editor.table.removeRow(row)
+        assert editor.save() is True
+        saved = {r["id"]: r for r in services.accountability.rules()}
+        assert saved["R-rework-main"]["flow"] == "rework" and "flow" not in saved["R-breach"]
+    finally:
+        services.dispose()
