@@ -180,3 +180,16 @@ def test_department_ledger_after_reduction_shows_correction_in_decision_month():
     assert jan.department_name == "售后服务部"
     assert (jan.totals.dept_bonus_cut_yuan, jan.correction_yuan, jan.fines_yuan) == (-100, -100, 0)
     assert department_ledger(entries, "2026-12", DEPARTMENTS) == []
+
+
+def test_a_prize_counts_in_the_ledger_and_the_total_row_adds_up():
+    from complaintdesk.domain.ledger import Amounts, amounts_of, amounts_text
+    from complaintdesk.domain.records import Penalty, PenaltyKind
+
+    a = amounts_of([Penalty(PenaltyKind.PRIZE, note="保养券一张"),
+                    Penalty(PenaltyKind.BONUS, amount=200)])
+    assert a.prizes == 1 and a.reward_yuan == 200
+    assert a.personal() == a  # a prize is the employee's own
+    assert Amounts(dept_points=3, fine_yuan=5).personal() == Amounts(fine_yuan=5)
+    assert amounts_text(a) == "奖金 200 元；奖品 1 件"
+    assert amounts_text(Amounts()) == "—"

@@ -80,7 +80,8 @@ def test_business_calendar_and_revisit_days_saved_as_workflow_setting(
     _box, opens, closes = tab.days[0]
     closes.setTime(opens.time().addSecs(-3600))
     assert not tab.save()
-    assert "开门时间必须早于关门时间" in tab.message.text()
+    assert tab.message.text().startswith("星期一的营业时间设置有误")  # the day named
+    assert "必须早于关门时间" in tab.message.text()
     assert WorkflowSettings.from_dict(services.settings.get("workflow")).calendar == \
         settings.calendar
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -102,17 +105,46 @@ def test_assessor_issues_gm_changes_and_the_ledger_shows_the_final_figures(qtbot
         ledger.month.setDate(QDate(2026, 11, 1))
         ledger.refresh()
         emp = ledger.employee_table
-        assert ledger.employees.rowCount() == 1
+        assert ledger.employees.rowCount() == 2  # the employee and the 合计 row
         assert [cell(emp, 0, i) for i in range(5)] == ["赵磊", "售后服务部", "1", "60", "1"]
         assert cell(emp, 0, 9) == "-1"  # net points
+        assert [cell(emp, 1, i) for i in range(5)] == ["合计", "", "1", "60", "1"]
+        emp.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # the total stays last either way
+        assert cell(emp, 1, 0) == "合计"
+        emp.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+        assert cell(emp, 1, 0) == "合计"
+        ledger.filter.setText("没有这个人")  # nor is it filtered away
+        assert emp.model().rowCount() == 1 and cell(emp, 0, 0) == "合计"
+        ledger.filter.clear()
         dep = ledger.department_table
         assert [cell(dep, 0, i) for i in range(4)] == ["售后服务部", "1", "60", "1"]
+        assert cell(dep, 1, 0) == "合计"
+        assert "执行" in ledger.date_note.text() and "所在的月份" in ledger.date_note.text()
+        assert ledger.pending.rowCount() == 0  # the only slip was enforced
         shot(ledger, "ledger")
+        # exported as shown: reopened, the rows and the bold total are there
+        out = tmp_path / "ledger.xlsx"
+        ledger.exports.ask_path = lambda _parent, _name: out
+        assert ledger.exports.export() == out
+        values = [r for r in load_workbook(out).active.iter_rows(values_only=True)]
+        assert "奖惩台账 2026-11" in str(values[0][0])
+        assert ("赵磊", "售后服务部", 1, 60, 1) == tuple(next(r for r in values
+                                                          if r[0] == "赵磊")[:5])
+        totals = [r for r in values if r[0] == "合计"]
+        assert len(totals) == 2 and totals[0][2:5] == (1, 60, 1)  # by employee, by department
+        assert totals[1][1:4] == (1, 60, 1)
+        assert any(r[0] and "已开具未执行" in str(r[0]) for r in values)
+        # printed through the preview's producer: the PDF says the same
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(
+            ledger.exports.pdf())).pages)
+        assert "奖惩台账" in text and "赵磊" in text and "合计" in text
         # drill down: row → its slips → the slip dialog
         drill = ledger._drill(emp, emp.model().index(0, 0))
         qtbot.addWidget(drill)
         assert cell(drill.table, 0, 0) == "GS-202611-0001"
         assert cell(drill.table, 0, 3) == case.number
+        assert cell(drill.table, 1, 0) == "合计" and "罚款 60 元" in cell(drill.table, 1, 4)
+        assert drill.close_button.text() == "关闭"
         with qtbot.waitSignal(drill.open_slip) as sig:
             drill.table.doubleClicked.emit(drill.table.model().index(0, 0))
         assert sig.args == [slip_id]

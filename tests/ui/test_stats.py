@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel
 from complaintdesk.domain.records import Role, User
 from complaintdesk.services.container import Services
 from complaintdesk.services.demo import seed_demo
-from complaintdesk.ui.dashboard import DashboardView, format_change, format_value
+from complaintdesk.ui.dashboard import DashboardView, format_change, format_hours, format_value
 from complaintdesk.ui.main_window import MainWindow
 from complaintdesk.ui.report_dialogs import MONTH, WEEK, ReportExportDialog
 from complaintdesk.ui.volume_editor import VolumeEditor
@@ -38,20 +38,27 @@ def test_dashboard_tiles_show_this_month_against_last(qtbot, services: Services,
     with qtbot.waitSignal(view.loaded, timeout=20000):
         view.refresh()
     expected = services.reports.dashboard(gm)
-    cur, prev = expected.current.overall, expected.previous.overall
+    # compared with the same days of last month, and the status line says so
+    cur, prev = expected.current.overall, expected.same_days.overall
     tile = view.tiles["received"]
     assert tile.value_label.text() == f"{cur.received:,}"
-    assert tile.change_label.text() == format_change("count", cur.received - prev.received)
+    assert tile.change_label.text() == format_change("count", cur.received - prev.received,
+                                                     "较上月同期")
+    assert "本月1–23日 较上月同期" in view.status.text()
     rate = cur.close_rate.value
     assert view.tiles["close_rate"].value_label.text() == format_value("rate", rate)
     assert view.tiles["close_rate"].detail_label.text() == str(cur.close_rate)
     assert view.tiles["complaint_rate"].value_label.text() == "—"  # no volume entered
     assert "2026年11月" in view.heading.text()
-    assert len(view.trend_chart.labels) == 12 and view.trend_chart.labels[-1] == "11月"
+    assert len(view.trend_chart.labels) == 12
+    assert view.trend_chart.labels[-1] == "11月\n（截至23日）"
+    assert view.trend_chart.partial == 11  # the month in progress is hatched, not a collapse
     assert view.dept_chart.labels == [g.label for g in expected.departments]
     assert view.overdue_model.rowCount() == len(expected.overdue)
 
     if expected.overdue:  # double-clicking an overdue complaint asks to open it
+        late = view.overdue_model.index(0, 4).data()
+        assert late == format_hours(expected.overdue[0].overdue_hours) and "." not in late
         index = view.overdue_table.model().index(0, 0)
         with qtbot.waitSignal(view.open_case) as opened:
             view.overdue_table.doubleClicked.emit(index)
@@ -64,6 +71,14 @@ def test_format_change_says_percentage_points_and_arrows():
     assert format_change("count", 0) == "较上月 持平"
     assert format_change("rate", None) == "较上月 —"
     assert format_value("rate", None) == "—"
+    assert format_change("count", 3, "较上月同期") == "较上月同期 ↑ 3"
+
+
+def test_overdue_hours_read_as_days_and_hours():
+    assert format_hours(1689.4) == "70 天 9 小时"
+    assert format_hours(48.2) == "2 天"
+    assert format_hours(5.4) == "5 小时"
+    assert format_hours(0.25) == "15 分钟"
 
 
 def test_export_dialog_writes_the_month_workbook_and_offers_the_folder(

@@ -14,7 +14,7 @@ the correction part also shown on its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, tzinfo
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -52,6 +52,7 @@ class Amounts:
     dept_points: int = 0  # 部门绩效扣分
     dept_bonus_cut_yuan: int = 0  # 扣减部门奖金
     dept_head_warnings: int = 0  # 部门负责人警告
+    prizes: int = 0  # 奖品 (described on the slip; counted)
 
     def __add__(self, other: Amounts) -> Amounts:
         return Amounts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -64,10 +65,7 @@ class Amounts:
 
     def personal(self) -> Amounts:
         """Without the department-level items (what the employee's own row shows)."""
-        return Amounts(
-            self.fine_yuan, self.points_deducted, self.warnings, self.demotions,
-            self.dismissals, self.reward_yuan, self.reward_points, self.commendations,
-        )
+        return replace(self, dept_points=0, dept_bonus_cut_yuan=0, dept_head_warnings=0)
 
     @property
     def is_zero(self) -> bool:
@@ -84,6 +82,7 @@ _FIELD_OF: dict[PenaltyKind, tuple[str, str]] = {
     PenaltyKind.BONUS: ("reward_yuan", "amount"),
     PenaltyKind.REWARD_POINTS: ("reward_points", "points"),
     PenaltyKind.COMMENDATION: ("commendations", "count"),
+    PenaltyKind.PRIZE: ("prizes", "count"),
     PenaltyKind.DEPT_POINTS: ("dept_points", "points"),
     PenaltyKind.DEPT_BONUS_CUT: ("dept_bonus_cut_yuan", "amount"),
     PenaltyKind.DEPT_HEAD_WARNING: ("dept_head_warnings", "count"),
@@ -157,6 +156,7 @@ class LedgerRow:
     corrections: Amounts = field(default_factory=Amounts)  # the appeal part of totals
     slip_ids: list[int] = field(default_factory=list)  # every slip with an entry here
     corrected_slip_ids: list[int] = field(default_factory=list)
+    is_total: bool = False  # the 合计 row under a table
 
     @property
     def fines_yuan(self) -> int:
@@ -247,3 +247,35 @@ def department_ledger(
             )
         row.add(e, e.amounts)
     return sorted(rows.values(), key=lambda r: r.department_name)
+
+
+def total_row(rows: list[LedgerRow], month: str, by_employee: bool) -> LedgerRow:
+    """The 合计 row of a table: the rows' counts and amounts added up (an employee table's
+    total has no department-level items, as its rows have none)."""
+    total = LedgerRow(month, None, "合计" if by_employee else "",
+                      None, "" if by_employee else "合计", is_total=True)
+    for r in rows:
+        total.slip_count += r.slip_count
+        total.reward_count += r.reward_count
+        total.totals = total.totals + r.totals
+        total.corrections = total.corrections + r.corrections
+        total.slip_ids += [i for i in r.slip_ids if i not in total.slip_ids]
+        total.corrected_slip_ids += [i for i in r.corrected_slip_ids
+                                     if i not in total.corrected_slip_ids]
+    return total
+
+
+_AMOUNT_TEXTS = (
+    ("fine_yuan", "罚款 {} 元"), ("points_deducted", "扣 {} 分"), ("warnings", "警告 {} 次"),
+    ("demotions", "降职降薪 {} 次"), ("dismissals", "辞退 {} 人"), ("reward_yuan", "奖金 {} 元"),
+    ("reward_points", "加 {} 分"), ("commendations", "表扬 {} 次"), ("prizes", "奖品 {} 件"),
+    ("dept_points", "部门扣 {} 分"), ("dept_bonus_cut_yuan", "扣减部门奖金 {} 元"),
+    ("dept_head_warnings", "部门负责人警告 {} 次"),
+)
+
+
+def amounts_text(a: Amounts) -> str:
+    """"罚款 300 元；扣 6 分" — the non-zero items, or "—"."""
+    parts = [text.format(f"{getattr(a, name):,}") for name, text in _AMOUNT_TEXTS
+             if getattr(a, name)]
+    return "；".join(parts) or "—"

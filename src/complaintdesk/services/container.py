@@ -28,6 +28,7 @@ from .contact_log import ContactLogService
 from .data_access import DataAccessService
 from .drafts import DraftService
 from .intake import IntakeService
+from .list_export import ListExportService
 from .people import PeopleService, seed_defaults
 from .printing import PrintService
 from .reports import ReportService
@@ -70,6 +71,11 @@ class Services:
     contacts: ContactLogService
     weekly: WeeklyTaskService
     _watchers: list[change_watch.ChangeWatcher] = field(default_factory=list)
+
+    @property
+    def lists(self) -> ListExportService:
+        """Exporting and printing the list views (stateless: made when asked)."""
+        return ListExportService(self.engine, self.clock, self.reports.tz_name)
 
     @property
     def backup_dir(self) -> Path | None:

@@ -33,6 +33,7 @@ from ..domain.kpi_model import (
     PeriodKpis,
     shift_month,
 )
+from ..domain.month_to_date import MonthToDate, month_to_date
 from ..domain.records import Case, Role, User
 from ..storage.uow import UnitOfWork
 from .base import ServiceBase
@@ -71,6 +72,9 @@ class DashboardData:
     departments: list[GroupKpis]
     overdue: list[OpenCase]  # most overdue first
     generated_at: datetime
+    # the tiles compare with the same days of last month (`to_date` says which days)
+    same_days: PeriodKpis | None = None
+    to_date: MonthToDate | None = None
 
 
 @dataclass(slots=True)
@@ -374,8 +378,27 @@ class ReportService(ServiceBase):
             return cached
         result = self._dashboard_from_tallies(now_utc) \
             or self._dashboard_from_records(actor, now_utc, progress, cancelled)
+        result.to_date = month_to_date(now_utc, self.tz)
+        result.same_days = self.same_days_last_month(now_utc)
         self._dashboard_cache = result
         return result
+
+    def same_days_last_month(self, now_utc: datetime) -> PeriodKpis:
+        """Last month's figures as they stood as far into it as `now` is into this month
+        (cases registered and slips issued by then, closed and handled by then): what the
+        month so far is compared with. Read from the records (one partial month)."""
+        from ..domain.kpi import period_kpis
+        from ..domain.kpi_index import KpiIndex
+
+        span = month_to_date(now_utc, self.tz)
+        with self.uow(readonly=True) as uow:
+            cases = uow.cases.load_period(span.previous_start, span.previous_cut,
+                                          data_keys=STEPS_WITH_DATA_USED)
+            slips = [s for s in uow.slips.for_kpis(span.previous_start, span.previous_cut)
+                     if s.issued_at is not None and s.issued_at < span.previous_cut]
+            volumes, lookups, _name = self._context(uow)
+        index = KpiIndex(cases, slips, self.tz, lookups)
+        return period_kpis(index, span.previous, span.previous_cut, volumes)
 
     def _dashboard_from_records(self, actor: User, now_utc: datetime,
                                 progress: Progress | None, cancelled: IsCancelled | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ..domain.masking import ACCESS_HOURS_SETTING, DEFAULT_ACCESS_HOURS
@@ -12,8 +13,12 @@ from ..storage.uow import UnitOfWork
 from .base import ServiceBase
 from .errors import ServiceError
 
+NAME_MAX = 40  # fits the forms' header line
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
+
 DEFAULTS: dict[str, Any] = {
-    "dealership_name": "示例汽车销售服务有限公司",
+    "dealership_name": "示例汽车销售服务有限公司",  # a placeholder until the admin sets it
+    "logo_path": "",
     "timezone": "Asia/Shanghai",
     "workflow": {},  # WorkflowSettings.from_dict()
     # DESIGN §3: how long an approval to read a case's customer numbers lasts — a product
@@ -72,3 +77,31 @@ class SettingsService(ServiceBase):
             self.audit(uow, actor, "setting", "setting", CATEGORIES_KEY, before, clean)
             uow.commit()
         return clean
+
+    def set_dealership(self, actor: User, name: str, logo_path: str = "") -> None:
+        """The dealership's name (every form's header, every workbook's title) and an
+        optional logo image (PNG/JPEG, printed at the forms' top left)."""
+        self.require(actor, Role.ADMIN, what="修改单位名称")
+        name = name.strip()
+        errors: dict[str, str] = {}
+        if not name:
+            errors["dealership_name"] = "请填写单位名称。"
+        elif len(name) > NAME_MAX:
+            errors["dealership_name"] = f"单位名称最多 {NAME_MAX} 个字。"
+        logo = logo_path.strip()
+        if logo:
+            path = Path(logo)
+            if path.suffix.lower() not in LOGO_SUFFIXES:
+                errors["logo_path"] = "标志图片须为 PNG 或 JPG 文件。"
+            elif not path.is_file():
+                errors["logo_path"] = "找不到标志图片文件，请重新选择。"
+        if errors:
+            first = next(iter(errors))
+            raise ServiceError(errors[first], field=first, fields=errors)
+        with self.uow() as uow:
+            for key, value in (("dealership_name", name), ("logo_path", logo)):
+                before = uow.settings.get(key, DEFAULTS[key])
+                if before != value:
+                    uow.settings.put(key, value)
+                    self.audit(uow, actor, "setting", "setting", key, before, value)
+            uow.commit()

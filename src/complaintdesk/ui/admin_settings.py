@@ -1,4 +1,4 @@
-"""系统管理 → 流程设置 (business-hours calendar, 部门安排时限, 二次回访间隔) and 代理人.
+"""系统管理 → 单位信息 (the dealership's name and logo on every form and workbook), 流程设置 (business-hours calendar, 部门安排时限, 二次回访间隔) and 代理人.
 
 The workflow settings are saved as one value under the "workflow" setting
 (WorkflowSettings.to_dict()); the domain validates them before they are saved.
@@ -10,12 +10,14 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,14 +32,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain import steps as S
 from ..domain.masking import ACCESS_HOURS_SETTING
 from ..domain.records import User
 from ..domain.workflow import WorkflowSettings
 from ..domain.workflow.deadlines import SECOND_REVISIT_CHOICES
 from ..services.errors import ServiceError
+from ..services.settings import DEFAULTS, NAME_MAX
 from .admin_people import FormDialog, fill, record_index, table
 from .columns import ColumnSizer
 from .common import ERROR_STYLE, local_text, show_error
+from .step_deadlines import StepDeadlinesTable
 
 if TYPE_CHECKING:
     from ..domain.records import DelegationRecord
@@ -45,6 +50,91 @@ if TYPE_CHECKING:
 
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 DEFAULT_HOURS = (time(8, 30), time(18, 0))
+
+
+class DealershipTab(QWidget):
+    """单位信息: the name printed at the top of every form and in every workbook's title,
+    and an optional logo image for the forms."""
+
+    def __init__(self, services: Services, actor: User, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        self.name = QLineEdit()
+        self.name.setMaxLength(NAME_MAX)
+        self.name.setPlaceholderText("如：北京某某汽车销售服务有限公司")
+        self.logo = QLineEdit()
+        self.logo.setPlaceholderText("可不填：PNG 或 JPG 图片，印在表单左上角")
+        pick, clear = QPushButton("选择图片…"), QPushButton("不用标志")
+        pick.clicked.connect(self._pick)
+        clear.clicked.connect(self.logo.clear)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo, 1)
+        logo_row.addWidget(pick)
+        logo_row.addWidget(clear)
+        self.name_error, self.logo_error = QLabel(), QLabel()
+        for label in (self.name_error, self.logo_error):
+            label.setStyleSheet(ERROR_STYLE)
+        form = QFormLayout()
+        form.addRow("单位名称", self.name)
+        form.addRow("", self.name_error)
+        form.addRow("标志图片", logo_row)
+        form.addRow("", self.logo_error)
+        self.preview = QLabel()
+        self.preview.setFixedHeight(60)
+        form.addRow("预览", self.preview)
+        self.logo.textChanged.connect(self._show_logo)
+        hint = QLabel(f"单位名称印在每张表单的页眉和每个 Excel 报表的标题里。"
+                      f"未设置时显示产品默认名称“{DEFAULTS['dealership_name']}”。")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #777;")
+        self.message = QLabel()
+        self.save_button = QPushButton("保存单位信息")
+        self.save_button.clicked.connect(self.save)
+        foot = QHBoxLayout()
+        foot.addWidget(self.message, 1)
+        foot.addWidget(self.save_button)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(hint)
+        lay.addStretch(1)
+        lay.addLayout(foot)
+        self.load()
+
+    def load(self) -> None:
+        self.name.setText(str(self.services.settings.get("dealership_name") or ""))
+        self.logo.setText(str(self.services.settings.get("logo_path") or ""))
+
+    def _show_logo(self, path: str) -> None:
+        image = QPixmap(path) if path.strip() else QPixmap()
+        if image.isNull():
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText("（无标志）" if not path.strip() else "（无法读取该图片）")
+            return
+        self.preview.setPixmap(image.scaledToHeight(56, Qt.TransformationMode.SmoothTransformation))
+
+    def _pick(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择标志图片", "",
+                                              "图片 (*.png *.jpg *.jpeg)")
+        if path:
+            self.logo.setText(path)
+
+    def save(self) -> bool:
+        self.name_error.clear()
+        self.logo_error.clear()
+        try:
+            self.services.settings.set_dealership(self.actor, self.name.text(),
+                                                  self.logo.text())
+        except ServiceError as exc:
+            for key, label in (("dealership_name", self.name_error),
+                               ("logo_path", self.logo_error)):
+                label.setText(exc.fields.get(key, ""))
+            self.message.setStyleSheet(ERROR_STYLE)
+            self.message.setText(exc.message)
+            return False
+        self.message.setStyleSheet("color: #2e7d32;")
+        self.message.setText("单位信息已保存，此后打印的表单和导出的报表使用新名称。")
+        return True
 
 
 class WorkflowSettingsTab(QWidget):
@@ -71,7 +161,7 @@ class WorkflowSettingsTab(QWidget):
             self.days.append((open_box, opens, closes))
         closed_box = QGroupBox("休息日（不营业的日期）")
         self.closed = QListWidget()
-        self.closed.setMaximumHeight(110)
+        self.closed.setMinimumHeight(60)
         self.closed_date = QDateEdit(QDate.currentDate())
         self.closed_date.setCalendarPopup(True)
         self.closed_date.setDisplayFormat("yyyy-MM-dd")
@@ -90,12 +180,20 @@ class WorkflowSettingsTab(QWidget):
         self.use_calendar.toggled.connect(hours_box.setEnabled)
         self.use_calendar.toggled.connect(closed_box.setEnabled)
 
-        self.assign_hours = QSpinBox()
-        self.assign_hours.setRange(1, 72)
-        self.assign_hours.setSuffix(" 小时")
+        self.deadlines = StepDeadlinesTable()
+        self.assign_hours = self.deadlines.row_for(S.ASSIGN).amount  # 部门安排 (a setting)
+        defaults = QPushButton("全部恢复默认期限")
+        defaults.clicked.connect(self.deadlines.reset_defaults)
+        deadline_box = QGroupBox("各步骤期限（默认为产品默认值；加粗的行已修改）")
+        dlay = QVBoxLayout(deadline_box)
+        dlay.addWidget(self.deadlines, 1)
+        drow = QHBoxLayout()
+        drow.addStretch(1)
+        drow.addWidget(defaults)
+        dlay.addLayout(drow)
         self.revisit_days = QComboBox()
         for n in SECOND_REVISIT_CHOICES:
-            self.revisit_days.addItem(f"结案后 {n} 天", n)
+            self.revisit_days.addItem(f"结案后 {n} 天" + ("（默认）" if n == 7 else ""), n)
         self.access_hours = QSpinBox()  # DESIGN §3: how long an approval to read a
         self.access_hours.setRange(1, 168)  # customer's numbers lasts (product default 24 h)
         self.access_hours.setSuffix(" 小时")
@@ -117,16 +215,12 @@ class WorkflowSettingsTab(QWidget):
         notice.addWidget(self.notice_from)
         notice.addWidget(self.notice_by)
         notice.addStretch(1)
-        self.rework_revisit_days = QSpinBox()  # DESIGN §4.3 step 8: 2 days, a product default
-        self.rework_revisit_days.setRange(1, 30)
-        self.rework_revisit_days.setSuffix(" 天")
-        self.rework_revisit_days.setToolTip("制度未规定时限，默认 2 天（本产品默认值）")
+        # 厂外返修回访 (§4.3 step 8, a product default): a setting, edited in the table
+        self.rework_revisit_days = self.deadlines.row_for(S.RW_REVISIT).amount
         other = QFormLayout()
-        other.addRow("部门安排时限", self.assign_hours)
         other.addRow("重要/重大投诉二次回访", self.revisit_days)
         other.addRow("解决方案审批时限（产品默认）", self.approval_hours)
         other.addRow("处理意见告知（制度：三天至五天）", notice)
-        other.addRow("厂外返修客服回访时限（产品默认）", self.rework_revisit_days)
         other.addRow("客户信息查阅批准有效期", self.access_hours)
 
         self.message = QLabel()
@@ -140,13 +234,16 @@ class WorkflowSettingsTab(QWidget):
         foot.addWidget(self.save_button)
         lay = QVBoxLayout(self)
         lay.addWidget(self.use_calendar)
+        # the calendar on the left, the step deadlines (the longest list) on the right
+        left = QVBoxLayout()
+        left.addWidget(hours_box)
+        left.addWidget(closed_box, 1)
         cols = QHBoxLayout()
-        cols.addWidget(hours_box, 3)
-        cols.addWidget(closed_box, 2)
-        lay.addLayout(cols)
+        cols.addLayout(left, 2)
+        cols.addWidget(deadline_box, 3)
+        lay.addLayout(cols, 1)
         lay.addLayout(other)
         lay.addWidget(self.message)
-        lay.addStretch(1)
         lay.addLayout(foot)
         self.load()
 
@@ -175,7 +272,7 @@ class WorkflowSettingsTab(QWidget):
         self.closed.clear()
         for d in sorted(cal.closed_dates) if cal else []:
             self.closed.addItem(d.isoformat())
-        self.assign_hours.setValue(settings.assign_hours)
+        self.deadlines.load(settings)
         self.rework_revisit_days.setValue(settings.rework_revisit_days)
         self.revisit_days.setCurrentIndex(max(0, self.revisit_days.findData(
             settings.second_revisit_days)))
@@ -193,7 +290,7 @@ class WorkflowSettingsTab(QWidget):
                      for i, (box, o, c) in enumerate(self.days) if box.isChecked()}
             closed = [self.closed.item(i).text() for i in range(self.closed.count())]
             calendar = {"hours": hours, "closed_dates": closed, "tz": tz}
-        return {**raw, "tz": tz, "assign_hours": self.assign_hours.value(),
+        return {**raw, "tz": tz, **self.deadlines.value(),
                 "second_revisit_days": self.revisit_days.currentData(), "calendar": calendar,
                 "rework_revisit_days": self.rework_revisit_days.value(),
                 "approval_hours": self.approval_hours.value(),
@@ -251,7 +348,7 @@ def delegation_dialog(services: Services, actor: User, absent: User | None,
     def save() -> None:
         absent_id = absent.id if absent is not None else who.currentData()
         if delegate.currentData() is None:
-            raise ServiceError("请选择代理人", field="delegate")
+            raise ServiceError("请选择代理人。", field="delegate")
         services.people.add_delegation(actor, absent_id or 0, delegate.currentData(),
                                        _aware(start.dateTime(), tz), _aware(end.dateTime(), tz),
                                        reason.text().strip())

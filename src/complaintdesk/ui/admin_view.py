@@ -1,4 +1,5 @@
-"""系统管理 (administrator only): users, departments, employees, workflow settings, 代理人."""
+"""系统管理 (administrator only): users, departments, employees, 单位信息, workflow settings,
+代理人."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout
 from ..domain.records import User
 from .admin_people import DepartmentsTab, EmployeesTab
 from .admin_pick_lists import CategoriesTab
-from .admin_settings import DelegationsTab, WorkflowSettingsTab
+from .admin_settings import DealershipTab, DelegationsTab, WorkflowSettingsTab
 from .admin_users import UsersTab
 
 if TYPE_CHECKING:
@@ -24,12 +25,14 @@ class AdminDialog(QDialog):
         self.users = UsersTab(services, actor)
         self.departments = DepartmentsTab(services, actor)
         self.employees = EmployeesTab(services, actor)
+        self.dealership = DealershipTab(services, actor)
         self.workflow = WorkflowSettingsTab(services, actor)
         self.delegations = DelegationsTab(services, actor)
         self.categories = CategoriesTab(services, actor)
         self.tabs = QTabWidget()
         for widget, title in ((self.users, "用户"), (self.departments, "部门"),
-                              (self.employees, "员工"), (self.workflow, "流程设置"),
+                              (self.employees, "员工"), (self.dealership, "单位信息"),
+                              (self.workflow, "流程设置"),
                               (self.delegations, "代理人"), (self.categories, "投诉类别")):
             self.tabs.addTab(widget, title)
         # departments/employees edited in one tab show up in the others' pick-lists

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QFontMetrics,
@@ -97,13 +98,18 @@ class _Chart(QWidget):
         self.value_labels: list[tuple[QRectF, str]] = []  # drawn in the last paint
         self._slots: tuple[float, float] | None = None  # (left, width) of one label's slot
         self._legend: list[QRectF] = []
+        self.partial: int | None = None  # the label of a period still in progress
         self.setMinimumSize(320, 220)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(520, 280)
 
-    def set_data(self, labels: Sequence[str], series: Sequence[Series]) -> None:
+    def set_data(self, labels: Sequence[str], series: Sequence[Series],
+                 partial: int | None = None) -> None:
+        """`partial`: the index of a period still in progress (a month so far) — hatched
+        behind its slot and drawn dashed, so it does not read as a collapse."""
+        self.partial = partial if partial is not None and 0 <= partial < len(labels) else None
         self.labels = list(labels)
         self.series = [s if s.color else Series(s.name, s.values, PALETTE[i % len(PALETTE)],
                                                 s.percent)
@@ -223,6 +229,13 @@ class _Chart(QWidget):
                               fm.height() * 2), Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap,
                        text)
 
+    def _hatch_partial(self, p: QPainter, plot: QRectF, left: float, slot: float) -> None:
+        if self.partial is None:
+            return
+        rect = QRectF(left + slot * self.partial, plot.top(), slot, plot.height())
+        p.fillRect(rect, QColor("#f4f6f9"))
+        p.fillRect(rect, QBrush(QColor("#d5dbe5"), Qt.BrushStyle.BDiagPattern))
+
     def _empty(self, p: QPainter, plot: QRectF) -> bool:
         if self.labels and any(v is not None for s in self.series for v in s.values):
             return False
@@ -249,6 +262,7 @@ class LineChart(_Chart):
         slot = plot.width() / n
         self._slots = (plot.left(), slot)
         xs = [plot.left() + slot * (i + 0.5) for i in range(n)]
+        self._hatch_partial(p, plot, plot.left(), slot)
         self._x_labels(p, plot, xs, slot)
         value_font = self._font(-2)
         p.setFont(value_font)
@@ -260,8 +274,8 @@ class LineChart(_Chart):
                    for x, v in zip(xs, s.values, strict=False)]
             path = QPainterPath()
             pen_down = False
-            for pt in pts:
-                if pt is None:
+            for i, pt in enumerate(pts):
+                if pt is None or i == self.partial:
                     pen_down = False
                     continue
                 path.lineTo(pt) if pen_down else path.moveTo(pt)
@@ -270,6 +284,10 @@ class LineChart(_Chart):
             p.setPen(QPen(color, 2))
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawPath(path)
+            if self.partial is not None and self.partial > 0 \
+                    and pts[self.partial] is not None and pts[self.partial - 1] is not None:
+                p.setPen(QPen(color, 2, Qt.PenStyle.DashLine))  # the month so far
+                p.drawLine(pts[self.partial - 1], pts[self.partial])
             p.setBrush(color)
             for pt in pts:
                 if pt is not None:
@@ -320,6 +338,7 @@ class BarChart(_Chart):
         bar = min(slot * 0.8 / k, 36.0)
         self._slots = (plot.left(), slot)
         xs = [plot.left() + slot * (i + 0.5) for i in range(n)]
+        self._hatch_partial(p, plot, plot.left(), slot)
         self._x_labels(p, plot, xs, slot)
         value_font = self._font(-2)
         p.setFont(value_font)

@@ -1,4 +1,4 @@
-"""管理看板 (DESIGN §8): this month's KPIs against last month's, the twelve-month trend, the
+"""管理看板 (DESIGN §8): this month's KPIs so far against the same days of last month, the twelve-month trend, the
 departments, and the complaints overdue now — for the general manager and the assessor.
 Computed off the UI thread; double-clicking an overdue complaint opens it."""
 
@@ -73,22 +73,33 @@ def format_value(kind: str, v: float | None) -> str:
     return f"{v:,.0f}"
 
 
-def format_change(kind: str, delta: float | None) -> str:
-    """"↑ 3.2 个百分点" / "↓ 5" / "持平" / "—" (no comparison)."""
+def format_hours(hours: float) -> str:
+    """A duration as people say it: "70 天 10 小时", "5 小时", "40 分钟" (not "1689.4")."""
+    if hours < 1:
+        return f"{max(1, round(hours * 60))} 分钟"
+    whole = round(hours)
+    if whole < 24:
+        return f"{whole} 小时"
+    days, rest = divmod(whole, 24)
+    return f"{days} 天" + (f" {rest} 小时" if rest else "")
+
+
+def format_change(kind: str, delta: float | None, prefix: str = "较上月") -> str:
+    """"↑ 3.2 个百分点" / "↓ 5" / "持平" / "—" (no comparison), after `prefix`."""
     if delta is None:
-        return "较上月 —"
+        return f"{prefix} —"
     if abs(delta) < 1e-9:
-        return "较上月 持平"
+        return f"{prefix} 持平"
     arrow = "↑" if delta > 0 else "↓"
     size = abs(delta)
     if kind in (KIND_RATE, KIND_SMALL_RATE):
         digits = 2 if kind == KIND_SMALL_RATE else 1
-        return f"较上月 {arrow} {size * 100:.{digits}f} 个百分点"
+        return f"{prefix} {arrow} {size * 100:.{digits}f} 个百分点"
     if kind == KIND_MONEY:
-        return f"较上月 {arrow} ¥{size:,.0f}"
+        return f"{prefix} {arrow} ¥{size:,.0f}"
     if kind == KIND_HOURS:
-        return f"较上月 {arrow} {size:.1f} 小时"
-    return f"较上月 {arrow} {size:,.0f}"
+        return f"{prefix} {arrow} {size:.1f} 小时"
+    return f"{prefix} {arrow} {size:,.0f}"
 
 
 class KpiTile(QFrame):
@@ -113,13 +124,14 @@ class KpiTile(QFrame):
         for w in (self.title_label, self.value_label, self.change_label, self.detail_label):
             lay.addWidget(w)
 
-    def show_kpis(self, current: KpiSet, previous: KpiSet | None) -> None:
+    def show_kpis(self, current: KpiSet, previous: KpiSet | None,
+                  prefix: str = "较上月", before_title: str = "上月") -> None:
         d = KPI_BY_KEY[self.key]
         now_v = d.value(current)
         before = d.value(previous) if previous is not None else None
         self.value_label.setText(format_value(d.kind, now_v))
         delta = change(now_v, before)
-        self.change_label.setText(format_change(d.kind, delta))
+        self.change_label.setText(format_change(d.kind, delta, prefix))
         color = NEUTRAL
         if delta and self.better:
             color = GOOD if (delta > 0) == (self.better > 0) else BAD
@@ -127,7 +139,7 @@ class KpiTile(QFrame):
         detail = d.detail(current)
         self.detail_label.setText(detail if d.kind != KIND_COUNT else "")
         self.setToolTip(f"{d.label}\n本月：{format_value(d.kind, now_v)} {detail}\n"
-                        f"上月：{format_value(d.kind, before)}")
+                        f"{before_title}：{format_value(d.kind, before)}")
 
 
 def overdue_columns(tz: object) -> list[Column[OpenCase]]:
@@ -137,9 +149,9 @@ def overdue_columns(tz: object) -> list[Column[OpenCase]]:
         Column("当前步骤", lambda o: step_title(o.step_key)),
         Column("期限", lambda o: local_text(o.deadline, tz),  # type: ignore[arg-type]
                lambda o: o.deadline.timestamp() if o.deadline else 0.0),
-        Column("超时（小时）", lambda o: f"{o.overdue_hours:.1f}", lambda o: o.overdue_hours,
+        Column("已超时", lambda o: format_hours(o.overdue_hours), lambda o: o.overdue_hours,
                numeric=True),
-        Column("登记至今（小时）", lambda o: f"{o.age_hours:.0f}", lambda o: o.age_hours,
+        Column("登记至今", lambda o: format_hours(o.age_hours), lambda o: o.age_hours,
                numeric=True),
     ]
 
@@ -194,6 +206,8 @@ class DashboardView(QWidget):
             background=lambda o: QColor("#fdf1ef") if o.overdue_hours >= 72 else None)
         self.overdue_table, self.overdue_proxy = make_table(self.overdue_model, self)
         self.overdue_columns = ColumnSizer(self.overdue_table, "dashboard_overdue", stretch=None)
+        self.overdue_table.setMinimumHeight(8 * self.overdue_table.verticalHeader()
+                                            .defaultSectionSize() + 30)  # eight rows at least
         self.overdue_table.doubleClicked.connect(self._open_index)
         self.overdue_table.activated.connect(self._open_index)
         self.overdue_label = QLabel("超时未结案件")
@@ -202,12 +216,13 @@ class DashboardView(QWidget):
         ll = QVBoxLayout(lower)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.overdue_label)
-        ll.addWidget(self.overdue_table)
+        ll.addWidget(self.overdue_table, 1)
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(charts)
         body.addWidget(lower)
-        body.setStretchFactor(0, 3)
-        body.setStretchFactor(1, 2)
+        body.setStretchFactor(0, 1)
+        body.setStretchFactor(1, 1)
+        body.setChildrenCollapsible(False)
 
         lay = QVBoxLayout(self)
         lay.addLayout(top)
@@ -248,23 +263,36 @@ class DashboardView(QWidget):
         tz = self.services.reports.tz
         self.heading.setText(f"管理看板 · {y}年{m}月")
         self.status.setStyleSheet("color: #666;")
-        self.status.setText(f"统计截至 {local_text(data.current.as_of, tz)}（本月至今，与上月全月比较）")
-        prev = data.previous.overall if data.previous is not None else None
+        span = data.to_date
+        compared = data.same_days if data.same_days is not None else data.previous
+        if span is not None and data.same_days is not None:
+            prefix, before_title = "较上月同期", f"上月{span.days_text}"
+            self.status.setText(f"统计截至 {local_text(data.current.as_of, tz)} · "
+                                f"{span.compare_text}")
+        else:
+            prefix, before_title = "较上月", "上月"
+            self.status.setText(f"统计截至 {local_text(data.current.as_of, tz)}")
+        prev = compared.overall if compared is not None else None
         for tile in self.tiles.values():
-            tile.show_kpis(data.current.overall, prev)
-        labels = [f"{p.months[0][1]}月" + (f"\n{p.months[0][0]}年" if i == 0 or p.months[0][1] == 1
-                                           else "") for i, p in enumerate(data.trend)]
+            tile.show_kpis(data.current.overall, prev, prefix, before_title)
+        partial = len(data.trend) - 1 if span is not None and span.partial else None
+        labels = [f"{p.months[0][1]}月" + (f"\n{p.months[0][0]}年" if (i == 0 or p.months[0][1] == 1)
+                                           and i != partial else "")
+                  + (f"\n{span.partial_label}" if i == partial and span is not None else "")
+                  for i, p in enumerate(data.trend)]
         self.trend_chart.set_data(labels, [
             Series("投诉量", [p.overall.received for p in data.trend]),
             Series("结案率", [p.overall.close_rate.value for p in data.trend], percent=True),
             Series("按时处理率", [p.overall.on_time_rate.value for p in data.trend],
                    percent=True),
-        ])
-        before = {g.key: g.kpis.received for g in data.previous.groups.get("department", ())} \
-            if data.previous is not None else {}
+        ], partial)
+        before = {g.key: g.kpis.received for g in compared.groups.get("department", ())} \
+            if compared is not None else {}
         self.dept_chart.set_data([g.label for g in data.departments], [
-            Series("本月", [g.kpis.received for g in data.departments]),
-            Series("上月", [before.get(g.key, 0) for g in data.departments], "#a9c4e4"),
+            Series(f"本月{span.days_text}" if span is not None else "本月",
+                   [g.kpis.received for g in data.departments]),
+            Series(before_title if data.same_days is not None else "上月",
+                   [before.get(g.key, 0) for g in data.departments], "#a9c4e4"),
         ])
         self.overdue_model.set_rows(data.overdue)
         self.overdue_label.setText(f"超时未结案件（{len(data.overdue)} 件，双击打开）")

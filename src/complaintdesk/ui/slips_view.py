@@ -26,6 +26,7 @@ from ..services.errors import ServiceError
 from ..services.slip_access import SlipView
 from .columns import ColumnSizer
 from .common import local_text, show_error
+from .list_export import ListExportBar, section_of
 from .row_model import Column, RowsModel, make_table, row_at
 from .slip_dialog import SlipDialog
 from .workers import run_task
@@ -91,8 +92,10 @@ class SlipsView(QWidget):
         self.search.setPlaceholderText("在结果中查找：姓名、编号、案件…")
         self.search.setClearButtonEnabled(True)
         refresh = QPushButton("刷新")
+        self.exports = ListExportBar(services, user, self.export_title,
+                                     lambda: [section_of("过失单", self.table)], parent=self)
         for w in (QLabel("状态"), self.status, QLabel("部门"), self.department, self.by_week,
-                  self.week, self.week_label, self.search, refresh):
+                  self.week, self.week_label, self.search, refresh, self.exports):
             bar.addWidget(w)
         bar.setStretchFactor(self.search, 1)
         lay.addLayout(bar)
@@ -127,6 +130,17 @@ class SlipsView(QWidget):
             return self.acc.week_query(start, statuses=tuple(statuses), department_id=dept)
         self.week_label.setText("")
         return SlipQuery(statuses=tuple(statuses), department_id=dept)
+
+    def export_title(self) -> str:
+        """"过失单 已执行 售后服务部 11-16 至 11-22": the list's filters in its title."""
+        parts = ["过失单"]
+        if self.status.currentData():
+            parts.append(self.status.currentText())
+        if self.department.currentData() is not None:
+            parts.append(self.department.currentText())
+        if self.by_week.isChecked() and self.week_label.text():
+            parts.append(self.week_label.text())
+        return " ".join(parts)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)

@@ -39,6 +39,7 @@ from .common import local_text
 from .duty_tasks import DutyTasks
 from .empty_state import EmptyState
 from .field_text import remaining_text
+from .list_export import ListExportBar, section_of
 
 if TYPE_CHECKING:
     from ..services.container import Services
@@ -209,6 +210,9 @@ class TasksView(QWidget):
         top.addWidget(self.summary, 1)
         top.addWidget(legend)
         top.addWidget(refresh)
+        self.exports = ListExportBar(services, user, lambda: f"我的待办 {user.display_name}",
+                                     lambda: [section_of("我的待办", self.table)], parent=self)
+        top.addWidget(self.exports)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.table, 1)

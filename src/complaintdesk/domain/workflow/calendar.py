@@ -24,6 +24,9 @@ def _parse_time(value: str | time) -> time:
     return value if isinstance(value, time) else time.fromisoformat(value)
 
 
+WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+
+
 @dataclass(frozen=True, slots=True)
 class BusinessCalendar:
     """Opening hours per weekday (0 = Monday) and closed dates, in local time."""
@@ -39,7 +42,8 @@ class BusinessCalendar:
             if not 0 <= weekday <= 6:
                 raise ValueError(f"营业时间设置有误：星期编号 {weekday} 无效（应为 0–6）。")
             if opens >= closes:
-                raise ValueError("营业时间设置有误：开门时间必须早于关门时间。")
+                raise ValueError(f"{WEEKDAY_NAMES[weekday]}的营业时间设置有误：开门时间"
+                                 f"（{opens:%H:%M}）必须早于关门时间（{closes:%H:%M}）。")
         ZoneInfo(self.tz)  # fail early on an unknown zone
 
     # ---- construction from settings data -------------------------------------------------

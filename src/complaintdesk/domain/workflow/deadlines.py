@@ -7,13 +7,14 @@ changing the settings later never rewrites history.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..records import Case, StepRecord
+from ..steps import step_title
 from .calendar import BusinessCalendar
 
 
@@ -66,6 +67,8 @@ class WorkflowSettings:
     second_revisit_days: int = 7
     rework_revisit_days: int = 2  # §4.3 step 8: a product default, the seed gives none
     calendar: BusinessCalendar | None = None  # None: calendar hours, seven days a week
+    # step key → the deadline set in 流程设置 instead of the product default (flows.py)
+    step_deadlines: Mapping[str, DeadlineRule] = field(default_factory=dict)
     # product defaults where the policy gives no number (DESIGN §4.8):
     approval_hours: int = 4  # 重要/重大 solution approval, due after it is requested
     notice_from_day: int = 3  # 003 一.12 处理意见告知: from day 3 after receipt ...
@@ -77,12 +80,19 @@ class WorkflowSettings:
             raise ValueError("部门安排时限必须大于 0 小时，请修改设置。")
         if self.second_revisit_days not in SECOND_REVISIT_CHOICES:
             raise ValueError("二次回访间隔只能设置为 7 天或 30 天，请修改设置。")
+        for key, rule in self.step_deadlines.items():
+            check_step_deadline(key, rule)
         if self.approval_hours <= 0:
             raise ValueError("解决方案审批时限必须大于 0 小时，请修改设置。")
         if not 0 <= self.notice_from_day <= self.notice_by_day:
             raise ValueError("处理意见告知的天数设置不正确（起始天数不能晚于截止天数），请修改设置。")
         if self.rework_revisit_days <= 0:
             raise ValueError("厂外返修回访时限必须大于 0 天，请修改设置。")
+
+    def rule_for(self, step_key: str, default: DeadlineRule) -> DeadlineRule:
+        """The deadline rule a step runs with: the one set here, else the product default
+        (a default that reads a setting, like 部门安排, keeps reading it)."""
+        return self.step_deadlines.get(step_key, default)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -99,6 +109,8 @@ class WorkflowSettings:
             second_revisit_days=int(data.get("second_revisit_days", 7)),
             rework_revisit_days=int(data.get("rework_revisit_days", 2)),
             calendar=BusinessCalendar.from_dict(cal, tz=tz) if cal else None,
+            step_deadlines={str(k): _rule_from(k, v)
+                            for k, v in dict(data.get("step_deadlines") or {}).items()},
             approval_hours=int(data.get("approval_hours", 4)),
             notice_from_day=int(data.get("notice_from_day", 3)),
             notice_by_day=int(data.get("notice_by_day", 5)),
@@ -111,10 +123,42 @@ class WorkflowSettings:
             "second_revisit_days": self.second_revisit_days,
             "rework_revisit_days": self.rework_revisit_days,
             "calendar": self.calendar.to_dict() if self.calendar else None,
+            "step_deadlines": {k: {"kind": r.kind.value, "amount": r.amount}
+                               for k, r in self.step_deadlines.items()},
             "approval_hours": self.approval_hours,
             "notice_from_day": self.notice_from_day,
             "notice_by_day": self.notice_by_day,
         }
+
+
+STEP_DEADLINE_LIMITS = {DeadlineKind.HOURS: 720, DeadlineKind.DAYS: 90}  # a typo guard
+
+
+def _step_name(key: str) -> str:
+    return step_title(key)
+
+
+def check_step_deadline(key: str, rule: DeadlineRule) -> None:
+    """A step's deadline as set in 流程设置: hours or days within reason, or 当天."""
+    name = _step_name(key)
+    if rule.setting:
+        raise ValueError(f"“{name}”的期限设置有误，请重新设置。")
+    if rule.kind in STEP_DEADLINE_LIMITS:
+        unit = "小时" if rule.kind is DeadlineKind.HOURS else "天"
+        top = STEP_DEADLINE_LIMITS[rule.kind]
+        if not 1 <= rule.amount <= top:
+            raise ValueError(f"“{name}”的期限必须在 1–{top} {unit}之间，请修改设置。")
+    elif rule.kind is not DeadlineKind.SAME_DAY:
+        raise ValueError(f"“{name}”的期限只能按小时、按天或当天计算，请修改设置。")
+
+
+def _rule_from(key: Any, value: Any) -> DeadlineRule:
+    try:
+        kind = DeadlineKind(str(dict(value).get("kind")))
+        amount = int(dict(value).get("amount") or 0)
+    except (TypeError, ValueError):
+        raise ValueError(f"“{_step_name(str(key))}”的期限设置无法读取，请重新设置。") from None
+    return DeadlineRule(kind, amount)
 
 
 def rule_amount(rule: DeadlineRule, settings: WorkflowSettings) -> int:

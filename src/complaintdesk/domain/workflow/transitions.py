@@ -48,7 +48,8 @@ def open_step(
         assignee = previous_role_holder(case, flow, sdef)
     rec = StepRecord(
         id=None, case_id=case.id, step_key=key, seq=len(case.steps) + 1,
-        due_since=due_since, deadline=compute_deadline(sdef.deadline, due_since, settings),
+        due_since=due_since,
+        deadline=compute_deadline(settings.rule_for(key, sdef.deadline), due_since, settings),
         assignee_user_id=assignee,
     )
     case.steps.append(rec)
