@@ -95,7 +95,7 @@ class SlipsView(QWidget):
         self.exports = ListExportBar(services, user, self.export_title,
                                      lambda: [section_of("过失单", self.table)], parent=self)
         for w in (QLabel("状态"), self.status, QLabel("部门"), self.department, self.by_week,
-                  self.week, self.week_label, self.search, refresh, self.exports):
+                  self.week, self.week_label, self.search, refresh):
             bar.addWidget(w)
         bar.setStretchFactor(self.search, 1)
         lay.addLayout(bar)
@@ -106,7 +106,10 @@ class SlipsView(QWidget):
         self.table.doubleClicked.connect(self._open_index)
         lay.addWidget(self.table, 1)
         self.count = QLabel("")
-        lay.addWidget(self.count)
+        foot = QHBoxLayout()  # export/print under the table: the filter row stays narrow
+        foot.addWidget(self.count, 1)
+        foot.addWidget(self.exports)
+        lay.addLayout(foot)
         self.status.currentIndexChanged.connect(self.refresh)
         self.department.currentIndexChanged.connect(self.refresh)
         self.by_week.toggled.connect(self.week.setEnabled)
