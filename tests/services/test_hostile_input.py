@@ -64,7 +64,9 @@ def _throw(services: Services, clock: FixedClock, intake: Intake, flow: FlowKind
 def _run(services: Services, clock: FixedClock, examples: int) -> dict[str, int]:
     outcomes = {"stored": 0, "refused": 0}
 
-    @settings(max_examples=examples, deadline=None, database=None,
+    # derandomize: CI runs the same inputs every time (a new find fails here first, not
+    # in an unrelated landing); run with --hypothesis-seed to explore others
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(registrations)
     def throw(registration: tuple[Intake, FlowKind, Any, list[NewAttachment]]) -> None:

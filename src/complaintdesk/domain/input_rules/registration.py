@@ -23,6 +23,8 @@ LABELS: dict[str, str] = {
     "description": "客户反映的内容", "persons_involved": "涉及人员", "demand": "客户诉求",
     "mood": "客户情绪", "received_by": "接待人", "complained_at": "客户投诉时间",
     "kind": "类型", "department_id": "部门", "self_report_department_id": "自查部门",
+    # a self-report carries step 1's fields (DESIGN §4.1; the engine checks them)
+    "self_report_category": "投诉类别", "self_report_severity": "严重程度",
     "attachments": "证据附件",
 }
 # The other flows reuse the intake record: an internal complaint (内部投诉) has the reporter
