@@ -65,7 +65,7 @@ def _run(services: Services, clock: FixedClock, examples: int) -> dict[str, int]
     outcomes = {"stored": 0, "refused": 0}
 
     # derandomize: CI runs the same inputs every time (a new find fails here first, not
-    # in an unrelated landing); run with --hypothesis-seed to explore others
+    # in an unrelated landing); set it False locally to explore other inputs
     @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(registrations)
