@@ -1,8 +1,9 @@
 """我的待办: the steps this user (or whom they stand in for) must act on, soonest first.
 
 The rows and their due state come from WorkflowService.my_tasks; a timer refreshes the list
-every minute and tells the user when a task becomes due soon or overdue while the app is
-open (tray balloon when there is a tray, else the status bar and a small popup).
+every minute and says in the status bar when a task becomes due soon or overdue (the popups
+are the alerts', ui/alerts_view.py). `notify` pops up what other panels hand it (access
+requests).
 """
 
 from __future__ import annotations
@@ -285,7 +286,11 @@ class TasksView(QWidget):
                 what = "已超期" if t.state == "overdue" else "即将到期"
                 news.append(f"{t.row.number} {step_title(t.row.current_step)} {what}")
         if news:
-            self.notify("\n".join(news))
+            # the list and the status bar only: the alerts (services/alerts.py) pop up the
+            # 75 % and deadline reminders, and a second popup here announced each step twice
+            text = "\n".join(news)
+            self.notified.emit(text)
+            self._status(text.replace("\n", "；"), 15_000)
 
     def notify(self, text: str) -> None:
         self.notified.emit(text)
