@@ -52,3 +52,5 @@ class ListExportService(ServiceBase):
         with self.uow() as uow:
             self.audit(uow, actor, "export", "list", title, after={"file": target})
             uow.commit()
+
+__all__ = ["ListExportService", "ListSection"]

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..documents.list_export import ListSection
 from ..domain.ledger import LedgerRow, amounts_text, total_row
 from ..domain.records import SlipStatus, User
 from ..services.accountability import LedgerReport, SlipQuery, SlipRef
 from ..services.errors import ServiceError
+from ..services.list_export import ListSection
 from ..services.slip_access import SlipView
 from .columns import ColumnSizer
 from .list_export import ListExportBar, section_of

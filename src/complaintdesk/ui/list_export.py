@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QTableView, QWidget
 
-from ..documents.list_export import ListSection
 from ..domain.records import User
 from ..services.errors import ServiceError
+from ..services.list_export import ListSection
 from .common import show_error
 from .pdf_preview import open_pdf_preview
 from .row_model import SORT_ROLE
