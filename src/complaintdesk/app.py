@@ -23,10 +23,10 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from .resources_path import resource_path
-from .ui.gc_guard import install_main_thread_gc
 from .ui.translations import install_qt_translations
 from .ui.tray import app_icon
-from .ui.workers import Task, _live
+from .ui.widgets.gc_guard import install_main_thread_gc
+from .ui.widgets.workers import Task, _live
 
 if TYPE_CHECKING:
     from .services.container import Services
@@ -283,7 +283,7 @@ class Startup(QObject):
         ignored, never silently reset."""
         from PySide6.QtWidgets import QMessageBox
 
-        from .ui.workers import run_task
+        from .ui.widgets.workers import run_task
 
         def report(problems: list[str]) -> None:
             if not problems or self.window is None:
@@ -300,7 +300,7 @@ class Startup(QObject):
     def _start_backup_timer(self, services: Services) -> None:
         """DESIGN §9: an automatic backup daily — checked hourly while the app runs, in a
         worker so the copy never freezes the window."""
-        from .ui.workers import run_task
+        from .ui.widgets.workers import run_task
 
         def check() -> None:
             run_task(services.backup_if_due, on_failed=lambda exc: log.error(
@@ -368,7 +368,7 @@ def prepare_app(app: QApplication) -> None:
 def finish_app_setup(app: QApplication) -> None:
     """What only dialogs need, done once the main window's frame is on the screen."""
     if getattr(app, "_cd_geometry_keeper", None) is None:
-        from .ui.geometry import install_geometry_keeper
+        from .ui.widgets.geometry import install_geometry_keeper
 
         # every dialog reopens at the size the user left it
         app._cd_geometry_keeper = install_geometry_keeper(app)  # type: ignore[attr-defined]
