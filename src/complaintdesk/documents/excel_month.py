@@ -11,9 +11,10 @@ The data comes in prepared (`build_month_report`); nothing here reads storage.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
+from typing import Any
 
 from ..domain.dept_assessment import AccountabilitySettings, DeptVerdict, evaluate_departments
 from ..domain.kpi import Volumes, monthly_kpis, open_cases, period_kpis
@@ -148,8 +149,12 @@ def _report(kpis: MonthKpis, trend: list[PeriodKpis], in_month: Iterable[Case],
 def write_month_workbook(
     target: Target, data: MonthReportData, progress: Progress | None = None,
     cancelled: IsCancelled | None = None,
+    extra_sheets: Sequence[Callable[[Any], None]] = (),
 ) -> None:
     """Write the month workbook to a path or a binary stream.
+
+    `extra_sheets`: writers of sheets computed apart from the KPIs (the 厂家转办 figures,
+    documents/manufacturer.py), each called with the workbook after the KPI sheets.
 
     `progress(done, total)` is called as rows are written; when `cancelled()` turns true
     the export stops with `Cancelled` (nothing is saved to `target`).
@@ -172,6 +177,8 @@ def write_month_workbook(
         write_cases_sheet(wb, job, data.cases, data.tz, data.lookups, cur.as_of)
         write_slips_sheet(wb, job, data.slips, data.tz, data.lookups, data.case_numbers)
         write_evaluation_sheet(wb, job, data.dept_verdicts, data.month_title)
+        for write in extra_sheets:
+            write(wb)
         _add_charts(overview, trend, sheets, data)
 
     write_workbook(wb, target, job, body)

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..domain.input_rules import check_mobile
 from ..domain.input_rules.registration import FIELD_LABELS, check_attachment
+from ..domain.manufacturer import ForwardInput
 from ..domain.records import (
     FLOW_PREFIX,
     Attachment,
@@ -32,6 +33,7 @@ from ..storage.audit_cases import intake_digest
 from .alerts import event_alerts
 from .base import ServiceBase
 from .errors import ServiceError
+from .manufacturer import MANUFACTURER_CHANNEL, check_forward_input, record_forward
 from .settings import workflow_settings
 
 # The 行政部: its 考核主管 is the company's (DESIGN §3). Found by its code, else its name.
@@ -73,7 +75,8 @@ class IntakeService(ServiceBase):
     def register(self, actor: User, intake: Intake,
                  attachments: list[NewAttachment] | tuple[NewAttachment, ...] = (),
                  flow: FlowKind = FlowKind.FEEDBACK, department_id: int | None = None,
-                 reporter_department_id: int | None = None) -> Case:
+                 reporter_department_id: int | None = None,
+                 manufacturer: ForwardInput | None = None) -> Case:
         """Validate, number (FK-/NB-/FX-YYYYMM-NNNN, gapless per prefix), link a repeat,
         start the workflow, audit — one transaction.
 
@@ -85,8 +88,19 @@ class IntakeService(ServiceBase):
         Only a 维修顾问 opens a rework order (003 三.1). An internal complaint goes to the
         考核主管 of the reporter's department (`reporter_department_id`, the actor's
         department by default) or the company's (003 二.1): the routing is decided from a
-        snapshot of who is an assessor where, stored with the report."""
+        snapshot of who is an assessor where, stored with the report.
+
+        `manufacturer`: a complaint forwarded by the manufacturer (厂家转办, DESIGN §4.6):
+        its brand, reference and forwarding time; the channel becomes 厂家转办 and receipt
+        (step 0's start) is the forwarding time (DESIGN §4.8)."""
         now = self.clock.now()
+        if manufacturer is not None:
+            if flow is not FlowKind.FEEDBACK or intake.kind is not FeedbackKind.COMPLAINT:
+                raise ServiceError("「厂家转办」只用于客户投诉，请将类型选为投诉。", field="kind")
+            with self.uow(readonly=True) as uow:
+                check_forward_input(uow, manufacturer, now)
+            intake = replace(intake, channel=MANUFACTURER_CHANNEL,
+                             complained_at=manufacturer.forwarded_at)
         if flow is FlowKind.REWORK:
             self.require(actor, Role.SERVICE_ADVISOR, what="开具厂外返修作业单（003 三.1：由维修顾问开具）")
         if flow is FlowKind.FEEDBACK:
@@ -147,6 +161,8 @@ class IntakeService(ServiceBase):
             except WorkflowError as exc:
                 raise ServiceError(exc.message_zh, field=exc.field, fields=exc.fields) from exc
             uow.cases.add(case)
+            forward = record_forward(uow, actor, case, manufacturer, now, self.tz_name) \
+                if manufacturer is not None else None
             event_alerts(uow, actor, case, "register", events, now, self.tz_name)
             if self.hooks is not None:
                 self.hooks.after_registration(uow, case, events, now)
@@ -162,6 +178,9 @@ class IntakeService(ServiceBase):
                 "receiver_employee_id": intake.receiver_employee_id,
                 "self_report": intake.self_report_department_id,
                 "resolved_on_spot": intake.resolved_on_spot,
+                **({"manufacturer": {"brand": forward.brand, "reference": forward.reference,
+                                     "forwarded_at": forward.forwarded_at.isoformat()}}
+                   if forward is not None else {}),
             })
             uow.commit()
         return case

@@ -458,11 +458,18 @@ class ReportService(ServiceBase):
                     ) -> Path:
         """Export the month workbook to `path` (nothing is left there when cancelled)."""
         from ..documents.excel_month import write_month_workbook
+        from ..documents.manufacturer import write_month_figures_sheet
+        from .manufacturer import ManufacturerService
 
         data = self.month_report(actor, year, month, progress, cancelled)
+        # 厂家转办 (DESIGN §8): its own sheet, from its own records, not in the tallies
+        mfr = ManufacturerService(self.engine, self.clock, self.tz_name).month_figures(
+            year, month)
         phase = _Phase(progress, cancelled)
         replace_atomically(path, lambda tmp: write_month_workbook(
-            tmp, data, phase.span(_COMPUTE, SCALE), cancelled))
+            tmp, data, phase.span(_COMPUTE, SCALE), cancelled, extra_sheets=[
+                lambda wb: write_month_figures_sheet(wb, mfr.count, mfr.on_time, mfr.missed,
+                                                     mfr.pending)]))
         self._audit_export(actor, f"month:{year:04d}-{month:02d}", path)
         return Path(path)
 

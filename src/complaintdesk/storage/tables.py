@@ -331,6 +331,34 @@ class AlertRow(SQLModel, table=True):
     read_at: datetime | None = _dt()
 
 
+
+class ManufacturerForwardRow(SQLModel, table=True):
+    """A 厂家转办 case's forwarding (DESIGN §4.6): brand, the manufacturer's reference, when
+    it was forwarded and the milestones' deadlines as computed then (migration
+    0010_manufacturer). Its own table keyed by the case: the cases table is not widened."""
+
+    __tablename__ = "manufacturer_forward"
+    case_id: int = Field(primary_key=True, foreign_key="complaint_case.id")
+    brand: str = Field(max_length=20, index=True)
+    reference: str = Field(max_length=40, index=True)
+    forwarded_at: datetime = _dt(nullable=False, index=True)
+    milestones: list[Any] = _json(list)  # [{"key", "rule", "due"}]
+    registered_at: datetime = _dt(nullable=False)
+    registered_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class ManufacturerReplyRow(SQLModel, table=True):
+    """Each reply to the manufacturer (when, what, by whom, which milestone it answers)."""
+
+    __tablename__ = "manufacturer_reply"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="complaint_case.id", index=True)
+    at: datetime = _dt(nullable=False)
+    text: str = ""
+    by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    milestone: str = Field(default="", max_length=16)
+    recorded_at: datetime = _dt(nullable=False)
+
 # ---- running KPI tallies (domain/kpi_tally.py; kept by storage/kpi_tallies.py) -----------
 # The §8 counts summed per local month and group, updated in the transaction of every
 # change; one column per count (a year is a few thousand rows).
