@@ -166,6 +166,7 @@ class CaseViewDialog(QDialog):
                 item.widget().deleteLater()
         self.details_layout.addWidget(self._customer_box(case))
         self.details_layout.addWidget(self._content_box(case))
+        self._add_manufacturer_panel(case)
         self.details_layout.addWidget(self._attachments_box(case))
         self.details_layout.addWidget(self._timeline_box(case))
         if case.flow.value == "feedback":  # the contact log (ui/cases/contact_log.py)
@@ -176,6 +177,21 @@ class CaseViewDialog(QDialog):
         self.actions = ActionPanel(self.services, self.user, case)
         self.actions.changed.connect(self.reload)
         self.set_actions(self.actions)
+
+    def _add_manufacturer_panel(self, case: Case) -> None:
+        """厂家转办 (ui/cases/manufacturer_panel.py): beside the internal steps."""
+        from .manufacturer_panel import ManufacturerPanel
+
+        self.manufacturer_panel = None
+        try:
+            panel = self.services.manufacturer.panel(self.user, self.case_id)
+        except Exception:  # noqa: BLE001 - the rest of the case still shows
+            return
+        if panel is not None:
+            self.manufacturer_panel = ManufacturerPanel(self.services, self.user, self.case_id,
+                                                        case.number, panel)
+            self.manufacturer_panel.changed.connect(self.reload)
+            self.details_layout.addWidget(self.manufacturer_panel)
 
     def print_preview(self) -> None:
         """The case's form as PDF, produced off the UI thread, in the print preview."""

@@ -41,6 +41,8 @@ from ..widgets.common import (
     tab_leaves,
     with_error,
 )
+from .intake_manufacturer import CHANNEL as MANUFACTURER_CHANNEL
+from .intake_manufacturer import IntakeManufacturer
 from .intake_special import IntakeSpecial
 
 if TYPE_CHECKING:
@@ -175,6 +177,9 @@ class IntakeDialog(QDialog):
         cols.addWidget(right, 1)
         # the receiver, 部门自查's step-1 fields, 当场解决 (ui/cases/intake_special.py)
         self.special = IntakeSpecial(self.services)
+        # 厂家转办: brand, reference, forwarding time (ui/cases/intake_manufacturer.py)
+        self.manufacturer = IntakeManufacturer(self.services, self.tz)
+        self.manufacturer.hide()
 
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -188,6 +193,7 @@ class IntakeDialog(QDialog):
 
         lay = QVBoxLayout(self)
         lay.addLayout(cols, 1)
+        lay.addWidget(self.manufacturer)
         lay.addWidget(self.special)
         lay.addWidget(self.repeat_label)
         lay.addWidget(self.general_error)
@@ -207,6 +213,8 @@ class IntakeDialog(QDialog):
         chain: list[QWidget] = [
             self.kind, e["customer_name"], e["phone"], e["landline"], e["vehicle_model"],
             e["plate"], e["vin"], self.vin_override, self.purchase_date, self.channel,
+            self.manufacturer.brand, self.manufacturer.reference,
+            self.manufacturer.forwarded_at,
             e["received_by"], self.complained_at, self.self_report,
             e["location"], self.texts["description"], e["persons_involved"],
             self.texts["demand"], self.mood, self.attachments, self.save_button]
@@ -241,12 +249,28 @@ class IntakeDialog(QDialog):
         self.self_report.currentIndexChanged.connect(
             lambda _i: self.special.set_self_report(self.self_report.currentData() is not None))
         self.purchase_date.dateChanged.connect(lambda _d: self._changed("purchase_date"))
+        self.channel.currentTextChanged.connect(self._channel_changed)
+        m = self.manufacturer
+        m.brand.currentIndexChanged.connect(lambda _i: self._changed("mfr"))
+        m.reference.textChanged.connect(lambda _t: self._changed("mfr"))
+        m.forwarded_at.dateTimeChanged.connect(lambda _d: self._changed("mfr"))
         self.complained_at.dateTimeChanged.connect(lambda _d: self._changed("complained_at"))
         self.vin_override.toggled.connect(lambda _b: self._changed("vin"))
         self.plate_override.toggled.connect(lambda _b: self._changed("plate"))
         self.attachments.changed.connect(lambda: self._changed("attachments"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+
+    def forwarded(self) -> bool:
+        """A complaint forwarded by the manufacturer (the channel 厂家转办)."""
+        return self.channel.currentText() == MANUFACTURER_CHANNEL
+
+    def _channel_changed(self, _text: str) -> None:
+        on = self.forwarded()
+        self.manufacturer.setVisible(on)
+        # DESIGN §4.8: receipt is the forwarding time, which the service takes as such
+        self.complained_at.setEnabled(not on)
+        self.complained_at.setToolTip("厂家转办的案件以厂家转办时间为投诉时间" if on else "")
 
     def _single_shot(self, ms: int, slot: Any) -> QTimer:
         t = QTimer(self)
@@ -293,9 +317,12 @@ class IntakeDialog(QDialog):
         intake.override_vin_check = False  # always show the check-digit warning itself
         intake.override_plate_check = False
         result = self.services.intake.validate(intake)
-        return show_validation(self.errors, result, self.vin_override,
-                               lambda key: self._show_all or key in self._touched,
-                               plate_override=self.plate_override)
+        ok = show_validation(self.errors, result, self.vin_override,
+                             lambda key: self._show_all or key in self._touched,
+                             plate_override=self.plate_override)
+        if not self.forwarded():
+            return ok
+        return self.manufacturer.check(self._show_all or "mfr" in self._touched) and ok
 
     def _check_repeats(self) -> None:
         # as the service stores them: "138 1234 5678" is 13812345678
@@ -338,9 +365,12 @@ class IntakeDialog(QDialog):
                 self.errors["attachments"].show_message(f"无法读取附件“{p.name}”，请重新添加。")
                 return
         try:
-            case = self.services.intake.register(self.user, self.intake(), attachments=files)
+            case = self.services.intake.register(
+                self.user, self.intake(), attachments=files,
+                manufacturer=self.manufacturer.value() if self.forwarded() else None)
         except ServiceError as exc:
-            show_service_error(self.errors, self.general_error, exc)
+            show_service_error({**self.errors, **self.manufacturer.errors}, self.general_error,
+                               exc)
             return
         self.created_case = case
         self._dirty = False
@@ -366,6 +396,8 @@ class IntakeDialog(QDialog):
             "purchase_date": "" if pd == _NO_DATE else pd.toPython().isoformat(),
             "complained_at": self._aware(self.complained_at.dateTime()).isoformat(),
             "self_report_department_id": self.self_report.currentData(),
+            "mfr_brand": self.manufacturer.brand.currentData() or "",
+            "mfr_reference": self.manufacturer.reference.text(),
             "attachments": [str(p) for p in self.attachments.paths()],
             "saved_at": self.services.clock.now().isoformat(),
         }
@@ -403,6 +435,9 @@ class IntakeDialog(QDialog):
                     box.setCurrentIndex(i)
             self.channel.setCurrentText(str(d.get("channel", self.channel.currentText())))
             self.mood.setCurrentText(str(d.get("mood", self.mood.currentText())))
+            i = self.manufacturer.brand.findData(d.get("mfr_brand", ""))
+            self.manufacturer.brand.setCurrentIndex(max(i, 0))
+            self.manufacturer.reference.setText(str(d.get("mfr_reference", "")))
             if d.get("purchase_date"):
                 pd = date.fromisoformat(d["purchase_date"])
                 self.purchase_date.setDate(QDate(pd.year, pd.month, pd.day))

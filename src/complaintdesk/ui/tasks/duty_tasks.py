@@ -1,6 +1,7 @@
 """The tasks of 我的待办 that are not a workflow step (DESIGN §4.1): cs_center's
 处理意见告知 (seed 003 一.12), a 重要/重大 solution awaiting the approver (opens the case,
-where 批准/退回 are), and the weekly summary — the assessor sends it on Monday, the
+where 批准/退回 are), a 厂家转办 milestone waiting on a reply to the manufacturer (opens
+the case, where 记录回复 is), and the weekly summary — the assessor sends it on Monday, the
 GM acknowledges it (已阅). A list under the step table; a double click (or the button)
 does the task: a 告知 opens the case (its contact log), the weekly ones are done here.
 """
@@ -60,8 +61,16 @@ class DutyTasks(QWidget):
             weekly = self.services.weekly.tasks(self.user)
             notices = self.services.contacts.notice_tasks(self.user)
             approvals = self.services.workflow.approval_tasks(self.user)
+            # 厂家转办 milestones (DESIGN §4.6, §4.8): their holder's, until replied
+            milestones = self.services.manufacturer.tasks(self.user)
         except ServiceError:
             return
+        for m in milestones:
+            item = QListWidgetItem(
+                f"厂家转办·{m.label}：{m.number} {m.customer_name}  截止 "
+                f"{local_text(m.due, tz)}{STATE_TEXT.get(m.state, '')}")
+            item.setData(Qt.ItemDataRole.UserRole, ("case", m.case_id, None))
+            self.list.addItem(item)
         for t in approvals:
             item = QListWidgetItem(
                 f"解决方案待审批：{t.row.number} {t.row.customer_name}{STATE_TEXT.get(t.state, '')}")

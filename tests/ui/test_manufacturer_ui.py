@@ -1,0 +1,100 @@
+"""厂家转办 in the real widgets (DESIGN §4.6): the 登记 dialog's 厂家转办 fields with their
+messages, the case view's panel with the milestones, 记录回复 through its dialog, and the
+milestone in 我的待办's other tasks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+from wf_cast import make_cast, sample_intake
+
+from complaintdesk.domain.manufacturer import ForwardInput
+from complaintdesk.services.container import Services
+from complaintdesk.ui.cases.case_view import CaseViewDialog
+from complaintdesk.ui.cases.intake_dialog import IntakeDialog
+from complaintdesk.ui.cases.manufacturer_panel import ReplyDialog
+from complaintdesk.ui.tasks.duty_tasks import DutyTasks
+
+
+def _fill(dlg: IntakeDialog) -> None:
+    dlg.edits["customer_name"].insert("王芳")
+    dlg.edits["phone"].insert("13812345678")
+    dlg.texts["description"].insertPlainText("厂家400转来：新车异响")
+
+
+def test_the_channel_reveals_the_forward_fields_and_their_messages_name_them(
+        qtbot: Any, services: Services) -> None:
+    cast = make_cast(services)
+    dlg = IntakeDialog(services, cast.reception, offer_draft=False)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    _fill(dlg)
+    assert not dlg.manufacturer.isVisible()
+    dlg.channel.setCurrentText("厂家转办")
+    assert dlg.manufacturer.isVisible() and not dlg.complained_at.isEnabled()
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    assert dlg.created_case is None
+    errors = dlg.manufacturer.errors
+    assert errors["mfr_brand"].text() == "请选择「厂家品牌」。"
+    assert errors["mfr_reference"].text() == "请填写「厂家工单号」。"
+    m = dlg.manufacturer
+    m.brand.setCurrentText("广汽丰田")
+    m.reference.setText("工单1")
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    assert dlg.created_case is None and "只能包含字母、数字" in errors["mfr_reference"].text()
+    m.reference.setText("GTMC-20261123-07")
+    m.forwarded_at.setDateTime(m.forwarded_at.dateTime().addSecs(-3 * 3600))
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    case = dlg.created_case
+    assert case is not None and case.intake.channel == "厂家转办"
+    panel = services.manufacturer.panel(cast.cs, case.id or 0)
+    assert panel is not None and panel.forward.reference == "GTMC-20261123-07"
+    assert panel.forward.forwarded_at == services.clock.now() - timedelta(hours=3)
+
+
+def test_the_panel_shows_the_milestones_and_records_a_reply(qtbot: Any,
+                                                            services: Services) -> None:
+    cast = make_cast(services)
+    now = services.clock.now()
+    case = services.intake.register(cast.reception, sample_intake(), manufacturer=ForwardInput(
+        "上汽大众", "SVW-88", now - timedelta(hours=20)))
+    duties = DutyTasks(services, cast.cs)
+    qtbot.addWidget(duties)
+    texts = [duties.list.item(i).text() for i in range(duties.list.count())]
+    assert any(t.startswith(f"厂家转办·首次联系客户：{case.number}") and "即将到期" in t
+               for t in texts), texts
+    dlg = CaseViewDialog(services, cast.cs, case.id or 0)
+    qtbot.addWidget(dlg)
+    panel = dlg.manufacturer_panel
+    assert panel is not None
+    table = panel.milestones
+    rows = [[table.item(r, c).text() for c in range(5)] for r in range(table.rowCount())]
+    assert [r[0] for r in rows] == ["首次联系客户", "处理方案", "处理结果"]
+    assert rows[0][1] == "24小时" and rows[0][4] == "即将到期"
+    assert rows[0][2] == "2026-11-23 14:00"  # forwarded Sunday 14:00 local + 24 h
+    assert rows[1][2] == "2026-11-25 23:59"  # 3 working days: Mon, Tue, Wed
+    assert panel.no_replies.isVisibleTo(dlg)
+
+    def answer() -> None:
+        reply = next(w for w in QApplication.topLevelWidgets()
+                     if isinstance(w, ReplyDialog) and w.isVisible())
+        assert reply.milestone.currentData() == "first_contact"  # the first still open
+        qtbot.mouseClick(reply.ok_button, Qt.MouseButton.LeftButton)  # nothing typed
+        assert reply.error.text() == "请填写「回复内容」。"
+        reply.text.insertPlainText("已电话联系客户，约明天到店检查")
+        qtbot.mouseClick(reply.ok_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)
+    qtbot.mouseClick(panel.reply_button, Qt.MouseButton.LeftButton)
+    panel = dlg.manufacturer_panel  # the view reloaded
+    assert panel is not None
+    assert panel.milestones.item(0, 4).text() == "按时回复"
+    assert panel.milestones.item(0, 3).text() == "2026-11-23 10:00"
+    assert [panel.replies.item(0, c).text() for c in range(4)] == [
+        "2026-11-23 10:00", "首次联系客户", "客服朱红", "已电话联系客户，约明天到店检查"]
+    duties.refresh()
+    texts = [duties.list.item(i).text() for i in range(duties.list.count())]
+    assert not any("首次联系客户" in t for t in texts) and any("处理方案" in t for t in texts)
