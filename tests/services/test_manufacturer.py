@@ -176,3 +176,20 @@ def test_the_monthly_list_and_the_month_workbooks_figures(world, tmp_path):
     assert figures["有节点超时"] == 2
     assert figures["按时回复率"] == pytest.approx(1 / 3)
     assert other.id is not None
+
+
+def test_the_demos_forwarded_complaints_have_their_forwarding_and_replies(tmp_path):
+    from complaintdesk.services.demo import seed_demo
+
+    services, clock = make_services(tmp_path)
+    summary = seed_demo(services, cases=200, seed=7)
+    assert "200 个案件" in summary and "厂家转办" in summary
+    users = {u.username: u for u in services.people.users()}
+    rows = services.manufacturer.month_rows(2026, 10)
+    assert rows and all(r.reference[:3] in ("FAW", "SVW") for r in rows)
+    # old enough: every milestone settled, most on time, some late (a miss of the holder)
+    assert all(r.settled for r in rows)
+    assert any(r.on_time for r in rows)
+    panel = services.manufacturer.panel(users["kefu"], services.cases.case_id_by_number(
+        rows[0].number))
+    assert panel is not None and panel.replies and panel.replies[0].by_user_id is not None

@@ -371,7 +371,10 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
         if progress:
             progress(done, cases)
     stories = _accountability_stories(services, cast, rng, max(3, cases // 300))
-    return (f"{done} 个案件（已结案 {closed} 个），{stories}，"
+    from .demo_manufacturer import seed_forwards
+
+    forwards = seed_forwards(services, cast, seed + 18)  # 厂家转办: its own random sequence
+    return (f"{done} 个案件（已结案 {closed} 个，厂家转办 {forwards} 个），{stories}，"
             f"演示用户密码 {DEMO_PASSWORD}")
 
 

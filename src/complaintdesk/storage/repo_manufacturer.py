@@ -123,6 +123,19 @@ class ManufacturerRepository:
             conds.append(ManufacturerForwardRow.brand == brand)
         return self._with_case(*conds)
 
+    def channel_cases_without_forward(self, channel: str, kind: str
+                                      ) -> list[tuple[int, datetime, str, int | None]]:
+        """(case id, complained_at, vehicle model, supervisor) of the cases of a channel and
+        kind that have no forwarding recorded (the demo gives them one)."""
+        has = select(ManufacturerForwardRow.case_id).where(
+            ManufacturerForwardRow.case_id == CaseRow.id)
+        rows = self._s.execute(
+            select(CaseRow.id, CaseRow.complained_at, CaseRow.vehicle_model,
+                   CaseRow.supervisor_user_id)
+            .where(CaseRow.channel == channel, CaseRow.kind == kind, ~has.exists())
+            .order_by(CaseRow.id)).all()
+        return [(int(i), utc(at), str(model), sup) for i, at, model, sup in rows]
+
     def unanswered(self) -> list[ForwardCase]:
         """Forwardings with a milestone nobody has replied to yet (for 我的待办 and the
         reminders): fewer distinct milestone replies than milestones. The service judges
