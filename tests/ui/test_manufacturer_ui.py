@@ -98,3 +98,31 @@ def test_the_panel_shows_the_milestones_and_records_a_reply(qtbot: Any,
     duties.refresh()
     texts = [duties.list.item(i).text() for i in range(duties.list.count())]
     assert not any("首次联系客户" in t for t in texts) and any("处理方案" in t for t in texts)
+
+
+def test_the_statistics_menus_monthly_list_writes_the_workbook(qtbot: Any, services: Services,
+                                                               tmp_path: Any) -> None:
+    from openpyxl import load_workbook
+
+    from complaintdesk.ui.statistics.manufacturer_export import ManufacturerListDialog
+
+    cast = make_cast(services)
+    now = services.clock.now()
+    case = services.intake.register(cast.reception, sample_intake(), manufacturer=ForwardInput(
+        "上汽大众", "SVW-77", now - timedelta(hours=1)))
+    target = tmp_path / "清单.xlsx"
+    asked: list[str] = []
+
+    def picker(_parent: Any, _caption: str, path: str, _filters: str) -> str:
+        asked.append(path)
+        return str(target)
+
+    dlg = ManufacturerListDialog(services, cast.assessor, picker=picker)
+    qtbot.addWidget(dlg)
+    dlg.brand.setCurrentText("上汽大众")
+    QTimer.singleShot(0, lambda: [w.close() for w in QApplication.topLevelWidgets()
+                                  if w.windowTitle() == "已导出"])
+    dlg.export()  # as 导出… does (its modal 已导出 box closed by the timer)
+    assert asked and asked[0].endswith("厂家转办_202611_上汽大众.xlsx")
+    rows = list(load_workbook(target)["厂家转办清单"].iter_rows(min_row=5, values_only=True))
+    assert [(r[0], r[2]) for r in rows] == [(case.number, "SVW-77")]

@@ -21,6 +21,14 @@ if TYPE_CHECKING:
     from ..main_window import MainWindow
 
 
+def _manufacturer_list(window: MainWindow) -> None:
+    from .manufacturer_export import ManufacturerListDialog
+
+    dialog = ManufacturerListDialog(window.services, window.user, window)
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+
+
 def install_stats(window: MainWindow) -> DashboardView | None:
     services, user = window.services, window.user
     if not any(user.has(r) for r in VIEW_ROLES):
@@ -75,6 +83,10 @@ def install_stats(window: MainWindow) -> DashboardView | None:
         menu.addAction(a)
         if text.startswith("周报"):
             window.weekly_action = a  # type: ignore[attr-defined]
+    a = QAction("厂家转办月度清单…", window)  # ui/statistics/manufacturer_export.py
+    a.setStatusTip("导出某月厂家转办案件的各时限节点回复情况（Excel），报厂家")
+    a.triggered.connect(lambda: _manufacturer_list(window))
+    menu.addAction(a)
     if user.has(Role.ASSESSOR):
         menu.addSeparator()
         a = QAction("部门月度评估（团队奖励/部门处罚）…", window)
