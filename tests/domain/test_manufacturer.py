@@ -154,3 +154,17 @@ def test_intake_checks_name_the_field_in_chinese(data, field, text):
 def test_a_good_forward_passes():
     assert M.check_forward(ForwardInput("一汽-大众", "VW-2026/001", NOW), M.DEFAULT_BRANDS,
                            NOW) == {}
+
+
+def test_the_shipped_defaults_are_data_labelled_as_product_defaults():
+    shipped = M.shipped_defaults()
+    assert "product default" in shipped["source"] and "not the dealership's policy" in \
+        shipped["source"]
+    assert [(r.key, r.kind, r.amount) for r in M.DEFAULT_RULES] == [
+        ("first_contact", "hours", 24), ("plan", "working_days", 3),
+        ("result", "working_days", 5)]
+    # what the administrator saved wins over the shipped defaults, field by field
+    s = ManufacturerSettings.from_dict({"brands": ["东风日产"]})
+    assert s.brands == ("东风日产",) and s.default_rules == M.DEFAULT_RULES
+    with pytest.raises(ValueError, match="厂家转办设置无法读取"):
+        ManufacturerSettings.from_dict({"holidays": ["2026-13-01"]})

@@ -2,8 +2,8 @@
 
 The manufacturer's hotline forwards a complaint with its own reference number and its own
 clock: first contact with the customer, a handling plan and the result, each by a
-deadline counted from the forwarding time. The milestones are data per brand (settings);
-the shipped numbers — 24 h, 3 and 5 working days — are product defaults taken from the
+deadline counted from the forwarding time. The milestones are data per brand (settings,
+defaults in resources/manufacturer.json); the shipped numbers — 24 h, 3 and 5 working days — are product defaults taken from the
 manufacturers' published dealer rules, not from the dealership's policy (the seeds name
 no manufacturer deadline).
 
@@ -18,12 +18,16 @@ Pure: time comes in as arguments.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from complaintdesk.resources_path import resource_path
 
 MILESTONE_KEYS: tuple[str, ...] = ("first_contact", "plan", "result")
 MILESTONE_LABELS: dict[str, str] = {
@@ -61,15 +65,22 @@ class MilestoneRule:
         return f"{self.amount}{KIND_LABELS.get(self.kind, '')}"
 
 
-# Product defaults after the manufacturers' published dealer rules (issue 18, DESIGN §4.6):
-# first contact within 24 h, a plan within 3 working days, the result within 5.
-DEFAULT_RULES: tuple[MilestoneRule, ...] = (
-    MilestoneRule("first_contact", HOURS, 24),
-    MilestoneRule("plan", WORKING_DAYS, 3),
-    MilestoneRule("result", WORKING_DAYS, 5),
-)
-# The brands a dealership is forwarded from: a product default list, edited in settings.
-DEFAULT_BRANDS: tuple[str, ...] = ("一汽-大众", "上汽大众", "广汽丰田", "东风日产", "上汽通用别克")
+def _rules(raw: Iterable[Mapping[str, Any]]) -> tuple[MilestoneRule, ...]:
+    return tuple(MilestoneRule(str(r["key"]), str(r["kind"]), int(r["amount"])) for r in raw)
+
+
+@lru_cache(maxsize=1)
+def shipped_defaults() -> dict[str, Any]:
+    """resources/manufacturer.json: product defaults after the manufacturers' published
+    dealer rules (issue 18) — first contact 24 h, a plan in 3 working days, the result in
+    5 — and a brand list; the dealership's policy names no manufacturer deadline."""
+    data: dict[str, Any] = json.loads(
+        resource_path("manufacturer.json").read_text(encoding="utf-8"))
+    return data
+
+
+DEFAULT_RULES: tuple[MilestoneRule, ...] = _rules(shipped_defaults()["default_rules"])
+DEFAULT_BRANDS: tuple[str, ...] = tuple(shipped_defaults()["brands"])
 
 
 def check_rule(rule: MilestoneRule) -> None:
@@ -105,23 +116,17 @@ class ManufacturerSettings:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> ManufacturerSettings:
-        data = dict(data or {})
-
-        def rules(raw: Any) -> tuple[MilestoneRule, ...]:
-            return tuple(MilestoneRule(str(r["key"]), str(r["kind"]), int(r["amount"]))
-                         for r in raw)
-
+        data = {**shipped_defaults(), **dict(data or {})}
         try:
-            return cls(
-                brands=tuple(str(b).strip() for b in data.get("brands", DEFAULT_BRANDS)),
-                rules={str(k): rules(v) for k, v in dict(data.get("rules") or {}).items()},
-                default_rules=rules(data["default_rules"]) if data.get("default_rules")
-                else DEFAULT_RULES,
-                holidays=frozenset(date.fromisoformat(d) for d in data.get("holidays", ())),
-                workdays=frozenset(date.fromisoformat(d) for d in data.get("workdays", ())),
-            )
-        except (KeyError, TypeError) as exc:
+            brands = tuple(str(b).strip() for b in data["brands"])
+            rules = {str(k): _rules(v) for k, v in dict(data.get("rules") or {}).items()}
+            default_rules = _rules(data["default_rules"])
+            holidays = frozenset(date.fromisoformat(d) for d in data.get("holidays") or ())
+            workdays = frozenset(date.fromisoformat(d) for d in data.get("workdays") or ())
+        except (KeyError, TypeError, ValueError) as exc:
             raise ValueError("厂家转办设置无法读取，请重新设置。") from exc
+        return cls(brands=brands, rules=rules, default_rules=default_rules,
+                   holidays=holidays, workdays=workdays)
 
     def to_dict(self) -> dict[str, Any]:
         def rules(rs: Iterable[MilestoneRule]) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ it was."""
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from typing import Any
 
 from ..domain import manufacturer as M
@@ -47,10 +48,13 @@ def seed_forwards(services: Any, cast: Any, seed: int) -> int:
                 case_id, brand, f"{code}{local:%Y%m%d}{rng.randrange(1000, 9999)}", at,
                 M.milestone_dues(brand, at, tz, settings, closed), at, cast.cs.id)
             uow.manufacturer.add_forward(forward)
+            last = at
             for m in forward.milestones:
                 late = rng.random() < 0.12
                 span = m.due - at
                 when = at + span * (rng.uniform(1.05, 1.6) if late else rng.uniform(0.15, 0.9))
+                # one after the other: a plan is not sent before the first contact
+                when = last = max(when, last + timedelta(minutes=rng.randrange(20, 240)))
                 if when > now:
                     break  # not answered yet: the milestones from here on are open
                 by = cast.assessor if m.key == "result" else (
