@@ -4,7 +4,7 @@ milestone in 我的待办's other tasks."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -126,3 +126,38 @@ def test_the_statistics_menus_monthly_list_writes_the_workbook(qtbot: Any, servi
     assert asked and asked[0].endswith("厂家转办_202611_上汽大众.xlsx")
     rows = list(load_workbook(target)["厂家转办清单"].iter_rows(min_row=5, values_only=True))
     assert [(r[0], r[2]) for r in rows] == [(case.number, "SVW-77")]
+
+
+def test_the_admin_edits_brands_a_brands_milestones_and_the_holidays(qtbot: Any,
+                                                                     services: Services) -> None:
+    from complaintdesk.domain.manufacturer import WORKING_DAYS
+    from complaintdesk.ui.admin.admin_view import AdminDialog
+
+    cast = make_cast(services)
+    dlg = AdminDialog(services, cast.admin)
+    qtbot.addWidget(dlg)
+    tab = dlg.manufacturer
+    assert dlg.tabs.tabText(dlg.tabs.indexOf(tab)) == "厂家转办"
+    t = tab.table
+    assert [t.item(0, c).text() for c in range(1, 4)] == ["24小时", "3工作日", "5工作日"]
+    tab.add_brand()
+    r = t.rowCount() - 1
+    t.item(r, 0).setText("吉利")
+    t.item(r, 2).setText("2工作日")
+    tab.holidays.setPlainText("2026-12-31\n2027-01-01")
+    assert tab.save(), tab.message.text()
+    s = services.manufacturer.settings()
+    assert "吉利" in s.brands and date(2027, 1, 1) in s.holidays
+    assert [(x.key, x.kind, x.amount) for x in s.rules_for("吉利")][1] == (
+        "plan", WORKING_DAYS, 2)
+    assert s.rules_for("吉利")[0].amount == 24  # blank: the default row's
+    t.item(0, 1).setText("一天")
+    assert not tab.save()
+    assert tab.message.text() == "「首次联系客户」的时限应写成“24小时”或“3工作日”：一天。"
+    t.item(0, 1).setText("24小时")
+    tab.workdays.setPlainText("明天")
+    assert not tab.save() and "「调休上班日」中的日期应写成 2026-10-01" in tab.message.text()
+    intake = IntakeDialog(services, cast.reception, offer_draft=False)
+    qtbot.addWidget(intake)
+    box = intake.manufacturer.brand
+    assert "吉利" in [box.itemText(i) for i in range(box.count())]  # the intake offers it

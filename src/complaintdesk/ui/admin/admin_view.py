@@ -12,6 +12,7 @@ from .admin_people import DepartmentsTab, EmployeesTab
 from .admin_pick_lists import CategoriesTab
 from .admin_settings import DealershipTab, DelegationsTab, WorkflowSettingsTab
 from .admin_users import UsersTab
+from .manufacturer_settings import ManufacturerTab
 
 if TYPE_CHECKING:
     from ...services.container import Services
@@ -29,11 +30,13 @@ class AdminDialog(QDialog):
         self.workflow = WorkflowSettingsTab(services, actor)
         self.delegations = DelegationsTab(services, actor)
         self.categories = CategoriesTab(services, actor)
+        self.manufacturer = ManufacturerTab(services, actor)
         self.tabs = QTabWidget()
         for widget, title in ((self.users, "用户"), (self.departments, "部门"),
                               (self.employees, "员工"), (self.dealership, "单位信息"),
                               (self.workflow, "流程设置"),
-                              (self.delegations, "代理人"), (self.categories, "投诉类别")):
+                              (self.delegations, "代理人"), (self.categories, "投诉类别"),
+                              (self.manufacturer, "厂家转办")):
             self.tabs.addTab(widget, title)
         # departments/employees edited in one tab show up in the others' pick-lists
         self.tabs.currentChanged.connect(self._refresh_current)
