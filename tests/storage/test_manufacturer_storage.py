@@ -1,4 +1,4 @@
-"""厂家转办 storage (migration 0010_manufacturer) on SQLite and PostgreSQL: the forwarding
+"""厂家转办 storage (migration 0014_manufacturer) on SQLite and PostgreSQL: the forwarding
 and its milestones' deadlines come back as stored (aware UTC), a reference is found
 whatever its case, replies in order, the unanswered query, a month's forwardings, the
 reminders settled; and a database of the previous schema migrates with its cases kept."""
@@ -83,13 +83,20 @@ def test_a_database_of_the_previous_schema_migrates_and_keeps_its_cases(tmp_path
     services = open_services(config, clock=clock, data_dir=tmp_path)
     case = services.intake.register(SYSTEM_USER, intake(clock, channel="厂家转办"))
     services.dispose()
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
     from sqlalchemy import create_engine, text
 
+    from complaintdesk.storage.database import MIGRATIONS_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    before = ScriptDirectory.from_config(cfg).get_revision("0014_manufacturer").down_revision
     engine = create_engine(config.url)
     with engine.begin() as conn:  # back to the schema before this migration
         conn.execute(text("DROP TABLE manufacturer_reply"))
         conn.execute(text("DROP TABLE manufacturer_forward"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0009_contact_access'"))
+        conn.execute(text(f"UPDATE alembic_version SET version_num = '{before}'"))
     engine.dispose()
     services = open_services(config, clock=clock, data_dir=tmp_path)
     try:

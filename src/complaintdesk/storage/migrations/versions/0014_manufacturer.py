@@ -5,15 +5,15 @@ forwarded and its milestones' deadlines; manufacturer_reply: each reply to the
 manufacturer (DESIGN §4.6). New tables only: existing cases are not touched (a case
 registered earlier with the channel 厂家转办 has no brand or reference to invent).
 
-Revision ID: 0010_manufacturer
-Revises: 0009_contact_access
+Revision ID: 0014_manufacturer
+Revises: 0013_case_marks
 """
 from alembic import op
 import sqlalchemy as sa
 import complaintdesk.storage.types
 
-revision = "0010_manufacturer"
-down_revision = "0009_contact_access"
+revision = "0014_manufacturer"
+down_revision = "0013_case_marks"
 branch_labels = None
 depends_on = None
 
