@@ -193,3 +193,28 @@ def test_the_demos_forwarded_complaints_have_their_forwarding_and_replies(tmp_pa
     panel = services.manufacturer.panel(users["kefu"], services.cases.case_id_by_number(
         rows[0].number))
     assert panel is not None and panel.replies and panel.replies[0].by_user_id is not None
+
+
+def test_a_milestone_reminder_at_night_waits_for_the_opening(world):
+    from datetime import UTC, datetime
+
+    services, clock, p = world
+    admin = add_user(services, "adm", "管理员", Role.ADMIN)
+    services.settings.put(admin, "workflow", {"calendar": {
+        "hours": {str(d): ["08:30", "18:00"] for d in range(7)}}})
+    case = register(services, clock)  # forwarded Tue 08:00 local: 75 % of 24 h is Wed 02:00
+    services.alerts.scan()
+    clock.set(datetime(2026, 11, 10, 19, 0, tzinfo=UTC))  # Wed 03:00 local: closed
+    services.alerts.scan()
+
+    def reminders():
+        return [a for a in services.alerts.for_user(p["cs"]) if a.key.startswith("mfr:")]
+
+    assert reminders() == []  # written, not shown at night
+    clock.set(datetime(2026, 11, 11, 0, 40, tzinfo=UTC))  # Wed 08:40 local
+    services.alerts.scan()
+    # the 75 % mark (02:00) and the deadline (08:00) both fell while closed: at the opening
+    got = reminders()
+    assert sorted(a.kind for a in got) == sorted([AlertKind.THREE_QUARTERS, AlertKind.DEADLINE])
+    assert all(case.number in a.text for a in got)
+    assert {a.send_at for a in got} == {datetime(2026, 11, 11, 0, 30, tzinfo=UTC)}

@@ -194,7 +194,7 @@ class AlertService(ServiceBase):
                                   fractions)
             new += D.weekly_summary_due(now, users, self.tz_name, settings.calendar)
             # the manufacturer's milestones (厂家转办, DESIGN §4.6): 75 % and the deadline
-            new += milestone_reminders(uow, since, now, users)
+            new += milestone_reminders(uow, since, now, users, settings.calendar)
             n = uow.alerts.add_many(with_delegates(uow, new, now), now)
             uow.settings.put(SCANNED_KEY, now.isoformat())
             uow.commit()

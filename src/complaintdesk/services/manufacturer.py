@@ -25,6 +25,7 @@ from ..domain.manufacturer import (
     MilestoneState,
 )
 from ..domain.records import Case, Role, User
+from ..domain.workflow.calendar import BusinessCalendar
 from ..storage.repo_manufacturer import ForwardCase
 from ..storage.uow import UnitOfWork
 from .base import ServiceBase
@@ -332,9 +333,11 @@ class ManufacturerService(ServiceBase):
 
 
 def milestone_reminders(uow: UnitOfWork, since: datetime, now: datetime,
-                        users: Sequence[User]) -> list[NewAlert]:
+                        users: Sequence[User],
+                        calendar: BusinessCalendar | None = None) -> list[NewAlert]:
     """DESIGN §4.5 for the manufacturer's milestones: the 75 % mark and the deadline of
-    each unanswered milestone that fell in (since, now], to its holders, once each."""
+    each unanswered milestone that fell in (since, now], to its holders, once each; with
+    a business calendar one that falls while closed shows at the next opening."""
     out: list[NewAlert] = []
     open_ = uow.manufacturer.unanswered()
     if not open_:
@@ -353,6 +356,7 @@ def milestone_reminders(uow: UnitOfWork, since: datetime, now: datetime,
                         f"「{m.label}」{what}，请及时回复厂家。")
                 kind = AlertKind.DEADLINE if mark == "deadline" else AlertKind.THREE_QUARTERS
                 key = f"mfr:{fc.forward.case_id}:{m.key}:{mark}"
-                out += [NewAlert(p, kind, text, f"case:{fc.forward.case_id}", key, at)
+                send = calendar.next_open_instant(at) if calendar is not None else at
+                out += [NewAlert(p, kind, text, f"case:{fc.forward.case_id}", key, send)
                         for p in holders(fc, m.key, users)]
     return out
