@@ -218,3 +218,29 @@ def test_a_milestone_reminder_at_night_waits_for_the_opening(world):
     assert sorted(a.kind for a in got) == sorted([AlertKind.THREE_QUARTERS, AlertKind.DEADLINE])
     assert all(case.number in a.text for a in got)
     assert {a.send_at for a in got} == {datetime(2026, 11, 11, 0, 30, tzinfo=UTC)}
+
+
+def test_a_missed_milestone_proposes_a_breach_slip_for_the_supervisor_once(world):
+    services, clock, p = world
+    emp = next(e for e in services.people.employees() if e.name == "杨帆")
+    sup = add_user(services, "zg2", "杨帆", Role.SUPERVISOR, department_id=2,
+                   employee_id=emp.id)
+    case = register(services, clock)  # forwarded 08:00, contact due tomorrow 08:00
+    services.workflow.act(p["cs"], case.id, "forward", {
+        "category": "维修质量", "severity": "normal", "department_id": 2})
+    services.workflow.act(p["head"], case.id, "assign", {"supervisor_user_id": sup.id})
+    services.alerts.scan()
+
+    def mfr_slips():
+        return [v.slip for v in services.accountability.list_slips(p["assessor"])
+                if "厂家转办" in v.slip.facts]
+
+    assert mfr_slips() == []
+    clock.advance(hours=22, minutes=1)  # just past the first contact's deadline
+    services.alerts.scan()
+    services.alerts.scan()
+    [slip] = mfr_slips()
+    assert slip.from_breach and slip.employee_id == emp.id and slip.case_id == case.id
+    assert "「首次联系客户」未在厂家时限内回复（时限 2026-11-11 08:00）" in slip.facts
+    assert any(a.key == f"mfrbreach:{case.id}:first_contact"
+               for a in services.alerts.for_user(p["assessor"]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -359,4 +359,41 @@ def milestone_reminders(uow: UnitOfWork, since: datetime, now: datetime,
                 send = calendar.next_open_instant(at) if calendar is not None else at
                 out += [NewAlert(p, kind, text, f"case:{fc.forward.case_id}", key, send)
                         for p in holders(fc, m.key, users)]
+    return out
+
+
+def milestone_breaches(uow: UnitOfWork, since: datetime, now: datetime,
+                       users: Sequence[User], tz: tzinfo) -> list[NewAlert]:
+    """DESIGN §4.8: a milestone missed is a breach of its holder. When a deadline of
+    contact or plan passes (since, now] unanswered while the case's 业务主管 holds it, a
+    PROPOSED breach slip for his employee waits in the assessor's 过失单 list (the
+    assessor issues or discards it). A milestone held by a role (客服中心 before step 2,
+    the 考核主管's result) has no one person to charge: its reminders are all it gets."""
+    from .slip_ops import propose_fault
+
+    out: list[NewAlert] = []
+    open_ = uow.manufacturer.unanswered()
+    if not open_:
+        return out
+    replies = uow.manufacturer.replies([f.forward.case_id for f in open_])
+    assessors = [u.id for u in users if u.id is not None and u.active and u.has(Role.ASSESSOR)]
+    by_id = {u.id: u for u in users}
+    for fc in open_:
+        answered = {r.milestone for r in replies[fc.forward.case_id]}
+        for m in fc.forward.milestones:
+            if m.key in answered or m.key == "result" or not since < m.due <= now:
+                continue
+            holder = by_id.get(fc.supervisor_user_id) if fc.supervisor_user_id else None
+            employee = uow.people.employee(holder.employee_id) \
+                if holder is not None and holder.employee_id is not None else None
+            case = uow.cases.get(fc.forward.case_id)
+            if employee is None or case is None:
+                continue
+            when = m.due.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+            facts = (f"案件{fc.number}厂家转办（{fc.forward.brand} {fc.forward.reference}）"
+                     f"「{m.label}」未在厂家时限内回复（时限 {when}）")
+            propose_fault(uow, case, employee, None, facts, now, tz, breach=True)
+            text = f"{facts}，已拟开具过失单，请在过失单列表中处理。"
+            out += [NewAlert(p, AlertKind.SLIP, text, f"case:{fc.forward.case_id}",
+                             f"mfrbreach:{fc.forward.case_id}:{m.key}", now) for p in assessors]
     return out
