@@ -210,4 +210,5 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
     )
     services.workflow.hooks = AccountabilityHooks(services.accountability)
     services.intake.hooks = services.workflow.hooks  # step 0's breach slip (受理人)
+    services.weekly.render = services.printing.weekly_summary_pdf  # the copy kept when sent
     return services
