@@ -13,10 +13,10 @@ from complaintdesk.domain.records import (
     SlipChange,
     SlipStatus,
 )
+from complaintdesk.services.messagebus import MessageBus
 from complaintdesk.storage.database import DatabaseConfig, make_engine, migrate
 from complaintdesk.storage.repo_cases import ConcurrentUpdateError
 from complaintdesk.storage.repo_slips import SlipQuery
-from complaintdesk.services.messagebus import MessageBus
 from complaintdesk.storage.uow import UnitOfWork
 
 T = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
