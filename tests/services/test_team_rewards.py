@@ -55,7 +55,7 @@ def test_monthly_evaluation_proposes_a_department_penalty_and_names_a_missing_vo
 
 
 def test_team_reward_dialog_shows_each_department_verdict(qtbot, tmp_path):
-    from complaintdesk.ui.team_reward_dialog import TeamRewardDialog
+    from complaintdesk.ui.accountability.team_reward_dialog import TeamRewardDialog
 
     services, clock = make_services(tmp_path, datetime(2026, 11, 5, 2, 0, tzinfo=UTC))
     assessor = add_user(services, "kh", "考核", Role.ASSESSOR)

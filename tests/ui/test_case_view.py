@@ -13,7 +13,7 @@ from acc_builders import gm_signs
 from complaintdesk.domain.records import Intake, User
 from complaintdesk.services.container import Services
 from complaintdesk.services.intake import NewAttachment
-from complaintdesk.ui.case_view import CaseViewDialog
+from complaintdesk.ui.cases.case_view import CaseViewDialog
 
 
 def test_repeat_link_and_attachment_save(qtbot, services: Services, reception: User,
@@ -76,7 +76,7 @@ def test_a_scheduled_second_revisit_says_when_it_starts_not_time_left() -> None:
     from zoneinfo import ZoneInfo
 
     from complaintdesk.domain.records import StepRecord
-    from complaintdesk.ui.timeline import timing_text
+    from complaintdesk.ui.cases.timeline import timing_text
 
     now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
     later = StepRecord(None, 1, "second_revisit", 9, due_since=now + timedelta(days=7),
