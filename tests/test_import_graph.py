@@ -22,10 +22,6 @@ KNOWN_UI_CYCLE = frozenset(f"{PACKAGE}.ui.{m}" for m in (
     "accountability.slip_dialog", "accountability.slips_view",
     "cases.case_view", "cases.print_actions", "cases.step_form", "cases.step_slips",
     "cases.workflow_hookup", "statistics.stats_hookup", "tasks.alerts_view",
-    # the same modules before ui/ was grouped by feature (drop once that move is merged)
-    "accountability_tabs", "ledger_view", "slip_dialog", "slips_view", "case_view",
-    "print_actions", "step_form", "step_slips", "workflow_hookup", "stats_hookup",
-    "alerts_view",
 ))
 
 
