@@ -65,7 +65,7 @@ def test_an_action_records_the_step_finished_then_what_it_caused():
     case.events.clear()
     clock.advance(timedelta(minutes=30))
     do(case, clock)  # step 1 forwarded → step 2 opens
-    assert [type(e) for e in case.events] == [E.StepFinished, E.StepOpened]
+    assert [type(e) for e in case.events] == [E.ActionTaken, E.StepOpened]
     finished, opened = case.events
     assert (finished.step_key, finished.action, finished.at) == (S.FORWARD, "forward",
                                                                  clock.now())

@@ -42,8 +42,9 @@ class StepOpened(CaseEvent):
 
 
 @dataclass(frozen=True, slots=True)
-class StepFinished(CaseEvent):
-    """`by` took `action` on `step_key` and so finished it (or kept it open: STAY)."""
+class ActionTaken(CaseEvent):
+    """`by` took `action` on the open step `step_key`: it finished the step, or kept it
+    open (an extension, a reclassification: the flow table's STAY)."""
 
     step_key: str
     action: str

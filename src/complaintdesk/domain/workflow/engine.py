@@ -187,7 +187,7 @@ def perform(
     events: list[WorkflowEvent] = []
     act = Act(case, flow, step, sdef, action, user, on_behalf, values, now, settings, events)
     (SECONDARY_EFFECTS.get(action.effect) or EFFECTS[action.effect])(act)
-    case.events.append(E.StepFinished(case.id, step.step_key, action.key, user, now))
+    case.events.append(E.ActionTaken(case.id, step.step_key, action.key, user, now))
     case.events.extend(domain_events(case, events, user, now))
     if action.slips == F.SIGN_SLIPS:
         opinion = str(step.data.get("opinion") or "").strip()
