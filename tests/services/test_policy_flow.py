@@ -119,6 +119,25 @@ def test_late_registration_proposes_a_breach_slip_for_the_receiver(tmp_path, lat
         assert s.slip.from_breach and s.slip.employee_id == c.zhao_id  # not the typist (朱红)
 
 
+def test_a_slip_against_the_assessor_goes_to_the_admin_head_not_another_head(tmp_path):
+    """Issue 14: a slip on the assessor is issued by the 行政部 head (or the GM) — not by
+    himself, and not by the head of another department."""
+    services, clock = make_services(tmp_path)
+    c = cast(services)
+    xz = next(d.id for d in services.people.departments() if d.name == "行政部")
+    admin_head = add_user(services, "xzfz", "行政部负责人", Role.DEPT_HEAD, department_id=xz)
+    case = walk_to_issue(services, clock, c, responsible=[employee_id(services, "郭平")])
+    clock.advance(timedelta(hours=1))
+    services.workflow.act(c.assessor, case.id, "issue_slips", {})
+    [view] = services.accountability.proposals_for_case(c.assessor, case.id)
+    with pytest.raises(PermissionDenied, match="行政部负责人或总经理"):
+        services.accountability.issue(c.head, view.slip.id)
+    mine = services.accountability.slip(admin_head, view.slip.id)
+    assert "issue" in mine.actions and "discard" in mine.actions
+    issued = services.accountability.issue(admin_head, view.slip.id)
+    assert issued.slip.status is SlipStatus.ISSUED and issued.issuer_name == "行政部负责人"
+
+
 def test_a_slip_against_the_assessor_waits_for_the_gm(tmp_path):
     services, clock = make_services(tmp_path)
     c = cast(services)

@@ -20,6 +20,7 @@ from .repo_alerts import AlertRepository
 from .repo_case_list import CaseListReader
 from .repo_cases import CaseRepository
 from .repo_contacts import ContactRepository, WeeklySummaries
+from .repo_marks import CaseMarkRepository
 from .repo_misc import Drafts, Sequences, Settings, Volumes
 from .repo_people import PeopleRepository
 from .repo_slips import SlipRepository
@@ -71,6 +72,7 @@ class UnitOfWork:
         self.alerts = AlertRepository(s)
         self.contacts = ContactRepository(s)
         self.weekly = WeeklySummaries(s)
+        self.marks = CaseMarkRepository(s)
         if self._bus is not None:
             self._bus.start(self)
         return self

@@ -152,7 +152,7 @@ def _issue_case(uow: UnitOfWork, actor: User, case: Case, data: dict[str, Any],
             f"还有{len(pending)}张拟开具的过失单：请逐张“开具”或作“不予开具”处理后，"
             "再勾选“无责任人”", field="no_responsible")
     for s in pending:
-        if s not in own:  # a slip against the issuer himself waits for the GM
+        if s not in own:  # a slip against the issuer himself waits for the 行政部 head or the GM
             issue_slip(uow, actor, s, case, now, tz)
     issued = [s.id for s in slips if s.status is SlipStatus.ISSUED or s in own]
     if own:
