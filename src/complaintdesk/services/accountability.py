@@ -3,7 +3,7 @@
 Each use case is one transaction: load, check the person (slip_access.allowed — §3), let
 the domain change the slip (domain/slips.py guards its state), save with the optimistic
 version, write the audit entry. The workflow side (slips proposed, issued, approved and
-enforced by the case's own steps) is in accountability_hooks.py.
+enforced by the case's own steps) is in handlers/accountability.py.
 """
 
 from __future__ import annotations

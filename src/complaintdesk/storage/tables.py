@@ -173,6 +173,9 @@ class WeeklySummaryRow(SQLModel, table=True):
     sent_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     read_at: datetime | None = _dt()
     read_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # issue 14: the summary as it was sent — the GM reads this copy, not a recomputed one
+    pdf: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    pdf_sha256: str | None = Field(default=None, max_length=64)
 
 
 class StepRow(SQLModel, table=True):
@@ -346,7 +349,7 @@ class AlertRow(SQLModel, table=True):
 class ManufacturerForwardRow(SQLModel, table=True):
     """A 厂家转办 case's forwarding (DESIGN §4.6): brand, the manufacturer's reference, when
     it was forwarded and the milestones' deadlines as computed then (migration
-    0014_manufacturer). Its own table keyed by the case: the cases table is not widened."""
+    0015_manufacturer). Its own table keyed by the case: the cases table is not widened."""
 
     __tablename__ = "manufacturer_forward"
     case_id: int = Field(primary_key=True, foreign_key="complaint_case.id")
