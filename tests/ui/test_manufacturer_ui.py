@@ -161,3 +161,20 @@ def test_the_admin_edits_brands_a_brands_milestones_and_the_holidays(qtbot: Any,
     qtbot.addWidget(intake)
     box = intake.manufacturer.brand
     assert "吉利" in [box.itemText(i) for i in range(box.count())]  # the intake offers it
+
+
+def test_a_reply_recorded_on_another_pc_shows_at_the_live_update(qtbot: Any,
+                                                                 services: Services) -> None:
+    cast = make_cast(services)
+    case = services.intake.register(cast.reception, sample_intake(), manufacturer=ForwardInput(
+        "上汽大众", "SVW-5", services.clock.now() - timedelta(hours=1)))
+    dlg = CaseViewDialog(services, cast.cs, case.id or 0)
+    qtbot.addWidget(dlg)
+    dlg.live_reload()  # nothing changed: the same panel
+    first = dlg.manufacturer_panel
+    assert first is not None and first.replies.rowCount() == 0
+    services.manufacturer.record_reply(cast.assessor, case.id or 0, "", "已告知厂家处理进展")
+    dlg.live_reload()  # the case's version did not move; the replies did
+    panel = dlg.manufacturer_panel
+    assert panel is not None and panel is not first
+    assert panel.replies.item(0, 3).text() == "已告知厂家处理进展"

@@ -34,6 +34,7 @@ from ..widgets.attachment_picker import size_text
 from ..widgets.common import local_text, show_error
 from .contact_log import ContactLogBox
 from .difficult_mark import DifficultButton
+from .manufacturer_panel import ManufacturerPanel
 from .step_form import ActionPanel
 from .timeline import TimelineWidget
 
@@ -65,6 +66,7 @@ class CaseViewDialog(QDialog):
         self.case_id = case_id
         self.tz = services.cases.tz
         self.view: CaseView | None = None
+        self.manufacturer_panel: ManufacturerPanel | None = None
         self._tmp: Path | None = None
         self.setWindowTitle("案件详情")
         self.resize(1120, 760)
@@ -137,6 +139,8 @@ class CaseViewDialog(QDialog):
             return
         if fresh.case.version != self.view.case.version:
             self.reload()
+        elif self.manufacturer_panel is not None:
+            self.manufacturer_panel.live_refresh()  # a reply to the manufacturer elsewhere
 
     def reload(self) -> None:
         try:
@@ -188,8 +192,6 @@ class CaseViewDialog(QDialog):
 
     def _add_manufacturer_panel(self, case: Case) -> None:
         """厂家转办 (ui/cases/manufacturer_panel.py): beside the internal steps."""
-        from .manufacturer_panel import ManufacturerPanel
-
         self.manufacturer_panel = None
         try:
             panel = self.services.manufacturer.panel(self.user, self.case_id)

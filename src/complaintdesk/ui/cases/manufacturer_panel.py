@@ -133,6 +133,15 @@ class ManufacturerPanel(QGroupBox):
         self.replies.setVisible(bool(panel.replies))
         lay.addLayout(buttons)
 
+    def live_refresh(self) -> None:
+        """The database changed (this PC or another): a new reply means a fresh panel."""
+        try:
+            fresh = self.services.manufacturer.panel(self.user, self.case_id)
+        except Exception:  # noqa: BLE001 - the next change retries
+            return
+        if fresh is not None and len(fresh.replies) != len(self.panel.replies):
+            self.changed.emit()
+
     def record_reply(self) -> None:
         dialog = ReplyDialog(self.services, self.user, self.case_id, self.panel, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
