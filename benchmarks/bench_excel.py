@@ -42,8 +42,7 @@ from sqlalchemy import func, select
 from complaintdesk.documents.excel_month import build_month_report, write_month_workbook
 from complaintdesk.documents.excel_year import build_year_report, write_year_workbook
 from complaintdesk.domain import steps as S
-from complaintdesk.domain.kpi_index import month_bounds
-from complaintdesk.domain.kpi_model import KpiLookups, shift_month
+from complaintdesk.domain.kpi import KpiLookups, month_bounds, shift_month
 from complaintdesk.domain.records import (
     CATEGORIES,
     CHANNELS,

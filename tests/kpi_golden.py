@@ -50,7 +50,7 @@ def _cells(path: Path) -> dict[str, list[list[Any]]]:
 
 
 def _dashboard(services: Any) -> dict[str, Any]:
-    from complaintdesk.domain.kpi_model import KPI_DEFS
+    from complaintdesk.domain.kpi import KPI_DEFS
 
     dash = services.reports.dashboard(SYSTEM_USER, fresh=True)
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from ..domain.clock import Clock
-from ..storage import backup, change_watch, kpi_tallies
+from ..storage import backup, change_watch
 from ..storage.audit_head import register_head_file
 from ..storage.database import HEAD_REVISION, DatabaseConfig, current_revision, make_engine, migrate
 from ..storage.uow import UnitOfWork
@@ -129,11 +129,11 @@ def ensure_tallies(engine: Engine, clock: Clock, tz: str,
     database), reporting (cases done, cases) to `progress`. Returns True when they were
     rebuilt."""
     with UnitOfWork(engine, readonly=True) as uow:  # the usual case: nothing to do
-        if kpi_tallies.tallies_current(uow.session, tz):
+        if uow.kpi_upkeep.current(tz):
             return False
     with UnitOfWork(engine, now=clock.now) as uow:
         t0 = time.perf_counter()
-        n = kpi_tallies.rebuild_if_due(uow.session, tz, clock.now(), progress)
+        n = uow.kpi_upkeep.rebuild_if_due(tz, clock.now(), progress)
         if n is None:  # another PC made them meanwhile
             return False
         uow.commit()

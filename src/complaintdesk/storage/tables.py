@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from ..domain.kpi_tally import FIELDS as TALLY_FIELDS
+from ..domain.kpi.tally import FIELDS as TALLY_FIELDS
 from .types import UTCDateTime
 
 
@@ -331,7 +331,7 @@ class AlertRow(SQLModel, table=True):
     read_at: datetime | None = _dt()
 
 
-# ---- running KPI tallies (domain/kpi_tally.py; kept by storage/kpi_tallies.py) -----------
+# ---- running KPI tallies (domain/kpi/tally.py; kept by storage/kpi_tallies.py) -----------
 # The §8 counts summed per local month and group, updated in the transaction of every
 # change; one column per count (a year is a few thousand rows).
 KPI_TALLY = Table(

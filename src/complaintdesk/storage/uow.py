@@ -12,6 +12,7 @@ from sqlmodel import Session
 from .audit import AuditLog
 from .audit_head import HeadTracker, head_file
 from .change_watch import notify_sql
+from .kpi_maintenance import KpiMaintenance
 from .kpi_tallies import KpiTallies
 from .repo_access import ContactAccessRepository
 from .repo_alerts import AlertRepository
@@ -39,7 +40,8 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.session = Session(bind=self._engine, expire_on_commit=False, autoflush=False)
         s = self.session
-        self.kpis = KpiTallies(s, self._now)
+        self.kpis = KpiTallies(s, self._now)  # the KPI tallies' store: kept, and read
+        self.kpi_upkeep = KpiMaintenance(s, self.kpis)  # rebuild, check, month ends
         self.cases = CaseRepository(s, self.kpis)
         self.people = PeopleRepository(s)
         self.sequences = Sequences(s)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.kpi_model import (
+from ..domain.kpi.shapes import (
     KIND_COUNT,
     KIND_HOURS,
     KIND_MONEY,
