@@ -15,7 +15,8 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -203,17 +204,22 @@ class ReportService(ServiceBase):
                 uow.kpis.keep_medians(reader.worked_out)
                 uow.commit()
 
-    def _ensure_tallies(self) -> None:
-        """The running tallies hold for this time zone: made again from the records when
-        they do not (a change of the time zone or of the tally definitions while the app
-        runs; at start `container.ensure_tallies` has made them)."""
+    @contextmanager
+    def _tallies(self) -> Iterator[UnitOfWork]:
+        """A read-only unit of work whose running KPI tallies hold for this time zone:
+        made again from the records first when they do not (at start
+        `container.ensure_tallies` made them; the time zone or the tally definitions
+        changed since)."""
         with self.uow(readonly=True) as uow:
             if uow.kpis.current(self.tz_name):
+                yield uow
                 return
         with self.uow() as uow:
             n = uow.kpi_upkeep.rebuild_if_due(self.tz_name, self.clock.now())
             uow.commit()
         log.info("KPI tallies made again from the records for %s: %s owners", self.tz_name, n)
+        with self.uow(readonly=True) as uow:
+            yield uow
 
     def _load_between(self, start: datetime, end: datetime, phase: _Phase,
                       flow: str | None = "feedback") -> tuple[
@@ -283,9 +289,8 @@ class ReportService(ServiceBase):
         phase.at(0)
         now = self.clock.now()
         start, end = month_bounds(ym, self.tz)
-        self._ensure_tallies()
         self._count_month_ends()
-        with self.uow(readonly=True) as uow:
+        with self._tallies() as uow:
             reader = uow.kpis.reader(self.tz)
             rows, open_now, month_ends, medians = reader.month_inputs(ym, TREND_MONTHS, now)
             phase.at(_LOAD // 4)
@@ -318,9 +323,8 @@ class ReportService(ServiceBase):
 
         phase.at(0)
         now = self.clock.now()
-        self._ensure_tallies()
         self._count_month_ends()
-        with self.uow(readonly=True) as uow:
+        with self._tallies() as uow:
             reader = uow.kpis.reader(self.tz)
             rows, open_now, month_ends, medians = reader.year_inputs(year, now)
             volumes, lookups, dealership = self._context(uow)
@@ -388,9 +392,8 @@ class ReportService(ServiceBase):
         local = now_utc.astimezone(self.tz)
         ym = (local.year, local.month)
         months = [shift_month(ym, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
-        self._ensure_tallies()
         self._count_month_ends()
-        with self.uow(readonly=True) as uow:
+        with self._tallies() as uow:
             reader = uow.kpis.reader(self.tz)
             rows = reader.rows(months[0], ym)
             month_ends = reader.month_end_figures(months, now_utc)
