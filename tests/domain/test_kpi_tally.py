@@ -205,3 +205,29 @@ def test_months_can_leave_breakdowns_out_and_keep_the_rest():
         assert a.groups[CATEGORY] == b.groups[CATEGORY]
         assert a.groups[DEPARTMENT] == b.groups[DEPARTMENT]
     assert lean.total == full.total and full.months[2].groups[EMPLOYEE]
+
+
+def test_a_period_as_it_stood_leaves_out_what_was_recorded_after_its_moment():
+    """`period_kpis` at a moment inside the month (the dashboard's same days of last
+    month): the records as they stood then — a step finished, a closing and a revisit
+    after that moment are not counted; the complaint is open (and overdue) then."""
+    from complaintdesk.domain.kpi import period_kpis
+    from complaintdesk.domain.kpi.recount import known_at
+    from kpi_scenario import case, handle, revisit, t
+
+    c = case(1, t(3, 2, 9), t(3, 2, 9, 30), [
+        handle(t(3, 2, 10), t(3, 2, 20), responsible=(11,)),
+        revisit(t(3, 12, 10), t(3, 12, 20), "满意"),
+    ], closed=t(3, 13, 9))
+    cut = t(3, 10, 0)
+    k = period_kpis([c], [], VOLUMES, (2026, 3), SH, cut, LOOKUPS).overall
+    assert k.received == 1 and k.close_rate.numerator == 0
+    assert k.on_time_rate.denominator == 1  # the handling step only (the revisit later)
+    assert k.revisit_rate.denominator == 0 and k.satisfaction.denominator == 0
+    assert (k.open_at_end, k.overdue_at_end) == (1, 0)  # nothing due at the cut
+    whole = period_kpis([c], [], VOLUMES, (2026, 3), SH, t(3, 20, 0), LOOKUPS).overall
+    assert whole.close_rate.numerator == 1 and whole.on_time_rate.denominator == 2
+    assert whole.revisit_rate == whole.satisfaction and whole.satisfaction.numerator == 1
+    then = known_at(c, cut)
+    assert then.closed_at is None and len(then.steps) == 1 and c.closed_at is not None
+    assert known_at(c, t(3, 20, 0)) is c
