@@ -262,8 +262,9 @@ class ReportService(ServiceBase):
 
     def _count_month_ends(self) -> None:
         """Count the month ends passed since an open complaint's last write into the
-        running KPI tallies before they are read (see `storage/kpi_tallies.
-        count_month_ends`; the readers count them themselves otherwise, every time).
+        running KPI tallies before they are read (`uow.kpi_upkeep.count_month_ends`,
+        storage/kpi_maintenance.py; the readers count them themselves otherwise, every
+        time).
         Looked at once a month: every write after a month's start is dated after it."""
         now = self.clock.now()
         local = now.astimezone(self.tz)
