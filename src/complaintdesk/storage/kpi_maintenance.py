@@ -17,7 +17,7 @@ from ..domain.kpi.calendar import MonthCalendar, from_micros, local_month, micro
 from ..domain.kpi.figures import Rows, add_rows, expand
 from ..domain.kpi.tally import FIELDS, STEPS_WITH_DATA_USED, OwnerTally, owner_tally
 from ..domain.records import FaultSlip
-from .kpi_reader import OPEN_SINCE, STATE_KEY, sums_on_disk, tallies_current, tally_state
+from .kpi_reader import STATE_KEY, open_since_us, sums_on_disk, tallies_current, tally_state
 from .kpi_tallies import KpiTallies, setting_tz_name, tz_name_of, write_owner_rows
 from .tables import (
     KPI_DURATION,
@@ -64,7 +64,7 @@ def month_ends_due(session: Session, now: datetime, tz: tzinfo) -> bool:
     """Whether an open complaint's tally was written before the last month end (by
     `now`): the readers count that end for it themselves until `count_month_ends`."""
     start, _ = month_bounds(local_month(now, tz), tz)
-    first = session.connection().execute(OPEN_SINCE).scalar_one_or_none()
+    first = open_since_us(session)
     return first is not None and int(first) < micros(start)
 
 

@@ -11,7 +11,18 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, Table, bindparam, delete, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    delete,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy import case as sql_case
 from sqlmodel import Session
 
@@ -26,6 +37,7 @@ from ..domain.kpi.calendar import (
 from ..domain.kpi.figures import Medians, OpenFigures, Rows, open_figures
 from ..domain.kpi.shapes import CATEGORY, CHANNEL, DEPARTMENT, EMPLOYEE, OVERALL, SEVERITY
 from ..domain.kpi.tally import FIELD_INDEX, FIELDS, TALLY_VERSION, OpenState, overdue_at
+from .rawsql import RawStatement
 from .tables import KPI_DURATION, KPI_MEDIAN, KPI_OPEN, KPI_TALLY, SettingRow
 
 STATE_KEY = "kpi_tally_state"  # setting: "<TALLY_VERSION>:<time zone>" when the sums hold
@@ -35,14 +47,21 @@ def tally_state(tz_name: str) -> str:
     return f"{TALLY_VERSION}:{tz_name}"
 
 
-_STATE = select(SettingRow.__table__.c.value).where(  # type: ignore[attr-defined]
-    SettingRow.__table__.c.key == STATE_KEY)  # type: ignore[attr-defined]
-
 
 def tallies_current(session: Session, tz_name: str) -> bool:
     """Whether the sums hold for this version and time zone (as committed, or flushed:
     read on the connection, no ORM object, as every report asks it first)."""
-    return session.connection().execute(_STATE).scalar_one_or_none() == tally_state(tz_name)
+    return state_of(session) == tally_state(tz_name)
+
+
+def state_of(session: Session) -> str | None:
+    """The tallies' state setting ("<version>:<time zone>"), None before they were made.
+    Its JSON read as text and parsed here (as `Settings.get`: PostgreSQL's driver would
+    parse it, SQLite's not)."""
+    conn = session.connection()
+    rows = _RAW_STATE.fetchall(conn.dialect, conn.connection, {})
+    value = json.loads(rows[0][0]) if rows and rows[0][0] is not None else None
+    return str(value) if value is not None else None
 
 
 _UPSERTS: dict[str, Any] = {}
@@ -102,6 +121,12 @@ _ROWS = select(*(KPI_TALLY.c[n] for n in (*TALLY_KEYS, *FIELDS))).where(
     KPI_TALLY.c.month >= bindparam("first"), KPI_TALLY.c.month <= bindparam("last"))
 OPEN_SINCE = select(func.min(KPI_OPEN.c.written_us))
 _OPEN_STATEMENTS: dict[bool, tuple[Any, Any, Any]] = {}
+# read by every report: on the DBAPI cursor (rawsql.py), compiled once per dialect
+_RAW_STATE = RawStatement(select(cast(SettingRow.__table__.c.value, Text)).where(  # type: ignore[attr-defined]
+    SettingRow.__table__.c.key == STATE_KEY))  # type: ignore[attr-defined]
+_RAW_ROWS = RawStatement(_ROWS)
+_RAW_KEPT_MEDIANS = RawStatement(_KEPT_MEDIANS)
+_RAW_OPEN_SINCE = RawStatement(OPEN_SINCE)
 
 
 def _open_statements(month_end: bool) -> tuple[Any, Any, Any]:
@@ -120,15 +145,22 @@ def _open_statements(month_end: bool) -> tuple[Any, Any, Any]:
     if month_end:  # the others counted that month end in their own tally
         counted.append(c.written_us < a)
         stale.append(c.written_us < a)
-    found = _OPEN_STATEMENTS[month_end] = (
+    found = _OPEN_STATEMENTS[month_end] = tuple(RawStatement(stmt) for stmt in (
         select(c.sig, *cols).where(*counted).group_by(c.sig),
         select(c.employees, *cols).where(*counted, c.employees != "[]")
         .group_by(c.employees),
         select(c.case_id, c.written_us, c.deadline_us, c.until_us, *(c[d] for d in _SIG),
-               c.employees).where(*stale))
+               c.employees).where(*stale)))
     return found
 
 
+
+
+def open_since_us(session: Session) -> int | None:
+    """When the earliest tally of a still-open complaint was written (µs), if any."""
+    conn = session.connection()
+    rows = _RAW_OPEN_SINCE.fetchall(conn.dialect, conn.connection, {})
+    return int(rows[0][0]) if rows and rows[0][0] is not None else None
 
 
 def sums_on_disk(conn: Connection) -> Rows:
@@ -153,16 +185,18 @@ class TallyReader:
 
     def read_kept_medians(self, scopes: Sequence[str]) -> None:
         """Read these kept medians in one statement (`median` then looks here first)."""
-        self.kept = {r[0]: (r[1], r[2]) for r in self._s.connection().execute(
-            _KEPT_MEDIANS, {"scopes": list(scopes)}).all()}
+        conn = self._s.connection()
+        self.kept = {r[0]: (r[1], r[2]) for r in _RAW_KEPT_MEDIANS.fetchall(
+            conn.dialect, conn.connection, {"scopes": list(scopes)})}
 
     def rows(self, first: MonthKey, last: MonthKey) -> Rows:
-        return {(r[0], r[1], r[2]): r[3:] for r in self._s.connection().execute(
-            _ROWS, {"first": month_int(first), "last": month_int(last)}).all()}
+        conn = self._s.connection()
+        return {(r[0], r[1], r[2]): r[3:] for r in _RAW_ROWS.fetchall(
+            conn.dialect, conn.connection, {"first": month_int(first), "last": month_int(last)})}
 
     def open_since(self) -> datetime | None:
         """When the earliest tally of a still-open complaint was written."""
-        first = self._s.connection().execute(OPEN_SINCE).scalar_one_or_none()
+        first = open_since_us(self._s)
         return from_micros(int(first)) if first is not None else None
 
     def open_at(self, as_of: datetime, month_end: bool) -> OpenFigures:
@@ -184,15 +218,16 @@ class TallyReader:
                     late[g] = late.get(g, 0) + overdue
                     late_us[g] = late_us.get(g, 0) + us
 
-        for sig, n, overdue, us in conn.execute(by_sig, params).all():  # fetched at once
+        dialect, dbapi = conn.dialect, conn.connection
+        for sig, n, overdue, us in by_sig.fetchall(dialect, dbapi, params):
             gs = groups.get(sig)
             if gs is None:
                 gs = groups[sig] = [whole, *zip(_SIG, sig.split("\x1f"), strict=True)]
             add(gs, int(n), int(overdue or 0), int(us or 0))  # PostgreSQL: SUM is numeric
-        for emps, n, overdue, us in conn.execute(by_employees, params).all():
+        for emps, n, overdue, us in by_employees.fetchall(dialect, dbapi, params):
             add([(EMPLOYEE, k) for k in json.loads(emps)], int(n), int(overdue or 0),
                 int(us or 0))
-        stale = [_open_state(r) for r in conn.execute(stale_rows, params).all()]
+        stale = [_open_state(r) for r in stale_rows.fetchall(dialect, dbapi, params)]
         if stale:
             from .repo_cases import CaseRepository
 

@@ -31,12 +31,12 @@ from ..domain.kpi.figures import Rows, add_rows, expand
 from ..domain.kpi.tally import FIELDS, OwnerTally, owner_tally
 from ..domain.records import FaultSlip
 from .kpi_reader import (
-    _STATE,
     STATE_KEY,
     TALLY_KEYS,
     TallyReader,
     keep_medians,
     open_row,
+    state_of,
     tallies_current,
     tally_state,
     upsert,
@@ -61,7 +61,7 @@ def tz_name_of(session: Session) -> str:
     """The time zone the tallies count local months in: the one they were made for
     (their state), else the setting's — so a write always adds to sums of its own
     calendar, also in an app started before the time zone setting changed."""
-    state = session.connection().execute(_STATE).scalar_one_or_none()
+    state = state_of(session)
     if state and ":" in str(state):
         return str(state).split(":", 1)[1]
     return setting_tz_name(session)
