@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from wf_cast import make_cast, sample_intake
 
 from complaintdesk.services.container import Services
-from complaintdesk.ui.tasks_view import TasksView
+from complaintdesk.ui.tasks.tasks_view import TasksView
 
 
 def _items(view: TasksView) -> list[str]:

@@ -2,7 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
-from complaintdesk.ui.field_text import Names, shown_items
+from complaintdesk.ui.widgets.field_text import Names, shown_items
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -58,4 +58,4 @@ class ServiceBase:
     def require(actor: User, *roles: Role, what: str) -> None:
         if not any(actor.has(r) for r in roles):
             names = "、".join(r.label for r in roles)
-            raise PermissionDenied(f"没有权限{what}:需要{names}角色")
+            raise PermissionDenied(f"没有权限{what}：需要{names}角色。")

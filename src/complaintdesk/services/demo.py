@@ -299,7 +299,7 @@ class _Walker:
 def _other_flow_intake(rng: random.Random, intake: Intake, flow: FlowKind,
                        cast: DemoCast) -> Intake:
     """An internal complaint names an employee who reported a colleague; a rework order
-    keeps the customer and vehicle (mapping as in ui/internal_dialog.py, rework_dialog.py)."""
+    keeps the customer and vehicle (mapping as in ui/cases/internal_dialog.py, rework_dialog.py)."""
     if flow is FlowKind.INTERNAL:
         reporter = rng.choice([e for emps in cast.employees.values() for e in emps])
         return Intake(customer_name=reporter.name, phone="", channel="其他",

@@ -308,6 +308,17 @@ class ContactAccessRow(SQLModel, table=True):
     expires_at: datetime | None = _dt()
 
 
+class CaseMarkRow(SQLModel, table=True):
+    """A mark the assessor puts on a case (issue 14: 疑难), with his reason; one per kind."""
+
+    __tablename__ = "case_mark"
+    case_id: int = Field(foreign_key="complaint_case.id", primary_key=True)
+    kind: str = Field(max_length=20, primary_key=True)
+    note: str = Field(default="", max_length=500)
+    by_user_id: int = Field(foreign_key="app_user.id")
+    at: datetime = _dt(nullable=False)
+
+
 class AlertRow(SQLModel, table=True):
     """Alerts and reminders (DESIGN §4.5): one row per person and alert, kept until read.
     (person_id, key) is unique so that an alert is sent once however many PCs scan."""

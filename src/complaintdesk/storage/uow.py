@@ -19,6 +19,7 @@ from .repo_alerts import AlertRepository
 from .repo_case_list import CaseListReader
 from .repo_cases import CaseRepository
 from .repo_contacts import ContactRepository, WeeklySummaries
+from .repo_marks import CaseMarkRepository
 from .repo_misc import Drafts, Sequences, Settings, Volumes
 from .repo_people import PeopleRepository
 from .repo_slips import SlipRepository
@@ -54,6 +55,7 @@ class UnitOfWork:
         self.alerts = AlertRepository(s)
         self.contacts = ContactRepository(s)
         self.weekly = WeeklySummaries(s)
+        self.marks = CaseMarkRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
