@@ -36,6 +36,7 @@ from .tally import (
     OpenState,
     Tally,
     group_value,
+    is_open_at,
     kpi_set,
     overdue_at,
 )
@@ -141,8 +142,7 @@ def open_cases(cases: Iterable[Case], as_of: datetime, lookups: KpiLookups) -> l
     """The complaints (customer feedback) of `cases` open at `as_of`, most overdue first
     (the 月末未结 sheet's rows; their count is the tallies' open_end)."""
     found = sorted((c for c in cases if c.flow == FlowKind.FEEDBACK
-                    and c.kind == FeedbackKind.COMPLAINT and c.registered_at < as_of
-                    and (c.closed_at is None or c.closed_at >= as_of)),
+                    and c.kind == FeedbackKind.COMPLAINT and is_open_at(c, as_of)),
                    key=lambda c: c.registered_at)
     rows = [open_case(c, as_of, lookups) for c in found]
     rows.sort(key=lambda r: -r.overdue_hours)

@@ -134,6 +134,11 @@ def open_step_at(case: Case, as_of: datetime) -> StepRecord | None:
     return None
 
 
+def is_open_at(case: Case, as_of: datetime) -> bool:
+    """Registered before `as_of` and not closed before it: open at that instant."""
+    return case.registered_at < as_of and (case.closed_at is None or case.closed_at >= as_of)
+
+
 def overdue_at(case: Case, as_of: datetime
                ) -> tuple[StepRecord | None, datetime | None, timedelta | None]:
     """A case open at `as_of`: the step it waits on, that step's deadline in force, and
@@ -389,7 +394,7 @@ def _open_counts(out: OwnerTally, case: Case, target: Target, cal: MonthCalendar
     ym = cal.month_of(case.registered_at)
     while True:
         _, end = month_bounds(ym, cal.tz)
-        if end > written_at or (case.closed_at is not None and case.closed_at < end):
+        if end > written_at or not is_open_at(case, end):
             break
         _step, _deadline, overdue = overdue_at(case, end)
         out.add(ym, target, "open_end")

@@ -22,7 +22,7 @@ from ..steps import step_title
 from ..weekly import WeeklyCaseRow, WeeklySlipRow, WeeklySummary, week_start_of
 from .calendar import hours_of
 from .shapes import KpiLookups
-from .tally import overdue_at
+from .tally import is_open_at, overdue_at
 
 _NOT_ISSUED = frozenset({SlipStatus.PROPOSED, SlipStatus.DISCARDED})
 
@@ -109,7 +109,7 @@ def weekly_summary(
             new.append((case.registered_at, row))
         if case.closed_at is not None and start <= case.closed_at < end:
             closed.append((case.closed_at, row or _case_row(case, as_of, lookups)))
-        elif case.closed_at is None or case.closed_at >= as_of:
+        elif is_open_at(case, as_of):
             row = row or _case_row(case, as_of, lookups)
             if row.overdue_hours > 0:
                 overdue.append(row)
