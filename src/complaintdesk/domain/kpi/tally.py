@@ -475,6 +475,10 @@ def _ratio(numerator: int, denominator: int | None) -> Ratio:
     return r
 
 
+_NO_HOURS = Hours(0, None, None)
+
+
 def _hours(count: int, total_us: int, median: float | None) -> Hours:
-    return Hours(count, total_us / _HOUR_US / count if count else None,
-                 median if count else None)
+    if not count:
+        return _NO_HOURS  # immutable, shared (most groups of most months)
+    return Hours(count, total_us / _HOUR_US / count, median)
