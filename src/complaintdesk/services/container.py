@@ -18,7 +18,6 @@ from ..storage.audit_head import register_head_file
 from ..storage.database import HEAD_REVISION, DatabaseConfig, current_revision, make_engine, migrate
 from ..storage.uow import UnitOfWork
 from .accountability import AccountabilityService
-from .accountability_hooks import AccountabilityHooks
 from .alerts import AlertService
 from .auth import AuthService
 from .backups import BackupService, DamagedDatabase, ensure_openable
@@ -208,6 +207,5 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         marks=CaseMarkService(engine, clock, tz),
         weekly=WeeklyTaskService(engine, clock, tz),
     )
-    services.workflow.hooks = AccountabilityHooks(services.accountability)
-    services.intake.hooks = services.workflow.hooks  # step 0's breach slip (受理人)
+    services.weekly.render = services.printing.weekly_summary_pdf  # the copy kept when sent
     return services

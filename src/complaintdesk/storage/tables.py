@@ -173,6 +173,9 @@ class WeeklySummaryRow(SQLModel, table=True):
     sent_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     read_at: datetime | None = _dt()
     read_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # issue 14: the summary as it was sent — the GM reads this copy, not a recomputed one
+    pdf: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    pdf_sha256: str | None = Field(default=None, max_length=64)
 
 
 class StepRow(SQLModel, table=True):
