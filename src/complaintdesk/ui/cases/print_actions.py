@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QMenu,
     QVBoxLayout,
     QWidget,
 )
@@ -25,10 +24,6 @@ from ..widgets.pdf_preview import open_pdf_preview
 
 if TYPE_CHECKING:
     from ...services.container import Services
-    from ..main_window import MainWindow
-
-MENU_TITLE = "考核(&K)"
-
 
 def preview_case(parent: QWidget, services: Services, user: User, case_id: int,
                  number: str) -> None:
@@ -99,17 +94,12 @@ def print_week_slips(parent: QWidget, services: Services, user: User,
                      busy_text=f"正在生成 {start:%m-%d} 当周的过失单…")
 
 
-def install_week_print(window: MainWindow) -> QAction | None:
-    """考核 → 打印本周过失单… for those who may print the week's batch."""
-    if not may_print_week(window.user):
+def week_print_action(services: Services, user: User, parent: QWidget) -> QAction | None:
+    """考核 → 打印本周过失单… for those who may print the week's batch (None otherwise)."""
+    if not may_print_week(user):
         return None
-    menu = next((a.menu() for a in window.menuBar().actions()
-                 if a.text() == MENU_TITLE and isinstance(a.menu(), QMenu)), None)
-    if menu is None:
-        menu = window.menuBar().addMenu(MENU_TITLE)
-    action = QAction("打印本周过失单…", window)
+    action = QAction("打印本周过失单…", parent)
     action.setObjectName("print_week_slips")
     action.setStatusTip("选择日期，预览并打印该周（周一至周日）开具的全部过失单")
-    action.triggered.connect(lambda: print_week_slips(window, window.services, window.user))
-    menu.addAction(action)
+    action.triggered.connect(lambda: print_week_slips(parent, services, user))
     return action
