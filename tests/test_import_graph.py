@@ -129,3 +129,15 @@ def test_no_feature_module_imports_the_main_window() -> None:
     # the composition roots: the GUI start and the smoke run that drives the window
     assert set(importers) <= {"complaintdesk.app", "complaintdesk.ui.smoke",
                               "complaintdesk.ui.startup"}, importers
+
+
+def test_the_entry_points_and_the_ui_import_no_storage_or_documents() -> None:
+    """The CLI and app.py go through services (backups included); so does every widget."""
+    graph = import_graph(with_type_checking=True)
+    callers = [m for m in graph if m in ("complaintdesk.cli", "complaintdesk.cli_print",
+                                         "complaintdesk.cli_report", "complaintdesk.app")
+               or m.startswith("complaintdesk.ui")]
+    assert len(callers) > 50
+    reaching = sorted(f"{m} → {t}" for m in callers for t in graph[m]
+                      if t.startswith(("complaintdesk.storage", "complaintdesk.documents")))
+    assert reaching == []

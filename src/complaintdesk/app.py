@@ -325,11 +325,11 @@ class Startup(QObject):
     def _offer_backups(self, exc: Any) -> None:
         from PySide6.QtWidgets import QDialog
 
-        from .storage.backup import list_backups, restore
+        from .services.file_backups import list_file_backups, restore_file
         from .ui.startup import DamagedDatabaseDialog  # only ever needed here
 
         assert self.data_dir is not None
-        backups = list_backups(self.data_dir / "backups")
+        backups = list_file_backups(self.data_dir / "backups")
         labels = [(f"{b.created:%Y-%m-%d %H:%M}  {b.path.name}  "
                    f"{b.cases if b.cases is not None else '?'} 个案件"
                    f"{'' if b.ok else '（已损坏）'}", b.ok) for b in backups]
@@ -340,7 +340,7 @@ class Startup(QObject):
         db: Path = exc.path
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         # the damaged file (with its WAL) is moved aside as .damaged-<time>, never deleted
-        restore(backups[dialog.chosen()].path, db, stamp, kept_as="damaged")
+        restore_file(backups[dialog.chosen()].path, db, stamp, kept_as="damaged")
         log.warning("restored %s from %s", db, backups[dialog.chosen()].path)
         self.start()
 
