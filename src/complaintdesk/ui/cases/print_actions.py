@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.records import Role, User
+from ...domain.records import User
 from ...domain.weekly import week_start_of
+from ...services.slip_access import may_view_all
 from ..widgets.pdf_preview import open_pdf_preview
 
 if TYPE_CHECKING:
@@ -40,8 +41,9 @@ def preview_slip(parent: QWidget, services: Services, user: User, slip_id: int,
 
 
 def may_print_week(user: User) -> bool:
-    """The week's batch is the assessor's job (GM and admin may too)."""
-    return any(user.has(r) for r in (Role.ASSESSOR, Role.GENERAL_MANAGER, Role.ADMIN))
+    """The week's batch is the assessor's job (GM and admin may too): those who see every
+    slip (services/slip_access.py says who)."""
+    return may_view_all(user)
 
 
 
