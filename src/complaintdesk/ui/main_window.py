@@ -1,9 +1,15 @@
-"""The main window: menu, toolbar, tabs (案件列表, 我的待办, 过失单, 台账, 统计), status bar.
+"""The main window: menu, toolbar, tabs (案件列表, 我的待办, 过失单, 台账, 统计, 提醒), status bar.
 
 It comes up in two steps so that the user sees the window at once: `MainWindow()` is the
 frame (title, remembered size, menus, tab titles, "正在打开数据库…"), built from Qt alone —
 no storage or service module is imported for it; `attach(services, user)` fills it after the
 database is open and the user has logged in. `MainWindow(services, user)` does both.
+
+Composition is explicit (as in Vorta's main window): `attach` makes every tab, menu and
+action here, from what the feature packages export — widgets (CaseListWidget, TasksView,
+SlipsView, LedgerView, DashboardView, AlertsView) and menu builders (build_system_menu,
+build_stats_menu, build_accountability_menu) that take the services and the user, never
+the window. No module of ui/ imports this one back (tests/test_import_graph.py).
 """
 
 from __future__ import annotations
