@@ -9,6 +9,7 @@
 - `recount.py` — the same from records in memory: each case's tally, summed.
 - `shapes.py` — the figure sets (`KpiSet`, `PeriodKpis` …) and the catalogue `KPI_DEFS`.
 - `calendar.py` — local months, month to date.
+- `compare.py` — this month against last on the dashboard (the change, better or worse).
 - `weekly.py` — the assessor's weekly summary (lists, not figures).
 
 Storage keeps the tallies' sums up to date with every write (storage/kpi_tallies.py) and
