@@ -18,6 +18,7 @@ from .repo_alerts import AlertRepository
 from .repo_case_list import CaseListReader
 from .repo_cases import CaseRepository
 from .repo_contacts import ContactRepository, WeeklySummaries
+from .repo_ledger import LedgerImportRepository
 from .repo_misc import Drafts, Sequences, Settings, Volumes
 from .repo_people import PeopleRepository
 from .repo_slips import SlipRepository
@@ -52,6 +53,7 @@ class UnitOfWork:
         self.alerts = AlertRepository(s)
         self.contacts = ContactRepository(s)
         self.weekly = WeeklySummaries(s)
+        self.ledger = LedgerImportRepository(s)  # 历史导入 provenance, history lookups
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
