@@ -61,9 +61,10 @@ def test_no_header_row_when_fewer_than_two_fields_are_named():
 def test_mapping_by_header_or_letter_moves_a_field_and_refuses_unknowns():
     rows = [["姓名", "电话", "日期", "反映问题", "电话2"]]
     layout = find_header(rows, TABLE)
-    mapped = apply_mapping(layout, {"反映问题": "投诉内容", "E": "手机", "日期": "忽略"}, TABLE)
+    mapped = apply_mapping(layout, {"反映问题": "投诉内容", "E": "手机", "日期": "忽略",
+                                    "姓名": IGNORE}, TABLE)
     fields = [c.field for c in mapped.columns]
-    assert fields == ["customer_name", None, IGNORE, "description", "phone"]
+    assert fields == [IGNORE, None, IGNORE, "description", "phone"]
     with pytest.raises(MappingError, match="找不到"):
         apply_mapping(layout, {"不存在": "投诉内容"}, TABLE)
     with pytest.raises(MappingError, match="无法识别"):

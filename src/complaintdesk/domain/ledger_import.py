@@ -100,7 +100,7 @@ class HeaderTable:
         """What a person names as the field of a column (`--map 表头=字段`, the mapping
         dialog): a field's key, label or any of its header words, or 忽略."""
         t = normalise_header(text)
-        if t in IGNORE_WORDS:
+        if text == IGNORE or t in IGNORE_WORDS:
             return IGNORE
         found = self.field_for(text)
         return None if found is None else found

@@ -23,6 +23,7 @@ from ..domain.ledger_import import (
     HeaderTable,
     MappingError,
     apply_mapping,
+    cell_text,
     default_header_table,
     find_header,
     local_date_text,
@@ -55,6 +56,7 @@ class LedgerPreview:
     plan: LedgerPlan
     table: HeaderTable
     departments: dict[int, str] = field(default_factory=dict)
+    samples: dict[int, str] = field(default_factory=dict)  # column → its first value
 
     @property
     def layout(self) -> HeaderLayout:
@@ -137,6 +139,16 @@ def _fallback_layout(rows: Sequence[Sequence[Any]]) -> HeaderLayout:
     return HeaderLayout(1, ())
 
 
+def _samples(rows: Sequence[Sequence[Any]], layout: HeaderLayout) -> dict[int, str]:
+    """The first value below the header of each column (the mapping dialog shows it)."""
+    out: dict[int, str] = {}
+    for row in rows[layout.row:layout.row + 200]:
+        for c in layout.columns:
+            if c.index not in out and c.index < len(row) and cell_text(row[c.index]):
+                out[c.index] = cell_text(row[c.index])[:40]
+    return out
+
+
 def store_imported_case(service: ServiceBase, uow: UnitOfWork, actor: User, case: Case,
                         provenance: Mapping[str, Any]) -> Case:
     """Save one imported case as every case is saved — the unit of work's `cases.add`,
@@ -213,7 +225,8 @@ class LedgerImportService(ServiceBase):
                               departments, categories)
             _mark_known(uow, plan)
         return LedgerPreview(path, digest, [g.title for g in grids], plan, table,
-                             {i: n for n, i in departments.items()})
+                             {i: n for n, i in departments.items()},
+                             _samples(grid.rows, layout))
 
     def import_rows(self, actor: User, preview: LedgerPreview,
                     skip_errors: bool = False) -> ImportResult:
