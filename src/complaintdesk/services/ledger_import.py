@@ -10,6 +10,7 @@ saves every case (so the KPI tallies count it in its month, as any closed case).
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,7 +34,7 @@ from ..domain.pick_lists import live_categories
 from ..domain.records import Case, CaseStatus, FlowKind, Role, StepRecord, User
 from ..domain.steps import LEDGER_RECORD, REGISTER, REVISIT
 from ..domain.validation import format_number
-from ..storage.audit_cases import intake_digest
+from ..storage.audit_cases import intake_digests
 from ..storage.uow import UnitOfWork
 from .base import ServiceBase
 from .errors import ServiceError
@@ -149,20 +150,56 @@ def _samples(rows: Sequence[Sequence[Any]], layout: HeaderLayout) -> dict[int, s
     return out
 
 
-def store_imported_case(service: ServiceBase, uow: UnitOfWork, actor: User, case: Case,
-                        provenance: Mapping[str, Any]) -> Case:
-    """Save one imported case as every case is saved — the unit of work's `cases.add`,
-    whose commit brings the KPI tallies up to date with it — and write its registration
-    entry (with the digest `check` holds the row against). The one place of the import
-    that saves a case."""
-    uow.cases.add(case)
-    service.audit(uow, actor, "register", "case", case.number, None, {
-        "intake_digest": intake_digest(uow.session, case.id or 0), "number": case.number,
-        "customer": case.intake.customer_name, "kind": case.kind.value,
-        "channel": case.intake.channel, "repeat_of": case.repeat_of_id,
-        "flow": case.flow.value, "status": case.status.value, "imported": True,
-        **provenance})
-    return case
+def store_imported_cases(service: ServiceBase, uow: UnitOfWork, actor: User,
+                         cases: Sequence[Case], provenance: Sequence[Mapping[str, Any]]) -> None:
+    """Save imported cases as every case is saved — the unit of work's `cases.add`, whose
+    commit brings the KPI tallies up to date with them — and write each one's
+    registration entry (with the digest `check` holds the row against) and its
+    provenance. The one place of the import that saves cases.
+
+    A negative `repeat_of_id` names an earlier case of `cases` (−1: the first), stored
+    before it, so its id is known by then."""
+    for case in cases:
+        if case.repeat_of_id is not None and case.repeat_of_id < 0:
+            case.repeat_of_id = cases[-case.repeat_of_id - 1].id
+        uow.cases.add(case)
+    digests = intake_digests(uow.session, [c.id for c in cases if c.id is not None])
+    for case, source in zip(cases, provenance, strict=True):
+        service.audit(uow, actor, "register", "case", case.number, None, {
+            "intake_digest": digests[case.id or 0], "number": case.number,
+            "customer": case.intake.customer_name, "kind": case.kind.value,
+            "channel": case.intake.channel, "repeat_of": case.repeat_of_id,
+            "flow": case.flow.value, "status": case.status.value, "imported": True,
+            "file_hash": source["file_hash"], "sheet": source["sheet"],
+            "row": source["source_row"]})
+    uow.ledger.add([{**p, "case_id": c.id} for c, p in zip(cases, provenance, strict=True)])
+
+
+class _Repeats:
+    """What each imported row repeats (DESIGN §5: the latest case by the same mobile or
+    VIN in the 90 days before it) — among the cases stored and the rows imported before
+    it, found in memory (rows go in in time order)."""
+
+    def __init__(self, known: Sequence[tuple[int, datetime, str, str]]) -> None:
+        self._by: dict[str, list[tuple[datetime, int]]] = {}
+        for cid, at, phone, vin in known:
+            self.add(cid, at, phone, vin)
+
+    def add(self, case_id: int, at: datetime, phone: str, vin: str) -> None:
+        for key in (f"p{phone}" if phone else "", f"v{vin}" if vin else ""):
+            if key:
+                insort(self._by.setdefault(key, []), (at, case_id))
+
+    def earlier(self, at: datetime, phone: str, vin: str) -> int | None:
+        best: tuple[datetime, int] | None = None
+        for key in (f"p{phone}" if phone else "", f"v{vin}" if vin else ""):
+            found = self._by.get(key) if key else None
+            if not found:
+                continue
+            i = bisect_left(found, (at, -1)) - 1
+            if i >= 0 and found[i][0] >= at - REPEAT_WINDOW and (best is None or found[i] > best):
+                best = found[i]
+        return best[1] if best else None
 
 
 def imported_case(row: LedgerRow, number: str, actor: User, repeat_of: int | None,
@@ -244,17 +281,30 @@ class LedgerImportService(ServiceBase):
         with self.uow() as uow:
             _mark_known(uow, plan)  # as of this transaction
             rows = sorted(plan.importable, key=lambda r: (r.intake.complained_at, r.row))
-            numbers: list[str] = []
+            numbers = self._numbers(uow, rows)
+            first = min((r.intake.complained_at for r in rows), default=now)
+            repeats = _Repeats(uow.ledger.cases_by_phone_or_vin(
+                (r.intake.phone for r in rows), (r.intake.vin for r in rows),
+                first - REPEAT_WINDOW))  # type: ignore[operator]
+            cases: list[Case] = []
             provenance: list[dict[str, Any]] = []
-            for row in rows:
-                case = self._store_row(uow, actor, row, preview, now)
-                numbers.append(case.number)
+            for row, number in zip(rows, numbers, strict=True):
+                at = row.intake.complained_at
+                assert at is not None
+                case = imported_case(row, number, actor,
+                                     repeats.earlier(at, row.intake.phone, row.intake.vin),
+                                     plan.sheet)
+                cases.append(case)
                 provenance.append(dict(
-                    case_id=case.id, row_hash=row.row_hash, file_hash=preview.file_hash,
+                    row_hash=row.row_hash, file_hash=preview.file_hash,
                     file_name=preview.path.name[:200], sheet=plan.sheet[:100],
                     source_row=row.row, ledger_number=row.ledger_number, imported_at=now,
                     imported_by_user_id=actor.id))
-            uow.ledger.add(provenance)
+                # in time order, so a later row may repeat it (its id comes when stored:
+                # −n stands for the n-th case of the list, see store_imported_cases)
+                repeats.add(-len(cases), at, row.intake.phone, row.intake.vin)
+            store_imported_cases(self, uow, actor, cases, provenance)
+            numbers = [c.number for c in cases]
             self.audit(uow, actor, "import_ledger", "ledger", preview.file_hash[:16], None, {
                 "file": preview.path.name, "file_hash": preview.file_hash,
                 "sheet": plan.sheet, "imported": len(numbers),
@@ -265,20 +315,27 @@ class LedgerImportService(ServiceBase):
             uow.commit()
         return ImportResult(len(numbers), tuple(numbers), errors, len(plan.already))
 
-    def _store_row(self, uow: UnitOfWork, actor: User, row: LedgerRow,
-                   preview: LedgerPreview, now: datetime) -> Case:
-        at = row.intake.complained_at
-        assert at is not None
-        number = row.ledger_number
-        if not number:
-            local = at.astimezone(self.tz)
-            seq = uow.sequences.next(IMPORT_PREFIX, f"{local.year:04d}{local.month:02d}")
-            number = format_number(IMPORT_PREFIX, local.year, local.month, seq)
-        repeat_of = uow.ledger.earlier_case(row.intake.phone, row.intake.vin,
-                                            at - REPEAT_WINDOW, at)
-        case = imported_case(row, number, actor, repeat_of, preview.plan.sheet)
-        return store_imported_case(self, uow, actor, case, {
-            "file_hash": preview.file_hash, "sheet": preview.plan.sheet, "row": row.row})
+    def _numbers(self, uow: UnitOfWork, rows: Sequence[LedgerRow]) -> list[str]:
+        """The case number of each row (in order): the ledger's own where it keeps one,
+        else LS-YYYYMM-NNNN of its month, reserved a month's block at a time."""
+        need: dict[str, int] = {}
+        months: list[str] = []
+        for row in rows:
+            local = row.intake.complained_at.astimezone(self.tz)  # type: ignore[union-attr]
+            period = f"{local.year:04d}{local.month:02d}"
+            months.append(period)
+            if not row.ledger_number:
+                need[period] = need.get(period, 0) + 1
+        nxt = {p: uow.sequences.reserve_block(IMPORT_PREFIX, p, n) for p, n in need.items()}
+        out = []
+        for row, period in zip(rows, months, strict=True):
+            if row.ledger_number:
+                out.append(row.ledger_number)
+            else:
+                out.append(format_number(IMPORT_PREFIX, int(period[:4]), int(period[4:]),
+                                         nxt[period]))
+                nxt[period] += 1
+        return out
 
 
 def _mark_known(uow: UnitOfWork, plan: LedgerPlan) -> None:
@@ -296,4 +353,4 @@ def _mark_known(uow: UnitOfWork, plan: LedgerPlan) -> None:
 
 
 __all__ = ["ImportResult", "LedgerImportService", "LedgerPreview", "preview_rows",
-           "store_imported_case"]
+           "store_imported_cases"]

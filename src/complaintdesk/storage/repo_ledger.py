@@ -53,17 +53,23 @@ class LedgerImportRepository:
         if rows:
             self._conn().execute(insert(_L), list(rows))
 
-    def earlier_case(self, phone: str, vin: str, since: datetime, before: datetime) -> int | None:
-        """The latest case by this mobile or VIN registered in [since, before): what an
-        imported row repeats (DESIGN §5: same phone or VIN within 90 days)."""
-        conds = [c for c in (_C.c.phone == phone if phone else None,
-                             _C.c.vin == vin if vin else None) if c is not None]
-        if not conds:
-            return None
-        return self._conn().execute(
-            select(_C.c.id).where(or_(*conds), _C.c.registered_at >= since,
-                                  _C.c.registered_at < before)
-            .order_by(_C.c.registered_at.desc()).limit(1)).scalar_one_or_none()
+    def cases_by_phone_or_vin(self, phones: Iterable[str], vins: Iterable[str],
+                              since: datetime) -> list[tuple[int, datetime, str, str]]:
+        """(id, registered_at, phone, VIN) of the cases with one of these mobiles or VINs
+        registered since `since`: what imported rows may repeat (DESIGN §5: the same
+        phone or VIN within 90 days), read in a few indexed queries instead of one per
+        row."""
+        from ..domain.clock import utc
+
+        out: dict[int, tuple[int, datetime, str, str]] = {}
+        for col, values in ((_C.c.phone, phones), (_C.c.vin, vins)):
+            wanted = sorted({v for v in values if v})
+            for chunk in _chunks(wanted):
+                for r in self._conn().execute(
+                        select(_C.c.id, _C.c.registered_at, _C.c.phone, _C.c.vin)
+                        .where(col.in_(chunk), _C.c.registered_at >= since)):
+                    out[int(r[0])] = (int(r[0]), utc(r[1]), r[2] or "", r[3] or "")
+        return list(out.values())
 
     def provenance(self, case_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         """case id → where it was imported from (only imported cases appear)."""
