@@ -195,7 +195,7 @@ def _entry(case: Case, masked: bool, slips: list[FaultSlip], names: dict[str, di
         department=names["departments"].get(case.department_id or -1, ""),
         description=i.description, outcome=_outcome(case), satisfaction=satisfaction,
         revisits=revisits,
-        slips=tuple(HistorySlip(s.number or "（拟开具）", employees.get(s.employee_id or -1, ""),
+        slips=tuple(HistorySlip(s.number, employees.get(s.employee_id or -1, ""),
                                 s.status.label, penalty_text(s.penalties), s.is_reward)
                     for s in slips if s.status is not SlipStatus.DISCARDED),
         repeat_of=numbers.get(case.repeat_of_id, "") if case.repeat_of_id else "",

@@ -42,9 +42,10 @@ from .settings import CATEGORIES_KEY, CATEGORIES_REMOVED_KEY
 
 IMPORT_ROLES = (Role.ADMIN, Role.ASSESSOR)
 REPEAT_WINDOW = timedelta(days=90)  # as at intake (DESIGN §5)
-PREVIEW_HEADERS = ("行", "编号", "类型", "客户姓名", "手机", "固定电话", "车牌号", "车架号",
-                   "投诉日期", "结案日期", "责任部门", "投诉类别", "严重程度", "投诉内容",
-                   "处理结果", "满意度", "检查结果")
+PREVIEW_HEADERS = ("行", "检查结果", "编号", "类型", "客户姓名", "手机", "固定电话", "车牌号",
+                   "车架号", "投诉日期", "结案日期", "责任部门", "投诉类别", "严重程度",
+                   "投诉内容", "处理结果", "满意度")
+STATUS_COLUMN = 1
 
 
 @dataclass
@@ -93,14 +94,15 @@ def preview_rows(preview: LedgerPreview, tz: Any, limit: int = 50) -> list[list[
         dept = preview.departments.get(r.department_id or -1, "")
         if r.department and not dept:
             dept = f"（未匹配：{r.department}）"
-        month = f"{i.complained_at.astimezone(tz):%Y%m}" if i.complained_at else "YYYYMM"
+        month = f"{i.complained_at.astimezone(tz):%Y%m}" if i.complained_at else ""
+        number = r.ledger_number or (f"{IMPORT_PREFIX}-{month}-（自动）" if month else "—")
         out.append([
-            str(r.row), r.ledger_number or f"{IMPORT_PREFIX}-{month}-（自动）", r.kind.label,
+            str(r.row), _row_status(r, preview.plan), number, r.kind.label,
             i.customer_name, i.phone, i.landline, i.plate, i.vin,
             local_date_text(i.complained_at, tz) if i.complained_at else "",
             local_date_text(r.closed_at, tz) if r.closed_at else "", dept, r.category,
             r.severity.label if r.severity else "", i.description[:60], r.result[:60],
-            r.satisfaction, _row_status(r, preview.plan)])
+            r.satisfaction])
     return out
 
 

@@ -238,8 +238,9 @@ def detail_html(e: HistoryEntry, tz: object) -> str:
     if e.slips:
         parts.append("<h4>过失单</h4><ul>")
         for s in e.slips:
-            parts.append(f"<li>{escape(s.number)} {escape(s.employee)} {escape(s.status)} "
-                         f"{escape(s.penalties)}</li>")
+            what = "奖励" if s.is_reward else "过失单"
+            parts.append(f"<li>{escape(s.number or what)} {escape(s.employee)} "
+                         f"{escape(s.status)} {escape(s.penalties)}</li>")
         parts.append("</ul>")
     if e.masked:
         parts.append("<p style='color:#888'>电话和车架号已隐藏：如需查看，请在案件中申请。</p>")

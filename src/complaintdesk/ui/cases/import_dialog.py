@@ -32,7 +32,12 @@ from PySide6.QtWidgets import (
 
 from ...domain.ledger_import import IGNORE
 from ...domain.records import User
-from ...services.ledger_import import PREVIEW_HEADERS, LedgerPreview, preview_rows
+from ...services.ledger_import import (
+    PREVIEW_HEADERS,
+    STATUS_COLUMN,
+    LedgerPreview,
+    preview_rows,
+)
 from ..widgets.common import show_error
 from ..widgets.workers import run_task
 
@@ -203,20 +208,20 @@ class ImportLedgerDialog(QDialog):
         rows = preview_rows(preview, self.tz, PREVIEW_ROWS)
         self.table.setRowCount(len(rows))
         for r, values in enumerate(rows):
-            status = values[-1]
+            status = values[STATUS_COLUMN]
             for c, v in enumerate(values):
                 item = QTableWidgetItem(v)
                 if status.startswith("错误"):
                     item.setBackground(_ERROR_BG)
                 elif status == "已导入过":
                     item.setForeground(_DONE_FG)
-                elif "（" in status and c == len(values) - 1:
+                elif "（" in status and c == STATUS_COLUMN:
                     item.setBackground(_WARN_BG)
-                if c == len(values) - 1:
+                if c == STATUS_COLUMN:
                     item.setToolTip(v)
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
-        for c in (13, 14, 16):  # long text: a sensible width, the whole in the tooltip
+        for c in (STATUS_COLUMN, 14, 15):  # long text: a sensible width, the whole in the tooltip
             self.table.setColumnWidth(c, min(self.table.columnWidth(c), 240))
         self.problems.clear()
         lines = preview.problem_lines()
