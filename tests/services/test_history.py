@@ -124,7 +124,7 @@ def test_slips_of_a_case_are_in_its_history(env):
     from complaintdesk.domain.records import FaultSlip, Penalty, PenaltyKind, SlipStatus
 
     services, clock, cases = env
-    with UnitOfWork(services.engine, now=clock.now) as uow:
+    with services.accountability.uow() as uow:  # with the message bus (the tallies)
         emp = uow.people.employees()[0]
         uow.slips.add(FaultSlip(None, "GS-202611-0001", cases["a"].id, emp.id,
                                 emp.department_id, "", "未按时处理", None,

@@ -33,6 +33,7 @@ from ...domain.validation import FIELD_LABELS
 from ..widgets.attachment_picker import size_text
 from ..widgets.common import local_text, show_error
 from .contact_log import ContactLogBox
+from .difficult_mark import DifficultButton
 from .step_form import ActionPanel
 from .timeline import TimelineWidget
 
@@ -103,8 +104,11 @@ class CaseViewDialog(QDialog):
         self.history_button = QPushButton("客户/车辆历史")
         self.history_button.setToolTip("该客户（按电话）和该车辆（按车架号，无车架号按车牌）的全部记录")
         self.history_button.clicked.connect(self.show_history)
+        self.difficult_button = DifficultButton(services, user)
+        self.difficult_button.changed.connect(self.reload)
         foot = QHBoxLayout()
         foot.addWidget(self.history_button)
+        foot.addWidget(self.difficult_button)
         foot.addStretch(1)
         foot.addWidget(self.print_button)
         foot.addWidget(close)
@@ -157,6 +161,10 @@ class CaseViewDialog(QDialog):
             parts.append(f"当前步骤：{step}")
         if deadline:
             parts.append(f"期限：{deadline}")
+        difficult = self.services.marks.is_difficult(self.case_id)
+        if difficult:
+            parts.append("疑难投诉")
+        self.difficult_button.show_for(case, difficult)
         self.summary.setText("  ·  ".join(parts))
         if self.view.repeat_of_number:
             n = self.view.repeat_of_number

@@ -5,16 +5,16 @@ the row and its content hash (unique: importing the same file twice adds nothing
 ledger's own number, who imported it and when. A new table only: the case table and
 existing data are untouched.
 
-Revision ID: 0010_ledger_import
-Revises: 0009_contact_access
+Revision ID: 0015_ledger_import
+Revises: 0014_weekly_copy
 """
 from alembic import op
 import sqlalchemy as sa
 
 from complaintdesk.storage.types import UTCDateTime
 
-revision = "0010_ledger_import"
-down_revision = "0009_contact_access"
+revision = "0015_ledger_import"
+down_revision = "0014_weekly_copy"
 branch_labels = None
 depends_on = None
 
