@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -17,11 +17,13 @@ from ..widgets.workers import run_task
 from .list_export import ask_xlsx_path
 
 if TYPE_CHECKING:
-    from ..main_window import MainWindow
     from .history_view import HistoryDialog
     from .import_dialog import ImportLedgerDialog
 
 IMPORT_ROLES = (Role.ADMIN, Role.ASSESSOR)
+# the main window (ui/main_window.py): not imported here, so the feature module does not
+# reach back into the window that composes it (no import circle)
+MainWindow = Any
 
 
 def install(window: MainWindow) -> None:
