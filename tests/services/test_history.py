@@ -9,20 +9,32 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.records import Role
 from complaintdesk.services.base import SYSTEM_USER
+from complaintdesk.services.container import open_services
 from complaintdesk.services.errors import ServiceError
 from complaintdesk.services.history import parse_lookup
+from complaintdesk.storage.database import DatabaseConfig
 from complaintdesk.storage.tables import AuditRow
 from complaintdesk.storage.uow import UnitOfWork
-from service_builders import add_user, intake, make_services
+from pg_support import URL as PG_URL
+from pg_support import skip_or_fail_without_server, wipe
+from service_builders import T0, add_user, intake, make_services
 
 VIN = "1M8GDM9AXKP042788"
 
 
-@pytest.fixture()
-def env(tmp_path):
-    services, clock = make_services(tmp_path)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def env(request, tmp_path):
+    """On PostgreSQL too when COMPLAINTDESK_TEST_PG_URL is set (portable SQL)."""
+    if request.param == "sqlite":
+        services, clock = make_services(tmp_path)
+    else:
+        skip_or_fail_without_server()  # under CI it runs (tests/pg_support.py)
+        wipe(PG_URL)
+        clock = FixedClock(T0)
+        services = open_services(DatabaseConfig(PG_URL), clock=clock, data_dir=tmp_path)
     reg = services.intake.register
     a = reg(SYSTEM_USER, intake(clock, customer_name="王小明", phone="13812345678",
                                 plate="京A12345", vin=VIN))

@@ -10,23 +10,35 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.kpi_model import Ratio
 from complaintdesk.domain.records import CaseStatus, Role
 from complaintdesk.services.base import SYSTEM_USER
+from complaintdesk.services.container import open_services
 from complaintdesk.services.errors import PermissionDenied, ServiceError
 from complaintdesk.services.maintenance import check_database
 from complaintdesk.storage import kpi_tallies
+from complaintdesk.storage.database import DatabaseConfig
 from complaintdesk.storage.tables import AuditRow, CaseRow, LedgerImportRow
 from complaintdesk.storage.uow import UnitOfWork
 from ledger_builders import ERROR_ROWS, GOOD_ROWS, messy_ledger
-from service_builders import add_user, intake, make_services
+from pg_support import URL as PG_URL
+from pg_support import skip_or_fail_without_server, wipe
+from service_builders import T0, add_user, intake, make_services
 
 MAP = {"反映渠道": "投诉渠道"}
 
 
-@pytest.fixture()
-def env(tmp_path):
-    services, clock = make_services(tmp_path)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def env(request, tmp_path):
+    """On PostgreSQL too when COMPLAINTDESK_TEST_PG_URL is set (portable SQL)."""
+    if request.param == "sqlite":
+        services, clock = make_services(tmp_path)
+    else:
+        skip_or_fail_without_server()  # under CI it runs (tests/pg_support.py)
+        wipe(PG_URL)
+        clock = FixedClock(T0)
+        services = open_services(DatabaseConfig(PG_URL), clock=clock, data_dir=tmp_path)
     yield services, clock, messy_ledger(tmp_path / "台账.xlsx"), tmp_path
     services.dispose()
 
