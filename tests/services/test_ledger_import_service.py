@@ -185,3 +185,19 @@ def test_an_imported_case_is_dated_by_the_ledger_not_by_the_import(env):
     assert (local.year, local.month, local.day, local.hour, local.minute) == (2025, 4, 10, 14, 30)
     assert case.registered_at < clock.now() and case.closed_at == case.registered_at
     assert case.intake.complained_at == datetime(2025, 4, 10, 6, 30, tzinfo=UTC)
+
+
+def test_an_imported_row_repeats_a_case_registered_before_it(env):
+    services, clock, _, tmp_path = env
+    first = services.intake.register(SYSTEM_USER, intake(clock, phone="13955556666", vin=""))
+    clock.advance(days=2)
+    local = clock.now().astimezone(services.cases.tz)
+    path = _simple_ledger(tmp_path / "r.xlsx", [
+        ["", "丙", "139 5555 6666", f"{local:%Y-%m-%d}", "还是异响", f"{local:%Y-%m-%d}"],
+        ["", "丁", "13955557777", f"{local:%Y-%m-%d}", "别的事", f"{local:%Y-%m-%d}"],
+    ])
+    (number, other) = services.ledger.import_rows(SYSTEM_USER, services.ledger.read(path)).numbers
+    view = services.cases.open_case(SYSTEM_USER, services.cases.case_id_by_number(number))
+    assert view.repeat_of_number == first.number
+    alone = services.cases.open_case(SYSTEM_USER, services.cases.case_id_by_number(other))
+    assert alone.repeat_of_number == ""
