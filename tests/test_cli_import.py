@@ -70,6 +70,9 @@ def test_a_clean_ledger_exits_0_and_a_second_run_adds_nothing(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "可导入 0 行，错误 0 行（另有 2 行已导入过）" in out and "已导入 0 行" in out
     assert _cases(d) == 2
+    pdf = tmp_path / "ls.pdf"  # an imported case prints by its LS- number like any case
+    assert main(["--data-dir", str(d), "print", "LS-202503-0001", "-o", str(pdf)]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
 
 
 def test_a_bad_map_option_exits_2(tmp_path, capsys):
