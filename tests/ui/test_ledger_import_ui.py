@@ -15,7 +15,6 @@ from ui_builders import make_cases
 from complaintdesk.domain.records import Role, User
 from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.container import Services
-from complaintdesk.ui.cases import ledger_hookup
 from complaintdesk.ui.main_window import MainWindow
 from ledger_builders import messy_ledger
 
@@ -33,9 +32,9 @@ def test_import_with_the_mapping_dialog_preview_and_skip_errors(qtbot, services,
     errors: list[BaseException] = []  # a message box would wait for a click forever
     monkeypatch.setattr(mod, "show_error", lambda _w, exc, _t="": errors.append(exc))
     win = _window(qtbot, services, admin, qsettings)
-    assert win.import_ledger_action.isEnabled()
+    assert win.ledger_actions.import_ledger.isEnabled()
     ledger = messy_ledger(tmp_path / "台账.xlsx")
-    dialog = ledger_hookup.open_import(win, ask_path=lambda _p: ledger)
+    dialog = win.ledger_actions.open_import(ask_path=lambda _p: ledger)
     dialog.choose_file()
     qtbot.waitUntil(lambda: dialog.mapping_dialog is not None, timeout=15000)
     mapping = dialog.mapping_dialog
@@ -73,8 +72,11 @@ def test_import_with_the_mapping_dialog_preview_and_skip_errors(qtbot, services,
 
 def test_reception_may_not_import(qtbot, services, reception, qsettings):
     win = _window(qtbot, services, reception, qsettings)
-    assert not win.import_ledger_action.isEnabled()
-    assert win.history_action.isEnabled() and win.export_list_action.isEnabled()
+    actions = win.ledger_actions
+    assert not actions.import_ledger.isEnabled()
+    assert actions.history.isEnabled() and actions.export_list.isEnabled()
+    assert actions.import_ledger in win.file_menu.actions()
+    assert {actions.history, actions.export_list} <= set(win.case_menu.actions())
 
 
 def test_history_from_a_case_view(qtbot, services, admin, qsettings):
@@ -123,7 +125,7 @@ def test_export_current_list_as_filtered_and_masked(qtbot, services, admin, rece
     win.case_list.apply_filters()
     out = tmp_path / "list.xlsx"
     done: list[Any] = []
-    ledger_hookup.export_case_list(win, ask_path=lambda _w, _n: out, on_done=done.append)
+    win.ledger_actions.export_case_list(ask_path=lambda _w, _n: out, on_done=done.append)
     qtbot.waitUntil(lambda: bool(done), timeout=15000)
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r and r[0] == "编号")
