@@ -27,7 +27,9 @@ from .clock import clock_for, skew_warning
 from .contact_log import ContactLogService
 from .data_access import DataAccessService
 from .drafts import DraftService
+from .history import HistoryService
 from .intake import IntakeService
+from .ledger_import import LedgerImportService
 from .list_export import ListExportService
 from .people import PeopleService, seed_defaults
 from .printing import PrintService
@@ -77,6 +79,16 @@ class Services:
     def lists(self) -> ListExportService:
         """Exporting and printing the list views (stateless: made when asked)."""
         return ListExportService(self.engine, self.clock, self.reports.tz_name)
+
+    @property
+    def ledger(self) -> LedgerImportService:
+        """Importing the dealership's Excel ledger (stateless: made when asked)."""
+        return LedgerImportService(self.engine, self.clock, self.reports.tz_name)
+
+    @property
+    def history(self) -> HistoryService:
+        """A customer's and a vehicle's history (stateless: made when asked)."""
+        return HistoryService(self.engine, self.clock, self.reports.tz_name)
 
     @property
     def backup_dir(self) -> Path | None:

@@ -149,6 +149,24 @@ class CaseRow(SQLModel, table=True):
     approval_due: datetime | None = _dt()
 
 
+class LedgerImportRow(SQLModel, table=True):
+    """Where a 历史导入 case came from (issue 18 §3; migration 0010_ledger_import): the
+    ledger file's SHA-256, the row and its content hash (unique: the same row is never
+    imported twice), the ledger's own number. Keyed by the case; the case table itself
+    is not changed."""
+
+    __tablename__ = "ledger_import"
+    case_id: int = Field(primary_key=True, foreign_key="complaint_case.id")
+    row_hash: str = Field(max_length=64, unique=True)
+    file_hash: str = Field(max_length=64, index=True)
+    file_name: str = Field(default="", max_length=200)
+    sheet: str = Field(default="", max_length=100)
+    source_row: int = 0
+    ledger_number: str = Field(default="", max_length=40)
+    imported_at: datetime = _dt(nullable=False)
+    imported_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+
 class ContactRow(SQLModel, table=True):
     """A case's contact log (DESIGN §4.1; migration 0006_policy_flow)."""
 

@@ -21,6 +21,7 @@ from .repo_alerts import AlertRepository
 from .repo_case_list import CaseListReader
 from .repo_cases import CaseRepository
 from .repo_contacts import ContactRepository, WeeklySummaries
+from .repo_ledger import LedgerImportRepository
 from .repo_marks import CaseMarkRepository
 from .repo_misc import Drafts, Sequences, Settings, Volumes
 from .repo_people import PeopleRepository
@@ -75,6 +76,7 @@ class UnitOfWork:
         self.contacts = ContactRepository(s)
         self.weekly = WeeklySummaries(s)
         self.marks = CaseMarkRepository(s)
+        self.ledger = LedgerImportRepository(s)  # 历史导入 provenance, history lookups
         if self._bus is not None:
             self._bus.start(self)
         return self
