@@ -77,6 +77,16 @@ def _collect_garbage_in_the_main_thread():
 _tests_since_full_collection = [0]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing():
+    """Argon2id at the lowest cost (tests/cheap_hashing.py)."""
+    import cheap_hashing
+
+    cheap_hashing.install()
+    yield
+    cheap_hashing.uninstall()
+
+
 @pytest.fixture(autouse=True)
 def _real_migrations(request):
     """A test marked `real_migrations` runs every upgrade through Alembic (tests that are
