@@ -163,7 +163,7 @@ def test_main_window_has_statistics_for_the_manager_only(qtbot, services: Servic
     stats = win.tab_keys.index("stats")
     assert isinstance(win.tabs.widget(stats), DashboardView)
     assert [a.text() for a in win.stats_menu.actions() if a.text()] == [
-        "导出月报…", "导出年报…", "周报…", "业务量录入…"]
+        "导出月报…", "导出年报…", "周报…", "厂家转办月度清单…", "业务量录入…"]
     with qtbot.waitSignal(win.dashboard.loaded, timeout=20000):
         win.tabs.setCurrentIndex(stats)
     reception = services.people.save_user(
