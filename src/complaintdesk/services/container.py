@@ -29,6 +29,7 @@ from .data_access import DataAccessService
 from .drafts import DraftService
 from .intake import IntakeService
 from .list_export import ListExportService
+from .paper import PaperService
 from .people import PeopleService, seed_defaults
 from .printing import PrintService
 from .reports import ReportService
@@ -70,6 +71,7 @@ class Services:
     alerts: AlertService
     contacts: ContactLogService
     weekly: WeeklyTaskService
+    paper: PaperService
     _watchers: list[change_watch.ChangeWatcher] = field(default_factory=list)
 
     @property
@@ -204,6 +206,7 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         alerts=AlertService(engine, clock, tz),
         contacts=ContactLogService(engine, clock, tz),
         weekly=WeeklyTaskService(engine, clock, tz),
+        paper=PaperService(engine, clock, tz),
     )
     services.workflow.hooks = AccountabilityHooks(services.accountability)
     services.intake.hooks = services.workflow.hooks  # step 0's breach slip (受理人)

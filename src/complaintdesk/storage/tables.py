@@ -207,6 +207,37 @@ class AttachmentRow(SQLModel, table=True):
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
+class SignedCopyRow(SQLModel, table=True):
+    """A signed, stamped paper form scanned back and attached to the step it completes
+    (签字存档, DESIGN §4.7; migration 0010_paper_loop). Stored in the database like the
+    evidence attachments, so every PC of a PostgreSQL installation reads it."""
+
+    __tablename__ = "signed_copy"
+    __table_args__ = (Index("ix_signed_copy_case_step", "case_id", "step_key", "form"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="complaint_case.id")
+    step_key: str = Field(max_length=24)
+    form: str = Field(max_length=24)
+    filename: str = Field(max_length=200)
+    mime: str = Field(default="application/octet-stream", max_length=100)
+    size: int = 0
+    sha256: str = Field(max_length=64)
+    uploaded_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    uploaded_at: datetime = _dt(nullable=False)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class CaseExampleRow(SQLModel, table=True):
+    """A closed case marked 典型案例 by the assessor, with its lesson (003 一.11;
+    migration 0010_paper_loop)."""
+
+    __tablename__ = "case_example"
+    case_id: int = Field(primary_key=True, foreign_key="complaint_case.id")
+    lesson: str = ""
+    marked_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    marked_at: datetime = _dt(nullable=False)
+
+
 class SearchGramRow(SQLModel, table=True):
     """Substrings of the searchable fields, so a 1-character surname or a phone/VIN fragment
     is found through an index instead of a scan (SQLite's FTS5 trigram cannot do < 3

@@ -19,6 +19,7 @@ from .repo_case_list import CaseListReader
 from .repo_cases import CaseRepository
 from .repo_contacts import ContactRepository, WeeklySummaries
 from .repo_misc import Drafts, Sequences, Settings, Volumes
+from .repo_paper import PaperRepository
 from .repo_people import PeopleRepository
 from .repo_slips import SlipRepository
 
@@ -52,6 +53,7 @@ class UnitOfWork:
         self.alerts = AlertRepository(s)
         self.contacts = ContactRepository(s)
         self.weekly = WeeklySummaries(s)
+        self.paper = PaperRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
