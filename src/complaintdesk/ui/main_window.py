@@ -180,6 +180,7 @@ class MainWindow(SharedPcMixin, QMainWindow):
         """Build the working window for `user` (imports the UI modules that need services)."""
         from .accountability.accountability_tabs import install as install_accountability
         from .cases.case_list import CaseListWidget
+        from .cases.paper_hookup import install_paper
         from .cases.workflow_hookup import install_workflow_ui
         from .statistics.stats_hookup import install_stats
         from .tray import install_tray
@@ -199,6 +200,7 @@ class MainWindow(SharedPcMixin, QMainWindow):
         self.case_list.refresh()
         install_workflow_ui(self)  # 我的待办 tab, 系统 menu (代理人, 系统管理)
         install_stats(self)  # 统计 tab (管理看板), 统计 menu (月报, 年报, 周报, 业务量)
+        install_paper(self)  # scanner, 待归档 tab, 案件 → 典型案例库 (DESIGN §4.7)
         self.tray = install_tray(self)  # 待办 reminders as tray balloons (None: no tray)
         bar = self.menuBar()  # the installers added menus after 帮助: it goes last again
         bar.removeAction(self.help_menu.menuAction())
