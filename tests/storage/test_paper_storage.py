@@ -10,16 +10,16 @@ import hashlib
 from datetime import timedelta
 
 import pytest
-from acc_builders import cast, walk_to_enforced, walk_to_issue
-from pg_support import URL, skip_or_fail_without_server, wipe
-from service_builders import T0
 
+from acc_builders import cast, walk_to_enforced, walk_to_issue
 from complaintdesk.domain import steps as S
 from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.paper import CaseExample, SignedCopy, default_rules
 from complaintdesk.services.container import open_services
 from complaintdesk.storage.database import DatabaseConfig
 from complaintdesk.storage.uow import UnitOfWork
+from pg_support import URL, skip_or_fail_without_server, wipe
+from service_builders import T0
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
