@@ -65,6 +65,10 @@ def test_a_closed_complaint_owes_its_handling_form_and_slip_until_they_are_attac
     assert saved.mime == "application/pdf"
     stored = services.paper.copy_data(c.cs, saved.id)
     assert stored.data == PDF and stored.filename == "处理单.pdf"
+    assert [e.after["sha256"] for e in _audit(services, "signed_copy:view")] == [saved.sha256]
+    # the signed paper shows the customer's numbers: not for someone outside the case
+    with pytest.raises(PermissionDenied, match="申请查看"):
+        services.paper.copy_data(c.reception, saved.id)
     left = services.paper.case_copies(c.cs, case_id).missing
     assert [s.rule.title for s in left] == ["过失单"]
 

@@ -28,6 +28,7 @@ from ..domain.paper import (
 from ..domain.records import Case, CaseStatus, FlowKind, Role, User
 from ..storage.uow import UnitOfWork
 from .base import ServiceBase
+from .data_access import contact_readable
 from .errors import NotFound, PermissionDenied, ServiceError
 
 log = logging.getLogger(__name__)
@@ -189,10 +190,22 @@ class PaperService(ServiceBase):
                           actor.id, now)
 
     def copy_data(self, actor: User, copy_id: int) -> SignedCopy:
-        with self.uow(readonly=True) as uow:
+        """The scan itself. A form signed on paper carries the customer's full numbers (a
+        handler printed it), so it opens as the numbers do (DESIGN §3): for the case's
+        handlers, the archivists and an approval running; every opening is audited."""
+        now = self.clock.now()
+        with self.uow() as uow:
             c = uow.paper.copy_data(copy_id)
-        if c is None:
-            raise NotFound("找不到该签字存档文件。")
+            if c is None:
+                raise NotFound("找不到该签字存档文件。")
+            case = self._case(uow, c.case_id)
+            if not (any(actor.has(r) for r in ARCHIVE_ROLES)
+                    or contact_readable(uow, actor, case, now)):
+                raise PermissionDenied("签字存档含客户完整信息：非本案处理人需在案件中申请查看，"
+                                       "批准后才能打开。")
+            self.audit(uow, actor, "signed_copy:view", "case", case.number, None,
+                       {"id": c.id, "filename": c.filename, "sha256": c.sha256})
+            uow.commit()
         return c
 
     def archive_list(self, actor: User, limit: int = 2000) -> list[ArchiveRow]:
