@@ -168,15 +168,11 @@ class Startup(QObject):
                                  pg_backup_done=getattr(args, "pg_backup_done", False))
         # what the window needs once the person is in, imported while they type (issue 13:
         # ≈ 0.1–0.3 s that came after 登录); imports only — no widget is made off the UI thread
-        from .ui import (  # noqa: F401
-            accountability_tabs,
-            case_list,
-            case_view,
-            live,
-            stats_hookup,
-            tray,
-            workflow_hookup,
-        )
+        from .ui import tray  # noqa: F401
+        from .ui.accountability import accountability_tabs  # noqa: F401
+        from .ui.cases import case_list, case_view, workflow_hookup  # noqa: F401
+        from .ui.statistics import stats_hookup  # noqa: F401
+        from .ui.widgets import live  # noqa: F401
         if self.demo and services.auth.needs_first_admin():  # an empty demo folder only
             from .services.demo import seed_demo
 

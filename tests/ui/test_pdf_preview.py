@@ -211,7 +211,7 @@ def test_the_assessor_prints_the_weeks_slips_from_the_menu(qtbot, walked, tmp_pa
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QAction
 
-    from complaintdesk.ui import print_actions
+    from complaintdesk.ui.cases import print_actions
     from complaintdesk.ui.main_window import MainWindow
 
     services, clock, c, _case = walked
