@@ -151,6 +151,7 @@ def test_the_case_view_shows_missing_signed_copies_and_takes_the_scan(
     assert [win.tabs.tabText(i) for i in range(win.tabs.count())][-1] == "待归档"
     win.tabs.setCurrentWidget(win.archive_view)
     qtbot.waitUntil(lambda: win.archive_view.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: win.archive_view.count.text() == "共 2 份签字表单待归档")
     forms = sorted(r.form for r in win.archive_view.model.rows)
     assert forms == ["客户信息反馈意见处理单", "过失单"]
     assert win.archive_view.count.text() == "共 2 份签字表单待归档"
@@ -170,7 +171,8 @@ def test_the_case_view_shows_missing_signed_copies_and_takes_the_scan(
     qtbot.waitUntil(lambda: view.signed_copies is not box)  # reloaded
     assert view.signed_copies.title() == "签字存档（缺 1 份）"
     assert view.signed_copies.status_labels[key].text().startswith("已存档 1 份")
-    win.archive_view.refresh()
+    with qtbot.waitSignal(win.archive_view.loaded):
+        win.archive_view.refresh()
     assert [r.form for r in win.archive_view.model.rows] == ["过失单"]
 
     # the supervisor sees what is missing but files nothing

@@ -180,6 +180,8 @@ class StepRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("case_id", "seq", name="uq_step_case_seq"),
         Index("ix_step_open", "finished_at", "step_key"),
+        # 待归档: one step's finished occurrences, oldest first (migration 0010_paper_loop)
+        Index("ix_step_key_finished", "step_key", "finished_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="complaint_case.id", index=True)

@@ -10,8 +10,9 @@ from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...domain.records import User
-from ..widgets.common import local_text, show_error
+from ..widgets.common import local_text
 from ..widgets.row_model import Column, RowsModel, make_table, row_at
+from ..widgets.workers import run_task
 
 if TYPE_CHECKING:
     from ...services.container import Services
@@ -20,10 +21,12 @@ if TYPE_CHECKING:
 
 class ArchiveView(QWidget):
     open_case = Signal(int)
+    loaded = Signal()
 
     def __init__(self, services: Services, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.user = services, user
+        self._generation = 0
         tz = services.cases.tz
         columns: list[Column[ArchiveRow]] = [
             Column("编号", lambda r: r.number),
@@ -54,14 +57,26 @@ class ArchiveView(QWidget):
         lay.addWidget(self.count)
 
     def refresh(self) -> None:
-        try:
-            rows = self.services.paper.archive_list(self.user)
-        except Exception as exc:  # noqa: BLE001 - a ServiceError's Chinese message
-            show_error(self, exc)
-            return
-        self.model.set_rows(rows)
-        self.count.setText(f"共 {len(rows)} 份签字表单待归档")
-        self.table.resizeColumnsToContents()
+        """Query in a worker (a big database takes a moment); a result that a newer
+        refresh overtook is dropped. `loaded` says when the rows are in."""
+        self._generation += 1
+        generation = self._generation
+        self.count.setText("正在加载…")
+
+        def done(rows: list[ArchiveRow]) -> None:
+            if generation == self._generation:
+                self.model.set_rows(rows)
+                self.count.setText(f"共 {len(rows)} 份签字表单待归档")
+                self.table.resizeColumnsToContents()
+                self.loaded.emit()
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self.model.set_rows([])
+                self.count.setText(getattr(exc, "message", None) or str(exc))
+                self.loaded.emit()
+
+        run_task(lambda: self.services.paper.archive_list(self.user), done, failed, owner=self)
 
     def _open(self, index: QModelIndex) -> None:
         r = row_at(self.table, index)

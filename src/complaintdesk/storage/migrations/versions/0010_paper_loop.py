@@ -2,7 +2,8 @@
 
 signed_copy: the signed, stamped paper forms scanned back (PDF or image), each attached to
 the step it completes, with its SHA-256 (DESIGN §4.7). case_example: closed cases the
-assessor marked 典型案例 with the lesson to teach (seed 003 一.11). New tables only.
+assessor marked 典型案例 with the lesson to teach (seed 003 一.11). New tables, and an
+index on case_step (step_key, finished_at) for the 待归档 list.
 
 Revision ID: 0010_paper_loop
 Revises: 0009_contact_access
@@ -36,6 +37,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_signed_copy_case_step", "signed_copy", ["case_id", "step_key", "form"])
+    # 待归档 walks one step's finished occurrences oldest first and stops at its limit
+    op.create_index("ix_step_key_finished", "case_step", ["step_key", "finished_at"])
     op.create_table(
         "case_example",
         sa.Column("case_id", sa.Integer(), nullable=False),
@@ -49,5 +52,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_step_key_finished", table_name="case_step")
     op.drop_table("case_example")
     op.drop_table("signed_copy")
