@@ -112,6 +112,25 @@ def test_typing_the_number_slowly_opens_nothing_and_other_fields_type_as_usual(
     qtbot.keyClick(other, Qt.Key.Key_Return)
     qtbot.wait(50)
     assert win.case_views == {} and other.text() == number
+    # a locked window (切换用户, idle lock) opens nothing for the person who left
+    win.lock()
+    if win.login_dialog is not None:
+        win.login_dialog.hide()
+    _activate(qtbot, win)
+    _focus(qtbot, win.unlock_button)  # a button: the scan would count if unlocked
+    qtbot.keyClicks(win.unlock_button, number)
+    qtbot.keyClick(win.unlock_button, Qt.Key.Key_Return)
+    qtbot.wait(50)
+    assert win.case_views == {}
+    win.locked = False  # as after logging in again (the login itself: test_shared_pc.py)
+    win.stack.setCurrentIndex(0)
+    _focus(qtbot, win.case_list.view)
+    qtbot.keyClicks(win.case_list.view, number)
+    qtbot.keyClick(win.case_list.view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: case.id in win.case_views)
+    win.case_views[case.id].close()
+    qtbot.waitUntil(lambda: case.id not in win.case_views)
+    _activate(qtbot, win)
     # a fast burst that is not a form number opens nothing either
     _focus(qtbot, box)
     box.clear()

@@ -24,12 +24,14 @@ ARCHIVE_TAB = "待归档"
 def install_paper(window: MainWindow) -> None:
     services, user = window.services, window.user
     window.case_list.keyword.setProperty(SCAN_TARGET, True)
-    listener = ScanListener(window)
+    # never while the window is locked (切换用户, idle lock): the scan would open a
+    # record for the person who left
+    listener = ScanListener(window, active=lambda: not window.locked)
     listener.scanned.connect(lambda number: open_number(window, number))
     app = QApplication.instance()
     assert app is not None
     app.installEventFilter(listener)
-    window.destroyed.connect(lambda: _remove(listener))
+    # (Qt drops a deleted event filter by itself: nothing to remove when the window goes)
     window.scan_listener = listener  # type: ignore[attr-defined]
 
     library = QAction("典型案例库…", window)
@@ -48,12 +50,6 @@ def install_paper(window: MainWindow) -> None:
         window.archive_view = view  # type: ignore[attr-defined]
         window.tabs.currentChanged.connect(
             lambda i: view.refresh() if window.tabs.widget(i) is view else None)
-
-
-def _remove(listener: ScanListener) -> None:
-    app = QApplication.instance()
-    if app is not None:
-        app.removeEventFilter(listener)
 
 
 def open_number(window: MainWindow, number: str) -> None:

@@ -50,10 +50,12 @@ class ScanListener(QObject):
 
     scanned = Signal(str)
 
-    def __init__(self, window: QWidget, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, window: QWidget, clock: Callable[[], float] = time.monotonic,
+                 active: Callable[[], bool] = lambda: True) -> None:
         super().__init__(window)
         self.window = window
         self.clock = clock
+        self.active = active  # False: listen to nothing (a locked window)
         self._chars: list[str] = []
         self._last = 0.0
 
@@ -61,7 +63,7 @@ class ScanListener(QObject):
         self._chars.clear()
 
     def _listens_to(self, w: QWidget) -> bool:
-        if QApplication.activeModalWidget() is not None:
+        if QApplication.activeModalWidget() is not None or not self.active():
             return False
         top = w.window()
         while top is not None and top is not self.window:
