@@ -216,3 +216,23 @@ def test_a_rule_table_in_the_settings_replaces_the_defaults(env):
     case_id = _closed_case(env)
     assert [s.rule.title for s in services.paper.case_copies(c.cs, case_id).missing] == ["回访记录"]
     assert Role.CS_CENTER in c.cs.roles
+
+
+def test_the_demo_files_the_older_paper_and_marks_examples(tmp_path):
+    from complaintdesk.services.base import SYSTEM_USER
+    from complaintdesk.services.demo import seed_demo
+
+    services, _clock = make_services(tmp_path)
+    try:
+        summary = seed_demo(services, cases=120, seed=11)
+        assert "典型案例 3 个" in summary
+        filed = int(summary.split("签字存档 ")[1].split(" 份")[0])
+        assert filed > 0
+        assert len(services.paper.examples(SYSTEM_USER)) == 3
+        kefu = next(u for u in services.people.users() if u.username == "kefu")
+        waiting = services.paper.archive_list(kefu)
+        assert waiting  # the recent paper still waits in 待归档
+        with UnitOfWork(services.engine, readonly=True) as uow:
+            assert len(uow.paper.missing(services.paper.rules())) == len(waiting)
+    finally:
+        services.dispose()
