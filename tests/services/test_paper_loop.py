@@ -170,7 +170,7 @@ def test_only_the_assessor_marks_a_closed_case_as_example(env):
     with pytest.raises(ServiceError, match="「案例教训」"):
         services.paper.mark_example(c.assessor, case_id, "  ")
     services.paper.mark_example(c.assessor, case_id, "收费前须告知客户")
-    assert services.paper.example_of(case_id).lesson == "收费前须告知客户"
+    assert services.paper.example_of(case_id).note == "收费前须告知客户"
     assert _audit(services, "example:mark")[0].after == {"lesson": "收费前须告知客户"}
     services.paper.unmark_example(c.assessor, case_id)
     assert services.paper.examples(c.reception) == []

@@ -1,7 +1,7 @@
-"""The paper loop's storage (migration 0010_paper_loop) on SQLite and PostgreSQL: a signed
+"""The paper loop's storage (migration 0015_paper_loop) on SQLite and PostgreSQL: a signed
 copy keeps its bytes and hash, the 待归档 query (NOT EXISTS over steps, copies and slips)
 finds exactly the finished steps without their copy, a closed span narrows it, and the
-典型案例 marks are stored, replaced and removed. PostgreSQL runs when
+典型案例 marks (case marks) are listed latest first. PostgreSQL runs when
 COMPLAINTDESK_TEST_PG_URL names an empty test database (tests/pg_support.py)."""
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import pytest
 
 from acc_builders import cast, walk_to_enforced, walk_to_issue
 from complaintdesk.domain import steps as S
+from complaintdesk.domain.case_marks import DIFFICULT, TYPICAL, CaseMark
 from complaintdesk.domain.clock import FixedClock
-from complaintdesk.domain.paper import CaseExample, SignedCopy, default_rules
+from complaintdesk.domain.paper import SignedCopy, default_rules
 from complaintdesk.services.container import open_services
 from complaintdesk.storage.database import DatabaseConfig
 from complaintdesk.storage.uow import UnitOfWork
@@ -68,17 +69,20 @@ def test_signed_copies_and_the_missing_query(env):
         assert {r.id for r in rows} == {closed_id, open_case.id}
 
 
-def test_case_examples_are_stored_replaced_and_removed(env):
+def test_typical_case_marks_are_listed_latest_first(env):
     services, clock, c = env
-    case_id = walk_to_enforced(services, clock, c).case_id
+    first = walk_to_enforced(services, clock, c).case_id
+    second = walk_to_enforced(services, clock, c).case_id
     with UnitOfWork(services.engine) as uow:
-        uow.paper.save_example(CaseExample(case_id, "第一版", c.assessor.id, clock.now()))
-        uow.paper.save_example(CaseExample(case_id, "第二版", c.assessor.id, clock.now()))
+        uow.marks.put(CaseMark(first, TYPICAL, "第一版", c.assessor.id, clock.now()))
+        clock.advance(timedelta(minutes=1))
+        uow.marks.put(CaseMark(second, TYPICAL, "另一案", c.assessor.id, clock.now()))
+        uow.marks.put(CaseMark(first, DIFFICULT, "疑难", c.assessor.id, clock.now()))
         uow.commit()
     with UnitOfWork(services.engine) as uow:
-        assert [e.lesson for e in uow.paper.examples()] == ["第二版"]
-        assert uow.paper.example(case_id).marked_at == clock.now()
-        uow.paper.remove_example(case_id)
+        assert [(m.case_id, m.note) for m in uow.marks.of_kind(TYPICAL)] == [
+            (second, "另一案"), (first, "第一版")]
+        uow.marks.remove(second, TYPICAL)
         uow.commit()
     with UnitOfWork(services.engine, readonly=True) as uow:
-        assert uow.paper.examples() == [] and uow.paper.example(case_id) is None
+        assert [m.case_id for m in uow.marks.of_kind(TYPICAL)] == [first]

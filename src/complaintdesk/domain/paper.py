@@ -160,14 +160,6 @@ def missing_copies(states: Iterable[CopyState]) -> list[CopyState]:
 # ---- 典型案例 (003 一.11) -----------------------------------------------------------------
 # 003 一.11: "对造成责任事故的直接责任人，分析原因，批评教育，并以此案例，教育全体职工，
 # 吸取教训，防止类似的问题再度发生。"
+# A 典型案例 is a case mark (domain/case_marks.py TYPICAL) whose note is the lesson; the
+# mark's note holds 500 characters.
 LESSON_MAX = 500
-
-
-@dataclass(frozen=True, slots=True)
-class CaseExample:
-    """A closed case the assessor marked as 典型案例, with the lesson to draw from it."""
-
-    case_id: int
-    lesson: str
-    marked_by_user_id: int | None
-    marked_at: datetime

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain import steps as S
+from ..domain.case_marks import TYPICAL, CaseMark
 from ..domain.masking import scrub_customer
 from ..domain.paper import (
     LESSON_MAX,
     SETTING_KEY,
-    CaseExample,
     CopyState,
     SignedCopy,
     SignedCopyRule,
@@ -249,9 +249,10 @@ class PaperService(ServiceBase):
         return out
 
     # ---- 典型案例 ---------------------------------------------------------------------------
-    def mark_example(self, actor: User, case_id: int, lesson: str) -> CaseExample:
-        """The assessor marks a closed case 典型案例, with the lesson (003 一.11)."""
-        if not actor.has(Role.ASSESSOR):
+    def mark_example(self, actor: User, case_id: int, lesson: str) -> CaseMark:
+        """The assessor marks a closed case 典型案例, with the lesson (003 一.11): a case
+        mark (domain/case_marks.py) whose note is the lesson."""
+        if not actor.has(Role.ASSESSOR) or actor.id is None:
             raise PermissionDenied("只有考核主管可以标记典型案例。")
         text = lesson.strip()
         if not text:
@@ -263,30 +264,30 @@ class PaperService(ServiceBase):
             case = self._case(uow, case_id)
             if case.status is not CaseStatus.CLOSED:
                 raise ServiceError("只有已结案的案件可以标记为典型案例。", field="case")
-            before = uow.paper.example(case_id)
-            example = CaseExample(case_id, text, actor.id, now)
-            uow.paper.save_example(example)
+            before = uow.marks.get(case_id, TYPICAL)
+            mark = CaseMark(case_id, TYPICAL, text, actor.id, now)
+            uow.marks.put(mark)
             self.audit(uow, actor, "example:mark", "case", case.number,
-                       {"lesson": before.lesson} if before else None, {"lesson": text})
+                       {"lesson": before.note} if before else None, {"lesson": text})
             uow.commit()
-        return example
+        return mark
 
     def unmark_example(self, actor: User, case_id: int) -> None:
         if not actor.has(Role.ASSESSOR):
             raise PermissionDenied("只有考核主管可以取消典型案例。")
         with self.uow() as uow:
             case = self._case(uow, case_id)
-            before = uow.paper.example(case_id)
+            before = uow.marks.get(case_id, TYPICAL)
             if before is None:
                 raise ServiceError("该案件不是典型案例。", field="case")
-            uow.paper.remove_example(case_id)
+            uow.marks.remove(case_id, TYPICAL)
             self.audit(uow, actor, "example:unmark", "case", case.number,
-                       {"lesson": before.lesson}, None)
+                       {"lesson": before.note}, None)
             uow.commit()
 
-    def example_of(self, case_id: int) -> CaseExample | None:
+    def example_of(self, case_id: int) -> CaseMark | None:
         with self.uow(readonly=True) as uow:
-            return uow.paper.example(case_id)
+            return uow.marks.get(case_id, TYPICAL)
 
     def examples(self, actor: User) -> list[ExampleView]:
         """The 案例库: every 典型案例 with the customer left out — shown to all staff."""
@@ -294,10 +295,10 @@ class PaperService(ServiceBase):
             depts = {d.id: d.name for d in uow.people.departments()}
             users = {u.id: u.display_name for u in uow.people.users()}
             out = []
-            for e in uow.paper.examples():
-                case = uow.cases.get(e.case_id)
+            for m in uow.marks.of_kind(TYPICAL):
+                case = uow.cases.get(m.case_id)
                 if case is not None:
-                    out.append(_example_view(case, e, depts, users))
+                    out.append(_example_view(case, m, depts, users))
         return out
 
     def examples_pdf(self, actor: User) -> bytes:
@@ -333,7 +334,7 @@ def _step_text(case: Case, keys: tuple[tuple[str, tuple[str, ...]], ...]) -> str
     return ""
 
 
-def _example_view(case: Case, e: CaseExample, depts: dict[int | None, str],
+def _example_view(case: Case, e: CaseMark, depts: dict[int | None, str],
                   users: dict[int | None, str]) -> ExampleView:
     scrub = lambda t: scrub_customer(t, case.intake)  # noqa: E731
     evaluation = _step_text(case, tuple((k, (f,)) for k, f in _EVALUATION_KEYS))
@@ -344,5 +345,4 @@ def _example_view(case: Case, e: CaseExample, depts: dict[int | None, str],
         department=depts.get(case.department_id, ""), registered_at=case.registered_at,
         closed_at=case.closed_at, description=scrub(case.intake.description),
         handling=scrub(_step_text(case, _HANDLING_KEYS)), evaluation=scrub(evaluation),
-        lesson=scrub(e.lesson), marked_by=users.get(e.marked_by_user_id, ""),
-        marked_at=e.marked_at)
+        lesson=scrub(e.note), marked_by=users.get(e.by_user_id, ""), marked_at=e.at)

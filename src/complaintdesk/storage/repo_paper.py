@@ -1,5 +1,6 @@
-"""The paper loop's storage (migration 0010_paper_loop): signed copies attached to steps
-(签字存档) and the 典型案例 marks. Hands out domain records (domain/paper.py)."""
+"""The paper loop's storage (migration 0015_paper_loop): signed copies attached to the
+steps they complete (签字存档). Hands out domain records (domain/paper.py). (典型案例 are
+case marks: repo_marks.py.)"""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, insert, select
+from sqlalchemy import and_, exists, insert, select
 from sqlmodel import Session
 
 from ..domain.clock import utc
-from ..domain.paper import WITH_SLIPS, CaseExample, SignedCopy, SignedCopyRule
+from ..domain.paper import WITH_SLIPS, SignedCopy, SignedCopyRule
 from ..domain.query import CaseListRow
 from ..domain.records import SlipStatus
-from .tables import CaseExampleRow, CaseRow, FaultSlipRow, SignedCopyRow, StepRow
+from .tables import CaseRow, FaultSlipRow, SignedCopyRow, StepRow
 
 _COPY_LISTING = (SignedCopyRow.id, SignedCopyRow.case_id, SignedCopyRow.step_key,
                  SignedCopyRow.form, SignedCopyRow.filename, SignedCopyRow.mime,
@@ -99,29 +100,6 @@ class PaperRepository:
             stmt = list_select.where(CaseRow.id.in_(ids[i:i + 500]))  # type: ignore[union-attr]
             out += [CaseListRow.from_values(r) for r in self._s.connection().execute(stmt)]
         return out
-
-    # ---- 典型案例 -------------------------------------------------------------------------
-    def example(self, case_id: int) -> CaseExample | None:
-        r = self._s.get(CaseExampleRow, case_id)
-        return CaseExample(r.case_id, r.lesson, r.marked_by_user_id, utc(r.marked_at)) \
-            if r is not None else None
-
-    def save_example(self, e: CaseExample) -> None:
-        self._s.execute(delete(CaseExampleRow).where(
-            CaseExampleRow.case_id == e.case_id))  # type: ignore[arg-type]
-        self._s.execute(insert(CaseExampleRow).values(
-            case_id=e.case_id, lesson=e.lesson, marked_by_user_id=e.marked_by_user_id,
-            marked_at=e.marked_at))
-
-    def remove_example(self, case_id: int) -> None:
-        self._s.execute(delete(CaseExampleRow).where(
-            CaseExampleRow.case_id == case_id))  # type: ignore[arg-type]
-
-    def examples(self) -> list[CaseExample]:
-        rows = self._s.execute(select(CaseExampleRow).order_by(
-            CaseExampleRow.marked_at.desc(), CaseExampleRow.case_id)).scalars().all()  # type: ignore[union-attr]
-        return [CaseExample(r.case_id, r.lesson, r.marked_by_user_id, utc(r.marked_at))
-                for r in rows]
 
 
 __all__ = ["PaperRepository"]

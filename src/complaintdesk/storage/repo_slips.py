@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import String, and_, bindparam, func, or_, select, type_coerce
 from sqlmodel import Session
@@ -31,9 +31,7 @@ from .rawsql import RawStatement
 from .rawvalues import raw_json, raw_time
 from .repo_cases import ConcurrentUpdateError
 from .tables import CaseRow, FaultSlipRow
-
-if TYPE_CHECKING:
-    from .kpi_tallies import KpiTallies
+from .tracking import Seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,9 +155,9 @@ def _kpi_slip(r: Any) -> FaultSlip:
 
 
 class SlipRepository:
-    def __init__(self, session: Session, kpis: KpiTallies | None = None) -> None:
+    def __init__(self, session: Session, seen: Seen | None = None) -> None:
         self._s = session
-        self._kpis = kpis  # told of every write (the KPI tallies follow at commit)
+        self._seen = seen  # the unit of work's: told of every write (storage/tracking.py)
 
     # ---- writing -------------------------------------------------------------------
     # Core statements with bound parameters (compiled once, cached): slips are written
@@ -172,18 +170,18 @@ class SlipRepository:
 
     def add(self, slip: FaultSlip) -> FaultSlip:
         """Insert a new slip; sets its id."""
-        if self._kpis is not None and slip.case_id is not None:
-            self._kpis.before_case(slip.case_id)  # its case's tally, before the slip joins
+        if self._seen is not None:
+            self._seen.adding(slip)
         slip.id = self._s.connection().execute(
             self._INSERT, {**_values(slip), "version": slip.version}).scalar_one()
-        if self._kpis is not None:
-            self._kpis.slip_added(slip)
+        if self._seen is not None:
+            self._seen.added(slip)
         return slip
 
     def save(self, slip: FaultSlip) -> None:
         """Write back a changed slip; ConcurrentUpdateError if someone saved it meanwhile."""
-        if self._kpis is not None:
-            self._kpis.before_slip(slip)
+        if self._seen is not None:
+            self._seen.changing(slip)
         result = self._s.connection().execute(self._UPDATE, {
             **_values(slip), "b_id": slip.id, "b_version": slip.version,
             "version": slip.version + 1})

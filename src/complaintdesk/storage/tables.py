@@ -173,6 +173,9 @@ class WeeklySummaryRow(SQLModel, table=True):
     sent_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     read_at: datetime | None = _dt()
     read_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # issue 14: the summary as it was sent — the GM reads this copy, not a recomputed one
+    pdf: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    pdf_sha256: str | None = Field(default=None, max_length=64)
 
 
 class StepRow(SQLModel, table=True):
@@ -180,7 +183,7 @@ class StepRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("case_id", "seq", name="uq_step_case_seq"),
         Index("ix_step_open", "finished_at", "step_key"),
-        # 待归档: one step's finished occurrences, oldest first (migration 0010_paper_loop)
+        # 待归档: one step's finished occurrences, oldest first (migration 0015_paper_loop)
         Index("ix_step_key_finished", "step_key", "finished_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -211,7 +214,7 @@ class AttachmentRow(SQLModel, table=True):
 
 class SignedCopyRow(SQLModel, table=True):
     """A signed, stamped paper form scanned back and attached to the step it completes
-    (签字存档, DESIGN §4.7; migration 0010_paper_loop). Stored in the database like the
+    (签字存档, DESIGN §4.7; migration 0015_paper_loop). Stored in the database like the
     evidence attachments, so every PC of a PostgreSQL installation reads it."""
 
     __tablename__ = "signed_copy"
@@ -227,17 +230,6 @@ class SignedCopyRow(SQLModel, table=True):
     uploaded_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     uploaded_at: datetime = _dt(nullable=False)
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-
-
-class CaseExampleRow(SQLModel, table=True):
-    """A closed case marked 典型案例 by the assessor, with its lesson (003 一.11;
-    migration 0010_paper_loop)."""
-
-    __tablename__ = "case_example"
-    case_id: int = Field(primary_key=True, foreign_key="complaint_case.id")
-    lesson: str = ""
-    marked_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
-    marked_at: datetime = _dt(nullable=False)
 
 
 class SearchGramRow(SQLModel, table=True):
@@ -339,6 +331,17 @@ class ContactAccessRow(SQLModel, table=True):
     decided_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     decided_at: datetime | None = _dt()
     expires_at: datetime | None = _dt()
+
+
+class CaseMarkRow(SQLModel, table=True):
+    """A mark the assessor puts on a case (issue 14: 疑难), with his reason; one per kind."""
+
+    __tablename__ = "case_mark"
+    case_id: int = Field(foreign_key="complaint_case.id", primary_key=True)
+    kind: str = Field(max_length=20, primary_key=True)
+    note: str = Field(default="", max_length=500)
+    by_user_id: int = Field(foreign_key="app_user.id")
+    at: datetime = _dt(nullable=False)
 
 
 class AlertRow(SQLModel, table=True):

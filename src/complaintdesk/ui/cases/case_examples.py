@@ -41,11 +41,11 @@ class ExampleBox(QGroupBox):
         self.services, self.user, self.case_id = services, user, case.id or 0
         example = services.paper.example_of(self.case_id)
         lay = QVBoxLayout(self)
-        self.state = QLabel(f"已列为典型案例。教训：{example.lesson}" if example
+        self.state = QLabel(f"已列为典型案例。教训：{example.note}" if example
                             else "未列为典型案例。")
         self.state.setWordWrap(True)
         lay.addWidget(self.state)
-        self.lesson = QPlainTextEdit(example.lesson if example else "")
+        self.lesson = QPlainTextEdit(example.note if example else "")
         self.lesson.setPlaceholderText(f"案例教训（必填，{LESSON_MAX} 字以内）：原因分析、"
                                        "应吸取的教训、防止再发的做法")
         self.lesson.setFixedHeight(70)

@@ -34,6 +34,7 @@ from ..widgets.attachment_picker import size_text
 from ..widgets.common import local_text, show_error
 from .case_examples import ExampleBox
 from .contact_log import ContactLogBox
+from .difficult_mark import DifficultButton
 from .signed_copies import SignedCopiesBox
 from .step_form import ActionPanel
 from .timeline import TimelineWidget
@@ -102,7 +103,10 @@ class CaseViewDialog(QDialog):
         self.print_button = QPushButton("打印预览")
         self.print_button.setToolTip("预览并打印本案件的处理单（PDF）")
         self.print_button.clicked.connect(self.print_preview)
+        self.difficult_button = DifficultButton(services, user)
+        self.difficult_button.changed.connect(self.reload)
         foot = QHBoxLayout()
+        foot.addWidget(self.difficult_button)
         foot.addStretch(1)
         foot.addWidget(self.print_button)
         foot.addWidget(close)
@@ -155,6 +159,10 @@ class CaseViewDialog(QDialog):
             parts.append(f"当前步骤：{step}")
         if deadline:
             parts.append(f"期限：{deadline}")
+        difficult = self.services.marks.is_difficult(self.case_id)
+        if difficult:
+            parts.append("疑难投诉")
+        self.difficult_button.show_for(case, difficult)
         self.summary.setText("  ·  ".join(parts))
         if self.view.repeat_of_number:
             n = self.view.repeat_of_number

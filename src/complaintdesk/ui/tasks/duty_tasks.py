@@ -1,8 +1,9 @@
 """The tasks of 我的待办 that are not a workflow step (DESIGN §4.1): cs_center's
 处理意见告知 (seed 003 一.12), a 重要/重大 solution awaiting the approver (opens the case,
 where 批准/退回 are), and the weekly summary — the assessor sends it on Monday, the
-GM acknowledges it (已阅). A list under the step table; a double click (or the button)
-does the task: a 告知 opens the case (its contact log), the weekly ones are done here.
+GM acknowledges it (已阅) after reading the copy that was sent. A list under the step
+table; a double click (or the button) does the task: a 告知 opens the case (its contact
+log), the weekly ones are done here.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from ...domain.records import User
 from ...services.errors import ServiceError
 from ..widgets.common import local_text
+from ..widgets.pdf_preview import PdfPreviewDialog
 
 if TYPE_CHECKING:
     from ...services.container import Services
@@ -92,6 +94,8 @@ class DutyTasks(QWidget):
                 self.services.weekly.send(self.user, week)
                 text = "周投诉汇总已发送给总经理。"
             else:
+                if not self._read_sent_copy(week):
+                    return
                 self.services.weekly.acknowledge(self.user, week)
                 text = "已标记为已阅。"
         except ServiceError as exc:
@@ -100,6 +104,23 @@ class DutyTasks(QWidget):
         self.refresh()
         self.changed.emit()
         self._status(text)
+
+    def _read_sent_copy(self, week: Any) -> bool:
+        """The GM reads the summary as it was sent, then confirms 已阅 (a week sent before
+        copies were kept asks only for the confirmation)."""
+        try:
+            pdf = self.services.weekly.sent_copy(self.user, week)
+        except ServiceError:
+            pdf = None
+        if pdf is not None:
+            preview = PdfPreviewDialog(pdf, f"周投诉汇总 {week:%Y-%m-%d}（发送稿）",
+                                       f"周投诉汇总-{week:%Y%m%d}.pdf", self)
+            preview.exec()
+        answer = QMessageBox.question(
+            self, "阅知周投诉汇总", f"确认已阅读 {week:%Y-%m-%d} 起一周的投诉汇总吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _status(self, text: str) -> None:
         window: Any = self.window()

@@ -42,7 +42,7 @@ SYSTEM_FIELDS: dict[str, str] = {
 SPECIAL_LABELS: dict[str, str] = {
     "solution_approvals": "解决方案审批",
     "receiver_employee_id": "受理人",
-    "awaiting_other_issuer": "待总经理开具的过失单",
+    "awaiting_other_issuer": "待行政部负责人或总经理开具的过失单",
 }
 _APPROVAL_STATUS = {"pending": "待审批", "approved": "已批准", "returned": "已退回"}
 _APPROVERS = {"dept_head": "部门负责人", "general_manager": "总经理"}
