@@ -5,7 +5,6 @@ service hands over views already scrubbed: no name, numbers, plate or VIN)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from reportlab.platypus import Flowable, Spacer
 
@@ -16,9 +15,7 @@ from complaintdesk.documents.pdf_common import (
     build_pdf,
     para,
 )
-
-if TYPE_CHECKING:
-    from complaintdesk.services.paper import ExampleView
+from complaintdesk.domain.paper import ExampleView
 
 TITLE = "典型案例库"
 CLAUSE = ("制度依据（003 一.11）：对造成责任事故的直接责任人，分析原因，批评教育，"

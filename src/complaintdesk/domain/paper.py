@@ -163,3 +163,24 @@ def missing_copies(states: Iterable[CopyState]) -> list[CopyState]:
 # A 典型案例 is a case mark (domain/case_marks.py TYPICAL) whose note is the lesson; the
 # mark's note holds 500 characters.
 LESSON_MAX = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleView:
+    """A 典型案例 as all staff see it (the 案例库): no customer name, numbers, plate or
+    VIN in any of its texts (masking.scrub_customer)."""
+
+    case_id: int
+    number: str
+    kind: str
+    category: str
+    severity: str
+    department: str
+    registered_at: datetime
+    closed_at: datetime | None
+    description: str  # scrubbed
+    handling: str  # scrubbed
+    evaluation: str  # scrubbed
+    lesson: str  # scrubbed too: the assessor may have quoted the customer
+    marked_by: str
+    marked_at: datetime

@@ -18,6 +18,7 @@ from ..domain.paper import (
     LESSON_MAX,
     SETTING_KEY,
     CopyState,
+    ExampleView,
     SignedCopy,
     SignedCopyRule,
     copy_states,
@@ -75,26 +76,6 @@ class ArchiveRow:
     step: str  # the step's title
     step_finished_at: datetime
     status: str  # 处理中 / 已结案
-
-
-@dataclass(frozen=True, slots=True)
-class ExampleView:
-    """A 典型案例 as all staff see it: no customer name, numbers, plate or VIN."""
-
-    case_id: int
-    number: str
-    kind: str
-    category: str
-    severity: str
-    department: str
-    registered_at: datetime
-    closed_at: datetime | None
-    description: str  # scrubbed
-    handling: str  # scrubbed
-    evaluation: str  # scrubbed
-    lesson: str  # scrubbed too: the assessor may have quoted the customer
-    marked_by: str
-    marked_at: datetime
 
 
 def signed_copy_rules(uow: UnitOfWork) -> list[SignedCopyRule]:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.paper import LESSON_MAX
+from ...domain.paper import LESSON_MAX, ExampleView
 from ...domain.records import Case, CaseStatus, Role, User
 from ..widgets.common import local_text, show_error
 from ..widgets.pdf_preview import open_pdf_preview
@@ -27,7 +27,6 @@ from ..widgets.row_model import Column, RowsModel, make_table, row_at
 
 if TYPE_CHECKING:
     from ...services.container import Services
-    from ...services.paper import ExampleView
 
 
 class ExampleBox(QGroupBox):

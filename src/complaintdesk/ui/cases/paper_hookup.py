@@ -4,7 +4,7 @@ tab for those who archive signed paper, and 案件 → 典型案例库…."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
@@ -15,13 +15,11 @@ from ..widgets.common import show_error
 from .case_examples import CaseLibraryDialog
 from .scanner import SCAN_TARGET, ScanListener
 
-if TYPE_CHECKING:
-    from ..main_window import MainWindow
-
 ARCHIVE_TAB = "待归档"
 
 
-def install_paper(window: MainWindow) -> None:
+def install_paper(window: Any) -> None:
+    """`window`: the MainWindow (not imported here: no import circle with it)."""
     services, user = window.services, window.user
     window.case_list.keyword.setProperty(SCAN_TARGET, True)
     # never while the window is locked (切换用户, idle lock): the scan would open a
@@ -52,7 +50,7 @@ def install_paper(window: MainWindow) -> None:
             lambda i: view.refresh() if window.tabs.widget(i) is view else None)
 
 
-def open_number(window: MainWindow, number: str) -> None:
+def open_number(window: Any, number: str) -> None:
     """A number read off a form: open its case (masked as usual for non-handlers) or its
     slip (refused with the usual message to those who may not see it)."""
     try:
@@ -67,7 +65,7 @@ def open_number(window: MainWindow, number: str) -> None:
         window.slips_view.open_slip(record_id)  # type: ignore[attr-defined]
 
 
-def open_library(window: MainWindow) -> CaseLibraryDialog:
+def open_library(window: Any) -> CaseLibraryDialog:
     dialog = CaseLibraryDialog(window.services, window.user, window)
     dialog.open_case.connect(window.open_case)
     dialog.finished.connect(dialog.deleteLater)
