@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -98,7 +98,8 @@ class ScanListener(QObject):
                 return False
             if isinstance(obj, QLineEdit):
                 obj.selectAll()  # the next scan replaces it
-            self.scanned.emit(parsed.number)
+            # after this key event is done: opening may show a message box (its own loop)
+            QTimer.singleShot(0, lambda n=parsed.number: self.scanned.emit(n))
             return True
         ch = event.text()
         if len(ch) != 1 or not ch.isprintable() or event.modifiers() & (
