@@ -144,7 +144,7 @@ def test_a_scanned_slip_opens_for_the_assessor_and_is_refused_to_others(
         qtbot, services: Services, crew, qsettings: QSettings, monkeypatch) -> None:
     slip = walk_to_enforced(services, services.clock, crew)
     shown: list[str] = []
-    monkeypatch.setattr("complaintdesk.ui.cases.paper_hookup.show_error",
+    monkeypatch.setattr("complaintdesk.ui.widgets.common.show_error",
                         lambda _p, exc, _t="": shown.append(exc.message))
     win = _window(qtbot, services, crew.cs, qsettings)  # 客服中心: not her slip
     _focus(qtbot, win.case_list.keyword)
@@ -167,7 +167,7 @@ def test_the_case_view_shows_missing_signed_copies_and_takes_the_scan(
     slip = walk_to_enforced(services, services.clock, crew)
     win = _window(qtbot, services, crew.cs, qsettings)
     win.resize(1280, 800)
-    assert [win.tabs.tabText(i) for i in range(win.tabs.count())][-1] == "待归档"
+    assert [win.tabs.tabText(i) for i in range(win.tabs.count())][-2:] == ["待归档", "提醒"]
     win.tabs.setCurrentWidget(win.archive_view)
     qtbot.waitUntil(lambda: win.archive_view.model.rowCount() == 2)
     qtbot.waitUntil(lambda: win.archive_view.count.text() == "共 2 份签字表单待归档")
@@ -197,7 +197,8 @@ def test_the_case_view_shows_missing_signed_copies_and_takes_the_scan(
     # the supervisor sees what is missing but files nothing
     sup = _window(qtbot, services, crew.supervisor, QSettings(
         str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    assert not hasattr(sup, "archive_view")
+    assert sup.archive_view is None and "待归档" not in [
+        sup.tabs.tabText(i) for i in range(sup.tabs.count())]
     sv = sup.open_case(slip.case_id)
     assert sv.signed_copies.upload_buttons == {}
     assert sv.signed_copies.title() == "签字存档（缺 1 份）"
@@ -221,9 +222,7 @@ def test_the_assessor_marks_an_example_and_the_library_hides_the_customer(
         str(tmp_path / "r.ini"), QSettings.Format.IniFormat))
     rv = reader.open_case(slip.case_id)
     assert rv.example_box.mark_button.isHidden()  # only the assessor marks
-    from complaintdesk.ui.cases.paper_hookup import open_library
-
-    lib = open_library(reader)
+    lib = reader.open_library()
     qtbot.addWidget(lib)
     assert lib.model.rowCount() == 1 and lib.count.text() == "共 1 个典型案例"
     shown = lib.detail.toPlainText()

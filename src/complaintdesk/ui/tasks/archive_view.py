@@ -19,6 +19,13 @@ if TYPE_CHECKING:
     from ...services.paper import ArchiveRow
 
 
+def may_archive(user: User) -> bool:
+    """Who files the signed paper (and so sees 待归档): 客服中心, 考核主管, 系统管理员."""
+    from ...services.paper import ARCHIVE_ROLES
+
+    return any(user.has(r) for r in ARCHIVE_ROLES)
+
+
 class ArchiveView(QWidget):
     open_case = Signal(int)
     loaded = Signal()
