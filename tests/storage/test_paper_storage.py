@@ -1,4 +1,4 @@
-"""The paper loop's storage (migration 0015_paper_loop) on SQLite and PostgreSQL: a signed
+"""The paper loop's storage (migration 0016_paper_loop) on SQLite and PostgreSQL: a signed
 copy keeps its bytes and hash, the 待归档 query (NOT EXISTS over steps, copies and slips)
 finds exactly the finished steps without their copy, a closed span narrows it, and the
 典型案例 marks (case marks) are listed latest first. PostgreSQL runs when

@@ -461,7 +461,7 @@ class CaseRepository(CaseListQueries):
     def for_kpis_one(self, case_id: int) -> Case | None:
         """One case as the statistics read it: two statements built once (a case's KPI
         tally is worked out twice in every write of it)."""
-        from ..domain.kpi_index import STEPS_WITH_DATA_USED
+        from ..domain.kpi import STEPS_WITH_DATA_USED
 
         if CaseRepository._KPI_ONE is None:
             case_cols, step_cols = self._fast_columns(STEPS_WITH_DATA_USED)
@@ -481,7 +481,7 @@ class CaseRepository(CaseListQueries):
 
     def for_kpis_by_ids(self, ids: Sequence[int]) -> list[Case]:
         """These cases as the statistics read them (see `load_period`)."""
-        from ..domain.kpi_index import STEPS_WITH_DATA_USED
+        from ..domain.kpi import STEPS_WITH_DATA_USED
 
         out: list[Case] = []
         ids = sorted(set(ids))

@@ -1,4 +1,4 @@
-"""The paper loop's storage (migration 0015_paper_loop): signed copies attached to the
+"""The paper loop's storage (migration 0016_paper_loop): signed copies attached to the
 steps they complete (签字存档). Hands out domain records (domain/paper.py). (典型案例 are
 case marks: repo_marks.py.)"""
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from ..domain.kpi_tally import FIELDS as TALLY_FIELDS
+from ..domain.kpi.tally import FIELDS as TALLY_FIELDS
 from .types import UTCDateTime
 
 
@@ -149,6 +149,24 @@ class CaseRow(SQLModel, table=True):
     approval_due: datetime | None = _dt()
 
 
+class LedgerImportRow(SQLModel, table=True):
+    """Where a 历史导入 case came from (issue 18 §3; migration 0010_ledger_import): the
+    ledger file's SHA-256, the row and its content hash (unique: the same row is never
+    imported twice), the ledger's own number. Keyed by the case; the case table itself
+    is not changed."""
+
+    __tablename__ = "ledger_import"
+    case_id: int = Field(primary_key=True, foreign_key="complaint_case.id")
+    row_hash: str = Field(max_length=64, unique=True)
+    file_hash: str = Field(max_length=64, index=True)
+    file_name: str = Field(default="", max_length=200)
+    sheet: str = Field(default="", max_length=100)
+    source_row: int = 0
+    ledger_number: str = Field(default="", max_length=40)
+    imported_at: datetime = _dt(nullable=False)
+    imported_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+
 class ContactRow(SQLModel, table=True):
     """A case's contact log (DESIGN §4.1; migration 0006_policy_flow)."""
 
@@ -183,7 +201,7 @@ class StepRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("case_id", "seq", name="uq_step_case_seq"),
         Index("ix_step_open", "finished_at", "step_key"),
-        # 待归档: one step's finished occurrences, oldest first (migration 0015_paper_loop)
+        # 待归档: one step's finished occurrences, oldest first (migration 0016_paper_loop)
         Index("ix_step_key_finished", "step_key", "finished_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -214,7 +232,7 @@ class AttachmentRow(SQLModel, table=True):
 
 class SignedCopyRow(SQLModel, table=True):
     """A signed, stamped paper form scanned back and attached to the step it completes
-    (签字存档, DESIGN §4.7; migration 0015_paper_loop). Stored in the database like the
+    (签字存档, DESIGN §4.7; migration 0016_paper_loop). Stored in the database like the
     evidence attachments, so every PC of a PostgreSQL installation reads it."""
 
     __tablename__ = "signed_copy"
@@ -367,7 +385,7 @@ class AlertRow(SQLModel, table=True):
     read_at: datetime | None = _dt()
 
 
-# ---- running KPI tallies (domain/kpi_tally.py; kept by storage/kpi_tallies.py) -----------
+# ---- running KPI tallies (domain/kpi/tally.py; kept by storage/kpi_tallies.py) -----------
 # The §8 counts summed per local month and group, updated in the transaction of every
 # change; one column per count (a year is a few thousand rows).
 KPI_TALLY = Table(

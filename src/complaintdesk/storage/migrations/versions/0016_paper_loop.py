@@ -4,15 +4,15 @@ signed_copy: the signed, stamped paper forms scanned back (PDF or image), each a
 the step it completes, with its SHA-256 (DESIGN §4.7). A new table, and an index on
 case_step (step_key, finished_at) for the 待归档 list. (典型案例 are case marks, 0013.)
 
-Revision ID: 0015_paper_loop
-Revises: 0014_weekly_copy
+Revision ID: 0016_paper_loop
+Revises: 0015_ledger_import
 """
 from alembic import op
 import sqlalchemy as sa
 import complaintdesk.storage.types
 
-revision = "0015_paper_loop"
-down_revision = "0014_weekly_copy"
+revision = "0016_paper_loop"
+down_revision = "0015_ledger_import"
 branch_labels = None
 depends_on = None
 
