@@ -1,4 +1,4 @@
-"""厂家转办 storage (migration 0016_manufacturer) on SQLite and PostgreSQL: the forwarding
+"""厂家转办 storage (migration 0017_manufacturer) on SQLite and PostgreSQL: the forwarding
 and its milestones' deadlines come back as stored (aware UTC), a reference is found
 whatever its case, replies in order, the unanswered query, a month's forwardings, the
 reminders settled; and a database of the previous schema migrates with its cases kept."""
@@ -91,7 +91,7 @@ def test_a_database_of_the_previous_schema_migrates_and_keeps_its_cases(tmp_path
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    before = ScriptDirectory.from_config(cfg).get_revision("0016_manufacturer").down_revision
+    before = ScriptDirectory.from_config(cfg).get_revision("0017_manufacturer").down_revision
     engine = create_engine(config.url)
     with engine.begin() as conn:  # back to the schema before this migration
         conn.execute(text("DROP TABLE manufacturer_reply"))

@@ -32,6 +32,7 @@ from .intake import IntakeService
 from .ledger_import import LedgerImportService
 from .list_export import ListExportService
 from .manufacturer import ManufacturerService
+from .paper import PaperService
 from .people import PeopleService, seed_defaults
 from .printing import PrintService
 from .reports import ReportService
@@ -75,6 +76,7 @@ class Services:
     marks: CaseMarkService
     weekly: WeeklyTaskService
     manufacturer: ManufacturerService
+    paper: PaperService
     _watchers: list[change_watch.ChangeWatcher] = field(default_factory=list)
 
     @property
@@ -221,6 +223,7 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         marks=CaseMarkService(engine, clock, tz),
         weekly=WeeklyTaskService(engine, clock, tz),
         manufacturer=ManufacturerService(engine, clock, tz),
+        paper=PaperService(engine, clock, tz),
     )
     services.weekly.render = services.printing.weekly_summary_pdf  # the copy kept when sent
     return services

@@ -376,7 +376,9 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
             progress(done, cases)
     stories = _accountability_stories(services, cast, rng, max(3, cases // 300))
     from .demo_manufacturer import seed_forwards
+    from .demo_paper import paper_stories
 
+    stories += "，" + paper_stories(services, cast, rng)
     forwards = seed_forwards(services, cast, seed + 18)  # 厂家转办: its own random sequence
     return (f"{done} 个案件（已结案 {closed} 个，厂家转办 {forwards} 个），{stories}，"
             f"演示用户密码 {DEMO_PASSWORD}")

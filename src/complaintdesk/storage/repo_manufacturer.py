@@ -1,4 +1,4 @@
-"""厂家转办 records (DESIGN §4.6; migration 0016_manufacturer): the forwarding of a case
+"""厂家转办 records (DESIGN §4.6; migration 0017_manufacturer): the forwarding of a case
 and its replies to the manufacturer, handed out as domain records."""
 
 from __future__ import annotations

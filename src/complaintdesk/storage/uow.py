@@ -25,6 +25,7 @@ from .repo_ledger import LedgerImportRepository
 from .repo_manufacturer import ManufacturerRepository
 from .repo_marks import CaseMarkRepository
 from .repo_misc import Drafts, Sequences, Settings, Volumes
+from .repo_paper import PaperRepository
 from .repo_people import PeopleRepository
 from .repo_slips import SlipRepository
 from .tracking import Seen
@@ -79,6 +80,7 @@ class UnitOfWork:
         self.manufacturer = ManufacturerRepository(s)
         self.marks = CaseMarkRepository(s)
         self.ledger = LedgerImportRepository(s)  # 历史导入 provenance, history lookups
+        self.paper = PaperRepository(s)
         if self._bus is not None:
             self._bus.start(self)
         return self

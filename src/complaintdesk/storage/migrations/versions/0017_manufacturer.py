@@ -5,15 +5,15 @@ forwarded and its milestones' deadlines; manufacturer_reply: each reply to the
 manufacturer (DESIGN §4.6). New tables only: existing cases are not touched (a case
 registered earlier with the channel 厂家转办 has no brand or reference to invent).
 
-Revision ID: 0016_manufacturer
-Revises: 0015_ledger_import
+Revision ID: 0017_manufacturer
+Revises: 0016_paper_loop
 """
 from alembic import op
 import sqlalchemy as sa
 import complaintdesk.storage.types
 
-revision = "0016_manufacturer"
-down_revision = "0015_ledger_import"
+revision = "0017_manufacturer"
+down_revision = "0016_paper_loop"
 branch_labels = None
 depends_on = None
 
