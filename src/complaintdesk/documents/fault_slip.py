@@ -14,17 +14,10 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
 from complaintdesk.documents.fonts import register_cjk_font
-from complaintdesk.documents.pdf_common import (
-    CONTENT_W,
-    LABEL_BG,
-    FormHeader,
-    Grid,
-    PrintContext,
-    build_pdf,
-    para,
-    penalties_text,
-    signature_table,
-)
+from complaintdesk.documents.pdf_common import CONTENT_W, LABEL_BG, PrintContext
+from complaintdesk.documents.pdf_grid import Grid, signature_table
+from complaintdesk.documents.pdf_page import FormHeader, build_pdf
+from complaintdesk.documents.pdf_text import para, penalties_text
 from complaintdesk.domain.records import PENALTY_SLIP_PREFIX, FaultSlip, PenaltyKind
 from complaintdesk.domain.rules import penalties_from_raw
 from complaintdesk.domain.slip_basis import basis_lines

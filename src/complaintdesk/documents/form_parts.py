@@ -9,15 +9,9 @@ from typing import Any
 
 from reportlab.lib.colors import Color
 
-from complaintdesk.documents.pdf_common import (
-    ALERT,
-    MUTED,
-    CaptionLines,
-    Grid,
-    PrintContext,
-    penalties_text,
-    yes_no,
-)
+from complaintdesk.documents.pdf_common import ALERT, MUTED, PrintContext
+from complaintdesk.documents.pdf_grid import Grid
+from complaintdesk.documents.pdf_text import CaptionLines, penalties_text, yes_no
 from complaintdesk.domain.records import (
     REVISIT_METHODS,
     SATISFACTION,
