@@ -25,7 +25,6 @@ from complaintdesk.documents.fonts import register_cjk_font
 from complaintdesk.documents.pdf_common import MUTED
 from complaintdesk.documents.pdf_runs import TextRuns
 from complaintdesk.documents.safe_text import clean
-from complaintdesk.domain.records import Penalty, PenaltyKind
 
 
 @lru_cache(maxsize=1)
@@ -328,21 +327,6 @@ def para(text: Any, style: str = "value") -> Flowable:
             return CellText(s, st)
     return WrapOnceParagraph(markup(s), st)
 
-
-
-def penalties_text(penalties: Iterable[Penalty]) -> str:
-    """罚款 ¥100、绩效扣分 2 分、警告 — how penalties read on paper."""
-    parts = []
-    for p in penalties:
-        if p.kind in (PenaltyKind.FINE, PenaltyKind.DEPT_BONUS_CUT, PenaltyKind.BONUS):
-            parts.append(f"{p.kind.label} ¥{p.amount}")
-        elif p.kind in (PenaltyKind.POINTS, PenaltyKind.DEPT_POINTS, PenaltyKind.REWARD_POINTS):
-            parts.append(f"{p.kind.label} {p.points} 分")
-        else:
-            parts.append(p.kind.label)
-        if p.note:
-            parts[-1] += f"({p.note})"
-    return "、".join(parts)
 
 
 def yes_no(value: Any) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from complaintdesk.domain.penalty_text import penalty_text
 from complaintdesk.domain.records import (
     FaultSlip,
     FeedbackKind,
@@ -179,7 +180,7 @@ def _escalate_breach(proposal: Proposal, rule: Rule, prior: list[FaultSlip],
     this_month = [s for s in prior if _same_local_month(slip_time(s), now, tz)]  # type: ignore[arg-type]
     if this_month and rule.repeat_in_month_adds:
         proposal.penalties += [replace(p) for p in rule.repeat_in_month_adds]
-        added = "、".join(_penalty_text(p) for p in rule.repeat_in_month_adds)
+        added = penalty_text(rule.repeat_in_month_adds)
         _escalated(proposal,
                    f"本月第{len(this_month) + 1}次超时（此前：{_describe(this_month[-1], tz)}），"
                    f"追加{added}")
@@ -204,19 +205,6 @@ def _escalate_repeat(proposal: Proposal, prior: list[FaultSlip],
         earlier = "、".join(_describe(s, tz) for s in within_year)
         _escalated(proposal, f"12个月内第{len(within_year) + 1}次过失（此前：{earlier}），"
                              f"拟降职降薪，{DEMOTION_NOTE}")
-
-
-def _penalty_text(p: Penalty) -> str:
-    if p.amount:
-        return f"{p.kind.label}{p.amount}元"
-    if p.points:
-        return f"{p.kind.label}{p.points}分"
-    return p.kind.label
-
-
-def penalty_summary(penalties: list[Penalty]) -> str:
-    """One line for lists and the printed slip: "罚款100元，绩效扣分2分"."""
-    return "，".join(_penalty_text(p) for p in penalties) or "无"
 
 
 def _best_for(ctx: ProposalContext, rules: list[Rule], occasion: Occasion) -> Rule | None:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.proposals import penalty_summary
+from ..domain.penalty_text import penalty_text
 from ..domain.records import FeedbackKind, FlowKind, Responsibility, Severity, User
 from ..domain.rules import (
     FLOW_LABELS,
@@ -197,7 +197,7 @@ class RulesEditor(QDialog):
 
     def _set_penalties(self, row: int, col: int, raw: list[dict[str, Any]]) -> None:
         try:
-            text = penalty_summary(penalties_from_raw(raw)) if raw else ""
+            text = penalty_text(penalties_from_raw(raw)) if raw else ""
         except (KeyError, ValueError):
             text = str(raw)
         item = QTableWidgetItem(text)
