@@ -1,4 +1,4 @@
-"""Values read as raw column text (SQLite) or driver objects (PostgreSQL), converted
+"""The one place that reads the database's own formats. Values read as raw column text (SQLite) or driver objects (PostgreSQL), converted
 directly: on the hot paths SQLAlchemy's per-value processors cost more than the query.
 
 SQLite keeps a UTC time as text ("2026-03-01 08:00:00.000000", naive UTC as stored by
@@ -28,6 +28,14 @@ def raw_time(v: Any) -> datetime | None:
                 pass
         v = _parse(v)
     return v.replace(tzinfo=UTC) if v.tzinfo is None else v.astimezone(UTC)
+
+
+def required_time(v: Any) -> datetime:
+    """`raw_time` of a column that is never NULL."""
+    t = raw_time(v)
+    if t is None:
+        raise ValueError("a required time column is NULL")
+    return t
 
 
 def raw_date(v: Any) -> date | None:
