@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from ..domain.clock import utc
 from ..domain.records import DelegationRecord, Department, Employee, User
-from .read_models.people import PeopleLists, user_from_values
+from .read_models.people import USER_COLUMNS, PeopleLists, user_from_row
 from .tables import DelegationRow, DepartmentRow, EmployeeRow, UserRow
 
 
@@ -24,9 +24,7 @@ class Credentials:
 
 
 def _user(r: UserRow) -> User:
-    return user_from_values({"id": r.id, "username": r.username, "display_name": r.display_name,
-                             "roles": r.roles, "department_id": r.department_id,
-                             "employee_id": r.employee_id, "active": r.active})
+    return user_from_row([getattr(r, c) for c in USER_COLUMNS])
 
 
 class PeopleRepository:

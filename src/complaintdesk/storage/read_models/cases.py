@@ -4,7 +4,8 @@ case, and the bulk reads of the reports and the KPI tallies.
 Plain Core selects of raw column values (no ORM objects, no per-value type processors:
 the times, dates and JSON are converted here, see `values`). Each select takes the
 columns named in `CASE_COLUMNS` / `STEP_COLUMNS`, and a row becomes a record by those
-names (`dict(zip(names, row))`), so a column added or moved cannot shift the others.
+names (`builder.RecordBuilder`: each field from the column of its name, checked when
+declared), so a column added or moved cannot shift the others.
 Tested against an ORM read of the same rows, field by field (tests/storage/
 test_read_models.py), on SQLite and PostgreSQL.
 """
@@ -31,6 +32,7 @@ from ...domain.records import (
 )
 from ..rawsql import RawStatement
 from ..tables import AttachmentRow, CaseRow, StepRow
+from .builder import RecordBuilder
 from .values import raw_date, raw_json, raw_time, required_time
 
 _CASES = CaseRow.__table__  # type: ignore[attr-defined]  # sqlmodel: no __table__ stub
@@ -82,69 +84,69 @@ def step_columns(data_col: Any = None) -> list[Any]:
     return [cols[n].label(n) for n in STEP_COLUMNS]
 
 
+def _json_dict(v: Any) -> dict[str, Any]:
+    return (raw_json(v) or {}) if v is not None else {}
+
+
+def _json_list(v: Any) -> list[Any]:
+    return (raw_json(v) or []) if v is not None else []
+
+
+def _severity(v: str) -> Severity | None:
+    return _SEVERITIES[v] if v else None
+
+
+def _text(v: str | None) -> str:
+    return v or ""
+
+
+def _due_or_finished() -> Any:
+    """`required_time` remembering its last text: a step becomes due when the one before it
+    finishes, so a step's due_since is the text just read as the previous finished_at
+    (used for those two columns only; the pair is replaced at once, thread-safe)."""
+    last: list[tuple[Any, Any]] = [(None, None)]
+
+    def convert(text: Any) -> Any:
+        seen, value = last[0]
+        if text == seen and text is not None:
+            return value
+        value = raw_time(text)
+        last[0] = (text, value)
+        return value
+
+    return convert
+
+
+_INTAKE = RecordBuilder(Intake, CASE_COLUMNS, convert={
+    "purchase_date": raw_date, "complained_at": raw_time, "kind": _KINDS.__getitem__,
+    "resolved_on_spot": bool})
+_CASE = RecordBuilder(Case, CASE_COLUMNS, computed={"intake": _INTAKE.build}, convert={
+    "flow": _FLOWS.__getitem__, "kind": _KINDS.__getitem__, "registered_at": required_time,
+    "status": _STATUSES.__getitem__, "severity": _severity, "needs_revisit": bool,
+    "closed_at": raw_time, "simple_path": bool, "notice_from": raw_time,
+    "notice_due": raw_time, "notified_at": raw_time, "approval_role": _text,
+    "approval_due": raw_time})
+_due_memo = _due_or_finished()
+_STEP = RecordBuilder(StepRecord, STEP_COLUMNS, convert={
+    "due_since": _due_memo, "finished_at": _due_memo, "deadline": raw_time,
+    "data": _json_dict, "extensions": _json_list, "breach": bool})
+
+
 def case_from_row(row: Sequence[Any]) -> Case:
     """A case row selected as `case_columns()` (no steps, no attachments)."""
-    v = dict(zip(CASE_COLUMNS, row, strict=True))
-    kind = _KINDS[v["kind"]]
-    intake = Intake(
-        customer_name=v["customer_name"], phone=v["phone"], landline=v["landline"],
-        vehicle_model=v["vehicle_model"], plate=v["plate"], vin=v["vin"],
-        purchase_date=raw_date(v["purchase_date"]), channel=v["channel"],
-        location=v["location"], description=v["description"],
-        persons_involved=v["persons_involved"], demand=v["demand"], mood=v["mood"],
-        received_by=v["received_by"], complained_at=raw_time(v["complained_at"]), kind=kind,
-        self_report_department_id=v["self_report_department_id"],
-        receiver_employee_id=v["receiver_employee_id"],
-        resolved_on_spot=bool(v["resolved_on_spot"]), on_spot_action=v["on_spot_action"],
-        on_spot_reaction=v["on_spot_reaction"],
-    )
-    severity = v["severity"]
-    return Case(
-        id=v["id"], number=v["number"], flow=_FLOWS[v["flow"]], kind=kind, intake=intake,
-        registered_at=required_time(v["registered_at"]),
-        registered_by_user_id=v["registered_by_user_id"], status=_STATUSES[v["status"]],
-        current_step=v["current_step"], category=v["category"],
-        severity=_SEVERITIES[severity] if severity else None,
-        department_id=v["department_id"], supervisor_user_id=v["supervisor_user_id"],
-        reopen_count=v["reopen_count"], repeat_of_id=v["repeat_of_id"],
-        needs_revisit=bool(v["needs_revisit"]), closed_at=raw_time(v["closed_at"]),
-        version=v["version"], simple_path=bool(v["simple_path"]),
-        notice_from=raw_time(v["notice_from"]), notice_due=raw_time(v["notice_due"]),
-        notified_at=raw_time(v["notified_at"]), approval_role=v["approval_role"] or "",
-        approval_due=raw_time(v["approval_due"]),
-    )
+    return _CASE.build(row)
 
 
 def steps_by_case(rows: Sequence[Sequence[Any]]) -> dict[int, list[StepRecord]]:
-    """Step rows selected as `step_columns()`, ordered by case and seq, filed by case. A
-    step becomes due when the one before it finishes, so the previous finish time is
-    reused instead of parsed again."""
+    """Step rows selected as `step_columns()`, ordered by case and seq, filed by case."""
     out: dict[int, list[StepRecord]] = {}
-    last_text: Any = None
-    last_time: datetime | None = None
-    steps: list[StepRecord] = []
-    case_id = None
+    build = _STEP.build
     for row in rows:
-        v = dict(zip(STEP_COLUMNS, row, strict=True))
-        if v["case_id"] != case_id:
-            case_id = v["case_id"]
-            steps = out[case_id] = []
-        due_text = v["due_since"]
-        due = last_time if due_text == last_text and last_text is not None \
-            else required_time(due_text)
-        last_text = v["finished_at"]
-        last_time = raw_time(last_text)
-        data, ext = v["data"], v["extensions"]
-        steps.append(StepRecord(
-            id=v["id"], case_id=case_id, step_key=v["step_key"], seq=v["seq"],
-            due_since=due, deadline=raw_time(v["deadline"]),
-            assignee_user_id=v["assignee_user_id"], actor_user_id=v["actor_user_id"],
-            on_behalf_of_user_id=v["on_behalf_of_user_id"], finished_at=last_time,
-            outcome=v["outcome"],
-            data=(raw_json(data) or {}) if data is not None else {},
-            breach=bool(v["breach"]),
-            extensions=(raw_json(ext) or []) if ext is not None else [],
-        ))
+        step = build(row)
+        steps = out.get(step.case_id)  # type: ignore[arg-type]
+        if steps is None:
+            steps = out[step.case_id] = []  # type: ignore[index]
+        steps.append(step)
     return out
 
 

@@ -1,10 +1,11 @@
 """The lists of departments, employees and users, read by every print (the names on the
 form) and by most dialogs: raw statements on the DBAPI cursor (rawsql.py), one per table
 and `include_inactive`, without the ORM's per-object work; a row becomes a record by
-column name."""
+column name (`builder.RecordBuilder`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from ...domain.records import Department, Employee, Role, User
 from ..rawsql import RawStatement
 from ..tables import DepartmentRow, EmployeeRow, UserRow
+from .builder import RecordBuilder
 
 # per list: table, the columns its records are built from, order
 _SHAPES: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
@@ -25,12 +27,23 @@ _SHAPES: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-def user_from_values(v: dict[str, Any]) -> User:
-    """A user from its column values by name (roles: comma-separated)."""
-    return User(id=v["id"], username=v["username"], display_name=v["display_name"],
-                roles=frozenset(Role(x) for x in v["roles"].split(",") if x),
-                department_id=v["department_id"], employee_id=v["employee_id"],
-                active=bool(v["active"]))
+def _roles(v: str) -> frozenset[Role]:
+    return frozenset(Role(x) for x in v.split(",") if x)
+
+
+USER_COLUMNS = _SHAPES["users"][1]
+_USERS = RecordBuilder(User, USER_COLUMNS, convert={"roles": _roles, "active": bool})
+_BUILDERS: dict[str, RecordBuilder[Any]] = {
+    "departments": RecordBuilder(Department, _SHAPES["departments"][1],
+                                 convert={"active": bool}),
+    "employees": RecordBuilder(Employee, _SHAPES["employees"][1], convert={"active": bool}),
+    "users": _USERS,
+}
+
+
+def user_from_row(row: Sequence[Any]) -> User:
+    """A user from its values in `USER_COLUMNS` order (roles: comma-separated)."""
+    return _USERS.build(row)
 
 
 class PeopleLists:
@@ -41,7 +54,7 @@ class PeopleLists:
     def __init__(self, connection: Any) -> None:
         self._conn = connection
 
-    def _rows(self, what: str, include_inactive: bool) -> list[dict[str, Any]]:
+    def _read(self, what: str, include_inactive: bool) -> list[Any]:
         table, cols, order = _SHAPES[what]
         stmt = self._STATEMENTS.get((what, include_inactive))
         if stmt is None:
@@ -49,17 +62,14 @@ class PeopleLists:
             if not include_inactive:
                 sel = sel.where(table.c.active == True)  # noqa: E712
             stmt = self._STATEMENTS[(what, include_inactive)] = RawStatement(sel)
-        return [dict(zip(cols, r, strict=True)) for r in
-                stmt.fetchall(self._conn.dialect, self._conn.connection, {})]
+        build = _BUILDERS[what].build
+        return [build(r) for r in stmt.fetchall(self._conn.dialect, self._conn.connection, {})]
 
     def departments(self, include_inactive: bool = True) -> list[Department]:
-        return [Department(id=v["id"], name=v["name"], code=v["code"], active=bool(v["active"]))
-                for v in self._rows("departments", include_inactive)]
+        return self._read("departments", include_inactive)
 
     def employees(self, include_inactive: bool = True) -> list[Employee]:
-        return [Employee(id=v["id"], name=v["name"], department_id=v["department_id"],
-                         post=v["post"], active=bool(v["active"]))
-                for v in self._rows("employees", include_inactive)]
+        return self._read("employees", include_inactive)
 
     def users(self, include_inactive: bool = True) -> list[User]:
-        return [user_from_values(v) for v in self._rows("users", include_inactive)]
+        return self._read("users", include_inactive)

@@ -1,6 +1,6 @@
 """Fault slips (过失单 / 处罚单 / 奖励单) as every read hands them out: one select of raw
 column values (times and JSON converted here, see `values`), a row made a FaultSlip by
-column name (`slip_from_row`). Tested against an ORM read of the same rows, field by
+column name (`builder.RecordBuilder`). Tested against an ORM read of the same rows, field by
 field (tests/storage/test_read_models.py), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from ...domain.records import (
 )
 from ..rawsql import RawStatement
 from ..tables import FaultSlipRow
+from .builder import RecordBuilder
 from .values import raw_json, raw_time
 
 _SLIPS = FaultSlipRow.__table__  # type: ignore[attr-defined]  # sqlmodel: no __table__ stub
@@ -62,34 +63,43 @@ def change_from_raw(raw: dict[str, Any]) -> SlipChange:
                       reason=raw.get("reason", ""))
 
 
-def slip_from_row(row: Any, names: Sequence[str]) -> FaultSlip:
-    """A row selected as `slip_columns()` (its labels: `names`) as a FaultSlip."""
-    v = dict(zip(names, row, strict=True))
-    appeal = v["appeal"]
-    if isinstance(appeal, str):  # SQLite hands JSON out as text ("{}" stays a dict here)
-        appeal = json.loads(appeal)
-    resp = v["responsibility"]
-    return FaultSlip(
-        id=v["id"], number=v["number"], case_id=v["case_id"], employee_id=v["employee_id"],
-        department_id=v["department_id"], post=v["post"], facts=v["facts"],
-        responsibility=_RESPONSIBILITIES[resp] if resp else None,
-        penalties=_penalties(v["penalties"]), rule_ids=list(raw_json(v["rule_ids"]) or ()),
-        status=_STATUSES[v["status"]], is_reward=bool(v["is_reward"]),
-        from_breach=bool(v["from_breach"]), issued_by_user_id=v["issued_by_user_id"],
-        issued_at=raw_time(v["issued_at"]), dept_opinion=v["dept_opinion"],
-        gm_opinion=v["gm_opinion"], acknowledged_at=raw_time(v["acknowledged_at"]),
-        enforced_at=raw_time(v["enforced_at"]),
-        appeal=dict(appeal) if appeal is not None else None,
-        changes=[change_from_raw(c) for c in raw_json(v.get("changes")) or ()],
-        created_at=raw_time(v["created_at"]), version=v["version"],
-    )
+def _appeal(v: Any) -> dict[str, Any] | None:
+    if isinstance(v, str):  # SQLite hands JSON out as text ("{}" stays a dict here)
+        v = json.loads(v)
+    return dict(v) if v is not None else None
+
+
+def _responsibility(v: str) -> Responsibility | None:
+    return _RESPONSIBILITIES[v] if v else None
+
+
+def _rule_ids(v: Any) -> list[str]:
+    return list(raw_json(v) or ())
+
+
+def _changes(v: Any) -> list[SlipChange]:
+    return [change_from_raw(c) for c in raw_json(v) or ()]
+
+
+_CONVERT: dict[str, Any] = {
+    "responsibility": _responsibility, "penalties": _penalties, "rule_ids": _rule_ids,
+    "status": _STATUSES.__getitem__, "is_reward": bool, "from_breach": bool,
+    "issued_at": raw_time, "acknowledged_at": raw_time, "enforced_at": raw_time,
+    "appeal": _appeal, "created_at": raw_time}
+_SLIP = RecordBuilder(FaultSlip, (*SLIP_COLUMNS, "changes"),
+                      convert={**_CONVERT, "changes": _changes})
+_SLIP_NO_HISTORY = RecordBuilder(FaultSlip, SLIP_COLUMNS, convert=_CONVERT)
+
+
+def slip_from_row(row: Sequence[Any], changes: bool = True) -> FaultSlip:
+    """A row selected as `slip_columns(changes)` (further columns after them ignored)."""
+    return (_SLIP if changes else _SLIP_NO_HISTORY).build(row)
 
 
 class SlipReader:
     """The slip reads, on the connection of a unit of work's session."""
 
     _FULL = slip_columns()
-    _FULL_NAMES = (*SLIP_COLUMNS, "changes")
     # a case's slips (`by_case`, read by every workflow action and print of the case) on
     # the DBAPI cursor (rawsql.py)
     _BY_CASE = RawStatement(select(*_FULL).where(_SLIPS.c.case_id == bindparam("b_case"))
@@ -103,16 +113,16 @@ class SlipReader:
               changes: bool = True) -> list[FaultSlip]:
         """The slips matching `conds`, in id order unless `order_by` says otherwise."""
         cols = self._FULL if changes else slip_columns(changes=False)
-        names = self._FULL_NAMES if changes else SLIP_COLUMNS
         stmt = select(*cols).where(*conds).order_by(*(order_by or (_SLIPS.c.id,)))
         if limit is not None:
             stmt = stmt.limit(limit)
-        return [slip_from_row(r, names) for r in self._conn.execute(stmt).all()]
+        build = (_SLIP if changes else _SLIP_NO_HISTORY).build
+        return [build(r) for r in self._conn.execute(stmt).all()]
 
     def by_case(self, case_id: int) -> list[FaultSlip]:
         rows = self._BY_CASE.fetchall(self._conn.dialect, self._conn.connection,
                                       {"b_case": case_id})
-        return [slip_from_row(r, self._FULL_NAMES) for r in rows]
+        return [_SLIP.build(r) for r in rows]
 
     def of_case_for_kpis(self, case_id: int) -> list[FaultSlip]:
         """One case's slips as the statistics read them (no change history; a statement
@@ -120,7 +130,7 @@ class SlipReader:
         if SlipReader._KPI_OF_CASE is None:
             SlipReader._KPI_OF_CASE = select(*slip_columns(changes=False)).where(
                 _SLIPS.c.case_id == bindparam("cid")).order_by(_SLIPS.c.id)
-        return [slip_from_row(r, SLIP_COLUMNS) for r in self._conn.execute(
+        return [_SLIP_NO_HISTORY.build(r) for r in self._conn.execute(
             SlipReader._KPI_OF_CASE, {"cid": case_id}).all()]
 
     def with_case_numbers(self, conds: Sequence[Any], case_table: Any, limit: int
@@ -129,5 +139,5 @@ class SlipReader:
         stmt = (select(*self._FULL, case_table.c.number.label("case_number"))
                 .outerjoin(case_table, case_table.c.id == _SLIPS.c.case_id)
                 .where(*conds).order_by(_SLIPS.c.id.desc()).limit(limit))
-        return [(slip_from_row(r[:-1], self._FULL_NAMES), r[-1])
+        return [(_SLIP.build(r), r[-1])
                 for r in self._conn.execute(stmt).all()]
