@@ -53,7 +53,7 @@ class FormHeader(Flowable):
         return 0, 0
 
     def draw(self) -> None:
-        self.canv._cd_header = self.info  # type: ignore[attr-defined]
+        self.canv._cd_header = self.info
 
 
 

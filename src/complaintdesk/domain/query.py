@@ -64,7 +64,7 @@ class CaseListRow(NamedTuple):
         return tuple.__new__(cls, values)
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Iterable[Any]]) -> list[Self]:
+    def from_rows(cls, rows: Iterable[Iterable[Any]]) -> list[CaseListRow]:
         return list(map(partial(tuple.__new__, cls), rows))
 
     def replace(self, **changes: Any) -> Self:

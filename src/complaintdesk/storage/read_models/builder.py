@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
 
 
 class RecordBuilder(Generic[T]):
@@ -34,8 +37,7 @@ class RecordBuilder(Generic[T]):
                  computed: Mapping[str, Callable[[Sequence[Any]], Any]] | None = None) -> None:
         convert, source, computed = dict(convert or {}), dict(source or {}), dict(computed or {})
         self.record, self.columns = record, tuple(columns)
-        fields = [f for f in dataclasses.fields(record)  # type: ignore[arg-type]
-                  if f.init]
+        fields = [f for f in dataclasses.fields(record) if f.init]
         names = {f.name for f in fields}
         for rule, given in (("convert", convert), ("source", source), ("computed", computed)):
             unknown = set(given) - names

@@ -28,15 +28,15 @@ class StoredCaseListRow(CaseListRow):
     __slots__ = ()
 
     @property
-    def registered_at(self) -> datetime:  # type: ignore[override]  # a field, read converted
+    def registered_at(self) -> datetime:  # a field, read converted
         return raw_time(self[2]) or self[2]
 
     @property
-    def current_deadline(self) -> datetime | None:  # type: ignore[override]
+    def current_deadline(self) -> datetime | None:
         return raw_time(self[11])
 
     @property
-    def current_due_since(self) -> datetime | None:  # type: ignore[override]
+    def current_due_since(self) -> datetime | None:
         return raw_time(self[16])
 
     def __repr__(self) -> str:

@@ -59,6 +59,7 @@ STEP_COLUMNS = (
     "extensions", "assignee_user_id", "actor_user_id", "on_behalf_of_user_id", "outcome",
     "breach",
 )
+_STEP_CASE_ID = STEP_COLUMNS.index("case_id")
 _RAW_STEP_COLUMNS = frozenset({"due_since", "deadline", "finished_at", "data", "extensions"})
 
 _FLOWS = {f.value: f for f in FlowKind}
@@ -142,11 +143,11 @@ def steps_by_case(rows: Sequence[Sequence[Any]]) -> dict[int, list[StepRecord]]:
     out: dict[int, list[StepRecord]] = {}
     build = _STEP.build
     for row in rows:
-        step = build(row)
-        steps = out.get(step.case_id)  # type: ignore[arg-type]
+        case_id: int = row[_STEP_CASE_ID]
+        steps = out.get(case_id)
         if steps is None:
-            steps = out[step.case_id] = []  # type: ignore[index]
-        steps.append(step)
+            steps = out[case_id] = []
+        steps.append(build(row))
     return out
 
 

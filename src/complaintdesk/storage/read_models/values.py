@@ -46,7 +46,7 @@ def raw_date(v: Any) -> date | None:
         return date.fromisoformat(v[:10])
     if isinstance(v, datetime):
         return v.date()
-    return v  # type: ignore[no-any-return]
+    return v
 
 
 def raw_json(v: Any) -> Any:
