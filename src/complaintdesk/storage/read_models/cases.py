@@ -33,7 +33,7 @@ from ...domain.records import (
 from ..rawsql import RawStatement
 from ..tables import AttachmentRow, CaseRow, StepRow
 from .builder import RecordBuilder
-from .values import raw_date, raw_json, raw_time, required_time
+from .values import json_dict, json_list, raw_date, raw_time, required_time
 
 _CASES = CaseRow.__table__  # type: ignore[attr-defined]  # sqlmodel: no __table__ stub
 _STEPS = StepRow.__table__  # type: ignore[attr-defined]
@@ -85,37 +85,12 @@ def step_columns(data_col: Any = None) -> list[Any]:
     return [cols[n].label(n) for n in STEP_COLUMNS]
 
 
-def _json_dict(v: Any) -> dict[str, Any]:
-    return (raw_json(v) or {}) if v is not None else {}
-
-
-def _json_list(v: Any) -> list[Any]:
-    return (raw_json(v) or []) if v is not None else []
-
-
 def _severity(v: str) -> Severity | None:
     return _SEVERITIES[v] if v else None
 
 
 def _text(v: str | None) -> str:
     return v or ""
-
-
-def _due_or_finished() -> Any:
-    """`required_time` remembering its last text: a step becomes due when the one before it
-    finishes, so a step's due_since is the text just read as the previous finished_at
-    (used for those two columns only; the pair is replaced at once, thread-safe)."""
-    last: list[tuple[Any, Any]] = [(None, None)]
-
-    def convert(text: Any) -> Any:
-        seen, value = last[0]
-        if text == seen and text is not None:
-            return value
-        value = raw_time(text)
-        last[0] = (text, value)
-        return value
-
-    return convert
 
 
 _INTAKE = RecordBuilder(Intake, CASE_COLUMNS, convert={
@@ -127,10 +102,9 @@ _CASE = RecordBuilder(Case, CASE_COLUMNS, computed={"intake": _INTAKE.build}, co
     "closed_at": raw_time, "simple_path": bool, "notice_from": raw_time,
     "notice_due": raw_time, "notified_at": raw_time, "approval_role": _text,
     "approval_due": raw_time})
-_due_memo = _due_or_finished()
 _STEP = RecordBuilder(StepRecord, STEP_COLUMNS, convert={
-    "due_since": _due_memo, "finished_at": _due_memo, "deadline": raw_time,
-    "data": _json_dict, "extensions": _json_list, "breach": bool})
+    "due_since": raw_time, "finished_at": raw_time, "deadline": raw_time,  # due_since: NOT NULL
+    "data": json_dict, "extensions": json_list, "breach": bool})
 
 
 def case_from_row(row: Sequence[Any]) -> Case:

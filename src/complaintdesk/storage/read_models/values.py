@@ -53,3 +53,17 @@ def raw_json(v: Any) -> Any:
     if v == "[]" or v == "{}":
         return None  # the common empty values, without a parse
     return _loads(v) if isinstance(v, str) else v
+
+
+def json_dict(v: Any) -> dict[str, Any]:
+    """A JSON object column (text on SQLite, parsed on PostgreSQL); {} for NULL."""
+    if v is None or v == "{}" or v == "[]":
+        return {}
+    return (_loads(v) if isinstance(v, str) else v) or {}
+
+
+def json_list(v: Any) -> list[Any]:
+    """A JSON array column (text on SQLite, parsed on PostgreSQL); [] for NULL."""
+    if v is None or v == "[]" or v == "{}":
+        return []
+    return (_loads(v) if isinstance(v, str) else v) or []
