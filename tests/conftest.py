@@ -25,7 +25,7 @@ for _var in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HO
 
 @pytest.fixture(autouse=True)
 def _collect_garbage_in_the_main_thread():
-    """As the app does (ui/gc_guard.py): no automatic collection that could run in a worker
+    """As the app does (ui/widgets/gc_guard.py): no automatic collection that could run in a worker
     thread and destroy a test's widgets there (a segfault); collect here instead."""
     gc.disable()
     yield

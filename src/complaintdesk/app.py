@@ -23,10 +23,10 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from .resources_path import resource_path
-from .ui.gc_guard import install_main_thread_gc
 from .ui.translations import install_qt_translations
 from .ui.tray import app_icon
-from .ui.workers import Task, _live
+from .ui.widgets.gc_guard import install_main_thread_gc
+from .ui.widgets.workers import Task, _live
 
 if TYPE_CHECKING:
     from .services.container import Services
@@ -168,15 +168,11 @@ class Startup(QObject):
                                  pg_backup_done=getattr(args, "pg_backup_done", False))
         # what the window needs once the person is in, imported while they type (issue 13:
         # ≈ 0.1–0.3 s that came after 登录); imports only — no widget is made off the UI thread
-        from .ui import (  # noqa: F401
-            accountability_tabs,
-            case_list,
-            case_view,
-            live,
-            stats_hookup,
-            tray,
-            workflow_hookup,
-        )
+        from .ui import tray  # noqa: F401
+        from .ui.accountability import accountability_tabs  # noqa: F401
+        from .ui.cases import case_list, case_view, workflow_hookup  # noqa: F401
+        from .ui.statistics import stats_hookup  # noqa: F401
+        from .ui.widgets import live  # noqa: F401
         if self.demo and services.auth.needs_first_admin():  # an empty demo folder only
             from .services.demo import seed_demo
 
@@ -283,7 +279,7 @@ class Startup(QObject):
         ignored, never silently reset."""
         from PySide6.QtWidgets import QMessageBox
 
-        from .ui.workers import run_task
+        from .ui.widgets.workers import run_task
 
         def report(problems: list[str]) -> None:
             if not problems or self.window is None:
@@ -300,7 +296,7 @@ class Startup(QObject):
     def _start_backup_timer(self, services: Services) -> None:
         """DESIGN §9: an automatic backup daily — checked hourly while the app runs, in a
         worker so the copy never freezes the window."""
-        from .ui.workers import run_task
+        from .ui.widgets.workers import run_task
 
         def check() -> None:
             run_task(services.backup_if_due, on_failed=lambda exc: log.error(
@@ -368,7 +364,7 @@ def prepare_app(app: QApplication) -> None:
 def finish_app_setup(app: QApplication) -> None:
     """What only dialogs need, done once the main window's frame is on the screen."""
     if getattr(app, "_cd_geometry_keeper", None) is None:
-        from .ui.geometry import install_geometry_keeper
+        from .ui.widgets.geometry import install_geometry_keeper
 
         # every dialog reopens at the size the user left it
         app._cd_geometry_keeper = install_geometry_keeper(app)  # type: ignore[attr-defined]

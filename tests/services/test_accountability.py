@@ -212,7 +212,7 @@ def _start(services, clock, c, flow):
     case = Case(id=None, number=f"{prefix}-202611-0001", flow=flow,
                 kind=FeedbackKind.COMPLAINT, intake=intake(clock), registered_at=clock.now(),
                 registered_by_user_id=c.reception.id, department_id=c.dept_id)
-    with UnitOfWork(services.engine) as uow:
+    with UnitOfWork(services.engine, bus=services.workflow.bus) as uow:
         start_case(case, c.reception, workflow_settings(uow, "Asia/Shanghai"), clock.now())
         uow.cases.add(case)
         uow.commit()

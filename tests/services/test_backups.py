@@ -42,7 +42,7 @@ def test_only_the_admin_and_never_from_a_damaged_backup(tmp_path):
 
 
 def test_backup_dialog_lists_backups_and_restores_the_selected_one(qtbot, tmp_path):
-    from complaintdesk.ui.backup_dialog import BackupDialog
+    from complaintdesk.ui.admin.backup_dialog import BackupDialog
 
     services, clock = make_services(tmp_path)
     admin = add_user(services, "adm", "管理员", Role.ADMIN)
@@ -66,7 +66,7 @@ def test_backup_dialog_lists_backups_and_restores_the_selected_one(qtbot, tmp_pa
 def test_restore_preview_says_how_old_the_backup_is_and_what_would_be_lost(qtbot, tmp_path):
     from datetime import timedelta
 
-    from complaintdesk.ui.backup_dialog import BackupDialog
+    from complaintdesk.ui.admin.backup_dialog import BackupDialog
 
     services, clock = make_services(tmp_path)
     admin = add_user(services, "adm", "管理员", Role.ADMIN)
@@ -100,7 +100,7 @@ def test_restore_preview_says_how_old_the_backup_is_and_what_would_be_lost(qtbot
 def test_restore_question_defaults_to_no(qtbot, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from complaintdesk.ui.backup_dialog import BackupDialog
+    from complaintdesk.ui.admin.backup_dialog import BackupDialog
 
     services, _clock = make_services(tmp_path)
     admin = add_user(services, "adm", "管理员", Role.ADMIN)
@@ -120,7 +120,7 @@ def test_restore_question_defaults_to_no(qtbot, tmp_path, monkeypatch):
 def test_backup_to_a_chosen_folder_from_the_dialog_and_the_menu(qtbot, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from complaintdesk.ui.backup_dialog import BackupDialog, backup_to_folder
+    from complaintdesk.ui.admin.backup_dialog import BackupDialog, backup_to_folder
 
     (tmp_path / "data").mkdir()
     services, clock = make_services(tmp_path / "data")

@@ -119,6 +119,25 @@ def test_late_registration_proposes_a_breach_slip_for_the_receiver(tmp_path, lat
         assert s.slip.from_breach and s.slip.employee_id == c.zhao_id  # not the typist (朱红)
 
 
+def test_a_slip_against_the_assessor_goes_to_the_admin_head_not_another_head(tmp_path):
+    """Issue 14: a slip on the assessor is issued by the 行政部 head (or the GM) — not by
+    himself, and not by the head of another department."""
+    services, clock = make_services(tmp_path)
+    c = cast(services)
+    xz = next(d.id for d in services.people.departments() if d.name == "行政部")
+    admin_head = add_user(services, "xzfz", "行政部负责人", Role.DEPT_HEAD, department_id=xz)
+    case = walk_to_issue(services, clock, c, responsible=[employee_id(services, "郭平")])
+    clock.advance(timedelta(hours=1))
+    services.workflow.act(c.assessor, case.id, "issue_slips", {})
+    [view] = services.accountability.proposals_for_case(c.assessor, case.id)
+    with pytest.raises(PermissionDenied, match="行政部负责人或总经理"):
+        services.accountability.issue(c.head, view.slip.id)
+    mine = services.accountability.slip(admin_head, view.slip.id)
+    assert "issue" in mine.actions and "discard" in mine.actions
+    issued = services.accountability.issue(admin_head, view.slip.id)
+    assert issued.slip.status is SlipStatus.ISSUED and issued.issuer_name == "行政部负责人"
+
+
 def test_a_slip_against_the_assessor_waits_for_the_gm(tmp_path):
     services, clock = make_services(tmp_path)
     c = cast(services)
@@ -193,6 +212,35 @@ def test_weekly_summary_is_a_monday_task_sent_to_and_read_by_the_gm(tmp_path):
     clock.advance(timedelta(days=6))  # Monday 16 Nov: the next one falls due
     [task] = weekly.tasks(c.assessor)
     assert task.week_start == date(2026, 11, 9) and task.state == "normal"
+
+
+def test_the_gm_reads_the_weekly_summary_as_it_was_sent(tmp_path):
+    """Issue 14: the copy sent is kept (PDF + SHA-256 in the record and the audit): what the
+    GM reads a day later is what was sent, not a summary recomputed since."""
+    import hashlib
+    import io
+
+    from pypdf import PdfReader
+
+    def text(pdf: bytes) -> str:
+        return "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+    services, clock = make_services(tmp_path)  # Tuesday 10 Nov 2026, 10:00
+    c = cast(services)
+    weekly = services.weekly
+    week = date(2026, 11, 2)
+    with pytest.raises(ServiceError, match="未保存副本"):
+        weekly.sent_copy(c.gm, week)  # nothing sent yet
+    sent = weekly.send(c.assessor, week)
+    pdf = weekly.sent_copy(c.gm, week)
+    assert sent.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
+    assert "2026-11-02" in text(pdf) and "打印日期：2026-11-10 10:00" in text(pdf)
+    clock.advance(timedelta(days=1))
+    fresh = text(services.printing.weekly_summary_pdf(c.assessor, week))
+    assert "打印日期：2026-11-11 10:00" in fresh  # a recomputed one differs…
+    assert weekly.sent_copy(c.gm, week) == pdf  # …the GM still reads what was sent
+    with pytest.raises(PermissionDenied):
+        weekly.sent_copy(c.cs, week)
 
 
 def test_a_role_step_nobody_held_goes_to_the_least_loaded_holder(tmp_path):

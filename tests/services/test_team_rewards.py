@@ -55,7 +55,7 @@ def test_monthly_evaluation_proposes_a_department_penalty_and_names_a_missing_vo
 
 
 def test_team_reward_dialog_shows_each_department_verdict(qtbot, tmp_path):
-    from complaintdesk.ui.team_reward_dialog import TeamRewardDialog
+    from complaintdesk.ui.accountability.team_reward_dialog import TeamRewardDialog
 
     services, clock = make_services(tmp_path, datetime(2026, 11, 5, 2, 0, tzinfo=UTC))
     assessor = add_user(services, "kh", "考核", Role.ASSESSOR)
@@ -94,8 +94,12 @@ def test_individual_rewards_as_seed_001_words_them(tmp_path):
     services.workflow.act(c.assessor, case.id, "enforce", {"feedback_to_department": "已反馈"})
     with pytest.raises(ServiceError, match="不是重大投诉"):
         tr.propose_individual_reward(c.assessor, case.id, c.zhao_id, "major")
+    with pytest.raises(ServiceError, match="未标记为疑难投诉"):  # the mark comes first
+        tr.propose_individual_reward(c.assessor, case.id, c.zhao_id, "difficult")
+    services.marks.mark_difficult(c.assessor, case.id, "涉及厂家索赔与第三方保险，多方协调")
     hard = tr.propose_individual_reward(c.assessor, case.id, c.zhao_id, "difficult")
-    assert "认定为疑难投诉" in hard.facts and hard.rule_ids == ["R-major-resolved-praise"]
+    assert "认定为疑难投诉：涉及厂家索赔与第三方保险" in hard.facts
+    assert hard.rule_ids == ["R-major-resolved-praise"]
     with pytest.raises(PermissionDenied):
         tr.propose_individual_reward(c.cs, case.id, c.zhao_id, "praise")
     services.dispose()

@@ -56,7 +56,7 @@ def test_the_sums_are_those_of_a_rebuild_after_the_demo_and_later_changes(demo):
     assert before[0] and before[1] and before[2]
     # later changes, each in its own transaction: a case moved to another department and
     # category, a step finished late, a slip revoked and another appealed
-    with UnitOfWork(services.engine, now=clock.now) as uow:
+    with UnitOfWork(services.engine, now=clock.now, bus=services.workflow.bus) as uow:
         ids = uow.session.execute(select(KPI_OPEN.c.case_id)).scalars().all()
         case = uow.cases.get(ids[0])
         case.department_id = 1 if case.department_id != 1 else 2
@@ -64,7 +64,7 @@ def test_the_sums_are_those_of_a_rebuild_after_the_demo_and_later_changes(demo):
         uow.cases.save(case)
         uow.commit()
     clock.advance(timedelta(days=2))
-    with UnitOfWork(services.engine, now=clock.now) as uow:
+    with UnitOfWork(services.engine, now=clock.now, bus=services.workflow.bus) as uow:
         case = uow.cases.get(ids[1])
         step = case.open_step
         assert step is not None
@@ -73,7 +73,7 @@ def test_the_sums_are_those_of_a_rebuild_after_the_demo_and_later_changes(demo):
         step.actor_user_id = case.registered_by_user_id
         uow.cases.save(case)
         uow.commit()
-    with UnitOfWork(services.engine, now=clock.now) as uow:
+    with UnitOfWork(services.engine, now=clock.now, bus=services.workflow.bus) as uow:
         slips = [s for s in uow.slips.for_kpis_where()
                  if s.issued_at is not None and s.status != SlipStatus.REVOKED]
         assert len(slips) >= 2
@@ -114,7 +114,7 @@ def test_the_year_from_the_tallies_is_the_year_from_the_records(demo, monkeypatc
         monkeypatch.setattr(kpi_tallies, "month_ends_due", lambda *_a: False)
     # an open complaint with a step that becomes due later (its open step, and deadline,
     # change with no write at all): the reader works that one out from the case
-    with UnitOfWork(services.engine, now=clock.now) as uow:
+    with UnitOfWork(services.engine, now=clock.now, bus=services.workflow.bus) as uow:
         case_id = uow.session.execute(select(KPI_OPEN.c.case_id)).scalars().first()
         case = uow.cases.get(case_id)
         later = clock.now() + timedelta(days=3)
@@ -179,7 +179,7 @@ def test_a_kept_median_goes_when_a_duration_of_its_month_changes(demo):
     assert kept  # the report kept what it worked out
     # the quickest handled complaint turns out to have been received 40 days earlier:
     # as many handled as before, but the median of its month moves
-    with UnitOfWork(services.engine, now=clock.now) as uow:
+    with UnitOfWork(services.engine, now=clock.now, bus=services.workflow.bus) as uow:
         case = uow.cases.get(quickest[0])
         case.intake.complained_at -= timedelta(days=40)
         uow.cases.save(case)

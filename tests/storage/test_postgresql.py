@@ -95,7 +95,8 @@ def test_kpi_tallies_on_postgresql_equal_the_records(pg_services):
     services, clock = pg_services
     seed_demo(services, cases=80, seed=9)
     clock.advance(timedelta(days=2))
-    with UnitOfWork(services.engine, now=clock.now) as uow:  # a later change of its own
+    bus = services.workflow.bus
+    with UnitOfWork(services.engine, now=clock.now, bus=bus) as uow:  # a later change of its own
         case = uow.cases.get(uow.cases.load_period(None, None)[0].id)
         case.category = "收费价格"
         uow.cases.save(case)
@@ -146,14 +147,14 @@ def test_two_pcs_changing_one_case_at_once_leave_the_tallies_right(pg_services):
     seed_demo(services, cases=20, seed=4)
     with UnitOfWork(services.engine, readonly=True) as uow:
         case_id = uow.cases.load_period(None, None)[0].id
-    first = UnitOfWork(services.engine, now=clock.now).__enter__()
+    first = UnitOfWork(services.engine, now=clock.now, bus=services.workflow.bus).__enter__()
     case = first.cases.get(case_id)
     case.category = "收费价格" if case.category != "收费价格" else "服务态度"
     first.cases.save(case)  # holds the case row from here to commit
     done = threading.Event()
 
     def second_pc() -> None:
-        with UnitOfWork(services.engine, now=clock.now) as uow:
+        with UnitOfWork(services.engine, now=clock.now, bus=services.workflow.bus) as uow:
             uow.slips.add(FaultSlip(None, "", case_id, None, case.department_id, "", "超时",
                                     None, status=SlipStatus.ISSUED, issued_at=clock.now()))
             uow.commit()

@@ -13,6 +13,7 @@ from complaintdesk.domain.records import (
     SlipChange,
     SlipStatus,
 )
+from complaintdesk.services.messagebus import MessageBus
 from complaintdesk.storage.database import DatabaseConfig, make_engine, migrate
 from complaintdesk.storage.repo_cases import ConcurrentUpdateError
 from complaintdesk.storage.repo_slips import SlipQuery
@@ -44,10 +45,10 @@ def _slip(**kw) -> FaultSlip:
 
 
 def test_a_slip_round_trips_and_a_stale_save_is_refused(engine):
-    with UnitOfWork(engine) as uow:
+    with UnitOfWork(engine, bus=MessageBus(UTC)) as uow:
         s = uow.slips.add(_slip(appeal=None))
         uow.commit()
-    with UnitOfWork(engine) as uow:
+    with UnitOfWork(engine, bus=MessageBus(UTC)) as uow:
         a = uow.slips.get(s.id)
         b = uow.slips.get(s.id)
         assert a == s
@@ -57,14 +58,14 @@ def test_a_slip_round_trips_and_a_stale_save_is_refused(engine):
         with pytest.raises(ConcurrentUpdateError):
             uow.slips.save(b)  # read before a was saved
         uow.commit()
-    with UnitOfWork(engine) as uow:
+    with UnitOfWork(engine, bus=MessageBus(UTC)) as uow:
         got = uow.slips.get(s.id)
         assert got.number == "GS-202611-0001" and got.changes[0].by_name == "郭平"
         assert got.issued_at == T and got.version == 2
 
 
 def test_list_filters_and_the_ledger_query(engine):
-    with UnitOfWork(engine) as uow:
+    with UnitOfWork(engine, bus=MessageBus(UTC)) as uow:
         early = uow.slips.add(_slip(department_id=1, employee_id=None, issued_at=T,
                                     status=SlipStatus.ENFORCED, enforced_at=T))
         appealed = uow.slips.add(_slip(department_id=2, issued_at=T - timedelta(days=30),

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QImage
 
 from complaintdesk.domain.records import User
 from complaintdesk.services.container import Services
-from complaintdesk.ui.admin_view import AdminDialog
+from complaintdesk.ui.admin.admin_view import AdminDialog
 
 
 def test_the_dealership_tab_saves_name_and_logo(qtbot: Any, services: Services, admin: User,

@@ -10,8 +10,8 @@ from wf_cast import make_cast
 
 from complaintdesk.domain.records import Role
 from complaintdesk.services.container import Services
-from complaintdesk.ui.admin_users import RolesBox
-from complaintdesk.ui.admin_view import AdminDialog
+from complaintdesk.ui.admin.admin_users import RolesBox
+from complaintdesk.ui.admin.admin_view import AdminDialog
 
 
 def _new_user(dialog: AdminDialog, username: str, role: Role, dept_id: int | None):

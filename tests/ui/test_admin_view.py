@@ -12,9 +12,9 @@ from wf_cast import make_cast
 from complaintdesk.domain.records import Role
 from complaintdesk.domain.workflow import WorkflowSettings
 from complaintdesk.services.container import Services
-from complaintdesk.ui.admin_settings import delegation_dialog
-from complaintdesk.ui.admin_users import RolesBox
-from complaintdesk.ui.admin_view import AdminDialog
+from complaintdesk.ui.admin.admin_settings import delegation_dialog
+from complaintdesk.ui.admin.admin_users import RolesBox
+from complaintdesk.ui.admin.admin_view import AdminDialog
 from complaintdesk.ui.main_window import MainWindow
 
 
@@ -111,7 +111,7 @@ def test_backup_times_are_shown_in_the_dealership_time_zone(qtbot: Any, services
     """The 时间 column read the file's time in the PC's zone (UTC on a server-set PC) while
     every other time in the app is the dealership's (Asia/Shanghai)."""
     from complaintdesk.storage.backup import describe
-    from complaintdesk.ui.backup_dialog import BackupDialog
+    from complaintdesk.ui.admin.backup_dialog import BackupDialog
 
     path = services.backups.backup_now(admin)
     dialog = BackupDialog(services, admin)

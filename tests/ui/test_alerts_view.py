@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from wf_cast import make_cast, sample_intake
 
 from complaintdesk.services.container import Services
-from complaintdesk.ui.alerts_view import AlertsView
 from complaintdesk.ui.main_window import MainWindow
+from complaintdesk.ui.tasks.alerts_view import AlertsView
 
 LEFT = Qt.MouseButton.LeftButton
 

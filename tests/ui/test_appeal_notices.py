@@ -8,7 +8,7 @@ from service_builders import add_user, make_services
 
 
 def test_the_gm_reads_the_boards_decision(qtbot, tmp_path):
-    from complaintdesk.ui.appeal_notices import AppealNoticesDialog
+    from complaintdesk.ui.accountability.appeal_notices import AppealNoticesDialog
 
     services, clock = make_services(tmp_path)
     try:

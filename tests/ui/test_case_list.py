@@ -7,7 +7,7 @@ from ui_builders import make_cases
 
 from complaintdesk.domain.records import User
 from complaintdesk.services.container import Services
-from complaintdesk.ui.case_list import CaseListWidget
+from complaintdesk.ui.cases.case_list import CaseListWidget
 
 
 def test_list_fetches_more_rows_on_scroll_not_all_at_once(qtbot, services: Services,
@@ -100,7 +100,7 @@ def test_deadline_turns_amber_in_its_last_quarter_and_red_after_it(
     (the list used a flat "within an hour", so a 1-hour step was amber from its start)."""
     from PySide6.QtCore import Qt as _Qt
 
-    from complaintdesk.ui.case_model import DEADLINE_COL
+    from complaintdesk.ui.cases.case_model import DEADLINE_COL
 
     make_cases(services, reception, 1)
     widget = CaseListWidget(services, reception)

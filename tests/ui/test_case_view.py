@@ -13,7 +13,7 @@ from acc_builders import gm_signs
 from complaintdesk.domain.records import Intake, User
 from complaintdesk.services.container import Services
 from complaintdesk.services.intake import NewAttachment
-from complaintdesk.ui.case_view import CaseViewDialog
+from complaintdesk.ui.cases.case_view import CaseViewDialog
 
 
 def test_repeat_link_and_attachment_save(qtbot, services: Services, reception: User,
@@ -76,9 +76,59 @@ def test_a_scheduled_second_revisit_says_when_it_starts_not_time_left() -> None:
     from zoneinfo import ZoneInfo
 
     from complaintdesk.domain.records import StepRecord
-    from complaintdesk.ui.timeline import timing_text
+    from complaintdesk.ui.cases.timeline import timing_text
 
     now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
     later = StepRecord(None, 1, "second_revisit", 9, due_since=now + timedelta(days=7),
                        deadline=now + timedelta(days=9))
     assert timing_text(later, now, ZoneInfo("Asia/Shanghai")) == "计划于 2026-11-30 起进行"
+
+
+def test_the_assessor_marks_a_complaint_difficult_from_the_case_window(qtbot, tmp_path: Path,
+                                                                        monkeypatch) -> None:
+    """Issue 14: 标记疑难… asks for the reason (empty refused in place, text kept), then the
+    summary says 疑难投诉 and the button offers to take it back; others see no button."""
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    from acc_builders import cast, walk_to_issue
+    from complaintdesk.ui.cases import difficult_mark
+    from service_builders import make_services
+
+    services, clock = make_services(tmp_path)
+    try:
+        c = cast(services)
+        case = walk_to_issue(services, clock, c)
+        other = CaseViewDialog(services, c.cs, case.id)
+        qtbot.addWidget(other)
+        assert other.difficult_button.isHidden()
+
+        dialog = CaseViewDialog(services, c.assessor, case.id)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        button = dialog.difficult_button
+        assert button.isVisible() and button.text() == "标记疑难…"
+        assert "疑难" not in dialog.summary.text()
+        seen: list[difficult_mark.DifficultReasonDialog] = []
+
+        def fill(self: difficult_mark.DifficultReasonDialog) -> int:
+            seen.append(self)
+            self.save()  # nothing typed: refused in place
+            assert "认定理由" in self.error.text() and self.result() == 0
+            self.note.setPlainText("涉及厂家索赔，需多方协调")
+            self.save()
+            return int(self.result())
+
+        monkeypatch.setattr(difficult_mark.DifficultReasonDialog, "exec", fill)
+        button.click()
+        assert seen and seen[0].result() == QDialog.DialogCode.Accepted
+        assert "疑难投诉" in dialog.summary.text()
+        assert services.marks.is_difficult(case.id)
+        assert dialog.difficult_button.text() == "取消疑难标记"
+
+        monkeypatch.setattr(QMessageBox, "question",
+                            lambda *a, **k: QMessageBox.StandardButton.Yes)
+        dialog.difficult_button.click()
+        assert not services.marks.is_difficult(case.id)
+        assert "疑难" not in dialog.summary.text()
+    finally:
+        services.dispose()

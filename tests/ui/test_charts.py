@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QRectF
 
-from complaintdesk.ui.charts import BarChart, LineChart, Series, place_labels
+from complaintdesk.ui.widgets.charts import BarChart, LineChart, Series, place_labels
 
 MONTHS = [f"{m}月" for m in (6, 7, 8, 9, 10, 11)]
 # 111 complaints on a 0–120 axis sits where 95.4 % sits on the rate axis: the labels met

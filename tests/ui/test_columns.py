@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 from wf_cast import make_cast, sample_intake
 
 from complaintdesk.services.container import Services
-from complaintdesk.ui.admin_view import AdminDialog
-from complaintdesk.ui.columns import ColumnSizer
-from complaintdesk.ui.tasks_view import TasksView
+from complaintdesk.ui.admin.admin_view import AdminDialog
+from complaintdesk.ui.tasks.tasks_view import TasksView
+from complaintdesk.ui.widgets.columns import ColumnSizer
 
 ROWS = [("FK-0001", "李", "发动机异响，保养后加剧"), ("FK-0002", "欧阳明", "等待时间太长")]
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from wf_cast import make_cast, sample_intake
 
 from complaintdesk.services.container import Services
-from complaintdesk.ui.case_view import CaseViewDialog
+from complaintdesk.ui.cases.case_view import CaseViewDialog
 
 
 def test_cs_logs_the_notice_and_the_case_shows_it_told(qtbot: Any, services: Services) -> None:

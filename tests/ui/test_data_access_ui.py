@@ -16,8 +16,8 @@ from complaintdesk.domain.clock import FixedClock
 from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.container import Services
 from complaintdesk.storage.tables import AuditRow
-from complaintdesk.ui.access_requests import AccessRequestsPanel
-from complaintdesk.ui.case_view import CaseViewDialog
+from complaintdesk.ui.admin.access_requests import AccessRequestsPanel
+from complaintdesk.ui.cases.case_view import CaseViewDialog
 
 PHONE, LANDLINE, VIN = "13812345678", "010-68880061", "LSVAB2BR5KN001234"
 
@@ -112,7 +112,7 @@ def test_a_new_request_is_announced_to_the_approver(qtbot, services: Services) -
 
 
 def test_the_approval_period_is_set_in_the_workflow_settings(qtbot, services: Services) -> None:
-    from complaintdesk.ui.admin_settings import WorkflowSettingsTab
+    from complaintdesk.ui.admin.admin_settings import WorkflowSettingsTab
 
     c = make_cast(services)
     tab = WorkflowSettingsTab(services, c.admin)

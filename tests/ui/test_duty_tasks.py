@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from wf_cast import make_cast, sample_intake
 
 from complaintdesk.services.container import Services
-from complaintdesk.ui.tasks_view import TasksView
+from complaintdesk.ui.tasks.tasks_view import TasksView
 
 
 def _items(view: TasksView) -> list[str]:
@@ -27,7 +27,18 @@ def _do_task(qtbot: Any, view: TasksView, row: int) -> None:
 
 
 def test_weekly_summary_sent_by_the_assessor_and_read_by_the_gm(qtbot: Any,
-                                                                services: Services) -> None:
+                                                                services: Services,
+                                                                monkeypatch: Any) -> None:
+    """The GM's 处理 shows the copy that was sent (issue 14), then asks to confirm 已阅."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from complaintdesk.ui.widgets.pdf_preview import PdfPreviewDialog
+
+    shown: list[tuple[bytes, str]] = []
+    monkeypatch.setattr(PdfPreviewDialog, "exec",
+                        lambda self: shown.append((self.data, self.windowTitle())) or 0)
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
     cast = make_cast(services)
     view = TasksView(services, cast.assessor)
     qtbot.addWidget(view)
@@ -41,7 +52,13 @@ def test_weekly_summary_sent_by_the_assessor_and_read_by_the_gm(qtbot: Any,
     gm.show()
     [text] = _items(gm)
     assert text.startswith("阅知周投诉汇总")
-    _do_task(qtbot, gm, 0)
+    _do_task(qtbot, gm, 0)  # read, then 否: not yet 已阅
+    [(pdf, title)] = shown
+    assert "发送稿" in title
+    monday = services.weekly.tasks(cast.gm)[0].week_start
+    assert pdf == services.weekly.sent_copy(cast.gm, monday) and pdf.startswith(b"%PDF")
+    assert len(_items(gm)) == 1
+    _do_task(qtbot, gm, 0)  # read again, 是
     assert _items(gm) == []
     week = services.weekly.tasks  # the record keeps both times
     assert week(cast.gm) == [] and week(cast.assessor) == []

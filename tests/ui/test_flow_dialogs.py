@@ -13,9 +13,9 @@ from ui_builders import make_cases
 from complaintdesk import __version__
 from complaintdesk.domain.records import FlowKind, User
 from complaintdesk.services.container import Services
-from complaintdesk.ui.internal_dialog import InternalComplaintDialog
+from complaintdesk.ui.cases.internal_dialog import InternalComplaintDialog
+from complaintdesk.ui.cases.rework_dialog import ReworkOrderDialog
 from complaintdesk.ui.main_window import MainWindow
-from complaintdesk.ui.rework_dialog import ReworkOrderDialog
 
 
 def _pyproject_version() -> str:

@@ -1,6 +1,6 @@
 import gc
 
-from complaintdesk.ui.gc_guard import MainThreadCollector
+from complaintdesk.ui.widgets.gc_guard import MainThreadCollector
 
 
 def test_collection_runs_from_the_gui_thread_timer_not_automatically(qapp):

@@ -1,7 +1,7 @@
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from complaintdesk.ui.geometry import install_geometry_keeper
+from complaintdesk.ui.widgets.geometry import install_geometry_keeper
 
 
 class NotesDialog(QDialog):

@@ -11,7 +11,7 @@ from ui_builders import make_cases
 
 from complaintdesk.domain.records import User
 from complaintdesk.services.container import Services
-from complaintdesk.ui.intake_dialog import IntakeDialog
+from complaintdesk.ui.cases.intake_dialog import IntakeDialog
 from complaintdesk.ui.main_window import MainWindow
 
 

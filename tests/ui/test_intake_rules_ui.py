@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 
 from complaintdesk.domain.records import Intake, User
 from complaintdesk.services.container import Services
-from complaintdesk.ui.intake_dialog import IntakeDialog
-from complaintdesk.ui.rework_dialog import ReworkOrderDialog
+from complaintdesk.ui.cases.intake_dialog import IntakeDialog
+from complaintdesk.ui.cases.rework_dialog import ReworkOrderDialog
 
 
 def _fill(qtbot, dlg: IntakeDialog, phone: str, plate: str) -> None:
@@ -78,9 +78,9 @@ def test_the_administrator_edits_the_categories_and_the_step_form_offers_them(
 
     from complaintdesk.domain.records import CATEGORIES
     from complaintdesk.domain.workflow.fields import FIELDS
-    from complaintdesk.ui.admin_view import AdminDialog
-    from complaintdesk.ui.field_widgets import make_editor
-    from complaintdesk.ui.step_form import build_choices
+    from complaintdesk.ui.admin.admin_view import AdminDialog
+    from complaintdesk.ui.cases.step_form import build_choices
+    from complaintdesk.ui.widgets.field_widgets import make_editor
 
     cast = make_cast(services)
     dialog = AdminDialog(services, cast.admin)

@@ -9,7 +9,7 @@ from test_intake_dialog import fill_minimum
 
 from complaintdesk.domain.records import Severity, User
 from complaintdesk.services.container import Services
-from complaintdesk.ui.intake_dialog import IntakeDialog
+from complaintdesk.ui.cases.intake_dialog import IntakeDialog
 
 
 def _dialog(qtbot, services: Services, user: User) -> IntakeDialog:

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from wf_cast import make_cast, sample_intake
 
 from complaintdesk.services.container import Services
+from complaintdesk.ui.cases.step_form import ActionPanel
 from complaintdesk.ui.main_window import MainWindow
-from complaintdesk.ui.step_form import ActionPanel
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QDate
 
 from acc_builders import cast, walk_to_approve, walk_to_issue
-from complaintdesk.ui.ledger_view import LedgerView
+from complaintdesk.ui.accountability.ledger_view import LedgerView
 from service_builders import make_services
 
 

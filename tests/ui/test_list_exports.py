@@ -13,8 +13,8 @@ from wf_cast import make_cast, sample_intake
 from acc_builders import cast, walk_to_issue
 from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.container import Services
-from complaintdesk.ui.slips_view import SlipsView
-from complaintdesk.ui.tasks_view import TasksView
+from complaintdesk.ui.accountability.slips_view import SlipsView
+from complaintdesk.ui.tasks.tasks_view import TasksView
 from service_builders import make_services
 
 

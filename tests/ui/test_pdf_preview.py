@@ -15,7 +15,11 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from acc_builders import cast, employee_id, walk_to_approve, walk_to_issue
-from complaintdesk.ui.pdf_preview import PdfPreviewDialog, open_pdf_preview, render_to_printer
+from complaintdesk.ui.widgets.pdf_preview import (
+    PdfPreviewDialog,
+    open_pdf_preview,
+    render_to_printer,
+)
 from service_builders import make_services
 
 
@@ -110,7 +114,7 @@ def test_the_pdf_is_produced_off_the_ui_thread_then_previewed(qtbot, walked):
 
 def test_a_failure_is_shown_not_raised(qtbot, walked, monkeypatch):
     shown: list[str] = []
-    monkeypatch.setattr("complaintdesk.ui.pdf_preview.show_error",
+    monkeypatch.setattr("complaintdesk.ui.widgets.pdf_preview.show_error",
                         lambda _p, exc, _t="": shown.append(str(exc)))
     parent = QWidget()
     qtbot.addWidget(parent)
@@ -173,7 +177,7 @@ def _wait_preview(qtbot) -> PdfPreviewDialog:
 
 
 def test_the_case_view_previews_its_form(qtbot, walked):
-    from complaintdesk.ui.case_view import CaseViewDialog
+    from complaintdesk.ui.cases.case_view import CaseViewDialog
 
     services, _clock, c, case = walked
     view = CaseViewDialog(services, c.cs, case.id)
@@ -187,7 +191,7 @@ def test_the_case_view_previews_its_form(qtbot, walked):
 
 
 def test_the_slip_dialog_previews_the_slip(qtbot, walked):
-    from complaintdesk.ui.slip_dialog import SlipDialog
+    from complaintdesk.ui.accountability.slip_dialog import SlipDialog
 
     services, _clock, c, case = walked
     [slip] = [v.slip for v in services.accountability.proposals_for_case(c.assessor, case.id)
@@ -207,7 +211,7 @@ def test_the_assessor_prints_the_weeks_slips_from_the_menu(qtbot, walked, tmp_pa
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QAction
 
-    from complaintdesk.ui import print_actions
+    from complaintdesk.ui.cases import print_actions
     from complaintdesk.ui.main_window import MainWindow
 
     services, clock, c, _case = walked

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QComboBox
 
 from acc_builders import cast
-from complaintdesk.ui.rules_editor import COLUMNS, RulesEditor
+from complaintdesk.ui.accountability.rules_editor import COLUMNS, RulesEditor
 from service_builders import make_services
 
 FLOW_COL = [c[0] for c in COLUMNS].index("flow")

@@ -14,8 +14,8 @@ from complaintdesk.domain.records import FlowKind, Intake, Role, User
 from complaintdesk.domain.workflow.internal_routing import case_routing
 from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.container import Services
-from complaintdesk.ui.internal_dialog import InternalComplaintDialog
-from complaintdesk.ui.step_form import ActionPanel
+from complaintdesk.ui.cases.internal_dialog import InternalComplaintDialog
+from complaintdesk.ui.cases.step_form import ActionPanel
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -81,7 +81,7 @@ def test_internal_dialog_sends_the_reporters_department(qtbot: Any, services: Se
 def test_the_timeline_reads_the_new_records_and_hides_the_routing_snapshot() -> None:
     from zoneinfo import ZoneInfo
 
-    from complaintdesk.ui.field_text import Names, shown_items
+    from complaintdesk.ui.widgets.field_text import Names, shown_items
 
     names = Names(users={7: "张伟"}, departments={3: "售后服务部"})
     tz = ZoneInfo("Asia/Shanghai")

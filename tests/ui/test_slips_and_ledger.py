@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QApplication
 
 from acc_builders import cast, gm_signs, walk_to_approve, walk_to_issue
 from complaintdesk.domain.records import Penalty, PenaltyKind, SlipStatus
-from complaintdesk.ui.ledger_view import LedgerView
-from complaintdesk.ui.rules_editor import RulesEditor
-from complaintdesk.ui.slip_dialog import SlipDialog
-from complaintdesk.ui.slips_view import SlipsView
+from complaintdesk.ui.accountability.ledger_view import LedgerView
+from complaintdesk.ui.accountability.rules_editor import RulesEditor
+from complaintdesk.ui.accountability.slip_dialog import SlipDialog
+from complaintdesk.ui.accountability.slips_view import SlipsView
 from service_builders import make_services
 
 SHOTS = os.environ.get("COMPLAINTDESK_SHOTS")  # a folder: save screenshots for a human look
@@ -232,7 +232,7 @@ def test_the_appeal_decision_dialog_validates_before_it_closes(qtbot):
     from PySide6.QtWidgets import QDialog
 
     from complaintdesk.domain.records import Penalty, PenaltyKind
-    from complaintdesk.ui.slip_dialog import DecisionDialog
+    from complaintdesk.ui.accountability.slip_dialog import DecisionDialog
 
     dialog = DecisionDialog([Penalty(PenaltyKind.FINE, amount=100)])
     qtbot.addWidget(dialog)
@@ -254,7 +254,7 @@ def test_the_appeal_decision_dialog_validates_before_it_closes(qtbot):
 
 def test_the_administrator_names_the_review_board_and_its_settings(qtbot, tmp_path):
     from complaintdesk.domain.records import Role
-    from complaintdesk.ui.review_board_dialog import ReviewBoardDialog
+    from complaintdesk.ui.accountability.review_board_dialog import ReviewBoardDialog
     from service_builders import add_user
 
     services, clock = make_services(tmp_path)
@@ -284,7 +284,7 @@ def test_the_administrator_names_the_review_board_and_its_settings(qtbot, tmp_pa
 def test_the_assessor_proposes_an_individual_reward_from_the_dialog(qtbot, tmp_path):
     """001 五.2: a loss recovered, with its amount and a 奖品 described; a wrong case
     number is refused in the dialog, which stays open."""
-    from complaintdesk.ui.reward_dialog import RewardDialog
+    from complaintdesk.ui.accountability.reward_dialog import RewardDialog
 
     services, clock = make_services(tmp_path)
     try:

@@ -2,7 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
-from complaintdesk.ui.field_text import Names, shown_items
+from complaintdesk.ui.widgets.field_text import Names, shown_items
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -23,5 +23,5 @@ def test_approvals_receiver_and_awaiting_slips_read_as_text_not_raw_data():
     assert items["解决方案审批"] == ("已退回（总经理，2026-11-10 12:00）：补偿过高\n"
                                "已批准（总经理，2026-11-10 17:00）（超时）")
     assert items["受理人"] == "赵磊"
-    assert items["待总经理开具的过失单"] == "GS-202611-0003"
+    assert items["待行政部负责人或总经理开具的过失单"] == "GS-202611-0003"
     assert items["简易投诉（当场解决）"] == "是"

@@ -16,10 +16,15 @@ from PySide6.QtWidgets import QLabel
 from complaintdesk.domain.records import Role, User
 from complaintdesk.services.container import Services
 from complaintdesk.services.demo import seed_demo
-from complaintdesk.ui.dashboard import DashboardView, format_change, format_hours, format_value
+from complaintdesk.ui.accountability.volume_editor import VolumeEditor
 from complaintdesk.ui.main_window import MainWindow
-from complaintdesk.ui.report_dialogs import MONTH, WEEK, ReportExportDialog
-from complaintdesk.ui.volume_editor import VolumeEditor
+from complaintdesk.ui.statistics.dashboard import (
+    DashboardView,
+    format_change,
+    format_hours,
+    format_value,
+)
+from complaintdesk.ui.statistics.report_dialogs import MONTH, WEEK, ReportExportDialog
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from wf_cast import make_cast, sample_intake
 
 from complaintdesk.domain.records import Case
 from complaintdesk.services.container import Services
-from complaintdesk.ui.field_widgets import ResponsibleEditor, TextEditor
-from complaintdesk.ui.step_form import ActionPanel
+from complaintdesk.ui.cases.step_form import ActionPanel
+from complaintdesk.ui.widgets.field_widgets import ResponsibleEditor, TextEditor
 
 LEFT = Qt.MouseButton.LeftButton
 

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QLabel, QPushButton, QRadioButton
 
 from acc_builders import cast, employee_id, walk_to_approve, walk_to_issue
 from complaintdesk.domain.records import Penalty, PenaltyKind, SlipStatus
-from complaintdesk.ui.step_form import ActionPanel
-from complaintdesk.ui.step_slips import SlipDecisionsEditor, SlipWorkEditor
+from complaintdesk.ui.cases.step_form import ActionPanel
+from complaintdesk.ui.cases.step_slips import SlipDecisionsEditor, SlipWorkEditor
 from service_builders import make_services
 
 LEFT = Qt.MouseButton.LeftButton

@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush
 from wf_cast import make_cast, sample_intake
 
 from complaintdesk.services.container import Services
-from complaintdesk.ui.tasks_view import STATE_COLORS, TasksView
+from complaintdesk.ui.tasks.tasks_view import STATE_COLORS, TasksView
 
 
 def background(view: TasksView, row: int) -> str | None:

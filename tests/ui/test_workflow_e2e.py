@@ -13,10 +13,10 @@ from wf_cast import PASSWORD, make_cast
 
 from complaintdesk.domain.records import CaseStatus, User
 from complaintdesk.services.container import Services
-from complaintdesk.ui.field_widgets import ResponsibleEditor
+from complaintdesk.ui.cases.step_form import StepForm
 from complaintdesk.ui.login_dialog import LoginDialog
 from complaintdesk.ui.main_window import MainWindow
-from complaintdesk.ui.step_form import StepForm
+from complaintdesk.ui.widgets.field_widgets import ResponsibleEditor
 
 LEFT = Qt.MouseButton.LeftButton
 

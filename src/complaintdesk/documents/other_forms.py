@@ -195,7 +195,7 @@ def _ic_intake(case: Case, ctx: PrintContext) -> list[Flowable]:
     g.pairs(("发生地点", i.location), ("被投诉人员", i.persons_involved))
     if not long:
         g.text("事件经过", i.description, min_h=40)
-    g.text("违反的制度/流程", i.demand)  # ui/internal_dialog.py keeps it in Intake.demand
+    g.text("违反的制度/流程", i.demand)  # ui/cases/internal_dialog.py keeps it in Intake.demand
     return [g.table()] + ([text_block("事件经过", i.description)] if long else [])
 
 

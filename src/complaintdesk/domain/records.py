@@ -298,6 +298,9 @@ class Case:
     # decision (set at registration for complaints), and when it was done
     notice_from: datetime | None = None
     notice_due: datetime | None = None
+    # what happened to it in this unit of work, not stored (domain/events.py's events;
+    # typed Any: events.py imports this module)
+    events: list[Any] = field(default_factory=list, compare=False, repr=False)
     notified_at: datetime | None = None
     # a 重要/重大 solution awaiting approval (000 二(四)2): the approver's role and the
     # sub-task's deadline, so 我的待办 finds it; cleared when approved or sent back
@@ -446,6 +449,7 @@ class FaultSlip:
     changes: list[SlipChange] = field(default_factory=list)
     created_at: datetime | None = None
     version: int = 1  # optimistic locking (storage bumps it on every save)
+    events: list[Any] = field(default_factory=list, compare=False, repr=False)  # see Case
 
 
 @dataclass(frozen=True, slots=True)

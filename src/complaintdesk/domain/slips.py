@@ -20,6 +20,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from complaintdesk.domain.errors import DomainError
+from complaintdesk.domain.events import SLIP_STATUS_EVENTS, SlipAppealDecided, SlipIssued
 from complaintdesk.domain.penalty_text import penalty_text
 from complaintdesk.domain.proposals import Proposal
 from complaintdesk.domain.records import (
@@ -81,8 +82,17 @@ def _log(slip: FaultSlip, by: User | None, now: datetime, what: str,
 
 def _set_status(slip: FaultSlip, status: SlipStatus, by: User | None, now: datetime,
                 reason: str = "") -> None:
+    appeal_decided = slip.status is SlipStatus.APPEALED
     _log(slip, by, now, STATUS, slip.status.value, status.value, reason)
     slip.status = status
+    # the slip records what happened to it (domain/events.py; handled after the change)
+    who = by.id if by is not None else None
+    if appeal_decided:
+        slip.events.append(SlipAppealDecided(slip.id, slip.case_id, who, now, status))
+    elif status is SlipStatus.ISSUED:
+        slip.events.append(SlipIssued(slip.id, slip.case_id, who, now, slip.number))
+    elif status in SLIP_STATUS_EVENTS:
+        slip.events.append(SLIP_STATUS_EVENTS[status](slip.id, slip.case_id, who, now))
 
 
 def _require(slip: FaultSlip, allowed: set[SlipStatus] | frozenset[SlipStatus],

@@ -3,7 +3,7 @@
 Each use case is one transaction: load, check the person (slip_access.allowed — §3), let
 the domain change the slip (domain/slips.py guards its state), save with the optimistic
 version, write the audit entry. The workflow side (slips proposed, issued, approved and
-enforced by the case's own steps) is in accountability_hooks.py.
+enforced by the case's own steps) is in handlers/accountability.py.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from . import slip_access as A
 from .alerts import slip_alerts
 from .base import ServiceBase
 from .errors import NotFound, PermissionDenied, ServiceError
+from .intake import company_department
 from .slip_access import HistoryLine, SlipView
 from .slip_ops import (
     RULES_KEY,
@@ -90,8 +91,11 @@ class AccountabilityService(ServiceBase):
     def _appeal_rules(uow: UnitOfWork) -> A.AppealRules:
         """The 监督与评估小组 and the appeal window, as the administrator set them."""
         settings = AccountabilitySettings.from_dict(uow.settings.get(ACCOUNTABILITY_KEY))
+        assessors = frozenset(u.employee_id for u in uow.people.users(include_inactive=False)
+                              if u.has(Role.ASSESSOR) and u.employee_id is not None)
         return A.AppealRules(ReviewBoard.from_dict(uow.settings.get(REVIEW_BOARD_KEY)),
-                             timedelta(days=settings.appeal_window_days))
+                             timedelta(days=settings.appeal_window_days),
+                             company_department(uow.people.departments()), assessors)
 
     def _view(self, uow: UnitOfWork, actor: User, item: SlipWithCase, now: datetime,
               names: tuple[dict, dict, dict], rules: dict[str, Rule],

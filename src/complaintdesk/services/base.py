@@ -17,6 +17,7 @@ from ..storage.database import concurrency_failure
 from ..storage.repo_cases import ConcurrentUpdateError
 from ..storage.uow import UnitOfWork
 from .errors import BusyError, ConflictError, PermissionDenied
+from .messagebus import MessageBus
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +32,13 @@ class ServiceBase:
         self.clock = clock
         self.tz_name = tz
         self.tz = ZoneInfo(tz)
+        self.bus = MessageBus(self.tz)  # what happens after a change (services/messagebus.py)
 
     @contextmanager
     def uow(self, readonly: bool = False) -> Iterator[UnitOfWork]:
         """One use case, one transaction. A concurrent update becomes "已被他人处理"."""
-        with UnitOfWork(self.engine, readonly=readonly, now=self.clock.now) as uow:
+        with UnitOfWork(self.engine, readonly=readonly, now=self.clock.now,
+                        bus=self.bus) as uow:
             try:
                 yield uow
             except ConcurrentUpdateError as exc:
@@ -58,4 +61,4 @@ class ServiceBase:
     def require(actor: User, *roles: Role, what: str) -> None:
         if not any(actor.has(r) for r in roles):
             names = "、".join(r.label for r in roles)
-            raise PermissionDenied(f"没有权限{what}:需要{names}角色")
+            raise PermissionDenied(f"没有权限{what}：需要{names}角色。")

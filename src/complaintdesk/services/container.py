@@ -18,10 +18,10 @@ from ..storage.audit_head import register_head_file
 from ..storage.database import HEAD_REVISION, DatabaseConfig, current_revision, make_engine, migrate
 from ..storage.uow import UnitOfWork
 from .accountability import AccountabilityService
-from .accountability_hooks import AccountabilityHooks
 from .alerts import AlertService
 from .auth import AuthService
 from .backups import BackupService, DamagedDatabase, ensure_openable
+from .case_marks import CaseMarkService
 from .cases import CaseService
 from .clock import clock_for, skew_warning
 from .contact_log import ContactLogService
@@ -69,6 +69,7 @@ class Services:
     backups: BackupService
     alerts: AlertService
     contacts: ContactLogService
+    marks: CaseMarkService
     weekly: WeeklyTaskService
     _watchers: list[change_watch.ChangeWatcher] = field(default_factory=list)
 
@@ -203,8 +204,8 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         backups=BackupService(engine, clock, tz, config, data_dir),
         alerts=AlertService(engine, clock, tz),
         contacts=ContactLogService(engine, clock, tz),
+        marks=CaseMarkService(engine, clock, tz),
         weekly=WeeklyTaskService(engine, clock, tz),
     )
-    services.workflow.hooks = AccountabilityHooks(services.accountability)
-    services.intake.hooks = services.workflow.hooks  # step 0's breach slip (受理人)
+    services.weekly.render = services.printing.weekly_summary_pdf  # the copy kept when sent
     return services

@@ -1,6 +1,6 @@
 """Demo data (`complaintdesk demo`, `seed-demo`): users one per role, and cases walked
 through the real workflow engine to every step — some due soon, some overdue, some
-reopened, some closed — with the accountability hooks issuing slips on the way.
+reopened, some closed — with the accountability handlers issuing slips on the way.
 
 Cases are processed in large transactions (one per batch) so 100,000 cases take minutes.
 """
@@ -30,14 +30,16 @@ from ..domain.records import (
     User,
 )
 from ..domain.validation import format_number
-from ..domain.workflow import WorkflowError, perform, start_case
+from ..domain.workflow import WorkflowError, action_slips, perform, start_case
+from ..domain.workflow.flows import APPROVE_SLIPS
 from ..domain.workflow.internal_routing import ROUTING_KEY, AssessorMap
 from ..storage.uow import UnitOfWork
-from .accountability_hooks import APPROVE_ACTIONS
 from .auth import hash_password
 from .demo_data import random_intake
 from .gm_decisions import approve_each
+from .handlers.accountability import prepare_action
 from .intake import company_department
+from .messagebus import MessageBus
 from .settings import workflow_settings
 from .workflow import step_data_json
 
@@ -108,9 +110,9 @@ class _Walker:
     """Takes one case from registration as far as `now` allows, acting as the demo users."""
 
     def __init__(self, rng: random.Random, cast: DemoCast, uow: UnitOfWork, settings: Any,
-                 hooks: Any, now: datetime) -> None:
+                 bus: MessageBus, now: datetime) -> None:
         self.rng, self.cast, self.uow, self.settings = rng, cast, uow, settings
-        self.hooks, self.now = hooks, now
+        self.bus, self.now = bus, now
 
     def when(self, case: Case) -> datetime:
         """When the holder acts on the open step: mostly in time, sometimes late."""
@@ -122,12 +124,12 @@ class _Walker:
         return step.due_since + span * frac
 
     def act(self, case: Case, key: str, user: User, data: dict[str, Any], at: datetime) -> bool:
-        if key in APPROVE_ACTIONS and case.id is not None:  # the GM signs each slip
-            data = {**data, "slip_decisions": approve_each(self.uow, case.id)}
+        if action_slips(case, key) == APPROVE_SLIPS and case.id is not None:
+            data = {**data, "slip_decisions": approve_each(self.uow, case.id)}  # the GM signs each
         try:
-            data = self.hooks.before_action(self.uow, user, case, key, data, at)
-            result = perform(case, key, user, step_data_json(data), at, self.settings)
-            self.hooks.after_action(self.uow, user, case, key, result, at)
+            data = prepare_action(self.uow, user, case, key, data, at, self.bus.context)
+            perform(case, key, user, step_data_json(data), at, self.settings)
+            self.bus.handle(self.uow, case)  # as the workflow service: slips before the next step
         except WorkflowError:
             return False
         return True
@@ -300,7 +302,7 @@ class _Walker:
 def _other_flow_intake(rng: random.Random, intake: Intake, flow: FlowKind,
                        cast: DemoCast) -> Intake:
     """An internal complaint names an employee who reported a colleague; a rework order
-    keeps the customer and vehicle (mapping as in ui/internal_dialog.py, rework_dialog.py)."""
+    keeps the customer and vehicle (mapping as in ui/cases/internal_dialog.py, rework_dialog.py)."""
     if flow is FlowKind.INTERNAL:
         reporter = rng.choice([e for emps in cast.employees.values() for e in emps])
         return Intake(customer_name=reporter.name, phone="", channel="其他",
@@ -320,7 +322,7 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
     rng = random.Random(seed)
     now = services.clock.now()
     tz = services.intake.tz
-    hooks = services.workflow.hooks
+    bus = services.workflow.bus
     with UnitOfWork(services.engine) as uow:
         cast = create_demo_users(uow)
         uow.commit()
@@ -330,9 +332,9 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
     done = 0
     closed = 0
     for b in range(0, cases, BATCH):
-        with UnitOfWork(services.engine, now=services.clock.now) as uow:
+        with UnitOfWork(services.engine, now=services.clock.now, bus=bus) as uow:
             settings = workflow_settings(uow, services.intake.tz_name)
-            walker = _Walker(rng, cast, uow, settings, hooks, now)
+            walker = _Walker(rng, cast, uow, settings, bus, now)
             for complained in times[b:b + BATCH]:
                 intake, category = random_intake(rng, complained, cast.reception.display_name)
                 registered = min(complained + timedelta(minutes=rng.uniform(3, 75)), now)
@@ -358,6 +360,7 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
                     case.department_id, opener = cast.dept_ids["售后服务部"], cast.advisor
                     case.registered_by_user_id = opener.id
                 start_case(case, opener, settings, registered, report_data=report)
+                case.events.clear()  # the demo proposes no slip for a late registration
                 uow.cases.add(case)
                 walker.walk(case, stall=rng.random() < 0.03)
                 uow.cases.save(case)

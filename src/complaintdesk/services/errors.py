@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+_SENTENCE_END = ("。", "？", "！", "…", "\n")
+
+
+def sentence(message: str) -> str:
+    """A Chinese message as a sentence: ends in a full stop (issue 13: messages missed their
+    final 。). A message ending in its own punctuation is left as it is."""
+    text = message.rstrip()
+    if not text or text.endswith(_SENTENCE_END):
+        return text
+    if text.endswith(("：", ":", "，", ",", "；", ";")):
+        text = text[:-1]
+    return text + "。"
+
 
 class ServiceError(Exception):
-    """A use case refused. `field` names the form field the message belongs next to."""
+    """A use case refused. `field` names the form field the message belongs next to. The
+    message always reads as a sentence, ending in 。."""
 
     def __init__(self, message: str, field: str | None = None,
                  fields: dict[str, str] | None = None) -> None:
+        message = sentence(message)
+        fields = {k: sentence(v) for k, v in fields.items()} if fields else None
         super().__init__(message)
         self.message = message
         self.field = field
@@ -21,7 +37,7 @@ class PermissionDenied(ServiceError):
 class ConflictError(ServiceError):
     """Optimistic locking: someone else acted on the case first."""
 
-    def __init__(self, message: str = "已被他人处理：该案件刚刚被其他人更新，请刷新后重试") -> None:
+    def __init__(self, message: str = "已被他人处理：该案件刚刚被其他人更新，请刷新后重试。") -> None:
         super().__init__(message)
 
 

@@ -55,10 +55,6 @@ class RepeatHit:
 
 
 class IntakeService(ServiceBase):
-    # the accountability side (services.accountability_hooks.AccountabilityHooks), set by
-    # the container: step 0's lateness proposes a breach slip for the receiver
-    hooks: Any = None
-
     def validate(self, intake: Intake, flow: FlowKind = FlowKind.FEEDBACK,
                  department_id: int | None = None) -> ValidationResult:
         return validate_registration(intake, self.clock.now(), flow, department_id)
@@ -148,8 +144,7 @@ class IntakeService(ServiceBase):
                 raise ServiceError(exc.message_zh, field=exc.field, fields=exc.fields) from exc
             uow.cases.add(case)
             event_alerts(uow, actor, case, "register", events, now, self.tz_name)
-            if self.hooks is not None:
-                self.hooks.after_registration(uow, case, events, now)
+            self.bus.handle(uow)  # step 0 registered late: the receiver's breach slip
             self.audit(uow, actor, "register", "case", case.number, None, {
                 # what was registered, as stored: `check` holds the row against it
                 "intake_digest": intake_digest(uow.session, case.id or 0),

@@ -121,8 +121,8 @@ class PrintService(ServiceBase):
         monday = week_start_of(any_day)
         slips = self.week_slips(actor, any_day)
         if not slips:
-            raise ServiceError(f"该周没有开具过失单({monday:%Y-%m-%d} 至 "
-                               f"{monday + timedelta(days=6):%Y-%m-%d})")
+            raise ServiceError(f"该周没有开具过失单（{monday:%Y-%m-%d} 至 "
+                               f"{monday + timedelta(days=6):%Y-%m-%d}）。")
         with self.uow(readonly=True) as uow:
             ctx = self.print_context(uow, [s.case_id for s in slips])
         from ..documents.fault_slip import slips_batch_pdf

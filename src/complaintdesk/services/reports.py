@@ -123,7 +123,7 @@ def parse_period(period: str) -> MonthKey:
     """"2026-11" → (2026, 11); a Chinese error naming the field otherwise."""
     m = _PERIOD.match(period.strip())
     if m is None:
-        raise ServiceError(f"月份格式应为 YYYY-MM:{period}", field="month")
+        raise ServiceError(f"月份格式应为 YYYY-MM：{period}", field="month")
     return check_month(int(m.group(1)), int(m.group(2)))
 
 

@@ -54,6 +54,15 @@ class AppealRules:
 
     board: ReviewBoard = ReviewBoard()
     window: timedelta = APPEAL_WINDOW
+    # issue 14: a slip against an assessor is issued by the 行政部 head (or the GM)
+    admin_department_id: int | None = None
+    assessor_employees: frozenset[int] = frozenset()
+
+    def admin_head_for(self, actor: User, slip: FaultSlip) -> bool:
+        """The 行政部 head, on a slip against one of the assessors."""
+        return slip.employee_id in self.assessor_employees and actor.has(Role.DEPT_HEAD) \
+            and self.admin_department_id is not None \
+            and actor.department_id == self.admin_department_id
 
 
 NO_BOARD = AppealRules()
@@ -74,8 +83,9 @@ def allowed(actor: User, slip: FaultSlip, action: str, now: datetime,
             or (gm and st in CHANGEABLE)
     if action in (ISSUE, DISCARD):
         # issue 14: never issued (or discarded) by the person it is against — a slip on the
-        # assessor goes to the GM (the 行政部 head's part is not modelled yet)
-        return st is SlipStatus.PROPOSED and not _own(actor, slip) and (assessor or gm)
+        # assessor goes to the 行政部 head or the GM
+        return st is SlipStatus.PROPOSED and not _own(actor, slip) \
+            and (assessor or gm or rules.admin_head_for(actor, slip))
     if action == DEPT_OPINION:
         return _dept_head_of(actor, slip) and st in _BEFORE_APPROVAL
     if action == APPROVE:
@@ -108,8 +118,8 @@ def refusal_text(action: str) -> str:
     """The Chinese refusal when `allowed` says no (the state error comes from the domain)."""
     who = {
         CHANGE: "行政部考核主管、本部门负责人（签批前）或总经理",
-        ISSUE: "行政部考核主管（针对考核主管本人的由总经理）",
-        DISCARD: "行政部考核主管（针对考核主管本人的由总经理）",
+        ISSUE: "行政部考核主管（针对考核主管本人的由行政部负责人或总经理）",
+        DISCARD: "行政部考核主管（针对考核主管本人的由行政部负责人或总经理）",
         DEPT_OPINION: "责任人所在部门的部门负责人", APPROVE: "总经理",
         ENFORCE: "行政部考核主管", ACKNOWLEDGE: "责任人本人或行政部考核主管",
         APPEAL: "责任人本人或代其申诉的行政部考核主管",

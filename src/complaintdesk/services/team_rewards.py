@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..domain.case_marks import DIFFICULT
 from ..domain.dept_assessment import PENALTY, REWARD, DeptVerdict
 from ..domain.kpi_model import DEPARTMENT
 from ..domain.proposals import Proposal, ProposalContext, proposal_from_rule, propose_reward
@@ -140,6 +141,9 @@ class TeamRewardService(ServiceBase):
                 raise ServiceError("找不到该员工，请重新选择受奖人。", field="employee_id")
             if reason in ("major", "difficult") and case.status is not CaseStatus.CLOSED:
                 raise ServiceError("案件尚未结案：“成功解决”须在结案后提议奖励。", field="reason")
+            if reason == "difficult" and uow.marks.get(case.id or 0, DIFFICULT) is None:
+                raise ServiceError("该案件未标记为疑难投诉：请先在案件中“标记疑难”并写明理由。",
+                                   field="reason")
             if reason == "major" and case.severity is not Severity.MAJOR:
                 raise ServiceError("该案件不是重大投诉；如属疑难投诉，请选择“成功解决疑难投诉”。",
                                    field="reason")
@@ -155,7 +159,8 @@ class TeamRewardService(ServiceBase):
                 raise ServiceError("规则表中没有该奖励的规则，请由系统管理员补充规则。")
             facts = f"{REWARD_REASONS[reason]}：案件{case.number}"
             if reason == "difficult":
-                facts += "（行政部考核主管认定为疑难投诉）"
+                mark = uow.marks.get(case.id or 0, DIFFICULT)
+                facts += f"（行政部考核主管认定为疑难投诉：{mark.note if mark else ''}）"
             if reason == "loss":
                 facts += f"，挽回损失 ¥{loss_yuan}"
             if note.strip():

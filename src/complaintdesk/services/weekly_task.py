@@ -3,11 +3,14 @@
 Every Monday the assessor has a task, due that day (23:59:59 local), to send last week's
 summary to the general manager; the GM acknowledges it (已阅) in the app. The record keeps
 when it was sent and read, and by whom. The summary itself is ReportService.
-weekly_summary (the PDF is the paper copy).
+weekly_summary; the PDF as it stood when sent is kept with the record (issue 14), so the GM
+reads what was sent, not a summary recomputed after later changes.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -38,9 +41,16 @@ class WeeklyRecord:
     sent_by_user_id: int | None
     read_at: datetime | None
     read_by_user_id: int | None
+    pdf_sha256: str | None = None
+
+
+# renders the week's summary PDF for a person (PrintService.weekly_summary_pdf)
+Renderer = Callable[[User, date], bytes]
 
 
 class WeeklyTaskService(ServiceBase):
+    render: Renderer | None = None  # set by the container; None: no copy is kept
+
     def _monday_due(self, monday: date) -> tuple[datetime, datetime]:
         opens = datetime.combine(monday, time(0, 0), tzinfo=self.tz)
         due = datetime.combine(monday, time(23, 59, 59), tzinfo=self.tz)
@@ -77,11 +87,13 @@ class WeeklyTaskService(ServiceBase):
         now = self.clock.now()
         if week_start + timedelta(days=7) > now.astimezone(self.tz).date():
             raise ServiceError("该周尚未结束，不能发送周汇总。", field="week_start")
+        pdf = self.render(actor, week_start) if self.render is not None else None
+        digest = hashlib.sha256(pdf).hexdigest() if pdf is not None else None
         with self.uow() as uow:
             before = uow.weekly.get(week_start)
-            uow.weekly.mark_sent(week_start, actor.id, now)
+            uow.weekly.mark_sent(week_start, actor.id, now, pdf, digest)
             self.audit(uow, actor, "weekly:send", "weekly_summary", week_start.isoformat(),
-                       _jsonable(before), {"sent_at": now.isoformat()})
+                       _jsonable(before), {"sent_at": now.isoformat(), "pdf_sha256": digest})
             uow.commit()
         return self.record(week_start)
 
@@ -106,8 +118,21 @@ class WeeklyTaskService(ServiceBase):
     def record(self, week_start: date) -> WeeklyRecord:
         with self.uow(readonly=True) as uow:
             rec = uow.weekly.get(week_start) or {}
+            copy = uow.weekly.sent_copy(week_start)
         return WeeklyRecord(week_start, rec.get("sent_at"), rec.get("sent_by_user_id"),
-                            rec.get("read_at"), rec.get("read_by_user_id"))
+                            rec.get("read_at"), rec.get("read_by_user_id"),
+                            copy[1] if copy else None)
+
+    def sent_copy(self, actor: User, week_start: date) -> bytes:
+        """The summary PDF as the assessor sent it (the GM's 已阅 is of this copy)."""
+        if not (actor.has(Role.GENERAL_MANAGER) or actor.has(Role.ASSESSOR)):
+            raise PermissionDenied("只有总经理和考核主管可以查看已发送的周投诉汇总。")
+        with self.uow(readonly=True) as uow:
+            copy = uow.weekly.sent_copy(week_start)
+        if copy is None:
+            raise ServiceError("该周汇总发送时未保存副本（本版本之前发送），请在“统计”中重新生成周报。",
+                               field="week_start")
+        return copy[0]
 
 
 def _week_label(monday: date) -> str:

@@ -1,21 +1,21 @@
 """Use cases of the workflow (DESIGN §4): what a user may do on a case, doing it, 我的待办.
 
-One action = one transaction: load the case, check the version the user saw, let the domain
-engine decide and record, run the accountability hooks (slips), save, audit."""
+One action = one transaction: load the case, check the version the user saw, prepare the
+slips the action issues or decides, let the domain engine decide and record, hand the
+events the case raised to the message bus (the accountability handlers), save, audit."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from ..domain.masking import mask_mobile
 from ..domain.query import CaseListRow
 from ..domain.records import Case, Role, User
 from ..domain.workflow import (
     ActionSpec,
-    ActResult,
     Delegation,
     WorkflowError,
     WorkflowSettings,
@@ -30,28 +30,9 @@ from .alerts import event_alerts
 from .base import ServiceBase
 from .data_access import rows_for
 from .errors import ConflictError, NotFound, ServiceError
+from .handlers.accountability import prepare_action
 from .notify import notify_events
 from .settings import workflow_settings
-
-
-class WorkflowHooks(Protocol):
-    """What the accountability side does around a workflow action, in the same transaction."""
-
-    def before_action(self, uow: UnitOfWork, actor: User, case: Case, action_key: str,
-                      data: dict[str, Any], now: datetime) -> dict[str, Any]: ...
-
-    def after_action(self, uow: UnitOfWork, actor: User, case: Case, action_key: str,
-                     result: ActResult, now: datetime) -> None: ...
-
-
-class NoHooks:
-    def before_action(self, uow: UnitOfWork, actor: User, case: Case, action_key: str,
-                      data: dict[str, Any], now: datetime) -> dict[str, Any]:
-        return data
-
-    def after_action(self, uow: UnitOfWork, actor: User, case: Case, action_key: str,
-                     result: ActResult, now: datetime) -> None:
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +62,6 @@ def step_data_json(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class WorkflowService(ServiceBase):
-    hooks: WorkflowHooks = NoHooks()
-
     def _delegations(self, uow: UnitOfWork, now: datetime) -> list[Delegation]:
         out = []
         for d in uow.people.delegations(now):
@@ -117,13 +96,14 @@ class WorkflowService(ServiceBase):
             before = {"step": case.current_step, "status": case.status.value,
                       "version": case.version}
             settings = workflow_settings(uow, self.tz_name)
-            values = self.hooks.before_action(uow, actor, case, action_key, dict(data), now)
+            values = prepare_action(uow, actor, case, action_key, dict(data), now,
+                                    self.bus.context)
             try:
                 result = perform(case, action_key, actor, step_data_json(values), now, settings,
                                  self._delegations(uow, now))
             except WorkflowError as exc:
                 raise ServiceError(exc.message_zh, field=exc.field, fields=exc.fields) from exc
-            self.hooks.after_action(uow, actor, case, action_key, result, now)
+            self.bus.handle(uow, case)  # the accountability handlers (slips), before the rest
             if case.open_step is not None and case.open_step.assignee_user_id is None:
                 assign_role_step(uow, case, now)
             uow.cases.save(case)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import (
     and_,
@@ -28,9 +28,7 @@ from .read_models.case_list import CaseListQueries
 from .read_models.cases import CaseReader
 from .search import case_grams
 from .tables import AttachmentRow, CaseRow, SearchGramRow, StepRow
-
-if TYPE_CHECKING:
-    from .kpi_tallies import KpiTallies
+from .tracking import Seen
 
 
 class ConcurrentUpdateError(Exception):
@@ -79,9 +77,9 @@ def _step_values(s: StepRecord) -> dict[str, Any]:
 
 
 class CaseRepository(CaseListQueries):
-    def __init__(self, session: Session, kpis: KpiTallies | None = None) -> None:
+    def __init__(self, session: Session, seen: Seen | None = None) -> None:
         self._s = session
-        self._kpis = kpis  # told of every write (the KPI tallies follow at commit)
+        self._seen = seen  # the unit of work's: told of every write (storage/tracking.py)
 
     # ---- writing -------------------------------------------------------------------
     # Core statements with bound parameters: compiled once and cached, so a bulk seed of
@@ -102,9 +100,11 @@ class CaseRepository(CaseListQueries):
         values = _case_values(case)
         values["version"] = case.version
         conn = self._conn()
+        if self._seen is not None:
+            self._seen.adding(case)
         case.id = conn.execute(self._INSERT_CASE, values).scalar_one()
-        if self._kpis is not None:
-            self._kpis.case_added(case.id)
+        if self._seen is not None:
+            self._seen.added(case)
         for s in case.steps:
             s.case_id = case.id
         self._insert_steps(case.steps)
@@ -116,8 +116,8 @@ class CaseRepository(CaseListQueries):
     def save(self, case: Case) -> None:
         """Write back a changed case. Refuses (ConcurrentUpdateError) when the version on
         disk is not the one this case was read with — someone else acted first."""
-        if self._kpis is not None and case.id is not None:
-            self._kpis.before_case(case.id)
+        if self._seen is not None:
+            self._seen.changing(case)
         values = _case_values(case)
         values.update(b_id=case.id, b_version=case.version, version=case.version + 1)
         conn = self._conn()

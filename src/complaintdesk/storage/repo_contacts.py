@@ -80,15 +80,27 @@ class WeeklySummaries:
                 "read_at": utc(r.read_at) if r.read_at else None,
                 "read_by_user_id": r.read_by_user_id}
 
-    def mark_sent(self, week_start: date, user_id: int | None, at: datetime) -> None:
+    def mark_sent(self, week_start: date, user_id: int | None, at: datetime,
+                  pdf: bytes | None = None, pdf_sha256: str | None = None) -> None:
         if self._s.get(WeeklySummaryRow, week_start) is None:
             self._s.add(WeeklySummaryRow(week_start=week_start, sent_at=at,
-                                         sent_by_user_id=user_id))
+                                         sent_by_user_id=user_id, pdf=pdf,
+                                         pdf_sha256=pdf_sha256))
             self._s.flush()
         else:
             self._s.execute(update(WeeklySummaryRow)
                             .where(WeeklySummaryRow.week_start == week_start)  # type: ignore[arg-type]
-                            .values(sent_at=at, sent_by_user_id=user_id))
+                            .values(sent_at=at, sent_by_user_id=user_id, pdf=pdf,
+                                    pdf_sha256=pdf_sha256))
+
+    def sent_copy(self, week_start: date) -> tuple[bytes, str] | None:
+        """The PDF as it was sent, with its SHA-256; None for a week sent without one."""
+        row = self._s.execute(
+            select(WeeklySummaryRow.pdf, WeeklySummaryRow.pdf_sha256)
+            .where(WeeklySummaryRow.week_start == week_start)).first()  # type: ignore[arg-type]
+        if row is None or row[0] is None:
+            return None
+        return bytes(row[0]), row[1] or ""
 
     def mark_read(self, week_start: date, user_id: int | None, at: datetime) -> None:
         self._s.execute(update(WeeklySummaryRow)

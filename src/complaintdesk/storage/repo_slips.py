@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlmodel import Session
@@ -21,11 +21,9 @@ from ..domain.rules import penalties_to_raw
 from .read_models.slips import SlipReader
 from .repo_cases import ConcurrentUpdateError
 from .tables import CaseRow, FaultSlipRow
+from .tracking import Seen
 
 _CASES = CaseRow.__table__  # type: ignore[attr-defined]  # sqlmodel: no __table__ stub
-
-if TYPE_CHECKING:
-    from .kpi_tallies import KpiTallies
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +81,9 @@ def _values(s: FaultSlip) -> dict[str, Any]:
 
 
 class SlipRepository:
-    def __init__(self, session: Session, kpis: KpiTallies | None = None) -> None:
+    def __init__(self, session: Session, seen: Seen | None = None) -> None:
         self._s = session
-        self._kpis = kpis  # told of every write (the KPI tallies follow at commit)
+        self._seen = seen  # the unit of work's: told of every write (storage/tracking.py)
 
     # ---- writing -------------------------------------------------------------------
     # Core statements with bound parameters (compiled once, cached): slips are written
@@ -98,18 +96,18 @@ class SlipRepository:
 
     def add(self, slip: FaultSlip) -> FaultSlip:
         """Insert a new slip; sets its id."""
-        if self._kpis is not None and slip.case_id is not None:
-            self._kpis.before_case(slip.case_id)  # its case's tally, before the slip joins
+        if self._seen is not None:
+            self._seen.adding(slip)
         slip.id = self._s.connection().execute(
             self._INSERT, {**_values(slip), "version": slip.version}).scalar_one()
-        if self._kpis is not None:
-            self._kpis.slip_added(slip)
+        if self._seen is not None:
+            self._seen.added(slip)
         return slip
 
     def save(self, slip: FaultSlip) -> None:
         """Write back a changed slip; ConcurrentUpdateError if someone saved it meanwhile."""
-        if self._kpis is not None:
-            self._kpis.before_slip(slip)
+        if self._seen is not None:
+            self._seen.changing(slip)
         result = self._s.connection().execute(self._UPDATE, {
             **_values(slip), "b_id": slip.id, "b_version": slip.version,
             "version": slip.version + 1})

@@ -173,6 +173,9 @@ class WeeklySummaryRow(SQLModel, table=True):
     sent_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     read_at: datetime | None = _dt()
     read_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # issue 14: the summary as it was sent — the GM reads this copy, not a recomputed one
+    pdf: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    pdf_sha256: str | None = Field(default=None, max_length=64)
 
 
 class StepRow(SQLModel, table=True):
@@ -306,6 +309,17 @@ class ContactAccessRow(SQLModel, table=True):
     decided_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     decided_at: datetime | None = _dt()
     expires_at: datetime | None = _dt()
+
+
+class CaseMarkRow(SQLModel, table=True):
+    """A mark the assessor puts on a case (issue 14: 疑难), with his reason; one per kind."""
+
+    __tablename__ = "case_mark"
+    case_id: int = Field(foreign_key="complaint_case.id", primary_key=True)
+    kind: str = Field(max_length=20, primary_key=True)
+    note: str = Field(default="", max_length=500)
+    by_user_id: int = Field(foreign_key="app_user.id")
+    at: datetime = _dt(nullable=False)
 
 
 class AlertRow(SQLModel, table=True):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .common import FieldError, sentence, with_error
+from .widgets.common import FieldError, sentence, with_error
 
 if TYPE_CHECKING:
     from ..domain.records import User
@@ -141,7 +141,7 @@ class LoginDialog(QDialog):
                 or (self._ticket is not None and self._ticket[0] == typed):
             return
         self._checking = typed
-        from .workers import run_task
+        from .widgets.workers import run_task
 
         def done(ticket: Any) -> None:
             if self._checking == typed:

@@ -33,12 +33,12 @@ if TYPE_CHECKING:
     from ..domain.records import User
     from ..services.container import Services
     from .about_dialog import AboutDialog
-    from .case_list import CaseListWidget
-    from .case_view import CaseViewDialog
-    from .flow_intake import FlowIntakeDialog
-    from .intake_dialog import IntakeDialog
-    from .live import LiveUpdates
+    from .cases.case_list import CaseListWidget
+    from .cases.case_view import CaseViewDialog
+    from .cases.flow_intake import FlowIntakeDialog
+    from .cases.intake_dialog import IntakeDialog
     from .login_dialog import LoginDialog
+    from .widgets.live import LiveUpdates
 
 ORGANIZATION = "ComplaintDesk"
 
@@ -178,11 +178,11 @@ class MainWindow(SharedPcMixin, QMainWindow):
     # ---- filled: the database is open, the user logged in ---------------------------------
     def attach(self, services: Services, user: User) -> None:
         """Build the working window for `user` (imports the UI modules that need services)."""
-        from .accountability_tabs import install as install_accountability
-        from .case_list import CaseListWidget
-        from .stats_hookup import install_stats
+        from .accountability.accountability_tabs import install as install_accountability
+        from .cases.case_list import CaseListWidget
+        from .cases.workflow_hookup import install_workflow_ui
+        from .statistics.stats_hookup import install_stats
         from .tray import install_tray
-        from .workflow_hookup import install_workflow_ui
 
         assert not self.attached, "attach once"
         self.attached = True
@@ -208,12 +208,12 @@ class MainWindow(SharedPcMixin, QMainWindow):
         self._start_idle_lock()
 
     def _backup_to(self) -> None:
-        from .backup_dialog import backup_to_folder
+        from .admin.backup_dialog import backup_to_folder
 
         backup_to_folder(self, self.services, self.user)
 
     def _backups(self) -> None:
-        from .backup_dialog import BackupDialog
+        from .admin.backup_dialog import BackupDialog
 
         def restart() -> None:
             """The database file was replaced: start afresh on it."""
@@ -250,8 +250,8 @@ class MainWindow(SharedPcMixin, QMainWindow):
             return a
 
         from ..domain.records import Role
-        from .internal_dialog import InternalComplaintDialog
-        from .rework_dialog import ReworkOrderDialog
+        from .cases.internal_dialog import InternalComplaintDialog
+        from .cases.rework_dialog import ReworkOrderDialog
 
         self.new_action = action("登记投诉…", self.new_complaint, "Ctrl+N", "登记新的客户投诉、建议或表扬")
         self.new_internal_action = action(
@@ -306,7 +306,7 @@ class MainWindow(SharedPcMixin, QMainWindow):
             self.intake_dialog.raise_()
             self.intake_dialog.activateWindow()
             return
-        from .intake_dialog import IntakeDialog
+        from .cases.intake_dialog import IntakeDialog
 
         self.intake_dialog = IntakeDialog(self.services, self.user, self)
         self.intake_dialog.finished.connect(self._intake_finished)
@@ -354,7 +354,7 @@ class MainWindow(SharedPcMixin, QMainWindow):
     def open_case(self, case_id: int) -> CaseViewDialog:
         view = self.case_views.get(case_id)
         if view is None:
-            from .case_view import CaseViewDialog
+            from .cases.case_view import CaseViewDialog
 
             view = CaseViewDialog(self.services, self.user, case_id, self)
             view.open_case.connect(self.open_case)

@@ -60,7 +60,7 @@ class SharedPcMixin:
             self.case_list.view.setFocus()
 
     def _start_live_updates(self) -> None:
-        from .live import LiveUpdates
+        from .widgets.live import LiveUpdates
 
         try:
             self.live = LiveUpdates(self.services, self)
@@ -207,7 +207,7 @@ class SharedPcMixin:
         try:
             self.services.settings.put(self.user, "idle_lock_minutes", minutes)
         except Exception as exc:  # noqa: BLE001 - shown to the person
-            from .common import show_error
+            from .widgets.common import show_error
 
             show_error(self, exc, "无法保存设置")
             return

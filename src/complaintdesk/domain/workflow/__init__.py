@@ -22,6 +22,7 @@ from .engine import (
     ActionSpec,
     ActResult,
     WorkflowEvent,
+    action_slips,
     available_actions,
     perform,
     start_case,
@@ -36,6 +37,6 @@ __all__ = [
     "ActResult", "ActionDef", "ActionSpec", "BusinessCalendar", "DeadlineKind",
     "DeadlineRule", "Delegation", "FlowDef", "Holder", "StepDef", "StepStatus", "Who",
     "WorkflowError", "WorkflowEvent", "WorkflowSettings",
-    "available_actions", "compute_deadline", "days", "field_label", "flow_for", "hours",
+    "action_slips", "available_actions", "compute_deadline", "days", "field_label", "flow_for", "hours",
     "overdue_steps", "perform", "start_case", "step_status",
 ]

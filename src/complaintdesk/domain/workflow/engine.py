@@ -2,7 +2,9 @@
 
 It mutates the Case in place (finishes the open StepRecord, opens the next one with its
 deadline) and returns WorkflowEvents that the service layer turns into audit entries and
-notifications. It never reads the clock and never creates fault slips.
+notifications; the case records the same as typed domain events (domain/events.py, on
+`case.events`) for the message bus — the accountability rules react to those. It never
+reads the clock and never creates fault slips.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from .. import events as E
 from .. import steps as S
 from ..clock import utc
 from ..records import Case, CaseStatus, FlowKind, Severity, User
@@ -25,7 +28,8 @@ from .permissions import Delegation, resolve_actor, who_label
 from .secondary_effects import SECONDARY_EFFECTS
 from .transitions import EFFECTS, Act, finish_step, open_step, serious_alerts
 
-__all__ = ["ActResult", "ActionSpec", "WorkflowEvent", "available_actions", "perform", "start_case"]
+__all__ = ["ActResult", "ActionSpec", "WorkflowEvent", "action_slips", "available_actions",
+           "domain_events", "perform", "start_case"]
 
 
 # ---- public API -------------------------------------------------------------------------
@@ -75,6 +79,7 @@ def start_case(
     open_step(case, flow, nxt, now, settings, events)
     if self_dept is not None:  # its head set the severity: a 重要/重大 one alerts the GM too
         events.extend(serious_alerts(case, None, S.REGISTER, registered_by.id))
+    case.events.extend(domain_events(case, events, registered_by, now, at_registration=True))
     return events
 
 
@@ -96,6 +101,20 @@ def _take_self_report(case: Case, department_id: int) -> None:
 
 def _step_actions(flow: F.FlowDef, sdef: F.StepDef) -> tuple[F.ActionDef, ...]:
     return sdef.actions + flow.common_actions
+
+
+def action_slips(case: Case, action_key: str) -> str:
+    """What `action_key` on the case's open step does to its slips (the flow table's
+    ActionDef.slips: flows.ISSUE_SLIPS …); "" for nothing or an unknown action."""
+    step = case.open_step
+    if step is None:
+        return ""
+    flow = F.flow_for(case.flow)
+    sdef = flow.steps.get(step.step_key)
+    if sdef is None:
+        return ""
+    action = next((x for x in _step_actions(flow, sdef) if x.key == action_key), None)
+    return action.slips if action is not None else ""
 
 
 def available_actions(
@@ -168,7 +187,35 @@ def perform(
     events: list[WorkflowEvent] = []
     act = Act(case, flow, step, sdef, action, user, on_behalf, values, now, settings, events)
     (SECONDARY_EFFECTS.get(action.effect) or EFFECTS[action.effect])(act)
+    case.events.append(E.ActionTaken(case.id, step.step_key, action.key, user, now))
+    case.events.extend(domain_events(case, events, user, now))
+    if action.slips == F.SIGN_SLIPS:
+        opinion = str(step.data.get("opinion") or "").strip()
+        case.events.append(E.SlipsSigned(case.id, opinion, user, now))
+    elif action.slips == F.ENFORCE_SLIPS:
+        case.events.append(E.EnforcementOrdered(case.id, user, now))
     return ActResult(events, step)
+
+
+def domain_events(case: Case, events: Sequence[WorkflowEvent], by: User | None,
+                  now: datetime, at_registration: bool = False) -> list[E.Event]:
+    """The typed domain events of what the engine reported (in the same order)."""
+    out: list[E.Event] = []
+    for e in events:
+        if e.kind == "step_opened":
+            out.append(E.StepOpened(case.id, e.step_key, by, now))
+        elif e.kind == "breach":
+            d = e.detail
+            employee = d.get("employee_id")
+            out.append(E.DeadlineBreached(
+                case.id, case.flow, e.step_key, e.user_id,
+                int(employee) if employee is not None else None, d.get("deadline"),
+                int(d.get("late_seconds", 0)), str(d.get("task") or ""), at_registration, now))
+        elif e.kind == "closed":
+            out.append(E.CaseClosed(case.id, now))
+        elif e.kind == "reopened":
+            out.append(E.CaseReopened(case.id, now))
+    return out
 
 
 def _in_person_refusal(case: Case, sdef: F.StepDef, action: F.ActionDef,

@@ -76,6 +76,14 @@ NO_REVISIT_ALLOWED = "no_revisit_allowed"  # step 5's 无需回访 mark
 COMPLETION_TIME = "completion_time"  # 竣工 not before the order was opened, not in the future
 COMPLETION_KNOWN = "completion_known"  # 竣工 recorded, or given with the report
 
+# What an action does to the case's fault slips (ActionDef.slips; the accountability side,
+# services/handlers/accountability.py, acts on it — DESIGN §6).
+ISSUE_SLIPS = "issue"  # the case's proposals are issued (slip_ids / no_responsible)
+SIGN_SLIPS = "sign"  # the department head's opinion goes on the issued slips
+APPROVE_SLIPS = "approve"  # the GM decides each issued slip
+ENFORCE_SLIPS = "enforce"  # the approved slips take effect
+ISSUE_REWARDS = "issue_rewards"  # the proposed rewards (奖励单) are issued
+
 
 @dataclass(frozen=True, slots=True)
 class ActionDef:
@@ -89,6 +97,7 @@ class ActionDef:
     checks: tuple[str, ...] = ()
     extend_to: DeadlineRule | None = None  # for EXTEND_ONCE; 竣工上报: the deadline from 竣工
     fixed_reason: str = ""  # for EXTEND_ONCE: recorded instead of asking
+    slips: str = ""  # what it does to the case's slips (ISSUE_SLIPS …), "" nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,20 +213,22 @@ FEEDBACK_STEPS: tuple[StepDef, ...] = (
     StepDef(S.ISSUE_SLIPS, "开具过失单", ASSESSOR, SAME_DAY,
             ("slip_ids", "no_responsible", "no_revisit", "note"),
             (ActionDef("issue_slips", "确认过失单已开具",
-                       checks=(SLIPS_OR_NONE, NO_REVISIT_ALLOWED)),),
+                       checks=(SLIPS_OR_NONE, NO_REVISIT_ALLOWED), slips=ISSUE_SLIPS),),
             clause="003 一.4: 开具《过失单》并于当天返回客服中心"),
     StepDef(S.REVISIT, "回访", CS_CENTER, days(2), _REVISIT_FIELDS,
             (_RECORD_REVISIT, _SKIP_REVISIT),
             clause="003 一.4–5: 2天内回访；不用回访的直接进行评估"),
     StepDef(S.EVALUATE, "考核评估", ASSESSOR, hours(24),
             ("evaluation", "on_time", "proper", "demand_unreasonable"),
-            (ActionDef("evaluate", "提交考核评估", required=("evaluation", "on_time", "proper")),),
+            (ActionDef("evaluate", "提交考核评估", required=("evaluation", "on_time", "proper"),
+                       slips=ISSUE_REWARDS),),
             clause="003 一.6: 24小时内完成评估，上报总经理"),
     StepDef(S.APPROVE, "总经理签批", GM, hours(24), ("approval", "instructions"),
-            (ActionDef("approve", "签批", required=("approval",)),),
+            (ActionDef("approve", "签批", required=("approval",), slips=APPROVE_SLIPS),),
             clause="003 一.7: 总经理24小时内签批"),
     StepDef(S.ENFORCE, "责任追究", ASSESSOR, SAME_DAY, ("feedback_to_department",),
-            (ActionDef("enforce", "执行责任追究并结案", required=("feedback_to_department",)),),
+            (ActionDef("enforce", "执行责任追究并结案", required=("feedback_to_department",),
+                       slips=ENFORCE_SLIPS),),
             clause="003 一.7: 于当天实施责任追究，反馈业务部门负责人"),
     StepDef(S.SECOND_REVISIT, "二次回访", CS_CENTER, days(2), _REVISIT_FIELDS,
             (ActionDef("second_revisit", "记录二次回访结果", required=("method", "reached"),
@@ -288,21 +299,22 @@ INTERNAL_STEPS: tuple[StepDef, ...] = (
             clause="003 二.2: 责成相关业务主管1日内完成调查和处理"),
     StepDef(S.IC_REVIEW, "审核并开具处罚单", CASE_ASSESSOR_ONLY, days(1), ("review", "slip_ids"),
             (ActionDef("ic_review", "审核并开具处罚单", required=("review",),
-                       checks=(SLIPS_OR_NONE,)),),
+                       checks=(SLIPS_OR_NONE,), slips=ISSUE_SLIPS),),
             clause="003 二.3: 1日内审核并开具《处罚单》（按内部投诉规则）"),
     StepDef(S.IC_DEPT_SIGN, "部门负责人签署", DEPT_HEAD, SAME_DAY, ("opinion",),
-            (ActionDef("ic_dept_sign", "签署意见", required=("opinion",)),),
+            (ActionDef("ic_dept_sign", "签署意见", required=("opinion",), slips=SIGN_SLIPS),),
             clause="003 二.4: 业务部门负责人于当日完成签批"),
     StepDef(S.IC_EVALUATE, "考核评估", CASE_ASSESSOR_ONLY, hours(24), ("evaluation",),
             (ActionDef("ic_evaluate", "提交评估并告知投诉部门负责人", required=("evaluation",),
                        effect=TELL_REPORTER),),
             clause="003 二.5: 24小时内完成评估，将处理意见告知投诉部门负责人"),
     StepDef(S.IC_APPROVE, "总经理签批", GM, SAME_DAY, ("approval",),
-            (ActionDef("ic_approve", "签批", required=("approval",)),),
+            (ActionDef("ic_approve", "签批", required=("approval",), slips=APPROVE_SLIPS),),
             clause="003 二.6: 业务总经理于当日签批"),
     StepDef(S.IC_ENFORCE, "执行处罚", CASE_ASSESSOR_ONLY, hours(24), ("feedback_to_department",),
             (ActionDef("ic_enforce", "执行处罚、反馈总经理意见并结案",
-                       required=("feedback_to_department",), effect=FEED_BACK),),
+                       required=("feedback_to_department",), effect=FEED_BACK,
+                       slips=ENFORCE_SLIPS),),
             clause="003 二.6: 实施责任追究，24小时内将总经理的意见反馈给相关部门负责人"),
 )
 
@@ -335,24 +347,26 @@ REWORK_STEPS: tuple[StepDef, ...] = (
     StepDef(S.RW_INVESTIGATE, "调查并开具过失单", ASSESSOR, hours(24),
             ("findings", "responsible", "cs_revisit_assessment", "slip_ids"),
             (ActionDef("rw_investigate", "提交调查结果并开具过失单",
-                       required=("findings", "cs_revisit_assessment"), checks=(SLIPS_OR_NONE,)),
+                       required=("findings", "cs_revisit_assessment"), checks=(SLIPS_OR_NONE,),
+                       slips=ISSUE_SLIPS),
              ActionDef("rw_need_more_time", "需要更多时间（最长2天）", leads_to=STAY,
                        effect=EXTEND_ONCE, extend_to=hours(48), required=("reason",),
                        conditions=(BEFORE_FIRST_DEADLINE, NOT_EXTENDED_YET))),
             clause="003 三.3: 与业务主管24小时内（最长不得超过2天）完成调查并开具《过失单》，"
                    "同时对客服中心的回访情况做出考核记录"),
     StepDef(S.RW_REVIEW, "维修部经理审核", DEPT_HEAD, hours(24), ("opinion",),
-            (ActionDef("rw_review", "签署审核意见", required=("opinion",)),),
+            (ActionDef("rw_review", "签署审核意见", required=("opinion",), slips=SIGN_SLIPS),),
             clause="003 三.4: 维修部经理24小时内完成审核"),
     StepDef(S.RW_FORWARD_GM, "上报总经理", ASSESSOR, SAME_DAY, ("note",),
             (ActionDef("rw_forward_gm", "上报总经理"),),
             clause="003 三.4: 考核主管于当天上报业务总经理"),
     StepDef(S.RW_APPROVE, "总经理签批", GM, SAME_DAY, ("approval",),
-            (ActionDef("rw_approve", "签批", required=("approval",)),),
+            (ActionDef("rw_approve", "签批", required=("approval",), slips=APPROVE_SLIPS),),
             clause="003 三.5: 业务总经理于当天签批"),
     StepDef(S.RW_ENFORCE, "反馈并追究", ASSESSOR, hours(24), ("feedback_to_department",),
             (ActionDef("rw_enforce", "反馈维修部经理并实施责任追究",
-                       required=("feedback_to_department",), effect=FEED_BACK),),
+                       required=("feedback_to_department",), effect=FEED_BACK,
+                       slips=ENFORCE_SLIPS),),
             clause="003 三.5: 24小时内将总经理批示反馈维修部经理，实施责任追究"),
     StepDef(S.RW_REVISIT, "客服回访", CS_CENTER, days(2, setting="rework_revisit_days"),
             _REVISIT_FIELDS,

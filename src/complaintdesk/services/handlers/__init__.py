@@ -1,0 +1,4 @@
+"""What happens after a change, one module per concern (cosmicpython chapter 9): the
+accountability rules react to the domain events of a workflow action; the running KPI
+tallies follow every write of a case or slip. services/messagebus.py lists which handler
+takes which event."""

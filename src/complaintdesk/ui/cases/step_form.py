@@ -1,0 +1,464 @@
+"""The action panel of a case: one button per action the service allows this user now, and
+for the chosen one a form generated from the flow tables (the action's required fields and
+what the step records), each field with the widget its FieldKind calls for.
+
+No rules here: the service says which actions exist and refuses bad data; its messages are
+shown next to the field they name.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain import steps as S
+from ...domain.records import Case, Role, User
+from ...domain.workflow import ActionSpec, StepStatus, flow_for, step_status
+from ...domain.workflow import flows as F
+from ...domain.workflow.permissions import who_label
+from ...services.errors import ConflictError, ServiceError
+from ..widgets.common import ERROR_STYLE, FieldError, local_text
+from ..widgets.field_text import SYSTEM_FIELDS, remaining_text, spec_for
+from ..widgets.field_widgets import Choices, FieldEditor, make_editor
+from .step_slips import StepWork
+
+if TYPE_CHECKING:
+    from ...services.container import Services
+
+# Actions that finish the step on what it records: their form shows the step's fields.
+_RECORDING_EFFECTS = (F.FINISH, F.FORWARD, F.ASSIGN, F.REVISIT,
+                      # internal complaints and rework orders (§4.2, §4.3)
+                      F.OPEN_INTERNAL, F.FORWARD_INTERNAL, F.TELL_REPORTER, F.FEED_BACK,
+                      F.REPORT_COMPLETION)
+_NOTE_EFFECTS = (F.HANDLE_MYSELF, F.SKIP_REVISIT)
+STATUS_STYLE = {
+    StepStatus.DUE_SOON: "color: #8a5a00; background: #fff3cd; padding: 2px 6px;",
+    StepStatus.OVERDUE: "color: #b71c1c; background: #fde0e0; padding: 2px 6px;",
+}
+
+
+def action_def(case: Case, spec: ActionSpec) -> tuple[F.StepDef, F.ActionDef]:
+    flow = flow_for(case.flow)
+    sdef = flow.steps[spec.step_key]
+    adef = next(a for a in sdef.actions + flow.common_actions if a.key == spec.key)
+    return sdef, adef
+
+
+def form_fields(case: Case, spec: ActionSpec) -> list[str]:
+    """The fields of the action's form, in the order the step lists them."""
+    sdef, adef = action_def(case, spec)
+    names = list(adef.required)
+    if adef.effect in _RECORDING_EFFECTS and adef.leads_to != F.STAY:
+        names = list(sdef.records) + [n for n in names if n not in sdef.records]
+    if adef.effect in _NOTE_EFFECTS:
+        names.append("note")
+    if adef.effect == F.REVISIT and sdef.key == S.REVISIT:
+        names.append("reopen_department_id")  # 不满意: where the case goes back to
+    seen: list[str] = []
+    for n in names:
+        if n not in seen and n not in SYSTEM_FIELDS and spec_for(n) is not None:
+            seen.append(n)
+    return seen
+
+
+def build_choices(services: Services, user: User, case: Case) -> Choices:
+    people = services.people
+    departments = [(d.name, d.id) for d in people.departments() if d.id is not None]
+    dept_names = {d.id: d.name for d in people.departments(True)}
+    supervisors = [u for u in people.users() if u.has(Role.SUPERVISOR) and u.id is not None]
+    own = [u for u in supervisors if u.department_id == case.department_id]
+    employees = sorted((e for e in people.employees() if e.id is not None),
+                       key=lambda e: (e.department_id != case.department_id, e.id or 0))
+    slips: list[tuple[str, int]] = []
+    accountability = getattr(services, "accountability", None)
+    if accountability is not None and case.id is not None:
+        try:
+            for v in accountability.proposals_for_case(user, case.id):
+                if v.slip.id is not None and not v.slip.is_reward:
+                    slips.append((f"{v.slip.number or '（拟）'}  {v.employee_name}  "
+                                  f"{v.penalty_text}  [{v.slip.status.label}]", v.slip.id))
+        except ServiceError:
+            pass  # not allowed to see the slips: nothing to list
+    return Choices(
+        departments=departments,
+        supervisors=[(u.display_name, u.id) for u in (own or supervisors) if u.id is not None],
+        employees=[(f"{e.name}（{dept_names.get(e.department_id, '')}·{e.post}）", e.id)
+                   for e in employees if e.id is not None],
+        slips=slips,
+        categories=services.settings.categories(),
+    )
+
+
+def _prefill(case: Case, name: str) -> Any:
+    """What the form starts with: the case's classification, the latest responsible list."""
+    if name in ("category", "department_id"):
+        return getattr(case, name) or None
+    if name == "severity":
+        return case.severity.value if case.severity else None
+    if name == "completed_at":  # 竣工 already recorded: the report keeps it
+        step = case.open_step
+        return step.data.get("completed_at") if step is not None else None
+    if name == "responsible":
+        for s in reversed(case.steps):
+            if not s.is_open and isinstance(s.data.get("responsible"), list):
+                return s.data["responsible"]
+    return None
+
+
+class StepForm(QGroupBox):
+    """The form of one action: editors, a general error line, 提交/取消."""
+
+    submitted = Signal()
+    cancelled = Signal()
+
+    def __init__(self, case: Case, spec: ActionSpec, choices: Choices, tz: Any, now: datetime,
+                 parent: QWidget | None = None, work: StepWork | None = None) -> None:
+        super().__init__(spec.label, parent)
+        self.spec = spec
+        self.editors: dict[str, FieldEditor] = {}
+        self.errors: dict[str, FieldError] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for name in form_fields(case, spec):
+            fspec = spec_for(name)
+            assert fspec is not None
+            required = name in spec.required
+            editor = (work.editor_for(name, fspec, spec.key) if work else None) \
+                or make_editor(name, fspec, required, choices, tz, now)
+            editor.widget.setObjectName(f"field_{name}")
+            value = _prefill(case, name)
+            if value is not None:
+                editor.set_value(value)
+            error = FieldError()
+            self.editors[name], self.errors[name] = editor, error
+            editor.on_change(lambda e=error: self._fixed(e))
+            cell = QWidget()
+            lay = QVBoxLayout(cell)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.setSpacing(2)
+            lay.addWidget(editor.widget)
+            lay.addWidget(error)
+            label = "" if isinstance(editor.widget, QCheckBox) else fspec.label
+            form.addRow(f"{label} *" if required and label else label, cell)
+        header = work.header_for(spec.key) if work else None
+        if header is not None:  # the revisit's call sheet
+            form.insertRow(0, header)
+        for extra in work.extra_editors(spec.key) if work else []:  # the GM's per-slip decisions
+            error = FieldError()
+            self.editors[extra.name], self.errors[extra.name] = extra, error
+            cell = QWidget()
+            lay = QVBoxLayout(cell)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.addWidget(extra.widget)
+            lay.addWidget(error)
+            form.addRow(extra.spec.label, cell)
+        if not self.editors:
+            form.addRow(QLabel(f"确认执行「{spec.label}」？"))
+        satisfaction = self.editors.get("satisfaction")
+        reached = self.editors.get("reached")
+        if satisfaction is not None and reached is not None \
+                and isinstance(reached.widget, QComboBox):
+            # the engine drops a satisfaction nobody could give: the form says so at once
+            reached.widget.currentIndexChanged.connect(self._sync_reached)
+            self._sync_reached()
+        reopen = self.editors.get("reopen_department_id")
+        if satisfaction is not None and reopen is not None:
+            assert isinstance(satisfaction.widget, QComboBox)
+            satisfaction.widget.currentIndexChanged.connect(self._sync_reopen)
+            self._sync_reopen()
+        self.general_error = QLabel()
+        self.general_error.setWordWrap(True)
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.hide()
+        self.submit_button = QPushButton("提交")
+        self.submit_button.setDefault(True)
+        self.submit_button.setToolTip("提交（回车；在多行文字中按 Ctrl+回车）")
+        self.submit_button.clicked.connect(self.submitted.emit)
+        cancel = QPushButton("取消")
+        cancel.setToolTip("取消（Esc）")
+        cancel.clicked.connect(self.cancelled.emit)
+        # from the keyboard alone (issue 13): Enter submits (Ctrl+Enter inside a multi-line
+        # text, where Enter is a new line), Esc cancels — see keyPressEvent
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.submitted.emit)
+        hint = QLabel("带 * 的为必填项；回车提交，Esc 取消")
+        hint.setStyleSheet("color: #777;")
+        # the panel shows the buttons below its scroll area, so they never scroll away
+        self.button_bar = QWidget()
+        buttons = QHBoxLayout(self.button_bar)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(hint)
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.submit_button)
+        outer = QVBoxLayout(self)
+        outer.addLayout(form)
+        outer.addWidget(self.general_error)
+
+    def _sync_reached(self) -> None:
+        """满意度 only when the customer was reached."""
+        self.editors["satisfaction"].widget.setEnabled(self.editors["reached"].value() is True)
+
+    def _fixed(self, error: FieldError) -> None:
+        """The person changed a field: its error goes (the service checks again on 提交)."""
+        if error.text():
+            error.show_message("")
+        if self.general_error.isVisible() and not any(e.text() for e in self.errors.values()):
+            self.general_error.hide()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Enter from a one-line field or a pick-list submits; Esc cancels the form (the
+        case view stays open). Multi-line texts keep Enter for a new line."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not isinstance(self.focusWidget(), QPlainTextEdit):
+            event.accept()
+            self.submitted.emit()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            self.cancelled.emit()
+            return
+        super().keyPressEvent(event)
+
+    def _sync_reopen(self) -> None:
+        """Where a 不满意 case goes back to only matters when the customer is 不满意."""
+        unhappy = self.editors["satisfaction"].value() == "不满意"
+        self.editors["reopen_department_id"].widget.setEnabled(unhappy)
+
+    def data(self) -> dict[str, Any]:
+        out = {}
+        for name, editor in self.editors.items():
+            if not editor.widget.isEnabled():
+                continue
+            value = editor.value()
+            if value is not None:
+                out[name] = value
+        return out
+
+    def clear_errors(self) -> None:
+        for e in self.errors.values():
+            e.show_message("")
+        self.general_error.hide()
+
+    def show_error(self, exc: ServiceError) -> None:
+        self.clear_errors()
+        placed = False
+        for name, message in (exc.fields or {}).items():
+            if name in self.errors:
+                self.errors[name].show_message(message)
+                if not placed:  # the focus to the first field named, not the last
+                    self.editors[name].widget.setFocus()
+                placed = True
+        if not placed:
+            self.general_error.setStyleSheet(ERROR_STYLE)
+            self.general_error.setText(exc.message)
+            self.general_error.show()
+
+
+class ActionPanel(QWidget):
+    """The right-hand panel of the case view for the open step."""
+
+    changed = Signal()  # the case moved on (or someone else moved it): reload the case
+
+    def __init__(self, services: Services, user: User, case: Case,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.user = user
+        self.case = case
+        self.tz = services.workflow.tz
+        self.buttons: dict[str, QPushButton] = {}
+        self.specs: dict[str, ActionSpec] = {}
+        self.form: StepForm | None = None
+        self.last_message: QMessageBox | None = None
+        self._draft_saved: Any = None
+        # nothing typed is lost (DESIGN §10): an open form is kept as a draft every few
+        # seconds and when the panel goes away; it comes back when the form is reopened
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setInterval(3000)
+        self._draft_timer.timeout.connect(self.save_draft)
+        self.setMinimumWidth(380)
+        self.layout_ = QVBoxLayout(self)
+        self.header = QLabel()
+        self.header.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.layout_.addWidget(self.header)
+        self.layout_.addWidget(self.state)
+        self._build()
+
+    def _build(self) -> None:
+        case, now = self.case, self.services.clock.now()
+        step = case.open_step
+        if step is None:
+            self.header.setText("案件已结案")
+            self.state.setText("没有待处理的步骤。")
+            self.layout_.addStretch(1)
+            return
+        sdef = flow_for(case.flow).steps[step.step_key]
+        self.header.setText(f"当前步骤：{sdef.title}")
+        status = step_status(step, now)
+        deadline = local_text(step.deadline, self.tz) or "无时限"
+        if step.due_since > now:  # scheduled (二次回访): say when it starts, not "剩余 8 天"
+            when = local_text(step.due_since, self.tz)
+            self.state.setText(f"处理人：{who_label(sdef.who)}\n计划于 {when} 起进行，"
+                               f"期限：{deadline}")
+        else:
+            self.state.setText(f"处理人：{who_label(sdef.who)}\n期限：{deadline}"
+                               f"（{remaining_text(step.deadline, now)}）")
+        self.state.setStyleSheet(STATUS_STYLE.get(status, ""))
+        try:
+            specs = self.services.workflow.actions(self.user, case.id or 0)
+        except ServiceError as exc:
+            specs = []
+            self.state.setText(exc.message)
+        if not specs:
+            note = QLabel("您不是本步骤的处理人，无可执行的操作。")
+            note.setStyleSheet("color: #777;")
+            self.layout_.addWidget(note)
+        names = {u.id: u.display_name for u in self.services.people.users(True)}
+        row = QVBoxLayout()
+        for spec in specs:
+            text = spec.label
+            if spec.on_behalf_of_user_id is not None:
+                text += f"（代 {names.get(spec.on_behalf_of_user_id, '')} 处理）"
+            button = QPushButton(text)
+            button.setObjectName(f"action_{spec.key}")
+            button.clicked.connect(lambda _c=False, k=spec.key: self.open_form(k))
+            self.buttons[spec.key], self.specs[spec.key] = button, spec
+            row.addWidget(button)
+        self.layout_.addLayout(row)
+        # a long form (回访, 主管处理) scrolls inside the panel instead of stretching the window
+        self.form_area = QScrollArea()
+        self.form_area.setWidgetResizable(True)
+        self.form_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_area.hide()
+        self.layout_.addWidget(self.form_area, 100)
+        self.layout_.addStretch(1)
+
+    def open_form(self, key: str) -> StepForm:
+        self.close_form()
+        spec = self.specs[key]
+        choices = build_choices(self.services, self.user, self.case)
+        self.work = StepWork(self.services, self.user, self.case, self)
+        self.form = StepForm(self.case, spec, choices, self.tz, self.services.clock.now(),
+                             work=self.work)
+        self.form.submitted.connect(self.submit)
+        self.form.cancelled.connect(self.cancel_form)
+        holder = QWidget()  # keeps the form at its natural height at the top
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.form)
+        holder_layout.addStretch(1)
+        self.form_area.setWidget(holder)
+        self.form_area.show()
+        self.layout_.insertWidget(self.layout_.indexOf(self.form_area) + 1, self.form.button_bar)
+        for k, b in self.buttons.items():
+            b.setDown(k == key)
+        self._restore_draft(self.form)
+        self._draft_timer.start()
+        return self.form
+
+    # ---- drafts ---------------------------------------------------------------------------
+    def draft_key(self, action_key: str) -> str:
+        step = self.case.open_step
+        return f"step:{self.case.id}:{step.id if step else 0}:{action_key}"
+
+    def _restore_draft(self, form: StepForm) -> None:
+        draft = self.services.drafts.get(self.user, self.draft_key(form.spec.key))
+        self._draft_saved = draft
+        if not isinstance(draft, dict) or not draft:
+            return
+        for name, value in draft.items():
+            editor = form.editors.get(name)
+            if editor is not None:
+                editor.set_value(value)
+        form.general_error.setText("已恢复上次未提交的内容")
+        form.general_error.setStyleSheet("color: #1565c0;")
+        form.general_error.show()
+
+    def save_draft(self) -> None:
+        form = self.form
+        if form is None:
+            return
+        data = form.data()
+        if data != self._draft_saved:
+            self.services.drafts.put(self.user, self.draft_key(form.spec.key), data)
+            self._draft_saved = data
+
+    def _drop_draft(self, action_key: str) -> None:
+        self.services.drafts.drop(self.user, self.draft_key(action_key))
+        self._draft_saved = None
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self.save_draft()  # the case view closes or reloads
+        super().hideEvent(event)
+
+    def cancel_form(self) -> None:
+        """取消: the user discards what they typed."""
+        if self.form is not None:
+            self._drop_draft(self.form.spec.key)
+        self.close_form()
+
+    def close_form(self) -> None:
+        self._draft_timer.stop()
+        if self.form is not None:
+            holder = self.form_area.takeWidget()
+            if holder is not None:
+                holder.deleteLater()
+            self.form.button_bar.deleteLater()
+            self.form = None
+            self.form_area.hide()
+        for b in self.buttons.values():
+            b.setDown(False)
+
+    def submit(self) -> None:
+        form = self.form
+        if form is None:
+            return
+        try:
+            self.services.workflow.act(self.user, self.case.id or 0, form.spec.key, form.data(),
+                                       expected_version=self.case.version)
+        except ConflictError:
+            # not the service's "请刷新后重试": the reload below is that refresh
+            self._tell("已被他人处理", "该案件刚刚被其他人处理，已重新载入最新内容，"
+                       "请查看后再操作。")
+            self.changed.emit()
+            return
+        except ServiceError as exc:
+            form.show_error(exc)
+            return
+        self._drop_draft(form.spec.key)
+        self._draft_timer.stop()
+        self._draft_saved = form.data()  # submitted: nothing left to keep as a draft
+        self.changed.emit()
+
+    def _tell(self, title: str, text: str) -> None:
+        """A non-modal message that outlives this panel (which the reload replaces)."""
+        box = QMessageBox(QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.Ok, self.window())
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setModal(False)
+        box.show()
+        self.last_message = box

@@ -1,0 +1,139 @@
+"""The aggregates record what happened to them (domain/events.py): the workflow engine on
+the case, the slip transitions on the slip — typed, with the time the caller gave."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from wf_builders import (
+    ASSESSOR,
+    HEAD,
+    RECEPTION,
+    T0,
+    advance_to,
+    do,
+    internal_case,
+    make_case,
+    started,
+)
+
+from complaintdesk.domain import events as E
+from complaintdesk.domain import steps as S
+from complaintdesk.domain.clock import FixedClock
+from complaintdesk.domain.records import (
+    FaultSlip,
+    Penalty,
+    PenaltyKind,
+    Responsibility,
+    SlipStatus,
+)
+from complaintdesk.domain.slips import approve, enforce, issue
+from complaintdesk.domain.workflow import WorkflowSettings, action_slips, start_case
+from complaintdesk.domain.workflow.flows import (
+    APPROVE_SLIPS,
+    ENFORCE_SLIPS,
+    ISSUE_REWARDS,
+    ISSUE_SLIPS,
+    SIGN_SLIPS,
+)
+
+
+def test_registration_records_the_next_step_opened():
+    clock = FixedClock(T0)
+    case = started(clock)
+    assert [type(e) for e in case.events] == [E.StepOpened]
+    [opened] = case.events
+    assert opened.step_key == S.FORWARD and opened.at == T0 and opened.by is RECEPTION
+    assert opened.case_id == case.id
+
+
+def test_a_late_registration_is_a_breach_of_the_receivers_step_0():
+    # 003 一.1: registered within 1 h of the complaint; 3 h later is a breach at registration
+    case = make_case(complained_at=T0, registered_at=T0 + timedelta(hours=3))
+    case.intake.receiver_employee_id = 77
+    start_case(case, RECEPTION, WorkflowSettings(), T0 + timedelta(hours=3))
+    [breach] = [e for e in case.events if isinstance(e, E.DeadlineBreached)]
+    assert breach.at_registration and breach.employee_id == 77
+    assert breach.step_key == S.REGISTER and breach.late_seconds == 2 * 3600
+    assert breach.deadline == T0 + timedelta(hours=1)
+
+
+def test_an_action_records_the_step_finished_then_what_it_caused():
+    clock = FixedClock(T0)
+    case = started(clock)
+    case.events.clear()
+    clock.advance(timedelta(minutes=30))
+    do(case, clock)  # step 1 forwarded → step 2 opens
+    assert [type(e) for e in case.events] == [E.ActionTaken, E.StepOpened]
+    finished, opened = case.events
+    assert (finished.step_key, finished.action, finished.at) == (S.FORWARD, "forward",
+                                                                 clock.now())
+    assert opened.step_key == S.ASSIGN
+
+
+def test_a_late_step_records_a_breach_against_its_holder():
+    clock = FixedClock(T0)
+    case = started(clock)
+    advance_to(case, S.ASSIGN, clock)
+    case.events.clear()
+    clock.advance(timedelta(days=3))  # far past step 2's deadline
+    do(case, clock)
+    [breach] = [e for e in case.events if isinstance(e, E.DeadlineBreached)]
+    assert breach.step_key == S.ASSIGN and breach.holder_user_id == HEAD.id
+    assert not breach.at_registration and breach.late_seconds > 0
+
+
+def test_the_flow_tables_say_what_an_action_does_to_slips():
+    clock = FixedClock(T0)
+    case = started(clock)
+    advance_to(case, S.ISSUE_SLIPS, clock)
+    assert action_slips(case, "issue_slips") == ISSUE_SLIPS
+    assert action_slips(case, "no_such_action") == ""
+    advance_to(case, S.EVALUATE, clock)
+    assert action_slips(case, "evaluate") == ISSUE_REWARDS
+    advance_to(case, S.APPROVE, clock)
+    assert action_slips(case, "approve") == APPROVE_SLIPS
+    advance_to(case, S.ENFORCE, clock)
+    assert action_slips(case, "enforce") == ENFORCE_SLIPS
+    case.events.clear()
+    do(case, clock)  # enforce: the approved slips are to take effect; the case closes
+    kinds = [type(e) for e in case.events]
+    assert E.EnforcementOrdered in kinds and E.CaseClosed in kinds
+    assert kinds.index(E.CaseClosed) < kinds.index(E.EnforcementOrdered)
+
+
+def test_the_department_heads_signature_carries_his_opinion():
+    clock = FixedClock(T0)
+    case = internal_case(clock)
+    advance_to(case, S.IC_DEPT_SIGN, clock)
+    assert action_slips(case, "ic_dept_sign") == SIGN_SLIPS
+    case.events.clear()
+    do(case, clock, opinion="同意，按制度处罚")
+    [signed] = [e for e in case.events if isinstance(e, E.SlipsSigned)]
+    assert signed.opinion == "同意，按制度处罚" and signed.by == HEAD
+
+
+def test_a_slip_records_each_status_it_takes():
+    slip = FaultSlip(7, "", 1, 100, 10, "销售顾问", "未告知", Responsibility.MAIN,
+                     [Penalty(PenaltyKind.FINE, amount=50)])
+    issue(slip, "GS-202611-0001", ASSESSOR, T0)
+    approve(slip, HEAD, "", T0 + timedelta(hours=1))
+    enforce(slip, ASSESSOR, T0 + timedelta(hours=2))
+    assert [type(e) for e in slip.events] == [E.SlipIssued, E.SlipApproved, E.SlipEnforced]
+    assert slip.events[0].number == "GS-202611-0001" and slip.events[0].slip_id == 7
+    assert [e.at for e in slip.events] == [T0, T0 + timedelta(hours=1), T0 + timedelta(hours=2)]
+    assert slip.status is SlipStatus.ENFORCED
+
+
+def test_events_are_not_part_of_a_records_value():
+    clock = FixedClock(T0)
+    a, b = started(clock), started(clock)
+    b.events.clear()
+    assert a == b
+
+
+@pytest.mark.parametrize("event", [E.CaseClosed(1, T0), E.StepOpened(1, "x", None, T0)])
+def test_events_are_frozen(event):
+    with pytest.raises(AttributeError):
+        event.case_id = 2  # type: ignore[misc]
