@@ -7,23 +7,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = "complaintdesk"
-
-# The ui/ circle the `ui-house` work removes (MainWindow builds its tabs itself; issue 17
-# "The UI is assembled from outside"). Listed module by module: any other circle, or one
-# that pulls in a module not listed here, fails now. When it is gone the strict xfail below
-# passes and fails as XPASS — then delete this list and the xfail.
-KNOWN_UI_CYCLE = frozenset(f"{PACKAGE}.ui.{m}" for m in (
-    "about_dialog", "main_window", "shared_pc", "tray",
-    "accountability.accountability_tabs", "accountability.ledger_view",
-    "accountability.slip_dialog", "accountability.slips_view",
-    "cases.case_view", "cases.print_actions", "cases.step_form", "cases.step_slips",
-    "cases.workflow_hookup", "statistics.stats_hookup", "tasks.alerts_view",
-))
-
 
 def _modules(src: Path, package: str) -> dict[str, Path]:
     mods: dict[str, Path] = {}
@@ -151,16 +136,29 @@ def test_function_level_and_type_checking_imports_make_a_circle(tmp_path):
     assert cycles(graph) == [["pkg.x", "pkg.y"]]
 
 
-def test_no_import_circle_besides_the_known_ui_one():
-    """storage/, services/, domain/, documents/ and the rest: no circle at all; ui/: none
-    but the listed one, and that one no bigger."""
-    found = cycles(import_graph())
-    unexpected = [c for c in found if not set(c) <= KNOWN_UI_CYCLE]
-    assert not unexpected, "import circles:\n" + _report(unexpected)
-
-
-@pytest.mark.xfail(strict=True, reason="the ui/ circle (KNOWN_UI_CYCLE) is being removed "
-                                       "by the ui-house work; flip at integration")
 def test_no_import_circle_at_all():
+    """Not in storage/, services/, domain/, documents/, nor in ui/ (MainWindow builds its
+    tabs itself; issue 17 "The UI is assembled from outside")."""
     found = cycles(import_graph())
     assert not found, "import circles:\n" + _report(found)
+
+
+def test_no_feature_module_imports_the_main_window():
+    """The window builds the features; they never reach back into it (they take the
+    services, the user and callables)."""
+    graph = import_graph()
+    importers = {m for m, targets in graph.items() if f"{PACKAGE}.ui.main_window" in targets}
+    # the composition roots: the GUI start and the smoke run that drives the window
+    assert importers <= {f"{PACKAGE}.app", f"{PACKAGE}.ui.smoke"}, sorted(importers)
+
+
+def test_the_entry_points_and_the_ui_import_no_storage_or_documents():
+    """The CLI and app.py go through services (backups included); so does every widget."""
+    graph = import_graph()
+    callers = [m for m in graph if m in (f"{PACKAGE}.cli", f"{PACKAGE}.cli_print",
+                                         f"{PACKAGE}.cli_report", f"{PACKAGE}.app")
+               or m.startswith(f"{PACKAGE}.ui")]
+    assert len(callers) > 50
+    reaching = sorted(f"{m} → {t}" for m in callers for t in graph[m]
+                      if t.startswith((f"{PACKAGE}.storage", f"{PACKAGE}.documents")))
+    assert reaching == [], reaching

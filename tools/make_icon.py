@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-ROOT = Path(__file__).resolve().parents[1] / "src" / "complaintdesk" / "resources"
+ROOT = Path(__file__).resolve().parents[1] / "resources"
 
 
 def draw(size: int) -> Image.Image:

@@ -169,9 +169,12 @@ class Startup(QObject):
         # what the window needs once the person is in, imported while they type (issue 13:
         # ≈ 0.1–0.3 s that came after 登录); imports only — no widget is made off the UI thread
         from .ui import tray  # noqa: F401
-        from .ui.accountability import accountability_tabs  # noqa: F401
-        from .ui.cases import case_list, case_view, workflow_hookup  # noqa: F401
-        from .ui.statistics import stats_hookup  # noqa: F401
+        from .ui.accountability import ledger_view, menu, slips_view  # noqa: F401
+        from .ui.admin import access_requests, system_menu  # noqa: F401
+        from .ui.cases import case_list, case_view  # noqa: F401
+        from .ui.statistics import dashboard  # noqa: F401
+        from .ui.statistics import menu as stats_menu  # noqa: F401
+        from .ui.tasks import alerts_view, tasks_view  # noqa: F401
         from .ui.widgets import live  # noqa: F401
         if self.demo and services.auth.needs_first_admin():  # an empty demo folder only
             from .services.demo import seed_demo
@@ -322,11 +325,11 @@ class Startup(QObject):
     def _offer_backups(self, exc: Any) -> None:
         from PySide6.QtWidgets import QDialog
 
-        from .storage.backup import list_backups, restore
+        from .services.file_backups import list_file_backups, restore_file
         from .ui.startup import DamagedDatabaseDialog  # only ever needed here
 
         assert self.data_dir is not None
-        backups = list_backups(self.data_dir / "backups")
+        backups = list_file_backups(self.data_dir / "backups")
         labels = [(f"{b.created:%Y-%m-%d %H:%M}  {b.path.name}  "
                    f"{b.cases if b.cases is not None else '?'} 个案件"
                    f"{'' if b.ok else '（已损坏）'}", b.ok) for b in backups]
@@ -337,7 +340,7 @@ class Startup(QObject):
         db: Path = exc.path
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         # the damaged file (with its WAL) is moved aside as .damaged-<time>, never deleted
-        restore(backups[dialog.chosen()].path, db, stamp, kept_as="damaged")
+        restore_file(backups[dialog.chosen()].path, db, stamp, kept_as="damaged")
         log.warning("restored %s from %s", db, backups[dialog.chosen()].path)
         self.start()
 

@@ -118,11 +118,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     cfg = _config(args, data_dir)
     if getattr(args, "rebuild_statistics", False):
+        from .services.file_backups import file_is_sound
         from .services.maintenance import rebuild_statistics
-        from .storage.db_file import FileState, assess
 
         path = cfg.sqlite_path
-        if path is None or assess(path, data_dir / "backups").state is FileState.SOUND:
+        if path is None or file_is_sound(path, data_dir / "backups"):
             print(f"统计汇总已重新生成：{rebuild_statistics(cfg)} 项")
         else:  # a damaged file is reported below, not written to
             print("数据库文件有问题，未重新生成统计汇总。", file=sys.stderr)
@@ -137,23 +137,22 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from .storage.backup import backup_sqlite
-    from .storage.db_file import FileState, assess
+    from .services.file_backups import back_up_file, file_is_damaged
 
     data_dir = _data_dir(args)
     cfg = _config(args, data_dir)
     if cfg.sqlite_path is None or not cfg.sqlite_path.exists():
         print("只能备份本机 SQLite 数据库；PostgreSQL 请使用 pg_dump。", file=sys.stderr)
         return 2
-    if assess(cfg.sqlite_path, data_dir / "backups").state is FileState.DAMAGED:
+    if file_is_damaged(cfg.sqlite_path, data_dir / "backups"):
         print("数据库文件已损坏，不能备份；请用 complaintdesk restore 从备份恢复。", file=sys.stderr)
         return 1
     folder = args.output or data_dir / "backups"
     if args.output is not None and not args.output.is_dir():
         print(f"备份位置不存在或不是文件夹：{args.output}。", file=sys.stderr)
         return 2
-    target = backup_sqlite(cfg.sqlite_path, folder,
-                           datetime.now(UTC).astimezone().strftime("%Y%m%d-%H%M%S"), "manual")
+    target = back_up_file(cfg.sqlite_path, folder,
+                          datetime.now(UTC).astimezone().strftime("%Y%m%d-%H%M%S"))
     if target.parent.name == "damaged":
         print(f"备份未通过完整性检查，已另存到 {target}（不计入保留的 30 份）。", file=sys.stderr)
         return 1
@@ -165,8 +164,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
     """Works over a damaged or missing file too; the file replaced is always kept."""
     from datetime import UTC, datetime
 
-    from .storage.backup import describe, list_backups, restore
-    from .storage.backup_preview import loss_preview
+    from .services.file_backups import (
+        describe_backup,
+        list_file_backups,
+        loss_preview_text,
+        restore_file,
+    )
 
     data_dir = _data_dir(args)
     cfg = _config(args, data_dir)
@@ -174,26 +177,26 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print("只能恢复本机 SQLite 数据库。", file=sys.stderr)
         return 2
     if args.file is None:
-        for info in list_backups(data_dir / "backups"):
+        for info in list_file_backups(data_dir / "backups"):
             state = "完好" if info.ok else "已损坏"
             print(f"{info.path}\t{info.created:%Y-%m-%d %H:%M}\t{info.cases} 个案件\t{state}")
         return 0
     if not args.file.is_file():
         print(f"找不到备份文件：{args.file}。", file=sys.stderr)
         return 2
-    info = describe(args.file, trust_manifest=False)
+    info = describe_backup(args.file)
     print(f"备份 {info.path.name}：{info.cases} 个案件，{'完好' if info.ok else '已损坏'}")
     if not info.ok:
         print("该备份已损坏，不能恢复。", file=sys.stderr)
         return 1
     db = cfg.sqlite_path
     if db.exists() and db.stat().st_size > 0:
-        print(loss_preview(args.file, db, datetime.now(UTC)).text())
+        print(loss_preview_text(args.file, db, datetime.now(UTC)))
     if not args.yes and input("恢复将替换当前数据库（当前文件会改名保留），确定吗？（输入 yes 确认）") != "yes":
         print("已取消")
         return 1
     stamp = datetime.now(UTC).astimezone().strftime("%Y%m%d-%H%M%S")
-    kept = restore(args.file, db, stamp)
+    kept = restore_file(args.file, db, stamp)
     print("已恢复。" + (f"原数据库保留为 {kept}" if kept else ""))
     return 0
 

@@ -175,9 +175,23 @@ def test_the_rules_editor_shows_row_errors_and_saves_a_valid_table(qtbot, tmp_pa
         services.dispose()
 
 
-def test_the_rules_editor_labels_shipped_amounts_as_product_defaults(qtbot, tmp_path):
+def test_the_rules_editor_labels_shipped_amounts_as_product_defaults(qtbot, tmp_path,
+                                                                     monkeypatch):
     """DESIGN §6: the policy names no amounts; the editor says whose the amounts are."""
-    from PySide6.QtWidgets import QComboBox, QLabel
+    from PySide6.QtWidgets import QComboBox, QDialog, QLabel
+
+    from complaintdesk.domain.records import Penalty, PenaltyKind
+    from complaintdesk.ui.accountability import rules_editor
+
+    class Edited:  # the penalty dialog, answered with a new amount
+        def __init__(self, *_args, **_kwargs):
+            pass
+
+        def exec(self):
+            return QDialog.DialogCode.Accepted
+
+        def penalties(self):
+            return [Penalty(PenaltyKind.FINE, amount=150)]
 
     services, clock = make_services(tmp_path)
     try:
@@ -191,7 +205,10 @@ def test_the_rules_editor_labels_shipped_amounts_as_product_defaults(qtbot, tmp_
         assert isinstance(combo, QComboBox)
         assert combo.currentText() == "本系统默认（制度未规定金额）"
         assert any("未规定金额" in w.text() for w in editor.findChildren(QLabel))
-        editor._mark_dealership(0)  # what editing the amounts does
+        monkeypatch.setattr(rules_editor, "PenaltyDialog", Edited)
+        editor._edit_penalties(0, rules_editor.PENALTIES_COL)  # the amounts are edited
+        assert combo.currentText() == "本店规定"
+        assert editor.table.item(0, rules_editor.PENALTIES_COL).text() == "罚款150元"
         assert editor.save() is True
         assert services.accountability.rules()[0]["source"] == "dealership"
         assert services.accountability.rules()[1]["source"] == "product_default"

@@ -173,4 +173,4 @@ def test_main_window_has_statistics_for_the_manager_only(qtbot, services: Servic
     assert not isinstance(clerk.tabs.widget(stats), DashboardView)
     shown = " ".join(label.text() for label in clerk.tabs.widget(stats).findChildren(QLabel))
     assert "即将推出" not in shown and "总经理" in shown  # says who may look, not "coming soon"
-    assert not hasattr(clerk, "stats_menu")
+    assert clerk.stats_menu is None

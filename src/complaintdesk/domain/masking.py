@@ -183,6 +183,13 @@ def print_shows_contact(actor: User, case: CaseHandling, unmasked: bool = False)
     return handles_case(actor, case)
 
 
+def approves_requests(actor: User) -> bool:
+    """Whether `actor` approves any customer-data requests at all (the GM, a department
+    head): who has an approvals list."""
+    return actor.id is not None and (actor.has(Role.GENERAL_MANAGER)
+                                     or actor.has(Role.DEPT_HEAD))
+
+
 def may_approve(actor: User, case_department_id: int | None) -> bool:
     """The case's department head or the GM approves a request (seed 002: 相关负责人)."""
     if actor.id is None:

@@ -22,6 +22,7 @@ from ..domain.masking import (
     REFUSED,
     AccessRequest,
     CaseHandling,
+    approves_requests,
     grant_expiry,
     handles_all_cases,
     handles_case,
@@ -31,7 +32,7 @@ from ..domain.masking import (
     may_read_contact,
 )
 from ..domain.query import CaseListRow
-from ..domain.records import Case, Role, User
+from ..domain.records import Case, User
 from ..storage.uow import UnitOfWork
 from .base import ServiceBase
 from .errors import NotFound, PermissionDenied, ServiceError
@@ -181,7 +182,7 @@ class DataAccessService(ServiceBase):
     def pending_for(self, actor: User) -> list[AccessRequestView]:
         """Requests waiting for this approver: the GM sees all, a department head those
         on their department's cases (their 待办)."""
-        if not (actor.has(Role.GENERAL_MANAGER) or actor.has(Role.DEPT_HEAD)) or actor.id is None:
+        if not approves_requests(actor):
             return []
         with self.uow(readonly=True) as uow:
             out = []

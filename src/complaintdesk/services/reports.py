@@ -76,6 +76,19 @@ class DashboardData:
     same_days: PeriodKpis | None = None
     to_date: MonthToDate | None = None
 
+    @property
+    def compared(self) -> PeriodKpis | None:
+        """What the tiles compare with: the same days of last month while this month is
+        under way, else the whole of last month (None: no earlier month)."""
+        return self.same_days if self.same_days is not None else self.previous
+
+    def departments_before(self) -> dict[object, int]:
+        """Complaints received per department key in the figures compared with."""
+        compared = self.compared
+        if compared is None:
+            return {}
+        return {g.key: g.kpis.received for g in compared.groups.get("department", ())}
+
 
 @dataclass(slots=True)
 class VolumeTable:

@@ -1,16 +1,22 @@
-"""The main window: menu, toolbar, tabs (案件列表, 我的待办, 过失单, 台账, 统计), status bar.
+"""The main window: menu, toolbar, tabs (案件列表, 我的待办, 过失单, 台账, 统计, 提醒), status bar.
 
 It comes up in two steps so that the user sees the window at once: `MainWindow()` is the
 frame (title, remembered size, menus, tab titles, "正在打开数据库…"), built from Qt alone —
 no storage or service module is imported for it; `attach(services, user)` fills it after the
 database is open and the user has logged in. `MainWindow(services, user)` does both.
+
+Composition is explicit (as in Vorta's main window): `attach` makes every tab, menu and
+action here, from what the feature packages export — widgets (CaseListWidget, TasksView,
+SlipsView, LedgerView, DashboardView, AlertsView) and menu builders (build_system_menu,
+build_stats_menu, build_accountability_menu) that take the services and the user, never
+the window. No module of ui/ imports this one back (tests/test_import_graph.py).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,16 +39,18 @@ if TYPE_CHECKING:
     from ..domain.records import User
     from ..services.container import Services
     from .about_dialog import AboutDialog
+    from .admin.access_requests import AccessRequestsPanel
     from .cases.case_list import CaseListWidget
     from .cases.case_view import CaseViewDialog
     from .cases.flow_intake import FlowIntakeDialog
     from .cases.intake_dialog import IntakeDialog
     from .login_dialog import LoginDialog
+    from .statistics.dashboard import DashboardView
     from .widgets.live import LiveUpdates
 
 ORGANIZATION = "ComplaintDesk"
 
-# key → tab title; the installers replace the placeholders through `set_tab`.
+# key → tab title; `attach` replaces the placeholders through `set_tab` (提醒 comes last).
 TABS = (("cases", "案件列表"), ("todo", "我的待办"), ("slips", "过失单"), ("ledger", "台账"),
         ("stats", "统计"))
 
@@ -177,35 +185,106 @@ class MainWindow(SharedPcMixin, QMainWindow):
 
     # ---- filled: the database is open, the user logged in ---------------------------------
     def attach(self, services: Services, user: User) -> None:
-        """Build the working window for `user` (imports the UI modules that need services)."""
-        from .accountability.accountability_tabs import install as install_accountability
+        """Build the working window for `user`: every tab, menu and action is made here,
+        from the feature packages' widgets and builders (which take the services and the
+        user, never the window). The UI modules that need services are imported now."""
+        from ..domain.records import Role
+        from .accountability.ledger_view import LedgerView
+        from .accountability.menu import build_accountability_menu
+        from .accountability.slips_view import SlipsView
+        from .admin.access_requests import AccessRequestsPanel, may_see_requests
+        from .admin.system_menu import build_system_menu
         from .cases.case_list import CaseListWidget
-        from .cases.workflow_hookup import install_workflow_ui
-        from .statistics.stats_hookup import install_stats
+        from .statistics.dashboard import DashboardView
+        from .statistics.menu import REFUSED_TEXT, build_stats_menu, may_view_statistics
+        from .tasks.alerts_view import AlertsView, wire_alerts
+        from .tasks.tasks_view import TasksView
         from .tray import install_tray
 
         assert not self.attached, "attach once"
         self.attached = True
         self.services = services
         self.user = user
+        # 案件列表
         self.case_list: CaseListWidget = CaseListWidget(services, user, page_size=self.page_size)
         self.case_list.open_case.connect(self.open_case)
         self.case_list.count_changed.connect(self._show_count)
         self.set_tab("cases", self.case_list)
         self.tabs.setCurrentIndex(0)
-        self._make_actions()
-        install_accountability(self)  # 过失单, 台账, 奖惩规则
+        self._make_actions()  # 文件, 案件, 帮助 and the toolbar
+        # 过失单, 台账
+        self.slips_view = SlipsView(services, user)
+        self.ledger_view = LedgerView(services, user)
+        for view in (self.slips_view, self.ledger_view):
+            view.open_case.connect(self.open_case)
+        self.set_tab("slips", self.slips_view)
+        self.set_tab("ledger", self.ledger_view)
         self.user_label.setText(self._user_text())
         self.case_list.refresh()
-        install_workflow_ui(self)  # 我的待办 tab, 系统 menu (代理人, 系统管理)
-        install_stats(self)  # 统计 tab (管理看板), 统计 menu (月报, 年报, 周报, 业务量)
-        self.tray = install_tray(self)  # 待办 reminders as tray balloons (None: no tray)
-        bar = self.menuBar()  # the installers added menus after 帮助: it goes last again
-        bar.removeAction(self.help_menu.menuAction())
-        bar.addAction(self.help_menu.menuAction())
+        # 我的待办, with the customer-data requests waiting for their approver
+        self.tasks_view = TasksView(services, user)
+        self.tasks_view.open_case.connect(self.open_case)
+        self.set_tab("todo", self.tasks_view)
+        self.tasks_view.show_count()  # now inside the window: the count goes to its status bar
+        self.access_requests: AccessRequestsPanel | None = None
+        if may_see_requests(user):
+            panel = AccessRequestsPanel(services, user, self.tasks_view.notify, self.tasks_view)
+            panel.open_case.connect(self.open_case)
+            self.tasks_view.layout().addWidget(panel)
+            self.tasks_view.count_changed.connect(lambda _n, _o: panel.refresh())
+            self.access_requests = panel
+        # 统计: the 管理看板 for those who may look; the others are told who may
+        self.dashboard: DashboardView | None = None
+        if may_view_statistics(user):
+            self.dashboard = DashboardView(services, user)
+            self.dashboard.open_case.connect(self.open_case)
+            self.set_tab("stats", self.dashboard)
+        else:
+            self.set_tab("stats", placeholder(REFUSED_TEXT))
+        # menus between 案件 and 帮助: 系统, 统计, 考核 (the last two only for some roles)
+        self.system_menu = build_system_menu(services, user, self,
+                                             on_admin_closed=self.tasks_view.refresh)
+        self.stats_menu = build_stats_menu(services, user, self)
+        self.accountability_menu = build_accountability_menu(services, user, self)
+        for menu in (self.system_menu, self.stats_menu, self.accountability_menu):
+            if menu is not None:
+                self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
+        # 提醒 (DESIGN §4.5): the last tab, its count in the status bar and the 系统 menu
+        self.alerts_view = AlertsView(services, user)
+        self.alerts_view.open_case.connect(self.open_case)
+        self.tabs.addTab(self.alerts_view, "提醒")
+        self.tab_keys.append("alerts")
+        wire_alerts(self.alerts_view, self, self.tabs, self.system_menu)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        if self.dashboard is not None and user.has(Role.GENERAL_MANAGER):
+            # the dashboard is the manager's first stop: compute it in the background while
+            # they look around, so the tab opens on figures rather than a progress bar
+            dashboard = self.dashboard
+            QTimer.singleShot(2000, dashboard,
+                              lambda: dashboard.data is None and dashboard.refresh())
+        # 待办 and 提醒 reminders as tray balloons (None: no tray)
+        self.tray = install_tray(self, self.quit_action, show_todo=self._show_todo,
+                                 alert_clicked=self.alerts_view.popup_clicked)
+        if self.tray is not None:
+            self.tasks_view.tray = self.tray
+            self.alerts_view.tray = self.tray
         self._show_own_work()
         self._start_live_updates()
         self._start_idle_lock()
+
+    def _tab_shown(self, index: int) -> None:
+        """A tab came to the front: its list catches up (the statistics are computed the
+        first time they are shown, then on 刷新)."""
+        widget = self.tabs.widget(index)
+        if widget is self.tasks_view:
+            self.tasks_view.refresh_if_stale()
+        elif widget is self.slips_view or widget is self.ledger_view:
+            widget.refresh()
+        elif widget is self.dashboard and self.dashboard.data is None:
+            self.dashboard.refresh()
+
+    def _show_todo(self) -> None:
+        self.tabs.setCurrentIndex(self.tab_keys.index("todo"))
 
     def _backup_to(self) -> None:
         from .admin.backup_dialog import backup_to_folder

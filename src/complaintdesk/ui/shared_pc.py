@@ -172,9 +172,8 @@ class SharedPcMixin:
             self.unlock()
             return
         self.save_layout()
-        from .main_window import MainWindow
-
-        window = MainWindow(self.services, user, settings=self.settings, demo=self.demo,
+        # a window of the same class (the main window): no import of it from here
+        window = type(self)(self.services, user, settings=self.settings, demo=self.demo,
                             page_size=self.page_size)
         window.show()
         self.replaced.emit(window)

@@ -31,8 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.penalty_text import penalty_text
 from ...domain.records import FeedbackKind, FlowKind, Responsibility, Severity, User
+from ...domain.rule_table import (
+    ALL_FLOWS,
+    new_row,
+    penalties_text,
+    shown_for_flow,
+    source_after_edit,
+)
 from ...domain.rules import (
     FLOW_LABELS,
     OCCASION_LABELS,
@@ -68,7 +74,6 @@ COLUMNS: tuple[tuple[str, str, Any], ...] = (
 )
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 PENALTIES_COL = 9
-ALL_FLOWS = "all"
 
 
 def _label(enum: type[StrEnum], member: StrEnum) -> str:
@@ -79,19 +84,6 @@ def _label(enum: type[StrEnum], member: StrEnum) -> str:
     if enum is RuleSource:
         return member.label  # type: ignore[attr-defined]
     return getattr(member, "label", member.value)
-
-
-def _applies(values: dict[str, Any], shown: str) -> bool:
-    """Whether a row belongs in the table of flow `shown`: its own rows, and rows for every
-    flow that can match it — internal complaints and rework orders have no severity and no
-    praise, so the customer table's severity and reward rows are not theirs."""
-    if shown == ALL_FLOWS or values.get("flow") == shown:
-        return True
-    if values.get("flow") is not None:
-        return False
-    if shown == FlowKind.FEEDBACK.value:
-        return True
-    return values.get("severity") is None and values.get("occasion", "fault") == "fault"
 
 
 class RulesEditor(QDialog):
@@ -154,19 +146,14 @@ class RulesEditor(QDialog):
         self._write_row(row, raw)
 
     def _add_rule(self) -> None:
-        shown = self.flow_filter.currentData()
-        raw: dict[str, Any] = {"occasion": "fault", "penalties": [],
-                               "source": RuleSource.DEALERSHIP.value}
-        if shown != ALL_FLOWS:
-            raw["flow"] = shown
-        self.add_row(raw)
+        self.add_row(new_row(self.flow_filter.currentData()))
         self.table.selectRow(self.table.rowCount() - 1)
 
     def apply_filter(self) -> None:
         """Show one flow's table: its own rows and those for every flow (flow empty)."""
         shown = self.flow_filter.currentData()
         for row in range(self.table.rowCount()):
-            self.table.setRowHidden(row, not _applies(self.row_values(row), shown))
+            self.table.setRowHidden(row, not shown_for_flow(self.row_values(row), shown))
 
     def visible_rows(self) -> list[int]:
         return [r for r in range(self.table.rowCount()) if not self.table.isRowHidden(r)]
@@ -196,11 +183,7 @@ class RulesEditor(QDialog):
                 self.table.setCellWidget(row, col, combo)
 
     def _set_penalties(self, row: int, col: int, raw: list[dict[str, Any]]) -> None:
-        try:
-            text = penalty_text(penalties_from_raw(raw)) if raw else ""
-        except (KeyError, ValueError):
-            text = str(raw)
-        item = QTableWidgetItem(text)
+        item = QTableWidgetItem(penalties_text(raw))
         item.setData(RAW_ROLE, raw)
         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
         self.table.setItem(row, col, item)
@@ -214,14 +197,11 @@ class RulesEditor(QDialog):
                                reward=occasion != "fault", ask_reason=False, parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             new = penalties_to_raw(dialog.penalties())
-            if new != raw:  # amounts set here are the dealership's, no longer the default
-                self._mark_dealership(row)
+            combo = self.table.cellWidget(row, [c[0] for c in COLUMNS].index("source"))
+            if isinstance(combo, QComboBox):
+                source = source_after_edit(combo.currentData(), raw, new)
+                combo.setCurrentIndex(max(combo.findData(source), 0))
             self._set_penalties(row, col, new)
-
-    def _mark_dealership(self, row: int) -> None:
-        combo = self.table.cellWidget(row, [c[0] for c in COLUMNS].index("source"))
-        if isinstance(combo, QComboBox):
-            combo.setCurrentIndex(max(combo.findData(RuleSource.DEALERSHIP.value), 0))
 
     def _remove(self) -> None:
         row = self.table.currentRow()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.records import SlipStatus, User
+from ...domain.weekly import week_start_of
 from ...services.accountability import SlipQuery
 from ...services.errors import ServiceError
 from ...services.slip_access import SlipView
@@ -127,7 +128,7 @@ class SlipsView(QWidget):
         dept = self.department.currentData()
         if self.by_week.isChecked():
             d = self.week.date().toPython()
-            monday = d - timedelta(days=d.weekday())
+            monday = week_start_of(d)  # the domain's week (Monday..Sunday), as printed
             start = datetime(monday.year, monday.month, monday.day, tzinfo=self.acc.tz)
             self.week_label.setText(f"{monday:%m-%d} 至 {monday + timedelta(days=6):%m-%d}")
             return self.acc.week_query(start, statuses=tuple(statuses), department_id=dept)

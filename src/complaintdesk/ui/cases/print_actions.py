@@ -14,21 +14,17 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QMenu,
     QVBoxLayout,
     QWidget,
 )
 
-from ...domain.records import Role, User
+from ...domain.records import User
 from ...domain.weekly import week_start_of
+from ...services.slip_access import may_view_all
 from ..widgets.pdf_preview import open_pdf_preview
 
 if TYPE_CHECKING:
     from ...services.container import Services
-    from ..main_window import MainWindow
-
-MENU_TITLE = "考核(&K)"
-
 
 def preview_case(parent: QWidget, services: Services, user: User, case_id: int,
                  number: str) -> None:
@@ -45,8 +41,9 @@ def preview_slip(parent: QWidget, services: Services, user: User, slip_id: int,
 
 
 def may_print_week(user: User) -> bool:
-    """The week's batch is the assessor's job (GM and admin may too)."""
-    return any(user.has(r) for r in (Role.ASSESSOR, Role.GENERAL_MANAGER, Role.ADMIN))
+    """The week's batch is the assessor's job (GM and admin may too): those who see every
+    slip (services/slip_access.py says who)."""
+    return may_view_all(user)
 
 
 
@@ -99,17 +96,12 @@ def print_week_slips(parent: QWidget, services: Services, user: User,
                      busy_text=f"正在生成 {start:%m-%d} 当周的过失单…")
 
 
-def install_week_print(window: MainWindow) -> QAction | None:
-    """考核 → 打印本周过失单… for those who may print the week's batch."""
-    if not may_print_week(window.user):
+def week_print_action(services: Services, user: User, parent: QWidget) -> QAction | None:
+    """考核 → 打印本周过失单… for those who may print the week's batch (None otherwise)."""
+    if not may_print_week(user):
         return None
-    menu = next((a.menu() for a in window.menuBar().actions()
-                 if a.text() == MENU_TITLE and isinstance(a.menu(), QMenu)), None)
-    if menu is None:
-        menu = window.menuBar().addMenu(MENU_TITLE)
-    action = QAction("打印本周过失单…", window)
+    action = QAction("打印本周过失单…", parent)
     action.setObjectName("print_week_slips")
     action.setStatusTip("选择日期，预览并打印该周（周一至周日）开具的全部过失单")
-    action.triggered.connect(lambda: print_week_slips(window, window.services, window.user))
-    menu.addAction(action)
+    action.triggered.connect(lambda: print_week_slips(parent, services, user))
     return action

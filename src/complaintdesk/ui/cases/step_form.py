@@ -2,8 +2,9 @@
 for the chosen one a form generated from the flow tables (the action's required fields and
 what the step records), each field with the widget its FieldKind calls for.
 
-No rules here: the service says which actions exist and refuses bad data; its messages are
-shown next to the field they name.
+No rules here: the service says which actions exist and refuses bad data (its messages are
+shown next to the field they name); which fields a form has, what they start with and
+which depends on which is the domain's table (domain/workflow/forms.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -29,54 +29,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain import steps as S
 from ...domain.records import Case, Role, User
 from ...domain.workflow import ActionSpec, StepStatus, flow_for, step_status
-from ...domain.workflow import flows as F
+from ...domain.workflow.forms import FIELD_CONDITIONS, asked, form_fields, form_prefill
 from ...domain.workflow.permissions import who_label
 from ...services.errors import ConflictError, ServiceError
 from ..widgets.common import ERROR_STYLE, FieldError, local_text
-from ..widgets.field_text import SYSTEM_FIELDS, remaining_text, spec_for
+from ..widgets.field_text import remaining_text, spec_for
 from ..widgets.field_widgets import Choices, FieldEditor, make_editor
 from .step_slips import StepWork
 
 if TYPE_CHECKING:
     from ...services.container import Services
 
-# Actions that finish the step on what it records: their form shows the step's fields.
-_RECORDING_EFFECTS = (F.FINISH, F.FORWARD, F.ASSIGN, F.REVISIT,
-                      # internal complaints and rework orders (§4.2, §4.3)
-                      F.OPEN_INTERNAL, F.FORWARD_INTERNAL, F.TELL_REPORTER, F.FEED_BACK,
-                      F.REPORT_COMPLETION)
-_NOTE_EFFECTS = (F.HANDLE_MYSELF, F.SKIP_REVISIT)
 STATUS_STYLE = {
     StepStatus.DUE_SOON: "color: #8a5a00; background: #fff3cd; padding: 2px 6px;",
     StepStatus.OVERDUE: "color: #b71c1c; background: #fde0e0; padding: 2px 6px;",
 }
-
-
-def action_def(case: Case, spec: ActionSpec) -> tuple[F.StepDef, F.ActionDef]:
-    flow = flow_for(case.flow)
-    sdef = flow.steps[spec.step_key]
-    adef = next(a for a in sdef.actions + flow.common_actions if a.key == spec.key)
-    return sdef, adef
-
-
-def form_fields(case: Case, spec: ActionSpec) -> list[str]:
-    """The fields of the action's form, in the order the step lists them."""
-    sdef, adef = action_def(case, spec)
-    names = list(adef.required)
-    if adef.effect in _RECORDING_EFFECTS and adef.leads_to != F.STAY:
-        names = list(sdef.records) + [n for n in names if n not in sdef.records]
-    if adef.effect in _NOTE_EFFECTS:
-        names.append("note")
-    if adef.effect == F.REVISIT and sdef.key == S.REVISIT:
-        names.append("reopen_department_id")  # 不满意: where the case goes back to
-    seen: list[str] = []
-    for n in names:
-        if n not in seen and n not in SYSTEM_FIELDS and spec_for(n) is not None:
-            seen.append(n)
-    return seen
 
 
 def build_choices(services: Services, user: User, case: Case) -> Choices:
@@ -107,22 +76,6 @@ def build_choices(services: Services, user: User, case: Case) -> Choices:
     )
 
 
-def _prefill(case: Case, name: str) -> Any:
-    """What the form starts with: the case's classification, the latest responsible list."""
-    if name in ("category", "department_id"):
-        return getattr(case, name) or None
-    if name == "severity":
-        return case.severity.value if case.severity else None
-    if name == "completed_at":  # 竣工 already recorded: the report keeps it
-        step = case.open_step
-        return step.data.get("completed_at") if step is not None else None
-    if name == "responsible":
-        for s in reversed(case.steps):
-            if not s.is_open and isinstance(s.data.get("responsible"), list):
-                return s.data["responsible"]
-    return None
-
-
 class StepForm(QGroupBox):
     """The form of one action: editors, a general error line, 提交/取消."""
 
@@ -145,7 +98,7 @@ class StepForm(QGroupBox):
             editor = (work.editor_for(name, fspec, spec.key) if work else None) \
                 or make_editor(name, fspec, required, choices, tz, now)
             editor.widget.setObjectName(f"field_{name}")
-            value = _prefill(case, name)
+            value = form_prefill(case, name)
             if value is not None:
                 editor.set_value(value)
             error = FieldError()
@@ -173,18 +126,13 @@ class StepForm(QGroupBox):
             form.addRow(extra.spec.label, cell)
         if not self.editors:
             form.addRow(QLabel(f"确认执行「{spec.label}」？"))
-        satisfaction = self.editors.get("satisfaction")
-        reached = self.editors.get("reached")
-        if satisfaction is not None and reached is not None \
-                and isinstance(reached.widget, QComboBox):
-            # the engine drops a satisfaction nobody could give: the form says so at once
-            reached.widget.currentIndexChanged.connect(self._sync_reached)
-            self._sync_reached()
-        reopen = self.editors.get("reopen_department_id")
-        if satisfaction is not None and reopen is not None:
-            assert isinstance(satisfaction.widget, QComboBox)
-            satisfaction.widget.currentIndexChanged.connect(self._sync_reopen)
-            self._sync_reopen()
+        # a field that counts only while another has some value (the domain's table, e.g.
+        # 满意度 only when the customer was reached) is greyed out otherwise, at once
+        for condition in FIELD_CONDITIONS:
+            source = self.editors.get(condition.depends_on)
+            if condition.field in self.editors and source is not None:
+                source.on_change(self._sync_conditions)
+        self._sync_conditions()
         self.general_error = QLabel()
         self.general_error.setWordWrap(True)
         self.general_error.setStyleSheet(ERROR_STYLE)
@@ -216,9 +164,13 @@ class StepForm(QGroupBox):
         outer.addLayout(form)
         outer.addWidget(self.general_error)
 
-    def _sync_reached(self) -> None:
-        """满意度 only when the customer was reached."""
-        self.editors["satisfaction"].widget.setEnabled(self.editors["reached"].value() is True)
+    def _sync_conditions(self) -> None:
+        values = {c.depends_on: self.editors[c.depends_on].value()
+                  for c in FIELD_CONDITIONS if c.depends_on in self.editors}
+        for condition in FIELD_CONDITIONS:
+            editor = self.editors.get(condition.field)
+            if editor is not None:
+                editor.widget.setEnabled(asked(condition.field, values))
 
     def _fixed(self, error: FieldError) -> None:
         """The person changed a field: its error goes (the service checks again on 提交)."""
@@ -240,11 +192,6 @@ class StepForm(QGroupBox):
             self.cancelled.emit()
             return
         super().keyPressEvent(event)
-
-    def _sync_reopen(self) -> None:
-        """Where a 不满意 case goes back to only matters when the customer is 不满意."""
-        unhappy = self.editors["satisfaction"].value() == "不满意"
-        self.editors["reopen_department_id"].widget.setEnabled(unhappy)
 
     def data(self) -> dict[str, Any]:
         out = {}

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.kpi_compare import Verdict, kpi_change
 from ...domain.kpi_model import (
     KIND_COUNT,
     KIND_HOURS,
@@ -29,7 +30,6 @@ from ...domain.kpi_model import (
     KPI_BY_KEY,
     KpiSet,
     OpenCase,
-    change,
 )
 from ...domain.records import User
 from ...domain.steps import step_title
@@ -43,20 +43,21 @@ if TYPE_CHECKING:
     from ...services.container import Services
     from ...services.reports import DashboardData
 
-# (KPI key, tile title, +1 when a rise is good, -1 when it is bad, 0 neutral)
-TILES: tuple[tuple[str, str, int], ...] = (
-    ("received", "投诉量", -1),
-    ("complaint_rate", "投诉率", -1),
-    ("close_rate", "结案率", +1),
-    ("on_time_rate", "按时处理率", +1),
-    ("within_24h", "24小时处理率", +1),
-    ("satisfaction", "客户满意度", +1),
-    ("first_time_fix", "一次解决率", +1),
-    ("open_at_end", "未结案", -1),
-    ("overdue_at_end", "超时未结", -1),
-    ("slips", "过失单", 0),
+# (KPI key, tile title); whether a rise is good is the domain's (kpi_compare.RISE_IS)
+TILES: tuple[tuple[str, str], ...] = (
+    ("received", "投诉量"),
+    ("complaint_rate", "投诉率"),
+    ("close_rate", "结案率"),
+    ("on_time_rate", "按时处理率"),
+    ("within_24h", "24小时处理率"),
+    ("satisfaction", "客户满意度"),
+    ("first_time_fix", "一次解决率"),
+    ("open_at_end", "未结案"),
+    ("overdue_at_end", "超时未结"),
+    ("slips", "过失单"),
 )
-GOOD, BAD, NEUTRAL = "#2e7d32", "#c62828", "#666666"
+VERDICT_COLORS = {Verdict.BETTER: "#2e7d32", Verdict.WORSE: "#c62828",
+                  Verdict.NEUTRAL: "#666666"}
 
 
 def format_value(kind: str, v: float | None) -> str:
@@ -105,9 +106,9 @@ def format_change(kind: str, delta: float | None, prefix: str = "较上月") -> 
 class KpiTile(QFrame):
     """One KPI: title, this month's value, the change against last month, n / d."""
 
-    def __init__(self, key: str, title: str, better: int, parent: QWidget | None = None) -> None:
+    def __init__(self, key: str, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.key, self.better = key, better
+        self.key = key
         self.setObjectName("kpiTile")
         self.setStyleSheet("#kpiTile { background: white; border: 1px solid #d6dbe3;"
                            " border-radius: 6px; }")
@@ -127,15 +128,11 @@ class KpiTile(QFrame):
     def show_kpis(self, current: KpiSet, previous: KpiSet | None,
                   prefix: str = "较上月", before_title: str = "上月") -> None:
         d = KPI_BY_KEY[self.key]
-        now_v = d.value(current)
-        before = d.value(previous) if previous is not None else None
+        moved = kpi_change(self.key, current, previous)
+        now_v, before = moved.value, moved.before
         self.value_label.setText(format_value(d.kind, now_v))
-        delta = change(now_v, before)
-        self.change_label.setText(format_change(d.kind, delta, prefix))
-        color = NEUTRAL
-        if delta and self.better:
-            color = GOOD if (delta > 0) == (self.better > 0) else BAD
-        self.change_label.setStyleSheet(f"color: {color};")
+        self.change_label.setText(format_change(d.kind, moved.delta, prefix))
+        self.change_label.setStyleSheet(f"color: {VERDICT_COLORS[moved.verdict]};")
         detail = d.detail(current)
         self.detail_label.setText(detail if d.kind != KIND_COUNT else "")
         self.setToolTip(f"{d.label}\n本月：{format_value(d.kind, now_v)} {detail}\n"
@@ -189,8 +186,8 @@ class DashboardView(QWidget):
         tiles.setSpacing(8)
         self.tiles: dict[str, KpiTile] = {}
         per_row = (len(TILES) + 1) // 2
-        for i, (key, title, better) in enumerate(TILES):
-            tile = KpiTile(key, title, better)
+        for i, (key, title) in enumerate(TILES):
+            tile = KpiTile(key, title)
             self.tiles[key] = tile
             tiles.addWidget(tile, i // per_row, i % per_row)
 
@@ -264,7 +261,7 @@ class DashboardView(QWidget):
         self.heading.setText(f"管理看板 · {y}年{m}月")
         self.status.setStyleSheet("color: #666;")
         span = data.to_date
-        compared = data.same_days if data.same_days is not None else data.previous
+        compared = data.compared
         if span is not None and data.same_days is not None:
             prefix, before_title = "较上月同期", f"上月{span.days_text}"
             self.status.setText(f"统计截至 {local_text(data.current.as_of, tz)} · "
@@ -286,8 +283,7 @@ class DashboardView(QWidget):
             Series("按时处理率", [p.overall.on_time_rate.value for p in data.trend],
                    percent=True),
         ], partial)
-        before = {g.key: g.kpis.received for g in compared.groups.get("department", ())} \
-            if compared is not None else {}
+        before = data.departments_before()
         self.dept_chart.set_data([g.label for g in data.departments], [
             Series(f"本月{span.days_text}" if span is not None else "本月",
                    [g.kpis.received for g in data.departments]),

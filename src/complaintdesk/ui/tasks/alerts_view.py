@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QPushButton,
     QSystemTrayIcon,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -44,7 +46,6 @@ from ..widgets.empty_state import EmptyState
 
 if TYPE_CHECKING:
     from ...services.container import Services
-    from ..main_window import MainWindow
 
 POLL_MS = 5_000  # another PC's alert shows within a few seconds
 SCAN_MS = 60_000  # the 50 %/75 %/deadline marks are minutes apart at the least
@@ -162,7 +163,9 @@ class AlertsView(QWidget):
         super().__init__(parent)
         self.services, self.user = services, user
         self.tray: QSystemTrayIcon | None = None
-        self.notice: AlertNotice | None = None  # made in the window (install_alerts)
+        self.notice: AlertNotice | None = None  # made in the window (wire_alerts)
+        self.badge: QPushButton | None = None  # the status bar's count (wire_alerts)
+        self.menu_action: QAction | None = None  # 系统 → 提醒列表 (wire_alerts)
         self.unread = -1
         self.last_popup: Alert | None = None
         self._seen_ids: set[int] = set()
@@ -305,13 +308,11 @@ class AlertsView(QWidget):
         self.reload()
 
 
-def install_alerts(window: MainWindow) -> AlertsView:
-    """The 提醒 tab, its unread count in the status bar and the 系统 menu, the corner
-    notice; polling starts at once and shows the unread alerts of this login."""
-    view = AlertsView(window.services, window.user)
-    view.open_case.connect(window.open_case)
-    window.tabs.addTab(view, "提醒")
-    window.tab_keys.append("alerts")
+def wire_alerts(view: AlertsView, window: QMainWindow, tabs: QTabWidget,
+                menu: QMenu | None) -> None:
+    """The unread count on the view's tab (already in `tabs`), in the status bar and in
+    the 系统 menu's first entry; the corner notice; polling starts once the window is
+    painted and shows the unread alerts of this login as one popup."""
     view.notice = AlertNotice(window)
     view.notice.clicked.connect(view.popup_clicked)
     badge = QPushButton("提醒")
@@ -319,26 +320,20 @@ def install_alerts(window: MainWindow) -> AlertsView:
     badge.setFlat(True)
     badge.setToolTip("打开提醒列表")
     badge.clicked.connect(view.show_list)
-    if isinstance(window, QMainWindow):
-        window.statusBar().addPermanentWidget(badge)
+    window.statusBar().addPermanentWidget(badge)
     action = QAction("提醒列表", window)
     action.setStatusTip("查看发给您的提醒（新待办、到期提醒、过失单、申诉、周汇总）")
     action.triggered.connect(view.show_list)
-    menu = getattr(window, "system_menu", None)
     if menu is not None:
         menu.insertAction(menu.actions()[0] if menu.actions() else None, action)
 
     def show_count(n: int) -> None:
-        i = window.tabs.indexOf(view)
-        window.tabs.setTabText(i, f"提醒（{n}）" if n else "提醒")
+        tabs.setTabText(tabs.indexOf(view), f"提醒（{n}）" if n else "提醒")
         badge.setText(f"提醒 {n} 条未读" if n else "提醒")
         badge.setStyleSheet("color: #b71c1c; font-weight: bold;" if n else "")
         action.setText(f"提醒列表（{n} 条未读）" if n else "提醒列表")
 
     view.unread_changed.connect(show_count)
-    view.badge = badge  # type: ignore[attr-defined]
-    view.menu_action = action  # type: ignore[attr-defined]
-    window.alerts_view = view  # type: ignore[attr-defined]
-    # after the window is painted: the login's unread come as one popup
+    view.badge = badge
+    view.menu_action = action
     QTimer.singleShot(0, view, view.start)
-    return view

@@ -14,31 +14,13 @@ from typing import Any
 from ...domain.records import RESPONSIBILITY_LABELS, Severity
 from ...domain.workflow.fields import FIELDS, FieldKind, FieldSpec, parse_datetime
 
-# Recorded fields without an entry in FIELDS: what a person may fill in ...
-EXTRA_FIELDS: dict[str, FieldSpec] = {
-    "note": FieldSpec("备注", FieldKind.TEXT),
-    "instructions": FieldSpec("总经理指示", FieldKind.TEXT),
-    "no_responsible": FieldSpec("无责任人", FieldKind.BOOL),
-    "revisit_at": FieldSpec("回访时间", FieldKind.DATETIME),
-    # internal complaints and rework orders (what the engine records beside the fields)
-    "passed_on_by_user_id": FieldSpec("转交的部门负责人", FieldKind.ID),
-    "passed_on_at": FieldSpec("部门负责人转交时间", FieldKind.DATETIME),
-    "to_department_id": FieldSpec("转交至（部门考核主管）", FieldKind.ID),
-    "notified_department_id": FieldSpec("已告知投诉部门负责人", FieldKind.ID),
-    "gm_opinion": FieldSpec("反馈的总经理意见", FieldKind.TEXT),
-}
+# what a person may fill in beyond FIELDS, and the flags the engine records itself: the
+# domain's table of forms (domain/workflow/forms.py)
+from ...domain.workflow.forms import EXTRA_FIELDS, SYSTEM_FIELDS, field_spec
+
 # Recorded for the engine, not for reading (the 考核主管 routing snapshot, corrections of 竣工)
 HIDDEN_FIELDS = frozenset({"routing", "completion_corrections"})
-# ... and flags the engine records itself (shown in the timeline only when set).
-SYSTEM_FIELDS: dict[str, str] = {
-    "handle_myself": "部门负责人亲自处理",
-    "customer_unreachable": "24小时内未联系上客户",
-    "skipped": "无需回访",
-    "demand_unreasonable": "诉求无法合理满足",
-    "simple_path": "简易投诉（当场解决）",
-    "cross_department": "跨部门投诉（转交被投诉部门考核主管）",
-}
-# ... and what the special cases record (DESIGN §4.1), shown by `special_text`
+# What the special cases record (DESIGN §4.1), shown by `special_text`
 SPECIAL_LABELS: dict[str, str] = {
     "solution_approvals": "解决方案审批",
     "receiver_employee_id": "受理人",
@@ -54,7 +36,7 @@ CHOICE_LABELS: dict[str, str] = {
 
 
 def spec_for(name: str) -> FieldSpec | None:
-    return FIELDS.get(name) or EXTRA_FIELDS.get(name)
+    return field_spec(name)
 
 
 def label_for(name: str) -> str:
