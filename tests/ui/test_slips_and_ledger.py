@@ -208,7 +208,7 @@ def test_the_rules_editor_labels_shipped_amounts_as_product_defaults(qtbot, tmp_
         monkeypatch.setattr(rules_editor, "PenaltyDialog", Edited)
         editor._edit_penalties(0, rules_editor.PENALTIES_COL)  # the amounts are edited
         assert combo.currentText() == "本店规定"
-        assert editor.table.item(0, rules_editor.PENALTIES_COL).text() == "罚款150元"
+        assert editor.table.item(0, rules_editor.PENALTIES_COL).text() == "罚款¥150"
         assert editor.save() is True
         assert services.accountability.rules()[0]["source"] == "dealership"
         assert services.accountability.rules()[1]["source"] == "product_default"
