@@ -8,13 +8,13 @@ alike (the machine is shared: compare the two of one run).
 
     uv run python benchmarks/bench_excel.py [MONTH_CASES] [YEAR_CASES] [--repeat 3]
 
-In memory, both workbooks come from the records through `domain/kpi.py` (what the app
-does for a month, and for a year only while its KPI tallies are being made).
+In memory, both workbooks come from the records: each case's tally worked out and summed
+on the spot (`domain/kpi/recount.py`, the same definitions as the stored tallies).
 
 From a database (`--data-dir`, e.g. the 100,000-case one run_all.py builds): the whole
 export as the app runs it, on a copy of the database (an export writes an audit entry),
 for the month of the service clock (or `--month YYYY-MM`), the full month before it and
-the year. Both read their figures from the running KPI tallies (`storage/kpi_tallies.py`;
+the year. Both read their figures from the running KPI tallies (`storage/kpi_reader.py`;
 a first export also works out the medians, timed apart); the month reads from the
 records only what its sheets list (its cases, the complaints open at its end, its slips):
 
@@ -42,8 +42,7 @@ from sqlalchemy import func, select
 from complaintdesk.documents.excel_month import build_month_report, write_month_workbook
 from complaintdesk.documents.excel_year import build_year_report, write_year_workbook
 from complaintdesk.domain import steps as S
-from complaintdesk.domain.kpi_index import month_bounds
-from complaintdesk.domain.kpi_model import KpiLookups, shift_month
+from complaintdesk.domain.kpi import KpiLookups, month_bounds, shift_month
 from complaintdesk.domain.records import (
     CATEGORIES,
     CHANNELS,

@@ -28,7 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from complaintdesk.domain import steps as S
-from complaintdesk.domain.kpi_model import KpiLookups
+from complaintdesk.domain.kpi import KpiLookups
 from complaintdesk.domain.records import (
     Case,
     CaseStatus,

@@ -13,8 +13,7 @@ from openpyxl import load_workbook
 
 from complaintdesk.documents.excel_month import build_month_report, write_month_workbook
 from complaintdesk.documents.excel_year import build_year_report, write_year_workbook
-from complaintdesk.domain.kpi_index import STEPS_WITH_DATA_USED, month_bounds
-from complaintdesk.domain.kpi_model import shift_month
+from complaintdesk.domain.kpi import STEPS_WITH_DATA_USED, month_bounds, shift_month
 from complaintdesk.services.reports import TREND_MONTHS
 from complaintdesk.storage.uow import UnitOfWork
 
@@ -92,7 +91,7 @@ def month_cells(data) -> dict:
 def shown_values(k) -> dict[str, object]:
     """Every figure a tile, table or chart shows (not the medians: the tallies keep those
     of a whole month or year only), floats compared to a relative 1e-9."""
-    from complaintdesk.domain.kpi_model import KPI_DEFS
+    from complaintdesk.domain.kpi import KPI_DEFS
 
     out: dict[str, object] = {}
     for d in KPI_DEFS:

@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_report import add_report_parser
 
     add_report_parser(sub)
+    from .cli_import import add_import_parser
+
+    add_import_parser(sub)
     return p
 
 
@@ -215,12 +218,14 @@ def main(argv: list[str] | None = None) -> int:
         from .app import run_gui
 
         return run_gui(args, demo=command == "demo")
+    from .cli_import import cmd_import_ledger
     from .cli_print import cmd_print
     from .cli_report import cmd_report
 
     handlers = {"seed-demo": cmd_seed_demo, "check": cmd_check, "backup": cmd_backup,
                 "restore": cmd_restore, "print": lambda a: cmd_print(a, _open),
-                "report": lambda a: cmd_report(a, _open)}
+                "report": lambda a: cmd_report(a, _open),
+                "import-ledger": lambda a: cmd_import_ledger(a, _open)}
     try:
         return handlers[command](args)
     except Exception as exc:  # a person reads this; the log has the traceback

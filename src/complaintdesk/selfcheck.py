@@ -64,7 +64,7 @@ def run_self_check(out: Callable[[str], None] = print) -> int:
             from openpyxl import load_workbook
 
             from .documents.excel_month import build_month_report, write_month_workbook
-            from .domain.kpi_model import KpiLookups
+            from .domain.kpi import KpiLookups
 
             services = state["services"]
             now = services.clock.now()

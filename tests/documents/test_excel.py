@@ -228,7 +228,7 @@ def test_weekly_workbook(tmp_path):
     from datetime import date
 
     from complaintdesk.documents.excel_weekly import write_weekly_workbook
-    from complaintdesk.domain.kpi_weekly import weekly_summary
+    from complaintdesk.domain.kpi.weekly import weekly_summary
 
     w = weekly_summary(build_cases(), build_slips(), date(2026, 3, 23), SH, NOW, LOOKUPS)
     path = tmp_path / "w.xlsx"

@@ -13,7 +13,7 @@ from complaintdesk.domain.dept_assessment import (
     SettingsError,
     assess_department,
 )
-from complaintdesk.domain.kpi_model import KpiSet, Ratio
+from complaintdesk.domain.kpi.shapes import KpiSet, Ratio
 
 S = AccountabilitySettings()  # drop ≥ 20 %, rise ≥ 5 points, rate > 3 %, 3 months falling
 

@@ -390,7 +390,7 @@ def test_simple_complaint_is_listed_in_the_weekly_summary_with_its_opinion():
 
     from wf_builders import TZ
 
-    from complaintdesk.domain.kpi_weekly import weekly_summary
+    from complaintdesk.domain.kpi.weekly import weekly_summary
 
     clock = FixedClock(T0)
     case = _on_spot(clock)
@@ -428,7 +428,7 @@ def test_major_self_report_alerts_at_registration():
 
 
 def test_the_statistics_count_a_simple_complaints_named_person_and_every_round_once():
-    from complaintdesk.domain.kpi_index import responsible_employees
+    from complaintdesk.domain.kpi.tally import responsible_employees
 
     clock = FixedClock(T0)
     case = _on_spot(clock)

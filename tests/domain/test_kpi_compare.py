@@ -1,10 +1,10 @@
-"""Month against month on the dashboard (domain/kpi_compare.py): the change of each KPI and
+"""Month against month on the dashboard (domain/kpi/compare.py): the change of each KPI and
 whether it is for the better — computed once here, formatted by the widget."""
 
 import pytest
 
-from complaintdesk.domain.kpi_compare import RISE_IS, Verdict, kpi_change
-from complaintdesk.domain.kpi_model import KPI_BY_KEY, KpiSet, Ratio
+from complaintdesk.domain.kpi.compare import RISE_IS, Verdict, kpi_change
+from complaintdesk.domain.kpi.shapes import KPI_BY_KEY, KpiSet, Ratio
 
 
 def test_fewer_complaints_is_better_and_more_is_worse():

@@ -1,6 +1,7 @@
-"""The running tallies (domain/kpi_tally.py) give the figures kpi.py computes from the
-records: on the hand-built scenario and on a generated year, every figure the year
-workbook shows, for the whole, every month and every group."""
+"""Tallies written at each owner's last event (as storage keeps them: month ends and "now"
+after that counted from their open states) give the figures of the tallies made at once
+from the records (`domain/kpi/recount.py`): on the hand-built scenario and on a generated
+year, every figure the year workbook shows, for the whole, every month and every group."""
 
 from __future__ import annotations
 
@@ -12,8 +13,16 @@ from pathlib import Path
 import pytest
 
 from complaintdesk.domain.kpi import yearly_kpis
-from complaintdesk.domain.kpi_index import KpiIndex
-from complaintdesk.domain.kpi_model import (
+from complaintdesk.domain.kpi.calendar import MonthCalendar, month_bounds, month_int
+from complaintdesk.domain.kpi.figures import (
+    Medians,
+    add_rows,
+    expand,
+    median_of,
+    open_figures,
+    yearly_from_tallies,
+)
+from complaintdesk.domain.kpi.shapes import (
     CATEGORY,
     DEPARTMENT,
     DIMENSIONS,
@@ -24,17 +33,7 @@ from complaintdesk.domain.kpi_model import (
     PeriodKpis,
     YearKpis,
 )
-from complaintdesk.domain.kpi_tally import (
-    OpenState,
-    add_rows,
-    expand,
-    median_of,
-    month_int,
-    open_at,
-    open_figures,
-    owner_tally,
-)
-from complaintdesk.domain.kpi_tally_read import Medians, yearly_from_tallies
+from complaintdesk.domain.kpi.tally import OpenState, overdue_at, owner_tally
 from complaintdesk.domain.records import Case, FaultSlip
 from kpi_scenario import LOOKUPS, NOW, SH, VOLUMES, build_cases, build_slips
 
@@ -62,7 +61,7 @@ def tallied_year(cases: list[Case], slips: list[FaultSlip], year: int, now: date
                  month_dims: tuple[str, ...] = DIMENSIONS) -> YearKpis:
     """What storage does, in memory: each owner's tally written at its last event, summed;
     the open ones counted at the month ends since and now; medians from the durations."""
-    ix = KpiIndex([], [], tz, lookups)
+    ix = MonthCalendar(tz)
     by_case: dict[int | None, list[FaultSlip]] = defaultdict(list)
     for s in slips:
         by_case[s.case_id].append(s)
@@ -83,9 +82,8 @@ def tallied_year(cases: list[Case], slips: list[FaultSlip], year: int, now: date
         add_rows(rows, expand(owner_tally(None, [s], ix, now).counts))
 
     def overdue_of(st: OpenState, as_of: datetime) -> timedelta | None:
-        return open_at(case_by_id[st.case_id], as_of)[1]
+        return overdue_at(case_by_id[st.case_id], as_of)[2]
 
-    from complaintdesk.domain.kpi_index import month_bounds
     month_ends = {}
     for m in range(1, 13):
         _, end = month_bounds((year, m), tz)
@@ -182,15 +180,16 @@ def test_generated_year_from_tallies_equals_the_records():
 
 def test_a_group_with_nothing_counted_has_the_figures_of_an_empty_kpi_set():
     """`TallyAcc.kpis` hands out `KpiSet()` for a group with nothing counted (most
-    departments in most months): the same as working the zeros out."""
-    from complaintdesk.domain.kpi_tally_read import TallyAcc
+    departments in most months): the same as working the zeros out (`kpi_set`)."""
+    from complaintdesk.domain.kpi.figures import TallyAcc
+    from complaintdesk.domain.kpi.tally import kpi_set
 
     for year in (False, True):
         acc = TallyAcc()
         acc.year = year
-        assert acc.counted_kpis() == KpiSet() == acc.kpis()
+        assert kpi_set(acc.n, None, 0, year, None, None) == KpiSet() == acc.kpis()
     acc.n[0] = 1
-    assert acc.kpis() == acc.counted_kpis() != KpiSet()
+    assert acc.kpis() == kpi_set(acc.n, None, 0, True, None, None) != KpiSet()
 
 
 def test_months_can_leave_breakdowns_out_and_keep_the_rest():
@@ -206,3 +205,29 @@ def test_months_can_leave_breakdowns_out_and_keep_the_rest():
         assert a.groups[CATEGORY] == b.groups[CATEGORY]
         assert a.groups[DEPARTMENT] == b.groups[DEPARTMENT]
     assert lean.total == full.total and full.months[2].groups[EMPLOYEE]
+
+
+def test_a_period_as_it_stood_leaves_out_what_was_recorded_after_its_moment():
+    """`period_kpis` at a moment inside the month (the dashboard's same days of last
+    month): the records as they stood then — a step finished, a closing and a revisit
+    after that moment are not counted; the complaint is open (and overdue) then."""
+    from complaintdesk.domain.kpi import period_kpis
+    from complaintdesk.domain.kpi.recount import known_at
+    from kpi_scenario import case, handle, revisit, t
+
+    c = case(1, t(3, 2, 9), t(3, 2, 9, 30), [
+        handle(t(3, 2, 10), t(3, 2, 20), responsible=(11,)),
+        revisit(t(3, 12, 10), t(3, 12, 20), "满意"),
+    ], closed=t(3, 13, 9))
+    cut = t(3, 10, 0)
+    k = period_kpis([c], [], VOLUMES, (2026, 3), SH, cut, LOOKUPS).overall
+    assert k.received == 1 and k.close_rate.numerator == 0
+    assert k.on_time_rate.denominator == 1  # the handling step only (the revisit later)
+    assert k.revisit_rate.denominator == 0 and k.satisfaction.denominator == 0
+    assert (k.open_at_end, k.overdue_at_end) == (1, 0)  # nothing due at the cut
+    whole = period_kpis([c], [], VOLUMES, (2026, 3), SH, t(3, 20, 0), LOOKUPS).overall
+    assert whole.close_rate.numerator == 1 and whole.on_time_rate.denominator == 2
+    assert whole.revisit_rate == whole.satisfaction and whole.satisfaction.numerator == 1
+    then = known_at(c, cut)
+    assert then.closed_at is None and len(then.steps) == 1 and c.closed_at is not None
+    assert known_at(c, t(3, 20, 0)) is c

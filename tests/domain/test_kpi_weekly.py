@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from complaintdesk.domain.kpi_weekly import last_week_start, weekly_summary
+from complaintdesk.domain.kpi.weekly import last_week_start, weekly_summary
 from kpi_scenario import LOOKUPS, NOW, SH, build_cases, build_slips, t
 
 

@@ -4,7 +4,7 @@ month as now is into this one, never past its end; the texts say which days."""
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from complaintdesk.domain.month_to_date import month_to_date
+from complaintdesk.domain.kpi import month_to_date
 
 SH = ZoneInfo("Asia/Shanghai")
 

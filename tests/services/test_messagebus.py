@@ -14,7 +14,7 @@ from complaintdesk.domain.records import Case, FeedbackKind, FlowKind, Role
 from complaintdesk.services import messagebus
 from complaintdesk.services.handlers import accountability
 from complaintdesk.services.messagebus import HANDLERS, MessageBus
-from complaintdesk.storage import kpi_tallies
+from complaintdesk.storage.kpi_reader import sums_on_disk
 from complaintdesk.storage.uow import UnitOfWork
 from service_builders import add_user, intake, make_services
 
@@ -114,8 +114,8 @@ def test_the_tallies_follow_a_write_that_raises_no_event(tmp_path):
         uow.cases.save(stored)
         uow.commit()
     with UnitOfWork(services.engine, readonly=True) as uow:
-        counted, problems = kpi_tallies.verify(uow.session)
-        keys = {k[2] for k in kpi_tallies.sums_on_disk(uow.session.connection())}
+        counted, problems = uow.kpi_upkeep.verify()
+        keys = {k[2] for k in sums_on_disk(uow.session.connection())}
     assert counted >= 1 and problems == []
     assert "收费价格" in keys
     services.dispose()

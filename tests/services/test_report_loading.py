@@ -1,7 +1,6 @@
 from zoneinfo import ZoneInfo
 
-from complaintdesk.domain.kpi import monthly_kpis
-from complaintdesk.domain.kpi_index import STEPS_WITH_DATA_USED
+from complaintdesk.domain.kpi import STEPS_WITH_DATA_USED, monthly_kpis
 from complaintdesk.services.demo import seed_demo
 from complaintdesk.storage.uow import UnitOfWork
 from service_builders import make_services

@@ -12,8 +12,7 @@ from openpyxl import load_workbook
 
 from complaintdesk.documents.excel_month import build_month_report, write_month_workbook
 from complaintdesk.documents.excel_year import build_year_report, write_year_workbook
-from complaintdesk.domain.kpi_index import STEPS_WITH_DATA_USED, month_bounds
-from complaintdesk.domain.kpi_model import shift_month
+from complaintdesk.domain.kpi import STEPS_WITH_DATA_USED, month_bounds, shift_month
 from complaintdesk.services.demo import seed_demo
 from complaintdesk.storage.uow import UnitOfWork
 from orm_reference import orm_cases as all_orm_cases

@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from complaintdesk.documents.excel_common import Cancelled
-from complaintdesk.domain.kpi import monthly_kpis
-from complaintdesk.domain.kpi_model import KPI_DEFS
+from complaintdesk.domain.kpi import KPI_DEFS, monthly_kpis
 from complaintdesk.domain.records import Role, User
 from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.demo import seed_demo

@@ -87,7 +87,7 @@ def test_a_complaint_from_registration_to_closed_on_postgresql(pg_services):
 def test_kpi_tallies_on_postgresql_equal_the_records(pg_services):
     """The running tallies (INSERT … ON CONFLICT on PostgreSQL) after the demo's workflow
     and a later change: the year and the month read from them are those from the records."""
-    from complaintdesk.domain.kpi_model import shift_month
+    from complaintdesk.domain.kpi import shift_month
     from complaintdesk.services.demo import seed_demo
     from complaintdesk.storage.uow import UnitOfWork
     from tally_checks import month_cells, month_from_records, workbook_cells, year_from_records
@@ -114,17 +114,17 @@ def test_kpi_tallies_on_postgresql_equal_the_records(pg_services):
         assert month.cases
         assert month_cells(month) == month_cells(month_from_records(services, *ym))
     # a month end passes: the open complaints' tallies count it (rows locked, rewritten)
-    from complaintdesk.storage import kpi_tallies
+    from complaintdesk.storage import kpi_maintenance
 
     clock.advance(timedelta(days=35))
     tz = services.reports.tz
     with UnitOfWork(services.engine, readonly=True) as uow:
-        assert kpi_tallies.month_ends_due(uow.session, clock.now(), tz)
+        assert kpi_maintenance.month_ends_due(uow.session, clock.now(), tz)
     now = clock.now().astimezone(tz)
     month = services.reports.month_report(SYSTEM_USER, now.year, now.month)
     assert month_cells(month) == month_cells(month_from_records(services, now.year, now.month))
     with UnitOfWork(services.engine, readonly=True) as uow:
-        assert not kpi_tallies.month_ends_due(uow.session, clock.now(), tz)
+        assert not kpi_maintenance.month_ends_due(uow.session, clock.now(), tz)
 
 
 def _phase():
@@ -140,7 +140,6 @@ def test_two_pcs_changing_one_case_at_once_leave_the_tallies_right(pg_services):
 
     from complaintdesk.domain.records import FaultSlip, SlipStatus
     from complaintdesk.services.demo import seed_demo
-    from complaintdesk.storage import kpi_tallies
     from complaintdesk.storage.uow import UnitOfWork
 
     services, clock = pg_services
@@ -168,7 +167,7 @@ def test_two_pcs_changing_one_case_at_once_leave_the_tallies_right(pg_services):
     t.join(30)
     assert done.is_set()
     with UnitOfWork(services.engine, readonly=True) as uow:
-        counted, problems = kpi_tallies.verify(uow.session)
+        counted, problems = uow.kpi_upkeep.verify()
     assert counted >= 20 and problems == []
 
 

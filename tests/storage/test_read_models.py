@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from complaintdesk.domain.clock import FixedClock
-from complaintdesk.domain.kpi_index import STEPS_WITH_DATA_USED
+from complaintdesk.domain.kpi import STEPS_WITH_DATA_USED
 from complaintdesk.domain.query import CaseQuery
 from complaintdesk.domain.records import Attachment, Case, Department, Employee, Role, User
 from complaintdesk.services.container import open_services

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from ..domain.errors import Cancelled
-from ..domain.kpi_model import (
+from ..domain.kpi.shapes import (
     KIND_COUNT,
     KIND_HOURS,
     KIND_MONEY,

@@ -11,8 +11,8 @@ from openpyxl import Workbook
 
 from ..domain import steps as S
 from ..domain.dept_assessment import PENALTY, REWARD, DeptVerdict
-from ..domain.kpi_index import effective_deadline, is_skipped, responsible_employees
-from ..domain.kpi_model import KpiLookups, PeriodKpis
+from ..domain.kpi.shapes import KpiLookups, PeriodKpis
+from ..domain.kpi.tally import effective_deadline, is_skipped, responsible_employees
 from ..domain.masking import mask_landline, mask_mobile, mask_vin
 from ..domain.penalty_text import penalty_text
 from ..domain.records import Case, FaultSlip, PenaltyKind, Responsibility

@@ -6,7 +6,8 @@ months the trend chart reads), 月末未结 (open at month end, how overdue), �
 of the month, one row, phone and VIN masked), 过失单 (slips issued in the month), 月度评估
 (the month's proposed department rewards/penalties and the 监督与评估小组's sign-off).
 
-The data comes in prepared (`build_month_report`); nothing here reads storage.
+The data comes in prepared (`month_report_from_parts`, or `build_month_report` from
+records in memory); nothing here reads storage.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 
 from ..domain.dept_assessment import AccountabilitySettings, DeptVerdict, evaluate_departments
-from ..domain.kpi import Volumes, monthly_kpis, open_cases, period_kpis
-from ..domain.kpi_index import KpiIndex, month_bounds
-from ..domain.kpi_model import (
+from ..domain.kpi import Volumes, month_bounds, open_cases
+from ..domain.kpi.recount import month_with_trend
+from ..domain.kpi.shapes import (
     CATEGORY,
     DEPARTMENT,
     DIMENSIONS,
@@ -28,7 +29,6 @@ from ..domain.kpi_model import (
     MonthKpis,
     PeriodKpis,
     change,
-    shift_month,
 )
 from ..domain.records import Case, FaultSlip, FlowKind
 from .excel_common import (
@@ -89,19 +89,14 @@ def build_month_report(
     month: int, tz: tzinfo, now: datetime, lookups: KpiLookups, dealership: str = "",
     trend_months: int = 12, settings: AccountabilitySettings | None = None,
 ) -> MonthReportData:
-    """Compute the month's KPIs, the trend and the detail rows in one pass of indexing."""
+    """The month's KPIs and trend from the records in memory (each case's tally, summed:
+    `domain/kpi/recount.py`) and the detail rows."""
     cases, slips = list(cases), list(slips)
-    ix = KpiIndex(cases, slips, tz, lookups)
-    ym = (year, month)
-    kpis = monthly_kpis((), (), volumes, year, month, tz, now, lookups, index=ix)
-    trend = [
-        kpis.current if i == 0 else period_kpis(ix, shift_month(ym, -i), now, volumes)
-        for i in range(trend_months - 1, -1, -1)
-    ]
-    in_month = [f.case for f in ix.cases_by_month.get(ym, ())]
+    kpis, trend = month_with_trend(cases, slips, volumes, (year, month), tz, now, lookups,
+                                   trend_months)
     numbers = {c.id: c.number for c in cases if c.id is not None}
-    return _report(kpis, trend, in_month, slips, numbers, lookups, tz, now, dealership,
-                   settings)
+    return month_report_from_parts(kpis, trend, cases, slips, numbers, lookups, tz, now,
+                                   dealership, settings)
 
 
 def month_report_from_parts(

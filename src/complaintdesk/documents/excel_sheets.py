@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.axis import ChartLines
 
-from ..domain.kpi_model import (
+from ..domain.kpi.shapes import (
     DIMENSION_LABELS,
     EMPLOYEE,
     KIND_COUNT,

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 
 from ..domain.kpi import Volumes, yearly_kpis
-from ..domain.kpi_model import (
+from ..domain.kpi.shapes import (
     CATEGORY,
     CHANNEL,
     DEPARTMENT,
@@ -65,7 +65,8 @@ def build_year_report(
     cases: Iterable[Case], slips: Iterable[FaultSlip], volumes: Volumes, year: int,
     tz: tzinfo, now: datetime, lookups: KpiLookups, dealership: str = "",
 ) -> YearReportData:
-    kpis = yearly_kpis(cases, slips, volumes, year, tz, now, lookups)
+    """The year's figures from the records in memory (`domain/kpi/recount.py`)."""
+    kpis = yearly_kpis(cases, slips, volumes, year, tz, now, lookups, MONTH_DIMENSIONS)
     return YearReportData(kpis, lookups, tz, now, dealership)
 
 

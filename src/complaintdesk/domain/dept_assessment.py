@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
 from .errors import DomainError
-from .kpi_model import KpiSet, MonthKey, month_label
+from .kpi.calendar import MonthKey, month_label
+from .kpi.shapes import KpiSet
 
 DEFAULTS_LABEL = "本系统默认值（制度未规定具体数值）"
 ACCOUNTABILITY_KEY = "accountability"  # the setting holding AccountabilitySettings
@@ -173,7 +174,7 @@ def evaluate_departments(trend: Sequence[Any], settings: AccountabilitySettings
                          ) -> list[DeptVerdict]:
     """Every department's verdict for the last month of `trend` (`PeriodKpis` of
     consecutive months, oldest first, each with its department breakdown)."""
-    from .kpi_model import DEPARTMENT
+    from .kpi.shapes import DEPARTMENT
 
     if not trend:
         return []

@@ -95,8 +95,16 @@ REWORK_STEP_TITLES: dict[str, str] = {
     RW_REVISIT: "客服回访",
 }
 
+# ---- 历史导入 (issue 18 §3): a case imported from the dealership's Excel ledger -----------
+# Not a workflow step: the record of what the ledger said, finished when the ledger says the
+# case closed, without a deadline (it counts in no 按时处理率; it is not in the KPI steps).
+LEDGER_RECORD = "ledger_record"
+#   data: {imported: True, result (处理结果), department (as written), note, extra: {header:
+#          text} (columns no field took), sheet, source_row, ledger_number}
+
 STEP_TITLES: dict[str, str] = {
     **FEEDBACK_STEP_TITLES, **INTERNAL_STEP_TITLES, **REWORK_STEP_TITLES,
+    LEDGER_RECORD: "历史台账记录",
 }
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from ..domain.clock import Clock
-from ..storage import backup, change_watch, kpi_tallies
+from ..storage import backup, change_watch
 from ..storage.audit_head import register_head_file
 from ..storage.database import HEAD_REVISION, DatabaseConfig, current_revision, make_engine, migrate
 from ..storage.uow import UnitOfWork
@@ -27,7 +27,9 @@ from .clock import clock_for, skew_warning
 from .contact_log import ContactLogService
 from .data_access import DataAccessService
 from .drafts import DraftService
+from .history import HistoryService
 from .intake import IntakeService
+from .ledger_import import LedgerImportService
 from .list_export import ListExportService
 from .people import PeopleService, seed_defaults
 from .printing import PrintService
@@ -77,6 +79,16 @@ class Services:
     def lists(self) -> ListExportService:
         """Exporting and printing the list views (stateless: made when asked)."""
         return ListExportService(self.engine, self.clock, self.reports.tz_name)
+
+    @property
+    def ledger(self) -> LedgerImportService:
+        """Importing the dealership's Excel ledger (stateless: made when asked)."""
+        return LedgerImportService(self.engine, self.clock, self.reports.tz_name)
+
+    @property
+    def history(self) -> HistoryService:
+        """A customer's and a vehicle's history (stateless: made when asked)."""
+        return HistoryService(self.engine, self.clock, self.reports.tz_name)
 
     @property
     def backup_dir(self) -> Path | None:
@@ -130,11 +142,11 @@ def ensure_tallies(engine: Engine, clock: Clock, tz: str,
     database), reporting (cases done, cases) to `progress`. Returns True when they were
     rebuilt."""
     with UnitOfWork(engine, readonly=True) as uow:  # the usual case: nothing to do
-        if kpi_tallies.tallies_current(uow.session, tz):
+        if uow.kpi_upkeep.current(tz):
             return False
     with UnitOfWork(engine, now=clock.now) as uow:
         t0 = time.perf_counter()
-        n = kpi_tallies.rebuild_if_due(uow.session, tz, clock.now(), progress)
+        n = uow.kpi_upkeep.rebuild_if_due(tz, clock.now(), progress)
         if n is None:  # another PC made them meanwhile
             return False
         uow.commit()

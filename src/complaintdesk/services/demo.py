@@ -317,8 +317,9 @@ def _other_flow_intake(rng: random.Random, intake: Intake, flow: FlowKind,
 
 
 def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
-              progress: Callable[[int, int], None] | None = None) -> str:
-    """Fill the database with demo users and `cases` cases over the last three months."""
+              progress: Callable[[int, int], None] | None = None, days: int = 90) -> str:
+    """Fill the database with demo users and `cases` cases over the last `days` days
+    (three months by default)."""
     rng = random.Random(seed)
     now = services.clock.now()
     tz = services.intake.tz
@@ -327,8 +328,8 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
         cast = create_demo_users(uow)
         uow.commit()
     company = company_department(services.people.departments())
-    start = now - timedelta(days=90)
-    times = sorted(start + timedelta(seconds=rng.uniform(0, 90 * 86400)) for _ in range(cases))
+    start = now - timedelta(days=days)
+    times = sorted(start + timedelta(seconds=rng.uniform(0, days * 86400)) for _ in range(cases))
     done = 0
     closed = 0
     for b in range(0, cases, BATCH):

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..storage import backup, kpi_tallies
+from ..storage import backup
 from ..storage.audit import verify_chain
 from ..storage.audit_cases import CaseTrail
 from ..storage.audit_head import (
@@ -102,8 +102,8 @@ def _check_contents(config: DatabaseConfig, data_dir: Path | None, report: Check
                 extra = f"（另有 {unlogged} 个批量写入的演示案件没有逐案记录）" if unlogged else ""
                 report.lines.append(f"案件与审计日志：{held} 个案件的版本、步骤、状态与审计日志一致{extra}")
             tz = uow.settings.get("timezone", "Asia/Shanghai")
-            if kpi_tallies.tallies_current(uow.session, tz):
-                counted, tally_problems = kpi_tallies.verify(uow.session)
+            if uow.kpi_upkeep.current(tz):
+                counted, tally_problems = uow.kpi_upkeep.verify()
             else:
                 counted, tally_problems = -1, []
     finally:
@@ -175,7 +175,7 @@ def rebuild_statistics(config: DatabaseConfig) -> int:
     try:
         now = clock_for(engine).now()  # on PostgreSQL the server's (DESIGN §9, one clock)
         with UnitOfWork(engine) as uow:
-            n = kpi_tallies.rebuild(uow.session, now)
+            n = uow.kpi_upkeep.rebuild(now)
             uow.commit()
     finally:
         engine.dispose()

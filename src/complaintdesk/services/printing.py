@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from ..domain.masking import CaseHandling, masked_case, print_shows_contact
 from ..domain.records import (
     FAULT_SLIP_PREFIX,
-    FLOW_PREFIX,
     PENALTY_SLIP_PREFIX,
     Case,
     FaultSlip,
@@ -40,7 +39,6 @@ if TYPE_CHECKING:
 
 # Slips that were never issued are not printed on their own nor in a week's batch.
 _NOT_ISSUED = frozenset({SlipStatus.PROPOSED, SlipStatus.DISCARDED})
-_CASE_PREFIXES = frozenset(FLOW_PREFIX.values())
 _SLIP_PREFIXES = frozenset({FAULT_SLIP_PREFIX, PENALTY_SLIP_PREFIX})
 
 
@@ -147,16 +145,16 @@ class PrintService(ServiceBase):
         """The form of a case (FK-/NB-/FX-…) or slip (GS-/CF-…) given its number."""
         number = number.strip().upper()
         prefix = number.split("-", 1)[0]
-        if prefix in _CASE_PREFIXES:
-            with self.uow(readonly=True) as uow:
-                case_id = uow.cases.id_by_number(number)
-            if case_id is not None:
-                return self.case_pdf(actor, case_id, unmasked)
-        elif prefix in _SLIP_PREFIXES:
+        if prefix in _SLIP_PREFIXES:
             with self.uow(readonly=True) as uow:
                 slip_id = uow.slips.id_by_number(number)
             if slip_id is not None:
                 return self.slip_pdf(actor, slip_id)
+        elif number:  # FK-/NB-/FX-, and 历史导入 cases: LS- or the ledger's own number
+            with self.uow(readonly=True) as uow:
+                case_id = uow.cases.id_by_number(number)
+            if case_id is not None:
+                return self.case_pdf(actor, case_id, unmasked)
         raise NotFound(f"找不到编号为 {number or '（空）'} 的案件或过失单，请核对编号"
                        "（如 FK-202611-0001、GS-202611-0001）")
 

@@ -4,7 +4,9 @@ manager's dashboard and the business volumes the complaint rate divides by.
 Reports read only what can count: the cases registered in the months shown (a month
 report also shows the trend of the eleven months before and the same month a year
 before, so thirteen months) plus those still open when that window starts, and the slips
-issued or appealed. The KPI arithmetic is the domain's (`domain/kpi.py`).
+issued or appealed. The figures are read from the running KPI tallies through the unit of
+work (`uow.kpis`; made from the records first when they do not hold, e.g. after a change of
+the time zone); every definition is the domain's (`domain/kpi/tally.py`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -23,17 +26,29 @@ from ..domain.dept_assessment import (
     ACCOUNTABILITY_KEY,
     AccountabilitySettings,
 )
-from ..domain.kpi_index import STEPS_WITH_DATA_USED, month_bounds
-from ..domain.kpi_model import (
-    DEPARTMENT,
+from ..domain.kpi import (
+    STEPS_WITH_DATA_USED,
     GroupKpis,
     KpiLookups,
     MonthKey,
+    MonthToDate,
     OpenCase,
     PeriodKpis,
+    month_bounds,
+    month_label,
+    month_to_date,
+    open_case,
+    period_kpis,
     shift_month,
 )
-from ..domain.month_to_date import MonthToDate, month_to_date
+from ..domain.kpi.figures import (
+    Medians,
+    monthly_from_tallies,
+    period_from_tallies,
+    yearly_from_tallies,
+)
+from ..domain.kpi.shapes import DEPARTMENT
+from ..domain.kpi.weekly import week_bounds, weekly_summary
 from ..domain.records import Case, Role, User
 from ..storage.uow import UnitOfWork
 from .base import ServiceBase
@@ -198,17 +213,26 @@ class ReportService(ServiceBase):
         """Keep the medians a tally reader worked out, until a change to a duration of
         theirs (a write of its own, after the reading)."""
         if reader.worked_out:
-            from ..storage.kpi_tallies import keep_medians
-
             with self.uow() as uow:
-                keep_medians(uow.session, reader.worked_out)
+                uow.kpis.keep_medians(reader.worked_out)
                 uow.commit()
 
-    def _load(self, first: MonthKey, last: MonthKey, phase: _Phase, flow: str | None = "feedback"
-              ) -> tuple[list[Case], list[Any], dict[tuple[int, str], int], KpiLookups, str]:
-        start, _ = month_bounds(first, self.tz)
-        _, end = month_bounds(last, self.tz)
-        return self._load_between(start, end, phase, flow)
+    @contextmanager
+    def _tallies(self) -> Iterator[UnitOfWork]:
+        """A read-only unit of work whose running KPI tallies hold for this time zone:
+        made again from the records first when they do not (at start
+        `container.ensure_tallies` made them; the time zone or the tally definitions
+        changed since)."""
+        with self.uow(readonly=True) as uow:
+            if uow.kpis.current(self.tz_name):
+                yield uow
+                return
+        with self.uow() as uow:
+            n = uow.kpi_upkeep.rebuild_if_due(self.tz_name, self.clock.now())
+            uow.commit()
+        log.info("KPI tallies made again from the records for %s: %s owners", self.tz_name, n)
+        with self.uow(readonly=True) as uow:
+            yield uow
 
     def _load_between(self, start: datetime, end: datetime, phase: _Phase,
                       flow: str | None = "feedback") -> tuple[
@@ -228,22 +252,9 @@ class ReportService(ServiceBase):
                      ) -> MonthReportData:
         """The month's KPIs (with last month, the same month last year and the trend) and
         its detail rows. Progress runs to 55 % of `SCALE`; the workbook writes the rest."""
-        from ..documents.excel_month import build_month_report
-
         self.require(actor, *VIEW_ROLES, what="查看统计报表")
         ym = check_month(year, month)
-        phase = _Phase(progress, cancelled)
-        from_tallies = self._month_from_tallies(ym, phase)
-        if from_tallies is not None:
-            return from_tallies
-        cases, slips, volumes, lookups, dealership = self._load(
-            shift_month(ym, -TREND_MONTHS), ym, phase)
-        data = build_month_report(cases, slips, volumes, year, month, self.tz,
-                                  self.clock.now(), lookups, dealership, TREND_MONTHS,
-                                  self.accountability_settings())
-        self._add_case_numbers(data)
-        phase.at(_COMPUTE)
-        return data
+        return self._month_from_tallies(ym, _Phase(progress, cancelled))
 
     def accountability_settings(self) -> AccountabilitySettings:
         """The department-evaluation thresholds and the appeal window (defaults until the
@@ -264,43 +275,38 @@ class ReportService(ServiceBase):
 
     def _count_month_ends(self) -> None:
         """Count the month ends passed since an open complaint's last write into the
-        running KPI tallies before they are read (see `storage/kpi_tallies.
-        count_month_ends`; the readers count them themselves otherwise, every time).
+        running KPI tallies before they are read (`uow.kpi_upkeep.count_month_ends`,
+        storage/kpi_maintenance.py; the readers count them themselves otherwise, every
+        time).
         Looked at once a month: every write after a month's start is dated after it."""
-        from ..storage.kpi_tallies import count_month_ends, month_ends_due, tallies_current
-
         now = self.clock.now()
         local = now.astimezone(self.tz)
         if self._ends_counted == (local.year, local.month):
             return
         with self.uow(readonly=True) as uow:
-            if not tallies_current(uow.session, self.tz_name):
+            if not uow.kpi_upkeep.current(self.tz_name):
                 return
-            due = month_ends_due(uow.session, now, self.tz)
+            due = uow.kpi_upkeep.month_ends_due(now, self.tz)
         if due:
             with self.uow() as uow:
-                n = count_month_ends(uow.kpis, uow.session, now, self.tz)
+                n = uow.kpi_upkeep.count_month_ends(now, self.tz)
                 uow.commit()
             log.info("month ends counted into the tallies of %d open complaints", n)
         self._ends_counted = (local.year, local.month)
 
-    def _month_from_tallies(self, ym: MonthKey, phase: _Phase) -> MonthReportData | None:
+    def _month_from_tallies(self, ym: MonthKey, phase: _Phase) -> MonthReportData:
         """The month's figures and trend read from the running KPI tallies, and only the
         records its sheets list (the month's cases, the complaints open at its end, the
-        slips issued in it); None while the tallies are not built for this time zone."""
+        slips issued in it)."""
         from ..documents.excel_month import month_report_from_parts
-        from ..domain.kpi_tally_read import monthly_from_tallies
-        from ..storage.kpi_tallies import TallyReader, month_inputs, tallies_current
 
         phase.at(0)
         now = self.clock.now()
         start, end = month_bounds(ym, self.tz)
         self._count_month_ends()
-        with self.uow(readonly=True) as uow:
-            if not tallies_current(uow.session, self.tz_name):
-                return None
-            reader = TallyReader(uow.session, self.tz)
-            rows, open_now, month_ends, medians = month_inputs(reader, ym, TREND_MONTHS, now)
+        with self._tallies() as uow:
+            reader = uow.kpis.reader(self.tz)
+            rows, open_now, month_ends, medians = reader.month_inputs(ym, TREND_MONTHS, now)
             phase.at(_LOAD // 4)
             cases = uow.cases.for_month_details(  # a month not begun has nothing open
                 start, end, min(end, now) if start < now else None, STEPS_WITH_DATA_USED)
@@ -320,35 +326,21 @@ class ReportService(ServiceBase):
 
     def year_report(self, actor: User, year: int, progress: Progress | None = None,
                     cancelled: IsCancelled | None = None) -> YearReportData:
-        from ..documents.excel_year import build_year_report
-
         self.require(actor, *VIEW_ROLES, what="查看统计报表")
         check_month(year, 1)
-        phase = _Phase(progress, cancelled)
-        from_tallies = self._year_from_tallies(year, phase)
-        if from_tallies is not None:
-            return from_tallies
-        cases, slips, volumes, lookups, dealership = self._load((year, 1), (year, 12), phase)
-        data = build_year_report(cases, slips, volumes, year, self.tz, self.clock.now(),
-                                 lookups, dealership)
-        phase.at(_COMPUTE)
-        return data
+        return self._year_from_tallies(year, _Phase(progress, cancelled))
 
-    def _year_from_tallies(self, year: int, phase: _Phase) -> YearReportData | None:
+    def _year_from_tallies(self, year: int, phase: _Phase) -> YearReportData:
         """The year read from the running KPI tallies (a few thousand rows instead of every
-        case and step of the year); None while they are not built for this time zone."""
+        case and step of the year)."""
         from ..documents.excel_year import MONTH_DIMENSIONS, YearReportData
-        from ..domain.kpi_tally_read import yearly_from_tallies
-        from ..storage.kpi_tallies import TallyReader, tallies_current, year_inputs
 
         phase.at(0)
         now = self.clock.now()
         self._count_month_ends()
-        with self.uow(readonly=True) as uow:
-            if not tallies_current(uow.session, self.tz_name):
-                return None
-            reader = TallyReader(uow.session, self.tz)
-            rows, open_now, month_ends, medians = year_inputs(reader, year, now)
+        with self._tallies() as uow:
+            reader = uow.kpis.reader(self.tz)
+            rows, open_now, month_ends, medians = reader.year_inputs(year, now)
             volumes, lookups, dealership = self._context(uow)
         self._keep_medians(reader)
         kpis = yearly_from_tallies(rows, year, now, self.tz, volumes, lookups, open_now,
@@ -358,7 +350,6 @@ class ReportService(ServiceBase):
 
     def weekly_summary(self, actor: User, week_start: date) -> WeeklySummary:
         """Last Monday–Sunday: new, closed and overdue cases (every flow), slips issued."""
-        from ..domain.kpi_weekly import week_bounds, weekly_summary
         from ..storage.audit_head import db_head
 
         self.require(actor, *VIEW_ROLES, what="查看周报")
@@ -381,16 +372,14 @@ class ReportService(ServiceBase):
         """This month so far against last month, twelve months of trend, departments, and
         the complaints overdue now. The same figures for everyone who may see them, so a
         result younger than five minutes is handed out again (`fresh` recomputes). Read
-        from the KPI tallies; from the records (tens of seconds at 100,000 cases) only
-        while those are being made."""
+        from the KPI tallies."""
         self.require(actor, *VIEW_ROLES, what="查看统计报表")
         now_utc = self.clock.now()
         cached = getattr(self, "_dashboard_cache", None)
         if not fresh and cached is not None \
                 and timedelta(0) <= now_utc - cached.generated_at < self.DASHBOARD_MAX_AGE:
             return cached
-        result = self._dashboard_from_tallies(now_utc) \
-            or self._dashboard_from_records(actor, now_utc, progress, cancelled)
+        result = self._dashboard_from_tallies(now_utc)
         result.to_date = month_to_date(now_utc, self.tz)
         result.same_days = self.same_days_last_month(now_utc)
         self._dashboard_cache = result
@@ -399,52 +388,29 @@ class ReportService(ServiceBase):
     def same_days_last_month(self, now_utc: datetime) -> PeriodKpis:
         """Last month's figures as they stood as far into it as `now` is into this month
         (cases registered and slips issued by then, closed and handled by then): what the
-        month so far is compared with. Read from the records (one partial month)."""
-        from ..domain.kpi import period_kpis
-        from ..domain.kpi_index import KpiIndex
-
+        month so far is compared with. The records of that stretch as they stood then,
+        each case's tally made in memory (`domain/kpi/recount.py`)."""
         span = month_to_date(now_utc, self.tz)
         with self.uow(readonly=True) as uow:
             cases = uow.cases.load_period(span.previous_start, span.previous_cut,
                                           data_keys=STEPS_WITH_DATA_USED)
-            slips = [s for s in uow.slips.for_kpis(span.previous_start, span.previous_cut)
-                     if s.issued_at is not None and s.issued_at < span.previous_cut]
+            slips = uow.slips.for_kpis(span.previous_start, span.previous_cut)
             volumes, lookups, _name = self._context(uow)
-        index = KpiIndex(cases, slips, self.tz, lookups)
-        return period_kpis(index, span.previous, span.previous_cut, volumes)
+        return period_kpis(cases, slips, volumes, span.previous, self.tz, span.previous_cut,
+                           lookups)
 
-    def _dashboard_from_records(self, actor: User, now_utc: datetime,
-                                progress: Progress | None, cancelled: IsCancelled | None
-                                ) -> DashboardData:
-        now = now_utc.astimezone(self.tz)
-        data = self.month_report(actor, now.year, now.month, progress, cancelled)
-        cur = data.kpis.current
-        return DashboardData(
-            month=data.kpis.month, current=cur, previous=data.kpis.previous,
-            trend=data.trend, departments=cur.groups[DEPARTMENT],
-            overdue=[o for o in cur.open_cases if o.overdue_hours > 0],
-            generated_at=data.generated_at,
-        )
-
-    def _dashboard_from_tallies(self, now_utc: datetime) -> DashboardData | None:
+    def _dashboard_from_tallies(self, now_utc: datetime) -> DashboardData:
         """The dashboard read from the running KPI tallies, the overdue complaints from
-        their cases; None while the tallies are not built. Its figures carry no medians
-        (no tile shows one) and its months no list of open cases (`overdue` has them)."""
-        from ..domain.kpi import open_case
-        from ..domain.kpi_model import month_label
-        from ..domain.kpi_tally_read import Medians, period_from_tallies
-        from ..storage.kpi_tallies import TallyReader, month_end_figures, tallies_current
-
+        their cases. Its figures carry no medians (no tile shows one) and its months no
+        list of open cases (`overdue` has them)."""
         local = now_utc.astimezone(self.tz)
         ym = (local.year, local.month)
         months = [shift_month(ym, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
         self._count_month_ends()
-        with self.uow(readonly=True) as uow:
-            if not tallies_current(uow.session, self.tz_name):
-                return None
-            reader = TallyReader(uow.session, self.tz)
+        with self._tallies() as uow:
+            reader = uow.kpis.reader(self.tz)
             rows = reader.rows(months[0], ym)
-            month_ends = month_end_figures(reader, months, now_utc)
+            month_ends = reader.month_end_figures(months, now_utc)
             open_now = reader.open_at(now_utc, False)
             late = uow.cases.for_kpis_by_ids(reader.overdue_candidates(now_utc))
             volumes = uow.volumes.all()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..domain.case_marks import DIFFICULT
 from ..domain.dept_assessment import PENALTY, REWARD, DeptVerdict
-from ..domain.kpi_model import DEPARTMENT
+from ..domain.kpi.shapes import DEPARTMENT
 from ..domain.proposals import Proposal, ProposalContext, proposal_from_rule, propose_reward
 from ..domain.records import (
     CaseStatus,

@@ -53,6 +53,17 @@ def intake_digest(session: Session, case_id: int) -> str:
     return _digest(row)
 
 
+def intake_digests(session: Session, case_ids: list[int]) -> dict[int, str]:
+    """`intake_digest` of many cases, read in batches (a bulk import's entries)."""
+    out: dict[int, str] = {}
+    for i in range(0, len(case_ids), 500):
+        chunk = case_ids[i:i + 500]
+        for cid, *values in session.execute(
+                select(CaseRow.id, *_INTAKE).where(CaseRow.id.in_(chunk))).all():  # type: ignore[arg-type, union-attr]
+            out[int(cid)] = _digest(values)
+    return out
+
+
 @dataclass
 class Expected:
     version: int

@@ -233,12 +233,12 @@ class CaseRepository(CaseListQueries):
 
     def for_kpis_one(self, case_id: int) -> Case | None:
         """One case as the statistics read it."""
-        from ..domain.kpi_index import STEPS_WITH_DATA_USED
+        from ..domain.kpi import STEPS_WITH_DATA_USED
 
         return CaseReader(self._conn()).one_for_kpis(case_id, STEPS_WITH_DATA_USED)
 
     def for_kpis_by_ids(self, ids: Sequence[int]) -> list[Case]:
         """These cases as the statistics read them."""
-        from ..domain.kpi_index import STEPS_WITH_DATA_USED
+        from ..domain.kpi import STEPS_WITH_DATA_USED
 
         return CaseReader(self._conn()).by_ids_for_kpis(ids, STEPS_WITH_DATA_USED)

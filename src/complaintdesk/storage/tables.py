@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from ..domain.kpi_tally import FIELDS as TALLY_FIELDS
+from ..domain.kpi.tally import FIELDS as TALLY_FIELDS
 from .types import UTCDateTime
 
 
@@ -147,6 +147,24 @@ class CaseRow(SQLModel, table=True):
     notified_at: datetime | None = _dt()
     approval_role: str = Field(default="", max_length=20)  # 重要/重大 solution approval
     approval_due: datetime | None = _dt()
+
+
+class LedgerImportRow(SQLModel, table=True):
+    """Where a 历史导入 case came from (issue 18 §3; migration 0010_ledger_import): the
+    ledger file's SHA-256, the row and its content hash (unique: the same row is never
+    imported twice), the ledger's own number. Keyed by the case; the case table itself
+    is not changed."""
+
+    __tablename__ = "ledger_import"
+    case_id: int = Field(primary_key=True, foreign_key="complaint_case.id")
+    row_hash: str = Field(max_length=64, unique=True)
+    file_hash: str = Field(max_length=64, index=True)
+    file_name: str = Field(default="", max_length=200)
+    sheet: str = Field(default="", max_length=100)
+    source_row: int = 0
+    ledger_number: str = Field(default="", max_length=40)
+    imported_at: datetime = _dt(nullable=False)
+    imported_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
 
 
 class ContactRow(SQLModel, table=True):
@@ -345,7 +363,7 @@ class AlertRow(SQLModel, table=True):
     read_at: datetime | None = _dt()
 
 
-# ---- running KPI tallies (domain/kpi_tally.py; kept by storage/kpi_tallies.py) -----------
+# ---- running KPI tallies (domain/kpi/tally.py; kept by storage/kpi_tallies.py) -----------
 # The §8 counts summed per local month and group, updated in the transaction of every
 # change; one column per count (a year is a few thousand rows).
 KPI_TALLY = Table(

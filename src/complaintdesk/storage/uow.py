@@ -14,12 +14,14 @@ from ..domain.events import Event
 from .audit import AuditLog
 from .audit_head import HeadTracker, head_file
 from .change_watch import notify_sql
+from .kpi_maintenance import KpiMaintenance
 from .kpi_tallies import KpiTallies
 from .read_models.case_list import CaseListReader
 from .repo_access import ContactAccessRepository
 from .repo_alerts import AlertRepository
 from .repo_cases import CaseRepository
 from .repo_contacts import ContactRepository, WeeklySummaries
+from .repo_ledger import LedgerImportRepository
 from .repo_marks import CaseMarkRepository
 from .repo_misc import Drafts, Sequences, Settings, Volumes
 from .repo_people import PeopleRepository
@@ -60,6 +62,7 @@ class UnitOfWork:
         s = self.session
         self.seen = Seen()
         self.kpis = KpiTallies(s, self._now)  # the tally store; kept up to date by the bus
+        self.kpi_upkeep = KpiMaintenance(s, self.kpis)  # rebuild, check, month ends
         self.cases = CaseRepository(s, self.seen)
         self.people = PeopleRepository(s)
         self.sequences = Sequences(s)
@@ -73,6 +76,7 @@ class UnitOfWork:
         self.contacts = ContactRepository(s)
         self.weekly = WeeklySummaries(s)
         self.marks = CaseMarkRepository(s)
+        self.ledger = LedgerImportRepository(s)  # 历史导入 provenance, history lookups
         if self._bus is not None:
             self._bus.start(self)
         return self

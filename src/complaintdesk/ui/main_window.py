@@ -330,6 +330,7 @@ class MainWindow(SharedPcMixin, QMainWindow):
 
         from ..domain.records import Role
         from .cases.internal_dialog import InternalComplaintDialog
+        from .cases.ledger_actions import LedgerActions
         from .cases.rework_dialog import ReworkOrderDialog
 
         self.new_action = action("登记投诉…", self.new_complaint, "Ctrl+N", "登记新的客户投诉、建议或表扬")
@@ -364,6 +365,13 @@ class MainWindow(SharedPcMixin, QMainWindow):
                                            "无人操作一段时间后自动锁定（接待台等共用电脑）")
             m.insertAction(first, self.idle_lock_action)
             m.insertSeparator(first)
+        # issue 18 §2–3: 导入历史台账 (文件), 客户/车辆历史 and 导出当前列表 (案件)
+        self.ledger_actions = LedgerActions(
+            self.services, self.user, self, self.open_case, self.refresh,
+            lambda: (self.case_list.query(), self.case_list.active_filters()),
+            lambda text: self.statusBar().showMessage(text, 10000))
+        m.insertAction(first, self.ledger_actions.import_ledger)
+        m.insertSeparator(first)
         m.insertAction(first, self.switch_user_action)
         m = self.case_menu
         m.addAction(self.new_internal_action)
@@ -371,6 +379,9 @@ class MainWindow(SharedPcMixin, QMainWindow):
         m.addSeparator()
         for a in (self.open_action, self.find_action, self.refresh_action):
             m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.ledger_actions.history)
+        m.addAction(self.ledger_actions.export_list)
         self.help_menu.addAction(self.about_action)
         for a in (self.new_action, self.open_action, self.refresh_action, self.find_action):
             self.toolbar.addAction(a)

@@ -101,9 +101,13 @@ class CaseViewDialog(QDialog):
         self.print_button = QPushButton("打印预览")
         self.print_button.setToolTip("预览并打印本案件的处理单（PDF）")
         self.print_button.clicked.connect(self.print_preview)
+        self.history_button = QPushButton("客户/车辆历史")
+        self.history_button.setToolTip("该客户（按电话）和该车辆（按车架号，无车架号按车牌）的全部记录")
+        self.history_button.clicked.connect(self.show_history)
         self.difficult_button = DifficultButton(services, user)
         self.difficult_button.changed.connect(self.reload)
         foot = QHBoxLayout()
+        foot.addWidget(self.history_button)
         foot.addWidget(self.difficult_button)
         foot.addStretch(1)
         foot.addWidget(self.print_button)
@@ -184,6 +188,17 @@ class CaseViewDialog(QDialog):
         self.actions = ActionPanel(self.services, self.user, case)
         self.actions.changed.connect(self.reload)
         self.set_actions(self.actions)
+
+    def show_history(self) -> QDialog:
+        """客户/车辆历史 of this case (issue 18 §2); a case opened there opens beside."""
+        from .history_view import HistoryDialog
+
+        dialog = HistoryDialog(self.services, self.user, self.case_id, self)
+        dialog.open_case.connect(self.open_case)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.show()
+        self.history_dialog = dialog
+        return dialog
 
     def print_preview(self) -> None:
         """The case's form as PDF, produced off the UI thread, in the print preview."""

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.kpi_compare import Verdict, kpi_change
-from ...domain.kpi_model import (
+from ...domain.kpi.compare import Verdict, kpi_change
+from ...domain.kpi.shapes import (
     KIND_COUNT,
     KIND_HOURS,
     KIND_MONEY,
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from ...services.container import Services
     from ...services.reports import DashboardData
 
-# (KPI key, tile title); whether a rise is good is the domain's (kpi_compare.RISE_IS)
+# (KPI key, tile title); whether a rise is good is the domain's (domain/kpi/compare.RISE_IS)
 TILES: tuple[tuple[str, str], ...] = (
     ("received", "投诉量"),
     ("complaint_rate", "投诉率"),

@@ -1,8 +1,10 @@
-"""The shapes of the monthly statistics (DESIGN §8): plain dataclasses, easy to tabulate.
+"""The shapes of the statistics (DESIGN §8): plain dataclasses, easy to tabulate, and the
+catalogue of figures (one row per KPI, for the overview sheet and the dashboard).
 
-`kpi.py` computes them; the Excel workbooks and the dashboard only read them. A rate is a
-`Ratio` (numerator and denominator kept, so a sheet can show "12 / 15" and a missing
-denominator is `None`, never a division error).
+`figures.py` makes them from summed tallies (`tally.py` defines every count); the Excel
+workbooks and the dashboard only read them. A rate is a `Ratio` (numerator and
+denominator kept, so a sheet can show "12 / 15" and a missing denominator is `None`,
+never a division error).
 """
 
 from __future__ import annotations
@@ -12,9 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import fmean, median
 
-from .steps import FEEDBACK_STEP_TITLES, SECOND_REVISIT
-
-MonthKey = tuple[int, int]  # (year, month), a calendar month in local time
+from ..steps import FEEDBACK_STEP_TITLES, SECOND_REVISIT
+from .calendar import MonthKey
 
 # Breakdown dimensions, in the order the workbook shows them (sheet name = label).
 OVERALL = "overall"
@@ -35,15 +36,6 @@ ON_TIME_STEPS: tuple[str, ...] = tuple(k for k in FEEDBACK_STEP_TITLES if k != S
 APPEAL_OUTCOME_LABELS: dict[str, str] = {
     "upheld": "维持", "reduced": "减轻", "revoked": "撤销", "pending": "待裁决",
 }
-
-
-def month_label(ym: MonthKey) -> str:
-    return f"{ym[0]:04d}-{ym[1]:02d}"
-
-
-def shift_month(ym: MonthKey, months: int) -> MonthKey:
-    idx = ym[0] * 12 + (ym[1] - 1) + months
-    return (idx // 12, idx % 12 + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +74,8 @@ class Hours:
 class KpiSet:
     """Every §8 figure for one group (all cases, one department, one category …) and period.
 
-    Counts are ints; rates are `Ratio`; durations `Hours`. See `kpi.monthly_kpis` for the
-    exact definition of each numerator and denominator.
+    Counts are ints; rates are `Ratio`; durations `Hours`. `tally.py` defines each
+    numerator and denominator (`kpi_set`).
     """
 
     received: int = 0  # 投诉量

@@ -2,7 +2,7 @@
 compared with, the change, and whether the change is for the better.
 
 Moved out of the dashboard widget (issue 17): the widget only formats these answers. The
-change itself is `kpi_model.change` (current − before; percentage points for rates).
+change itself is `shapes.change` (current − before; percentage points for rates).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .kpi_model import KPI_BY_KEY, KpiSet, change
+from .shapes import KPI_BY_KEY, KpiSet, change
 
 # +1 when a rise is good, -1 when it is bad, 0 when it is neither (a product reading of the
 # figures of DESIGN §8: the policy says which way it wants them to go, not by how much)

@@ -9,18 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from .kpi_index import effective_deadline, open_step_at
-from .kpi_model import KpiLookups
-from .penalty_text import penalty_text
-from .records import (
+from ..penalty_text import penalty_text
+from ..records import (
     Case,
     FaultSlip,
     FeedbackKind,
     FlowKind,
     SlipStatus,
 )
-from .steps import step_title
-from .weekly import WeeklyCaseRow, WeeklySlipRow, WeeklySummary, week_start_of
+from ..steps import step_title
+from ..weekly import WeeklyCaseRow, WeeklySlipRow, WeeklySummary, week_start_of
+from .calendar import hours_of
+from .shapes import KpiLookups
+from .tally import is_open_at, overdue_at
 
 _NOT_ISSUED = frozenset({SlipStatus.PROPOSED, SlipStatus.DISCARDED})
 
@@ -56,11 +57,8 @@ def _state_row(case: Case, as_of: datetime, lookups: KpiLookups) -> WeeklyCaseRo
     dept = lookups.department(case.department_id) if case.department_id is not None else ""
     if case.closed_at is not None and case.closed_at < as_of:
         return WeeklyCaseRow(case.number, case.intake.customer_name, dept, "已结案")
-    step = open_step_at(case, as_of)
-    deadline = effective_deadline(step) if step is not None else None
-    overdue = 0.0
-    if deadline is not None and deadline < as_of:
-        overdue = (as_of - deadline).total_seconds() / 3600.0
+    step, deadline, late = overdue_at(case, as_of)
+    overdue = hours_of(late) if late is not None else 0.0
     title = step_title(step.step_key) if step is not None else step_title(case.current_step)
     return WeeklyCaseRow(case.number, case.intake.customer_name, dept, title, deadline, overdue)
 
@@ -97,7 +95,7 @@ def weekly_summary(
             new.append((case.registered_at, row))
         if case.closed_at is not None and start <= case.closed_at < end:
             closed.append((case.closed_at, row or _case_row(case, as_of, lookups)))
-        elif case.closed_at is None or case.closed_at >= as_of:
+        elif is_open_at(case, as_of):
             row = row or _case_row(case, as_of, lookups)
             if row.overdue_hours > 0:
                 overdue.append(row)
