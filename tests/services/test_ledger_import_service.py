@@ -17,7 +17,7 @@ from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.container import open_services
 from complaintdesk.services.errors import PermissionDenied, ServiceError
 from complaintdesk.services.maintenance import check_database
-from complaintdesk.storage import kpi_tallies
+from complaintdesk.storage import kpi_maintenance
 from complaintdesk.storage.database import DatabaseConfig
 from complaintdesk.storage.tables import AuditRow, CaseRow, LedgerImportRow
 from complaintdesk.storage.uow import UnitOfWork
@@ -101,7 +101,7 @@ def test_imported_rows_are_closed_cases_counted_in_their_months(env):
     april = services.reports.month_report(SYSTEM_USER, 2025, 4).kpis.current.overall
     assert april.received == 1 and april.satisfaction == Ratio(0, 0)
     with UnitOfWork(services.engine, readonly=True) as uow:
-        assert kpi_tallies.verify(uow.session) == (3, [])  # the tallies equal a recount
+        assert kpi_maintenance.verify(uow.session) == (3, [])  # the tallies equal a recount
     report = check_database(services.config, tmp_path)
     assert report.ok, report.lines
     with UnitOfWork(services.engine, readonly=True) as uow:
