@@ -22,18 +22,30 @@ from complaintdesk.services.maintenance import check_database
 from complaintdesk.storage.audit import entry_hash
 from complaintdesk.storage.audit_head import head_file_for_sqlite, read_head
 from complaintdesk.storage.tables import AuditRow
+from db_copies import build_template, open_copy
 from service_builders import add_user, intake, make_services
 
 
-@pytest.fixture
-def used(tmp_path):
-    """A database in use: users, cases registered and advanced — and `check` passes."""
-    services, clock = make_services(tmp_path)
+def _in_use(services, clock):
     c = cast(services)
     cases = [walk_to_issue(services, clock, c) for _ in range(2)]
     for _ in range(3):
         clock.advance(timedelta(minutes=5))
         cases.append(services.intake.register(SYSTEM_USER, intake(clock)))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def _used_template(tmp_path_factory):
+    return build_template(tmp_path_factory.mktemp("in-use"), _in_use)
+
+
+@pytest.fixture
+def used(_used_template, tmp_path):
+    """A database in use: users, cases registered and advanced — and `check` passes. Built
+    once for the module, each test tampers with its own copy (tests/db_copies.py)."""
+    services, clock = open_copy(_used_template, tmp_path)
+    cases = list(_used_template.made)
     report = check_database(services.config)
     assert report.ok, report.lines
     yield services, clock, cases

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from complaintdesk.domain.clock import FixedClock
-from complaintdesk.domain.kpi import Ratio
+from complaintdesk.domain.kpi.shapes import Ratio
 from complaintdesk.domain.records import CaseStatus, Role
 from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.container import open_services

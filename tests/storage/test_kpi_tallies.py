@@ -27,6 +27,7 @@ from complaintdesk.storage.tables import (
     SettingRow,
 )
 from complaintdesk.storage.uow import UnitOfWork
+from db_copies import build_template, open_copy
 from service_builders import make_services
 from tally_checks import month_cells as _month_cells
 from tally_checks import month_from_records as _month_from_records
@@ -45,11 +46,18 @@ def _stored(services) -> tuple:
     return sums, opens, durations, owners
 
 
+@pytest.fixture(scope="module")
+def _demo_template(tmp_path_factory):
+    return build_template(tmp_path_factory.mktemp("demo-240"),
+                          lambda services, _clock: seed_demo(services, cases=240, seed=5))
+
+
 @pytest.fixture
-def demo(tmp_path):
-    services, clock = make_services(tmp_path)
-    seed_demo(services, cases=240, seed=5)
-    return services, clock
+def demo(_demo_template, tmp_path):
+    """240 demo cases, seeded once for the module; each test works on its own copy."""
+    services, clock = open_copy(_demo_template, tmp_path)
+    yield services, clock
+    services.dispose()
 
 
 def test_the_sums_are_those_of_a_rebuild_after_the_demo_and_later_changes(demo):

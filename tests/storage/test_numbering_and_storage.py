@@ -46,6 +46,7 @@ def test_case_round_trip_keeps_every_intake_field_and_attachment(tmp_path):
     assert [s.step_key for s in view.case.steps] == ["register", "forward"]
 
 
+@pytest.mark.real_migrations
 def test_schema_is_created_by_the_migration_and_matches_the_tables(tmp_path):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext

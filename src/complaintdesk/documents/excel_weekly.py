@@ -24,6 +24,7 @@ CASE_COLS: tuple[Col, ...] = (
     Col("期限", 16, DATETIME_FORMAT), Col("超时（小时）", 11, FORMATS["hours"]),
     Col("类型", 12), Col("意见内容", 40),  # 003 一.8: each case's 意见内容
 )
+SIGNED_COL = Col("签字存档", 10)  # "未存档": closed without the signed 处理单 on file
 SLIP_COLS: tuple[Col, ...] = (
     Col("编号", 16), Col("员工", 10), Col("部门", 12), Col("处罚/奖励", 34), Col("关联案件", 16),
 )
@@ -52,12 +53,15 @@ def write_weekly_workbook(
             head.add([title, len(rows)])
             job.step()
         head.add(["开具过失单", len(summary.slips)])
+        head.add(["结案未存档签字处理单", len(summary.unsigned_closed)])
         job.step()
         for title, rows in lists:
-            sheet = TableSheet(wb, title, CASE_COLS)
+            closed = rows is summary.closed_cases  # with the 签字存档 flag (DESIGN §4.7)
+            sheet = TableSheet(wb, title, CASE_COLS + ((SIGNED_COL,) if closed else ()))
             for r in rows:
-                sheet.add([r.number, r.customer, r.department, r.step,
-                           local_naive(r.deadline, tz), r.overdue_hours, r.kind, r.opinion])
+                values = [r.number, r.customer, r.department, r.step,
+                          local_naive(r.deadline, tz), r.overdue_hours, r.kind, r.opinion]
+                sheet.add(values + (["未存档" if r.unsigned else ""] if closed else []))
                 job.step()
         sheet = TableSheet(wb, "过失单", SLIP_COLS)
         for s in summary.slips:

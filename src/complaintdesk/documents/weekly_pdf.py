@@ -20,6 +20,8 @@ CASE_COLS = ("编号", "类型", "客户", "责任部门", "当前环节", "期�
 CASE_W = (78, 44, 46, 56, 56, 66, 40)
 SLIP_COLS = ("过失单号", "责任人", "部门", "来源单号", "处罚")
 SLIP_W = (84, 60, 80, 84)
+UNSIGNED_COLS = ("编号", "责任部门", "未存档的签字表单")
+UNSIGNED_W = (84, 80)
 
 
 def _list_table(head: Sequence[str], widths: Sequence[float], rows: list[list[Any]]) -> Table:
@@ -67,6 +69,12 @@ def weekly_summary_story(summary: WeeklySummary, ctx: PrintContext, section: int
                   _list_table(CASE_COLS, CASE_W, _case_rows(rows, ctx)), Spacer(0, 6)]
     story += [para(f"四、本周开具过失单（{len(s.slips)} 张）", "head"), Spacer(0, 2),
               _list_table(SLIP_COLS, SLIP_W, _slip_rows(s.slips))]
+    unsigned = s.unsigned_closed
+    if unsigned:  # DESIGN §4.7: closed, but the signed and stamped form is not on file
+        story += [Spacer(0, 6), para(f"五、结案未存档签字处理单（{len(unsigned)} 件）", "head"),
+                  Spacer(0, 2), _list_table(UNSIGNED_COLS, UNSIGNED_W,
+                                            [[r.number, r.department, r.unsigned]
+                                             for r in unsigned])]
     if s.audit_head is not None:  # DESIGN §9: the chain's head on paper, to hold check against
         count, last_hash = s.audit_head
         story += [Spacer(0, 6), para(f"审计链头：共 {count} 条审计记录，最后一条哈希 "

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 DIFFICULT = "difficult"
-MARK_LABELS = {DIFFICULT: "疑难"}
+# 003 一.11: a closed case the assessor marks to teach all staff from; the note is the lesson
+TYPICAL = "typical"
+MARK_LABELS = {DIFFICULT: "疑难", TYPICAL: "典型案例"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,32 @@ def mask_intake(intake: Intake) -> Intake:
                    landline=mask_landline(intake.landline), vin=mask_vin(intake.vin))
 
 
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_LANDLINE_IN_TEXT = re.compile(r"(?<!\d)0\d{2,3}[-\s]?\d{7,8}(?!\d)")
+_VIN_IN_TEXT = re.compile(r"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])", re.IGNORECASE)
+_PLATE_IN_TEXT = re.compile(
+    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领][A-Z]"
+    r"[·\s-]?[A-Z0-9]{4,6}[挂学警港澳]?", re.IGNORECASE)
+
+
+def scrub_customer(text: str, intake: Intake) -> str:
+    """Free text with the customer left out, for 典型案例 shown to all staff (003 一.11):
+    their name becomes 客户, and any mobile, landline, VIN or plate — this customer's or
+    any other written in the text — is replaced by a placeholder (not masked: nothing of
+    it is kept)."""
+    out = text
+    for value, placeholder in ((intake.customer_name, "客户"), (intake.phone, "[电话]"),
+                               (intake.landline, "[电话]"), (intake.vin, "[车架号]"),
+                               (intake.plate, "[车牌]")):
+        v = value.strip()
+        if len(v) >= 2:
+            out = out.replace(v, placeholder)
+    out = _VIN_IN_TEXT.sub("[车架号]", out)
+    out = _MOBILE_IN_TEXT.sub("[电话]", out)
+    out = _LANDLINE_IN_TEXT.sub("[电话]", out)
+    return _PLATE_IN_TEXT.sub("[车牌]", out)
+
+
 def masked_case(case: Case) -> Case:
     """A copy of the case with its customer numbers masked (the steps are shared)."""
     return replace(case, intake=mask_intake(case.intake))

@@ -28,6 +28,8 @@ class WeeklyCaseRow:
     # 003 一.8 / 二.7: what the customer (or reporter) said, and which kind of case it is
     kind: str = ""  # 客户投诉 / 建议 / 表扬 / 内部投诉 / 厂外返修; "（当场解决）" on the simple path
     opinion: str = ""  # 意见内容 (the intake's description)
+    # closed without its signed copy on file (签字存档, DESIGN §4.7): the forms' titles
+    unsigned: str = ""
 
 
 @dataclass(slots=True)
@@ -53,6 +55,11 @@ class WeeklySummary:
     # the audit chain's head when it was made (entries, last hash): printed on the summary,
     # so cutting the log's end or rewriting it later shows against the paper (DESIGN §9)
     audit_head: tuple[int, str] | None = None
+
+    @property
+    def unsigned_closed(self) -> list[WeeklyCaseRow]:
+        """Closed this week without the signed 处理单 on file (issue 18 part 4)."""
+        return [r for r in self.closed_cases if r.unsigned]
 
     @property
     def week_end(self) -> date:

@@ -31,6 +31,7 @@ from .history import HistoryService
 from .intake import IntakeService
 from .ledger_import import LedgerImportService
 from .list_export import ListExportService
+from .paper import PaperService
 from .people import PeopleService, seed_defaults
 from .printing import PrintService
 from .reports import ReportService
@@ -73,6 +74,7 @@ class Services:
     contacts: ContactLogService
     marks: CaseMarkService
     weekly: WeeklyTaskService
+    paper: PaperService
     _watchers: list[change_watch.ChangeWatcher] = field(default_factory=list)
 
     @property
@@ -218,6 +220,7 @@ def open_services(config: DatabaseConfig, clock: Clock | None = None,
         contacts=ContactLogService(engine, clock, tz),
         marks=CaseMarkService(engine, clock, tz),
         weekly=WeeklyTaskService(engine, clock, tz),
+        paper=PaperService(engine, clock, tz),
     )
     services.weekly.render = services.printing.weekly_summary_pdf  # the copy kept when sent
     return services

@@ -376,6 +376,9 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
         if progress:
             progress(done, cases)
     stories = _accountability_stories(services, cast, rng, max(3, cases // 300))
+    from .demo_paper import paper_stories
+
+    stories += "，" + paper_stories(services, cast, rng)
     return (f"{done} 个案件（已结案 {closed} 个），{stories}，"
             f"演示用户密码 {DEMO_PASSWORD}")
 

@@ -360,10 +360,25 @@ class ReportService(ServiceBase):
         cases, slips, _v, lookups, _d = self._load_between(start, end, _Phase(None, None),
                                                           flow=None)
         summary = weekly_summary(cases, slips, week_start, self.tz, self.clock.now(), lookups)
+        self._flag_unsigned(summary, start, end)
         with self.uow(readonly=True) as uow:
             head = db_head(uow.session)
         summary.audit_head = (head.count, head.last_hash)
         return summary
+
+    def _flag_unsigned(self, summary: WeeklySummary, start: datetime, end: datetime) -> None:
+        """Mark the cases closed this week whose signed 处理单 is not on file (签字存档)."""
+        from .paper import PaperService
+
+        missing = PaperService(self.engine, self.clock, self.tz_name).closed_without_copy(
+            start, end)
+        if not missing:
+            return
+        with self.uow(readonly=True) as uow:
+            numbers = uow.slips.case_numbers(list(missing))
+        by_number = {numbers[i]: "、".join(t) for i, t in missing.items() if i in numbers}
+        for row in summary.closed_cases:
+            row.unsigned = by_number.get(row.number, "")
 
     DASHBOARD_MAX_AGE = timedelta(minutes=5)
 

@@ -201,6 +201,8 @@ class StepRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("case_id", "seq", name="uq_step_case_seq"),
         Index("ix_step_open", "finished_at", "step_key"),
+        # 待归档: one step's finished occurrences, oldest first (migration 0016_paper_loop)
+        Index("ix_step_key_finished", "step_key", "finished_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="complaint_case.id", index=True)
@@ -225,6 +227,26 @@ class AttachmentRow(SQLModel, table=True):
     filename: str = Field(max_length=200)
     mime: str = Field(default="application/octet-stream", max_length=100)
     size: int = 0
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class SignedCopyRow(SQLModel, table=True):
+    """A signed, stamped paper form scanned back and attached to the step it completes
+    (签字存档, DESIGN §4.7; migration 0016_paper_loop). Stored in the database like the
+    evidence attachments, so every PC of a PostgreSQL installation reads it."""
+
+    __tablename__ = "signed_copy"
+    __table_args__ = (Index("ix_signed_copy_case_step", "case_id", "step_key", "form"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="complaint_case.id")
+    step_key: str = Field(max_length=24)
+    form: str = Field(max_length=24)
+    filename: str = Field(max_length=200)
+    mime: str = Field(default="application/octet-stream", max_length=100)
+    size: int = 0
+    sha256: str = Field(max_length=64)
+    uploaded_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    uploaded_at: datetime = _dt(nullable=False)
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 

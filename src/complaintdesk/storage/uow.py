@@ -24,6 +24,7 @@ from .repo_contacts import ContactRepository, WeeklySummaries
 from .repo_ledger import LedgerImportRepository
 from .repo_marks import CaseMarkRepository
 from .repo_misc import Drafts, Sequences, Settings, Volumes
+from .repo_paper import PaperRepository
 from .repo_people import PeopleRepository
 from .repo_slips import SlipRepository
 from .tracking import Seen
@@ -77,6 +78,7 @@ class UnitOfWork:
         self.weekly = WeeklySummaries(s)
         self.marks = CaseMarkRepository(s)
         self.ledger = LedgerImportRepository(s)  # 历史导入 provenance, history lookups
+        self.paper = PaperRepository(s)
         if self._bus is not None:
             self._bus.start(self)
         return self

@@ -78,6 +78,7 @@ class MainWindow(SharedPcMixin, QMainWindow):
         self.intake_dialog: IntakeDialog | None = None
         self.flow_dialog: FlowIntakeDialog | None = None  # 内部投诉 / 厂外返修 registration
         self.case_views: dict[int, CaseViewDialog] = {}
+        self.library_dialog: QWidget | None = None  # 典型案例库 (one at a time)
         self.tray: QSystemTrayIcon | None = None
         self.attached = False
         self.locked = False
@@ -195,9 +196,11 @@ class MainWindow(SharedPcMixin, QMainWindow):
         from .admin.access_requests import AccessRequestsPanel, may_see_requests
         from .admin.system_menu import build_system_menu
         from .cases.case_list import CaseListWidget
+        from .cases.scanner import ScanListener
         from .statistics.dashboard import DashboardView
         from .statistics.menu import REFUSED_TEXT, build_stats_menu, may_view_statistics
         from .tasks.alerts_view import AlertsView, wire_alerts
+        from .tasks.archive_view import ArchiveView, may_archive
         from .tasks.tasks_view import TasksView
         from .tray import install_tray
 
@@ -249,6 +252,20 @@ class MainWindow(SharedPcMixin, QMainWindow):
         for menu in (self.system_menu, self.stats_menu, self.accountability_menu):
             if menu is not None:
                 self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
+        # 待归档 (DESIGN §4.7): the signed paper still to file, for those who file it
+        self.archive_view: ArchiveView | None = None
+        if may_archive(user):
+            self.archive_view = ArchiveView(services, user)
+            self.archive_view.open_case.connect(self.open_case)
+            self.tabs.addTab(self.archive_view, "待归档")
+            self.tab_keys.append("archive")
+        # the scanner (DESIGN §4.7): a form's QR read into the search box or the window
+        # opens its case or slip; never while the window is locked (the person left)
+        self.scan_listener = ScanListener(self, active=lambda: not self.locked)
+        self.scan_listener.scanned.connect(self.open_number)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.scan_listener)
         # 提醒 (DESIGN §4.5): the last tab, its count in the status bar and the 系统 menu
         self.alerts_view = AlertsView(services, user)
         self.alerts_view.open_case.connect(self.open_case)
@@ -282,6 +299,8 @@ class MainWindow(SharedPcMixin, QMainWindow):
             widget.refresh()
         elif widget is self.dashboard and self.dashboard.data is None:
             self.dashboard.refresh()
+        elif widget is not None and widget is self.archive_view:
+            self.archive_view.refresh()
 
     def _show_todo(self) -> None:
         self.tabs.setCurrentIndex(self.tab_keys.index("todo"))
@@ -382,6 +401,10 @@ class MainWindow(SharedPcMixin, QMainWindow):
         m.addSeparator()
         m.addAction(self.ledger_actions.history)
         m.addAction(self.ledger_actions.export_list)
+        self.library_action = action(  # 003 一.11: teach all staff from such cases
+            "典型案例库…", self.open_library, None,
+            "结案的典型案例（已隐去客户信息），供全体员工学习（制度003 一.11）")
+        m.addAction(self.library_action)
         self.help_menu.addAction(self.about_action)
         for a in (self.new_action, self.open_action, self.refresh_action, self.find_action):
             self.toolbar.addAction(a)
@@ -454,6 +477,37 @@ class MainWindow(SharedPcMixin, QMainWindow):
         view.raise_()
         view.activateWindow()
         return view
+
+    def open_number(self, number: str) -> None:
+        """A number read off a form's QR code (the scanner): its case — masked as usual for
+        someone outside it — or its slip, refused with the usual message to whoever may
+        not see it (DESIGN §4.7)."""
+        from .widgets.common import show_error
+
+        try:
+            kind, record_id = self.services.paper.find_number(self.user, number)
+        except Exception as exc:  # noqa: BLE001 - a ServiceError's Chinese message
+            show_error(self, exc, "扫码未能打开")
+            return
+        self.statusBar().showMessage(f"扫码：{number}", 5000)
+        if kind == "case":
+            self.open_case(record_id)
+        else:
+            self.slips_view.open_slip(record_id)
+
+    def open_library(self) -> QWidget:
+        """案件 → 典型案例库… (one window; shown again when asked again)."""
+        from .cases.case_examples import CaseLibraryDialog
+
+        dialog = self.library_dialog
+        if dialog is None:
+            dialog = CaseLibraryDialog(self.services, self.user, self)
+            dialog.open_case.connect(self.open_case)
+            dialog.finished.connect(lambda _r: setattr(self, "library_dialog", None))
+            self.library_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
     def _open_current(self) -> None:
         case_id = self.case_list.current_case_id()

@@ -28,6 +28,7 @@ from ..widgets.common import show_error
 from ..widgets.empty_state import EmptyState
 from ..widgets.workers import run_task
 from .case_model import COLUMNS, CaseTableModel
+from .scanner import SCAN_TARGET
 
 if TYPE_CHECKING:
     from ...services.container import Services
@@ -62,6 +63,7 @@ class CaseListWidget(QWidget):
         self.keyword.setPlaceholderText("搜索：编号 / 客户姓名 / 电话 / 车牌 / VIN / 投诉内容（Ctrl+F）")
         self.keyword.setClearButtonEnabled(True)
         self.keyword.setMinimumWidth(320)
+        self.keyword.setProperty(SCAN_TARGET, True)  # a scanner's code opens its record
         self.flow = _combo("全部类型", [(f.label, f.value) for f in FlowKind])
         self.status = _combo("全部状态", [(s.label, s.value) for s in CaseStatus])
         self.department = _combo("全部部门", [(d.name, d.id) for d in services.people.departments()])

@@ -32,8 +32,10 @@ from ...domain.steps import step_title
 from ...domain.validation import FIELD_LABELS
 from ..widgets.attachment_picker import size_text
 from ..widgets.common import local_text, show_error
+from .case_examples import ExampleBox
 from .contact_log import ContactLogBox
 from .difficult_mark import DifficultButton
+from .signed_copies import SignedCopiesBox
 from .step_form import ActionPanel
 from .timeline import TimelineWidget
 
@@ -179,7 +181,14 @@ class CaseViewDialog(QDialog):
         self.details_layout.addWidget(self._customer_box(case))
         self.details_layout.addWidget(self._content_box(case))
         self.details_layout.addWidget(self._attachments_box(case))
+        self.signed_copies = SignedCopiesBox(self.services, self.user, self.case_id)
+        self.signed_copies.changed.connect(self.reload)  # 签字存档 (DESIGN §4.7)
+        self.details_layout.addWidget(self.signed_copies)
         self.details_layout.addWidget(self._timeline_box(case))
+        if case.status is CaseStatus.CLOSED:  # 典型案例 (003 一.11)
+            self.example_box = ExampleBox(self.services, self.user, case)
+            self.example_box.changed.connect(self.reload)
+            self.details_layout.addWidget(self.example_box)
         if case.flow.value == "feedback":  # the contact log (ui/cases/contact_log.py)
             self.contact_log = ContactLogBox(self.services, self.user, case)
             self.contact_log.added.connect(self.reload)
