@@ -45,12 +45,9 @@ from complaintdesk.documents.feedback_form import (  # noqa: E402
     feedback_story,
 )
 from complaintdesk.documents.fonts import CJK_FONT_FILE, register_cjk_font  # noqa: E402
-from complaintdesk.documents.pdf_common import (  # noqa: E402
-    CONTENT_W,
-    CellText,
-    GridBlock,
-    grid_widths,
-)
+from complaintdesk.documents.pdf_common import CONTENT_W  # noqa: E402
+from complaintdesk.documents.pdf_grid import GridBlock, grid_widths  # noqa: E402
+from complaintdesk.documents.pdf_text import CellText  # noqa: E402
 from complaintdesk.resources_path import resource_path  # noqa: E402
 
 CONTENT_FONT_SIZE = 8

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 
 def run_self_check(out: Callable[[str], None] = print) -> int:
@@ -28,7 +29,7 @@ def run_self_check(out: Callable[[str], None] = print) -> int:
             out(f"[失败] {name}:{type(exc).__name__}: {exc}")
 
     with tempfile.TemporaryDirectory(prefix="complaintdesk-selfcheck-") as tmp:
-        state: dict[str, object] = {}
+        state: dict[str, Any] = {}  # what one step leaves for the next
 
         def database() -> str:
             from .domain.records import Intake
@@ -50,8 +51,8 @@ def run_self_check(out: Callable[[str], None] = print) -> int:
             from .documents.pdf_common import PrintContext
 
             services = state["services"]
-            ctx = PrintContext(dealership_name="自检", printed_at=services.clock.now())  # type: ignore[attr-defined]
-            data = feedback_form_pdf(state["case"], ctx)  # type: ignore[arg-type]
+            ctx = PrintContext(dealership_name="自检", printed_at=services.clock.now())
+            data = feedback_form_pdf(state["case"], ctx)
             if not data.startswith(b"%PDF") or len(data) < 2000:
                 raise RuntimeError("PDF 内容异常")
             state["pdf"] = data
@@ -66,7 +67,7 @@ def run_self_check(out: Callable[[str], None] = print) -> int:
             from .domain.kpi import KpiLookups
 
             services = state["services"]
-            now = services.clock.now()  # type: ignore[attr-defined]
+            now = services.clock.now()
             tz = ZoneInfo("Asia/Shanghai")
             local = now.astimezone(tz)
             data = build_month_report([state["case"]], [], {}, local.year, local.month, tz, now,
@@ -94,7 +95,7 @@ def run_self_check(out: Callable[[str], None] = print) -> int:
             doc = QPdfDocument(app)
             buf = QBuffer(app)
             pdf = state.get("pdf") or _tiny_pdf()
-            buf.setData(QByteArray(pdf))  # type: ignore[arg-type]
+            buf.setData(QByteArray(pdf))
             buf.open(QIODevice.OpenModeFlag.ReadOnly)
             doc.load(buf)
             if doc.pageCount() < 1:
@@ -107,7 +108,7 @@ def run_self_check(out: Callable[[str], None] = print) -> int:
         step("界面组件", qt)
         services = state.get("services")
         if services is not None:
-            services.dispose()  # type: ignore[attr-defined]
+            services.dispose()
     out(f"自检{'通过' if not failures else '失败'}，用时 {time.perf_counter() - t0:.1f} 秒")
     return 1 if failures else 0
 

@@ -160,7 +160,7 @@ def test_weekly_summary_lists_cases_and_slips():
             for i in range(1, 4)]
     ws = WeeklySummary(date(2026, 11, 2), new_cases=rows, overdue_cases=rows[2:],
                        slips=[WeeklySlipRow("GS-202611-0012", "王小明", "售后服务部",
-                                            "罚款 ¥300", "FK-202611-0007")])
+                                            "罚款¥300", "FK-202611-0007")])
     t = text(weekly_summary_pdf(ws, context()))
     assert "客户投诉处理周报" in t and "2026-W45" in t and "2026-11-02至2026-11-08" in t
     assert "客户3" in t and "7.5" in t and "GS-202611-0012" in t and "罚款¥300" in t

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Paragraph
 
-from complaintdesk.documents.pdf_common import CellText, para, styles
+from complaintdesk.documents.pdf_text import CellText, para, styles
 
 
 def test_plain_one_line_text_is_a_celltext_with_the_paragraph_height():
@@ -44,7 +44,7 @@ def test_markup_line_breaks_and_ideographic_spaces_stay_paragraphs():
 def test_clean_text_keeps_what_a_paragraph_keeps():
     from reportlab.platypus.paragraph import cleanBlockQuotedText
 
-    from complaintdesk.documents.pdf_common import clean_text
+    from complaintdesk.documents.pdf_text import clean_text
 
     for text in ("张伟", "张伟 138", " 张伟", "张伟 ", "张  伟", "a\tb", "a\u200bb", "a\u2003b",
                  "", " ", "x\xa0y", "第一行\n第二行"):
@@ -52,7 +52,8 @@ def test_clean_text_keeps_what_a_paragraph_keeps():
 
 
 def test_a_step_caption_lays_out_like_its_paragraph():
-    from complaintdesk.documents.pdf_common import ALERT, MUTED, CaptionLines
+    from complaintdesk.documents.pdf_common import ALERT, MUTED
+    from complaintdesk.documents.pdf_text import CaptionLines
 
     cap = CaptionLines([("③主管处理", None, None), ("24小时内", 6.5, MUTED),
                         ("处理中", 6.5, ALERT)])
@@ -64,7 +65,8 @@ def test_a_step_caption_lays_out_like_its_paragraph():
 
 
 def test_a_caption_line_too_long_breaks_where_its_paragraph_breaks():
-    from complaintdesk.documents.pdf_common import ALERT, MUTED, CaptionLines
+    from complaintdesk.documents.pdf_common import ALERT, MUTED
+    from complaintdesk.documents.pdf_text import CaptionLines
 
     st = styles()["side"]
     captions = [
@@ -158,7 +160,8 @@ def test_a_seeded_document_encodes_as_splitstring():
 def test_random_captions_lay_out_like_their_paragraphs():
     import random
 
-    from complaintdesk.documents.pdf_common import ALERT, MUTED, CaptionLines
+    from complaintdesk.documents.pdf_common import ALERT, MUTED
+    from complaintdesk.documents.pdf_text import CaptionLines
 
     st = styles()["side"]
     rnd = random.Random(7)

@@ -1,5 +1,5 @@
 """Every font a printed form names is embedded, and the reportlab internals the fast PDF
-path (documents/pdf_common.py, documents/fonts.py) relies on are still there.
+path (documents/pdf_runs.py, pdf_text.py, documents/fonts.py) relies on are still there.
 
 reportlab is pinned below its next minor release in pyproject.toml; when the pin is moved,
 this file says at once which internal went away instead of a form printing wrong."""

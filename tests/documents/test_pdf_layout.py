@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from test_forms_pdf import pages_text
 
 from complaintdesk.documents.feedback_form import feedback_form_pdf
-from complaintdesk.documents.pdf_common import BLANK_H, Grid
+from complaintdesk.documents.pdf_grid import BLANK_H, Grid
 
 
 def test_a_step_text_cut_by_the_page_break_continues_under_a_marked_caption():

@@ -9,7 +9,7 @@ from test_forms_pdf import text
 from complaintdesk.documents.fault_slip import fault_slip_pdf
 from complaintdesk.documents.feedback_form import feedback_form_pdf
 from complaintdesk.documents.other_forms import internal_complaint_pdf, rework_order_pdf
-from complaintdesk.documents.pdf_common import Grid
+from complaintdesk.documents.pdf_grid import Grid
 
 
 def test_an_empty_block_prints_as_one_empty_box():

@@ -23,7 +23,7 @@ def test_week_lists_new_closed_cases_and_slips_issued():
     # issued: S6 (03-09), S2 (03-13), S3 (03-15, later revoked: it was still issued)
     assert [s.number for s in w.slips] == ["GS-202603-0006", "GS-202603-0002",
                                            "GS-202603-0003"]
-    assert w.slips[1].penalties == "罚款 ¥150、绩效扣分 2 分"
+    assert w.slips[1].penalties == "罚款¥150、绩效扣分2分"
     assert (w.slips[1].employee, w.slips[1].case_number) == ("张三", "FK-202603-0002")
 
 

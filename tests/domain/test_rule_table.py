@@ -29,7 +29,7 @@ def test_a_flow_table_shows_its_own_rows_and_the_rows_that_can_match_it():
 
 
 def test_penalties_read_as_one_line_and_a_bad_list_as_it_is():
-    assert penalties_text(FINE_100) == "罚款100元，绩效扣分2分"
+    assert penalties_text(FINE_100) == "罚款¥100、绩效扣分2分"
     assert penalties_text([]) == ""
     assert penalties_text([{"kind": "no-such-kind"}]) == "[{'kind': 'no-such-kind'}]"
 

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from complaintdesk.domain.proposals import ProposalContext, penalty_summary, propose_penalties
+from complaintdesk.domain.penalty_text import penalty_text
+from complaintdesk.domain.proposals import ProposalContext, propose_penalties
 from complaintdesk.domain.records import FlowKind, Responsibility, Severity
 from complaintdesk.domain.rules import (
     Occasion,
@@ -33,19 +34,19 @@ def _propose(flow: FlowKind, responsibility: Responsibility | None, *, severity=
 
 
 @pytest.mark.parametrize(("flow", "responsibility", "rule_id", "penalties"), [
-    (FlowKind.INTERNAL, Responsibility.MAIN, "R-internal-main", "罚款50元，绩效扣分1分"),
-    (FlowKind.INTERNAL, Responsibility.SECONDARY, "R-internal-secondary", "警告，绩效扣分1分"),
+    (FlowKind.INTERNAL, Responsibility.MAIN, "R-internal-main", "罚款¥50、绩效扣分1分"),
+    (FlowKind.INTERNAL, Responsibility.SECONDARY, "R-internal-secondary", "警告、绩效扣分1分"),
     (FlowKind.INTERNAL, Responsibility.MANAGEMENT, "R-internal-management", "警告"),
     (FlowKind.INTERNAL, Responsibility.JOINT, "R-internal-joint", "警告"),
-    (FlowKind.REWORK, Responsibility.MAIN, "R-rework-main", "罚款100元，绩效扣分2分"),
-    (FlowKind.REWORK, Responsibility.SECONDARY, "R-rework-secondary", "罚款50元，绩效扣分1分"),
-    (FlowKind.REWORK, Responsibility.MANAGEMENT, "R-rework-management", "警告，绩效扣分1分"),
+    (FlowKind.REWORK, Responsibility.MAIN, "R-rework-main", "罚款¥100、绩效扣分2分"),
+    (FlowKind.REWORK, Responsibility.SECONDARY, "R-rework-secondary", "罚款¥50、绩效扣分1分"),
+    (FlowKind.REWORK, Responsibility.MANAGEMENT, "R-rework-management", "警告、绩效扣分1分"),
     (FlowKind.REWORK, Responsibility.JOINT, "R-rework-joint", "警告"),
 ])
 def test_each_flow_has_its_own_default_table(flow, responsibility, rule_id, penalties):
     proposal = _propose(flow, responsibility)
     assert proposal.rule_ids == [rule_id]
-    assert penalty_summary(proposal.penalties) == penalties
+    assert penalty_text(proposal.penalties) == penalties
     assert "一般投诉" not in proposal.clause_text
     rule = next(r for r in RULES if r.id == rule_id)
     assert rule.source is RuleSource.PRODUCT_DEFAULT  # the policy names no amounts
@@ -72,7 +73,7 @@ def test_the_deadline_breach_row_applies_to_every_flow():
 def test_a_complaint_against_a_whole_department_gets_the_department_penalties():
     proposal = _propose(FlowKind.INTERNAL, None, occasion=Occasion.DEPARTMENT_FAULT)
     assert proposal.rule_ids == ["R-internal-department"]
-    assert penalty_summary(proposal.penalties) == "部门负责人警告，部门绩效扣分2分"
+    assert penalty_text(proposal.penalties) == "部门负责人警告、部门绩效扣分2分"
     assert best_rule(RULES, Occasion.DEPARTMENT_FAULT, flow=FlowKind.REWORK) is None
 
 

@@ -109,7 +109,7 @@ def test_change_of_penalties_keeps_who_when_before_after_and_why():
     assert changes[0].before == [{"kind": "fine", "amount": 100}, {"kind": "points", "points": 2}]
     assert changes[0].after == [{"kind": "fine", "amount": 50}]
     assert changes[1].at == T0 + timedelta(hours=2)
-    assert "罚款50元" in describe_change(changes[0])
+    assert "罚款¥50" in describe_change(changes[0])
 
 
 def test_change_of_penalties_needs_a_reason():

@@ -19,7 +19,7 @@ def test_slip_life_proposal_issue_gm_change_enforce_appeal_reduced_ledger(tmp_pa
     case = walk_to_issue(services, clock, c)
     [proposed] = acc.proposals_for_case(c.assessor, case.id)
     assert proposed.slip.status is SlipStatus.PROPOSED
-    assert proposed.penalty_text == "罚款100元，绩效扣分2分"
+    assert proposed.penalty_text == "罚款¥100、绩效扣分2分"
     assert proposed.clauses == ["一般投诉·主要责任：罚款100元，绩效扣2分"]
     assert proposed.slip.dept_opinion == "同意处罚，加强培训"
 
@@ -57,7 +57,7 @@ def test_slip_life_proposal_issue_gm_change_enforce_appeal_reduced_ledger(tmp_pa
     acc.decide_appeal(c.gm, issued.slip.id, "reduced", [Penalty(PenaltyKind.FINE, amount=50)],
                       "情节较轻")
     final = acc.slip(c.assessor, issued.slip.id)
-    assert final.slip.status is SlipStatus.ENFORCED and final.penalty_text == "罚款50元"
+    assert final.slip.status is SlipStatus.ENFORCED and final.penalty_text == "罚款¥50"
     [row] = acc.ledger(c.assessor, "2026-11").employees
     assert (row.fines_yuan, row.points_deducted, row.correction_yuan) == (50, 0, -150)
     [dept] = acc.ledger(c.assessor, "2026-11").departments
@@ -100,7 +100,7 @@ def test_major_repeat_offence_doubles_the_proposal(tmp_path):
     clock.advance(timedelta(days=3))
     second = walk_to_issue(services, clock, c, severity="important")
     [p] = services.accountability.proposals_for_case(c.assessor, second.id)
-    assert p.penalty_text == "罚款600元，绩效扣分10分"  # 重要·主要 ¥300 −5, doubled
+    assert p.penalty_text == "罚款¥600、绩效扣分10分"  # 重要·主要 ¥300 −5, doubled
     assert "90天内再次过失" in p.proposal_notes
 
 
@@ -117,7 +117,7 @@ def test_a_late_step_proposes_a_breach_slip_for_its_holder(tmp_path):
         "process": "已处理", "solution_kind": "电话解答", "customer_attitude": "接受"})
     [breach] = acc.list_slips(c.assessor, SlipQuery(from_breach=True))
     assert breach.employee_name == "杨帆" and breach.slip.status is SlipStatus.PROPOSED
-    assert breach.penalty_text == "警告，绩效扣分1分" and "主管处理" in breach.slip.facts
+    assert breach.penalty_text == "警告、绩效扣分1分" and "主管处理" in breach.slip.facts
     assert set(breach.actions) >= {"issue", "discard"}
     issued = acc.issue(c.assessor, breach.slip.id)
     assert issued.slip.number == "GS-202611-0001"
@@ -137,7 +137,7 @@ def test_praise_proposes_a_reward_issued_at_evaluation(tmp_path):
         "evaluation": "好", "on_time": True, "proper": True})
     [reward] = services.accountability.proposals_for_case(c.assessor, case.id)
     assert reward.slip.is_reward and reward.slip.number == "JL-202611-0001"
-    assert reward.penalty_text == "通报表扬，绩效加分2分"
+    assert reward.penalty_text == "通报表扬、绩效加分2分"
     services.workflow.act(c.gm, case.id, "approve", gm_signs(services, case.id))
     services.workflow.act(c.assessor, case.id, "enforce", {"feedback_to_department": "通报"})
     [row] = services.accountability.ledger(c.gm, "2026-11").employees
@@ -162,7 +162,7 @@ def test_rules_are_validated_on_save_and_used_for_proposals(tmp_path):
     acc.save_rules(c.admin, good)
     case = walk_to_issue(services, clock, c)
     [p] = acc.proposals_for_case(c.assessor, case.id)
-    assert p.penalty_text == "罚款80元"
+    assert p.penalty_text == "罚款¥80"
 
 
 def test_people_without_the_role_are_refused(tmp_path):
@@ -232,7 +232,7 @@ def test_internal_complaint_issues_a_penalty_slip_cf(tmp_path):
         "responsible": [{"employee_id": c.zhao_id, "responsibility": "main"}]})
     [p] = acc.proposals_for_case(c.assessor, case.id)
     # judged by the internal-complaint rules (DESIGN §6), not as a 一般 customer complaint
-    assert p.slip.status is SlipStatus.PROPOSED and p.penalty_text == "罚款50元，绩效扣分1分"
+    assert p.slip.status is SlipStatus.PROPOSED and p.penalty_text == "罚款¥50、绩效扣分1分"
     assert p.slip.rule_ids == ["R-internal-main"]
     wf.act(c.assessor, case.id, "ic_review", {"review": "属实"})
     wf.act(c.head, case.id, "ic_dept_sign", {"opinion": "同意处罚"})
@@ -259,7 +259,7 @@ def test_rework_investigation_names_and_issues_the_fault_slips(tmp_path):
         "responsible": [{"employee_id": c.zhao_id, "responsibility": "management"}]})
     [v] = acc.proposals_for_case(c.assessor, case.id)
     # the rework rules: 管理责任 警告, −1 (a customer complaint's 一般 row says 警告 only)
-    assert v.slip.number == "GS-202611-0001" and v.penalty_text == "警告，绩效扣分1分"
+    assert v.slip.number == "GS-202611-0001" and v.penalty_text == "警告、绩效扣分1分"
     assert v.slip.rule_ids == ["R-rework-management"]
     step = next(s for s in wf_case(services, case.id).steps if s.step_key == "rw_investigate")
     assert step.data["slip_ids"] == [v.slip.id]

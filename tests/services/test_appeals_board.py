@@ -58,7 +58,7 @@ def test_the_review_board_hears_the_appeal_and_the_gm_is_told(tmp_path):
     acc.inform_gm(c.gm, slip.id)
     assert acc.appeal_notices(c.gm) == []
     final = acc.slip(c.assessor, slip.id)
-    assert final.slip.status is SlipStatus.ENFORCED and final.penalty_text == "罚款50元"
+    assert final.slip.status is SlipStatus.ENFORCED and final.penalty_text == "罚款¥50"
     assert any("总经理已知悉申诉裁决" in h.text for h in final.history)
 
     # never deleted: the ledger shows the slip with its correction

@@ -146,4 +146,4 @@ def test_slips_of_a_case_are_in_its_history(env):
     history = services.history.of_case(SYSTEM_USER, cases["b"].id)
     (entry,) = [e for e in history.entries if e.number == cases["a"].number]
     assert [(s.number, s.employee, s.penalties) for s in entry.slips] == [
-        ("GS-202611-0001", emp.name, "罚款 ¥100")]
+        ("GS-202611-0001", emp.name, "罚款¥100")]

@@ -29,7 +29,7 @@ def test_third_slip_prints_doubling_demotion_and_the_rule_as_it_stood(tmp_path):
         clock.advance(timedelta(days=5))
     case = walk_to_issue(services, clock, c)
     [p] = acc.proposals_for_case(c.assessor, case.id)
-    assert p.penalty_text == "罚款200元，绩效扣分4分，降职降薪"
+    assert p.penalty_text == "罚款¥200、绩效扣分4分、降职降薪（待总经理决定）"
     walk_to_approve(services, clock, c, case)
     slip = acc.slip(c.gm, p.slip.id).slip
 
@@ -47,8 +47,8 @@ def test_third_slip_prints_doubling_demotion_and_the_rule_as_it_stood(tmp_path):
     assert "罚款120元" not in text  # the later rule text is not this slip's basis
     assert "90天内再次过失" in text and "罚款和绩效扣分加倍" in text
     assert "12个月内第3次过失" in text and "拟降职降薪" in text
-    assert "按上述加重后拟处罚：罚款200元，绩效扣分4分，降职降薪" in text
-    assert "此后经1次修改，现处罚：罚款150元，绩效扣分4分" in text
+    assert "按上述加重后拟处罚：罚款¥200、绩效扣分4分、降职降薪（待总经理决定）" in text
+    assert "此后经1次修改，现处罚：罚款¥150、绩效扣分4分" in text
     assert "降职降薪暂缓，罚款酌减" in text and "高远" in text  # the change, who and why
     assert "¥150" in text
     services.dispose()

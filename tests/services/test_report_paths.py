@@ -1,6 +1,7 @@
 """The reports' bulk loaders (raw column values, converted in Python) hand out the same
-records as the one-case-at-a-time ORM path, and the month and year workbooks built from
-either are the same cell for cell — on a realistic demo database."""
+records as an ORM read of the same rows (tests/orm_reference.py), and the month and year
+workbooks built from either are the same cell for cell — on a realistic demo database.
+(tests/storage/test_read_models.py compares every fast reader field by field.)"""
 
 from __future__ import annotations
 
@@ -8,15 +9,14 @@ import io
 from datetime import timedelta
 
 from openpyxl import load_workbook
-from sqlalchemy import select
 
 from complaintdesk.documents.excel_month import build_month_report, write_month_workbook
 from complaintdesk.documents.excel_year import build_year_report, write_year_workbook
 from complaintdesk.domain.kpi import STEPS_WITH_DATA_USED, month_bounds, shift_month
 from complaintdesk.services.demo import seed_demo
-from complaintdesk.storage.repo_slips import row_to_slip
-from complaintdesk.storage.tables import CaseRow, FaultSlipRow
 from complaintdesk.storage.uow import UnitOfWork
+from orm_reference import orm_cases as all_orm_cases
+from orm_reference import orm_slips as all_orm_slips
 from service_builders import make_services
 
 
@@ -38,14 +38,12 @@ def test_bulk_loaders_match_the_orm_path_and_the_workbooks_are_identical(tmp_pat
     start, _ = month_bounds(shift_month(ym, -12), tz)
     _, end = month_bounds(ym, tz)
     with UnitOfWork(services.engine, readonly=True) as uow:
-        # the reference: every case through the ORM, one at a time (attachments left out:
-        # the bulk loader does not read them)
-        ids = uow.session.execute(select(CaseRow.id).order_by(CaseRow.id)).scalars().all()
-        orm_cases = [uow.cases.get(i) for i in ids]
+        # the reference: every case and slip through the ORM (attachments left out: the
+        # bulk loader does not read them)
+        orm_cases = all_orm_cases(uow.session)
         for c in orm_cases:
             c.attachments = []
-        orm_slips = [row_to_slip(r) for r in uow.session.execute(
-            select(FaultSlipRow).order_by(FaultSlipRow.id)).scalars()]
+        orm_slips = all_orm_slips(uow.session)
         for s in orm_slips:
             s.changes = []  # the statistics' loader leaves the change history out
         bulk_all = uow.cases.load_period(None, None, flow=None)

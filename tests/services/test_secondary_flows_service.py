@@ -127,7 +127,7 @@ def test_a_complaint_against_a_whole_department_gets_a_department_penalty_slip(t
     slip = view.slip
     assert slip.employee_id is None and slip.department_id == sales
     assert slip.rule_ids == ["R-internal-department"]
-    assert view.penalty_text == "部门负责人警告，部门绩效扣分2分"
+    assert view.penalty_text == "部门负责人警告、部门绩效扣分2分"
     wf.act(assessor, case.id, "ic_review", {"review": "属实"})
     wf.act(head, case.id, "ic_dept_sign", {"opinion": "接受"})
     issued = services.accountability.slip(SYSTEM_USER, slip.id).slip

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from complaintdesk.domain.query import CaseListRow, CaseQuery
 from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.demo import seed_demo
-from complaintdesk.storage.repo_case_list import CaseListQueries
+from complaintdesk.storage.read_models.case_list import CaseListQueries, StoredCaseListRow
 from complaintdesk.storage.tables import CaseRow, DepartmentRow
 from complaintdesk.storage.uow import ListRead, UnitOfWork
 from pg_support import skip_or_fail_without_server
@@ -62,7 +62,7 @@ def _expected(c: CaseRow, departments: dict[int, str]) -> tuple:
 
 
 def _shown(r: CaseListRow) -> tuple:
-    return tuple(getattr(r, f) for f in CaseListRow.FIELDS)
+    return tuple(getattr(r, f) for f in CaseListRow._fields)
 
 
 def _orm_page(cases, departments, q: CaseQuery, now: datetime, keep) -> list[tuple]:
@@ -135,7 +135,7 @@ def _via_sqlalchemy(services, q: CaseQuery, now: datetime) -> list[tuple]:
         stmt = repo.list_page_statement(q, now)
         params = {**repo._params(q, now), "p_offset": 0, "p_limit": 1000}
         result = uow.session.connection().execute(stmt, params).all()
-        return [_shown(CaseListRow.from_values(r)) for r in result]
+        return [_shown(StoredCaseListRow.from_values(r)) for r in result]
 
 
 def test_keyword_shapes_match_sqlalchemy_execution(demo):
@@ -180,9 +180,9 @@ def test_masked_phones_for_a_viewer_who_does_not_handle_the_case(demo):
 
 def test_case_list_row_reads_times_as_aware_utc():
     t = datetime(2026, 11, 10, 2, 0, 0, 5, tzinfo=UTC)
-    from_text = CaseListRow(1, "FK-1", "2026-11-10 02:00:00.000005", "王", "138", "", "", "",
-                            None, "", "", "2026-11-10 03:00:00", "open", "complaint",
-                            "feedback", 0, None)
+    from_text = StoredCaseListRow(1, "FK-1", "2026-11-10 02:00:00.000005", "王", "138", "",
+                                  "", "", None, "", "", "2026-11-10 03:00:00", "open",
+                                  "complaint", "feedback", 0, None)
     from_naive = from_text.replace(registered_at=t.replace(tzinfo=None),
                                    current_deadline=t + timedelta(hours=1))
     assert from_text.registered_at == from_naive.registered_at == t

@@ -66,7 +66,8 @@ def test_request_approve_reveal(qtbot, services: Services) -> None:
     assert panel.table.rowCount() == 0 and not panel.isVisible()
 
     view.reload()
-    qtbot.waitUntil(view.reveal_button.isVisible)  # the new box shows on the next event
+    # the new box shows, and is laid out, on the next events (a click on a 0-high button misses)
+    qtbot.waitUntil(lambda: view.reveal_button.isVisible() and view.reveal_button.height() > 0)
     assert not view.request_button.isVisible()
     assert view.phone_label.text() == "138****5678"  # still masked until revealed
     qtbot.mouseClick(view.reveal_button, Qt.MouseButton.LeftButton)

@@ -89,10 +89,10 @@ def test_assessor_issues_gm_changes_and_the_ledger_shows_the_final_figures(qtbot
         gm_dialog.prompter = Canned([Penalty(PenaltyKind.FINE, amount=60),
                                      Penalty(PenaltyKind.POINTS, points=1)], "初犯，从轻")
         qtbot.mouseClick(gm_dialog.buttons["change"], Qt.MouseButton.LeftButton)
-        assert gm_dialog.view.penalty_text == "罚款60元，绩效扣分1分"
+        assert gm_dialog.view.penalty_text == "罚款¥60、绩效扣分1分"
         history = gm_dialog.history
         texts = [history.item(r, 2).text() for r in range(history.rowCount())]
-        assert any(t.startswith("修改处罚：罚款100元，绩效扣分2分 → 罚款60元") for t in texts)
+        assert any(t.startswith("修改处罚：罚款¥100、绩效扣分2分 → 罚款¥60") for t in texts)
         services.workflow.act(c.gm, case.id, "approve", gm_signs(services, case.id))
         clock.advance(timedelta(hours=1))
         services.workflow.act(c.assessor, case.id, "enforce", {"feedback_to_department": "已反馈"})
@@ -208,7 +208,7 @@ def test_the_rules_editor_labels_shipped_amounts_as_product_defaults(qtbot, tmp_
         monkeypatch.setattr(rules_editor, "PenaltyDialog", Edited)
         editor._edit_penalties(0, rules_editor.PENALTIES_COL)  # the amounts are edited
         assert combo.currentText() == "本店规定"
-        assert editor.table.item(0, rules_editor.PENALTIES_COL).text() == "罚款150元"
+        assert editor.table.item(0, rules_editor.PENALTIES_COL).text() == "罚款¥150"
         assert editor.save() is True
         assert services.accountability.rules()[0]["source"] == "dealership"
         assert services.accountability.rules()[1]["source"] == "product_default"

@@ -125,7 +125,7 @@ def test_gm_decides_each_slip_explicitly_in_the_approve_panel(qtbot: Any, tmp_pa
         assert isinstance(editor, SlipDecisionsEditor)
         shown = texts(editor.widget)
         assert slips[0].number in shown and slips[1].number in shown
-        assert "罚款100元" in shown and "主动承认，从轻" in shown
+        assert "罚款¥100" in shown and "主动承认，从轻" in shown
         radios = editor.widget.findChildren(QRadioButton)
         assert radios and not any(r.isChecked() for r in radios)  # nothing preselected
         form.editors["approval"].set_value("同意")

@@ -14,6 +14,7 @@ from ..domain.dept_assessment import PENALTY, REWARD, DeptVerdict
 from ..domain.kpi.shapes import KpiLookups, PeriodKpis
 from ..domain.kpi.tally import effective_deadline, is_skipped, responsible_employees
 from ..domain.masking import mask_landline, mask_mobile, mask_vin
+from ..domain.penalty_text import penalty_text
 from ..domain.records import Case, FaultSlip, PenaltyKind, Responsibility
 from ..domain.steps import step_title
 from .excel_common import (
@@ -99,18 +100,6 @@ SLIP_COLS: tuple[Col, ...] = (
 _APPEAL = {"upheld": "维持", "reduced": "减轻", "revoked": "撤销"}
 
 
-def _penalty_text(slip: FaultSlip) -> str:
-    parts = []
-    for p in slip.penalties:
-        if p.amount:
-            parts.append(f"{p.kind.label}¥{p.amount}")
-        elif p.points:
-            parts.append(f"{p.kind.label}{p.points}分")
-        else:
-            parts.append(p.kind.label)
-    return "、".join(parts)
-
-
 def slip_row(slip: FaultSlip, tz: tzinfo, lookups: KpiLookups,
              case_numbers: dict[int, str]) -> list[object]:
     def total(kind: PenaltyKind, attr: str) -> int:
@@ -124,7 +113,7 @@ def slip_row(slip: FaultSlip, tz: tzinfo, lookups: KpiLookups,
         slip.number, "奖励" if slip.is_reward else "过失", local_naive(slip.issued_at, tz),
         lookups.employee(slip.employee_id), lookups.department(slip.department_id),
         slip.post, case_numbers.get(slip.case_id, "") if slip.case_id is not None else "",
-        Responsibility(resp).label if resp else "", _penalty_text(slip),
+        Responsibility(resp).label if resp else "", penalty_text(slip.penalties),
         total(PenaltyKind.FINE, "amount"), total(PenaltyKind.POINTS, "points"),
         total(PenaltyKind.BONUS, "amount"), total(PenaltyKind.REWARD_POINTS, "points"),
         slip.status.label, "是" if slip.from_breach else "", appeal, slip.facts,

@@ -187,7 +187,7 @@ def _write_overview(wb: object, job: Job, data: MonthReportData) -> TableSheet:
            f"{data.generated_at.astimezone(data.tz):%Y-%m-%d %H:%M}")
     cols = [Col("指标", 36), Col("本月", 12), Col("计算（分子/分母）", 16), Col("上月", 12),
             Col("环比变化", 12), Col("去年同月", 12), Col("同比变化", 12)]
-    sheet = TableSheet(wb, "概览", cols, heading=heading, notes=[sub])  # type: ignore[arg-type]
+    sheet = TableSheet(wb, "概览", cols, heading=heading, notes=[sub])
     for d in KPI_DEFS:
         now_v = d.value(k.current.overall)
         prev_v = d.value(k.previous.overall) if k.previous else None
@@ -206,7 +206,7 @@ def _write_overview(wb: object, job: Job, data: MonthReportData) -> TableSheet:
 def _write_trend(wb: object, job: Job, data: MonthReportData) -> TableSheet:
     defs = [KPI_BY_KEY[k] for k in TREND_KPIS]
     cols = [Col("月份", 10)] + [Col(d.label, 11, FORMATS[d.kind]) for d in defs]
-    sheet = TableSheet(wb, "趋势", cols)  # type: ignore[arg-type]
+    sheet = TableSheet(wb, "趋势", cols)
     for p in data.trend:
         sheet.add([p.label, *(d.value(p.overall) for d in defs)])
         job.step()

@@ -37,7 +37,7 @@ from .safe_text import clean, clean_value
 try:
     from lxml.etree import XMLSyntaxError, fromstring
 except ImportError:  # pragma: no cover - lxml is a dependency; openpyxl then says LXML False
-    fromstring = None  # type: ignore[assignment]
+    fromstring = None
 
 
 class FixedStyleCell(Cell):
@@ -54,11 +54,11 @@ class FixedStyleCell(Cell):
         self._sid = style_id
 
     @property
-    def style_id(self) -> int:  # type: ignore[override]
+    def style_id(self) -> int:
         return self._sid
 
     @property
-    def has_style(self) -> bool:  # type: ignore[override]
+    def has_style(self) -> bool:
         return self._sid != 0  # the workbook's style 0 is the empty one
 
 
@@ -106,10 +106,10 @@ def install(ws: WriteOnlyWorksheet) -> None:
         ws._get_writer()
         original = getattr(getattr(ws, "_writer", None), "write_row", None)
         if original is not None:
-            ws._values_to_row = partial(_Row, ws)  # type: ignore[method-assign]
-            ws._writer.write_row = partial(_write_row, ws, original)  # type: ignore[union-attr]
+            ws._values_to_row = partial(_Row, ws)
+            ws._writer.write_row = partial(_write_row, ws, original)
             return
-    ws._values_to_row = partial(values_to_row, ws)  # type: ignore[method-assign]
+    ws._values_to_row = partial(values_to_row, ws)
 
 
 def _write_row(ws: WriteOnlyWorksheet, original: Callable[[Any, Any, int], None],

@@ -14,17 +14,11 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
 from complaintdesk.documents.fonts import register_cjk_font
-from complaintdesk.documents.pdf_common import (
-    CONTENT_W,
-    LABEL_BG,
-    FormHeader,
-    Grid,
-    PrintContext,
-    build_pdf,
-    para,
-    penalties_text,
-    signature_table,
-)
+from complaintdesk.documents.pdf_common import CONTENT_W, LABEL_BG, PrintContext
+from complaintdesk.documents.pdf_grid import Grid, signature_table
+from complaintdesk.documents.pdf_page import FormHeader, build_pdf
+from complaintdesk.documents.pdf_text import para
+from complaintdesk.domain.penalty_text import penalty_text
 from complaintdesk.domain.records import PENALTY_SLIP_PREFIX, FaultSlip, PenaltyKind
 from complaintdesk.domain.rules import penalties_from_raw
 from complaintdesk.domain.slip_basis import basis_lines
@@ -60,7 +54,7 @@ def _penalty_rows(g: Grid, slip: FaultSlip) -> None:
             points = f"+{p.points}" if p.kind is PenaltyKind.REWARD_POINTS else f"-{p.points}"
         g.pairs(("处理方式", p.kind.label + (f"（{p.note}）" if p.note else "")),
                 ("金额（元）", amount), ("绩效分", points))
-    g.pairs(("合计", penalties_text(slip.penalties)))
+    g.pairs(("合计", penalty_text(slip.penalties)))
 
 
 def _appeal_text(slip: FaultSlip, ctx: PrintContext) -> str:
@@ -75,7 +69,7 @@ def _appeal_text(slip: FaultSlip, ctx: PrintContext) -> str:
         if a.get("decision_reason"):
             line += f" 理由：{a['decision_reason']}"
         if decision == "reduced" and a.get("new_penalties"):
-            line += f"；减轻后：{penalties_text(penalties_from_raw(a['new_penalties']))}"
+            line += f"；减轻后：{penalty_text(penalties_from_raw(a['new_penalties']))}"
         lines.append(line)
     else:
         lines.append("总经理裁决：待裁决")

@@ -72,7 +72,7 @@ class DocText:
         found = cache.get(font.fontName)
         if found is None:
             found = cache[font.fontName] = DocText(font, doc)
-        return found  # type: ignore[no-any-return]
+        return found
 
     def copy_from(self, other: DocText) -> None:
         """Take what `other` learnt (a document whose codes were given in the same order)."""

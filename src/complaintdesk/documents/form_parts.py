@@ -9,15 +9,10 @@ from typing import Any
 
 from reportlab.lib.colors import Color
 
-from complaintdesk.documents.pdf_common import (
-    ALERT,
-    MUTED,
-    CaptionLines,
-    Grid,
-    PrintContext,
-    penalties_text,
-    yes_no,
-)
+from complaintdesk.documents.pdf_common import ALERT, MUTED, PrintContext
+from complaintdesk.documents.pdf_grid import Grid
+from complaintdesk.documents.pdf_text import CaptionLines, yes_no
+from complaintdesk.domain.penalty_text import penalty_text
 from complaintdesk.domain.records import (
     REVISIT_METHODS,
     SATISFACTION,
@@ -129,7 +124,7 @@ def slip_rows(
     elif issued or (done and rec is not None and rec.data.get("slip_ids")):
         for s in issued:
             g.pairs((label, s.number or "（未编号）"), ("责任人", ctx.employee_name(s.employee_id)),
-                    ("处罚", penalties_text(s.penalties)))
+                    ("处罚", penalty_text(s.penalties)))
         # slips the step recorded that were not handed in (not loaded, or not visible to
         # this printout): an empty row each, to be completed by hand
         ids = (rec.data.get("slip_ids") or []) if rec is not None else []

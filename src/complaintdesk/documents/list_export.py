@@ -20,7 +20,9 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from .fonts import register_cjk_font
-from .pdf_common import CONTENT_W, LABEL_BG, FormHeader, PrintContext, build_pdf, para
+from .pdf_common import CONTENT_W, LABEL_BG, PrintContext
+from .pdf_page import FormHeader, build_pdf
+from .pdf_text import para
 
 MAX_SHEET_TITLE = 31  # Excel's limit
 

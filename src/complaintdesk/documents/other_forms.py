@@ -18,15 +18,10 @@ from complaintdesk.documents.form_parts import (
     slip_rows,
     slips_for,
 )
-from complaintdesk.documents.pdf_common import (
-    FormHeader,
-    Grid,
-    PrintContext,
-    build_pdf,
-    signature_table,
-    text_block,
-    yes_no,
-)
+from complaintdesk.documents.pdf_common import PrintContext
+from complaintdesk.documents.pdf_grid import Grid, signature_table, text_block
+from complaintdesk.documents.pdf_page import FormHeader, build_pdf
+from complaintdesk.documents.pdf_text import yes_no
 from complaintdesk.domain import steps as S
 from complaintdesk.domain.records import Case, CaseStatus, FaultSlip, StepRecord
 from complaintdesk.domain.slip_basis import basis_lines

@@ -10,14 +10,9 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from complaintdesk.documents.fonts import register_cjk_font
-from complaintdesk.documents.pdf_common import (
-    CONTENT_W,
-    LABEL_BG,
-    FormHeader,
-    PrintContext,
-    build_pdf,
-    para,
-)
+from complaintdesk.documents.pdf_common import CONTENT_W, LABEL_BG, PrintContext
+from complaintdesk.documents.pdf_page import FormHeader, build_pdf
+from complaintdesk.documents.pdf_text import para
 from complaintdesk.domain.weekly import WeeklyCaseRow, WeeklySlipRow, WeeklySummary
 
 TITLE = "客户投诉处理周报"

@@ -33,20 +33,6 @@ class FixedClock:
         return self._now
 
 
-def stored_utc(v: datetime | str | None) -> datetime | None:
-    """A UTC time as the database hands it over — naive ISO text (SQLite) or a datetime
-    (PostgreSQL) — as an aware UTC datetime. Parsing with the offset appended is one C
-    call; `.replace(tzinfo=UTC)` afterwards cost five times as much."""
-    if v is None:
-        return None
-    if isinstance(v, str):
-        try:
-            return datetime.fromisoformat(v + "+00:00")
-        except ValueError:  # text that already carries an offset
-            return utc(datetime.fromisoformat(v))
-    return utc(v)
-
-
 def utc(dt: datetime) -> datetime:
     """Normalise to aware UTC (naive values are taken to be UTC, as SQLite returns them)."""
     if dt.tzinfo is None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from complaintdesk.domain.penalty_text import penalty_text
 from complaintdesk.domain.records import (
     FaultSlip,
     FeedbackKind,
@@ -93,7 +94,9 @@ def slip_time(slip: FaultSlip) -> datetime | None:
 
 
 def _counted(history: list[FaultSlip], employee_id: int | None, now: datetime,
-             *, breach: bool) -> list[FaultSlip]:
+             *, breach: bool) -> list[tuple[datetime, FaultSlip]]:
+    """The employee's counted slips of this kind given by `now`, with when each was given,
+    oldest first."""
     out = []
     for s in history:
         t = slip_time(s)
@@ -106,8 +109,8 @@ def _counted(history: list[FaultSlip], employee_id: int | None, now: datetime,
             and t is not None
             and t <= now
         ):
-            out.append(s)
-    return sorted(out, key=lambda s: slip_time(s))  # type: ignore[arg-type, return-value]
+            out.append((t, s))
+    return sorted(out, key=lambda ts: ts[0])
 
 
 def months_back(now: datetime, months: int, tz: tzinfo) -> datetime:
@@ -173,23 +176,23 @@ def _escalated(proposal: Proposal, note: str) -> None:
     proposal.escalations.append(note)
 
 
-def _escalate_breach(proposal: Proposal, rule: Rule, prior: list[FaultSlip],
+def _escalate_breach(proposal: Proposal, rule: Rule, prior: list[tuple[datetime, FaultSlip]],
                      now: datetime, tz: tzinfo) -> None:
     # §6: deadline breach — a second one in the same local month adds ¥50 (rule data).
-    this_month = [s for s in prior if _same_local_month(slip_time(s), now, tz)]  # type: ignore[arg-type]
+    this_month = [s for t, s in prior if _same_local_month(t, now, tz)]
     if this_month and rule.repeat_in_month_adds:
         proposal.penalties += [replace(p) for p in rule.repeat_in_month_adds]
-        added = "、".join(_penalty_text(p) for p in rule.repeat_in_month_adds)
+        added = penalty_text(rule.repeat_in_month_adds)
         _escalated(proposal,
                    f"本月第{len(this_month) + 1}次超时（此前：{_describe(this_month[-1], tz)}），"
                    f"追加{added}")
 
 
-def _escalate_repeat(proposal: Proposal, prior: list[FaultSlip],
+def _escalate_repeat(proposal: Proposal, prior: list[tuple[datetime, FaultSlip]],
                      now: datetime, tz: tzinfo) -> None:
-    within_90 = [s for s in prior if now - slip_time(s) <= REPEAT_WINDOW]  # type: ignore[operator]
+    within_90 = [s for t, s in prior if now - t <= REPEAT_WINDOW]
     year_start = months_back(now, DEMOTION_WINDOW_MONTHS, tz)
-    within_year = [s for s in prior if slip_time(s) >= year_start]  # type: ignore[operator]
+    within_year = [s for t, s in prior if t >= year_start]
     if within_90:
         # §6: second slip within 90 days doubles fines and points.
         for p in proposal.penalties:
@@ -204,19 +207,6 @@ def _escalate_repeat(proposal: Proposal, prior: list[FaultSlip],
         earlier = "、".join(_describe(s, tz) for s in within_year)
         _escalated(proposal, f"12个月内第{len(within_year) + 1}次过失（此前：{earlier}），"
                              f"拟降职降薪，{DEMOTION_NOTE}")
-
-
-def _penalty_text(p: Penalty) -> str:
-    if p.amount:
-        return f"{p.kind.label}{p.amount}元"
-    if p.points:
-        return f"{p.kind.label}{p.points}分"
-    return p.kind.label
-
-
-def penalty_summary(penalties: list[Penalty]) -> str:
-    """One line for lists and the printed slip: "罚款100元，绩效扣分2分"."""
-    return "，".join(_penalty_text(p) for p in penalties) or "无"
 
 
 def _best_for(ctx: ProposalContext, rules: list[Rule], occasion: Occasion) -> Rule | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .proposals import penalty_summary
+from .penalty_text import penalty_text
 from .records import FlowKind
 from .rules import Occasion, RuleSource, penalties_from_raw
 
@@ -39,7 +39,7 @@ def penalties_text(raw: list[dict[str, Any]]) -> str:
     if not raw:
         return ""
     try:
-        return penalty_summary(penalties_from_raw(raw))
+        return penalty_text(penalties_from_raw(raw), "无")
     except (KeyError, ValueError, TypeError):
         return str(raw)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from complaintdesk.domain.proposals import penalty_summary
+from complaintdesk.domain.penalty_text import penalty_text
 from complaintdesk.domain.records import FaultSlip, Penalty
 from complaintdesk.domain.rules import RuleSource, penalties_from_raw, penalties_to_raw
 from complaintdesk.domain.slips import BASIS, CREATED, PENALTIES
@@ -78,9 +78,9 @@ def basis_lines(slip: FaultSlip, current_clause: Callable[[str], str]) -> list[s
         lines.append(NO_RULE)
     proposed = _proposed(slip, basis)
     if proposed is not None and (basis is not None and basis.get("escalations")):
-        lines.append(f"按上述加重后拟处罚：{penalty_summary(proposed)}")
+        lines.append(f"按上述加重后拟处罚：{penalty_text(proposed, '无')}")
     if proposed is not None and penalties_to_raw(proposed) != penalties_to_raw(slip.penalties):
         n = _changed_since(slip)
         how = f"此后经{n}次修改" if n else "此后经修改"
-        lines.append(f"{how}，现处罚：{penalty_summary(slip.penalties)}（修改人及原因见变更记录）")
+        lines.append(f"{how}，现处罚：{penalty_text(slip.penalties, '无')}（修改人及原因见变更记录）")
     return lines

@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 
 from complaintdesk.domain.errors import DomainError
 from complaintdesk.domain.events import SLIP_STATUS_EVENTS, SlipAppealDecided, SlipIssued
-from complaintdesk.domain.proposals import Proposal, penalty_summary
+from complaintdesk.domain.penalty_text import penalty_text
+from complaintdesk.domain.proposals import Proposal
 from complaintdesk.domain.records import (
     Employee,
     FaultSlip,
@@ -376,7 +377,7 @@ def enforced_penalties(slip: FaultSlip) -> list[Penalty]:
 def describe_change(change: SlipChange) -> str:
     """A one-line Chinese description of a history entry for the slip's history tab."""
     def pens(raw: Any) -> str:
-        return penalty_summary(penalties_from_raw(raw)) if isinstance(raw, list) else str(raw)
+        return penalty_text(penalties_from_raw(raw), "无") if isinstance(raw, list) else str(raw)
 
     if change.what == PENALTIES:
         return f"修改处罚：{pens(change.before)} → {pens(change.after)}（{change.reason}）"

@@ -16,7 +16,7 @@ from typing import Any
 from ..domain import slips as D
 from ..domain.dept_assessment import ACCOUNTABILITY_KEY, AccountabilitySettings
 from ..domain.ledger import LedgerRow, department_ledger, employee_ledger, ledger_entries
-from ..domain.proposals import penalty_summary
+from ..domain.penalty_text import penalty_text
 from ..domain.records import FaultSlip, Penalty, Role, SlipStatus, User
 from ..domain.review_board import REVIEW_BOARD_KEY, ReviewBoard
 from ..domain.rules import Rule, penalties_to_raw, validate_rules
@@ -109,7 +109,7 @@ class AccountabilityService(ServiceBase):
             employee_name=emps.get(s.employee_id, "") if s.employee_id else "",
             department_name=deps.get(s.department_id, "") if s.department_id else "",
             issuer_name=users.get(s.issued_by_user_id, "") if s.issued_by_user_id else "",
-            penalty_text=penalty_summary(s.penalties),
+            penalty_text=penalty_text(s.penalties, "无"),
             clauses=[rules[r].clause if r in rules else f"{r}（规则已删除）" for r in s.rule_ids],
             proposal_notes=created.reason if created else "",
             history=[HistoryLine(c.at, c.by_name, D.describe_change(c), c.reason)
@@ -352,7 +352,7 @@ class AccountabilityService(ServiceBase):
             assert s.id is not None
             report.slips[s.id] = SlipRef(
                 s.id, s.number, s.status, s.case_id, numbers.get(s.case_id, "") if s.case_id
-                else "", emp_names.get(s.employee_id, ""), penalty_summary(s.penalties))
+                else "", emp_names.get(s.employee_id, ""), penalty_text(s.penalties, "无"))
         return report
 
     # ---- the rule table ----------------------------------------------------------------

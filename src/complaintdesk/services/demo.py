@@ -233,8 +233,9 @@ class _Walker:
         if status == "approved":
             return None
         if status == "pending":
-            gm = case.severity is Severity.MAJOR or handler is head or head is None
-            return "approve_solution", self.cast.gm if gm else head, {}  # type: ignore[return-value]
+            if head is None or case.severity is Severity.MAJOR or handler is head:
+                return "approve_solution", self.cast.gm, {}
+            return "approve_solution", head, {}
         return "request_approval", handler, {"solution_kind": "返修",
                                              "solution_text": "向客户道歉并安排专人跟进处理。"}
 
@@ -278,7 +279,7 @@ class _Walker:
             case S.RW_INVESTIGATE:
                 step = case.open_step
                 if step is not None and not step.extensions and rng.random() < 0.15 \
-                        and at <= step.deadline:  # type: ignore[operator]
+                        and step.deadline is not None and at <= step.deadline:
                     return "rw_need_more_time", c.assessor, {"reason": "等待厂外返修厂的检测报告"}
                 return "rw_investigate", c.assessor, {
                     "findings": "返修原因为上次维修漏项", "responsible": responsible,

@@ -17,8 +17,8 @@ from datetime import datetime
 
 from ..domain.input_rules import check_landline, check_mobile, check_plate
 from ..domain.input_rules.vin import normalize_vin, vin_format_ok
-from ..domain.kpi.weekly import penalty_text
 from ..domain.masking import handles_all_cases, mask_landline, mask_mobile, mask_vin, masked_case
+from ..domain.penalty_text import penalty_text
 from ..domain.records import (
     OUTCOME_DEMAND_UNREASONABLE,
     Case,

@@ -141,7 +141,7 @@ def _check_heads(uow: UnitOfWork, config: DatabaseConfig, data_dir: Path | None,
     if path is not None and data_dir is not None:
         _check_manifests(uow, data_dir, head, report)
     mismatches = s.execute(select(AuditRow.id, AuditRow.at, AuditRow.after)
-                           .where(AuditRow.action == "audit_head_mismatch")).all()  # type: ignore[arg-type]
+                           .where(AuditRow.action == "audit_head_mismatch")).all()
     for entry_id, at, after in mismatches:
         message = after.get("message", "") if isinstance(after, dict) else ""
         report.fail(f"第 {entry_id} 条审计记录：程序在 {at:%Y-%m-%d %H:%M} 发现审计日志与链头文件不符"

@@ -93,9 +93,10 @@ class TeamRewardService(ServiceBase):
                 verdict = verdicts.get(dept_id)
                 made: dict[str, FaultSlip] = {}
                 already = False
-                for kind in (verdict.proposals if verdict else ()):
-                    facts = verdict.facts(kind) + "：" + verdict.text  # type: ignore[union-attr]
-                    head = verdict.facts(kind)  # type: ignore[union-attr]
+                proposed = [(kind, verdict) for kind in verdict.proposals] if verdict else []
+                for kind, v in proposed:
+                    facts = v.facts(kind) + "：" + v.text
+                    head = v.facts(kind)
                     if any(w.slip.department_id == dept_id and w.slip.facts.startswith(head)
                            for w in existing):
                         already = True
@@ -109,7 +110,7 @@ class TeamRewardService(ServiceBase):
                     self.audit(uow, actor, "team_reward" if kind == REWARD else "dept_penalty",
                                "fault_slip", f"#{slip.id}", None,
                                {"department": group.label, "month": f"{year}-{month:02d}",
-                                "reasons": verdict.reasons})  # type: ignore[union-attr]
+                                "reasons": v.reasons})
                 out.append(TeamRewardCheck(dept_id, group.label, rates, made.get(REWARD),
                                            already, made.get(PENALTY), verdict, months))
             uow.commit()

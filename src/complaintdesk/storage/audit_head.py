@@ -116,7 +116,7 @@ def compare(session: Session, head: ChainHead, source: str) -> HeadComparison:
         return HeadComparison(False, f"{source}记录审计日志共 {head.count} 条，"
                                      "数据库中已一条不剩：审计日志被全部删除。")
     row_hash = session.execute(
-        select(AuditRow.hash).where(AuditRow.id == head.last_id)  # type: ignore[arg-type]
+        select(AuditRow.hash).where(AuditRow.id == head.last_id)
     ).scalar()
     upto = session.execute(select(func.count()).select_from(AuditRow)
                            .where(AuditRow.id <= head.last_id)).scalar_one()  # type: ignore[arg-type,operator]
@@ -160,7 +160,7 @@ class HeadTracker:
                 self.mismatch = (f"链头文件记录 {head.count} 条，数据库审计日志为空")
             return
         row_hash = session.execute(
-            select(AuditRow.hash).where(AuditRow.id == head.last_id)  # type: ignore[arg-type]
+            select(AuditRow.hash).where(AuditRow.id == head.last_id)
         ).scalar()
         newer = session.execute(select(func.count()).select_from(AuditRow)
                                 .where(AuditRow.id > head.last_id)).scalar_one()  # type: ignore[arg-type,operator]

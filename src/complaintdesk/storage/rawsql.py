@@ -79,6 +79,6 @@ class RawStatement:
         cursor = connection.cursor()
         try:
             cursor.execute(sql, args)
-            return cursor.fetchall()  # type: ignore[no-any-return]
+            return cursor.fetchall()
         finally:
             cursor.close()

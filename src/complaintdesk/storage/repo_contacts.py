@@ -12,6 +12,7 @@ from sqlmodel import Session
 from ..domain.clock import utc
 from ..domain.query import CaseListRow
 from ..domain.records import ContactEntry
+from .read_models.case_list import StoredCaseListRow
 from .tables import CaseRow, ContactRow, WeeklySummaryRow
 
 
@@ -40,7 +41,7 @@ class ContactRepository:
         stmt = (list_select.where(CaseRow.notified_at.is_(None),  # type: ignore[union-attr]
                                   CaseRow.notice_from <= now)  # type: ignore[operator]
                 .order_by(CaseRow.notice_due, CaseRow.id).limit(limit))
-        return [CaseListRow.from_values(r) for r in self._s.connection().execute(stmt)]
+        return [StoredCaseListRow.from_values(r) for r in self._s.connection().execute(stmt)]
 
     def approval_task_rows(self, list_select: Any, role: str, department_id: int | None,
                            limit: int = 500) -> list[tuple[CaseListRow, datetime | None]]:
@@ -54,7 +55,7 @@ class ContactRepository:
         out = []
         for r in self._s.connection().execute(stmt):
             *values, due = tuple(r)
-            out.append((CaseListRow.from_values(values), utc(due) if due else None))
+            out.append((StoredCaseListRow.from_values(values), utc(due) if due else None))
         return out
 
     def notice_windows(self, case_ids: list[int]) -> dict[int, tuple[datetime, datetime]]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from ..domain.clock import utc
-from ..domain.records import DelegationRecord, Department, Employee, Role, User
-from .rawsql import RawStatement
+from ..domain.records import DelegationRecord, Department, Employee, User
+from .read_models.people import USER_COLUMNS, PeopleLists, user_from_row
 from .tables import DelegationRow, DepartmentRow, EmployeeRow, UserRow
 
 
@@ -25,53 +24,16 @@ class Credentials:
 
 
 def _user(r: UserRow) -> User:
-    return _user_from_values(r.id, r.username, r.display_name, r.roles, r.department_id,
-                             r.employee_id, r.active)
-
-
-def _user_from_values(id_: int | None, username: str, display_name: str, roles: str,
-                      department_id: int | None, employee_id: int | None, active: Any) -> User:
-    return User(id=id_, username=username, display_name=display_name,
-                roles=frozenset(Role(x) for x in roles.split(",") if x),
-                department_id=department_id, employee_id=employee_id, active=bool(active))
-
-
-# what `PeopleRepository._rows` reads: table, columns (in the order the records take
-# them), order
-_LIST_SHAPES: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
-    "departments": (DepartmentRow.__table__, ("id", "name", "code", "active"), ("id",)),  # type: ignore[attr-defined]
-    "employees": (EmployeeRow.__table__,  # type: ignore[attr-defined]
-                  ("id", "name", "department_id", "post", "active"), ("department_id", "id")),
-    "users": (UserRow.__table__,  # type: ignore[attr-defined]
-              ("id", "username", "display_name", "roles", "department_id", "employee_id",
-               "active"), ("id",)),
-}
+    return user_from_row([getattr(r, c) for c in USER_COLUMNS])
 
 
 class PeopleRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
 
-    # The lists of departments, employees and users are read by every print (the names on
-    # the form) and by most dialogs: raw statements on the DBAPI cursor (rawsql.py), one
-    # per table and `include_inactive`, without the ORM's per-object work.
-    _LISTS: dict[tuple[str, bool], RawStatement] = {}
-
-    def _rows(self, what: str, include_inactive: bool) -> list[tuple[Any, ...]]:
-        stmt = self._LISTS.get((what, include_inactive))
-        if stmt is None:
-            table, cols, order = _LIST_SHAPES[what]
-            sel = select(*(table.c[n] for n in cols)).order_by(*(table.c[n] for n in order))
-            if not include_inactive:
-                sel = sel.where(table.c.active == True)  # noqa: E712
-            stmt = self._LISTS[(what, include_inactive)] = RawStatement(sel)
-        conn = self._s.connection()
-        return stmt.fetchall(conn.dialect, conn.connection, {})
-
     # departments
     def departments(self, include_inactive: bool = True) -> list[Department]:
-        return [Department(r[0], r[1], r[2], bool(r[3]))
-                for r in self._rows("departments", include_inactive)]
+        return PeopleLists(self._s.connection()).departments(include_inactive)
 
     def save_department(self, d: Department) -> Department:
         if d.id is None:
@@ -84,8 +46,7 @@ class PeopleRepository:
 
     # employees
     def employees(self, include_inactive: bool = True) -> list[Employee]:
-        return [Employee(r[0], r[1], r[2], r[3], bool(r[4]))
-                for r in self._rows("employees", include_inactive)]
+        return PeopleLists(self._s.connection()).employees(include_inactive)
 
     def employee(self, employee_id: int) -> Employee | None:
         r = self._s.get(EmployeeRow, employee_id)
@@ -102,7 +63,7 @@ class PeopleRepository:
 
     # users
     def users(self, include_inactive: bool = True) -> list[User]:
-        return [_user_from_values(*r) for r in self._rows("users", include_inactive)]
+        return PeopleLists(self._s.connection()).users(include_inactive)
 
     def user(self, user_id: int) -> User | None:
         r = self._s.get(UserRow, user_id)

@@ -16,9 +16,9 @@ from .audit_head import HeadTracker, head_file
 from .change_watch import notify_sql
 from .kpi_maintenance import KpiMaintenance
 from .kpi_tallies import KpiTallies
+from .read_models.case_list import CaseListReader
 from .repo_access import ContactAccessRepository
 from .repo_alerts import AlertRepository
-from .repo_case_list import CaseListReader
 from .repo_cases import CaseRepository
 from .repo_contacts import ContactRepository, WeeklySummaries
 from .repo_ledger import LedgerImportRepository

@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from ..penalty_text import penalty_text
 from ..records import (
     Case,
     FaultSlip,
     FeedbackKind,
     FlowKind,
-    Penalty,
-    PenaltyKind,
     SlipStatus,
 )
 from ..steps import step_title
@@ -37,19 +36,6 @@ def week_bounds(week_start: date, tz: tzinfo) -> tuple[datetime, datetime]:
 def last_week_start(now: datetime, tz: tzinfo) -> date:
     """The Monday of the week before the one `now` falls in (what Monday's summary covers)."""
     return week_start_of(now.astimezone(tz).date()) - timedelta(days=7)
-
-
-def penalty_text(penalties: Iterable[Penalty]) -> str:
-    """"罚款 ¥100、绩效扣分 2 分" — a slip's penalties as printed."""
-    parts = []
-    for p in penalties:
-        if p.kind in (PenaltyKind.FINE, PenaltyKind.BONUS, PenaltyKind.DEPT_BONUS_CUT):
-            parts.append(f"{p.kind.label} ¥{p.amount}")
-        elif p.points:
-            parts.append(f"{p.kind.label} {p.points} 分")
-        else:
-            parts.append(p.kind.label)
-    return "、".join(parts)
 
 
 def case_kind_text(case: Case) -> str:

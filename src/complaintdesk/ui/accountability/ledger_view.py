@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 
 def _n(title: str, get: object) -> Column[LedgerRow]:
-    f = get  # type: ignore[assignment]
+    f = get
     return Column(title, lambda r: yuan(f(r)), lambda r: f(r), numeric=True)  # type: ignore[operator]
 
 

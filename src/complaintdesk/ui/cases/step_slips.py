@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.proposals import penalty_summary
+from ...domain.penalty_text import penalty_text
 from ...domain.records import Case, Penalty, SlipStatus, User
 from ...domain.rules import penalties_to_raw
 from ...domain.workflow.fields import FieldKind, FieldSpec
@@ -340,7 +340,7 @@ class SlipDecisionsEditor(FieldEditor):
                 d.group.setExclusive(True)
             return
         d.penalties, d.reason = list(got[0]), got[1]
-        d.changed_to.setText(f"改为：{penalty_summary(d.penalties)}（原因：{d.reason or '未填写'}）")
+        d.changed_to.setText(f"改为：{penalty_text(d.penalties, '无')}（原因：{d.reason or '未填写'}）")
         d.changed_to.show()
 
     def value(self) -> Any:

@@ -145,7 +145,7 @@ class ReportExportDialog(QDialog):
 
     # ---- the period and the file --------------------------------------------------------
     def week_start(self) -> date:
-        return week_start_of(self.week.date().toPython())  # type: ignore[no-any-return]
+        return week_start_of(self.week.date().toPython())
 
     def suggested_name(self) -> str:
         if self.kind == MONTH:

@@ -11,13 +11,53 @@ from sqlalchemy import String, and_, bindparam, func, literal_column, or_, selec
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
-from ..domain.query import CaseListRow, CaseQuery
-from ..domain.records import CaseStatus
-from ..domain.workflow.tasks import TaskFilter
-from .rawsql import RawStatement
-from .search import query_grams, query_name_grams
-from .tables import CaseRow, DepartmentRow, SearchGramRow
-from .types import UTCDateTime
+from ...domain.query import CaseListRow, CaseQuery
+from ...domain.records import CaseStatus
+from ...domain.workflow.tasks import TaskFilter
+from ..rawsql import RawStatement
+from ..search import query_grams, query_name_grams
+from ..tables import CaseRow, DepartmentRow, SearchGramRow
+from ..types import UTCDateTime
+from .values import raw_time
+
+
+class StoredCaseListRow(CaseListRow):
+    """A case-list row as read: the times kept as the database handed them over (text on
+    SQLite) and converted when read — the list shows only the rows on screen."""
+
+    __slots__ = ()
+
+    @property
+    def registered_at(self) -> datetime:  # a field, read converted
+        return raw_time(self[2]) or self[2]
+
+    @property
+    def current_deadline(self) -> datetime | None:
+        return raw_time(self[11])
+
+    @property
+    def current_due_since(self) -> datetime | None:
+        return raw_time(self[16])
+
+    def __repr__(self) -> str:
+        return "CaseListRow(" + ", ".join(
+            f"{n}={getattr(self, n)!r}" for n in self._fields) + ")"
+
+
+def _list_column(name: str) -> Any:
+    """The column of the case list that fills CaseListRow's field `name` (times as text:
+    converted by StoredCaseListRow when read)."""
+    if name == "department_name":
+        return func.coalesce(DepartmentRow.name, literal_column("''")).label(name)
+    col = CaseRow.__table__.c[name]  # type: ignore[attr-defined]  # sqlmodel: no __table__ stub
+    if name in ("registered_at", "current_deadline", "current_due_since"):
+        return type_coerce(col, String).label(name)
+    return col.label(name)
+
+
+# one column per field of CaseListRow, chosen by name, in its order: a page's rows become
+# rows without per-field work
+LIST_COLUMNS = tuple(_list_column(n) for n in CaseListRow._fields)
 
 
 class CaseListStatements:
@@ -97,19 +137,8 @@ class CaseListStatements:
                        CaseRow.customer_name.like(like))  # type: ignore[attr-defined]
         return or_(and_(CaseRow.id.in_(by_gram), exact), by_name, desc)  # type: ignore[union-attr]
 
-    # in CaseListRow.FIELDS order: a page's rows become CaseListRows without per-field work;
-    # times are read as raw text (SQLite) and parsed by CaseListRow when shown
-    _LIST_COLUMNS = (
-        CaseRow.id, CaseRow.number, type_coerce(CaseRow.registered_at, String),
-        CaseRow.customer_name, CaseRow.phone, CaseRow.plate, CaseRow.category, CaseRow.severity,
-        CaseRow.department_id, func.coalesce(DepartmentRow.name, literal_column("''")),
-        CaseRow.current_step, type_coerce(CaseRow.current_deadline, String), CaseRow.status,
-        CaseRow.kind, CaseRow.flow, CaseRow.reopen_count,
-        type_coerce(CaseRow.current_due_since, String),
-    )
-
     def _list_select(self) -> Any:
-        return select(*self._LIST_COLUMNS).outerjoin(
+        return select(*LIST_COLUMNS).outerjoin(
             DepartmentRow, DepartmentRow.id == CaseRow.department_id)
 
     _SORT_COLUMNS: dict[str, Any] = {
@@ -126,7 +155,7 @@ class CaseListStatements:
     def list_page(self, q: CaseQuery, now: datetime, offset: int, limit: int) -> list[CaseListRow]:
         dialect, connection = self._dbapi()
         stmt, params = self._page(q, now, offset, limit)
-        return CaseListRow.from_rows(stmt.fetchall(dialect, connection, params))
+        return StoredCaseListRow.from_rows(stmt.fetchall(dialect, connection, params))
 
     def page_sql(self, q: CaseQuery, now: datetime, offset: int, limit: int) -> tuple[str, Any]:
         """The SQL text and DBAPI parameters `list_page` runs (the benchmark's raw-SQL
@@ -182,7 +211,7 @@ class CaseListQueries(CaseListStatements):
             ors.append(and_(*conds))
         stmt = self._list_select().where(CaseRow.current_step != "", or_(*ors)) \
             .order_by(CaseRow.current_deadline.asc(), CaseRow.id).limit(limit)  # type: ignore[union-attr]
-        return [CaseListRow.from_values(r) for r in self._s.connection().execute(stmt)]
+        return [StoredCaseListRow.from_values(r) for r in self._s.connection().execute(stmt)]
 
     def count_all(self) -> int:
         return int(self._s.execute(select(func.count()).select_from(CaseRow)).scalar_one())
