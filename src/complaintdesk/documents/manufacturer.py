@@ -28,7 +28,10 @@ from .excel_common import (
     new_workbook,
     write_workbook,
 )
-from .pdf_common import FormHeader, Grid, PrintContext, build_pdf, para, signature_table
+from .pdf_common import PrintContext
+from .pdf_grid import Grid, signature_table
+from .pdf_page import FormHeader, build_pdf
+from .pdf_text import para
 from .weekly_pdf import _list_table
 
 SHEET_TITLE = "厂家转办回复单"
