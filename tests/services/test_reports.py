@@ -53,7 +53,7 @@ def test_loading_the_window_gives_the_same_figures_as_loading_everything(seeded)
     data = services.reports.month_report(SYSTEM_USER, 2026, 10)
     with services.reports.uow(readonly=True) as uow:
         every_case = uow.cases.load_period(None, None)
-        every_slip = uow.slips._select()
+        every_slip = uow.slips.for_kpis_where()
         lookups = services.reports.lookups(uow)
         volumes = uow.volumes.all()
     full = monthly_kpis(every_case, every_slip, volumes, 2026, 10, services.reports.tz,

@@ -8,13 +8,10 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Flowable, Spacer
 
-from complaintdesk.documents.pdf_common import (
-    FormHeader,
-    Grid,
-    PrintContext,
-    build_pdf,
-    para,
-)
+from complaintdesk.documents.pdf_common import PrintContext
+from complaintdesk.documents.pdf_grid import Grid
+from complaintdesk.documents.pdf_page import FormHeader, build_pdf
+from complaintdesk.documents.pdf_text import para
 from complaintdesk.domain.paper import ExampleView
 
 TITLE = "典型案例库"
