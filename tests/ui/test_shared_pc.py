@@ -213,3 +213,24 @@ def test_an_open_case_view_follows_a_step_taken_on_another_pc(
     finally:
         other_pc.dispose()
     win.close()
+
+
+def test_a_closed_window_never_reloads_again(qtbot, services: Services,
+                                              qsettings: QSettings) -> None:
+    """A poke already queued, or a settle timer already running, when the window closes is
+    dropped: a closed window's reload would reconnect to a database it let go (seen on
+    PostgreSQL as a stray "other PC" blocking the next migration)."""
+    from complaintdesk.ui.widgets.live import LiveUpdates
+
+    cast = make_cast(services)
+    live = LiveUpdates(services, interval=0.05)
+    fired: list[int] = []
+    live.changed.connect(lambda: fired.append(1))
+    live._poked()  # a change arrived: the settle timer runs…
+    live.stop()  # …and the window closes before it fires
+    live._poked()  # a poke still queued from the watcher thread
+    qtbot.wait(600)
+    assert fired == [] and live.watcher is None
+    win = _window(qtbot, services, cast.cs, qsettings)
+    win.close()  # the window's own live updates stop with it
+    assert win.live is None

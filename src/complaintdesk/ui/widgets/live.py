@@ -51,10 +51,14 @@ class LiveUpdates(QObject):
         self.watcher: Any = services.watch_changes(from_watcher_thread, **kw)
 
     def _poked(self) -> None:
-        if not self._settle.isActive():
+        if self.watcher is not None and not self._settle.isActive():
             self._settle.start()
 
     def stop(self) -> None:
+        """No more `changed`: the watcher stops, and a poke already queued or a settle
+        already running is dropped (a closed window must not reload from — and so reconnect
+        to — a database it has let go)."""
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher = None
+        self._settle.stop()
