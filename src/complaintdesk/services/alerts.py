@@ -19,7 +19,7 @@ from ..domain.workflow import WorkflowEvent
 from ..storage.uow import UnitOfWork
 from .base import ServiceBase
 from .errors import ServiceError
-from .manufacturer import milestone_breaches, milestone_reminders
+from .manufacturer import milestone_breaches, milestone_reminders, unanswered_with_replies
 from .settings import workflow_settings
 
 log = logging.getLogger(__name__)
@@ -194,8 +194,9 @@ class AlertService(ServiceBase):
                                   fractions)
             new += D.weekly_summary_due(now, users, self.tz_name, settings.calendar)
             # the manufacturer's milestones (厂家转办, DESIGN §4.6): 75 % and the deadline
-            new += milestone_reminders(uow, since, now, users, settings.calendar)
-            new += milestone_breaches(uow, since, now, users, self.tz)  # a miss: a breach
+            pending = unanswered_with_replies(uow)
+            new += milestone_reminders(uow, since, now, users, settings.calendar, pending)
+            new += milestone_breaches(uow, since, now, users, self.tz, pending)  # a breach
             n = uow.alerts.add_many(with_delegates(uow, new, now), now)
             uow.settings.put(SCANNED_KEY, now.isoformat())
             uow.commit()

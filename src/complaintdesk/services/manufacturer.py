@@ -33,6 +33,9 @@ from .cases import handles_case
 from .errors import NotFound, PermissionDenied, ServiceError
 from .settings import workflow_settings
 
+# the forwardings with a milestone unanswered, and their replies by case id
+Pending = tuple[list[ForwardCase], dict[int, list[ManufacturerReply]]]
+
 SETTINGS_KEY = "manufacturer"
 MANUFACTURER_CHANNEL = "厂家转办"
 # who exports the monthly list for the manufacturer (the CLI acts as the system)
@@ -332,17 +335,23 @@ class ManufacturerService(ServiceBase):
         return Path(path)
 
 
+def unanswered_with_replies(uow: UnitOfWork) -> Pending:
+    """The forwardings with a milestone unanswered, and their replies: read once per scan
+    for both the reminders and the breaches."""
+    open_ = uow.manufacturer.unanswered()
+    return open_, (uow.manufacturer.replies([f.forward.case_id for f in open_]) if open_
+                   else {})
+
+
 def milestone_reminders(uow: UnitOfWork, since: datetime, now: datetime,
                         users: Sequence[User],
-                        calendar: BusinessCalendar | None = None) -> list[NewAlert]:
+                        calendar: BusinessCalendar | None = None,
+                        pending: Pending | None = None) -> list[NewAlert]:
     """DESIGN §4.5 for the manufacturer's milestones: the 75 % mark and the deadline of
     each unanswered milestone that fell in (since, now], to its holders, once each; with
     a business calendar one that falls while closed shows at the next opening."""
     out: list[NewAlert] = []
-    open_ = uow.manufacturer.unanswered()
-    if not open_:
-        return out
-    replies = uow.manufacturer.replies([f.forward.case_id for f in open_])
+    open_, replies = pending if pending is not None else unanswered_with_replies(uow)
     for fc in open_:
         answered = {r.milestone for r in replies[fc.forward.case_id]}
         for m in fc.forward.milestones:
@@ -363,7 +372,8 @@ def milestone_reminders(uow: UnitOfWork, since: datetime, now: datetime,
 
 
 def milestone_breaches(uow: UnitOfWork, since: datetime, now: datetime,
-                       users: Sequence[User], tz: tzinfo) -> list[NewAlert]:
+                       users: Sequence[User], tz: tzinfo,
+                       pending: Pending | None = None) -> list[NewAlert]:
     """DESIGN §4.8: a milestone missed is a breach of its holder. When a deadline of
     contact or plan passes (since, now] unanswered while the case's 业务主管 holds it, a
     PROPOSED breach slip for his employee waits in the assessor's 过失单 list (the
@@ -372,10 +382,9 @@ def milestone_breaches(uow: UnitOfWork, since: datetime, now: datetime,
     from .slip_ops import propose_fault
 
     out: list[NewAlert] = []
-    open_ = uow.manufacturer.unanswered()
+    open_, replies = pending if pending is not None else unanswered_with_replies(uow)
     if not open_:
         return out
-    replies = uow.manufacturer.replies([f.forward.case_id for f in open_])
     assessors = [u.id for u in users if u.id is not None and u.active and u.has(Role.ASSESSOR)]
     by_id = {u.id: u for u in users}
     for fc in open_:
