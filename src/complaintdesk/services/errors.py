@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-_SENTENCE_END = ("。", "？", "！", "…", "\n")
+_SENTENCE_END = ("。", "？", "！", "…")
 
 
 def sentence(message: str) -> str:
