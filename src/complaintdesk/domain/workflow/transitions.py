@@ -342,14 +342,15 @@ def _eff_extend(a: Act) -> None:
 
 def _eff_classify(a: Act) -> None:
     case = a.case
-    before = {"category": case.category, "severity": case.severity}
+    old_severity = case.severity
+    before = {"category": case.category, "severity": old_severity}
     case.category = str(a.data["category"]).strip()
     case.severity = Severity(a.data["severity"])
     a.events.append(WorkflowEvent(
         "classified", a.step.step_key, user_id=a.user.id,
         detail={"before": before, "after": {"category": case.category, "severity": case.severity}},
     ))
-    _alert_if_serious(a, before["severity"])  # type: ignore[arg-type]
+    _alert_if_serious(a, old_severity)
 
 
 def _eff_demand_unreasonable(a: Act) -> None:
