@@ -218,8 +218,8 @@ def _chain(seed: int | None, links: dict[int, int | None], numbers: dict[int, st
         if parent is not None:
             children.setdefault(parent, []).append(cid)
     root, seen = seed, {seed}
-    while links.get(root) is not None and links[root] not in seen:  # type: ignore[operator]
-        root = links[root]  # type: ignore[assignment]
+    while (parent := links.get(root)) is not None and parent not in seen:
+        root = parent
         seen.add(root)
     out, todo = [], [root]
     while todo:
@@ -271,11 +271,13 @@ class HistoryService(ServiceBase):
 
     @staticmethod
     def _cases(uow: UnitOfWork, ids: list[int]) -> list[Case]:
+        from sqlmodel import col
+
         from ..storage.tables import CaseRow
 
         out: list[Case] = []
         for i in range(0, len(ids), 500):
-            for batch in uow.cases.iter_where([CaseRow.id.in_(ids[i:i + 500])]):  # type: ignore[union-attr]
+            for batch in uow.cases.iter_where([col(CaseRow.id).in_(ids[i:i + 500])]):
                 out += batch
         return out
 
