@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from .audit_head import HeadTracker, head_as_dict
 from .tables import AuditRow
@@ -55,7 +55,7 @@ class AuditLog:
                 # IMMEDIATE already serialises writers.)
                 self._s.execute(text("SELECT pg_advisory_xact_lock(727274)"))
             last = self._s.execute(
-                select(AuditRow.id, AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)  # type: ignore[union-attr]
+                select(AuditRow.id, AuditRow.hash).order_by(col(AuditRow.id).desc()).limit(1)
             ).first()
             self._last_hash = last[1] if last else ""
             if self._head is not None:
@@ -114,7 +114,7 @@ def verify_chain(session: Session, batch: int = 5000,
     last_id = 0
     while True:
         rows = session.execute(
-            select(AuditRow).where(AuditRow.id > last_id).order_by(AuditRow.id).limit(batch)  # type: ignore[arg-type]
+            select(AuditRow).where(col(AuditRow.id) > last_id).order_by(col(AuditRow.id)).limit(batch)
         ).scalars().all()
         if not rows:
             break

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
-from sqlmodel import Session
+from sqlalchemy import CursorResult, func, insert, select, update
+from sqlmodel import Session, col
 
 from ..domain.clock import utc
 from ..domain.manufacturer import (
@@ -89,11 +89,13 @@ class ManufacturerRepository:
     def settle_alerts(self, case_id: int, milestone: str, now: datetime) -> int:
         """A milestone answered: its reminders are marked read for everyone."""
         stmt = (update(AlertRow)
-                .where(AlertRow.ref == f"case:{case_id}",  # type: ignore[arg-type]
-                       AlertRow.key.like(f"mfr:{case_id}:{milestone}:%"),  # type: ignore[attr-defined]
-                       AlertRow.read_at.is_(None))  # type: ignore[union-attr]
+                .where(col(AlertRow.ref) == f"case:{case_id}",
+                       col(AlertRow.key).like(f"mfr:{case_id}:{milestone}:%"),
+                       col(AlertRow.read_at).is_(None))
                 .values(read_at=now))
-        return int(self._s.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+        # an UPDATE's result is a CursorResult (Session.execute is typed as returning Result)
+        result = cast(CursorResult[Any], self._s.execute(stmt))
+        return int(result.rowcount or 0)
 
     def replies(self, case_ids: list[int]) -> dict[int, list[ManufacturerReply]]:
         """The replies of these cases, in the order they were made."""
@@ -101,7 +103,7 @@ class ManufacturerRepository:
         for i in range(0, len(case_ids), 500):
             rows = self._s.execute(
                 select(ManufacturerReplyRow)
-                .where(ManufacturerReplyRow.case_id.in_(case_ids[i:i + 500]))  # type: ignore[attr-defined]
+                .where(col(ManufacturerReplyRow.case_id).in_(case_ids[i:i + 500]))
                 .order_by(ManufacturerReplyRow.at, ManufacturerReplyRow.id)).scalars()
             for r in rows:
                 out[r.case_id].append(_reply(r))
@@ -109,7 +111,7 @@ class ManufacturerRepository:
 
     def _with_case(self, *where: Any) -> list[ForwardCase]:
         stmt = (select(ManufacturerForwardRow, *_CASE_COLS)
-                .join(CaseRow, CaseRow.id == ManufacturerForwardRow.case_id)  # type: ignore[arg-type]
+                .join(CaseRow, col(CaseRow.id) == ManufacturerForwardRow.case_id)
                 .where(*where)
                 .order_by(ManufacturerForwardRow.forwarded_at, ManufacturerForwardRow.case_id))
         return [ForwardCase(_forward(r[0]), *r[1:]) for r in self._s.execute(stmt).all()]
@@ -142,6 +144,6 @@ class ManufacturerRepository:
         each milestone itself."""
         answered = (select(func.count(func.distinct(ManufacturerReplyRow.milestone)))
                     .where(ManufacturerReplyRow.case_id == ManufacturerForwardRow.case_id,
-                           ManufacturerReplyRow.milestone.in_(MILESTONE_KEYS))  # type: ignore[attr-defined]
+                           col(ManufacturerReplyRow.milestone).in_(MILESTONE_KEYS))
                     .scalar_subquery())
         return self._with_case(answered < len(MILESTONE_KEYS))
