@@ -76,13 +76,13 @@ RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 PENALTIES_COL = 9
 
 
-def _label(enum: type[StrEnum], member: StrEnum) -> str:
-    if enum is Occasion:
-        return OCCASION_LABELS[member]  # type: ignore[index]
-    if enum is FlowKind:
-        return FLOW_LABELS[member]  # type: ignore[index]
-    if enum is RuleSource:
-        return member.label  # type: ignore[attr-defined]
+def _label(member: StrEnum) -> str:
+    if isinstance(member, Occasion):
+        return OCCASION_LABELS[member]
+    if isinstance(member, FlowKind):
+        return FLOW_LABELS[member]
+    if isinstance(member, RuleSource):
+        return member.label
     return getattr(member, "label", member.value)
 
 
@@ -174,7 +174,7 @@ class RulesEditor(QDialog):
                     if kind not in (Occasion, RuleSource):
                         combo.addItem("（所有流程）" if kind is FlowKind else ANY, None)
                     for member in kind:
-                        combo.addItem(_label(kind, member), member.value)
+                        combo.addItem(_label(member), member.value)
                 i = combo.findData(value)
                 if i < 0 and value not in (None, ""):  # keep an unknown value visible
                     combo.addItem(str(value), value)
