@@ -94,7 +94,7 @@ class ManufacturerRepository:
                        col(AlertRow.read_at).is_(None))
                 .values(read_at=now))
         # an UPDATE's result is a CursorResult (Session.execute is typed as returning Result)
-        result = cast(CursorResult[Any], self._s.execute(stmt))
+        result = cast("CursorResult[Any]", self._s.execute(stmt))
         return int(result.rowcount or 0)
 
     def replies(self, case_ids: list[int]) -> dict[int, list[ManufacturerReply]]:
