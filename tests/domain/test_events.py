@@ -23,11 +23,11 @@ from complaintdesk.domain import steps as S
 from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.records import (
     FaultSlip,
-    Role,
-    Severity,
     Penalty,
     PenaltyKind,
     Responsibility,
+    Role,
+    Severity,
     SlipStatus,
 )
 from complaintdesk.domain.slips import approve, enforce, issue

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from complaintdesk.domain import steps as S
 from complaintdesk.domain.alerts import (
     AlertKind,
-    OpenStep,
     OpenedStep,
+    OpenStep,
     due_reminders,
     into_business_hours,
     open_time_between,

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from complaintdesk import services as services_package
 from complaintdesk.domain import events as E
 from complaintdesk.domain import steps as S
 from complaintdesk.domain.records import Case, FeedbackKind, FlowKind, Role
-from complaintdesk import services as services_package
 from complaintdesk.services import messagebus
 from complaintdesk.services.handlers import accountability, alerts, notices
 from complaintdesk.services.messagebus import HANDLERS, QUIET_HANDLERS, MessageBus
