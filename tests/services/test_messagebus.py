@@ -75,9 +75,9 @@ def test_an_actions_alerts_are_written_in_its_transaction_and_roll_back_with_it(
 # ("closed" left out: it is also a case status, compared as such).
 _OLD_KINDS = ("step_opened", "step_finished", "notify", "classified", "breach", "reopened",
               "extended", "completion_recorded")
+_KINDS = "|".join(_OLD_KINDS)
 _KIND_TEST = re.compile(
-    r"""(?:==|!=|\bin)\s*["'](?:%s)["']|["'](?:%s)["']\s*(?:==|!=|\bin\b)"""
-    % ("|".join(_OLD_KINDS), "|".join(_OLD_KINDS)))
+    rf"""(?:==|!=|\bin)\s*["'](?:{_KINDS})["']|["'](?:{_KINDS})["']\s*(?:==|!=|\bin\b)""")
 
 
 def test_no_service_dispatches_on_a_string_event_kind():
