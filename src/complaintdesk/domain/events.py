@@ -3,8 +3,8 @@
 The workflow engine (domain/workflow/engine.py) and the slip transitions (domain/slips.py)
 append these to the aggregate's `events` list as they change it. The unit of work collects
 them from the aggregates it read or wrote (`collect_new_events`) and the service layer's
-message bus (services/messagebus.py) hands each to its handlers — the accountability rules
-(services/handlers/accountability.py) — in the same transaction, after the change
+message bus (services/messagebus.py) hands each to its handlers — the accountability rules,
+the alerts and the notices (services/handlers/) — in the same transaction, after the change
 (cosmicpython chapters 8–9). Nothing here reads the clock: `at` is the time the change was
 made, given to the domain by the caller.
 
