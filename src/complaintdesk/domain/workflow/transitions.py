@@ -195,7 +195,7 @@ _SERIOUS = (Severity.IMPORTANT, Severity.MAJOR)
 
 
 def serious_notices(case: Case, before: Severity | None, step_key: str, by: User | None,
-                    at: datetime, ordinal: int) -> list[E.Event]:
+                    at: datetime, ordinal: int) -> list[E.NoticeRaised]:
     """000 二(二)3: a complaint classified (or raised to) 重要/重大 alerts the department
     head and the general manager at once (DESIGN §4.1). `ordinal`: how many events the
     action recorded before these."""
