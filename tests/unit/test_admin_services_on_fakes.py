@@ -9,6 +9,8 @@ import pytest
 
 from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.records import CATEGORIES, Department, Role, User
+from complaintdesk.domain.rules import default_rules_raw
+from complaintdesk.services.accountability import AccountabilityService, RulesInvalid
 from complaintdesk.services.drafts import DraftService
 from complaintdesk.services.errors import PermissionDenied, ServiceError
 from complaintdesk.services.people import PeopleService
@@ -198,3 +200,20 @@ def test_the_command_line_keeps_no_draft(db, clock) -> None:
     drafts.put(system, "intake", {"x": 1})
     assert drafts.get(system, "intake") is None
     assert db.opened == []
+
+
+# ---- the rule table -----------------------------------------------------------------
+def test_an_invalid_rule_table_is_refused_with_its_first_bad_row(db, clock) -> None:
+    acc = service(AccountabilityService, db, clock)
+    raw = default_rules_raw()
+    raw[3] = dict(raw[3], id="")
+    raw[5] = dict(raw[5], severity="huge")
+    with pytest.raises(RulesInvalid) as exc:
+        acc.save_rules(ADMIN, raw)
+    assert exc.value.row == 3 and exc.value.field == "rules"
+    assert [(p.row, p.field) for p in exc.value.problems] == [(3, "id"), (5, "severity")]
+    assert exc.value.messages[0].startswith("第4行：规则编号不能为空")
+    assert exc.value.message.endswith("。") and db.opened == []
+    raw[3], raw[5] = default_rules_raw()[3], default_rules_raw()[5]
+    acc.save_rules(ADMIN, raw)
+    assert db.data.settings["rules"] == raw and db.audit[-1]["action"] == "save_rules"
