@@ -10,6 +10,8 @@ import pytest
 from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.records import (
     Case,
+    Department,
+    Employee,
     FaultSlip,
     FeedbackKind,
     FlowKind,
@@ -21,10 +23,12 @@ from complaintdesk.domain.records import (
     SlipStatus,
     User,
 )
+from complaintdesk.services.action_choices import ActionChoiceService
 from complaintdesk.services.case_marks import CaseMarkService
 from complaintdesk.services.contact_log import ContactLogService
 from complaintdesk.services.errors import NotFound, PermissionDenied, ServiceError
 from complaintdesk.services.gm_decisions import apply_gm_decisions
+from complaintdesk.services.slip_access import SlipView
 from complaintdesk.services.weekly_task import WeeklyTaskService
 from fakes import FakeDatabase, FakeUnitOfWork, service
 
@@ -213,3 +217,31 @@ def test_the_gm_approves_one_slip_and_lightens_the_other(db, clock) -> None:
     recorded = {d["number"]: d for d in data["slip_decisions"]}
     assert recorded["GS-202611-0002"]["before"] == [{"kind": "fine", "amount": 100}]
     assert recorded["GS-202611-0002"]["reason"] == "初犯"
+
+
+# ---- what the action forms offer -------------------------------------------------------
+def test_the_forms_offer_the_live_categories_and_the_slips_the_person_may_see(
+        db, clock) -> None:
+    db.add(Department(7, "售后服务部"), Department(8, "销售部"), Employee(11, "赵磊", 7, "维修顾问"),
+           User(5, "zg", "杨帆", frozenset({Role.SUPERVISOR}), 7))
+    db.data.settings["categories"] = ["售后", "试驾"]
+    case = _case()
+    db.add(case)
+    slip = _issued("GS-202611-0001", case.id)
+    db.add(slip)
+    choices = service(ActionChoiceService, db, clock)
+    asked: list[tuple[str, int]] = []
+
+    def slips_of_case(actor: User, case_id: int) -> list[SlipView]:
+        asked.append((actor.username, case_id))
+        if not actor.has(Role.GENERAL_MANAGER):
+            raise PermissionDenied("没有权限查看该过失单。")
+        return [SlipView(db.data.slips[slip.id], employee_name="赵磊", penalty_text="罚款 100 元")]
+
+    choices.slips_of_case = slips_of_case
+    seen = choices.for_case(GM, case)
+    assert seen.slips == [("GS-202611-0001  赵磊  罚款 100 元  [已开具]", slip.id)]
+    assert seen.supervisors == [("杨帆", 5)] and seen.employees == [("赵磊（售后服务部·维修顾问）", 11)]
+    assert seen.categories[:2] == ["售后", "试驾"]
+    assert choices.for_case(CS, case).slips == []  # may not see them: nothing to pick
+    assert asked == [("zjl", case.id), ("kf", case.id)] and db.commits == 0
