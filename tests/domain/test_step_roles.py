@@ -42,3 +42,4 @@ def test_a_holder_named_by_relation_maps_to_the_role_that_holds_it() -> None:
     assert Who(Holder.ANYONE).usual_roles == ()
     assert Who(Holder.ROLE, (Role.CS_CENTER, Role.ASSESSOR)).usual_roles == (
         Role.CS_CENTER, Role.ASSESSOR)
+
