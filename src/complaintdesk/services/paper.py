@@ -215,8 +215,7 @@ class PaperService(ServiceBase):
     @staticmethod
     def _archive_rows(uow: UnitOfWork, rules: list[SignedCopyRule],
                       missing: list[tuple[int, str, datetime]]) -> list[ArchiveRow]:
-        rows = {r.id: r for r in uow.paper.list_rows(uow.cases._list_select(),
-                                                    [m[0] for m in missing])}
+        rows = {r.id: r for r in uow.paper.list_rows([m[0] for m in missing])}
         out = []
         for case_id, form, finished in missing:
             r = rows.get(case_id)
