@@ -29,7 +29,6 @@ from ..domain.validation import (
 )
 from ..domain.workflow import WorkflowError, start_case
 from ..domain.workflow.internal_routing import ROUTING_KEY, AssessorMap
-from ..storage.audit_cases import intake_digest
 from .alerts import event_alerts
 from .base import ServiceBase
 from .errors import ServiceError
@@ -163,7 +162,7 @@ class IntakeService(ServiceBase):
             self.bus.handle(uow)  # step 0 registered late: the receiver's breach slip
             self.audit(uow, actor, "register", "case", case.number, None, {
                 # what was registered, as stored: `check` holds the row against it
-                "intake_digest": intake_digest(uow.session, case.id or 0),
+                "intake_digest": uow.audit.intake_digest(case.id or 0),
                 "number": case.number, "customer": intake.customer_name, "kind": case.kind.value,
                 "channel": intake.channel, "repeat_of": case.repeat_of_id,
                 "flow": flow.value, "department_id": department_id,

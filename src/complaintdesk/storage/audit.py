@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlmodel import Session
 
-from .audit_head import HeadTracker, head_as_dict
+from .audit_cases import intake_digest, intake_digests
+from .audit_head import ChainHead, HeadTracker, db_head, head_as_dict
 from .tables import AuditRow
 
 
@@ -95,6 +96,19 @@ class AuditLog:
         last = self._rows[-1]
         self._head.committed(len(self._rows), last.id, last.hash)
         self._rows = []
+
+    # ---- what the entries record about the chain and the cases (read in this transaction)
+    def head(self) -> ChainHead:
+        """The chain's head as the database holds it (printed on the weekly summary)."""
+        return db_head(self._s)
+
+    def intake_digest(self, case_id: int) -> str:
+        """The registered fields of a case as stored (its registration entry records it)."""
+        return intake_digest(self._s, case_id)
+
+    def intake_digests(self, case_ids: list[int]) -> dict[int, str]:
+        """`intake_digest` of many cases (a bulk import's entries)."""
+        return intake_digests(self._s, case_ids)
 
 
 @dataclass(frozen=True)
