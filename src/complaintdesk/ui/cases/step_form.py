@@ -4,7 +4,9 @@ what the step records), each field with the widget its FieldKind calls for.
 
 No rules here: the service says which actions exist and refuses bad data (its messages are
 shown next to the field they name); which fields a form has, what they start with and
-which depends on which is the domain's table (domain/workflow/forms.py).
+which depends on which is the domain's table (domain/workflow/forms.py); what an ID field
+offers to pick, and in which order, is the domain's too (domain/workflow/choices.py, read
+by `services.choices`).
 """
 
 from __future__ import annotations
