@@ -20,13 +20,13 @@ from ..domain.penalty_text import penalty_text
 from ..domain.records import FaultSlip, Penalty, Role, SlipStatus, User
 from ..domain.review_board import REVIEW_BOARD_KEY, ReviewBoard
 from ..domain.rules import Rule, RuleProblem, penalties_to_raw, rule_problems
+from ..domain.workflow.internal_routing import company_department
 from ..storage.repo_slips import SlipQuery, SlipWithCase
 from ..storage.uow import UnitOfWork
 from . import slip_access as A
 from .alerts import slip_alerts
 from .base import ServiceBase
 from .errors import NotFound, PermissionDenied, ServiceError
-from .intake import company_department
 from .slip_access import HistoryLine, SlipView
 from .slip_ops import (
     RULES_KEY,

@@ -13,7 +13,6 @@ from ..domain.records import (
     FLOW_PREFIX,
     Attachment,
     Case,
-    Department,
     FeedbackKind,
     FlowKind,
     Intake,
@@ -28,15 +27,13 @@ from ..domain.validation import (
     validate_registration,
 )
 from ..domain.workflow import WorkflowError, start_case
-from ..domain.workflow.internal_routing import ROUTING_KEY, AssessorMap
+from ..domain.workflow.internal_routing import ROUTING_KEY, AssessorMap, company_department
 from .alerts import event_alerts
 from .base import ServiceBase
 from .errors import ServiceError
 from .manufacturer import MANUFACTURER_CHANNEL, check_forward_input, record_forward
 from .settings import workflow_settings
 
-# The 行政部: its 考核主管 is the company's (DESIGN §3). Found by its code, else its name.
-COMPANY_ASSESSOR_DEPARTMENT = ("XZ", "行政部")
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024  # DESIGN §5: ≤ 20 MB each
 REPEAT_WINDOW = timedelta(days=90)  # DESIGN §5: same phone or VIN within 90 days
 
@@ -214,10 +211,3 @@ def _check_people(uow: Any, intake: Intake) -> None:
                            field="self_report_department_id")
 
 
-def company_department(departments: list[Department]) -> int | None:
-    """The 行政部's id: its 考核主管 is the company's (DESIGN §3)."""
-    code, name = COMPANY_ASSESSOR_DEPARTMENT
-    for d in departments:
-        if d.code == code or d.name == name:
-            return d.id
-    return None
