@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from .audit_cases import intake_digest, intake_digests
-from .audit_head import ChainHead, HeadTracker, db_head, head_as_dict
+from .audit_cases import CaseTrail, intake_digest, intake_digests
+from .audit_head import ChainHead, HeadComparison, HeadTracker, compare, db_head, head_as_dict
 from .tables import AuditRow
 
 
@@ -109,6 +109,30 @@ class AuditLog:
     def intake_digests(self, case_ids: list[int]) -> dict[int, str]:
         """`intake_digest` of many cases (a bulk import's entries)."""
         return intake_digests(self._s, case_ids)
+
+    # ---- `complaintdesk check` (services/maintenance.py) ------------------------------
+    def verify(self, on_row: Callable[[AuditRow], None] | None = None,
+               ) -> tuple[int, list[ChainProblem]]:
+        """The whole chain walked: (entries checked, problems); `on_row` sees each entry."""
+        return verify_chain(self._s, on_row=on_row)
+
+    def count(self) -> int:
+        return int(self._s.execute(select(func.count()).select_from(AuditRow)).scalar_one())
+
+    def compare(self, head: ChainHead, source: str) -> HeadComparison:
+        """Does the log still hold `head` (from the head file or a backup's manifest)?"""
+        return compare(self._s, head, source)
+
+    def case_problems(self, trail: CaseTrail, limit: int = 50) -> tuple[int, int, list[str]]:
+        """Each case against what its audit entries (fed to `trail`) say it should be."""
+        return trail.problems(self._s, limit)
+
+    def recorded_mismatches(self) -> list[tuple[int, datetime, Any]]:
+        """(entry id, when, its data) of the entries the app wrote on finding the log and
+        its head file disagree."""
+        return [tuple(r) for r in self._s.execute(  # type: ignore[misc]
+            select(AuditRow.id, AuditRow.at, AuditRow.after)
+            .where(AuditRow.action == "audit_head_mismatch")).all()]
 
 
 @dataclass(frozen=True)
