@@ -130,9 +130,9 @@ class AuditLog:
     def recorded_mismatches(self) -> list[tuple[int, datetime, Any]]:
         """(entry id, when, its data) of the entries the app wrote on finding the log and
         its head file disagree."""
-        return [tuple(r) for r in self._s.execute(  # type: ignore[misc]
-            select(AuditRow.id, AuditRow.at, AuditRow.after)
-            .where(AuditRow.action == "audit_head_mismatch")).all()]
+        rows = self._s.execute(select(AuditRow.id, AuditRow.at, AuditRow.after)
+                               .where(AuditRow.action == "audit_head_mismatch")).all()
+        return [(int(i), at, after) for i, at, after in rows]
 
 
 @dataclass(frozen=True)
