@@ -24,9 +24,9 @@ from ..domain.workflow.internal_routing import company_department
 from ..storage.repo_slips import SlipQuery, SlipWithCase
 from ..storage.uow import UnitOfWork
 from . import slip_access as A
-from .alerts import slip_alerts
 from .base import ServiceBase
 from .errors import NotFound, PermissionDenied, ServiceError
+from .handlers.alerts import slip_alerts
 from .slip_access import HistoryLine, SlipView
 from .slip_ops import (
     RULES_KEY,
