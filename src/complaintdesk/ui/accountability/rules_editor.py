@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -116,7 +117,8 @@ class RulesEditor(QDialog):
         self.errors.setStyleSheet(ERROR_STYLE)
         self.errors.setMaximumHeight(120)
         self.errors.hide()
-        self.errors.itemClicked.connect(lambda item: self._select_row_of(item.text()))
+        self.errors.itemClicked.connect(
+            lambda item: self._select_row(item.data(Qt.ItemDataRole.UserRole)))
         lay.addWidget(self.errors)
         row = QHBoxLayout()
         add, remove, up = QPushButton("添加规则"), QPushButton("删除所选"), QPushButton("上移")
@@ -244,7 +246,10 @@ class RulesEditor(QDialog):
         try:
             self.services.accountability.save_rules(self.user, self.table_values())
         except RulesInvalid as exc:
-            self.errors.addItems(exc.messages)
+            for problem in exc.problems:  # each with its row, to select when clicked
+                item = QListWidgetItem(problem.message)
+                item.setData(Qt.ItemDataRole.UserRole, problem.row)
+                self.errors.addItem(item)
             self.errors.show()
             self._select_row(exc.row)
             return False
