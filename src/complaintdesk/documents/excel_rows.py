@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from .excel_memory import begin_sheet
 from .safe_text import clean, clean_value
 
 try:
@@ -103,7 +104,7 @@ def install(ws: WriteOnlyWorksheet) -> None:
     if not hasattr(ws, "_values_to_row"):
         return  # not the openpyxl this was written for: its own way
     if LXML and fromstring is not None and hasattr(ws, "_get_writer"):
-        ws._get_writer()
+        begin_sheet(ws)  # into memory for a workbook that asked (excel_memory.py)
         original = getattr(getattr(ws, "_writer", None), "write_row", None)
         if original is not None:
             ws._values_to_row = partial(_Row, ws)
