@@ -31,6 +31,11 @@ def main() -> None:
     ap.add_argument("--year", type=int, default=None)
     ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--forget-medians", action="store_true",
+                    help="delete the kept medians first (as a fresh database has none)")
+    ap.add_argument("--after-months", action="store_true",
+                    help="export the current and the previous month first, as run_all does "
+                         "before the year")
     args = ap.parse_args()
 
     from complaintdesk.services.base import SYSTEM_USER
@@ -38,12 +43,23 @@ def main() -> None:
     from complaintdesk.storage.database import DatabaseConfig
 
     work = Path(tempfile.mkdtemp(prefix="cd-bench-year-"))
+    if args.forget_medians:
+        import sqlite3
+
+        with sqlite3.connect(args.data_dir / "complaintdesk.sqlite3") as db:
+            db.execute("DELETE FROM kpi_median")
     services = open_services(DatabaseConfig.sqlite_file(args.data_dir / "complaintdesk.sqlite3"),
                              data_dir=args.data_dir, auto_backup=False)
     try:
         reports = services.reports
         year = args.year or services.clock.now().astimezone(reports.tz).year
         path = work / "y.xlsx"
+        if args.after_months:
+            from complaintdesk.domain.kpi import shift_month
+
+            now = services.clock.now().astimezone(reports.tz)
+            for yy, mm in ((now.year, now.month), shift_month((now.year, now.month), -1)):
+                reports.write_month(SYSTEM_USER, yy, mm, work / "m.xlsx")
 
         def export() -> None:
             reports.write_year(SYSTEM_USER, year, path)
@@ -69,7 +85,6 @@ def main() -> None:
             prof.disable()
             pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
             pstats.Stats(prof).sort_stats("tottime").print_stats(30)
-            pstats.Stats(prof).print_callers("__new__")
             return
         ours, fl = paired_ms(export, floor, repeat=args.repeat, warmup=2)
         print(f"year workbook {year}, again (median of {args.repeat}, alternating): "

@@ -231,3 +231,23 @@ def test_a_period_as_it_stood_leaves_out_what_was_recorded_after_its_moment():
     then = known_at(c, cut)
     assert then.closed_at is None and len(then.steps) == 1 and c.closed_at is not None
     assert known_at(c, t(3, 20, 0)) is c
+
+
+def test_figure_sets_are_remembered_by_their_counts_and_made_again_when_they_change():
+    """`kpi_set` is `make_kpi_set` remembered by its arguments: the same counts give the
+    same (shared) set, equal to one made afresh; other counts, medians or a volume give
+    their own."""
+    from complaintdesk.domain.kpi.tally import FIELD_INDEX, FIELDS, kpi_set, make_kpi_set
+
+    n = [0] * len(FIELDS)
+    n[FIELD_INDEX["received"]], n[FIELD_INDEX["closed_m"]], n[FIELD_INDEX["handled"]] = 5, 2, 4
+    first = kpi_set(n, 300, 5, False, 1.5, None)
+    assert first == make_kpi_set(n, 300, 5, False, 1.5, None)
+    assert kpi_set(list(n), 300, 5, False, 1.5, None) is first  # an export run again
+    n[FIELD_INDEX["closed_m"]] = 3  # a step written since
+    later = kpi_set(n, 300, 5, False, 1.5, None)
+    assert later is not first and later.close_rate.value == 3 / 5
+    assert first.close_rate.value == 2 / 5  # the set handed out before is left as it was
+    assert kpi_set(n, 300, 5, False, 2.0, None).to_handled_hours.median == 2.0
+    assert kpi_set(n, 400, 5, False, 2.0, None).complaint_rate.denominator == 400
+    assert kpi_set(n, 400, 5, True, 2.0, None) == make_kpi_set(n, 400, 5, True, 2.0, None)
