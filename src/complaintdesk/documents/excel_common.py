@@ -291,7 +291,10 @@ class TableSheet:
                 row.append(v)
             elif (cell := slot.cell) is not None and (slot.dates_ok
                                                       or not isinstance(v, _DATES)):
-                cell.value = v
+                if type(v) is int or type(v) is float:  # what openpyxl binds, unchecked
+                    cell._value, cell.data_type = v, "n"
+                else:
+                    cell.value = v
                 row.append(cell)
             else:
                 row.append(self._slot_cell(slot, v))
