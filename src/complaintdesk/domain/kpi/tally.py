@@ -414,7 +414,7 @@ def _open_counts(out: OwnerTally, case: Case, target: Target, cal: MonthCalendar
 
 # ---- the figures made of summed counts ------------------------------------------------
 _KPI_SETS: dict[tuple[Any, ...], KpiSet] = {}
-_KPI_SETS_MAX = 20_000  # a few exports' worth of figure sets (a year's: about 180)
+_KPI_SETS_MAX = 1_024  # a year export makes ~180, a month ~700 (at most a few MB kept)
 
 
 def kpi_set(n: Sequence[int], volume: int | None, rate_num: int, year: bool,
