@@ -251,3 +251,13 @@ def test_figure_sets_are_remembered_by_their_counts_and_made_again_when_they_cha
     assert kpi_set(n, 300, 5, False, 2.0, None).to_handled_hours.median == 2.0
     assert kpi_set(n, 400, 5, False, 2.0, None).complaint_rate.denominator == 400
     assert kpi_set(n, 400, 5, True, 2.0, None) == make_kpi_set(n, 400, 5, True, 2.0, None)
+
+
+def test_the_figure_set_memo_stays_bounded():
+    from complaintdesk.domain.kpi import tally
+
+    n = [0] * len(tally.FIELDS)
+    for i in range(tally._KPI_SETS_MAX + 10):
+        n[0] = i
+        assert tally.kpi_set(n, None, 0, False, None, None).received == i
+    assert 0 < len(tally._KPI_SETS) <= tally._KPI_SETS_MAX
