@@ -261,3 +261,20 @@ def test_the_figure_set_memo_stays_bounded():
         n[0] = i
         assert tally.kpi_set(n, None, 0, False, None, None).received == i
     assert 0 < len(tally._KPI_SETS) <= tally._KPI_SETS_MAX
+
+
+def test_the_figure_set_memo_keeps_the_sets_in_use_and_lets_the_oldest_go():
+    """Sets that change with every export (a group open now: its overdue hours move with
+    the clock) push out the least recently used, never the ones read on every export."""
+    from complaintdesk.domain.kpi import tally
+
+    n = [0] * len(tally.FIELDS)
+    n[0] = -1
+    kept = tally.kpi_set(n, None, 0, False, None, None)
+    for i in range(3 * tally._KPI_SETS_MAX):
+        n[0] = i
+        tally.kpi_set(n, None, 0, False, None, None)
+        if i % 100 == 0:  # read again on every export
+            n[0] = -1
+            assert tally.kpi_set(n, None, 0, False, None, None) is kept
+    assert len(tally._KPI_SETS) == tally._KPI_SETS_MAX
