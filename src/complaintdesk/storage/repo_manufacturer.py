@@ -3,11 +3,12 @@ and its replies to the manufacturer, handed out as domain records."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlmodel import Session
 
 from ..domain.clock import utc
@@ -135,6 +136,21 @@ class ManufacturerRepository:
             .where(CaseRow.channel == channel, CaseRow.kind == kind, ~has.exists())
             .order_by(CaseRow.id)).all()
         return [(int(i), utc(at), str(model), sup) for i, at, model, sup in rows]
+
+    def marks_due(self, now: datetime) -> list[ForwardCase]:
+        """The forwardings whose next milestone mark has come (by `now`) or is not known
+        (NULL: new, or never looked at), off their index: all the reminder scan reads."""
+        mark = ManufacturerForwardRow.next_mark_at
+        return self._with_case(or_(mark.is_(None), mark <= now))  # type: ignore[union-attr,operator]
+
+    def set_marks(self, marks: Mapping[int, datetime]) -> None:
+        """Store each forwarding's next milestone mark (by case id)."""
+        if marks:
+            t = ManufacturerForwardRow.__table__  # type: ignore[attr-defined]
+            self._s.connection().execute(
+                update(t).where(t.c.case_id == bindparam("b_id"))
+                .values(next_mark_at=bindparam("b_mark")),
+                [{"b_id": k, "b_mark": v} for k, v in marks.items()])
 
     def unanswered(self) -> list[ForwardCase]:
         """Forwardings with a milestone nobody has replied to yet (for 我的待办 and the
