@@ -34,7 +34,7 @@ SCANNED_KEY = "alerts.scanned_until"  # the reminder scan's watermark (a setting
 # had no alerts before would otherwise announce every old overdue step at once.
 FIRST_SCAN_LOOKBACK = timedelta(days=1)
 # What the stored reminder marks were worked out from (calendar, fractions, time zone): when
-# it differs, every open case's mark is worked out again (services/alerts.py scan).
+# it differs, every open case's mark is worked out again (AlertService.scan).
 MARKS_BASIS_KEY = "alerts.marks_basis"
 ISSUE_ACTIONS = frozenset({"issue_slips", "ic_review", "rw_investigate"})
 SEVERITY_ACTIONS = frozenset({"register", "forward", "classify"})  # 自查 sets it at intake
@@ -207,12 +207,14 @@ class AlertService(ServiceBase):
             new = D.due_reminders(steps, users, now, calendar, since, self.tz_name, fractions)
             new += D.weekly_summary_due(now, users, self.tz_name, calendar)
             # the manufacturer's milestones (厂家转办, DESIGN §4.6): 75 % and the deadline
-            pending = marked_with_replies(uow, now)
+            pending = marked_with_replies(uow, now, D.NO_MARK)
             new += milestone_reminders(uow, since, now, users, calendar, pending)
             new += milestone_breaches(uow, since, now, users, self.tz, pending)  # a breach
             n = uow.alerts.add_many(with_delegates(uow, new, now), now)
             marks = dict.fromkeys(case_ids, D.NO_MARK)  # no open step with a deadline
-            marks.update({s.case_id: D.next_mark(s, now, calendar, fractions) for s in steps})
+            for s in steps:
+                marks[s.case_id] = min(marks[s.case_id],
+                                       D.next_mark(s, now, calendar, fractions))
             uow.alerts.set_marks(marks)
             uow.manufacturer.set_marks(milestone_marks(pending, now, D.NO_MARK))
             uow.settings.put(SCANNED_KEY, now.isoformat())

@@ -342,10 +342,11 @@ def unanswered_with_replies(uow: UnitOfWork) -> Pending:
                    else {})
 
 
-def marked_with_replies(uow: UnitOfWork, now: datetime) -> Pending:
+def marked_with_replies(uow: UnitOfWork, now: datetime, never: datetime) -> Pending:
     """The forwardings whose next milestone mark has come or is not known, and their
     replies: what the reminder scan reads, once, for both the reminders and the breaches
-    (the others have no mark before their stored one)."""
+    (the others have no mark before their stored one; those all answered, none: `never`)."""
+    uow.manufacturer.settle_answered_marks(never)
     due = uow.manufacturer.marks_due(now)
     return due, (uow.manufacturer.replies([f.forward.case_id for f in due]) if due else {})
 

@@ -148,6 +148,23 @@ class ManufacturerRepository:
         return (self._with_case(mark.is_(None), ordered=False)  # type: ignore[union-attr]
                 + self._with_case(mark <= now, ordered=False))  # type: ignore[operator]
 
+    def settle_answered_marks(self, never: datetime) -> int:
+        """The forwardings with no mark known whose every milestone is answered have no
+        mark left: `never` (after the upgrade, most of the old ones — not read one by one)."""
+        t = ManufacturerForwardRow.__table__  # type: ignore[attr-defined]
+        return int(self._s.connection().execute(
+            update(t).where(t.c.next_mark_at.is_(None), ~self._unanswered())
+            .values(next_mark_at=never)).rowcount or 0)
+
+    @staticmethod
+    def _unanswered() -> Any:
+        """A forwarding has fewer distinct milestone replies than milestones."""
+        answered = (select(func.count(func.distinct(ManufacturerReplyRow.milestone)))
+                    .where(ManufacturerReplyRow.case_id == ManufacturerForwardRow.case_id,
+                           ManufacturerReplyRow.milestone.in_(MILESTONE_KEYS))  # type: ignore[attr-defined]
+                    .scalar_subquery())
+        return answered < len(MILESTONE_KEYS)
+
     def set_marks(self, marks: Mapping[int, datetime]) -> None:
         """Store each forwarding's next milestone mark (by case id)."""
         if marks:
@@ -161,8 +178,4 @@ class ManufacturerRepository:
         """Forwardings with a milestone nobody has replied to yet (for 我的待办 and the
         reminders): fewer distinct milestone replies than milestones. The service judges
         each milestone itself."""
-        answered = (select(func.count(func.distinct(ManufacturerReplyRow.milestone)))
-                    .where(ManufacturerReplyRow.case_id == ManufacturerForwardRow.case_id,
-                           ManufacturerReplyRow.milestone.in_(MILESTONE_KEYS))  # type: ignore[attr-defined]
-                    .scalar_subquery())
-        return self._with_case(answered < len(MILESTONE_KEYS))
+        return self._with_case(self._unanswered())
