@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from complaintdesk.domain.alerts import NO_MARK, AlertKind
 from complaintdesk.domain.clock import FixedClock
+from complaintdesk.domain.manufacturer import MILESTONE_KEYS, ForwardInput
 from complaintdesk.domain.records import Role, StepRecord
 from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.services.container import Services
 from complaintdesk.storage.tables import CaseRow
 from complaintdesk.storage.uow import UnitOfWork
-from service_builders import add_user, intake
+from service_builders import T0, add_user, intake
 
 
 def stored_mark(services: Services, case_id: int) -> datetime | None:
@@ -124,3 +125,48 @@ def a_calendar_change_moves_the_marks(services: Services, clock: FixedClock) -> 
     assert latest.kind is AlertKind.DEADLINE and latest.send_at == thursday
     assert [a.kind for a in services.alerts.unread(cs)] == [
         AlertKind.STEP, AlertKind.HALF, AlertKind.THREE_QUARTERS, AlertKind.DEADLINE]
+
+
+def a_forwarding_is_read_only_when_its_next_milestone_mark_has_come(
+        services: Services, clock: FixedClock) -> None:
+    clock.set(T0)  # Tue 2026-11-10 10:00 Shanghai
+    cs = add_user(services, "kf", "朱红", Role.CS_CENTER)
+    forwarded = clock.now() - timedelta(hours=2)
+    case = services.intake.register(SYSTEM_USER, intake(clock), manufacturer=ForwardInput(
+        "一汽-大众", "VW-001", forwarded))
+
+    def read(at: datetime) -> list[int]:
+        with UnitOfWork(services.engine, readonly=True) as uow:
+            return [f.forward.case_id for f in uow.manufacturer.marks_due(at)]
+
+    assert read(clock.now()) == [case.id]  # new: not known yet
+    services.alerts.scan()
+    contact_75 = forwarded + timedelta(hours=18)  # 75 % of first contact's 24 h
+    assert read(contact_75 - timedelta(seconds=1)) == []
+    assert read(contact_75) == [case.id]
+    clock.set(contact_75 + timedelta(minutes=1))
+    services.alerts.scan()
+    services.alerts.scan()
+    mfr = [a for a in services.alerts.for_user(cs) if a.key.startswith("mfr:")]
+    assert [(a.kind, a.key) for a in mfr] == [
+        (AlertKind.THREE_QUARTERS, f"mfr:{case.id}:first_contact:remind75")]
+    # answered: its deadline is no longer a mark; the next is the plan's 75 %
+    services.manufacturer.record_reply(cs, case.id, "first_contact", "已电话联系客户")
+    clock.set(forwarded + timedelta(hours=24, minutes=1))
+    assert read(clock.now()) == [case.id]  # the mark kept from before the reply: early
+    services.alerts.scan()
+    assert [a.key for a in services.alerts.for_user(cs) if a.key.startswith("mfr:")] == [
+        f"mfr:{case.id}:first_contact:remind75"]
+    assert read(clock.now() + timedelta(hours=1)) == []
+    # a forwarding answered in full before any scan looked at it: no mark left, set without
+    # being read
+    other = services.intake.register(SYSTEM_USER, intake(clock, phone="13900001111"),
+                                     manufacturer=ForwardInput("一汽-大众", "VW-002",
+                                                               clock.now()))
+    for key in MILESTONE_KEYS:
+        services.manufacturer.record_reply(cs, other.id, key, "已回复厂家")
+    assert read(clock.now()) == [other.id]
+    with UnitOfWork(services.engine) as uow:
+        assert uow.manufacturer.settle_answered_marks(NO_MARK) == 1
+        assert uow.manufacturer.marks_due(clock.now()) == []
+

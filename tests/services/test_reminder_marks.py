@@ -11,6 +11,7 @@ from complaintdesk.services.base import SYSTEM_USER
 from complaintdesk.storage.uow import UnitOfWork
 from reminder_scenarios import (
     a_calendar_change_moves_the_marks,
+    a_forwarding_is_read_only_when_its_next_milestone_mark_has_come,
     a_mark_fires_once_and_the_case_is_not_read_before_its_next,
     a_step_changed_between_scans_gets_its_own_marks,
     read_by_scan,
@@ -79,34 +80,4 @@ def test_the_first_scan_after_the_upgrade_works_every_open_mark_out(tmp_path):
 
 
 def test_a_forwarding_is_read_only_when_its_next_milestone_mark_has_come(tmp_path):
-    from complaintdesk.domain.manufacturer import ForwardInput
-
-    services, clock = make_services(tmp_path)  # Tue 2026-11-10 10:00 Shanghai
-    cs = add_user(services, "kf", "朱红", Role.CS_CENTER)
-    forwarded = clock.now() - timedelta(hours=2)
-    case = services.intake.register(SYSTEM_USER, intake(clock), manufacturer=ForwardInput(
-        "一汽-大众", "VW-001", forwarded))
-
-    def read(at):
-        with UnitOfWork(services.engine, readonly=True) as uow:
-            return [f.forward.case_id for f in uow.manufacturer.marks_due(at)]
-
-    assert read(clock.now()) == [case.id]  # new: not known yet
-    services.alerts.scan()
-    contact_75 = forwarded + timedelta(hours=18)  # 75 % of first contact's 24 h
-    assert read(contact_75 - timedelta(seconds=1)) == []
-    assert read(contact_75) == [case.id]
-    clock.set(contact_75 + timedelta(minutes=1))
-    services.alerts.scan()
-    services.alerts.scan()
-    mfr = [a for a in services.alerts.for_user(cs) if a.key.startswith("mfr:")]
-    assert [(a.kind, a.key) for a in mfr] == [
-        (AlertKind.THREE_QUARTERS, f"mfr:{case.id}:first_contact:remind75")]
-    # answered: its deadline is no longer a mark; the next is the plan's 75 %
-    services.manufacturer.record_reply(cs, case.id, "first_contact", "已电话联系客户")
-    clock.set(forwarded + timedelta(hours=24, minutes=1))
-    assert read(clock.now()) == [case.id]  # the mark kept from before the reply: early
-    services.alerts.scan()
-    assert [a.key for a in services.alerts.for_user(cs) if a.key.startswith("mfr:")] == [
-        f"mfr:{case.id}:first_contact:remind75"]
-    assert read(clock.now() + timedelta(hours=1)) == []
+    a_forwarding_is_read_only_when_its_next_milestone_mark_has_come(*make_services(tmp_path))

@@ -10,6 +10,7 @@ from complaintdesk.storage.database import DatabaseConfig
 from pg_support import URL, requires_postgresql, wipe
 from reminder_scenarios import (
     a_calendar_change_moves_the_marks,
+    a_forwarding_is_read_only_when_its_next_milestone_mark_has_come,
     a_mark_fires_once_and_the_case_is_not_read_before_its_next,
     a_step_changed_between_scans_gets_its_own_marks,
 )
@@ -37,3 +38,7 @@ def test_a_step_changed_between_scans_gets_its_own_marks_on_postgresql(pg_servic
 
 def test_a_calendar_change_moves_the_marks_on_postgresql(pg_services):
     a_calendar_change_moves_the_marks(*pg_services)
+
+
+def test_a_forwarding_is_read_only_when_its_next_mark_has_come_on_postgresql(pg_services):
+    a_forwarding_is_read_only_when_its_next_milestone_mark_has_come(*pg_services)
