@@ -49,6 +49,7 @@ def _reply(r: ManufacturerReplyRow) -> ManufacturerReply:
                              utc(r.recorded_at))
 
 
+_F = ManufacturerForwardRow.__table__  # type: ignore[attr-defined]  # sqlmodel: no __table__ stub
 _CASE_COLS: tuple[Any, ...] = (CaseRow.number, CaseRow.customer_name, CaseRow.status,
                                CaseRow.department_id, CaseRow.supervisor_user_id,
                                CaseRow.phone)
@@ -142,18 +143,17 @@ class ManufacturerRepository:
     def marks_due(self, now: datetime) -> list[ForwardCase]:
         """The forwardings whose next milestone mark has come (by `now`) or is not known
         (NULL: new, or never looked at), off their index: all the reminder scan reads."""
-        mark = ManufacturerForwardRow.next_mark_at
+        mark = _F.c.next_mark_at
         # two range reads of its index: not one OR, nor in forwarding order (each a walk of
         # every forwarding)
-        return (self._with_case(mark.is_(None), ordered=False)  # type: ignore[union-attr]
-                + self._with_case(mark <= now, ordered=False))  # type: ignore[operator]
+        return (self._with_case(mark.is_(None), ordered=False)
+                + self._with_case(mark <= now, ordered=False))
 
     def settle_answered_marks(self, never: datetime) -> int:
         """The forwardings with no mark known whose every milestone is answered have no
         mark left: `never` (after the upgrade, most of the old ones — not read one by one)."""
-        t = ManufacturerForwardRow.__table__  # type: ignore[attr-defined]
         return int(self._s.connection().execute(
-            update(t).where(t.c.next_mark_at.is_(None), ~self._unanswered())
+            update(_F).where(_F.c.next_mark_at.is_(None), ~self._unanswered())
             .values(next_mark_at=never)).rowcount or 0)
 
     @staticmethod
@@ -168,9 +168,8 @@ class ManufacturerRepository:
     def set_marks(self, marks: Mapping[int, datetime]) -> None:
         """Store each forwarding's next milestone mark (by case id)."""
         if marks:
-            t = ManufacturerForwardRow.__table__  # type: ignore[attr-defined]
             self._s.connection().execute(
-                update(t).where(t.c.case_id == bindparam("b_id"))
+                update(_F).where(_F.c.case_id == bindparam("b_id"))
                 .values(next_mark_at=bindparam("b_mark")),
                 [{"b_id": k, "b_mark": v} for k, v in marks.items()])
 
