@@ -10,8 +10,8 @@ from complaintdesk.domain.alerts import (
     NO_MARK,
     AlertKind,
     NewAlert,
+    OpenedStep,
     OpenStep,
-    StepOpened,
     due_reminders,
     into_business_hours,
     next_mark,
@@ -140,14 +140,14 @@ def test_calendar_hour_mark_at_night_waits_for_the_opening() -> None:
 
 
 def test_step_alerts_go_to_the_holders_but_not_the_actor() -> None:
-    opened = [StepOpened(S.REVISIT, 7, T0, T0 + timedelta(days=2))]
+    opened = [OpenedStep(S.REVISIT, 7, T0, T0 + timedelta(days=2))]
     got = step_alerts(10, "FK-202611-0001", "feedback", opened, AFTER, 6, actor_id=1,
                       users=USERS, tz=TZ)
     assert [(a.person_id, a.kind) for a in got] == [(2, AlertKind.STEP)]
     assert "回访" in got[0].text and got[0].ref == "case:10"
     # a step scheduled for later (二次回访 in 7 days) is shown from when it is due
     later = T0 + timedelta(days=7)
-    got = step_alerts(10, "FK", "feedback", [StepOpened(S.SECOND_REVISIT, 11, later, None)],
+    got = step_alerts(10, "FK", "feedback", [OpenedStep(S.SECOND_REVISIT, 11, later, None)],
                       AFTER, 6, None, USERS, TZ)
     assert {a.send_at for a in got} == {later}
 

@@ -307,8 +307,9 @@ def weekly_summary_due(now: datetime, users: Sequence[User], tz: str,
 
 # ---- event alerts ---------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
-class StepOpened:
-    """A step that opened in a workflow action (engine event `step_opened`)."""
+class OpenedStep:
+    """A step that opened in a workflow action, as its alert needs it (from the domain
+    event StepOpened and the case's open step)."""
 
     step_key: str
     seq: int
@@ -317,7 +318,7 @@ class StepOpened:
     to_user_ids: tuple[int, ...] = ()
 
 
-def step_alerts(case_id: int, number: str, flow: str, opened: Sequence[StepOpened],
+def step_alerts(case_id: int, number: str, flow: str, opened: Sequence[OpenedStep],
                 department_id: int | None, supervisor_user_id: int | None,
                 actor_id: int | None, users: Sequence[User], tz: str) -> list[NewAlert]:
     """"A step becomes yours": to its holders, not to whoever just opened it for themselves.

@@ -23,9 +23,9 @@ from ..domain.rules import Rule, penalties_to_raw, validate_rules
 from ..storage.repo_slips import SlipQuery, SlipWithCase
 from ..storage.uow import UnitOfWork
 from . import slip_access as A
-from .alerts import slip_alerts
 from .base import ServiceBase
 from .errors import NotFound, PermissionDenied, ServiceError
+from .handlers.alerts import slip_alerts
 from .intake import company_department
 from .slip_access import HistoryLine, SlipView
 from .slip_ops import (

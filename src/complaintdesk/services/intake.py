@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..domain.events import audit_entry
 from ..domain.input_rules import check_mobile
 from ..domain.input_rules.registration import FIELD_LABELS, check_attachment
 from ..domain.manufacturer import ForwardInput
@@ -30,7 +31,6 @@ from ..domain.validation import (
 from ..domain.workflow import WorkflowError, start_case
 from ..domain.workflow.internal_routing import ROUTING_KEY, AssessorMap
 from ..storage.audit_cases import intake_digest
-from .alerts import event_alerts
 from .base import ServiceBase
 from .errors import ServiceError
 from .manufacturer import MANUFACTURER_CHANNEL, check_forward_input, record_forward
@@ -159,8 +159,9 @@ class IntakeService(ServiceBase):
             uow.cases.add(case)
             forward = record_forward(uow, actor, case, manufacturer, now, self.tz_name) \
                 if manufacturer is not None else None
-            event_alerts(uow, actor, case, "register", events, now, self.tz_name)
-            self.bus.handle(uow)  # step 0 registered late: the receiver's breach slip
+            # what follows from the registration (services/messagebus.py): the next step's
+            # alerts, 重要/重大 told, step 0 registered late → the receiver's breach slip
+            self.bus.handle(uow)
             self.audit(uow, actor, "register", "case", case.number, None, {
                 # what was registered, as stored: `check` holds the row against it
                 "intake_digest": intake_digest(uow.session, case.id or 0),
@@ -169,7 +170,7 @@ class IntakeService(ServiceBase):
                 "flow": flow.value, "department_id": department_id,
                 **({"routing": report_data[ROUTING_KEY]} if report_data else {}),
                 "attachments": [a.filename for a in attachments],
-                "events": [e.kind for e in events],
+                "events": [audit_entry(e)["kind"] for e in events],
                 "receiver_employee_id": intake.receiver_employee_id,
                 "self_report": intake.self_report_department_id,
                 "resolved_on_spot": intake.resolved_on_spot,
