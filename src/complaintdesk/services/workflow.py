@@ -129,8 +129,7 @@ class WorkflowService(ServiceBase):
         with self.uow(readonly=True) as uow:
             hours = workflow_settings(uow, self.tz_name).approval_hours
             for role, dept in asks:
-                for row, due in uow.contacts.approval_task_rows(uow.cases._list_select(),
-                                                                role, dept):
+                for row, due in uow.contacts.approval_task_rows(role, dept):
                     since = due - timedelta(hours=hours) if due else None
                     out.append(TaskRow(row, due_state(since, due, now)))
         return out

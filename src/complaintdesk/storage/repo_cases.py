@@ -234,6 +234,14 @@ class CaseRepository(CaseListQueries):
         """See `CaseReader.iter_where`."""
         return CaseReader(self._conn()).iter_where(conds, batch, data_keys)
 
+    def by_ids(self, ids: Sequence[int], batch: int = 500) -> list[Case]:
+        """These cases, whole (steps and their data), in no particular order."""
+        out: list[Case] = []
+        for i in range(0, len(ids), batch):
+            for part in self.iter_where([CaseRow.id.in_(ids[i:i + batch])]):  # type: ignore[union-attr]
+                out += part
+        return out
+
     def for_kpis_one(self, case_id: int) -> Case | None:
         """One case as the statistics read it."""
         from ..domain.kpi import STEPS_WITH_DATA_USED
