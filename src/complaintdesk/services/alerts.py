@@ -19,7 +19,12 @@ from ..domain.records import User
 from .base import ServiceBase
 from .errors import ServiceError
 from .handlers.alerts import with_delegates
-from .manufacturer import milestone_breaches, milestone_reminders, unanswered_with_replies
+from .manufacturer import (
+    marked_with_replies,
+    milestone_breaches,
+    milestone_marks,
+    milestone_reminders,
+)
 from .settings import workflow_settings
 
 log = logging.getLogger(__name__)
@@ -28,9 +33,9 @@ SCANNED_KEY = "alerts.scanned_until"  # the reminder scan's watermark (a setting
 # The first scan of a database reminds of the marks of the last day only: a database that
 # had no alerts before would otherwise announce every old overdue step at once.
 FIRST_SCAN_LOOKBACK = timedelta(days=1)
-# With a calendar a mark may wait for the next opening; steps whose deadline lies further
-# back than this before the last scan are not looked at again (a product default).
-CALENDAR_SHIFT_MARGIN = timedelta(days=31)
+# What the stored reminder marks were worked out from (calendar, fractions, time zone): when
+# it differs, every open case's mark is worked out again (AlertService.scan).
+MARKS_BASIS_KEY = "alerts.marks_basis"
 
 
 class AlertService(ServiceBase):
@@ -85,27 +90,41 @@ class AlertService(ServiceBase):
 
     def scan(self) -> int:
         """The time-based reminders due since the last scan (any PC's): 50 %/75 %/deadline of
-        each open step, the Monday summary. Run at login and on the app's timer. Returns how
-        many alerts were written."""
+        each open step, the manufacturer's milestones, the Monday summary. Run at login and
+        on the app's timer. Returns how many alerts were written.
+
+        It reads only the cases (and 厂家转办 forwardings) whose stored next mark has come
+        or is not known — a case written since has none — and stores the mark after this
+        one. When the marks' basis changes (the calendar, the reminder fractions; the first
+        scan after the upgrade) every open case's mark is worked out again; an alert already
+        sent is not sent twice (its key)."""
         now = self.clock.now()
         with self.uow() as uow:
-            settings = workflow_settings(uow, self.tz_name)
             raw = uow.settings.get(SCANNED_KEY)
             since = _parse(raw) or now - FIRST_SCAN_LOOKBACK
             if since > now:  # another PC's clock ran ahead: nothing is due before it
                 return 0
-            margin = CALENDAR_SHIFT_MARGIN if settings.calendar is not None else timedelta()
-            steps = uow.alerts.open_steps(since - margin, now)
-            users = uow.people.users(False)
+            calendar = workflow_settings(uow, self.tz_name).calendar
             fractions = _fractions(uow.settings.get("alerts", {}))
-            new = D.due_reminders(steps, users, now, settings.calendar, since, self.tz_name,
-                                  fractions)
-            new += D.weekly_summary_due(now, users, self.tz_name, settings.calendar)
+            basis = D.marks_basis(calendar, fractions, self.tz_name)
+            if uow.settings.get(MARKS_BASIS_KEY) != basis:
+                uow.alerts.forget_marks()
+                uow.settings.put(MARKS_BASIS_KEY, basis)
+            steps, case_ids = uow.alerts.steps_to_mark(now)
+            users = uow.people.users(False)
+            new = D.due_reminders(steps, users, now, calendar, since, self.tz_name, fractions)
+            new += D.weekly_summary_due(now, users, self.tz_name, calendar)
             # the manufacturer's milestones (厂家转办, DESIGN §4.6): 75 % and the deadline
-            pending = unanswered_with_replies(uow)
-            new += milestone_reminders(uow, since, now, users, settings.calendar, pending)
+            pending = marked_with_replies(uow, now, D.NO_MARK)
+            new += milestone_reminders(uow, since, now, users, calendar, pending)
             new += milestone_breaches(uow, since, now, users, self.tz, pending)  # a breach
             n = uow.alerts.add_many(with_delegates(uow, new, now), now)
+            marks = dict.fromkeys(case_ids, D.NO_MARK)  # no open step with a deadline
+            for s in steps:
+                marks[s.case_id] = min(marks[s.case_id],
+                                       D.next_mark(s, now, calendar, fractions))
+            uow.alerts.set_marks(marks)
+            uow.manufacturer.set_marks(milestone_marks(pending, now, D.NO_MARK))
             uow.settings.put(SCANNED_KEY, now.isoformat())
             uow.commit()
         if n:

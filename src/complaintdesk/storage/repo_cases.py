@@ -63,6 +63,9 @@ def _case_values(case: Case) -> dict[str, Any]:
         simple_path=case.simple_path, notice_from=case.notice_from,
         notice_due=case.notice_due, notified_at=case.notified_at,
         approval_role=case.approval_role, approval_due=case.approval_due,
+        # the reminder scan works the next mark out again from what was written (its
+        # deadline, its step): storage knows nothing of marks, only that it is not known
+        next_mark_at=None,
     )
     return values
 
