@@ -32,6 +32,7 @@ from reportlab.pdfbase.ttfonts import (
     makeToUnicodeCMap,
 )
 
+from complaintdesk.documents.font_subset import GlyphPieces
 from complaintdesk.resources_path import resource_path
 
 CJK_FONT_NAME = "WQYMicroHei"
@@ -125,6 +126,7 @@ class _CachingFace(TTFontFace):
     _subsets: OrderedDict[tuple[int, ...], tuple[bytes, bytes]]
     _subsets_lock: threading.Lock
     _tables: dict[str, bytes]
+    _pieces: GlyphPieces | None
 
     def get_table(self, tag: str) -> bytes:
         """The font table (cached: building a subset reads the whole 'glyf' table, 3.5 MB
@@ -141,7 +143,10 @@ class _CachingFace(TTFontFace):
             if hit is not None:
                 self._subsets.move_to_end(key)
                 return hit
-        raw = self.makeSubset(subset)
+        pieces = self._pieces
+        if pieces is None:
+            pieces = self._pieces = GlyphPieces(self)
+        raw = pieces.subset(subset)  # = self.makeSubset(subset), from cached glyph pieces
         # level 2: ≈ 0.8 ms for a form's subset instead of ≈ 1.3 ms, ≈ 3 % larger
         hit = (raw, zlib.compress(raw, 2))
         with self._subsets_lock:
@@ -262,6 +267,7 @@ def register_cjk_font() -> str:
                 face._subsets = OrderedDict()
                 face._subsets_lock = threading.Lock()
                 face._tables = {}
+                face._pieces = None
                 pdfmetrics.registerFont(font)
             _registered = CJK_FONT_NAME
     return _registered
