@@ -90,3 +90,16 @@ def test_the_printed_form_embeds_the_subsets(face):
 def _glyph_data(face, index: int) -> bytes:
     glyf = face.get_table("glyf")
     return glyf[face.glyphPos[index]:face.glyphPos[index + 1]]
+
+
+def test_a_subsets_widths_are_formatted_as_reportlab_formats_them(face):
+    from reportlab.pdfbase import pdfdoc
+
+    from complaintdesk.documents.fonts import widths_array
+
+    doc = pdfdoc.PDFDocument()
+    rnd = random.Random(3)
+    codes = list(face.charToGlyph)
+    for n in (1, 9, 10, 11, 20, 95, 256):
+        widths = [face.getCharWidth(c) for c in rnd.sample(codes, n)] + [0, 1000.0, 512.5]
+        assert widths_array(widths, doc) == pdfdoc.PDFArray(widths).format(doc)

@@ -15,6 +15,7 @@ numbers are rewritten to the subset's per subset, the simple glyphs' pieces are 
 from __future__ import annotations
 
 import threading
+from itertools import accumulate
 from struct import pack, pack_into, unpack_from
 from typing import Any
 
@@ -35,14 +36,13 @@ class _Glyph:
 
     A composite names its components by glyph number, which makeSubset rewrites to their
     numbers in the subset: `components` (offset in the piece, the font's glyph number)
-    says where; a simple glyph's piece and checksum are the same in every subset."""
+    says where; a simple glyph's piece is the same in every subset."""
 
-    __slots__ = ("raw", "checksum", "components")
+    __slots__ = ("raw", "components")
 
     def __init__(self, data: bytes) -> None:
         self.raw = data + b"\0" * (-len(data) % 4)
         self.components = _components(data)
-        self.checksum = 0 if self.components else calcChecksum(self.raw)
 
 
 def _components(data: bytes) -> tuple[tuple[int, int], ...]:
@@ -122,37 +122,28 @@ class GlyphPieces:
                     glyph_set[index] = len(glyph_map)
                     glyph_map.append(index)
 
-        # hmtx: full pairs up to the last change of advance width, then the lsb's
-        hmetrics = self.face.hmetrics
-        hmtx: list[int] = []
-        for index in glyph_map:
-            aw, lsb = hmetrics[index]
-            hmtx.append(int(aw))
-            hmtx.append(int(lsb))
-        n = len(hmtx) - 2
-        while n and hmtx[n] == hmtx[n - 2]:
-            n -= 2
-        n += 2
-        hmtx = hmtx[:n] + hmtx[n + 1::2]
+        # hmtx: full pairs up to where the advance width stops changing, then the lsb's
+        metrics = [self.face.hmetrics[index] for index in glyph_map]
+        widths = [int(aw) for aw, _ in metrics]
+        full = len(widths) - 1
+        while full and widths[full] == widths[full - 1]:
+            full -= 1
+        full += 1
+        hmtx = [v for aw, lsb in metrics[:full] for v in (int(aw), int(lsb))]
+        hmtx += [int(lsb) for _, lsb in metrics[full:]]
 
-        # glyf and loca
-        offsets = [0]
-        pos = 0
-        glyf_sum = 0
-        glyf: list[bytes] = []
+        # glyf (composites get their components' numbers in the subset) and loca
+        glyf = []
         for piece in pieces:
-            raw = piece.raw
             if piece.components:
-                data = bytearray(raw)
+                data = bytearray(piece.raw)
                 for at, index in piece.components:
                     pack_into(">H", data, at, glyph_set[index])
-                raw = bytes(data)
-                glyf_sum += calcChecksum(raw)
+                glyf.append(bytes(data))
             else:
-                glyf_sum += piece.checksum
-            glyf.append(raw)
-            pos += len(raw)
-            offsets.append(pos)
+                glyf.append(piece.raw)
+        offsets = list(accumulate(map(len, glyf), initial=0))
+        pos = offsets[-1]
         if (pos + 1) >> 1 > 0xFFFF:
             loc_format, loca = 1, pack(f">{len(offsets)}L", *offsets)
         else:
@@ -163,19 +154,19 @@ class GlyphPieces:
         tables.update({
             "post": self.post,
             "hmtx": pack(f">{len(hmtx)}H", *hmtx),
-            "hhea": _set_ushort(self.hhea, 34, n >> 1),
+            "hhea": _set_ushort(self.hhea, 34, full),
             "maxp": _set_ushort(self.maxp, 4, len(glyph_map)),
             "cmap": pack(f">{len(cmap)}H", *cmap),
             "loca": loca,
             # TTFontMaker.add blanks checksumAdjustment; it is set from the file's sum
             "head": _set_ushort(self.head[:8] + b"\0\0\0\0" + self.head[12:], 50, loc_format),
         })
-        return _make_stream(tables, b"".join(glyf), glyf_sum & 0xFFFFFFFF)
+        tables["glyf"] = b"".join(glyf)
+        return _make_stream(tables)
 
 
-def _make_stream(tables: dict[str, bytes], glyf: bytes, glyf_sum: int) -> bytes:
-    """`TTFontMaker.makeStream`, given the 'glyf' table's checksum."""
-    tables = {**tables, "glyf": glyf}
+def _make_stream(tables: dict[str, bytes]) -> bytes:
+    """`TTFontMaker.makeStream` (its 'head' table's checksumAdjustment already blank)."""
     num_tables = len(tables)
     search_range, entry_selector = 1, 0
     while search_range * 2 <= num_tables:
@@ -190,7 +181,7 @@ def _make_stream(tables: dict[str, bytes], glyf: bytes, glyf_sum: int) -> bytes:
     file_sum = 0
     for tag in sorted(tables):
         table = tables[tag]
-        checksum = glyf_sum if tag == "glyf" else calcChecksum(table)
+        checksum = calcChecksum(table)
         if tag == "head":
             head_at = offset
         directory.append(tag.encode("latin1") + pack(">LLL", checksum, offset, len(table)))

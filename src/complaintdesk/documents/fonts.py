@@ -21,6 +21,7 @@ import zlib
 from collections import OrderedDict
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import (
@@ -194,6 +195,24 @@ class _CachingFace(TTFontFace):
         return doc.Reference(fontDescriptor, "fontDescriptor:" + fontname)
 
 
+_NUMBERS: dict[float, bytes] = {}  # a width → as pdfdoc formats it
+
+
+def widths_array(widths: list[float], doc: Any) -> bytes:
+    """`pdfdoc.PDFArray(widths).format(doc)` — ten numbers a line — without formatting
+    each number again (a subset's widths are a handful of values)."""
+    if rl_config.pdfMultiLine:
+        return pdfdoc.PDFArray(widths).format(doc)
+    items = []
+    for w in widths:
+        text = _NUMBERS.get(w)
+        if text is None:
+            text = _NUMBERS[w] = pdfdoc.format(w, doc)
+        items.append(text)
+    return b"[ " + b" \n  ".join([b" ".join(items[i:i + 10])
+                                  for i in range(0, len(items), 10)]) + b" ]"
+
+
 class _Formatted(pdfdoc.PDFObject):
     """A PDF value formatted once (a subset's widths array)."""
 
@@ -220,7 +239,7 @@ class _CachingTTFont(TTFont):
             if hit is not None:
                 self._objects.move_to_end(key)
                 return hit
-        widths = pdfdoc.PDFArray([face.getCharWidth(c) for c in subset]).format(doc)
+        widths = widths_array([face.getCharWidth(c) for c in subset], doc)
         cmap = makeToUnicodeCMap(base_name, subset)
         raw = cmap.encode("utf8") if isinstance(cmap, str) else cmap
         hit = (widths, raw, zlib.compress(raw))
