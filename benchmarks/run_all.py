@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -161,11 +162,17 @@ def main() -> None:
         lines.append(row("advance a step (with audit)", median_ms(lambda: services.workflow.act(
             cs, next(it), "forward", {"category": "其他", "severity": "normal", "department_id": 2}),
             repeat=20, warmup=2), None, "≤ 10 ms"))
-        # DESIGN §4.5: every PC scans for due reminders each minute (the marks passed since
-        # the last scan, read off ix_case_deadline); the first scan of a database is larger
+        # DESIGN §4.5: every PC scans for due reminders each minute: the open cases whose
+        # stored next mark has come, read off ix_case_next_mark. The first scan of a database
+        # (or after the upgrade, or a change of calendar) works every open case's mark out:
+        # timed once, apart
+        t0 = time.perf_counter()
         services.alerts.scan()
+        first_ms = (time.perf_counter() - t0) * 1000
         lines.append(row("reminder scan (each minute)", median_ms(services.alerts.scan,
                                                                   repeat=20), None, "≤ 10 ms"))
+        lines.append(row("  the first scan (every open mark worked out)", first_ms, None,
+                         "(info)"))
 
     # ---- PDF ------------------------------------------------------------------------------
     from bench_pdf import floor_pdf

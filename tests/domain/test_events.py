@@ -26,6 +26,8 @@ from complaintdesk.domain.records import (
     Penalty,
     PenaltyKind,
     Responsibility,
+    Role,
+    Severity,
     SlipStatus,
 )
 from complaintdesk.domain.slips import approve, enforce, issue
@@ -39,13 +41,18 @@ from complaintdesk.domain.workflow.flows import (
 )
 
 
-def test_registration_records_the_next_step_opened():
+def test_registration_records_step_0_done_the_next_step_opened_and_the_classification():
     clock = FixedClock(T0)
     case = started(clock)
-    assert [type(e) for e in case.events] == [E.StepOpened]
-    [opened] = case.events
+    assert [type(e) for e in case.events] == [E.StepFinished, E.StepOpened, E.Classified]
+    finished, opened, classified = case.events
+    assert (finished.step_key, finished.seq, finished.by_user_id) == (S.REGISTER, 1,
+                                                                        RECEPTION.id)
     assert opened.step_key == S.FORWARD and opened.at == T0 and opened.by is RECEPTION
     assert opened.case_id == case.id
+    assert (opened.seq, opened.due_since) == (2, T0)
+    assert opened.deadline == case.open_step.deadline
+    assert classified.severity is None and classified.by is RECEPTION
 
 
 def test_a_late_registration_is_a_breach_of_the_receivers_step_0():
@@ -64,12 +71,51 @@ def test_an_action_records_the_step_finished_then_what_it_caused():
     case = started(clock)
     case.events.clear()
     clock.advance(timedelta(minutes=30))
-    do(case, clock)  # step 1 forwarded → step 2 opens
-    assert [type(e) for e in case.events] == [E.ActionTaken, E.StepOpened]
-    finished, opened = case.events
-    assert (finished.step_key, finished.action, finished.at) == (S.FORWARD, "forward",
-                                                                 clock.now())
-    assert opened.step_key == S.ASSIGN
+    do(case, clock)  # step 1 forwarded → step 2 opens; 一般: nobody is alerted of severity
+    assert [type(e) for e in case.events] == [E.ActionTaken, E.StepFinished, E.StepOpened,
+                                              E.Classified]
+    taken, finished, opened, classified = case.events
+    assert (taken.step_key, taken.action, taken.at) == (S.FORWARD, "forward", clock.now())
+    assert (finished.step_key, finished.outcome, finished.at) == (S.FORWARD, "done",
+                                                                  clock.now())
+    assert opened.step_key == S.ASSIGN and opened.department_id is not None
+    assert classified.before_severity is None and classified.severity is not None
+
+
+def test_an_important_classification_raises_two_notices_with_their_place_in_the_action():
+    """000 二(二)3: the department head and the GM; the notices carry the severity (the
+    severity alert tells them, not a plain notice) and their place among the action's
+    events (part of the alert key of earlier versions)."""
+    clock = FixedClock(T0)
+    case = started(clock)
+    case.events.clear()
+    events = do(case, clock, severity="important").events
+    notices = [e for e in events if isinstance(e, E.NoticeRaised)]
+    assert [n.ordinal for n in notices] == [events.index(n) for n in notices] == [2, 3]
+    assert {n.severity for n in notices} == {Severity.IMPORTANT}
+    assert [n.to_roles for n in notices] == [(Role.DEPT_HEAD,), (Role.GENERAL_MANAGER,)]
+    assert isinstance(events[-1], E.Classified) and events[-1].severity is Severity.IMPORTANT
+
+
+def test_the_issue_step_records_the_slips_it_issued():
+    clock = FixedClock(T0)
+    case = started(clock)
+    advance_to(case, S.ISSUE_SLIPS, clock)
+    case.events.clear()
+    do(case, clock, slip_ids=[5, 6], no_responsible=False)
+    [issued] = [e for e in case.events if isinstance(e, E.CaseSlipsIssued)]
+    assert (issued.step_key, issued.slip_ids, issued.by) == (S.ISSUE_SLIPS, (5, 6), ASSESSOR)
+
+
+def test_every_event_of_an_action_has_an_audit_name():
+    clock = FixedClock(T0)
+    case = started(clock)
+    advance_to(case, S.HANDLE, clock)
+    result = do(case, clock)
+    assert [E.audit_entry(e)["kind"] for e in result.events] == ["step_finished",
+                                                                 "step_opened"]
+    assert E.audit_entry(result.events[0])["user"] is not None
+    assert E.audit_entry(result.events[1])["user"] is None  # nobody acted on it yet
 
 
 def test_a_late_step_records_a_breach_against_its_holder():

@@ -29,6 +29,7 @@ from wf_builders import (
     started,
 )
 
+from complaintdesk.domain import events as E
 from complaintdesk.domain import steps as S
 from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.records import CaseStatus, FeedbackKind, Severity
@@ -61,7 +62,7 @@ def test_normal_complaint_walks_steps_0_to_9_and_closes():
     assert (case.category, case.severity, case.department_id, case.supervisor_user_id) == (
         "维修质量", Severity.NORMAL, SALES, SUP.id)
     assert not any(s.breach for s in case.steps)
-    assert [e.kind for e in events] == ["step_finished", "closed"]
+    assert [type(e) for e in events] == [E.StepFinished, E.CaseClosed]
     assert [s.seq for s in case.steps] == list(range(1, 11))
 
 
@@ -70,11 +71,11 @@ def test_each_step_opens_when_the_previous_finishes_with_its_deadline_stored():
     case = started(clock)
     clock.advance(minutes=20)
     events = do(case, clock).events
-    opened = [e for e in events if e.kind == "step_opened"][0]
+    opened = [e for e in events if isinstance(e, E.StepOpened)][0]
     assign = case.open_step
     assert (assign.step_key, assign.due_since) == (S.ASSIGN, clock.now())
     assert assign.deadline == clock.now() + timedelta(hours=1)
-    assert opened.department_id == SALES and opened.detail["deadline"] == assign.deadline
+    assert opened.department_id == SALES and opened.deadline == assign.deadline
 
 
 def test_registration_more_than_1h_after_the_complaint_is_a_breach_of_the_registrant():
@@ -85,8 +86,8 @@ def test_registration_more_than_1h_after_the_complaint_is_a_breach_of_the_regist
     late = make_case(complained_at=complained)
     events = start_case(late, RECEPTION, SETTINGS, complained + timedelta(hours=1, seconds=1))
     assert late.steps[0].breach and late.steps[0].deadline == complained + timedelta(hours=1)
-    breach = [e for e in events if e.kind == "breach"]
-    assert breach and breach[0].user_id == RECEPTION.id and breach[0].step_key == S.REGISTER
+    breach = [e for e in events if isinstance(e, E.DeadlineBreached)]
+    assert breach and breach[0].holder_user_id == RECEPTION.id and breach[0].step_key == S.REGISTER
 
 
 @pytest.mark.parametrize("late", [False, True])
@@ -98,10 +99,10 @@ def test_handle_deadline_is_24h_to_the_second(late):
     clock.set(handle.due_since + timedelta(hours=24, seconds=1 if late else 0))
     events = do(case, clock).events
     assert handle.breach is late
-    breaches = [e for e in events if e.kind == "breach"]
+    breaches = [e for e in events if isinstance(e, E.DeadlineBreached)]
     assert bool(breaches) is late
     if late:
-        assert breaches[0].user_id == SUP.id and breaches[0].detail["late_seconds"] == 1
+        assert breaches[0].holder_user_id == SUP.id and breaches[0].late_seconds == 1
 
 
 @pytest.mark.parametrize("step_key", [S.FORWARD, S.ASSIGN, S.DEPT_OPINION, S.ISSUE_SLIPS,
@@ -134,7 +135,7 @@ def test_supervisor_gets_48h_when_customer_unreachable_within_the_first_24h():
     events = perform(case, "mark_unreachable", SUP, {}, clock.now(), SETTINGS).events
     assert handle.deadline == handle.due_since + timedelta(hours=48)
     assert handle.extensions[0]["reason"] == "客户无法联系"
-    assert [e.kind for e in events] == ["extended"] and handle.is_open
+    assert [type(e) for e in events] == [E.StepExtended] and handle.is_open
     assert "mark_unreachable" not in _action_keys(case, SUP, clock.now())  # only once
     clock.set(handle.due_since + timedelta(hours=47))
     do(case, clock)
@@ -159,7 +160,7 @@ def test_unsatisfied_revisit_reopens_to_the_same_supervisor_and_closes_after_a_g
     events = do(case, clock, satisfaction="不满意").events
     assert case.reopen_count == 1 and case.current_step == S.HANDLE
     assert case.status is CaseStatus.OPEN
-    assert "reopened" in [e.kind for e in events]
+    assert E.CaseReopened in [type(e) for e in events]
     assert case.open_step.assignee_user_id == SUP.id
     assert case.steps[6].outcome == "reopen"
     advance_to(case, S.ENFORCE, clock)
@@ -223,11 +224,11 @@ def test_department_self_report_starts_at_assign_and_tells_cs_and_assessor_at_st
     events = start_case(case, SUP, SETTINGS, T0)
     assert keys(case) == [S.REGISTER, S.ASSIGN] and case.department_id == SALES
     assert (case.category, case.severity) == ("服务态度", Severity.NORMAL)  # step 1's fields
-    assert not [e for e in events if e.kind == "notify"]  # not at registration
+    assert not [e for e in events if isinstance(e, E.NoticeRaised)]  # not at registration
     assert _action_keys(case, HEAD, clock.now()) == ["assign", "handle_myself"]
     advance_to(case, S.DEPT_OPINION, clock)
     clock.advance(minutes=30)
-    notify = [e for e in do(case, clock).events if e.kind == "notify"]
+    notify = [e for e in do(case, clock).events if isinstance(e, E.NoticeRaised)]
     assert [set(n.to_roles) for n in notify] == [{"cs_center", "assessor"}]
 
 
@@ -261,7 +262,7 @@ def test_major_complaint_deadline_can_be_extended_with_a_reason():
                      clock.now(), SETTINGS).events
     assert handle.deadline == new and handle.extensions[0]["reason"] == "等待厂家鉴定"
     assert handle.extensions[0]["previous"] == old.isoformat()
-    assert events[0].kind == "extended"
+    assert isinstance(events[0], E.StepExtended)
     clock.set(old + timedelta(days=1))
     do(case, clock)
     assert not handle.breach
@@ -328,7 +329,7 @@ def test_important_complaint_gets_a_second_revisit_days_after_closing(interval):
     with pytest.raises(WorkflowError, match="未经办"):
         do(case, clock)
     events = perform(case, "second_revisit", CS2, revisit, clock.now(), settings).events
-    assert [e.to_roles for e in events if e.kind == "notify"] == [("assessor",)]
+    assert [e.to_roles for e in events if isinstance(e, E.NoticeRaised)] == [("assessor",)]
     assert case.status is CaseStatus.CLOSED and case.reopen_count == 0
     assert case.open_step is None and second.actor_user_id == CS2.id
 
@@ -399,7 +400,7 @@ def test_forward_may_be_done_by_the_assessor_and_classification_corrected_later(
                                         "department_id": SALES}, clock.now(), SETTINGS)
     events = perform(case, "classify", CS, {"category": "服务态度", "severity": "important"},
                      clock.now(), SETTINGS).events
-    assert case.severity is Severity.IMPORTANT and events[0].kind == "classified"
+    assert case.severity is Severity.IMPORTANT and isinstance(events[0], E.Classified)
     assert case.current_step == S.ASSIGN
 
 

@@ -29,6 +29,7 @@ from wf_builders import (
     user,
 )
 
+from complaintdesk.domain import events as E
 from complaintdesk.domain import steps as S
 from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.records import (
@@ -86,8 +87,8 @@ def test_late_registration_names_the_receiver_not_the_typist():
     case = make_case(complained_at=complained)
     case.intake.receiver_employee_id = 300
     events = start_case(case, RECEPTION, SETTINGS, complained + timedelta(hours=1, seconds=1))
-    [breach] = [e for e in events if e.kind == "breach"]
-    assert breach.detail["employee_id"] == 300
+    [breach] = [e for e in events if isinstance(e, E.DeadlineBreached)]
+    assert breach.employee_id == 300
     assert case.steps[0].data["receiver_employee_id"] == 300
 
 
@@ -125,15 +126,15 @@ def test_important_solution_is_the_dept_heads_and_late_approval_is_charged_to_hi
     assert "approve_solution" not in _keys(case, GM, clock.now())
     clock.advance(hours=4)  # exactly at the 4 h default: on time
     events = perform(case, "approve_solution", HEAD, {}, clock.now(), SETTINGS).events
-    assert not [e for e in events if e.kind == "breach"]
+    assert not [e for e in events if isinstance(e, E.DeadlineBreached)]
     clock2 = FixedClock(T0)
     case2 = started(clock2)
     advance_to(case2, S.HANDLE, clock2, severity="important")
     perform(case2, "request_approval", SUP, SOLUTION, clock2.now(), SETTINGS)
     clock2.advance(hours=4, seconds=1)
     events = perform(case2, "approve_solution", HEAD, {}, clock2.now(), SETTINGS).events
-    [breach] = [e for e in events if e.kind == "breach"]
-    assert breach.user_id == HEAD.id and breach.detail["task"] == "solution_approval"
+    [breach] = [e for e in events if isinstance(e, E.DeadlineBreached)]
+    assert breach.holder_user_id == HEAD.id and breach.task == "solution_approval"
     assert not case2.open_step.breach  # the handling step itself is not late
 
 
@@ -381,8 +382,8 @@ def test_a_late_role_step_is_charged_to_its_holder_at_the_deadline():
     clock.set(case.open_step.deadline + timedelta(seconds=1))
     events = perform(case, "evaluate", other, {"evaluation": "好", "on_time": True,
                                                "proper": True}, clock.now(), SETTINGS).events
-    [breach] = [e for e in events if e.kind == "breach"]
-    assert breach.user_id == ASSESSOR.id
+    [breach] = [e for e in events if isinstance(e, E.DeadlineBreached)]
+    assert breach.holder_user_id == ASSESSOR.id
 
 
 def test_simple_complaint_is_listed_in_the_weekly_summary_with_its_opinion():
@@ -403,7 +404,7 @@ def test_simple_complaint_is_listed_in_the_weekly_summary_with_its_opinion():
 
 
 def _alerts(events):
-    return sorted((e.to_roles, e.department_id) for e in events if e.kind == "notify")
+    return sorted((e.to_roles, e.department_id) for e in events if isinstance(e, E.NoticeRaised))
 
 
 def test_classifying_important_alerts_the_dept_head_and_the_gm_and_raising_it_again():

@@ -32,6 +32,7 @@ from wf_builders import (
     rework_case,
 )
 
+from complaintdesk.domain import events as E
 from complaintdesk.domain import steps as S
 from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.records import CaseStatus, FlowKind, Role
@@ -55,7 +56,7 @@ def _offered(case, user, now) -> list[str]:
 
 
 def _notices(events, reason: str):
-    return [e for e in events if e.kind == "notify" and e.detail.get("reason") == reason]
+    return [e for e in events if isinstance(e, E.NoticeRaised) and e.reason == reason]
 
 
 # ---- §4.2 internal complaint ----------------------------------------------------------
@@ -462,7 +463,7 @@ def test_unsatisfied_rework_revisit_closes_but_notifies_the_assessor():
     advance_to(case, S.RW_REVISIT, clock)
     events = do(case, clock, satisfaction="不满意").events
     assert case.status is CaseStatus.CLOSED and case.reopen_count == 0
-    assert any(e.kind == "notify" and "assessor" in e.to_roles for e in events)
+    assert any(isinstance(e, E.NoticeRaised) and "assessor" in e.to_roles for e in events)
 
 
 def test_an_old_rework_order_in_flight_continues_on_the_new_route():

@@ -7,17 +7,25 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from complaintdesk.domain import steps as S
 from complaintdesk.domain.alerts import (
+    NO_MARK,
     AlertKind,
+    NewAlert,
+    OpenedStep,
     OpenStep,
-    StepOpened,
     due_reminders,
     into_business_hours,
+    next_mark,
     open_time_between,
     reminder_instant,
     severity_alerts,
     step_alerts,
     step_holders,
     weekly_summary_due,
+)
+from complaintdesk.domain.manufacturer import (
+    ManufacturerForward,
+    MilestoneDue,
+    next_milestone_mark,
 )
 from complaintdesk.domain.records import Role, Severity, User
 from complaintdesk.domain.workflow import BusinessCalendar
@@ -132,14 +140,14 @@ def test_calendar_hour_mark_at_night_waits_for_the_opening() -> None:
 
 
 def test_step_alerts_go_to_the_holders_but_not_the_actor() -> None:
-    opened = [StepOpened(S.REVISIT, 7, T0, T0 + timedelta(days=2))]
+    opened = [OpenedStep(S.REVISIT, 7, T0, T0 + timedelta(days=2))]
     got = step_alerts(10, "FK-202611-0001", "feedback", opened, AFTER, 6, actor_id=1,
                       users=USERS, tz=TZ)
     assert [(a.person_id, a.kind) for a in got] == [(2, AlertKind.STEP)]
     assert "回访" in got[0].text and got[0].ref == "case:10"
     # a step scheduled for later (二次回访 in 7 days) is shown from when it is due
     later = T0 + timedelta(days=7)
-    got = step_alerts(10, "FK", "feedback", [StepOpened(S.SECOND_REVISIT, 11, later, None)],
+    got = step_alerts(10, "FK", "feedback", [OpenedStep(S.SECOND_REVISIT, 11, later, None)],
                       AFTER, 6, None, USERS, TZ)
     assert {a.send_at for a in got} == {later}
 
@@ -172,3 +180,61 @@ def test_monday_summary_reminds_the_assessor_on_monday_at_opening() -> None:
                               tz=TZ)
     [late] = weekly_summary_due(tuesday, USERS, TZ, closed)
     assert late.send_at == datetime(2026, 11, 17, 0, 30, tzinfo=UTC)
+
+
+# ---- the stored next mark (issue 17: the scan reads only the steps whose mark has come) ----
+def test_next_mark_is_the_first_reminder_sent_after_now() -> None:
+    step = handle_step()  # 24 h from T0: 12 h, 18 h, 24 h
+    assert next_mark(step, T0, None) == T0 + timedelta(hours=12)
+    assert next_mark(step, T0 + timedelta(hours=12), None) == T0 + timedelta(hours=18)
+    assert next_mark(step, T0 + timedelta(hours=23), None) == T0 + timedelta(hours=24)
+    assert next_mark(step, T0 + timedelta(hours=24), None) is NO_MARK  # nothing left
+    assert next_mark(replace(step, deadline=None), T0, None) is NO_MARK
+    assert next_mark(step, T0, None, (0.9,)) == T0 + timedelta(hours=21.6)
+
+
+def test_a_mark_in_closed_time_is_the_next_opening() -> None:
+    # due Saturday 17:00 Shanghai, deadline 22:00 that night (closed from 18:00, Sunday
+    # closed): one hour of open time, so 17:30 and 17:45; the deadline's reminder waits for
+    # Monday's opening, and that is the mark the scan waits for
+    sat = datetime(2026, 11, 14, 9, 0, tzinfo=UTC)
+    step = handle_step(due=sat, hours=5)
+    marks = [next_mark(step, sat, CAL)]
+    while marks[-1] is not NO_MARK:
+        marks.append(next_mark(step, marks[-1], CAL))
+    local = [m.astimezone(CAL.zone).strftime("%a %H:%M") for m in marks[:-1]]
+    assert local == ["Sat 17:30", "Sat 17:45", "Mon 08:30"]
+
+
+def test_scanning_only_at_the_stored_marks_sends_what_scanning_every_tick_sends() -> None:
+    steps = [handle_step(), handle_step(due=T0 + timedelta(hours=3, minutes=7), hours=5, seq=5),
+             replace(handle_step(due=T0 - timedelta(hours=30), hours=48, seq=6), case_id=11)]
+    for calendar in (None, CAL):
+        every: list[NewAlert] = []
+        marked: list[NewAlert] = []
+        marks: dict[tuple[int, int], datetime | None] = {(s.case_id, s.seq): None for s in steps}
+        since = T0 - timedelta(minutes=10)
+        for tick in range(1, 4 * 24 * 6):  # every 10 minutes for four days
+            now = T0 + timedelta(minutes=10 * tick)
+            every += due_reminders(steps, USERS, now, calendar, since, TZ)
+            for s in steps:  # read a step only when its mark has come (or is not known)
+                mark = marks[(s.case_id, s.seq)]
+                if mark is None or mark <= now:
+                    marked += due_reminders([s], USERS, now, calendar, since, TZ)
+                    marks[(s.case_id, s.seq)] = next_mark(s, now, calendar)
+            since = now
+        # 3 marks each, but the third step's 50 % was before the first tick
+        assert len(every) == 8 and sorted(every, key=repr) == sorted(marked, key=repr)
+
+
+def test_a_forwardings_next_mark_skips_the_answered_milestones() -> None:
+    fwd = ManufacturerForward(
+        case_id=1, brand="大众", reference="R1", forwarded_at=T0,
+        milestones=(MilestoneDue("contact", "24 小时", T0 + timedelta(hours=24)),
+                    MilestoneDue("plan", "3 个工作日", T0 + timedelta(hours=72))),
+        registered_at=T0)
+    assert next_milestone_mark(fwd, set(), T0) == T0 + timedelta(hours=18)  # 75 % of contact
+    assert next_milestone_mark(fwd, {"contact"}, T0) == T0 + timedelta(hours=54)
+    assert next_milestone_mark(fwd, set(), T0 + timedelta(hours=24)) == T0 + timedelta(hours=54)
+    assert next_milestone_mark(fwd, {"contact", "plan"}, T0) is None
+    assert next_milestone_mark(fwd, set(), T0 + timedelta(hours=72)) is None

@@ -4,27 +4,95 @@ a case or a slip behind the bus's back."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
+from complaintdesk import services as services_package
 from complaintdesk.domain import events as E
 from complaintdesk.domain import steps as S
 from complaintdesk.domain.records import Case, FeedbackKind, FlowKind, Role
 from complaintdesk.services import messagebus
-from complaintdesk.services.handlers import accountability
-from complaintdesk.services.messagebus import HANDLERS, MessageBus
+from complaintdesk.services.handlers import accountability, alerts, notices
+from complaintdesk.services.messagebus import HANDLERS, QUIET_HANDLERS, MessageBus
 from complaintdesk.storage.kpi_reader import sums_on_disk
 from complaintdesk.storage.uow import UnitOfWork
 from service_builders import add_user, intake, make_services
 
 
-def test_the_accountability_rules_are_handlers_of_the_cases_events():
-    """What happens after a workflow action is this one list (no action names)."""
-    assert HANDLERS[E.StepOpened] == [accountability.propose_on_open]
-    assert HANDLERS[E.DeadlineBreached] == [accountability.propose_breach]
+def test_what_happens_after_a_change_is_one_table_in_a_deliberate_order():
+    """What happens after a workflow action is this one list (no action names, no string
+    kinds): the slips are proposed before the alerts that tell of them; the notices are
+    alerted and noted in the audit log."""
+    assert HANDLERS[E.StepFinished] == [alerts.settle_finished_step]
+    assert HANDLERS[E.StepOpened] == [accountability.propose_on_open, alerts.alert_step_holders]
+    assert HANDLERS[E.DeadlineBreached] == [accountability.propose_breach, alerts.alert_breach]
+    assert HANDLERS[E.Classified] == [alerts.alert_severity]
+    assert HANDLERS[E.NoticeRaised] == [alerts.alert_notice, notices.record_notice]
+    assert HANDLERS[E.CaseSlipsIssued] == [alerts.alert_issued_slips]
     assert HANDLERS[E.SlipsSigned] == [accountability.sign_slips]
     assert HANDLERS[E.EnforcementOrdered] == [accountability.enforce_slips]
+    # the demo seeder's table: the accountability rules only, nobody told
+    assert QUIET_HANDLERS == {
+        E.StepOpened: [accountability.propose_on_open],
+        E.DeadlineBreached: [accountability.propose_breach],
+        E.SlipsSigned: [accountability.sign_slips],
+        E.EnforcementOrdered: [accountability.enforce_slips],
+    }
+
+
+def test_an_actions_alerts_are_written_in_its_transaction_and_roll_back_with_it(tmp_path):
+    services, clock = make_services(tmp_path)
+    cs = add_user(services, "kf", "朱红", Role.CS_CENTER)
+    head = add_user(services, "sh", "陈静", Role.DEPT_HEAD, department_id=2)
+    case = services.intake.register(cs, intake(clock))
+    seen: list[set[tuple[int, str]]] = []
+
+    def refuse(event: E.Event, uow: UnitOfWork, ctx: object) -> None:
+        # the step alert of 部门安排 is already written, in this very transaction
+        seen.append(uow.alerts.keys_of([f"step:{case.id}:3"]))
+        raise RuntimeError("a later handler failed")
+
+    # Classified comes last in a forward: after the step alerts were written
+    table = {**HANDLERS, E.Classified: [*HANDLERS[E.Classified], refuse]}
+    services.workflow.bus = MessageBus(services.workflow.tz, table)
+    data = {"category": "维修质量", "severity": "normal", "department_id": 2}
+    with pytest.raises(RuntimeError, match="later handler failed"):
+        services.workflow.act(cs, case.id, "forward", data)
+    assert seen == [{(head.id, f"step:{case.id}:3")}]
+    assert services.alerts.for_user(head) == []  # rolled back with the action
+    with UnitOfWork(services.engine, readonly=True) as uow:
+        assert uow.cases.get(case.id).current_step == S.FORWARD
+    services.workflow.bus = MessageBus(services.workflow.tz)
+    services.workflow.act(cs, case.id, "forward", data)
+    [alert] = services.alerts.for_user(head)
+    assert alert.key == f"step:{case.id}:3"
+
+
+# The string kinds of the engine's old WorkflowEvent: no service compares with them
+# ("closed" left out: it is also a case status, compared as such).
+_OLD_KINDS = ("step_opened", "step_finished", "notify", "classified", "breach", "reopened",
+              "extended", "completion_recorded")
+_KINDS = "|".join(_OLD_KINDS)
+_KIND_TEST = re.compile(
+    rf"""(?:==|!=|\bin)\s*["'](?:{_KINDS})["']|["'](?:{_KINDS})["']\s*(?:==|!=|\bin\b)""")
+
+
+def test_no_service_dispatches_on_a_string_event_kind():
+    assert _KIND_TEST.search('finished = {e.step_key for e in events if e.kind == "step_finished"}')
+    assert _KIND_TEST.search('if e.kind != "notify" or e in serious:')
+    assert not _KIND_TEST.search('action="notify", entity="case"')
+    src = Path(services_package.__file__).parent
+    offenders = [f"{path.relative_to(src)}:{n}"
+                 for path in sorted(src.rglob("*.py"))
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if _KIND_TEST.search(line)]
+    assert offenders == []
+    package = src.parent
+    assert [p.name for p in package.rglob("*.py")
+            if "WorkflowEvent" in p.read_text(encoding="utf-8")] == []
 
 
 def _case(number: str = "FK-202611-9001") -> Case:

@@ -94,6 +94,8 @@ def test_a_database_of_the_previous_schema_migrates_and_keeps_its_cases(tmp_path
     before = ScriptDirectory.from_config(cfg).get_revision("0017_manufacturer").down_revision
     engine = create_engine(config.url)
     with engine.begin() as conn:  # back to the schema before this migration
+        conn.execute(text("DROP INDEX ix_case_next_mark"))  # and the later 0018_next_mark
+        conn.execute(text("ALTER TABLE complaint_case DROP COLUMN next_mark_at"))
         conn.execute(text("DROP TABLE manufacturer_reply"))
         conn.execute(text("DROP TABLE manufacturer_forward"))
         conn.execute(text(f"UPDATE alembic_version SET version_num = '{before}'"))

@@ -65,7 +65,7 @@ def test_signed_copies_and_the_missing_query(env):
         assert uow.paper.missing(rules, closed_from=closed_at, closed_to=closed_at
                                  + timedelta(seconds=1))
         assert uow.paper.missing(rules, closed_from=closed_at + timedelta(seconds=1)) == []
-        rows = uow.paper.list_rows(uow.cases._list_select(), [closed_id, open_case.id])
+        rows = uow.paper.list_rows([closed_id, open_case.id])
         assert {r.id for r in rows} == {closed_id, open_case.id}
 
 

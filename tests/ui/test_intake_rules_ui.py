@@ -79,7 +79,6 @@ def test_the_administrator_edits_the_categories_and_the_step_form_offers_them(
     from complaintdesk.domain.records import CATEGORIES
     from complaintdesk.domain.workflow.fields import FIELDS
     from complaintdesk.ui.admin.admin_view import AdminDialog
-    from complaintdesk.ui.cases.step_form import build_choices
     from complaintdesk.ui.widgets.field_widgets import make_editor
 
     cast = make_cast(services)
@@ -98,7 +97,7 @@ def test_the_administrator_edits_the_categories_and_the_step_form_offers_them(
     case = services.intake.register(cast.admin, Intake(
         customer_name="王芳", phone="13812345678", description="刹车异响",
         complained_at=services.clock.now() - timedelta(minutes=5)))
-    choices = build_choices(services, cast.admin, case)
+    choices = services.choices.for_case(cast.admin, case)
     box = make_editor("category", FIELDS["category"], True, choices, services.intake.tz,
                       services.clock.now()).widget
     assert [box.itemText(i) for i in range(box.count())] == ["", *live]

@@ -52,3 +52,27 @@ def test_each_flow_kind_shows_its_own_table_and_new_rows_belong_to_it(qtbot, tmp
         assert saved["R-rework-main"]["flow"] == "rework" and "flow" not in saved["R-breach"]
     finally:
         services.dispose()
+
+
+def test_a_bad_row_in_another_flows_table_is_shown_and_selected(qtbot, tmp_path):
+    """The service names the bad row (RulesInvalid.row): the editor selects it without
+    reading the message, showing all flows when the row is hidden by the filter."""
+    services, _ = make_services(tmp_path)
+    try:
+        c = cast(services)
+        editor = RulesEditor(services, c.admin)
+        qtbot.addWidget(editor)
+        editor.show()
+        ids = [editor.table.item(r, 0).text() for r in range(editor.table.rowCount())]
+        bad = ids.index("R-rework-main")
+        assert bad > 0
+        editor.table.item(bad, 1).setText("")  # its 依据条款 emptied
+        editor.flow_filter.setCurrentIndex(editor.flow_filter.findData("internal"))
+        assert editor.table.isRowHidden(bad)
+        assert editor.save() is False
+        assert editor.errors.item(0).text().startswith(f"第{bad + 1}行（R-rework-main）")
+        assert editor.flow_filter.currentIndex() == 0 and not editor.table.isRowHidden(bad)
+        assert editor.table.currentRow() == bad
+        assert services.accountability.rules() != editor.table_values()  # nothing saved
+    finally:
+        services.dispose()

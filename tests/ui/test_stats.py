@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLabel
 
 from complaintdesk.domain.records import Role, User
@@ -64,6 +64,10 @@ def test_dashboard_tiles_show_this_month_against_last(qtbot, services: Services,
     if expected.overdue:  # double-clicking an overdue complaint asks to open it
         late = view.overdue_model.index(0, 4).data()
         assert late == format_hours(expected.overdue[0].overdue_hours) and "." not in late
+        # a complaint three days past due or more stands out (OpenCase.long_overdue)
+        marked = [view.overdue_model.index(r, 0).data(Qt.ItemDataRole.BackgroundRole)
+                  is not None for r in range(view.overdue_model.rowCount())]
+        assert marked == [o.long_overdue for o in expected.overdue] and any(marked)
         index = view.overdue_table.model().index(0, 0)
         with qtbot.waitSignal(view.open_case) as opened:
             view.overdue_table.doubleClicked.emit(index)

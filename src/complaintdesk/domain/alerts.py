@@ -16,6 +16,7 @@ closed day moves to the next opening.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -211,6 +212,39 @@ def reminder_instant(due_since: datetime, deadline: datetime, fraction: float,
 
 
 # ---- the scan -----------------------------------------------------------------------------
+# The mark of a step with no reminder left (or no deadline): the scan does not read it again
+# until the case changes (storage then clears its mark) or the marks' basis changes.
+NO_MARK = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def reminder_sends(step: OpenStep, calendar: BusinessCalendar | None,
+                   fractions: Sequence[float] = DEFAULT_REMINDERS
+                   ) -> list[tuple[float, datetime]]:
+    """(fraction, when its reminder is sent) for each mark of the step, in fraction order:
+    the instant moved into business hours. None for a step without a span of time."""
+    if step.deadline is None or step.deadline <= step.due_since:
+        return []
+    return [(f, into_business_hours(
+        reminder_instant(step.due_since, step.deadline, f, calendar), calendar))
+        for f in sorted(fractions)]
+
+
+def next_mark(step: OpenStep, now: datetime, calendar: BusinessCalendar | None,
+              fractions: Sequence[float] = DEFAULT_REMINDERS) -> datetime:
+    """When the step's next reminder is sent after `now` (NO_MARK: none is left). The scan
+    reads the step again once that instant has come, and not before."""
+    return min((send for _, send in reminder_sends(step, calendar, fractions) if send > now),
+               default=NO_MARK)
+
+
+def marks_basis(calendar: BusinessCalendar | None, fractions: Sequence[float], tz: str) -> str:
+    """What the stored marks were worked out from: when it changes (the calendar, the
+    reminder fractions, the time zone), every open step's mark is worked out again."""
+    return json.dumps({"calendar": calendar.to_dict() if calendar is not None else None,
+                       "fractions": sorted(fractions), "tz": tz},
+                      sort_keys=True, ensure_ascii=False)
+
+
 def due_reminders(steps: Iterable[OpenStep], users: Sequence[User], now: datetime,
                   calendar: BusinessCalendar | None, since: datetime | None, tz: str,
                   fractions: Sequence[float] = DEFAULT_REMINDERS) -> list[NewAlert]:
@@ -220,12 +254,10 @@ def due_reminders(steps: Iterable[OpenStep], users: Sequence[User], now: datetim
     zone = ZoneInfo(tz)
     out: list[NewAlert] = []
     for step in steps:
-        if step.deadline is None or step.deadline <= step.due_since or step.due_since > now:
+        if step.deadline is None or step.due_since > now:
             continue
         best: tuple[AlertKind, datetime] | None = None
-        for fraction in sorted(fractions):
-            send = into_business_hours(
-                reminder_instant(step.due_since, step.deadline, fraction, calendar), calendar)
+        for fraction, send in reminder_sends(step, calendar, fractions):
             if send <= now and (since is None or send > since):
                 best = (_REMINDER_KINDS.get(fraction, AlertKind.THREE_QUARTERS), send)
         if best is None:
@@ -275,8 +307,9 @@ def weekly_summary_due(now: datetime, users: Sequence[User], tz: str,
 
 # ---- event alerts ---------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
-class StepOpened:
-    """A step that opened in a workflow action (engine event `step_opened`)."""
+class OpenedStep:
+    """A step that opened in a workflow action, as its alert needs it (from the domain
+    event StepOpened and the case's open step)."""
 
     step_key: str
     seq: int
@@ -285,7 +318,7 @@ class StepOpened:
     to_user_ids: tuple[int, ...] = ()
 
 
-def step_alerts(case_id: int, number: str, flow: str, opened: Sequence[StepOpened],
+def step_alerts(case_id: int, number: str, flow: str, opened: Sequence[OpenedStep],
                 department_id: int | None, supervisor_user_id: int | None,
                 actor_id: int | None, users: Sequence[User], tz: str) -> list[NewAlert]:
     """"A step becomes yours": to its holders, not to whoever just opened it for themselves.

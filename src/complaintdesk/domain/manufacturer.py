@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -284,6 +284,15 @@ def reminder_marks(forward: ManufacturerForward, m: MilestoneDue
     """The 75 % and deadline marks of a milestone (DESIGN §4.5, like a step's)."""
     span = m.due - forward.forwarded_at
     return [("remind75", forward.forwarded_at + span * DUE_SOON_FRACTION), ("deadline", m.due)]
+
+
+def next_milestone_mark(forward: ManufacturerForward, answered: Collection[str],
+                        now: datetime) -> datetime | None:
+    """The first mark after `now` of the forwarding's milestones not answered yet (None:
+    none is left): the reminder scan reads the forwarding again then, not before. A reply
+    only takes marks away, so a mark kept from before a reply is merely early."""
+    return min((at for m in forward.milestones if m.key not in answered
+                for _, at in reminder_marks(forward, m) if at > now), default=None)
 
 
 # ---- intake ----------------------------------------------------------------------------

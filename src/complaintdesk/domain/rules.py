@@ -206,24 +206,41 @@ def _validate_penalty(p: Any, where: str, reward_rule: bool) -> list[str]:
     return errors
 
 
-def _validate_row(row: Any, n: int) -> tuple[list[str], tuple | None]:
+@dataclass(frozen=True, slots=True)
+class RuleProblem:
+    """One problem of a rule table: the Chinese message (naming 第N行 and the field, as the
+    administrator reads it), and where it is — `row` the 0-based index into the table
+    (None: the table as a whole), `field` the column's key (FIELD_LABELS; None: the row)."""
+
+    message: str
+    row: int | None = None
+    field: str | None = None
+
+
+def _validate_row(row: Any, n: int) -> tuple[list[RuleProblem], tuple | None]:
+    at = n - 1
+
+    def problem(message: str, field: str | None) -> RuleProblem:
+        return RuleProblem(message, at, field)
+
     if not isinstance(row, dict):
-        return [f"第{n}行：格式无效，应为一条规则"], None
+        return [problem(f"第{n}行：格式无效，应为一条规则", None)], None
     rid = row.get("id")
     name = f"第{n}行（{rid}）" if isinstance(rid, str) and rid.strip() else f"第{n}行"
-    errors: list[str] = []
+    errors: list[RuleProblem] = []
     if not isinstance(rid, str) or not rid.strip():
-        errors.append(f"{name}：{FIELD_LABELS['id']}不能为空，请填写如 R-normal-main")
+        errors.append(problem(f"{name}：{FIELD_LABELS['id']}不能为空，请填写如 R-normal-main",
+                              "id"))
     if not isinstance(row.get("clause"), str) or not row["clause"].strip():
-        errors.append(f"{name}：{FIELD_LABELS['clause']}不能为空，请填写打印在过失单上的条款")
+        errors.append(problem(
+            f"{name}：{FIELD_LABELS['clause']}不能为空，请填写打印在过失单上的条款", "clause"))
     occasion = Occasion.FAULT
     try:
         occasion = Occasion(row.get("occasion", "fault"))
     except ValueError:
-        errors.append(
+        errors.append(problem(
             f"{name}：{FIELD_LABELS['occasion']}“{row.get('occasion')}”无效，"
-            f"请选择：{_enum_values(Occasion)}"
-        )
+            f"请选择：{_enum_values(Occasion)}", "occasion"))
     for field_name, enum in (
         ("flow", FlowKind),
         ("feedback_kind", FeedbackKind),
@@ -236,42 +253,41 @@ def _validate_row(row: Any, n: int) -> tuple[list[str], tuple | None]:
         try:
             enum(value)
         except ValueError:
-            errors.append(
+            errors.append(problem(
                 f"{name}：{FIELD_LABELS[field_name]}“{value}”无效，"
-                f"请选择：{_enum_values(enum)}，或留空表示任意"
-            )
+                f"请选择：{_enum_values(enum)}，或留空表示任意", field_name))
     source = row.get("source")
     if source not in (None, "") and source not in {m.value for m in RuleSource}:
-        errors.append(
+        errors.append(problem(
             f"{name}：{FIELD_LABELS['source']}“{source}”无效，"
-            f"请选择：{_enum_values(RuleSource)}"
-        )
+            f"请选择：{_enum_values(RuleSource)}", "source"))
     if row.get("category") is not None and not isinstance(row["category"], str):
-        errors.append(f"{name}：{FIELD_LABELS['category']}须为文字，或留空表示任意")
+        errors.append(problem(f"{name}：{FIELD_LABELS['category']}须为文字，或留空表示任意",
+                              "category"))
     if row.get("breach") is not None and not isinstance(row["breach"], bool):
-        errors.append(f"{name}：{FIELD_LABELS['breach']}须为 是/否（true/false），或留空")
+        errors.append(problem(f"{name}：{FIELD_LABELS['breach']}须为 是/否（true/false），或留空",
+                              "breach"))
     for key in ("penalties", "repeat_in_month_adds"):
         items = row.get(key, [])
         if not isinstance(items, list):
-            errors.append(f"{name}：{FIELD_LABELS[key]}须为列表")
+            errors.append(problem(f"{name}：{FIELD_LABELS[key]}须为列表", key))
             continue
         if key == "penalties" and not items:
-            errors.append(f"{name}：请至少填写一项{FIELD_LABELS[key]}")
+            errors.append(problem(f"{name}：请至少填写一项{FIELD_LABELS[key]}", key))
         for i, p in enumerate(items, 1):
-            errors += _validate_penalty(
-                p, f"{name}{FIELD_LABELS[key]}第{i}项", occasion.is_reward
-            )
+            errors += [problem(m, key) for m in _validate_penalty(
+                p, f"{name}{FIELD_LABELS[key]}第{i}项", occasion.is_reward)]
     signature = (occasion.value,) + tuple(row.get(f) or None for f in MATCH_FIELDS[:-1]) + (
         row.get("breach"),
     )
     return errors, signature
 
 
-def validate_rules(raw: list[dict[str, Any]]) -> list[str]:
-    """Every problem of a raw rule table, in Chinese, naming the row and the field."""
+def rule_problems(raw: list[dict[str, Any]]) -> list[RuleProblem]:
+    """Every problem of a raw rule table, in table order, each with its row and field."""
     if not isinstance(raw, list):
-        return ["规则表格式无效：应为规则列表"]
-    errors: list[str] = []
+        return [RuleProblem("规则表格式无效：应为规则列表")]
+    errors: list[RuleProblem] = []
     seen_ids: dict[str, int] = {}
     seen_match: dict[tuple, int] = {}
     for n, row in enumerate(raw, 1):
@@ -282,18 +298,24 @@ def validate_rules(raw: list[dict[str, Any]]) -> list[str]:
         rid = row.get("id")
         if isinstance(rid, str) and rid.strip():
             if rid in seen_ids:
-                errors.append(f"第{n}行（{rid}）：规则编号与第{seen_ids[rid]}行重复，请改用唯一编号")
+                errors.append(RuleProblem(
+                    f"第{n}行（{rid}）：规则编号与第{seen_ids[rid]}行重复，请改用唯一编号",
+                    n - 1, "id"))
             else:
                 seen_ids[rid] = n
         if signature is not None and not row_errors:
             if signature in seen_match:
-                errors.append(
+                errors.append(RuleProblem(
                     f"第{n}行（{rid}）：匹配条件与第{seen_match[signature]}行完全相同，"
-                    "本行永远不会生效，请修改匹配条件或删除本行"
-                )
+                    "本行永远不会生效，请修改匹配条件或删除本行", n - 1))
             else:
                 seen_match[signature] = n
     return errors
+
+
+def validate_rules(raw: list[dict[str, Any]]) -> list[str]:
+    """Every problem of a raw rule table, in Chinese, naming the row and the field."""
+    return [p.message for p in rule_problems(raw)]
 
 
 # ---- conversion -------------------------------------------------------------------------

@@ -69,6 +69,17 @@ class AccountabilityError(DomainError):
     """A fault-slip action that the slip's state (or the policy) does not allow."""
 
 
+def issued_with_the_case(slip: FaultSlip) -> bool:
+    """A penalty for the case's own handling, issued with the case at step 5 (DESIGN §4.1):
+    not a deadline breach's slip (issued from the 过失单 list) nor a reward (issued at 7)."""
+    return not slip.is_reward and not slip.from_breach
+
+
+def waits_on_gm(slip: FaultSlip) -> bool:
+    """Issued and not yet signed: the GM's 签批 decides it, slip by slip (003 一.7)."""
+    return slip.status is SlipStatus.ISSUED
+
+
 def _who(by: User | None) -> tuple[int | None, str]:
     return (by.id, by.display_name) if by is not None else (None, EMPLOYEE_NAME)
 

@@ -19,14 +19,14 @@ from ..domain.ledger import LedgerRow, department_ledger, employee_ledger, ledge
 from ..domain.penalty_text import penalty_text
 from ..domain.records import FaultSlip, Penalty, Role, SlipStatus, User
 from ..domain.review_board import REVIEW_BOARD_KEY, ReviewBoard
-from ..domain.rules import Rule, penalties_to_raw, validate_rules
+from ..domain.rules import Rule, RuleProblem, penalties_to_raw, rule_problems
+from ..domain.workflow.internal_routing import company_department
 from ..storage.repo_slips import SlipQuery, SlipWithCase
 from ..storage.uow import UnitOfWork
 from . import slip_access as A
-from .alerts import slip_alerts
 from .base import ServiceBase
 from .errors import NotFound, PermissionDenied, ServiceError
-from .intake import company_department
+from .handlers.alerts import slip_alerts
 from .slip_access import HistoryLine, SlipView
 from .slip_ops import (
     RULES_KEY,
@@ -39,10 +39,16 @@ from .slip_ops import (
 
 
 class RulesInvalid(ServiceError):
-    """The rule table the admin tried to save; `messages` lists every problem (row, field)."""
+    """The rule table the admin tried to save: `problems` lists every problem with its row
+    and field (domain/rules.RuleProblem), `messages` their text; `row` is the first bad
+    row's index (None when the problem is the table as a whole)."""
 
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("奖惩规则有误，未保存：\n" + "\n".join(messages), field="rules")
+    def __init__(self, problems: list[RuleProblem]) -> None:
+        messages = [p.message for p in problems]
+        first = next((p.row for p in problems if p.row is not None), None)
+        super().__init__("奖惩规则有误，未保存：\n" + "\n".join(messages), field="rules",
+                         row=first)
+        self.problems = problems
         self.messages = messages
 
 
@@ -363,9 +369,9 @@ class AccountabilityService(ServiceBase):
 
     def save_rules(self, actor: User, raw: list[dict[str, Any]]) -> None:
         self.require(actor, Role.ADMIN, what="修改奖惩规则")
-        errors = validate_rules(raw)
-        if errors:
-            raise RulesInvalid(errors)
+        problems = rule_problems(raw)
+        if problems:
+            raise RulesInvalid(problems)
         with self.uow() as uow:
             before = rules_raw(uow)
             uow.settings.put(RULES_KEY, raw)

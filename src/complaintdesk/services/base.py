@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,19 +26,27 @@ SYSTEM_USER = User(id=None, username="system", display_name=SYSTEM_NAME,
                    roles=frozenset(Role))
 
 
+# opens one unit of work: `factory(readonly)` (tests hand in an in-memory fake, tests/fakes.py)
+UowFactory = Callable[[bool], AbstractContextManager[UnitOfWork]]
+
+
 class ServiceBase:
-    def __init__(self, engine: Engine, clock: Clock, tz: str = "Asia/Shanghai") -> None:
+    def __init__(self, engine: Engine, clock: Clock, tz: str = "Asia/Shanghai", *,
+                 uow_factory: UowFactory | None = None) -> None:
         self.engine = engine
         self.clock = clock
         self.tz_name = tz
         self.tz = ZoneInfo(tz)
         self.bus = MessageBus(self.tz)  # what happens after a change (services/messagebus.py)
+        self._uow_factory = uow_factory or self._database_uow
+
+    def _database_uow(self, readonly: bool) -> UnitOfWork:
+        return UnitOfWork(self.engine, readonly=readonly, now=self.clock.now, bus=self.bus)
 
     @contextmanager
     def uow(self, readonly: bool = False) -> Iterator[UnitOfWork]:
         """One use case, one transaction. A concurrent update becomes "已被他人处理"."""
-        with UnitOfWork(self.engine, readonly=readonly, now=self.clock.now,
-                        bus=self.bus) as uow:
+        with self._uow_factory(readonly) as uow:
             try:
                 yield uow
             except ConcurrentUpdateError as exc:

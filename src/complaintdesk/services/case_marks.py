@@ -4,8 +4,8 @@ audit trail. The mark is what makes a case eligible for “成功解决疑难投
 
 from __future__ import annotations
 
-from ..domain.case_marks import DIFFICULT, CaseMark
-from ..domain.records import FeedbackKind, Role, User
+from ..domain.case_marks import DIFFICULT, MARKED_BY, CaseMark, mark_applies
+from ..domain.records import User
 from .base import ServiceBase
 from .errors import NotFound, ServiceError
 
@@ -21,7 +21,7 @@ class CaseMarkService(ServiceBase):
 
     def mark_difficult(self, actor: User, case_id: int, note: str) -> CaseMark:
         """The assessor judges the complaint 疑难; `note` says why (required)."""
-        self.require(actor, Role.ASSESSOR, what="标记疑难投诉")
+        self.require(actor, MARKED_BY, what="标记疑难投诉")
         note = note.strip()
         if not note:
             raise ServiceError("请填写「认定理由」：为什么属于疑难投诉。", field="note")
@@ -31,7 +31,7 @@ class CaseMarkService(ServiceBase):
             case = uow.cases.get(case_id)
             if case is None:
                 raise NotFound("找不到该案件，请刷新后重试。")
-            if case.kind is not FeedbackKind.COMPLAINT:
+            if not mark_applies(DIFFICULT, case):
                 raise ServiceError("只有投诉可以标记为疑难投诉（建议、表扬不适用）。")
             before = uow.marks.get(case_id, DIFFICULT)
             mark = CaseMark(case_id=case_id, kind=DIFFICULT, note=note,
@@ -43,7 +43,7 @@ class CaseMarkService(ServiceBase):
             return mark
 
     def clear_difficult(self, actor: User, case_id: int) -> None:
-        self.require(actor, Role.ASSESSOR, what="取消疑难投诉标记")
+        self.require(actor, MARKED_BY, what="取消疑难投诉标记")
         with self.uow() as uow:
             case = uow.cases.get(case_id)
             if case is None:

@@ -81,7 +81,7 @@ class ContactLogService(ServiceBase):
             return []
         now = self.clock.now()
         with self.uow(readonly=True) as uow:
-            rows = uow.contacts.notice_task_rows(uow.cases._list_select(), now)
+            rows = uow.contacts.notice_task_rows(now)
             window = uow.contacts.notice_windows([r.id for r in rows])
         out = []
         for r in rows:

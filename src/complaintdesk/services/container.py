@@ -18,6 +18,7 @@ from ..storage.audit_head import register_head_file
 from ..storage.database import HEAD_REVISION, DatabaseConfig, current_revision, make_engine, migrate
 from ..storage.uow import UnitOfWork
 from .accountability import AccountabilityService
+from .action_choices import ActionChoiceService
 from .alerts import AlertService
 from .auth import AuthService
 from .backups import BackupService, DamagedDatabase, ensure_openable
@@ -93,6 +94,13 @@ class Services:
     def history(self) -> HistoryService:
         """A customer's and a vehicle's history (stateless: made when asked)."""
         return HistoryService(self.engine, self.clock, self.reports.tz_name)
+
+    @property
+    def choices(self) -> ActionChoiceService:
+        """What a case's action forms offer to pick (stateless: made when asked)."""
+        service = ActionChoiceService(self.engine, self.clock, self.reports.tz_name)
+        service.slips_of_case = self.accountability.proposals_for_case
+        return service
 
     @property
     def backup_dir(self) -> Path | None:

@@ -32,14 +32,13 @@ from ..domain.records import (
 from ..domain.validation import format_number
 from ..domain.workflow import WorkflowError, action_slips, perform, start_case
 from ..domain.workflow.flows import APPROVE_SLIPS
-from ..domain.workflow.internal_routing import ROUTING_KEY, AssessorMap
+from ..domain.workflow.internal_routing import ROUTING_KEY, AssessorMap, company_department
 from ..storage.uow import UnitOfWork
 from .auth import hash_password
 from .demo_data import random_intake
 from .gm_decisions import approve_each
 from .handlers.accountability import prepare_action
-from .intake import company_department
-from .messagebus import MessageBus
+from .messagebus import QUIET_HANDLERS, MessageBus
 from .settings import workflow_settings
 from .workflow import step_data_json
 
@@ -323,7 +322,8 @@ def seed_demo(services: Any, cases: int = 400, seed: int = 20261123,
     rng = random.Random(seed)
     now = services.clock.now()
     tz = services.intake.tz
-    bus = services.workflow.bus
+    # the accountability rules only: the demo's history told nobody (no alerts, no notices)
+    bus = MessageBus(services.workflow.tz, QUIET_HANDLERS)
     with UnitOfWork(services.engine) as uow:
         cast = create_demo_users(uow)
         uow.commit()

@@ -17,17 +17,20 @@ def sentence(message: str) -> str:
 
 
 class ServiceError(Exception):
-    """A use case refused. `field` names the form field the message belongs next to. The
-    message always reads as a sentence, ending in 。."""
+    """A use case refused. `field` names the form field the message belongs next to; `row`,
+    for a table the person edits (the rule table), the 0-based row it is about — so the
+    widget selects it without reading the text. The message always reads as a sentence,
+    ending in 。."""
 
     def __init__(self, message: str, field: str | None = None,
-                 fields: dict[str, str] | None = None) -> None:
+                 fields: dict[str, str] | None = None, *, row: int | None = None) -> None:
         message = sentence(message)
         fields = {k: sentence(v) for k, v in fields.items()} if fields else None
         super().__init__(message)
         self.message = message
         self.field = field
         self.fields = fields or ({field: message} if field else {})
+        self.row = row
 
 
 class PermissionDenied(ServiceError):

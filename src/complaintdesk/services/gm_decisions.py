@@ -13,9 +13,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..domain.records import Case, FaultSlip, SlipStatus, User
+from ..domain.records import Case, FaultSlip, User
 from ..domain.rules import penalties_from_raw, penalties_to_raw
-from ..domain.slips import approve, change_penalties
+from ..domain.slips import approve, change_penalties, waits_on_gm
 from ..storage.uow import UnitOfWork
 from .errors import ServiceError
 from .slip_ops import domain_call
@@ -27,7 +27,7 @@ DECISION_LABELS = {APPROVE: "同意", CHANGE: "修改处罚后同意"}
 
 def waiting_slips(uow: UnitOfWork, case_id: int) -> list[FaultSlip]:
     """The case's slips that wait on the GM (issued, not yet signed), in number order."""
-    return sorted((s for s in uow.slips.by_case(case_id) if s.status is SlipStatus.ISSUED),
+    return sorted((s for s in uow.slips.by_case(case_id) if waits_on_gm(s)),
                   key=lambda s: (s.number, s.id or 0))
 
 

@@ -253,8 +253,8 @@ class HistoryService(ServiceBase):
         keys = parse_lookup(text)
         with self.uow(readonly=True) as uow:
             if keys.vin:  # the plates this vehicle carried stand in where a case has no VIN
-                plates = {p for p in (c.intake.plate for c in self._cases(
-                    uow, [m[0] for m in uow.ledger.history_matches(vin=keys.vin)])) if p}
+                plates = {p for p in (c.intake.plate for c in uow.cases.by_ids(
+                    [m[0] for m in uow.ledger.history_matches(vin=keys.vin)])) if p}
                 if len(plates) == 1:
                     keys = _Keys(vin=keys.vin, plate=plates.pop())
             history, shown = self._history(uow, actor, keys, seed=None)
@@ -269,16 +269,6 @@ class HistoryService(ServiceBase):
                            {"how": "history", "cases": shown_in_full})
                 uow.commit()
 
-    @staticmethod
-    def _cases(uow: UnitOfWork, ids: list[int]) -> list[Case]:
-        from ..storage.tables import CaseRow
-
-        out: list[Case] = []
-        for i in range(0, len(ids), 500):
-            for batch in uow.cases.iter_where([CaseRow.id.in_(ids[i:i + 500])]):  # type: ignore[union-attr]
-                out += batch
-        return out
-
     def _history(self, uow: UnitOfWork, actor: User, keys: _Keys,
                  seed: int | None) -> tuple[History, list[str]]:
         now = self.clock.now()
@@ -286,7 +276,7 @@ class HistoryService(ServiceBase):
                                              HISTORY_LIMIT + 1)
         truncated = len(matches) > HISTORY_LIMIT
         ids = [m[0] for m in matches[:HISTORY_LIMIT]]
-        by_id = {c.id: c for c in self._cases(uow, ids)}
+        by_id = {c.id: c for c in uow.cases.by_ids(ids)}
         cases = [by_id[i] for i in ids if i in by_id]
         slips: dict[int, list[FaultSlip]] = {}
         for s in uow.slips.for_kpis_of_cases(ids):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..domain.events import audit_entry
 from ..domain.input_rules import check_mobile
 from ..domain.input_rules.registration import FIELD_LABELS, check_attachment
 from ..domain.manufacturer import ForwardInput
@@ -13,7 +14,6 @@ from ..domain.records import (
     FLOW_PREFIX,
     Attachment,
     Case,
-    Department,
     FeedbackKind,
     FlowKind,
     Intake,
@@ -28,16 +28,12 @@ from ..domain.validation import (
     validate_registration,
 )
 from ..domain.workflow import WorkflowError, start_case
-from ..domain.workflow.internal_routing import ROUTING_KEY, AssessorMap
-from ..storage.audit_cases import intake_digest
-from .alerts import event_alerts
+from ..domain.workflow.internal_routing import ROUTING_KEY, AssessorMap, company_department
 from .base import ServiceBase
 from .errors import ServiceError
 from .manufacturer import MANUFACTURER_CHANNEL, check_forward_input, record_forward
 from .settings import workflow_settings
 
-# The 行政部: its 考核主管 is the company's (DESIGN §3). Found by its code, else its name.
-COMPANY_ASSESSOR_DEPARTMENT = ("XZ", "行政部")
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024  # DESIGN §5: ≤ 20 MB each
 REPEAT_WINDOW = timedelta(days=90)  # DESIGN §5: same phone or VIN within 90 days
 
@@ -159,17 +155,18 @@ class IntakeService(ServiceBase):
             uow.cases.add(case)
             forward = record_forward(uow, actor, case, manufacturer, now, self.tz_name) \
                 if manufacturer is not None else None
-            event_alerts(uow, actor, case, "register", events, now, self.tz_name)
-            self.bus.handle(uow)  # step 0 registered late: the receiver's breach slip
+            # what follows from the registration (services/messagebus.py): the next step's
+            # alerts, 重要/重大 told, step 0 registered late → the receiver's breach slip
+            self.bus.handle(uow)
             self.audit(uow, actor, "register", "case", case.number, None, {
                 # what was registered, as stored: `check` holds the row against it
-                "intake_digest": intake_digest(uow.session, case.id or 0),
+                "intake_digest": uow.audit.intake_digest(case.id or 0),
                 "number": case.number, "customer": intake.customer_name, "kind": case.kind.value,
                 "channel": intake.channel, "repeat_of": case.repeat_of_id,
                 "flow": flow.value, "department_id": department_id,
                 **({"routing": report_data[ROUTING_KEY]} if report_data else {}),
                 "attachments": [a.filename for a in attachments],
-                "events": [e.kind for e in events],
+                "events": [audit_entry(e)["kind"] for e in events],
                 "receiver_employee_id": intake.receiver_employee_id,
                 "self_report": intake.self_report_department_id,
                 "resolved_on_spot": intake.resolved_on_spot,
@@ -215,10 +212,3 @@ def _check_people(uow: Any, intake: Intake) -> None:
                            field="self_report_department_id")
 
 
-def company_department(departments: list[Department]) -> int | None:
-    """The 行政部's id: its 考核主管 is the company's (DESIGN §3)."""
-    code, name = COMPANY_ASSESSOR_DEPARTMENT
-    for d in departments:
-        if d.code == code or d.name == name:
-            return d.id
-    return None

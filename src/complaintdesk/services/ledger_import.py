@@ -34,7 +34,6 @@ from ..domain.pick_lists import live_categories
 from ..domain.records import Case, CaseStatus, FlowKind, Role, StepRecord, User
 from ..domain.steps import LEDGER_RECORD, REGISTER, REVISIT
 from ..domain.validation import format_number
-from ..storage.audit_cases import intake_digests
 from ..storage.uow import UnitOfWork
 from .base import ServiceBase
 from .errors import ServiceError
@@ -165,7 +164,7 @@ def store_imported_cases(service: ServiceBase, uow: UnitOfWork, actor: User,
         if case.repeat_of_id is not None and case.repeat_of_id < 0:
             case.repeat_of_id = cases[-case.repeat_of_id - 1].id
         uow.cases.add(case)
-    digests = intake_digests(uow.session, [c.id for c in cases if c.id is not None])
+    digests = uow.audit.intake_digests([c.id for c in cases if c.id is not None])
     for case, source in zip(cases, provenance, strict=True):
         service.audit(uow, actor, "register", "case", case.number, None, {
             "intake_digest": digests[case.id or 0], "number": case.number,

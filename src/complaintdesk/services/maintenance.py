@@ -13,23 +13,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..storage import backup
-from ..storage.audit import verify_chain
 from ..storage.audit_cases import CaseTrail
 from ..storage.audit_head import (
     ChainHead,
-    compare,
     head_file_for_sqlite,
     read_head,
     server_head_file,
 )
 from ..storage.database import DatabaseConfig, make_engine
 from ..storage.db_file import FileState, assess
-from ..storage.tables import AuditRow
 from ..storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -88,14 +84,14 @@ def _check_contents(config: DatabaseConfig, data_dir: Path | None, report: Check
     trail = CaseTrail()
     try:
         with UnitOfWork(engine, readonly=True) as uow:
-            checked, chain = verify_chain(uow.session, on_row=trail.see)
+            checked, chain = uow.audit.verify(on_row=trail.see)
             if chain:
                 report.fail(f"审计日志哈希链：检查 {checked} 条，发现 {len(chain)} 处问题",
                             *[p.message for p in chain[:50]])
             else:
                 report.lines.append(f"审计日志哈希链：检查 {checked} 条，全部一致")
             _check_heads(uow, config, data_dir, report)
-            held, unlogged, case_problems = trail.problems(uow.session)
+            held, unlogged, case_problems = uow.audit.case_problems(trail)
             if case_problems:
                 report.fail(f"案件与审计日志：发现 {len(case_problems)} 处不符", *case_problems)
             else:
@@ -120,19 +116,18 @@ def _check_contents(config: DatabaseConfig, data_dir: Path | None, report: Check
 def _check_heads(uow: UnitOfWork, config: DatabaseConfig, data_dir: Path | None,
                  report: CheckReport) -> None:
     """The log against the heads kept outside it; and what the app itself found."""
-    s = uow.session
     path = config.sqlite_path
     if path is not None:
         head_path: Path | None = head_file_for_sqlite(path)
     else:
         head_path = server_head_file(data_dir, make_url(config.url)) if data_dir else None
     head = read_head(head_path)
-    total = s.execute(select(func.count()).select_from(AuditRow)).scalar_one()
+    total = uow.audit.count()
     if head is None:
         report.lines.append("审计链头文件：没有找到（本机尚未写入过，或已被删除）；"
                             "只能与备份清单中的链头比对。" if total else "审计链头文件：没有找到，审计日志为空")
     else:
-        found = compare(s, head, "审计链头文件")
+        found = uow.audit.compare(head, "审计链头文件")
         if not found.ok:
             report.fail(found.message)
         else:
@@ -140,9 +135,7 @@ def _check_heads(uow: UnitOfWork, config: DatabaseConfig, data_dir: Path | None,
             report.lines.append(found.message + lag)
     if path is not None and data_dir is not None:
         _check_manifests(uow, data_dir, head, report)
-    mismatches = s.execute(select(AuditRow.id, AuditRow.at, AuditRow.after)
-                           .where(AuditRow.action == "audit_head_mismatch")).all()
-    for entry_id, at, after in mismatches:
+    for entry_id, at, after in uow.audit.recorded_mismatches():
         message = after.get("message", "") if isinstance(after, dict) else ""
         report.fail(f"第 {entry_id} 条审计记录：程序在 {at:%Y-%m-%d %H:%M} 发现审计日志与链头文件不符"
                     f"（{message}）：此前有审计记录被删除或改写。")
@@ -158,7 +151,7 @@ def _check_manifests(uow: UnitOfWork, data_dir: Path, head: ChainHead | None,
         created = info.created if info.created.tzinfo else info.created.astimezone()
         if since is not None and created <= since:
             break
-        found = compare(uow.session, info.head, f"备份 {info.path.name} 的清单")
+        found = uow.audit.compare(info.head, f"备份 {info.path.name} 的清单")
         if found.ok:
             report.lines.append(f"备份清单中的链头：与数据库一致（{info.path.name}）")
         else:

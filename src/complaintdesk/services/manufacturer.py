@@ -336,11 +336,27 @@ class ManufacturerService(ServiceBase):
 
 
 def unanswered_with_replies(uow: UnitOfWork) -> Pending:
-    """The forwardings with a milestone unanswered, and their replies: read once per scan
-    for both the reminders and the breaches."""
+    """The forwardings with a milestone unanswered, and their replies."""
     open_ = uow.manufacturer.unanswered()
     return open_, (uow.manufacturer.replies([f.forward.case_id for f in open_]) if open_
                    else {})
+
+
+def marked_with_replies(uow: UnitOfWork, now: datetime, never: datetime) -> Pending:
+    """The forwardings whose next milestone mark has come or is not known, and their
+    replies: what the reminder scan reads, once, for both the reminders and the breaches
+    (the others have no mark before their stored one; those all answered, none: `never`)."""
+    uow.manufacturer.settle_answered_marks(never)
+    due = uow.manufacturer.marks_due(now)
+    return due, (uow.manufacturer.replies([f.forward.case_id for f in due]) if due else {})
+
+
+def milestone_marks(pending: Pending, now: datetime, never: datetime) -> dict[int, datetime]:
+    """Each forwarding's next mark after `now` (`never`: none is left), to be stored."""
+    forwards, replies = pending
+    return {fc.forward.case_id: M.next_milestone_mark(
+        fc.forward, {r.milestone for r in replies[fc.forward.case_id]}, now) or never
+        for fc in forwards}
 
 
 def milestone_reminders(uow: UnitOfWork, since: datetime, now: datetime,

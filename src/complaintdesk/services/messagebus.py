@@ -4,13 +4,27 @@ The domain records what happened on the aggregate (`case.events`, `slip.events`,
 domain/events.py). The unit of work collects the events of the cases and slips it wrote
 (`collect_new_events`); `MessageBus.handle` hands each to its handlers in HANDLERS, and
 the events those handlers raise in turn, until none is left — all inside the caller's
-transaction, so a proposed slip commits or rolls back with the action that caused it.
+transaction, so a proposed slip, an alert or a notice commits or rolls back with the
+action that caused it.
+
+HANDLERS is that list, one row per event type, its handlers in the order they run:
+- the accountability rules (handlers/accountability.py): step 5 / ic_review opened →
+  the slips proposed; a deadline breach → a breach slip proposed; signed, enforced;
+- the alerts (handlers/alerts.py, DESIGN §4.5): a finished step's alerts settled; an
+  opened step → its holders; 重要/重大 → the department head and the GM; a notice →
+  its recipients; a breach → the assessors (after its slip was proposed); the issue
+  step → each issued slip waits on its employee;
+- the notices (handlers/notices.py): each in the audit log as "notify".
+Events are handed out in the order the domain raised them, so within one action the slips
+are proposed before the alerts that tell of them.
 
 A use case calls `handle` after the domain changed the aggregate, where the order matters
-(the workflow action: its slips are proposed before the alerts and the audit entry); the
-unit of work calls `finish` at commit for whatever is left, then brings the read models
-(READ_MODELS: the running KPI tallies) up to date with every write — also in the same
-transaction, so the tallies never disagree with the records.
+(the workflow action: its slips are proposed before the next step is assigned and the
+audit entry is written); the unit of work calls `finish` at commit for whatever is left,
+then brings the read models (READ_MODELS: the running KPI tallies) up to date with every
+write — also in the same transaction, so the tallies never disagree with the records.
+The demo seeder replays history that nobody was told of: it runs QUIET_HANDLERS (the
+accountability rules only).
 """
 
 from __future__ import annotations
@@ -23,16 +37,20 @@ from typing import Any
 from sqlalchemy import Engine
 
 from ..domain.events import (
+    CaseSlipsIssued,
+    Classified,
     DeadlineBreached,
     EnforcementOrdered,
     Event,
+    NoticeRaised,
     SlipsSigned,
+    StepFinished,
     StepOpened,
 )
 from ..domain.records import Case, FaultSlip
 from ..storage.tracking import WriteListener
 from ..storage.uow import UnitOfWork
-from .handlers import accountability
+from .handlers import accountability, alerts, notices
 from .handlers.context import Context
 from .handlers.tallies import TallyReadModel
 
@@ -41,10 +59,24 @@ Handler = Callable[[Any, UnitOfWork, Context], None]
 # What happens after a change: every event type the domain raises that something reacts
 # to, and who reacts (in this order). Events with no entry are recorded and let go.
 HANDLERS: dict[type[Event], list[Handler]] = {
-    StepOpened: [accountability.propose_on_open],
-    DeadlineBreached: [accountability.propose_breach],
+    StepFinished: [alerts.settle_finished_step],
+    StepOpened: [accountability.propose_on_open, alerts.alert_step_holders],
+    DeadlineBreached: [accountability.propose_breach, alerts.alert_breach],
+    Classified: [alerts.alert_severity],
+    NoticeRaised: [alerts.alert_notice, notices.record_notice],
+    CaseSlipsIssued: [alerts.alert_issued_slips],
     SlipsSigned: [accountability.sign_slips],
     EnforcementOrdered: [accountability.enforce_slips],
+}
+
+# The handlers that tell people (alerts, the audit's notices).
+_TELLING = {alerts.__name__, notices.__name__}
+
+# HANDLERS without those that tell people: the demo seeder's, whose history happened
+# before anyone used the app (it sends no alert and records no notice, as before).
+QUIET_HANDLERS: dict[type[Event], list[Handler]] = {
+    kind: quiet for kind, handlers in HANDLERS.items()
+    if (quiet := [h for h in handlers if h.__module__ not in _TELLING])
 }
 
 # The read models that follow every write of a unit of work (see handlers/tallies.py).

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain import steps as S
-from ..domain.case_marks import TYPICAL, CaseMark
+from ..domain.case_marks import MARKED_BY, TYPICAL, CaseMark, mark_applies
 from ..domain.masking import scrub_customer
 from ..domain.paper import (
     LESSON_MAX,
@@ -215,8 +215,7 @@ class PaperService(ServiceBase):
     @staticmethod
     def _archive_rows(uow: UnitOfWork, rules: list[SignedCopyRule],
                       missing: list[tuple[int, str, datetime]]) -> list[ArchiveRow]:
-        rows = {r.id: r for r in uow.paper.list_rows(uow.cases._list_select(),
-                                                    [m[0] for m in missing])}
+        rows = {r.id: r for r in uow.paper.list_rows([m[0] for m in missing])}
         out = []
         for case_id, form, finished in missing:
             r = rows.get(case_id)
@@ -233,7 +232,7 @@ class PaperService(ServiceBase):
     def mark_example(self, actor: User, case_id: int, lesson: str) -> CaseMark:
         """The assessor marks a closed case 典型案例, with the lesson (003 一.11): a case
         mark (domain/case_marks.py) whose note is the lesson."""
-        if not actor.has(Role.ASSESSOR) or actor.id is None:
+        if not actor.has(MARKED_BY) or actor.id is None:
             raise PermissionDenied("只有考核主管可以标记典型案例。")
         text = lesson.strip()
         if not text:
@@ -243,7 +242,7 @@ class PaperService(ServiceBase):
         now = self.clock.now()
         with self.uow() as uow:
             case = self._case(uow, case_id)
-            if case.status is not CaseStatus.CLOSED:
+            if not mark_applies(TYPICAL, case):
                 raise ServiceError("只有已结案的案件可以标记为典型案例。", field="case")
             before = uow.marks.get(case_id, TYPICAL)
             mark = CaseMark(case_id, TYPICAL, text, actor.id, now)
@@ -254,7 +253,7 @@ class PaperService(ServiceBase):
         return mark
 
     def unmark_example(self, actor: User, case_id: int) -> None:
-        if not actor.has(Role.ASSESSOR):
+        if not actor.has(MARKED_BY):
             raise PermissionDenied("只有考核主管可以取消典型案例。")
         with self.uow() as uow:
             case = self._case(uow, case_id)

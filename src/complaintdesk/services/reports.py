@@ -350,8 +350,6 @@ class ReportService(ServiceBase):
 
     def weekly_summary(self, actor: User, week_start: date) -> WeeklySummary:
         """Last Monday–Sunday: new, closed and overdue cases (every flow), slips issued."""
-        from ..storage.audit_head import db_head
-
         self.require(actor, *VIEW_ROLES, what="查看周报")
         if week_start.weekday() != 0:
             raise ServiceError(f"周报须从星期一开始：{week_start:%Y-%m-%d} 不是星期一",
@@ -362,7 +360,7 @@ class ReportService(ServiceBase):
         summary = weekly_summary(cases, slips, week_start, self.tz, self.clock.now(), lookups)
         self._flag_unsigned(summary, start, end)
         with self.uow(readonly=True) as uow:
-            head = db_head(uow.session)
+            head = uow.audit.head()
         summary.audit_head = (head.count, head.last_hash)
         return summary
 

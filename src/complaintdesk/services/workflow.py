@@ -2,7 +2,8 @@
 
 One action = one transaction: load the case, check the version the user saw, prepare the
 slips the action issues or decides, let the domain engine decide and record, hand the
-events the case raised to the message bus (the accountability handlers), save, audit."""
+events the case raised to the message bus (slips, alerts, notices: services/messagebus.py),
+save, audit."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..domain.events import audit_entry
 from ..domain.masking import mask_mobile
 from ..domain.query import CaseListRow
 from ..domain.records import Case, Role, User
@@ -26,12 +28,10 @@ from ..domain.workflow import (
 from ..domain.workflow.permissions import Holder
 from ..domain.workflow.tasks import task_filters
 from ..storage.uow import UnitOfWork
-from .alerts import event_alerts
 from .base import ServiceBase
 from .data_access import rows_for
 from .errors import ConflictError, NotFound, ServiceError
 from .handlers.accountability import prepare_action
-from .notify import notify_events
 from .settings import workflow_settings
 
 
@@ -103,16 +103,15 @@ class WorkflowService(ServiceBase):
                                  self._delegations(uow, now))
             except WorkflowError as exc:
                 raise ServiceError(exc.message_zh, field=exc.field, fields=exc.fields) from exc
-            self.bus.handle(uow, case)  # the accountability handlers (slips), before the rest
+            # what follows from the action (services/messagebus.py): the slips proposed,
+            # the alerts, the notices — before the next step is assigned and the audit entry
+            self.bus.handle(uow, case)
             if case.open_step is not None and case.open_step.assignee_user_id is None:
                 assign_role_step(uow, case, now)
             uow.cases.save(case)
-            event_alerts(uow, actor, case, action_key, result.events, now, self.tz_name)
-            notify_events(uow, actor, case, result.events, now)
             self.audit(uow, actor, f"action:{action_key}", "case", case.number, before, {
                 "step": case.current_step, "status": case.status.value, "data": values,
-                "events": [{"kind": e.kind, "step": e.step_key, "user": e.user_id}
-                           for e in result.events],
+                "events": [audit_entry(e) for e in result.events],
             })
             uow.commit()
         return case
@@ -130,8 +129,7 @@ class WorkflowService(ServiceBase):
         with self.uow(readonly=True) as uow:
             hours = workflow_settings(uow, self.tz_name).approval_hours
             for role, dept in asks:
-                for row, due in uow.contacts.approval_task_rows(uow.cases._list_select(),
-                                                                role, dept):
+                for row, due in uow.contacts.approval_task_rows(role, dept):
                     since = due - timedelta(hours=hours) if due else None
                     out.append(TaskRow(row, due_state(since, due, now)))
         return out

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from .audit_head import HeadTracker, head_as_dict
+from .audit_cases import CaseTrail, intake_digest, intake_digests
+from .audit_head import ChainHead, HeadComparison, HeadTracker, compare, db_head, head_as_dict
 from .tables import AuditRow
 
 
@@ -95,6 +96,43 @@ class AuditLog:
         last = self._rows[-1]
         self._head.committed(len(self._rows), last.id, last.hash)
         self._rows = []
+
+    # ---- what the entries record about the chain and the cases (read in this transaction)
+    def head(self) -> ChainHead:
+        """The chain's head as the database holds it (printed on the weekly summary)."""
+        return db_head(self._s)
+
+    def intake_digest(self, case_id: int) -> str:
+        """The registered fields of a case as stored (its registration entry records it)."""
+        return intake_digest(self._s, case_id)
+
+    def intake_digests(self, case_ids: list[int]) -> dict[int, str]:
+        """`intake_digest` of many cases (a bulk import's entries)."""
+        return intake_digests(self._s, case_ids)
+
+    # ---- `complaintdesk check` (services/maintenance.py) ------------------------------
+    def verify(self, on_row: Callable[[AuditRow], None] | None = None,
+               ) -> tuple[int, list[ChainProblem]]:
+        """The whole chain walked: (entries checked, problems); `on_row` sees each entry."""
+        return verify_chain(self._s, on_row=on_row)
+
+    def count(self) -> int:
+        return int(self._s.execute(select(func.count()).select_from(AuditRow)).scalar_one())
+
+    def compare(self, head: ChainHead, source: str) -> HeadComparison:
+        """Does the log still hold `head` (from the head file or a backup's manifest)?"""
+        return compare(self._s, head, source)
+
+    def case_problems(self, trail: CaseTrail, limit: int = 50) -> tuple[int, int, list[str]]:
+        """Each case against what its audit entries (fed to `trail`) say it should be."""
+        return trail.problems(self._s, limit)
+
+    def recorded_mismatches(self) -> list[tuple[int, datetime, Any]]:
+        """(entry id, when, its data) of the entries the app wrote on finding the log and
+        its head file disagree."""
+        rows = self._s.execute(select(AuditRow.id, AuditRow.at, AuditRow.after)
+                               .where(AuditRow.action == "audit_head_mismatch")).all()
+        return [(int(i), at, after) for i, at, after in rows]
 
 
 @dataclass(frozen=True)

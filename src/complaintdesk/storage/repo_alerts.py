@@ -1,4 +1,4 @@
-"""Alerts (DESIGN §4.5) and what the reminder scan reads: the open steps near their marks.
+"""Alerts (DESIGN §4.5) and what the reminder scan reads: the open steps whose mark has come.
 
 Writing is "insert unless this person already has this key" (ON CONFLICT DO NOTHING, which
 SQLite and PostgreSQL both have), so that two PCs scanning at once send an alert once.
@@ -6,11 +6,11 @@ SQLite and PostgreSQL both have), so that two PCs scanning at once send an alert
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, bindparam, func, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -117,24 +117,20 @@ class AlertRepository:
             select(_A.c.person_id, _A.c.key).where(_A.c.key.in_(list(keys)))).all()
         return {(r.person_id, r.key) for r in rows}
 
-    # ---- what the reminder scan reads ------------------------------------------------------
-    def open_steps(self, deadline_after: datetime | None, due_by: datetime) -> list[OpenStep]:
-        """The cases' open current steps with a deadline after `deadline_after` that became
-        due by `due_by`: read off ix_case_deadline (status, current_deadline), then their
-        step rows by primary key. A step whose deadline passed before the last scan has had
-        its reminders."""
-        cond = and_(_C.c.status == "open", _C.c.current_deadline.is_not(None),
-                    _C.c.current_due_since <= due_by)
-        if deadline_after is not None:
-            cond = and_(cond, _C.c.current_deadline > deadline_after)
+    # ---- what the reminder scan reads and writes -------------------------------------------
+    def steps_to_mark(self, now: datetime) -> tuple[list[OpenStep], list[int]]:
+        """The open cases whose next reminder mark has come (by `now`) or is not known
+        (NULL: the case was written since, or never looked at), read off ix_case_next_mark:
+        their open current steps, and the ids of all these cases (a case without such a step
+        has no mark to wait for). The others have nothing due: their mark is still ahead."""
+        cols = (_C.c.id, _C.c.number, _C.c.flow, _C.c.current_step, _C.c.current_deadline,
+                _C.c.department_id, _C.c.supervisor_user_id)
+        # two range reads of the index, not one OR (which both databases walk in full)
         conn = self._s.connection()
-        cases = conn.execute(select(
-            _C.c.id, _C.c.number, _C.c.flow, _C.c.current_step, _C.c.current_deadline,
-            _C.c.current_due_since, _C.c.department_id, _C.c.supervisor_user_id,
-        ).where(cond)).all()
-        if not cases:
-            return []
-        by_id = {c.id: c for c in cases}
+        cases = conn.execute(union_all(
+            select(*cols).where(_C.c.status == "open", _C.c.next_mark_at.is_(None)),
+            select(*cols).where(_C.c.status == "open", _C.c.next_mark_at <= now))).all()
+        by_id = {c.id: c for c in cases if c.current_deadline is not None}
         out: list[OpenStep] = []
         ids = list(by_id)
         for i in range(0, len(ids), 500):
@@ -149,4 +145,21 @@ class AlertRepository:
                 out.append(OpenStep(c.id, c.number, c.flow, s.step_key, s.seq, s.due_since,
                                     s.deadline, c.department_id, c.supervisor_user_id,
                                     s.assignee_user_id))
-        return out
+        return out, [c.id for c in cases]
+
+    _SET_MARK = _C.update().where(_C.c.id == bindparam("b_id")).values(
+        next_mark_at=bindparam("b_mark"))
+
+    def set_marks(self, marks: Mapping[int, datetime]) -> None:
+        """Store each case's next mark (the case's version is not touched: a mark is the
+        scan's bookkeeping, not a change of the case)."""
+        if marks:
+            self._s.connection().execute(
+                self._SET_MARK, [{"b_id": k, "b_mark": v} for k, v in marks.items()])
+
+    def forget_marks(self) -> int:
+        """Every open case's mark becomes not known: the next scan works them all out again
+        (the calendar or the reminder fractions changed)."""
+        return int(self._s.connection().execute(
+            update(_C).where(_C.c.status == "open", _C.c.next_mark_at.is_not(None))
+            .values(next_mark_at=None)).rowcount or 0)

@@ -63,6 +63,9 @@ def _case_values(case: Case) -> dict[str, Any]:
         simple_path=case.simple_path, notice_from=case.notice_from,
         notice_due=case.notice_due, notified_at=case.notified_at,
         approval_role=case.approval_role, approval_due=case.approval_due,
+        # the reminder scan works the next mark out again from what was written (its
+        # deadline, its step): storage knows nothing of marks, only that it is not known
+        next_mark_at=None,
     )
     return values
 
@@ -230,6 +233,14 @@ class CaseRepository(CaseListQueries):
                    data_keys: Sequence[str] | None = None) -> Iterator[list[Case]]:
         """See `CaseReader.iter_where`."""
         return CaseReader(self._conn()).iter_where(conds, batch, data_keys)
+
+    def by_ids(self, ids: Sequence[int], batch: int = 500) -> list[Case]:
+        """These cases, whole (steps and their data), in no particular order."""
+        out: list[Case] = []
+        for i in range(0, len(ids), batch):
+            for part in self.iter_where([CaseRow.id.in_(ids[i:i + batch])]):  # type: ignore[union-attr]
+                out += part
+        return out
 
     def for_kpis_one(self, case_id: int) -> Case | None:
         """One case as the statistics read it."""

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from ..domain.clock import utc
 from ..domain.query import CaseListRow
 from ..domain.records import ContactEntry
-from .read_models.case_list import StoredCaseListRow
+from .read_models.case_list import StoredCaseListRow, case_list_select
 from .tables import CaseRow, ContactRow, WeeklySummaryRow
 
 
@@ -34,23 +34,22 @@ class ContactRepository:
         return [ContactEntry(r.id, r.case_id, utc(r.at), r.method, r.kind, r.by_user_id,
                              r.summary, r.customer_reply, utc(r.recorded_at)) for r in rows]
 
-    def notice_task_rows(self, list_select: Any, now: datetime,
-                         limit: int = 2000) -> list[CaseListRow]:
+    def notice_task_rows(self, now: datetime, limit: int = 2000) -> list[CaseListRow]:
         """Complaints whose 告知 window has opened and that nobody told yet (index
-        ix_case_notice), the earliest due first. `list_select`: the case list's select."""
-        stmt = (list_select.where(CaseRow.notified_at.is_(None),  # type: ignore[union-attr]
+        ix_case_notice), the earliest due first, as the case list shows them."""
+        stmt = (case_list_select().where(CaseRow.notified_at.is_(None),  # type: ignore[union-attr]
                                   CaseRow.notice_from <= now)  # type: ignore[operator]
                 .order_by(CaseRow.notice_due, CaseRow.id).limit(limit))
         return [StoredCaseListRow.from_values(r) for r in self._s.connection().execute(stmt)]
 
-    def approval_task_rows(self, list_select: Any, role: str, department_id: int | None,
+    def approval_task_rows(self, role: str, department_id: int | None,
                            limit: int = 500) -> list[tuple[CaseListRow, datetime | None]]:
         """Cases whose 重要/重大 solution awaits this approver (the role; a department head
         only his department's), the earliest due first, with that due time."""
         conds = [CaseRow.approval_role == role]
         if department_id is not None:
             conds.append(CaseRow.department_id == department_id)
-        stmt = (list_select.add_columns(CaseRow.approval_due).where(*conds)
+        stmt = (case_list_select().add_columns(CaseRow.approval_due).where(*conds)
                 .order_by(CaseRow.approval_due, CaseRow.id).limit(limit))
         out = []
         for r in self._s.connection().execute(stmt):

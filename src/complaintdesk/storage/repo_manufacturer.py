@@ -3,11 +3,12 @@ and its replies to the manufacturer, handed out as domain records."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlmodel import Session
 
 from ..domain.clock import utc
@@ -48,6 +49,7 @@ def _reply(r: ManufacturerReplyRow) -> ManufacturerReply:
                              utc(r.recorded_at))
 
 
+_F = ManufacturerForwardRow.__table__  # type: ignore[attr-defined]  # sqlmodel: no __table__ stub
 _CASE_COLS: tuple[Any, ...] = (CaseRow.number, CaseRow.customer_name, CaseRow.status,
                                CaseRow.department_id, CaseRow.supervisor_user_id,
                                CaseRow.phone)
@@ -107,11 +109,13 @@ class ManufacturerRepository:
                 out[r.case_id].append(_reply(r))
         return out
 
-    def _with_case(self, *where: Any) -> list[ForwardCase]:
+    def _with_case(self, *where: Any, ordered: bool = True) -> list[ForwardCase]:
         stmt = (select(ManufacturerForwardRow, *_CASE_COLS)
                 .join(CaseRow, CaseRow.id == ManufacturerForwardRow.case_id)  # type: ignore[arg-type]
-                .where(*where)
-                .order_by(ManufacturerForwardRow.forwarded_at, ManufacturerForwardRow.case_id))
+                .where(*where))
+        if ordered:
+            stmt = stmt.order_by(ManufacturerForwardRow.forwarded_at,
+                                 ManufacturerForwardRow.case_id)
         return [ForwardCase(_forward(r[0]), *r[1:]) for r in self._s.execute(stmt).all()]
 
     def forwarded_between(self, start: datetime, end: datetime,
@@ -136,12 +140,41 @@ class ManufacturerRepository:
             .order_by(CaseRow.id)).all()
         return [(int(i), utc(at), str(model), sup) for i, at, model, sup in rows]
 
-    def unanswered(self) -> list[ForwardCase]:
-        """Forwardings with a milestone nobody has replied to yet (for 我的待办 and the
-        reminders): fewer distinct milestone replies than milestones. The service judges
-        each milestone itself."""
+    def marks_due(self, now: datetime) -> list[ForwardCase]:
+        """The forwardings whose next milestone mark has come (by `now`) or is not known
+        (NULL: new, or never looked at), off their index: all the reminder scan reads."""
+        mark = _F.c.next_mark_at
+        # two range reads of its index: not one OR, nor in forwarding order (each a walk of
+        # every forwarding)
+        return (self._with_case(mark.is_(None), ordered=False)
+                + self._with_case(mark <= now, ordered=False))
+
+    def settle_answered_marks(self, never: datetime) -> int:
+        """The forwardings with no mark known whose every milestone is answered have no
+        mark left: `never` (after the upgrade, most of the old ones — not read one by one)."""
+        return int(self._s.connection().execute(
+            update(_F).where(_F.c.next_mark_at.is_(None), ~self._unanswered())
+            .values(next_mark_at=never)).rowcount or 0)
+
+    @staticmethod
+    def _unanswered() -> Any:
+        """A forwarding has fewer distinct milestone replies than milestones."""
         answered = (select(func.count(func.distinct(ManufacturerReplyRow.milestone)))
                     .where(ManufacturerReplyRow.case_id == ManufacturerForwardRow.case_id,
                            ManufacturerReplyRow.milestone.in_(MILESTONE_KEYS))  # type: ignore[attr-defined]
                     .scalar_subquery())
-        return self._with_case(answered < len(MILESTONE_KEYS))
+        return answered < len(MILESTONE_KEYS)
+
+    def set_marks(self, marks: Mapping[int, datetime]) -> None:
+        """Store each forwarding's next milestone mark (by case id)."""
+        if marks:
+            self._s.connection().execute(
+                update(_F).where(_F.c.case_id == bindparam("b_id"))
+                .values(next_mark_at=bindparam("b_mark")),
+                [{"b_id": k, "b_mark": v} for k, v in marks.items()])
+
+    def unanswered(self) -> list[ForwardCase]:
+        """Forwardings with a milestone nobody has replied to yet (for 我的待办 and the
+        reminders): fewer distinct milestone replies than milestones. The service judges
+        each milestone itself."""
+        return self._with_case(self._unanswered())

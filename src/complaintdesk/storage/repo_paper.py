@@ -15,6 +15,7 @@ from ..domain.clock import utc
 from ..domain.paper import WITH_SLIPS, SignedCopy, SignedCopyRule
 from ..domain.query import CaseListRow
 from ..domain.records import SlipStatus
+from .read_models.case_list import case_list_select
 from .tables import CaseRow, FaultSlipRow, SignedCopyRow, StepRow
 
 _COPY_LISTING = (SignedCopyRow.id, SignedCopyRow.case_id, SignedCopyRow.step_key,
@@ -92,12 +93,12 @@ class PaperRepository:
         out.sort(key=lambda t: (t[2], t[0]))
         return out[:limit]
 
-    def list_rows(self, list_select: Any, case_ids: Sequence[int]) -> list[CaseListRow]:
-        """The case list's rows of these cases (`list_select`: the case list's select)."""
+    def list_rows(self, case_ids: Sequence[int]) -> list[CaseListRow]:
+        """The case list's rows of these cases."""
         out: list[CaseListRow] = []
         ids = sorted(set(case_ids))
         for i in range(0, len(ids), 500):
-            stmt = list_select.where(CaseRow.id.in_(ids[i:i + 500]))  # type: ignore[union-attr]
+            stmt = case_list_select().where(CaseRow.id.in_(ids[i:i + 500]))  # type: ignore[union-attr]
             out += [CaseListRow.from_values(r) for r in self._s.connection().execute(stmt)]
         return out
 

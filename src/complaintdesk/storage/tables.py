@@ -99,6 +99,8 @@ class CaseRow(SQLModel, table=True):
         Index("ix_case_step_deadline", "current_step", "current_deadline"),
         # 处理意见告知 tasks: complaints not yet told, by window (migration 0006_policy_flow)
         Index("ix_case_notice", "notified_at", "notice_from"),
+        # the reminder scan: open cases whose next mark has come or is not known (0018)
+        Index("ix_case_next_mark", "status", "next_mark_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=20, unique=True)
@@ -147,6 +149,9 @@ class CaseRow(SQLModel, table=True):
     notified_at: datetime | None = _dt()
     approval_role: str = Field(default="", max_length=20)  # 重要/重大 solution approval
     approval_due: datetime | None = _dt()
+    # migration 0018_next_mark: when the current step's next reminder is sent, as the
+    # reminder scan worked it out; NULL (not known) whenever the case is written
+    next_mark_at: datetime | None = _dt()
 
 
 class LedgerImportRow(SQLModel, table=True):
@@ -399,6 +404,9 @@ class ManufacturerForwardRow(SQLModel, table=True):
     milestones: list[Any] = _json(list)  # [{"key", "rule", "due"}]
     registered_at: datetime = _dt(nullable=False)
     registered_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # migration 0018_next_mark: the first reminder mark of its unanswered milestones still to
+    # come, as the reminder scan worked it out; NULL (not known) for a new forwarding
+    next_mark_at: datetime | None = _dt(index=True)
 
 
 class ManufacturerReplyRow(SQLModel, table=True):

@@ -46,14 +46,12 @@ class SharedPcMixin:
     # ---- the person's work at once; lists that follow the database -----------------------
     def _show_own_work(self) -> None:
         """我的待办 first for anyone who takes workflow steps or has some waiting."""
-        from ..domain.records import Role
+        from ..domain.workflow.flows import takes_steps
 
         tasks = getattr(self, "tasks_view", None)
         if tasks is None:
             return
-        step_roles = {Role.CS_CENTER, Role.DEPT_HEAD, Role.SUPERVISOR, Role.ASSESSOR,
-                      Role.GENERAL_MANAGER}
-        if self.user.roles & step_roles or tasks.model.rowCount() > 0:
+        if takes_steps(self.user) or tasks.model.rowCount() > 0:
             self.tabs.setCurrentIndex(self.tab_keys.index("todo"))
             tasks.table.setFocus()
         else:

@@ -126,6 +126,11 @@ class GroupKpis:
     kpis: KpiSet
 
 
+# a complaint this long past its step's deadline stands out on the 管理看板: three days,
+# a product default (the policy names no such figure)
+LONG_OVERDUE_HOURS = 72.0
+
+
 @dataclass(slots=True)
 class OpenCase:
     """A complaint still open at the end of the period, with how overdue it is."""
@@ -138,6 +143,11 @@ class OpenCase:
     deadline: datetime | None
     age_hours: float  # registered → end of period
     overdue_hours: float  # 0.0 when the open step is not yet past its deadline
+
+    @property
+    def long_overdue(self) -> bool:
+        """Past its deadline by LONG_OVERDUE_HOURS or more (the dashboard marks it)."""
+        return self.overdue_hours >= LONG_OVERDUE_HOURS
 
 
 @dataclass(slots=True)

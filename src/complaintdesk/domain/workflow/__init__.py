@@ -21,7 +21,6 @@ from .deadlines import (
 from .engine import (
     ActionSpec,
     ActResult,
-    WorkflowEvent,
     action_slips,
     available_actions,
     perform,
@@ -36,7 +35,7 @@ __all__ = [
     "FIELDS", "FLOWS", "NO_DEADLINE", "SAME_DAY",
     "ActResult", "ActionDef", "ActionSpec", "BusinessCalendar", "DeadlineKind",
     "DeadlineRule", "Delegation", "FlowDef", "Holder", "StepDef", "StepStatus", "Who",
-    "WorkflowError", "WorkflowEvent", "WorkflowSettings",
+    "WorkflowError", "WorkflowSettings",
     "action_slips", "available_actions", "compute_deadline", "days", "field_label", "flow_for", "hours",
     "overdue_steps", "perform", "start_case", "step_status",
 ]

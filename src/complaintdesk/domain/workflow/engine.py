@@ -1,15 +1,16 @@
 """The generic workflow engine: interprets the flow tables of flows.py on a Case.
 
 It mutates the Case in place (finishes the open StepRecord, opens the next one with its
-deadline) and returns WorkflowEvents that the service layer turns into audit entries and
-notifications; the case records the same as typed domain events (domain/events.py, on
-`case.events`) for the message bus — the accountability rules react to those. It never
-reads the clock and never creates fault slips.
+deadline) and records what happened as typed domain events (domain/events.py) on
+`case.events`, for the message bus: the accountability rules, the alerts and the notices
+react to those (services/messagebus.py). It also hands back the events of the action (the
+audit entry lists them). It never reads the clock and never creates fault slips.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -20,23 +21,23 @@ from ..records import Case, CaseStatus, FlowKind, Severity, User
 from . import flows as F
 from .deadlines import WorkflowSettings
 from .errors import WorkflowError
-from .events import ActionSpec, ActResult, WorkflowEvent
+from .events import ActionSpec, ActResult
 from .fields import check_fields
 from .guards import CHECKS, GuardContext, refusal, unresolved_unsatisfied
 from .notice import set_notice_window
 from .permissions import Delegation, resolve_actor, who_label
 from .secondary_effects import SECONDARY_EFFECTS
-from .transitions import EFFECTS, Act, finish_step, open_step, serious_alerts
+from .transitions import EFFECTS, Act, finish_step, open_step, serious_notices
 
-__all__ = ["ActResult", "ActionSpec", "WorkflowEvent", "action_slips", "available_actions",
-           "domain_events", "perform", "start_case"]
+__all__ = ["ActResult", "ActionSpec", "action_slips", "available_actions", "perform",
+           "start_case"]
 
 
 # ---- public API -------------------------------------------------------------------------
 def start_case(
     case: Case, registered_by: User, settings: WorkflowSettings, now: datetime,
     report_data: Mapping[str, Any] | None = None,
-) -> list[WorkflowEvent]:
+) -> list[E.Event]:
     """Record the first step (登记 / 报告 / 开单) as done now and open the next one.
 
     The first step's deadline counts from when the customer complained (intake
@@ -56,9 +57,10 @@ def start_case(
         else None
     if self_dept is not None:
         _take_self_report(case, self_dept)
-    events: list[WorkflowEvent] = []
+    events: list[E.Event] = []
     complained = utc(case.intake.complained_at or case.registered_at)
-    first = open_step(case, flow, route[0], complained, settings, events)
+    first = open_step(case, flow, route[0], complained, settings, events, by=registered_by,
+                      at=now)
     events.pop()  # the first step is done at once: no "opened" notification for it
     case.status = CaseStatus.OPEN
     # DESIGN §4.1: step 0's lateness is the receiver's (受理人), not the typist's.
@@ -67,19 +69,22 @@ def start_case(
     first_data = dict(report_data or {})
     if receiver is not None:
         first_data["receiver_employee_id"] = receiver
-    finish_step(first, registered_by.id, None, now, "done", first_data, events)
-    for e in events:
-        if e.kind == "breach" and receiver is not None:
-            e.detail["employee_id"] = receiver
+    finish_step(case, first, registered_by.id, None, now, "done", first_data, events)
+    # a breach at registration is the receiver's; nothing else breaches here
+    events = [replace(e, employee_id=receiver, at_registration=True)
+              if isinstance(e, E.DeadlineBreached) else e for e in events]
     if flow.kind is FlowKind.FEEDBACK:
         set_notice_window(case, settings)
     # 003 一.9(1): 部门自查 starts at step 2 (step 1's fields came with the report); CS and
     # the assessor are told when step 4 is signed, not now
     nxt = S.ASSIGN if self_dept is not None else route[1]
-    open_step(case, flow, nxt, now, settings, events)
+    open_step(case, flow, nxt, now, settings, events, by=registered_by)
     if self_dept is not None:  # its head set the severity: a 重要/重大 one alerts the GM too
-        events.extend(serious_alerts(case, None, S.REGISTER, registered_by.id))
-    case.events.extend(domain_events(case, events, registered_by, now, at_registration=True))
+        events.extend(replace(n, at_registration=True) for n in serious_notices(
+            case, None, S.REGISTER, registered_by, now, len(events)))
+    events.append(E.Classified(case.id, S.REGISTER, case.category, case.severity, "", None,
+                               registered_by, now))
+    case.events.extend(events)
     return events
 
 
@@ -184,38 +189,22 @@ def perform(
         raise WorkflowError(
             "客户回访「不满意」尚未解决：须重新处理并回访，或由行政部考核主管判定「诉求无法合理满足」后才能结案。"
         )
-    events: list[WorkflowEvent] = []
+    events: list[E.Event] = []
     act = Act(case, flow, step, sdef, action, user, on_behalf, values, now, settings, events)
     (SECONDARY_EFFECTS.get(action.effect) or EFFECTS[action.effect])(act)
     case.events.append(E.ActionTaken(case.id, step.step_key, action.key, user, now))
-    case.events.extend(domain_events(case, events, user, now))
-    if action.slips == F.SIGN_SLIPS:
+    case.events.extend(events)
+    if action.slips == F.ISSUE_SLIPS:
+        issued = step.data.get("slip_ids")
+        case.events.append(E.CaseSlipsIssued(
+            case.id, step.step_key,
+            tuple(int(x) for x in issued) if isinstance(issued, list) else (), user, now))
+    elif action.slips == F.SIGN_SLIPS:
         opinion = str(step.data.get("opinion") or "").strip()
         case.events.append(E.SlipsSigned(case.id, opinion, user, now))
     elif action.slips == F.ENFORCE_SLIPS:
         case.events.append(E.EnforcementOrdered(case.id, user, now))
     return ActResult(events, step)
-
-
-def domain_events(case: Case, events: Sequence[WorkflowEvent], by: User | None,
-                  now: datetime, at_registration: bool = False) -> list[E.Event]:
-    """The typed domain events of what the engine reported (in the same order)."""
-    out: list[E.Event] = []
-    for e in events:
-        if e.kind == "step_opened":
-            out.append(E.StepOpened(case.id, e.step_key, by, now))
-        elif e.kind == "breach":
-            d = e.detail
-            employee = d.get("employee_id")
-            out.append(E.DeadlineBreached(
-                case.id, case.flow, e.step_key, e.user_id,
-                int(employee) if employee is not None else None, d.get("deadline"),
-                int(d.get("late_seconds", 0)), str(d.get("task") or ""), at_registration, now))
-        elif e.kind == "closed":
-            out.append(E.CaseClosed(case.id, now))
-        elif e.kind == "reopened":
-            out.append(E.CaseReopened(case.id, now))
-    return out
 
 
 def _in_person_refusal(case: Case, sdef: F.StepDef, action: F.ActionDef,

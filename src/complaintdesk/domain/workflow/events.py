@@ -1,25 +1,12 @@
-"""What the engine hands back: events for the service layer, action specs for the UI."""
+"""What the engine hands back: the events of an action (domain/events.py), action specs
+for the UI."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from ..records import Role, StepRecord
-
-
-@dataclass(slots=True)
-class WorkflowEvent:
-    """Something that happened to a case. kind: step_finished / step_opened / breach /
-    reopened / closed / notify / extended / classified."""
-
-    kind: str
-    step_key: str = ""
-    user_id: int | None = None  # who acted; for a breach: the holder of the step
-    to_user_ids: tuple[int, ...] = ()  # whom to notify
-    to_roles: tuple[Role, ...] = ()
-    department_id: int | None = None  # narrows to_roles to one department
-    detail: dict[str, Any] = field(default_factory=dict)
+from ..events import Event
+from ..records import StepRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,5 +22,5 @@ class ActionSpec:
 
 @dataclass(slots=True)
 class ActResult:
-    events: list[WorkflowEvent]
+    events: list[Event]  # what the action did, in order (also on case.events)
     step: StepRecord | None = None  # the step acted on

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import steps as S
-from ..records import Case, FeedbackKind, FlowKind
+from ..records import Case, FeedbackKind, FlowKind, User
 from ..records import Role as R
 from .deadlines import NO_DEADLINE, SAME_DAY, DeadlineRule, days, hours
 from .permissions import (
@@ -393,3 +393,21 @@ FLOWS: dict[FlowKind, FlowDef] = {
 
 def flow_for(kind: FlowKind) -> FlowDef:
     return FLOWS[kind]
+
+
+def _step_roles() -> frozenset[R]:
+    whos = [w for f in FLOWS.values()
+            for a in (*f.common_actions, *(a for s in f.steps.values() for a in s.actions))
+            for w in a.who]
+    whos += [w for f in FLOWS.values() for s in f.steps.values() for w in s.who]
+    return frozenset(r for w in whos for r in w.usual_roles)
+
+
+# the roles that hold workflow steps, read off the tables above (not a second list): the
+# app opens 我的待办 first for them. Reception registers (任何员工) but holds no step.
+STEP_ROLES: frozenset[R] = _step_roles()
+
+
+def takes_steps(user: User) -> bool:
+    """Whether the user holds a role that takes workflow steps (STEP_ROLES)."""
+    return bool(user.roles & STEP_ROLES)

@@ -20,9 +20,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import steps as S
-from ..records import Case, Role, User
+from ..records import ROLE_LABELS, Case, Department, Role, User
 
 ROUTING_KEY = "routing"
+# The 行政部: its 考核主管 is the company's (DESIGN §3). Found by its code, else its name.
+COMPANY_ASSESSOR_DEPARTMENT = ("XZ", "行政部")
+
+
+def is_company_department(department: Department) -> bool:
+    code, name = COMPANY_ASSESSOR_DEPARTMENT
+    return department.code == code or department.name == name
+
+
+def company_department(departments: Iterable[Department]) -> int | None:
+    """The 行政部's id: its 考核主管 is the company's (DESIGN §3)."""
+    return next((d.id for d in departments if is_company_department(d)), None)
+
+
+def role_label(role: Role, department: Department | None) -> str:
+    """A role as a person's list names it: an assessor in a department other than 行政部 is
+    that department's own 考核主管 (003 二.1–2), e.g. 售后服务部考核主管."""
+    if role is Role.ASSESSOR and department is not None \
+            and not is_company_department(department):
+        return f"{department.name}考核主管"
+    return ROLE_LABELS[role]
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,10 +53,28 @@ class Who:
                 return "投诉人所在部门负责人（本部门没有考核主管时）"
         return "部门负责人指派的处理人"
 
+    @property
+    def usual_roles(self) -> tuple[Role, ...]:
+        """The roles a user matching this holds (ANYONE: none in particular): a step named
+        for the case's department head is a 部门负责人's work, the assigned handler a
+        业务主管's (the department head names a supervisor at step 2)."""
+        if self.holder is Holder.ROLE:
+            return self.roles
+        return _HOLDER_ROLES[self.holder]
+
 
 ANYONE = (Who(Holder.ANYONE),)
 DEPT_HEAD_OF_CASE = Who(Holder.DEPT_HEAD)
 SUPERVISOR_OF_DEPT = Who(Holder.DEPT_SUPERVISOR)
+_HOLDER_ROLES: dict[Holder, tuple[Role, ...]] = {
+    Holder.ANYONE: (),
+    Holder.DEPT_HEAD: (Role.DEPT_HEAD,),
+    Holder.DEPT_SUPERVISOR: (Role.SUPERVISOR,),
+    Holder.CASE_SUPERVISOR: (Role.SUPERVISOR,),
+    Holder.REPORT_ASSESSOR: (Role.ASSESSOR,),
+    Holder.CASE_ASSESSOR: (Role.ASSESSOR,),
+    Holder.REPORTER_DEPT_HEAD: (Role.DEPT_HEAD,),
+}
 ASSIGNED_HANDLER = Who(Holder.CASE_SUPERVISOR)
 REPORT_ASSESSOR = Who(Holder.REPORT_ASSESSOR)
 CASE_ASSESSOR = Who(Holder.CASE_ASSESSOR)

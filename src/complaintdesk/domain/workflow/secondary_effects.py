@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from .. import events as E
 from .. import steps as S
 from ..records import FlowKind, Role
 from . import flows as F
 from .deadlines import SAME_DAY, compute_deadline
-from .events import WorkflowEvent
 from .fields import parse_datetime
 from .internal_routing import case_routing, needs_forward
 from .transitions import Act, _done
@@ -19,10 +19,9 @@ from .transitions import Act, _done
 
 def _notify(a: Act, reason: str, roles: tuple[Role, ...], department_id: int | None,
             **detail: object) -> None:
-    a.events.append(WorkflowEvent(
-        "notify", a.step.step_key, user_id=a.user.id, to_roles=roles,
-        department_id=department_id, detail={"reason": reason, **detail},
-    ))
+    a.events.append(E.NoticeRaised(
+        a.case.id, a.step.step_key, reason, a.user, a.now, to_roles=roles,
+        department_id=department_id, detail=dict(detail), ordinal=len(a.events)))
 
 
 # ---- §4.2 internal complaint -----------------------------------------------------------
@@ -105,10 +104,8 @@ def _start_clock(a: Act, done: datetime) -> None:
     step.deadline = compute_deadline(rule, done, a.settings)
     step.data = {**step.data, "completed_at": done.isoformat(),
                  **({"completion_corrections": corrections} if corrections else {})}
-    a.events.append(WorkflowEvent(
-        "completion_recorded", step.step_key, user_id=a.user.id,
-        detail={"completed_at": done, "deadline": step.deadline},
-    ))
+    a.events.append(E.CompletionRecorded(a.case.id, step.step_key, done, step.deadline,
+                                         a.user.id, a.now))
 
 
 def _eff_record_completion(a: Act) -> None:

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from .. import events as E
 from .. import steps as S
 from ..records import Case, CaseStatus, FeedbackKind, FlowKind, Role, Severity, StepRecord, User
 from . import flows as F
 from .deadlines import WorkflowSettings, compute_deadline
-from .events import WorkflowEvent
 from .fields import parse_datetime
 from .guards import OUTCOME_DEMAND_UNREASONABLE, OUTCOME_REOPEN, UNSATISFIED, solution_approver
 from .notice import record_revisit
@@ -33,14 +33,17 @@ class Act:
     data: dict[str, Any]
     now: datetime
     settings: WorkflowSettings
-    events: list[WorkflowEvent]
+    events: list[E.Event]  # what the action did, in order (domain/events.py)
 
 
 # ---- opening and finishing steps --------------------------------------------------------
 def open_step(
     case: Case, flow: F.FlowDef, key: str, due_since: datetime,
-    settings: WorkflowSettings, events: list[WorkflowEvent],
+    settings: WorkflowSettings, events: list[E.Event], *, by: User | None = None,
+    at: datetime | None = None,
 ) -> StepRecord:
+    """Open step `key` of the case, due from `due_since`; `by` took the action that opened
+    it at `at` (default: `due_since`)."""
     sdef = flow.steps[key]
     holders = {w.holder for w in sdef.who}
     assignee = case.supervisor_user_id if Holder.CASE_SUPERVISOR in holders else None
@@ -66,12 +69,12 @@ def open_step(
             roles.append(Role.ASSESSOR)
         # REPORTER_DEPT_HEAD: not every department head — which one is the routing's
     dept_bound = holders & {Holder.DEPT_HEAD, Holder.DEPT_SUPERVISOR}
-    events.append(WorkflowEvent(
-        "step_opened", key,
+    events.append(E.StepOpened(
+        case.id, key, by, due_since if at is None else at, seq=rec.seq,
+        due_since=due_since, deadline=rec.deadline,
         to_user_ids=(assignee,) if assignee is not None else (),
         to_roles=tuple(roles),
         department_id=case.department_id if dept_bound else None,
-        detail={"title": sdef.title, "due_since": due_since, "deadline": rec.deadline},
     ))
     return rec
 
@@ -95,8 +98,8 @@ def previous_role_holder(case: Case, flow: F.FlowDef, sdef: F.StepDef) -> int | 
 
 
 def finish_step(
-    rec: StepRecord, actor_id: int | None, on_behalf: int | None, now: datetime,
-    outcome: str, data: Mapping[str, Any], events: list[WorkflowEvent], *, judge: bool = True,
+    case: Case, rec: StepRecord, actor_id: int | None, on_behalf: int | None, now: datetime,
+    outcome: str, data: Mapping[str, Any], events: list[E.Event], *, judge: bool = True,
 ) -> None:
     """Close a step; finishing after the deadline is a breach against its holder (§4.4).
 
@@ -109,27 +112,24 @@ def finish_step(
     rec.outcome = outcome
     rec.data = {**rec.data, **data}
     rec.breach = judge and rec.deadline is not None and now > rec.deadline
-    events.append(WorkflowEvent(
-        "step_finished", rec.step_key, user_id=actor_id,
-        detail={"outcome": outcome, "on_behalf_of_user_id": on_behalf},
-    ))
+    events.append(E.StepFinished(case.id, rec.step_key, rec.seq, outcome, actor_id, on_behalf,
+                                 now))
     if rec.breach:
+        assert rec.deadline is not None
         holder = next(
             (u for u in (rec.assignee_user_id, on_behalf, actor_id) if u is not None), None
         )
-        events.append(WorkflowEvent(
-            "breach", rec.step_key, user_id=holder,
-            detail={"deadline": rec.deadline, "finished_at": now,
-                    "late_seconds": int((now - rec.deadline).total_seconds())},
-        ))
+        events.append(E.DeadlineBreached(
+            case.id, case.flow, rec.step_key, holder, None, rec.deadline,
+            int((now - rec.deadline).total_seconds()), "", False, now))
 
 
 def _close(case: Case, flow: F.FlowDef, now: datetime, settings: WorkflowSettings,
-           events: list[WorkflowEvent]) -> None:
+           events: list[E.Event], by: User) -> None:
     case.status = CaseStatus.CLOSED
     case.closed_at = now
     case.current_step = ""
-    events.append(WorkflowEvent("closed", detail={"closed_at": now}))
+    events.append(E.CaseClosed(case.id, now))
     # DESIGN §4.1: 重要/重大 complaints get a second revisit N days after closing
     if (
         flow.kind is FlowKind.FEEDBACK
@@ -137,7 +137,7 @@ def _close(case: Case, flow: F.FlowDef, now: datetime, settings: WorkflowSetting
         and case.severity in (Severity.IMPORTANT, Severity.MAJOR)
     ):
         due = now + timedelta(days=settings.second_revisit_days)
-        open_step(case, flow, S.SECOND_REVISIT, due, settings, events)
+        open_step(case, flow, S.SECOND_REVISIT, due, settings, events, by=by, at=now)
 
 
 def _advance(a: Act, leads_to: str) -> None:
@@ -145,16 +145,16 @@ def _advance(a: Act, leads_to: str) -> None:
     if leads_to == F.STAY:
         return
     if leads_to != F.NEXT:
-        open_step(a.case, a.flow, leads_to, a.now, a.settings, a.events)
+        open_step(a.case, a.flow, leads_to, a.now, a.settings, a.events, by=a.user)
         return
     route = a.flow.case_route(a.case)
     if a.step.step_key not in route:  # an after-closing step (二次回访): nothing follows
         return
     nxt = a.flow.next_on(a.case, a.step.step_key)
     if nxt is None:
-        _close(a.case, a.flow, a.now, a.settings, a.events)
+        _close(a.case, a.flow, a.now, a.settings, a.events, a.user)
     else:
-        open_step(a.case, a.flow, nxt, a.now, a.settings, a.events)
+        open_step(a.case, a.flow, nxt, a.now, a.settings, a.events, by=a.user)
 
 
 def _done(a: Act, outcome: str = "done", leads_to: str | None = None) -> None:
@@ -165,7 +165,7 @@ def _done(a: Act, outcome: str = "done", leads_to: str | None = None) -> None:
         # DESIGN §4.8: anyone of the role may take the step over; at the deadline the
         # holder is whoever holds it then
         step.assignee_user_id = a.user.id
-    finish_step(step, a.user.id, a.on_behalf, a.now, outcome, a.data, a.events)
+    finish_step(a.case, step, a.user.id, a.on_behalf, a.now, outcome, a.data, a.events)
     _advance(a, a.action.leads_to if leads_to is None else leads_to)
 
 
@@ -185,40 +185,51 @@ def _eff_finish(a: Act) -> None:
           leads_to=leads_to)
     if key == S.DEPT_OPINION and a.case.intake.self_report_department_id is not None:
         # 003 一.9(1): 部门自查 — CS and the assessor are told once the department finished
-        a.events.append(WorkflowEvent(
-            "notify", key, user_id=a.user.id, to_roles=(Role.CS_CENTER, Role.ASSESSOR),
-            detail={"reason": "部门自查已处理完毕", "department_id": a.case.department_id},
-        ))
+        a.events.append(E.NoticeRaised(
+            a.case.id, key, "部门自查已处理完毕", a.user, a.now,
+            to_roles=(Role.CS_CENTER, Role.ASSESSOR),
+            detail={"department_id": a.case.department_id}, ordinal=len(a.events)))
 
 
 _SERIOUS = (Severity.IMPORTANT, Severity.MAJOR)
 
 
-def serious_alerts(case: Case, before: Severity | None, step_key: str,
-                   user_id: int | None) -> list[WorkflowEvent]:
+def serious_notices(case: Case, before: Severity | None, step_key: str, by: User | None,
+                    at: datetime, ordinal: int) -> list[E.NoticeRaised]:
     """000 二(二)3: a complaint classified (or raised to) 重要/重大 alerts the department
-    head and the general manager at once (DESIGN §4.1)."""
+    head and the general manager at once (DESIGN §4.1). `ordinal`: how many events the
+    action recorded before these."""
     severity = case.severity
-    if severity not in _SERIOUS or before is severity or before is Severity.MAJOR:
+    if severity is None or severity not in _SERIOUS or before is severity \
+            or before is Severity.MAJOR:
         return []
-    detail = {"reason": f"{severity.label}投诉", "severity": severity.value}
-    return [WorkflowEvent("notify", step_key, user_id=user_id, to_roles=(Role.DEPT_HEAD,),
-                          department_id=case.department_id, detail=dict(detail)),
-            WorkflowEvent("notify", step_key, user_id=user_id,
-                          to_roles=(Role.GENERAL_MANAGER,), detail=dict(detail))]
+    reason = f"{severity.label}投诉"
+    return [E.NoticeRaised(case.id, step_key, reason, by, at, to_roles=(Role.DEPT_HEAD,),
+                           department_id=case.department_id, severity=severity,
+                           ordinal=ordinal),
+            E.NoticeRaised(case.id, step_key, reason, by, at,
+                           to_roles=(Role.GENERAL_MANAGER,), severity=severity,
+                           ordinal=ordinal + 1)]
 
 
 def _alert_if_serious(a: Act, before: Severity | None) -> None:
-    a.events.extend(serious_alerts(a.case, before, a.step.step_key, a.user.id))
+    a.events.extend(serious_notices(a.case, before, a.step.step_key, a.user, a.now,
+                                    len(a.events)))
+
+
+def _classified(a: Act, before_category: str, before: Severity | None) -> None:
+    a.events.append(E.Classified(a.case.id, a.step.step_key, a.case.category, a.case.severity,
+                                 before_category, before, a.user, a.now))
 
 
 def _eff_forward(a: Act) -> None:
-    before = a.case.severity
+    before, before_category = a.case.severity, a.case.category
     a.case.category = str(a.data["category"]).strip()
     a.case.severity = Severity(a.data["severity"])
     a.case.department_id = a.data["department_id"]
     _done(a)
     _alert_if_serious(a, before)
+    _classified(a, before_category, before)
 
 
 def _eff_forward_simple(a: Act) -> None:
@@ -237,11 +248,10 @@ def _eff_forward_simple(a: Act) -> None:
 def _eff_reassign(a: Act) -> None:
     a.case.supervisor_user_id = a.data["supervisor_user_id"]
     a.step.assignee_user_id = a.data["supervisor_user_id"]
-    a.events.append(WorkflowEvent(
-        "step_opened", a.step.step_key, to_user_ids=(a.data["supervisor_user_id"],),
-        detail={"title": a.sdef.title, "reassigned_by": a.user.id,
-                "due_since": a.step.due_since, "deadline": a.step.deadline},
-    ))
+    a.events.append(E.StepOpened(
+        a.case.id, a.step.step_key, a.user, a.now, seq=a.step.seq,
+        due_since=a.step.due_since, deadline=a.step.deadline,
+        to_user_ids=(a.data["supervisor_user_id"],), reassigned=True))
 
 
 def _eff_assign(a: Act) -> None:
@@ -271,10 +281,11 @@ def _eff_revisit(a: Act) -> None:
         return
     _done(a)
     if unsatisfied:  # rework / second revisit: no reopen, but the assessor must know
-        a.events.append(WorkflowEvent(
-            "notify", a.step.step_key, user_id=a.user.id, to_roles=(Role.ASSESSOR,),
-            detail={"reason": "客户回访不满意", "customer_words": a.data.get("customer_words", "")},
-        ))
+        a.events.append(E.NoticeRaised(
+            a.case.id, a.step.step_key, "客户回访不满意", a.user, a.now,
+            to_roles=(Role.ASSESSOR,),
+            detail={"customer_words": a.data.get("customer_words", "")},
+            ordinal=len(a.events)))
 
 
 def _reopen(a: Act) -> None:
@@ -284,7 +295,7 @@ def _reopen(a: Act) -> None:
     (reopen_department_id): through 部门安排 first, since its head names the handler.
     """
     case = a.case
-    finish_step(a.step, a.user.id, a.on_behalf, a.now, OUTCOME_REOPEN, a.data, a.events)
+    finish_step(case, a.step, a.user.id, a.on_behalf, a.now, OUTCOME_REOPEN, a.data, a.events)
     case.reopen_count += 1
     dept = a.data.get("reopen_department_id")
     case.simple_path = False  # a reopened simple complaint goes down the normal path
@@ -296,12 +307,8 @@ def _reopen(a: Act) -> None:
         target = S.ASSIGN
     else:
         target = S.HANDLE
-    a.events.append(WorkflowEvent(
-        "reopened", a.step.step_key, user_id=a.user.id,
-        detail={"reopen_count": case.reopen_count, "department_id": case.department_id,
-                "back_to": target},
-    ))
-    open_step(case, a.flow, target, a.now, a.settings, a.events)
+    a.events.append(E.CaseReopened(case.id, a.now, a.step.step_key, a.user.id, target))
+    open_step(case, a.flow, target, a.now, a.settings, a.events, by=a.user)
 
 
 def _eff_skip_revisit(a: Act) -> None:
@@ -318,10 +325,8 @@ def _extend(a: Act, new_deadline: datetime, reason: str) -> None:
         "by": a.user.id, "on_behalf_of": a.on_behalf, "at": a.now.isoformat(),
     })
     step.deadline = new_deadline
-    a.events.append(WorkflowEvent(
-        "extended", step.step_key, user_id=a.user.id,
-        detail={"deadline": new_deadline, "reason": reason},
-    ))
+    a.events.append(E.StepExtended(a.case.id, step.step_key, new_deadline, reason, a.user.id,
+                                   a.now))
 
 
 def _eff_extend_once(a: Act) -> None:
@@ -342,21 +347,18 @@ def _eff_extend(a: Act) -> None:
 
 def _eff_classify(a: Act) -> None:
     case = a.case
-    before = {"category": case.category, "severity": case.severity}
+    before, before_category = case.severity, case.category
     case.category = str(a.data["category"]).strip()
     case.severity = Severity(a.data["severity"])
-    a.events.append(WorkflowEvent(
-        "classified", a.step.step_key, user_id=a.user.id,
-        detail={"before": before, "after": {"category": case.category, "severity": case.severity}},
-    ))
-    _alert_if_serious(a, before["severity"])  # type: ignore[arg-type]
+    _classified(a, before_category, before)
+    _alert_if_serious(a, before)
 
 
 def _eff_demand_unreasonable(a: Act) -> None:
     # the open step is cut short by the assessor's decision: no breach for its holder
     data = {"demand_unreasonable": True, "reason": str(a.data["reason"]).strip()}
-    finish_step(a.step, a.user.id, a.on_behalf, a.now, OUTCOME_DEMAND_UNREASONABLE, data,
-            a.events, judge=False)
+    finish_step(a.case, a.step, a.user.id, a.on_behalf, a.now, OUTCOME_DEMAND_UNREASONABLE,
+                data, a.events, judge=False)
     _advance(a, a.action.leads_to)
 
 
@@ -374,11 +376,10 @@ def _eff_request_approval(a: Act) -> None:
                    "solution_text": request["solution_text"],
                    "solution_approvals": [*a.step.data.get("solution_approvals", []), request]}
     a.case.approval_role, a.case.approval_due = approver.value, due
-    a.events.append(WorkflowEvent(
-        "notify", a.step.step_key, user_id=a.user.id, to_roles=(approver,),
+    a.events.append(E.NoticeRaised(
+        a.case.id, a.step.step_key, "解决方案待审批", a.user, a.now, to_roles=(approver,),
         department_id=a.case.department_id if approver is Role.DEPT_HEAD else None,
-        detail={"reason": "解决方案待审批", "due": due},
-    ))
+        detail={"due": due}, ordinal=len(a.events)))
 
 
 def _eff_decide_approval(a: Act) -> None:
@@ -394,17 +395,14 @@ def _eff_decide_approval(a: Act) -> None:
     a.step.data = {**a.step.data, "solution_approvals": approvals}
     a.case.approval_role, a.case.approval_due = "", None
     if late:  # DESIGN §4.8: the approval sub-task is charged to the approver if late
-        a.events.append(WorkflowEvent(
-            "breach", a.step.step_key, user_id=a.on_behalf or a.user.id,
-            detail={"task": "solution_approval", "deadline": due, "finished_at": a.now,
-                    "late_seconds": int((a.now - due).total_seconds())},
-        ))
-    a.events.append(WorkflowEvent(
-        "notify", a.step.step_key, user_id=a.user.id,
-        to_user_ids=tuple(u for u in (a.case.supervisor_user_id,) if u is not None),
-        detail={"reason": "解决方案已批准" if approved else "解决方案被退回",
-                "note": current["reason"]},
-    ))
+        assert due is not None
+        a.events.append(E.DeadlineBreached(
+            a.case.id, a.case.flow, a.step.step_key, a.on_behalf or a.user.id, None, due,
+            int((a.now - due).total_seconds()), "solution_approval", False, a.now))
+    a.events.append(E.NoticeRaised(
+        a.case.id, a.step.step_key, "解决方案已批准" if approved else "解决方案被退回", a.user,
+        a.now, to_user_ids=tuple(u for u in (a.case.supervisor_user_id,) if u is not None),
+        detail={"note": current["reason"]}, ordinal=len(a.events)))
 
 
 EFFECTS: dict[str, Callable[[Act], None]] = {

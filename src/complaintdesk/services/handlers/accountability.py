@@ -70,7 +70,7 @@ from ..slip_ops import (
     propose_fault,
     propose_reward_slip,
 )
-from .context import Context
+from .context import Context, case_of
 
 # step opened → the earlier steps whose data["responsible"] names the people (latest first)
 PROPOSE_ON_OPEN: dict[str, tuple[str, ...]] = {
@@ -102,13 +102,6 @@ def _facts(case: Case, data: dict[str, Any] | None = None) -> str:
     if handle and str(handle.data.get("process") or handle.data.get("findings") or "").strip():
         return str(handle.data.get("process") or handle.data.get("findings")).strip()
     return case.intake.description.strip() or f"案件{case.number}"
-
-
-def _case(uow: UnitOfWork, case_id: int | None) -> Case | None:
-    """The case an event is about: the one this unit of work holds, else from storage."""
-    if case_id is None:
-        return None
-    return uow.seen.case(case_id) or uow.cases.get(case_id)
 
 
 # ---- before the engine: what the action's data must carry ----------------------------------
@@ -173,7 +166,7 @@ def propose_on_open(event: StepOpened, uow: UnitOfWork, ctx: Context) -> None:
     latest earlier step of this round; ic_review also the department's 处罚单 (§4.8)."""
     if event.step_key not in PROPOSE_ON_OPEN:
         return
-    case = _case(uow, event.case_id)
+    case = case_of(uow, event.case_id)
     if case is None:
         return
     for key in PROPOSE_ON_OPEN[event.step_key]:
@@ -191,7 +184,7 @@ def propose_on_open(event: StepOpened, uow: UnitOfWork, ctx: Context) -> None:
 
 def sign_slips(event: SlipsSigned, uow: UnitOfWork, ctx: Context) -> None:
     """ic_dept_sign / rw_review: the department head's opinion goes on each issued slip."""
-    case = _case(uow, event.case_id)
+    case = case_of(uow, event.case_id)
     if case is None or not event.opinion:
         return
     for s in _case_slips(uow, case, SlipStatus.ISSUED):
@@ -202,7 +195,7 @@ def sign_slips(event: SlipsSigned, uow: UnitOfWork, ctx: Context) -> None:
 
 def enforce_slips(event: EnforcementOrdered, uow: UnitOfWork, ctx: Context) -> None:
     """Step 9 (and ic_enforce, rw_enforce): the approved slips take effect (the ledger)."""
-    case = _case(uow, event.case_id)
+    case = case_of(uow, event.case_id)
     if case is None:
         return
     for s in _case_slips(uow, case, SlipStatus.APPROVED):
@@ -217,7 +210,7 @@ def propose_breach(event: DeadlineBreached, uow: UnitOfWork, ctx: Context) -> No
     rework order's opening has no clock."""
     if event.at_registration and event.flow is not FlowKind.FEEDBACK:
         return
-    case = _case(uow, event.case_id)
+    case = case_of(uow, event.case_id)
     if case is None:
         return
     employee = None

@@ -21,6 +21,13 @@ from ..types import UTCDateTime
 from .values import raw_time
 
 
+def case_list_select() -> Any:
+    """The case list's columns (LIST_COLUMNS) with the department's name: the select the
+    list, 我的待办's task rows and the archive list narrow down."""
+    return select(*LIST_COLUMNS).outerjoin(
+        DepartmentRow, DepartmentRow.id == CaseRow.department_id)
+
+
 class StoredCaseListRow(CaseListRow):
     """A case-list row as read: the times kept as the database handed them over (text on
     SQLite) and converted when read — the list shows only the rows on screen."""
@@ -138,8 +145,7 @@ class CaseListStatements:
         return or_(and_(CaseRow.id.in_(by_gram), exact), by_name, desc)  # type: ignore[union-attr]
 
     def _list_select(self) -> Any:
-        return select(*LIST_COLUMNS).outerjoin(
-            DepartmentRow, DepartmentRow.id == CaseRow.department_id)
+        return case_list_select()
 
     _SORT_COLUMNS: dict[str, Any] = {
         "number": CaseRow.number, "registered_at": CaseRow.registered_at,

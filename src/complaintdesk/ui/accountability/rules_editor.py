@@ -5,13 +5,12 @@ Rules exist per flow kind (DESIGN §6): the 适用流程 picker above the table 
 table (its own rows and the rows that apply to every flow), or all of them; a rule added
 while a flow is shown belongs to that flow.
 Saving sends the whole table to the service, which validates it and answers with every
-problem in Chinese (第N行 … field …); those are listed under the table and the first bad
-row is selected. Nothing is saved until the table is valid.
+problem in Chinese (第N行 … field …) and its row; those are listed under the table and the
+first bad row is selected. Nothing is saved until the table is valid.
 """
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -247,7 +246,7 @@ class RulesEditor(QDialog):
         except RulesInvalid as exc:
             self.errors.addItems(exc.messages)
             self.errors.show()
-            self._select_row_of(exc.messages[0])
+            self._select_row(exc.row)
             return False
         except ServiceError as exc:
             show_error(self, exc)
@@ -259,10 +258,9 @@ class RulesEditor(QDialog):
         box.open()
         return True
 
-    def _select_row_of(self, message: str) -> None:
-        m = re.match(r"第(\d+)行", message)
-        if m and 0 < int(m.group(1)) <= self.table.rowCount():
-            row = int(m.group(1)) - 1
+    def _select_row(self, row: int | None) -> None:
+        """The first bad row, as the service names it (RulesInvalid.row)."""
+        if row is not None and 0 <= row < self.table.rowCount():
             if self.table.isRowHidden(row):  # a problem in another flow's table: show all
                 self.flow_filter.setCurrentIndex(0)
             self.table.selectRow(row)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLineEdit, QPushButton, QWidget
 
 from ...domain.records import ROLE_LABELS, Role, User
+from ...domain.workflow.internal_routing import role_label
 from ...services.auth import check_password_rules
 from .admin_people import FormDialog, ListTab, department_combo, select_data
 
@@ -66,15 +67,14 @@ class UsersTab(ListTab):
         self.buttons.insertWidget(2, self.reset_button)
 
     def load(self) -> list[User]:
-        self.dept_names = {d.id: d.name for d in self.services.people.departments(True)}
+        self.depts = {d.id: d for d in self.services.people.departments(True)}
+        self.dept_names = {i: d.name for i, d in self.depts.items()}
         self.emp_names = {e.id: e.name for e in self.services.people.employees(True)}
         return self.services.people.users(True)
 
     def cells(self, item: User) -> list[str]:
-        dept = self.dept_names.get(item.department_id, "")
-        roles = "、".join(
-            f"{dept}考核主管" if r is Role.ASSESSOR and dept and dept != "行政部" else label
-            for r, label in ROLE_LABELS.items() if r in item.roles)
+        dept = self.depts.get(item.department_id)
+        roles = "、".join(role_label(r, dept) for r in ROLE_LABELS if r in item.roles)
         return [item.username, item.display_name, roles,
                 self.dept_names.get(item.department_id, ""),
                 self.emp_names.get(item.employee_id, ""), "启用" if item.active else "停用"]

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...domain.case_marks import TYPICAL, may_mark
 from ...domain.paper import LESSON_MAX, ExampleView
-from ...domain.records import Case, CaseStatus, Role, User
+from ...domain.records import Case, User
 from ..widgets.common import local_text, show_error
 from ..widgets.pdf_preview import open_pdf_preview
 from ..widgets.row_model import Column, RowsModel, make_table, row_at
@@ -52,7 +53,7 @@ class ExampleBox(QGroupBox):
         self.mark_button.clicked.connect(self.mark)
         self.unmark_button = QPushButton("取消典型案例")
         self.unmark_button.clicked.connect(self.unmark)
-        assessor = user.has(Role.ASSESSOR) and case.status is CaseStatus.CLOSED
+        assessor = may_mark(user, TYPICAL, case)
         self.lesson.setVisible(assessor)
         self.mark_button.setVisible(assessor)
         self.unmark_button.setVisible(assessor and example is not None)

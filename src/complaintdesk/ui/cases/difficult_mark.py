@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.records import Case, FeedbackKind, Role, User
+from ...domain.case_marks import DIFFICULT, may_mark
+from ...domain.records import Case, User
 from ...services.errors import ServiceError
 from ..widgets.common import show_error
 
@@ -80,7 +81,7 @@ class DifficultButton(QPushButton):
         self.case, self.marked = case, marked
         self.setText("取消疑难标记" if marked else "标记疑难…")
         self.setToolTip("行政部考核主管认定本投诉为疑难投诉（可据此提议个人奖励）")
-        self.setVisible(self.user.has(Role.ASSESSOR) and case.kind is FeedbackKind.COMPLAINT)
+        self.setVisible(may_mark(self.user, DIFFICULT, case))
 
     def _click(self) -> None:
         if self.case is None:

@@ -13,7 +13,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ...domain.query import CaseQuery
-from ...domain.records import Role, User
+from ...domain.records import User
+from ...services.ledger_import import IMPORT_ROLES  # who may import: the service's rule
 from ..widgets.common import show_error
 from ..widgets.workers import run_task
 from .list_export import ask_xlsx_path
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
     from ...services.container import Services
     from .history_view import HistoryDialog
     from .import_dialog import ImportLedgerDialog
-
-IMPORT_ROLES = (Role.ADMIN, Role.ASSESSOR)
 
 
 class LedgerActions:

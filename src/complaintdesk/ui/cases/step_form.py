@@ -4,7 +4,9 @@ what the step records), each field with the widget its FieldKind calls for.
 
 No rules here: the service says which actions exist and refuses bad data (its messages are
 shown next to the field they name); which fields a form has, what they start with and
-which depends on which is the domain's table (domain/workflow/forms.py).
+which depends on which is the domain's table (domain/workflow/forms.py); what an ID field
+offers to pick, and in which order, is the domain's too (domain/workflow/choices.py, read
+by `services.choices`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...domain.records import Case, Role, User
+from ...domain.records import Case, User
 from ...domain.workflow import ActionSpec, StepStatus, flow_for, step_status
 from ...domain.workflow.forms import FIELD_CONDITIONS, asked, form_fields, form_prefill
 from ...domain.workflow.permissions import who_label
@@ -46,34 +48,6 @@ STATUS_STYLE = {
     StepStatus.DUE_SOON: "color: #8a5a00; background: #fff3cd; padding: 2px 6px;",
     StepStatus.OVERDUE: "color: #b71c1c; background: #fde0e0; padding: 2px 6px;",
 }
-
-
-def build_choices(services: Services, user: User, case: Case) -> Choices:
-    people = services.people
-    departments = [(d.name, d.id) for d in people.departments() if d.id is not None]
-    dept_names = {d.id: d.name for d in people.departments(True)}
-    supervisors = [u for u in people.users() if u.has(Role.SUPERVISOR) and u.id is not None]
-    own = [u for u in supervisors if u.department_id == case.department_id]
-    employees = sorted((e for e in people.employees() if e.id is not None),
-                       key=lambda e: (e.department_id != case.department_id, e.id or 0))
-    slips: list[tuple[str, int]] = []
-    accountability = getattr(services, "accountability", None)
-    if accountability is not None and case.id is not None:
-        try:
-            for v in accountability.proposals_for_case(user, case.id):
-                if v.slip.id is not None and not v.slip.is_reward:
-                    slips.append((f"{v.slip.number or '（拟）'}  {v.employee_name}  "
-                                  f"{v.penalty_text}  [{v.slip.status.label}]", v.slip.id))
-        except ServiceError:
-            pass  # not allowed to see the slips: nothing to list
-    return Choices(
-        departments=departments,
-        supervisors=[(u.display_name, u.id) for u in (own or supervisors) if u.id is not None],
-        employees=[(f"{e.name}（{dept_names.get(e.department_id, '')}·{e.post}）", e.id)
-                   for e in employees if e.id is not None],
-        slips=slips,
-        categories=services.settings.categories(),
-    )
 
 
 class StepForm(QGroupBox):
@@ -307,7 +281,7 @@ class ActionPanel(QWidget):
     def open_form(self, key: str) -> StepForm:
         self.close_form()
         spec = self.specs[key]
-        choices = build_choices(self.services, self.user, self.case)
+        choices = self.services.choices.for_case(self.user, self.case)  # the domain's lists
         self.work = StepWork(self.services, self.user, self.case, self)
         self.form = StepForm(self.case, spec, choices, self.tz, self.services.clock.now(),
                              work=self.work)

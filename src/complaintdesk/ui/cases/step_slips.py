@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ...domain.penalty_text import penalty_text
 from ...domain.records import Case, Penalty, SlipStatus, User
 from ...domain.rules import penalties_to_raw
+from ...domain.slips import issued_with_the_case, waits_on_gm
 from ...domain.workflow.fields import FieldKind, FieldSpec
 from ...services import slip_access as A
 from ...services.errors import ServiceError
@@ -145,7 +146,7 @@ class SlipWorkEditor(FieldEditor):
                 w.deleteLater()
         self.rows.clear()
         # the case's own slips: breach slips are issued from the 过失单 list, rewards at 7
-        views = [v for v in self.work.slips() if not v.slip.is_reward and not v.slip.from_breach]
+        views = [v for v in self.work.slips() if issued_with_the_case(v.slip)]
         if not views:
             empty = QLabel("本案暂无拟开具的过失单；如确无责任人，请勾选“无责任人”。")
             empty.setWordWrap(True)
@@ -307,7 +308,7 @@ class SlipDecisionsEditor(FieldEditor):
         self.decisions: dict[int, _Decision] = {}
         lay = QVBoxLayout(box)
         lay.setContentsMargins(0, 0, 0, 0)
-        waiting = [v for v in work.slips() if v.slip.status is SlipStatus.ISSUED]
+        waiting = [v for v in work.slips() if waits_on_gm(v.slip)]
         signed = [v for v in work.slips() if v.slip.status is SlipStatus.APPROVED]
         if not waiting:
             text = "本案没有待签批的过失单。"

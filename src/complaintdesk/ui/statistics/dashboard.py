@@ -200,7 +200,7 @@ class DashboardView(QWidget):
 
         self.overdue_model: RowsModel[OpenCase] = RowsModel(
             overdue_columns(services.reports.tz), self,
-            background=lambda o: QColor("#fdf1ef") if o.overdue_hours >= 72 else None)
+            background=lambda o: QColor("#fdf1ef") if o.long_overdue else None)
         self.overdue_table, self.overdue_proxy = make_table(self.overdue_model, self)
         self.overdue_columns = ColumnSizer(self.overdue_table, "dashboard_overdue", stretch=None)
         self.overdue_table.setMinimumHeight(8 * self.overdue_table.verticalHeader()

@@ -8,7 +8,6 @@ nothing was entered) and can be pre-filled from what a step recorded earlier.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
@@ -30,32 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.records import CATEGORIES, RESPONSIBILITY_LABELS
+from ...domain.workflow.choices import ActionChoices as Choices  # the domain's pick-lists
 from ...domain.workflow.fields import FieldKind, FieldSpec, parse_datetime
 from .common import tab_leaves
 from .field_text import choice_label
 
 PLACEHOLDER = "请选择…"
 SHORT_TEXT = {"category"}  # one-line fields; every other TEXT field is a paragraph
-
-
-@dataclass
-class Choices:
-    """The pick-lists an ID field may need: (label, id) pairs."""
-
-    departments: list[tuple[str, int]] = field(default_factory=list)
-    supervisors: list[tuple[str, int]] = field(default_factory=list)
-    employees: list[tuple[str, int]] = field(default_factory=list)
-    slips: list[tuple[str, int]] = field(default_factory=list)
-    categories: list[str] = field(default_factory=lambda: list(CATEGORIES))  # the live list
-
-    def for_field(self, name: str) -> list[tuple[str, int]]:
-        if "department" in name:
-            return self.departments
-        if name.endswith("user_id"):
-            return self.supervisors
-        if name.startswith("slip"):
-            return self.slips
-        return self.employees
 
 
 def _combo(items: Sequence[tuple[str, Any]], placeholder: bool = True) -> QComboBox:
