@@ -76,3 +76,16 @@ def test_the_drawn_runs_are_the_dark_modules():
             assert n > 0 and not any(drawn[r][c:c + n])
             drawn[r][c:c + n] = [True] * n
         assert drawn == modules
+
+
+def test_the_drawn_path_is_one_rect_per_run_as_fp_str_writes_it():
+    from reportlab.lib.rl_accel import fp_str
+
+    from complaintdesk.documents.pdf_runs import _qr_ops, _qr_runs
+
+    for text, x, y, size in (("FK-202611-0001", 500.3, 7.09, 28.35), ("GS-202612-0042", 0, 0, 30)):
+        count, runs = _qr_runs(text)
+        box = size / count
+        rects = " ".join(f"{fp_str(x + c * box, y + size - (r + 1) * box, n * box, box)} re"
+                         for r, c, n in runs)
+        assert _qr_ops(text, x, y, size) == f"q\n0 0 0 rg\nn {rects}\nf*\nQ"

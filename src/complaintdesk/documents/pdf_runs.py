@@ -111,8 +111,13 @@ def _qr_ops(text: str, x: float, y: float, size: float) -> str:
     text), formatted once per number and place (every page of a form repeats them)."""
     count, runs = _qr_runs(text)
     box = size / count
-    rects = " ".join(f"{fp_str(x + c * box, y + size - (r + 1) * box, n * box, box)} re"
-                     for r, c, n in runs)
+    # each rect is `fp_str(x + c * box, y + size - (r + 1) * box, n * box, box) re`: the
+    # numbers formatted once per column, row and length (fp_str joins its numbers so)
+    xs = [fp_str(x + c * box) for c in range(count)]
+    ys = [fp_str(y + size - (r + 1) * box) for r in range(count)]
+    ws = [fp_str(n * box) for n in range(count + 1)]
+    tail = f" {fp_str(box)} re"
+    rects = " ".join([f"{xs[c]} {ys[r]} {ws[n]}{tail}" for r, c, n in runs])
     return f"q\n0 0 0 rg\nn {rects}\nf*\nQ"
 
 

@@ -66,22 +66,34 @@ def _error_correction(data: list[int], ec_count: int) -> list[int]:
     return rest[len(data):]
 
 
+class _Bits:
+    """reportlab's `QRBitBuffer` as one integer (the data's `write` only calls `put`)."""
+
+    def __init__(self) -> None:
+        self.value = 0
+        self.length = 0
+
+    def put(self, num: int, length: int) -> None:
+        """The `length` low bits of `num`, highest first."""
+        self.value = (self.value << length) | (num & ((1 << length) - 1))
+        self.length += length
+
+
 def _codewords(version: int, level: int, data_list: list) -> list[int]:
-    """`QRCode.createData`: reportlab writes the data's bits and pads them; the
+    """`QRCode.createData`: reportlab's data objects write their bits; the
     error-correction codewords (which reportlab computes with a generator built again for
     every block) are `_error_correction`'s."""
     blocks = qrencoder.QRRSBlock.getRSBlocks(version, level)
-    buffer = qrencoder.QRBitBuffer()
+    buffer = _Bits()
     for data in data_list:
         data.write(buffer, version)
     capacity = 8 * sum(block.dataCount for block in blocks)
-    if buffer.getLengthInBits() > capacity:
-        raise ValueError(f"code length overflow. ({buffer.getLengthInBits()} > {capacity})")
-    if buffer.getLengthInBits() + 4 <= capacity:
+    if buffer.length > capacity:
+        raise ValueError(f"code length overflow. ({buffer.length} > {capacity})")
+    if buffer.length + 4 <= capacity:
         buffer.put(0, 4)  # the end code
-    while buffer.getLengthInBits() % 8:
-        buffer.putBit(False)
-    codewords = list(buffer.buffer)
+    buffer.put(0, -buffer.length % 8)
+    codewords = list(buffer.value.to_bytes(buffer.length // 8, "big"))
     pad = (qrencoder.QRCode.PAD0, qrencoder.QRCode.PAD1)
     codewords += [pad[i % 2] for i in range(capacity // 8 - len(codewords))]
     dc, ec = [], []
