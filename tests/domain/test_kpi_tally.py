@@ -231,3 +231,50 @@ def test_a_period_as_it_stood_leaves_out_what_was_recorded_after_its_moment():
     then = known_at(c, cut)
     assert then.closed_at is None and len(then.steps) == 1 and c.closed_at is not None
     assert known_at(c, t(3, 20, 0)) is c
+
+
+def test_figure_sets_are_remembered_by_their_counts_and_made_again_when_they_change():
+    """`kpi_set` is `make_kpi_set` remembered by its arguments: the same counts give the
+    same (shared) set, equal to one made afresh; other counts, medians or a volume give
+    their own."""
+    from complaintdesk.domain.kpi.tally import FIELD_INDEX, FIELDS, kpi_set, make_kpi_set
+
+    n = [0] * len(FIELDS)
+    n[FIELD_INDEX["received"]], n[FIELD_INDEX["closed_m"]], n[FIELD_INDEX["handled"]] = 5, 2, 4
+    first = kpi_set(n, 300, 5, False, 1.5, None)
+    assert first == make_kpi_set(n, 300, 5, False, 1.5, None)
+    assert kpi_set(list(n), 300, 5, False, 1.5, None) is first  # an export run again
+    n[FIELD_INDEX["closed_m"]] = 3  # a step written since
+    later = kpi_set(n, 300, 5, False, 1.5, None)
+    assert later is not first and later.close_rate.value == 3 / 5
+    assert first.close_rate.value == 2 / 5  # the set handed out before is left as it was
+    assert kpi_set(n, 300, 5, False, 2.0, None).to_handled_hours.median == 2.0
+    assert kpi_set(n, 400, 5, False, 2.0, None).complaint_rate.denominator == 400
+    assert kpi_set(n, 400, 5, True, 2.0, None) == make_kpi_set(n, 400, 5, True, 2.0, None)
+
+
+def test_the_figure_set_memo_stays_bounded():
+    from complaintdesk.domain.kpi import tally
+
+    n = [0] * len(tally.FIELDS)
+    for i in range(tally._KPI_SETS_MAX + 10):
+        n[0] = i
+        assert tally.kpi_set(n, None, 0, False, None, None).received == i
+    assert 0 < len(tally._KPI_SETS) <= tally._KPI_SETS_MAX
+
+
+def test_the_figure_set_memo_keeps_the_sets_in_use_and_lets_the_oldest_go():
+    """Sets that change with every export (a group open now: its overdue hours move with
+    the clock) push out the least recently used, never the ones read on every export."""
+    from complaintdesk.domain.kpi import tally
+
+    n = [0] * len(tally.FIELDS)
+    n[0] = -1
+    kept = tally.kpi_set(n, None, 0, False, None, None)
+    for i in range(3 * tally._KPI_SETS_MAX):
+        n[0] = i
+        tally.kpi_set(n, None, 0, False, None, None)
+        if i % 100 == 0:  # read again on every export
+            n[0] = -1
+            assert tally.kpi_set(n, None, 0, False, None, None) is kept
+    assert len(tally._KPI_SETS) == tally._KPI_SETS_MAX

@@ -308,3 +308,34 @@ def test_the_dashboard_from_the_tallies_is_the_dashboard_from_the_records(demo):
             [(g.key, g.label, shown_values(g.kpis)) for g in ref.kpis.current.groups["department"]]
     assert reports.dashboard(SYSTEM_USER, fresh=True).trend[-1].overall.received == \
         ref.kpis.current.overall.received
+
+
+def test_the_open_complaints_summed_in_sql_are_the_domains_count(demo):
+    """`TallyReader.open_at` adds the open complaints up in SQL by group; the domain's
+    `open_figures` over the same stored states counts the same, now and at month ends."""
+    from complaintdesk.domain.kpi.figures import open_figures
+    from complaintdesk.domain.kpi.tally import overdue_at
+    from complaintdesk.storage.kpi_reader import _open_state
+
+    services, clock = demo
+    tz = services.reports.tz
+    with UnitOfWork(services.engine, readonly=True) as uow:
+        c = KPI_OPEN.c
+        states = [_open_state(r) for r in uow.session.connection().execute(select(
+            c.case_id, c.written_us, c.deadline_us, c.until_us, c.department, c.category,
+            c.severity, c.channel, c.employees))]
+        cases = {x.id: x for x in uow.cases.for_kpis_by_ids([s.case_id for s in states])}
+        reader = uow.kpis.reader(tz)
+        local = clock.now().astimezone(tz)
+        ends = [month_bounds(shift_month((local.year, local.month), -i), tz)[1]
+                for i in (1, 2)]
+        assert len(states) >= 5
+        for at, month_end in [(clock.now(), False), (clock.now() + timedelta(days=9), False),
+                              *((e, True) for e in ends)]:
+            ours = reader.open_at(at, month_end)
+            want = open_figures(states, at, lambda st, t: overdue_at(cases[st.case_id], t)[2],
+                                month_end)
+            assert ours.n == want.n and ours.overdue == want.overdue, (at, month_end)
+            assert ours.overdue_us == want.overdue_us
+        later = reader.open_at(clock.now() + timedelta(days=9), False)
+        assert later.n[("overall", "")] == len(states) and later.overdue  # not a trivial check

@@ -31,6 +31,8 @@ from ..domain.kpi.shapes import (
     KIND_RATE,
     KIND_SMALL_RATE,
 )
+from .excel_memory import in_memory as _streams_in_memory
+from .excel_memory import keep_in_memory, save_workbook
 from .excel_rows import FixedStyleCell, install
 from .safe_text import ExportRowError, clean, clean_value
 
@@ -110,8 +112,13 @@ class Job:
             self._progress(self.total, self.total)
 
 
-def new_workbook() -> Workbook:
-    return Workbook(write_only=True)
+def new_workbook(in_memory: bool = False) -> Workbook:
+    """A write-only workbook; `in_memory`: its sheets are small, stream them into memory
+    rather than a temporary file each (excel_memory.py)."""
+    wb = Workbook(write_only=True)
+    if in_memory:
+        keep_in_memory(wb)
+    return wb
 
 
 def local_naive(dt: datetime | None, tz: tzinfo) -> datetime | None:
@@ -284,7 +291,10 @@ class TableSheet:
                 row.append(v)
             elif (cell := slot.cell) is not None and (slot.dates_ok
                                                       or not isinstance(v, _DATES)):
-                cell.value = v
+                if type(v) is int or type(v) is float:  # what openpyxl binds, unchecked
+                    cell._value, cell.data_type = v, "n"
+                else:
+                    cell.value = v
                 row.append(cell)
             else:
                 row.append(self._slot_cell(slot, v))
@@ -319,7 +329,7 @@ def write_workbook(wb: Workbook, target: Target, job: Job, body: Callable[[], No
     except BaseException:
         discard(wb)
         raise
-    wb.save(target)
+    save_workbook(wb, target)
 
 
 def discard(wb: Workbook) -> None:
@@ -330,6 +340,7 @@ def discard(wb: Workbook) -> None:
         try:
             if not ws.closed:
                 ws.close()
-            writer.cleanup()
+            if not _streams_in_memory(writer):  # no file to delete
+                writer.cleanup()
         except (OSError, ValueError):  # already closed or removed: nothing left to free
             pass

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from functools import partial
+from io import BytesIO
 from math import isfinite
 from typing import Any
 
@@ -32,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from .excel_memory import begin_sheet
 from .safe_text import clean, clean_value
 
 try:
@@ -103,7 +105,7 @@ def install(ws: WriteOnlyWorksheet) -> None:
     if not hasattr(ws, "_values_to_row"):
         return  # not the openpyxl this was written for: its own way
     if LXML and fromstring is not None and hasattr(ws, "_get_writer"):
-        ws._get_writer()
+        begin_sheet(ws)  # into memory for a workbook that asked (excel_memory.py)
         original = getattr(getattr(ws, "_writer", None), "write_row", None)
         if original is not None:
             ws._values_to_row = partial(_Row, ws)
@@ -115,19 +117,37 @@ def install(ws: WriteOnlyWorksheet) -> None:
 def _write_row(ws: WriteOnlyWorksheet, original: Callable[[Any, Any, int], None],
                xf: Any, row: Any, row_idx: int) -> None:
     if isinstance(row, _Row):
-        el = _row_element(ws, row.values, row_idx)
-        if el is not None:
-            xf.write(el)
-            return
+        text = _row_text(ws, row.values, row_idx)
+        if text is not None:
+            out = ws._writer.out
+            if isinstance(out, BytesIO):
+                # a sheet in memory (excel_memory.py): the row's text goes straight after
+                # what the stream holds (flushed first), in the bytes lxml would write —
+                # ASCII, other characters as decimal references — with no parse and no
+                # serialising: the text is well-formed by construction (`_row_text`)
+                xf.flush()
+                out.write(text.encode("ascii", "xmlcharrefreplace"))
+                return
+            el = _parse(text)
+            if el is not None:
+                xf.write(el)
+                return
     original(xf, row, row_idx)
+
+
+def _parse(text: str) -> Any:
+    try:
+        return fromstring(text)
+    except (XMLSyntaxError, ValueError):  # e.g. a character XML does not allow
+        return None
 
 
 _PRESERVE = ' xml:space="preserve"'
 
 
-def _row_element(ws: WriteOnlyWorksheet, values: Sequence[Any], row_idx: int) -> Any:
-    """The <row> element openpyxl would write for `values`, or None for openpyxl to
-    write it (nothing is written here)."""
+def _row_text(ws: WriteOnlyWorksheet, values: Sequence[Any], row_idx: int) -> str | None:
+    """The XML text of the <row> openpyxl would write for `values` (well-formed: its text
+    cleaned of what XML cannot hold and escaped), or None for openpyxl to write it."""
     dims = ws.row_dimensions
     if dims and row_idx in dims:
         return None
@@ -186,7 +206,4 @@ def _row_element(ws: WriteOnlyWorksheet, values: Sequence[Any], row_idx: int) ->
     if len(parts) == 1:
         return None  # openpyxl writes an empty row as <row r=".."></row>
     parts.append("</row>")
-    try:
-        return fromstring("".join(parts))
-    except (XMLSyntaxError, ValueError):  # e.g. a character XML does not allow
-        return None
+    return "".join(parts)

@@ -79,7 +79,7 @@ def write_year_workbook(
     total = len(KPI_DEFS) + sum(len(y.total.groups[d]) for _, d, _ in MATRICES) + len(
         y.total.groups[EMPLOYEE])
     job = Job(total, progress, cancelled, every=50)
-    wb = new_workbook()
+    wb = new_workbook(in_memory=True)  # eight small sheets (employees: a few hundred rows)
 
     def body() -> None:
         _overview(wb, job, data)

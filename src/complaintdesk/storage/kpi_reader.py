@@ -207,26 +207,43 @@ class TallyReader:
         params = {"a": micros(as_of)}
         conn = self._s.connection()
         out = OpenFigures()
-        counts, late, late_us = out.n, out.overdue, out.overdue_us
-        whole = (OVERALL, "")
-        groups: dict[str, list[tuple[str, str]]] = {}  # a sig's groups, worked out once
-
-        def add(gs: Sequence[tuple[str, str]], n: int, overdue: int, us: int) -> None:
-            for g in gs:
-                counts[g] = counts.get(g, 0) + n
-                if overdue:
-                    late[g] = late.get(g, 0) + overdue
-                    late_us[g] = late_us.get(g, 0) + us
-
+        # per group: [open, overdue, µs overdue]; a sig is one key per dimension of _SIG
+        sums: dict[tuple[str, str], list[int]] = {}
+        whole = sums[(OVERALL, "")] = [0, 0, 0]
+        per_dim: list[dict[str, list[int]]] = [{} for _ in _SIG]
         dialect, dbapi = conn.dialect, conn.connection
         for sig, n, overdue, us in by_sig.fetchall(dialect, dbapi, params):
-            gs = groups.get(sig)
-            if gs is None:
-                gs = groups[sig] = [whole, *zip(_SIG, sig.split("\x1f"), strict=True)]
-            add(gs, int(n), int(overdue or 0), int(us or 0))  # PostgreSQL: SUM is numeric
+            n, overdue, us = int(n), int(overdue or 0), int(us or 0)  # PostgreSQL: numeric
+            whole[0] += n
+            whole[1] += overdue
+            whole[2] += us
+            for found, key in zip(per_dim, sig.split("\x1f"), strict=True):
+                acc = found.get(key)
+                if acc is None:
+                    found[key] = [n, overdue, us]
+                else:
+                    acc[0] += n
+                    acc[1] += overdue
+                    acc[2] += us
+        for dim, found in zip(_SIG, per_dim, strict=True):
+            for key, acc in found.items():
+                sums[(dim, key)] = acc
         for emps, n, overdue, us in by_employees.fetchall(dialect, dbapi, params):
-            add([(EMPLOYEE, k) for k in json.loads(emps)], int(n), int(overdue or 0),
-                int(us or 0))
+            n, overdue, us = int(n), int(overdue or 0), int(us or 0)
+            for key in json.loads(emps):
+                acc = sums.get((EMPLOYEE, key))
+                if acc is None:
+                    sums[(EMPLOYEE, key)] = [n, overdue, us]
+                else:
+                    acc[0] += n
+                    acc[1] += overdue
+                    acc[2] += us
+        for g, (n, overdue, us) in sums.items():
+            if n:  # a group's row counts one at least; the whole only when there is one
+                out.n[g] = n
+            if overdue:  # as `OpenFigures.add`: only groups with one overdue
+                out.overdue[g] = overdue
+                out.overdue_us[g] = us
         stale = [_open_state(r) for r in stale_rows.fetchall(dialect, dbapi, params)]
         if stale:
             from .repo_cases import CaseRepository

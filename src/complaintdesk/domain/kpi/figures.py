@@ -150,6 +150,9 @@ def open_cases(cases: Iterable[Case], as_of: datetime, lookups: KpiLookups) -> l
 
 
 # ---- one group of a period -------------------------------------------------------------
+_ZERO_ROW = [0] * len(FIELDS)
+
+
 class TallyAcc:
     """Summed tallies of one group over a period (`kpis()`: `tally.kpi_set`)."""
 
@@ -164,7 +167,11 @@ class TallyAcc:
         self.median_closed: float | None = None
 
     def add(self, values: Sequence[int]) -> None:
-        self.n = list(map(operator.add, self.n, values))
+        n = self.n
+        if n == _ZERO_ROW:  # nothing yet (most groups: one row a month): a copy will do
+            self.n = list(values)
+        else:
+            self.n = list(map(operator.add, n, values))
 
     def empty(self) -> bool:
         return not any(self.n)

@@ -413,8 +413,29 @@ def _open_counts(out: OwnerTally, case: Case, target: Target, cal: MonthCalendar
 
 
 # ---- the figures made of summed counts ------------------------------------------------
+_KPI_SETS: dict[tuple[Any, ...], KpiSet] = {}  # in order of last use (oldest first)
+_KPI_SETS_MAX = 1_024  # a year export makes ~180, a month ~700 (at most a few MB kept)
+
+
 def kpi_set(n: Sequence[int], volume: int | None, rate_num: int, year: bool,
             median_handled: float | None, median_closed: float | None) -> KpiSet:
+    """`make_kpi_set`, remembered by its arguments: a pure function of the counts, so a
+    figure set is made once per distinct set of counts (an export run again makes none
+    for the months behind it; a write changes the counts of the groups it touches, and a
+    group open now changes with the clock: those are made again). The least recently
+    used go first. The set handed out is shared: read it, never change it."""
+    key = (*n, volume, rate_num, year, median_handled, median_closed)
+    found = _KPI_SETS.pop(key, None)
+    if found is None:
+        if len(_KPI_SETS) >= _KPI_SETS_MAX:
+            del _KPI_SETS[next(iter(_KPI_SETS))]
+        found = make_kpi_set(n, volume, rate_num, year, median_handled, median_closed)
+    _KPI_SETS[key] = found  # (again) the most recently used
+    return found
+
+
+def make_kpi_set(n: Sequence[int], volume: int | None, rate_num: int, year: bool,
+                 median_handled: float | None, median_closed: float | None) -> KpiSet:
     """One group's figures from its summed counts (`n` in `FIELDS` order), numerator ÷
     denominator: 结案率 closed ÷ received complaints; 投诉解决率 resolved ÷ closed;
     按时处理率 Σ ontime_* ÷ Σ done_* of complaints' steps (per step too); 建议/表扬·按时处理率
