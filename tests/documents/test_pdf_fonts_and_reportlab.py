@@ -68,6 +68,31 @@ def test_reportlab_internals_used_by_the_fast_pdf_path_exist():
     assert canv._doc.Pages.pages, "the page list the fast compressor walks"
 
 
+def test_reportlab_internals_used_by_the_font_subsets_and_qr_codes_exist():
+    """documents/font_subset.py reads the parsed face; documents/qr.py builds on the
+    encoder's data objects, block table, data positions and masks (their outputs are
+    compared with reportlab's own in test_font_subset.py and test_qr.py)."""
+    from reportlab.graphics.barcode import qrencoder
+    from reportlab.pdfbase import pdfmetrics, ttfonts
+
+    from complaintdesk.documents.fonts import register_cjk_font
+
+    face = pdfmetrics.getFont(register_cjk_font()).face
+    assert isinstance(face.charToGlyph, dict) and face.charToGlyph
+    assert len(face.glyphPos) == len(face.hmetrics) + 1
+    assert callable(face.makeSubset) and face.get_table("glyf")
+    for name in ("GF_ARG_1_AND_2_ARE_WORDS", "GF_MORE_COMPONENTS", "GF_WE_HAVE_A_SCALE",
+                 "GF_WE_HAVE_AN_X_AND_Y_SCALE", "GF_WE_HAVE_A_TWO_BY_TWO"):
+        assert isinstance(getattr(ttfonts, name), int), name
+    qr = qrencoder.QRCode(1, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData("FK-202611-0001")
+    qr.moduleCount = 21
+    assert len(qr.dataPosIterator()) == 208
+    assert qrencoder.QRRSBlock.getRSBlocks(1, qrencoder.QRErrorCorrectLevel.M)[0].dataCount == 16
+    assert callable(qrencoder.QRUtil.getMask(0)) and callable(qr.dataList[0].write)
+    assert (qrencoder.QRCode.PAD0, qrencoder.QRCode.PAD1) == (0xEC, 0x11)
+
+
 def test_weekly_summary_fonts_are_embedded():
     from datetime import date
 

@@ -8,7 +8,6 @@ VINs before a list reaches the screen, DESIGN §3); nothing here unmasks."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,23 +19,14 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from .fonts import register_cjk_font
+from .list_section import ListSection
 from .pdf_common import CONTENT_W, LABEL_BG, PrintContext
 from .pdf_page import FormHeader, build_pdf
 from .pdf_text import para
 
 MAX_SHEET_TITLE = 31  # Excel's limit
 
-
-@dataclass(slots=True)
-class ListSection:
-    """One table: its heading, the column headers, the rows (str, int or float cells) and
-    whether the last row is a total (bold, shaded)."""
-
-    title: str
-    headers: Sequence[str]
-    rows: list[list[Any]] = field(default_factory=list)
-    total_last: bool = False
-    numeric: Sequence[bool] = ()
+__all__ = ["ListSection", "list_pdf", "write_list_workbook"]
 
 
 def _width(values: Sequence[Any]) -> float:

@@ -6,7 +6,7 @@ internals change)."""
 
 from __future__ import annotations
 
-import itertools
+import re
 import zlib
 from functools import lru_cache
 from typing import Any
@@ -18,7 +18,7 @@ from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 
 from complaintdesk.documents.fonts import DocText
-from complaintdesk.documents.qr import qr_modules
+from complaintdesk.documents.qr import qr_rows
 
 
 @lru_cache(maxsize=64)
@@ -88,18 +88,14 @@ class TextRuns:
 
 
 
+_DARK = re.compile("1+")
+
+
 def _qr_runs(text: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     """QR modules of `text` as (module count, dark runs (row, first column, length))."""
-    modules = qr_modules(text)
-    runs = []
-    for r, row in enumerate(modules):
-        c = 0
-        for dark, group in itertools.groupby(bool(m) for m in row):
-            n = len(list(group))
-            if dark:
-                runs.append((r, c, n))
-            c += n
-    return len(modules), tuple(runs)
+    rows = qr_rows(text)
+    return len(rows), tuple((r, m.start(), m.end() - m.start())
+                            for r, row in enumerate(rows) for m in _DARK.finditer(row))
 
 
 def draw_qr(canv: Canvas, text: str, x: float, y: float, size: float) -> None:
@@ -115,8 +111,13 @@ def _qr_ops(text: str, x: float, y: float, size: float) -> str:
     text), formatted once per number and place (every page of a form repeats them)."""
     count, runs = _qr_runs(text)
     box = size / count
-    rects = " ".join(f"{fp_str(x + c * box, y + size - (r + 1) * box, n * box, box)} re"
-                     for r, c, n in runs)
+    # each rect is `fp_str(x + c * box, y + size - (r + 1) * box, n * box, box) re`: the
+    # numbers formatted once per column, row and length (fp_str joins its numbers so)
+    xs = [fp_str(x + c * box) for c in range(count)]
+    ys = [fp_str(y + size - (r + 1) * box) for r in range(count)]
+    ws = [fp_str(n * box) for n in range(count + 1)]
+    tail = f" {fp_str(box)} re"
+    rects = " ".join([f"{xs[c]} {ys[r]} {ws[n]}{tail}" for r, c, n in runs])
     return f"q\n0 0 0 rg\nn {rects}\nf*\nQ"
 
 

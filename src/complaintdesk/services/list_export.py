@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..documents.list_export import ListSection, list_pdf, write_list_workbook
+from ..documents.list_section import ListSection
 from ..domain.query import CaseListRow, CaseQuery
 from ..domain.records import CaseStatus, Severity, User
 from ..domain.steps import step_title
@@ -77,6 +77,8 @@ class ListExportService(ServiceBase):
         _check(title, sections)
         with self.uow(readonly=True) as uow:
             dealership = str(uow.settings.get("dealership_name", DEFAULTS["dealership_name"]))
+        from ..documents.list_export import write_list_workbook  # openpyxl: on first use
+
         now = self.clock.now().astimezone(self.tz)
         path = Path(path)
         replace_atomically(path, lambda tmp: write_list_workbook(
@@ -90,6 +92,8 @@ class ListExportService(ServiceBase):
         _check(title, sections)
         with self.uow(readonly=True) as uow:
             ctx = make_print_context(uow, self.clock.now(), self.tz_name, clauses=False)
+        from ..documents.list_export import list_pdf  # reportlab: on first use
+
         data = list_pdf(title, sections, ctx, note, number)
         self._audit(actor, title, "pdf")
         return data
