@@ -13,6 +13,7 @@ import shutil
 import sys
 import tempfile
 import traceback
+import weakref
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -31,6 +32,7 @@ from .ui.widgets.workers import Task, _live
 if TYPE_CHECKING:
     from .services.container import Services
     from .ui.main_window import MainWindow
+    from .ui.widgets.geometry import GeometryKeeper
 
 log = logging.getLogger(__name__)
 
@@ -364,13 +366,19 @@ def prepare_app(app: QApplication) -> None:
     install_main_thread_gc(app)  # Qt objects are only ever collected in the GUI thread
 
 
+# The geometry keeper installed on each application, once (it is the app's child; this
+# remembers that it was installed, and dies with the app).
+_GEOMETRY_KEEPERS: weakref.WeakKeyDictionary[QApplication, GeometryKeeper] = \
+    weakref.WeakKeyDictionary()
+
+
 def finish_app_setup(app: QApplication) -> None:
     """What only dialogs need, done once the main window's frame is on the screen."""
-    if getattr(app, "_cd_geometry_keeper", None) is None:
+    if app not in _GEOMETRY_KEEPERS:
         from .ui.widgets.geometry import install_geometry_keeper
 
         # every dialog reopens at the size the user left it
-        app._cd_geometry_keeper = install_geometry_keeper(app)  # type: ignore[attr-defined]
+        _GEOMETRY_KEEPERS[app] = install_geometry_keeper(app)
 
 
 def run_gui(args: argparse.Namespace, demo: bool) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox
 
 from acc_builders import cast
@@ -74,5 +75,32 @@ def test_a_bad_row_in_another_flows_table_is_shown_and_selected(qtbot, tmp_path)
         assert editor.flow_filter.currentIndex() == 0 and not editor.table.isRowHidden(bad)
         assert editor.table.currentRow() == bad
         assert services.accountability.rules() != editor.table_values()  # nothing saved
+    finally:
+        services.dispose()
+
+
+def test_clicking_a_problem_selects_its_row(qtbot, tmp_path):
+    """Each problem under the table remembers its row: a click on the second one selects
+    the second bad row."""
+    services, _ = make_services(tmp_path)
+    try:
+        c = cast(services)
+        editor = RulesEditor(services, c.admin)
+        qtbot.addWidget(editor)
+        editor.show()
+        ids = [editor.table.item(r, 0).text() for r in range(editor.table.rowCount())]
+        first, second = ids.index("R-internal-main"), ids.index("R-rework-main")
+        for row in (first, second):
+            editor.table.item(row, 1).setText("")  # 依据条款 emptied
+        assert editor.save() is False
+        assert editor.errors.count() == 2
+        texts = [editor.errors.item(i).text() for i in range(2)]
+        assert texts[0].startswith(f"第{min(first, second) + 1}行")
+        assert texts[1].startswith(f"第{max(first, second) + 1}行")
+        assert editor.table.currentRow() == min(first, second)
+        item = editor.errors.item(1)
+        qtbot.mouseClick(editor.errors.viewport(), Qt.MouseButton.LeftButton,
+                         pos=editor.errors.visualItemRect(item).center())
+        assert editor.table.currentRow() == max(first, second)
     finally:
         services.dispose()

@@ -31,7 +31,7 @@ from openpyxl.writer.excel import ExcelWriter
 try:
     from openpyxl.worksheet._writer import WorksheetWriter
 except ImportError:  # pragma: no cover - not the openpyxl this was written for
-    WorksheetWriter = None  # type: ignore[assignment,misc]
+    WorksheetWriter = None
 
 _IN_MEMORY: WeakSet[Workbook] = WeakSet()
 

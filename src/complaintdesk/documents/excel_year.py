@@ -147,7 +147,9 @@ def _matrix(wb: Workbook, job: Job, data: YearReportData, title: str, dim: str,
             k = m.group(dim, key)
             # absent in a month: a count is 0 there; a rate has no base ("—")
             month_vals.append(d.value(k) if k is not None else (0 if fmt == "0" else None))
-        sheet.add([labels[key], *month_vals, d.value(y.total.group(dim, key))])  # type: ignore[arg-type]
+        year = y.total.group(dim, key)
+        assert year is not None  # `keys` are the year's own groups
+        sheet.add([labels[key], *month_vals, d.value(year)])
         job.step()
     sheet.add(["合计", *(d.value(m.overall) for m in y.months), d.value(y.total.overall)],
               total=True)

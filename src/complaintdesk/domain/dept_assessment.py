@@ -110,6 +110,12 @@ class DeptVerdict:
         return "；".join(parts) or "各项指标未达到奖励或处罚条件"
 
 
+def _rose(pair: tuple[float | None, float | None], rise: float) -> bool:
+    """Both months known and the second at least `rise` above the first."""
+    before, after = pair
+    return before is not None and after is not None and after >= before + rise - 1e-9
+
+
 def _pct(v: float | None) -> str:
     return "—" if v is None else f"{v:.2%}"
 
@@ -148,9 +154,9 @@ def assess_department(
         v.proposals.append(PENALTY)
     # penalty: 客户满意度持续下降
     n = settings.penalty_falling_months
-    sat = [val(k, "satisfaction") for _, k in months[-(n + 1):]]
-    if len(sat) == n + 1 and all(s is not None for s in sat) \
-            and all(b < a for a, b in zip(sat, sat[1:], strict=False)):  # type: ignore[operator]
+    recent = [val(k, "satisfaction") for _, k in months[-(n + 1):]]
+    sat = [s for s in recent if s is not None]  # all n + 1 known, or no penalty
+    if len(sat) == n + 1 and all(b < a for a, b in zip(sat, sat[1:], strict=False)):
         v.reasons.append(f"客户满意度连续{n}个月下降（" + " → ".join(_pct(s) for s in sat) + "）")
         if PENALTY not in v.proposals:
             v.proposals.append(PENALTY)
@@ -160,8 +166,8 @@ def assess_department(
         sats = (val(prev, "satisfaction"), val(cur, "satisfaction"))
         rise = settings.reward_rise_points
         dropped = r_cur <= r_prev * (1 - settings.reward_rate_drop)
-        res_up = None not in res and res[1] >= res[0] + rise - 1e-9  # type: ignore[operator]
-        sat_up = None not in sats and sats[1] >= sats[0] + rise - 1e-9  # type: ignore[operator]
+        res_up = _rose(res, rise)
+        sat_up = _rose(sats, rise)
         if dropped and res_up and sat_up:
             v.reasons.append(
                 f"投诉率 {_pct(r_prev)} → {_pct(r_cur)}，投诉解决率 {_pct(res[0])} → "

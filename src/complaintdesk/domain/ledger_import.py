@@ -186,7 +186,7 @@ def find_header(rows: Sequence[Sequence[Any]], table: HeaderTable,
             if found in taken:
                 found = None  # the second column naming a field: the person decides
             else:
-                taken.add(found)  # type: ignore[arg-type]
+                taken.add(found)
         columns.append(Column(c, text, found))
     while columns and not columns[-1].header and columns[-1].field is None:
         columns.pop()
@@ -287,7 +287,8 @@ def parse_when(value: Any, tz: tzinfo) -> datetime | None:
         parts = [int(g) if g else 0 for g in m.groups()]
         parts += [0] * (6 - len(parts))
         try:
-            local = datetime(*parts)  # type: ignore[arg-type]
+            year, month, day, hour, minute, second = parts
+            local = datetime(year, month, day, hour, minute, second)
         except ValueError:
             return None
     if local is None:

@@ -218,8 +218,8 @@ def _chain(seed: int | None, links: dict[int, int | None], numbers: dict[int, st
         if parent is not None:
             children.setdefault(parent, []).append(cid)
     root, seen = seed, {seed}
-    while links.get(root) is not None and links[root] not in seen:  # type: ignore[operator]
-        root = links[root]  # type: ignore[assignment]
+    while (parent := links.get(root)) is not None and parent not in seen:
+        root = parent
         seen.add(root)
     out, todo = [], [root]
     while todo:

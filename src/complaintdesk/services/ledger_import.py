@@ -76,6 +76,13 @@ class LedgerPreview:
         return [p.text() for p in self.plan.all_problems()]
 
 
+def _complained_at(row: LedgerRow) -> datetime:
+    """When an importable row's complaint came in (a row without one is an error row)."""
+    at = row.intake.complained_at
+    assert at is not None  # domain/ledger_rows: complained_at is required
+    return at
+
+
 def _row_status(row: LedgerRow, plan: LedgerPlan) -> str:
     if row.already_imported:
         return "已导入过"
@@ -281,17 +288,16 @@ class LedgerImportService(ServiceBase):
         now = self.clock.now()
         with self.uow() as uow:
             _mark_known(uow, plan)  # as of this transaction
-            rows = sorted(plan.importable, key=lambda r: (r.intake.complained_at, r.row))
+            rows = sorted(plan.importable, key=lambda r: (_complained_at(r), r.row))
             numbers = self._numbers(uow, rows)
-            first = min((r.intake.complained_at for r in rows), default=now)
+            first = min((_complained_at(r) for r in rows), default=now)
             repeats = _Repeats(uow.ledger.cases_by_phone_or_vin(
                 (r.intake.phone for r in rows), (r.intake.vin for r in rows),
-                first - REPEAT_WINDOW))  # type: ignore[operator]
+                first - REPEAT_WINDOW))
             cases: list[Case] = []
             provenance: list[dict[str, Any]] = []
             for row, number in zip(rows, numbers, strict=True):
-                at = row.intake.complained_at
-                assert at is not None
+                at = _complained_at(row)
                 case = imported_case(row, number, actor,
                                      repeats.earlier(at, row.intake.phone, row.intake.vin),
                                      plan.sheet)
@@ -322,7 +328,7 @@ class LedgerImportService(ServiceBase):
         need: dict[str, int] = {}
         months: list[str] = []
         for row in rows:
-            local = row.intake.complained_at.astimezone(self.tz)  # type: ignore[union-attr]
+            local = _complained_at(row).astimezone(self.tz)
             period = f"{local.year:04d}{local.month:02d}"
             months.append(period)
             if not row.ledger_number:

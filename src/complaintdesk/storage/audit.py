@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from .audit_cases import CaseTrail, intake_digest, intake_digests
 from .audit_head import ChainHead, HeadComparison, HeadTracker, compare, db_head, head_as_dict
@@ -56,7 +56,7 @@ class AuditLog:
                 # IMMEDIATE already serialises writers.)
                 self._s.execute(text("SELECT pg_advisory_xact_lock(727274)"))
             last = self._s.execute(
-                select(AuditRow.id, AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)  # type: ignore[union-attr]
+                select(AuditRow.id, AuditRow.hash).order_by(col(AuditRow.id).desc()).limit(1)
             ).first()
             self._last_hash = last[1] if last else ""
             if self._head is not None:
@@ -152,7 +152,7 @@ def verify_chain(session: Session, batch: int = 5000,
     last_id = 0
     while True:
         rows = session.execute(
-            select(AuditRow).where(AuditRow.id > last_id).order_by(AuditRow.id).limit(batch)  # type: ignore[arg-type]
+            select(AuditRow).where(col(AuditRow.id) > last_id).order_by(col(AuditRow.id)).limit(batch)
         ).scalars().all()
         if not rows:
             break

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from .tables import AuditRow, CaseRow
 
@@ -49,7 +49,7 @@ def _digest(values: Any) -> str:
 
 def intake_digest(session: Session, case_id: int) -> str:
     """The registered fields of a case as its row holds them (for the registration entry)."""
-    row = session.execute(select(*_INTAKE).where(CaseRow.id == case_id)).one()  # type: ignore[arg-type]
+    row = session.execute(select(*_INTAKE).where(col(CaseRow.id) == case_id)).one()
     return _digest(row)
 
 
@@ -59,7 +59,7 @@ def intake_digests(session: Session, case_ids: list[int]) -> dict[int, str]:
     for i in range(0, len(case_ids), 500):
         chunk = case_ids[i:i + 500]
         for cid, *values in session.execute(
-                select(CaseRow.id, *_INTAKE).where(CaseRow.id.in_(chunk))).all():  # type: ignore[arg-type, union-attr]
+                select(CaseRow.id, *_INTAKE).where(col(CaseRow.id).in_(chunk))).all():
             out[int(cid)] = _digest(values)
     return out
 

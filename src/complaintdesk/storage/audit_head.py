@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from .tables import AuditRow
 
@@ -93,7 +94,7 @@ def db_head(session: Session) -> ChainHead:
     """The head as the database holds it now (counts every entry: a full index scan)."""
     count = session.execute(select(func.count()).select_from(AuditRow)).scalar_one()
     last = session.execute(
-        select(AuditRow.id, AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)  # type: ignore[union-attr]
+        select(AuditRow.id, AuditRow.hash).order_by(col(AuditRow.id).desc()).limit(1)
     ).first()
     return ChainHead(count, last[0], last[1]) if last else ChainHead(0, 0, "")
 
@@ -119,7 +120,7 @@ def compare(session: Session, head: ChainHead, source: str) -> HeadComparison:
         select(AuditRow.hash).where(AuditRow.id == head.last_id)
     ).scalar()
     upto = session.execute(select(func.count()).select_from(AuditRow)
-                           .where(AuditRow.id <= head.last_id)).scalar_one()  # type: ignore[arg-type,operator]
+                           .where(col(AuditRow.id) <= head.last_id)).scalar_one()
     newer = total - upto
     if row_hash is None:
         lost = head.count - upto
@@ -163,7 +164,7 @@ class HeadTracker:
             select(AuditRow.hash).where(AuditRow.id == head.last_id)
         ).scalar()
         newer = session.execute(select(func.count()).select_from(AuditRow)
-                                .where(AuditRow.id > head.last_id)).scalar_one()  # type: ignore[arg-type,operator]
+                                .where(col(AuditRow.id) > head.last_id)).scalar_one()
         if row_hash == head.last_hash:
             self.count = head.count + newer
             return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select, text
@@ -16,7 +17,7 @@ from sqlmodel import Session
 from ..domain.kpi.calendar import MonthCalendar, from_micros, local_month, micros, month_bounds
 from ..domain.kpi.figures import Rows, add_rows, expand
 from ..domain.kpi.tally import FIELDS, STEPS_WITH_DATA_USED, OwnerTally, owner_tally
-from ..domain.records import FaultSlip
+from ..domain.records import Case, FaultSlip
 from .kpi_reader import STATE_KEY, open_since_us, sums_on_disk, tallies_current, tally_state
 from .kpi_tallies import KpiTallies, setting_tz_name, tz_name_of, write_owner_rows
 from .tables import (
@@ -27,7 +28,11 @@ from .tables import (
     KPI_TALLY,
     CaseRow,
     SettingRow,
+    table_of,
 )
+
+if TYPE_CHECKING:
+    from .repo_slips import SlipRepository
 
 
 class KpiMaintenance:
@@ -109,15 +114,13 @@ def rebuild(session: Session, now: datetime, progress: Callable[[int, int], None
     cases_repo, slips_repo = CaseRepository(session), SlipRepository(session)
     tz_name = tz_name or setting_tz_name(session)
     months = MonthCalendar(ZoneInfo(tz_name))
-    total = int(conn.execute(select(func.count()).select_from(CaseRow.__table__))  # type: ignore[attr-defined]
+    total = int(conn.execute(select(func.count()).select_from(table_of(CaseRow)))
                 .scalar_one())
     sums: Rows = {}
     done = 0
     for cases in cases_repo.iter_where([], batch=2000, data_keys=_data_keys()):
-        by_case: dict[int, list[FaultSlip]] = {}
-        for s in slips_repo.for_kpis_of_cases([c.id for c in cases]):  # type: ignore[misc]
-            by_case.setdefault(s.case_id, []).append(s)  # type: ignore[arg-type]
-        tallies = {f"c{c.id}": owner_tally(c, by_case.get(c.id, []), months, now)  # type: ignore[arg-type]
+        by_case = _slips_by_case(slips_repo, cases)
+        tallies = {f"c{c.id}": owner_tally(c, by_case.get(c.id, []), months, now)
                    for c in cases}
         for t in tallies.values():
             add_rows(sums, expand(t.counts))
@@ -169,15 +172,13 @@ def verify(session: Session, limit: int = 20) -> tuple[int, list[str]]:
             durations.add(tally.durations.case_id)
 
     for cases in cases_repo.iter_where([], batch=2000, data_keys=_data_keys()):
-        by_case: dict[int, list[FaultSlip]] = {}
-        for sl in slips_repo.for_kpis_of_cases([c.id for c in cases]):  # type: ignore[misc]
-            by_case.setdefault(sl.case_id, []).append(sl)  # type: ignore[arg-type]
+        by_case = _slips_by_case(slips_repo, cases)
         for c in cases:
             at = written.get(f"c{c.id}")
             if at is None:
                 problems.append(f"案件 #{c.id} 未计入统计汇总")
                 continue
-            count(f"c{c.id}", owner_tally(c, by_case.get(c.id, []), months, at))  # type: ignore[arg-type]
+            count(f"c{c.id}", owner_tally(c, by_case.get(c.id, []), months, at))
             counted += 1
     for sl in slips_repo.for_kpis_where(slips_repo._T.c.case_id.is_(None)):
         at = written.get(f"s{sl.id}")
@@ -200,6 +201,15 @@ def verify(session: Session, limit: int = 20) -> tuple[int, list[str]]:
         problems.append("统计汇总：处理时长的记录与案件不符")
     return counted, problems[:limit] + ([f"……另有 {len(problems) - limit} 处"]
                                         if len(problems) > limit else [])
+
+
+def _slips_by_case(slips_repo: SlipRepository, cases: Sequence[Case]
+                   ) -> dict[int | None, list[FaultSlip]]:
+    """The slips of these (stored) cases as the statistics read them, by case id."""
+    by_case: dict[int | None, list[FaultSlip]] = {}
+    for s in slips_repo.for_kpis_of_cases([c.id for c in cases if c.id is not None]):
+        by_case.setdefault(s.case_id, []).append(s)
+    return by_case
 
 
 def _data_keys() -> Sequence[str]:

@@ -38,7 +38,7 @@ from ..domain.kpi.figures import Medians, OpenFigures, Rows, open_figures
 from ..domain.kpi.shapes import CATEGORY, CHANNEL, DEPARTMENT, EMPLOYEE, OVERALL, SEVERITY
 from ..domain.kpi.tally import FIELD_INDEX, FIELDS, TALLY_VERSION, OpenState, overdue_at
 from .rawsql import RawStatement
-from .tables import KPI_DURATION, KPI_MEDIAN, KPI_OPEN, KPI_TALLY, SettingRow
+from .tables import KPI_DURATION, KPI_MEDIAN, KPI_OPEN, KPI_TALLY, SettingRow, table_of
 
 STATE_KEY = "kpi_tally_state"  # setting: "<TALLY_VERSION>:<time zone>" when the sums hold
 
@@ -78,7 +78,7 @@ def upsert(conn: Connection, table: Table, keys: Sequence[str], add: Sequence[st
     if name == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     elif name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
+        from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]  # sqlalchemy: each dialect's insert() is its own type
     else:
         _UPSERTS[cache_key] = None
         return None
@@ -109,7 +109,7 @@ def _open_state(r: Any) -> OpenState:
     employees) as the domain's `OpenState`."""
     target = (*zip(_SIG, r[4:8], strict=True),
               *((EMPLOYEE, k) for k in json.loads(r[8])))
-    return OpenState(r[0], from_micros(r[1]), target,  # type: ignore[arg-type]
+    return OpenState(r[0], from_micros(r[1]), target,
                      from_micros(r[2]) if r[2] is not None else None,
                      from_micros(r[3]) if r[3] is not None else None)
 
@@ -122,8 +122,8 @@ _ROWS = select(*(KPI_TALLY.c[n] for n in (*TALLY_KEYS, *FIELDS))).where(
 OPEN_SINCE = select(func.min(KPI_OPEN.c.written_us))
 _OPEN_STATEMENTS: dict[bool, tuple[Any, Any, Any]] = {}
 # read by every report: on the DBAPI cursor (rawsql.py), compiled once per dialect
-_RAW_STATE = RawStatement(select(cast(SettingRow.__table__.c.value, Text)).where(  # type: ignore[attr-defined]
-    SettingRow.__table__.c.key == STATE_KEY))  # type: ignore[attr-defined]
+_RAW_STATE = RawStatement(select(cast(table_of(SettingRow).c.value, Text)).where(
+    table_of(SettingRow).c.key == STATE_KEY))
 _RAW_ROWS = RawStatement(_ROWS)
 _RAW_KEPT_MEDIANS = RawStatement(_KEPT_MEDIANS)
 _RAW_OPEN_SINCE = RawStatement(OPEN_SINCE)

@@ -50,6 +50,7 @@ from .tables import (
     CaseRow,
     FaultSlipRow,
     SettingRow,
+    table_of,
 )
 
 __all__ = ["STATE_KEY", "KpiTallies", "TallyReader", "add_to_sums", "tallies_current",
@@ -94,7 +95,7 @@ class KpiTallies:
         """`before_case` for many cases, their tallies worked out in batches."""
         conn = self._s.connection()
         keys = [f"c{i}" for i in case_ids if f"c{i}" not in self._old]
-        cases = CaseRow.__table__  # type: ignore[attr-defined]
+        cases = table_of(CaseRow)
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
             if conn.dialect.name != "sqlite":  # as in `_tally_on_disk`; in id order, so
@@ -171,7 +172,7 @@ class KpiTallies:
             # changing it (a slip of the case, say) waits and then reads what this one
             # wrote, instead of both taking the same "before" out of the sums. SQLite
             # needs nothing: a writing unit of work holds the whole file (BEGIN IMMEDIATE).
-            table = CaseRow.__table__ if key[0] == "c" else FaultSlipRow.__table__  # type: ignore[attr-defined]
+            table = table_of(CaseRow) if key[0] == "c" else table_of(FaultSlipRow)
             conn.execute(select(table.c.id).where(table.c.id == int(key[1:]))
                          .with_for_update())
         written = conn.execute(_WRITTEN, {"o": key}).scalar_one_or_none()
@@ -194,14 +195,14 @@ class KpiTallies:
                 return {}
             return {keys[0]: owner_tally(one, slips_repo.for_kpis_of_case(case_ids[0]),
                                          self.months(), at[keys[0]])}
-        by_case: dict[int, list[FaultSlip]] = {}
+        by_case: dict[int | None, list[FaultSlip]] = {}
         for s in slips_repo.for_kpis_of_cases(case_ids):
-            by_case.setdefault(s.case_id, []).append(s)  # type: ignore[arg-type]
+            by_case.setdefault(s.case_id, []).append(s)
         months = self.months()
         out: dict[str, OwnerTally] = {}
         for case in cases_repo.for_kpis_by_ids(case_ids):
             key = f"c{case.id}"
-            out[key] = owner_tally(case, by_case.get(case.id, []), months, at[key])  # type: ignore[arg-type]
+            out[key] = owner_tally(case, by_case.get(case.id, []), months, at[key])
         if slip_ids:
             t = slips_repo._T.c
             for s in slips_repo.for_kpis_where(t.id.in_(slip_ids), t.case_id.is_(None)):

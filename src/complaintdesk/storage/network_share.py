@@ -79,7 +79,7 @@ def _windows_drive_type(path: str) -> int | None:
         return None
     import ctypes
 
-    return int(ctypes.windll.kernel32.GetDriveTypeW(drive + "\\"))  # type: ignore[attr-defined]
+    return int(ctypes.windll.kernel32.GetDriveTypeW(drive + "\\"))
 
 
 def network_location(path: Path) -> str | None:

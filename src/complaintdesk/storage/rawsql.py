@@ -14,15 +14,15 @@ from typing import Any
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.expression import Executable
+from sqlalchemy.sql.expression import ClauseElement
 
 
 class _Compiled:
     __slots__ = ("compiled", "string", "positional", "positiontup", "processors",
                  "post_compile")
 
-    def __init__(self, stmt: Executable, dialect: Dialect) -> None:
-        compiled = stmt.compile(dialect=dialect)  # type: ignore[attr-defined]
+    def __init__(self, stmt: ClauseElement, dialect: Dialect) -> None:
+        compiled = stmt.compile(dialect=dialect)
         assert isinstance(compiled, SQLCompiler)
         if compiled.escaped_bind_names:
             raise ValueError("parameter names that need escaping are not supported")
@@ -62,7 +62,7 @@ class RawStatement:
 
     __slots__ = ("_stmt", "_compiled")
 
-    def __init__(self, stmt: Executable) -> None:
+    def __init__(self, stmt: ClauseElement) -> None:
         self._stmt = stmt
         self._compiled: dict[tuple[str, str, str], _Compiled] = {}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ..domain.masking import APPROVED, PENDING, AccessGrant, AccessRequest
 from .tables import ContactAccessRow, StepRow
@@ -47,7 +47,7 @@ class ContactAccessRepository:
         """Pending requests (of these cases), oldest first."""
         q = select(ContactAccessRow).where(ContactAccessRow.status == PENDING)
         if case_ids is not None:
-            q = q.where(ContactAccessRow.case_id.in_(case_ids))  # type: ignore[attr-defined]
+            q = q.where(col(ContactAccessRow.case_id).in_(case_ids))
         q = q.order_by(ContactAccessRow.requested_at, ContactAccessRow.id)
         return [_record(r) for r in self._s.execute(q).scalars()]
 
@@ -55,8 +55,8 @@ class ContactAccessRepository:
         q = select(ContactAccessRow).where(ContactAccessRow.requester_user_id == user_id)
         if case_id is not None:
             q = q.where(ContactAccessRow.case_id == case_id)
-        q = q.order_by(ContactAccessRow.requested_at.desc(),  # type: ignore[attr-defined]
-                       ContactAccessRow.id.desc())  # type: ignore[union-attr]
+        q = q.order_by(col(ContactAccessRow.requested_at).desc(),
+                       col(ContactAccessRow.id).desc())
         return [_record(r) for r in self._s.execute(q).scalars()]
 
     def grants(self, user_id: int, now: datetime,
@@ -64,9 +64,9 @@ class ContactAccessRepository:
         """The user's approvals still running at `now`."""
         q = select(ContactAccessRow.case_id, ContactAccessRow.expires_at).where(
             ContactAccessRow.requester_user_id == user_id, ContactAccessRow.status == APPROVED,
-            ContactAccessRow.expires_at > now)  # type: ignore[operator]
+            col(ContactAccessRow.expires_at) > now)
         if case_ids is not None:
-            q = q.where(ContactAccessRow.case_id.in_(case_ids))  # type: ignore[attr-defined]
+            q = q.where(col(ContactAccessRow.case_id).in_(case_ids))
         return [AccessGrant(case_id=c, user_id=user_id, expires_at=e)
                 for c, e in self._s.execute(q).all()]
 
@@ -76,7 +76,7 @@ class ContactAccessRepository:
         if not case_ids:
             return set()
         q = select(StepRow.case_id).where(
-            StepRow.case_id.in_(case_ids),  # type: ignore[attr-defined]
+            col(StepRow.case_id).in_(case_ids),
             or_(StepRow.assignee_user_id == user_id, StepRow.actor_user_id == user_id,
                 StepRow.on_behalf_of_user_id == user_id)).distinct()
         return {int(c) for c in self._s.execute(q).scalars()}

@@ -15,12 +15,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from ..domain.alerts import Alert, AlertKind, NewAlert, OpenStep
-from .tables import AlertRow, CaseRow, DelegationRow, StepRow
+from .tables import AlertRow, CaseRow, DelegationRow, StepRow, table_of
 
-_A = AlertRow.__table__  # type: ignore[attr-defined]
-_C = CaseRow.__table__  # type: ignore[attr-defined]
-_S = StepRow.__table__  # type: ignore[attr-defined]
-_D = DelegationRow.__table__  # type: ignore[attr-defined]
+_A = table_of(AlertRow)
+_C = table_of(CaseRow)
+_S = table_of(StepRow)
+_D = table_of(DelegationRow)
 _COLUMNS = (_A.c.id, _A.c.person_id, _A.c.kind, _A.c.text, _A.c.ref, _A.c.key,
             _A.c.created_at, _A.c.send_at, _A.c.read_at)
 

@@ -15,7 +15,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ..domain.clock import utc
 from ..domain.records import (
@@ -27,7 +27,7 @@ from ..domain.validation import normalize_plate, normalize_vin
 from .read_models.case_list import CaseListQueries
 from .read_models.cases import CaseReader
 from .search import case_grams
-from .tables import AttachmentRow, CaseRow, SearchGramRow, StepRow
+from .tables import AttachmentRow, CaseRow, SearchGramRow, StepRow, table_of
 from .tracking import Seen
 
 
@@ -87,13 +87,13 @@ class CaseRepository(CaseListQueries):
     # ---- writing -------------------------------------------------------------------
     # Core statements with bound parameters: compiled once and cached, so a bulk seed of
     # 100,000 cases is not dominated by statement construction.
-    _CASES = CaseRow.__table__  # type: ignore[attr-defined]
-    _STEPS = StepRow.__table__  # type: ignore[attr-defined]
+    _CASES = table_of(CaseRow)
+    _STEPS = table_of(StepRow)
     _INSERT_CASE = _CASES.insert().returning(_CASES.c.id)
     _UPDATE_CASE = _CASES.update().where(
         and_(_CASES.c.id == bindparam("b_id"), _CASES.c.version == bindparam("b_version")))
     _UPDATE_STEP = _STEPS.update().where(_STEPS.c.id == bindparam("b_id"))
-    _INSERT_GRAM = SearchGramRow.__table__.insert()  # type: ignore[attr-defined]
+    _INSERT_GRAM = table_of(SearchGramRow).insert()
 
     def _conn(self) -> Any:
         return self._s.connection()
@@ -212,7 +212,7 @@ class CaseRepository(CaseListQueries):
         )
         if exclude_id is not None:
             stmt = stmt.where(CaseRow.id != exclude_id)
-        rows = self._s.execute(stmt.order_by(CaseRow.registered_at.desc())).all()  # type: ignore[attr-defined]
+        rows = self._s.execute(stmt.order_by(col(CaseRow.registered_at).desc())).all()
         return [(r[0], r[1], utc(r[2])) for r in rows]
 
     # ---- bulk reading for reports and the KPI tallies (read_models.cases) ------------
@@ -238,7 +238,7 @@ class CaseRepository(CaseListQueries):
         """These cases, whole (steps and their data), in no particular order."""
         out: list[Case] = []
         for i in range(0, len(ids), batch):
-            for part in self.iter_where([CaseRow.id.in_(ids[i:i + batch])]):  # type: ignore[union-attr]
+            for part in self.iter_where([col(CaseRow.id).in_(ids[i:i + batch])]):
                 out += part
         return out
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ..domain.clock import utc
 from ..domain.query import CaseListRow
@@ -37,8 +37,8 @@ class ContactRepository:
     def notice_task_rows(self, now: datetime, limit: int = 2000) -> list[CaseListRow]:
         """Complaints whose 告知 window has opened and that nobody told yet (index
         ix_case_notice), the earliest due first, as the case list shows them."""
-        stmt = (case_list_select().where(CaseRow.notified_at.is_(None),  # type: ignore[union-attr]
-                                  CaseRow.notice_from <= now)  # type: ignore[operator]
+        stmt = (case_list_select().where(col(CaseRow.notified_at).is_(None),
+                                         col(CaseRow.notice_from) <= now)
                 .order_by(CaseRow.notice_due, CaseRow.id).limit(limit))
         return [StoredCaseListRow.from_values(r) for r in self._s.connection().execute(stmt)]
 
@@ -62,7 +62,7 @@ class ContactRepository:
         if not case_ids:
             return {}
         rows = self._s.execute(select(CaseRow.id, CaseRow.notice_from, CaseRow.notice_due)
-                               .where(CaseRow.id.in_(case_ids))).all()  # type: ignore[union-attr]
+                               .where(col(CaseRow.id).in_(case_ids))).all()
         return {int(i): (utc(f), utc(d)) for i, f, d in rows if f is not None and d is not None}
 
 
@@ -88,7 +88,7 @@ class WeeklySummaries:
             self._s.flush()
         else:
             self._s.execute(update(WeeklySummaryRow)
-                            .where(WeeklySummaryRow.week_start == week_start)  # type: ignore[arg-type]
+                            .where(col(WeeklySummaryRow.week_start) == week_start)
                             .values(sent_at=at, sent_by_user_id=user_id, pdf=pdf,
                                     pdf_sha256=pdf_sha256))
 
@@ -96,19 +96,19 @@ class WeeklySummaries:
         """The PDF as it was sent, with its SHA-256; None for a week sent without one."""
         row = self._s.execute(
             select(WeeklySummaryRow.pdf, WeeklySummaryRow.pdf_sha256)
-            .where(WeeklySummaryRow.week_start == week_start)).first()  # type: ignore[arg-type]
+            .where(col(WeeklySummaryRow.week_start) == week_start)).first()
         if row is None or row[0] is None:
             return None
         return bytes(row[0]), row[1] or ""
 
     def mark_read(self, week_start: date, user_id: int | None, at: datetime) -> None:
         self._s.execute(update(WeeklySummaryRow)
-                        .where(WeeklySummaryRow.week_start == week_start)  # type: ignore[arg-type]
+                        .where(col(WeeklySummaryRow.week_start) == week_start)
                         .values(read_at=at, read_by_user_id=user_id))
 
     def unread(self) -> list[date]:
         return list(self._s.execute(
             select(WeeklySummaryRow.week_start)
-            .where(WeeklySummaryRow.sent_at.is_not(None),  # type: ignore[union-attr]
-                   WeeklySummaryRow.read_at.is_(None))  # type: ignore[union-attr]
+            .where(col(WeeklySummaryRow.sent_at).is_not(None),
+                   col(WeeklySummaryRow.read_at).is_(None))
             .order_by(WeeklySummaryRow.week_start)).scalars().all())

@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import and_, insert, or_, select
 from sqlmodel import Session
 
-from .tables import CaseRow, LedgerImportRow
+from .tables import CaseRow, LedgerImportRow, table_of
 
 _CHUNK = 500
-_L = LedgerImportRow.__table__  # type: ignore[attr-defined]
-_C = CaseRow.__table__  # type: ignore[attr-defined]
+_L = table_of(LedgerImportRow)
+_C = table_of(CaseRow)
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:

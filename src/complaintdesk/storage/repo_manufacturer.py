@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, insert, select, update
-from sqlmodel import Session
+from sqlalchemy import CursorResult, bindparam, func, insert, select, update
+from sqlmodel import Session, col
 
 from ..domain.clock import utc
 from ..domain.manufacturer import (
@@ -18,7 +18,7 @@ from ..domain.manufacturer import (
     ManufacturerReply,
     MilestoneDue,
 )
-from .tables import AlertRow, CaseRow, ManufacturerForwardRow, ManufacturerReplyRow
+from .tables import AlertRow, CaseRow, ManufacturerForwardRow, ManufacturerReplyRow, table_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,7 @@ def _reply(r: ManufacturerReplyRow) -> ManufacturerReply:
                              utc(r.recorded_at))
 
 
-_F = ManufacturerForwardRow.__table__  # type: ignore[attr-defined]  # sqlmodel: no __table__ stub
+_F = table_of(ManufacturerForwardRow)
 _CASE_COLS: tuple[Any, ...] = (CaseRow.number, CaseRow.customer_name, CaseRow.status,
                                CaseRow.department_id, CaseRow.supervisor_user_id,
                                CaseRow.phone)
@@ -91,11 +91,13 @@ class ManufacturerRepository:
     def settle_alerts(self, case_id: int, milestone: str, now: datetime) -> int:
         """A milestone answered: its reminders are marked read for everyone."""
         stmt = (update(AlertRow)
-                .where(AlertRow.ref == f"case:{case_id}",  # type: ignore[arg-type]
-                       AlertRow.key.like(f"mfr:{case_id}:{milestone}:%"),  # type: ignore[attr-defined]
-                       AlertRow.read_at.is_(None))  # type: ignore[union-attr]
+                .where(col(AlertRow.ref) == f"case:{case_id}",
+                       col(AlertRow.key).like(f"mfr:{case_id}:{milestone}:%"),
+                       col(AlertRow.read_at).is_(None))
                 .values(read_at=now))
-        return int(self._s.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+        # an UPDATE's result is a CursorResult (Session.execute is typed as returning Result)
+        result = cast("CursorResult[Any]", self._s.execute(stmt))
+        return int(result.rowcount or 0)
 
     def replies(self, case_ids: list[int]) -> dict[int, list[ManufacturerReply]]:
         """The replies of these cases, in the order they were made."""
@@ -103,7 +105,7 @@ class ManufacturerRepository:
         for i in range(0, len(case_ids), 500):
             rows = self._s.execute(
                 select(ManufacturerReplyRow)
-                .where(ManufacturerReplyRow.case_id.in_(case_ids[i:i + 500]))  # type: ignore[attr-defined]
+                .where(col(ManufacturerReplyRow.case_id).in_(case_ids[i:i + 500]))
                 .order_by(ManufacturerReplyRow.at, ManufacturerReplyRow.id)).scalars()
             for r in rows:
                 out[r.case_id].append(_reply(r))
@@ -111,7 +113,7 @@ class ManufacturerRepository:
 
     def _with_case(self, *where: Any, ordered: bool = True) -> list[ForwardCase]:
         stmt = (select(ManufacturerForwardRow, *_CASE_COLS)
-                .join(CaseRow, CaseRow.id == ManufacturerForwardRow.case_id)  # type: ignore[arg-type]
+                .join(CaseRow, col(CaseRow.id) == ManufacturerForwardRow.case_id)
                 .where(*where))
         if ordered:
             stmt = stmt.order_by(ManufacturerForwardRow.forwarded_at,
@@ -161,7 +163,7 @@ class ManufacturerRepository:
         """A forwarding has fewer distinct milestone replies than milestones."""
         answered = (select(func.count(func.distinct(ManufacturerReplyRow.milestone)))
                     .where(ManufacturerReplyRow.case_id == ManufacturerForwardRow.case_id,
-                           ManufacturerReplyRow.milestone.in_(MILESTONE_KEYS))  # type: ignore[attr-defined]
+                           col(ManufacturerReplyRow.milestone).in_(MILESTONE_KEYS))
                     .scalar_subquery())
         return answered < len(MILESTONE_KEYS)
 

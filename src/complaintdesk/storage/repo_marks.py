@@ -44,7 +44,7 @@ class CaseMarkRepository:
     def of_kind(self, kind: str) -> list[CaseMark]:
         """Every mark of this kind, the latest first (the 典型案例库)."""
         q = select(CaseMarkRow).where(CaseMarkRow.kind == kind).order_by(
-            CaseMarkRow.at.desc(), CaseMarkRow.case_id)  # type: ignore[union-attr]
+            CaseMarkRow.at.desc(), CaseMarkRow.case_id)
         return [_record(r) for r in self._s.execute(q).scalars()]
 
     def cases_marked(self, kind: str) -> set[int]:

@@ -10,7 +10,7 @@ from sqlalchemy import Text, bindparam, cast, delete, select
 from sqlmodel import Session
 
 from .rawsql import RawStatement
-from .tables import DraftRow, SequenceRow, SettingRow, VolumeRow
+from .tables import DraftRow, SequenceRow, SettingRow, VolumeRow, table_of
 
 
 class Sequences:
@@ -23,7 +23,7 @@ class Sequences:
     for the first's row and bumps it (an UPDATE, then a plain INSERT, raised a raw
     IntegrityError there)."""
 
-    _T = SequenceRow.__table__  # type: ignore[attr-defined]
+    _T = table_of(SequenceRow)
     _UPSERTS: dict[str, Any] = {}
 
     def __init__(self, session: Session) -> None:
@@ -36,7 +36,7 @@ class Sequences:
             if dialect == "postgresql":
                 from sqlalchemy.dialects.postgresql import insert
             else:
-                from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+                from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]  # sqlalchemy: each dialect's insert() is its own type
             t = cls._T
             ins = insert(t).values(prefix=bindparam("p"), period=bindparam("m"),
                                    last=bindparam("n"))
@@ -66,8 +66,8 @@ class Settings:
     # raw on the DBAPI cursor (rawsql.py): read by every print and many dialogs. The JSON
     # is read as its text (CAST, portable) and parsed here: PostgreSQL's driver would hand
     # a JSON string out already parsed, SQLite's as the text.
-    _GET = RawStatement(select(cast(SettingRow.__table__.c.value, Text))  # type: ignore[attr-defined]
-                        .where(SettingRow.__table__.c.key == bindparam("b_key")))  # type: ignore[attr-defined]
+    _GET = RawStatement(select(cast(table_of(SettingRow).c.value, Text))
+                        .where(table_of(SettingRow).c.key == bindparam("b_key")))
 
     def get(self, key: str, default: Any = None) -> Any:
         conn = self._s.connection()

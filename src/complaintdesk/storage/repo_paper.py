@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, exists, insert, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ..domain.clock import utc
 from ..domain.paper import WITH_SLIPS, SignedCopy, SignedCopyRule
@@ -58,7 +58,7 @@ class PaperRepository:
     def has_paper_slips(self, case_id: int) -> bool:
         return self._s.execute(select(exists().where(
             FaultSlipRow.case_id == case_id,
-            FaultSlipRow.status.in_(_PAPER_SLIP_STATES)))).scalar_one()  # type: ignore[attr-defined]
+            col(FaultSlipRow.status).in_(_PAPER_SLIP_STATES)))).scalar_one()
 
     def missing(self, rules: Sequence[SignedCopyRule], *, closed_from: datetime | None = None,
                 closed_to: datetime | None = None, limit: int = 2000
@@ -69,7 +69,7 @@ class PaperRepository:
         out: list[tuple[int, str, datetime]] = []
         for rule in rules:
             conds: list[Any] = [
-                StepRow.step_key == rule.step, StepRow.finished_at.is_not(None),  # type: ignore[union-attr]
+                col(StepRow.step_key) == rule.step, col(StepRow.finished_at).is_not(None),
                 CaseRow.flow == rule.flow.value,
                 ~exists().where(SignedCopyRow.case_id == StepRow.case_id,
                                 SignedCopyRow.step_key == rule.step,
@@ -77,11 +77,11 @@ class PaperRepository:
             ]
             if rule.when == WITH_SLIPS:
                 conds.append(exists().where(FaultSlipRow.case_id == StepRow.case_id,
-                                            FaultSlipRow.status.in_(_PAPER_SLIP_STATES)))  # type: ignore[attr-defined]
+                                            col(FaultSlipRow.status).in_(_PAPER_SLIP_STATES)))
             if closed_from is not None:
-                conds.append(CaseRow.closed_at >= closed_from)  # type: ignore[operator]
+                conds.append(col(CaseRow.closed_at) >= closed_from)
             if closed_to is not None:
-                conds.append(CaseRow.closed_at < closed_to)  # type: ignore[operator]
+                conds.append(col(CaseRow.closed_at) < closed_to)
             stmt = (select(StepRow.case_id, StepRow.finished_at)
                     .join(CaseRow, CaseRow.id == StepRow.case_id).where(and_(*conds))
                     .order_by(StepRow.finished_at, StepRow.case_id).limit(limit))
@@ -98,7 +98,7 @@ class PaperRepository:
         out: list[CaseListRow] = []
         ids = sorted(set(case_ids))
         for i in range(0, len(ids), 500):
-            stmt = case_list_select().where(CaseRow.id.in_(ids[i:i + 500]))  # type: ignore[union-attr]
+            stmt = case_list_select().where(col(CaseRow.id).in_(ids[i:i + 500]))
             out += [CaseListRow.from_values(r) for r in self._s.connection().execute(stmt)]
         return out
 

@@ -20,10 +20,10 @@ from ..domain.records import FaultSlip, SlipChange, SlipStatus
 from ..domain.rules import penalties_to_raw
 from .read_models.slips import SlipReader
 from .repo_cases import ConcurrentUpdateError
-from .tables import CaseRow, FaultSlipRow
+from .tables import CaseRow, FaultSlipRow, table_of
 from .tracking import Seen
 
-_CASES = CaseRow.__table__  # type: ignore[attr-defined]  # sqlmodel: no __table__ stub
+_CASES = table_of(CaseRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +89,7 @@ class SlipRepository:
     # Core statements with bound parameters (compiled once, cached): slips are written
     # inside workflow actions and by the demo seeder, where ORM statement building
     # dominated the time.
-    _T = FaultSlipRow.__table__  # type: ignore[attr-defined]
+    _T = table_of(FaultSlipRow)
     _INSERT = _T.insert().returning(_T.c.id)
     _UPDATE = _T.update().where(and_(_T.c.id == bindparam("b_id"),
                                      _T.c.version == bindparam("b_version")))

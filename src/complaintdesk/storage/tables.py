@@ -7,7 +7,7 @@ outside storage/ sees a table object.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -27,6 +27,11 @@ from sqlmodel import Field, SQLModel
 
 from ..domain.kpi.tally import FIELDS as TALLY_FIELDS
 from .types import UTCDateTime
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's `Table` (sqlmodel's stubs do not declare `__table__`)."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]  # sqlmodel: no __table__ stub
 
 
 def _dt(nullable: bool = True, index: bool = False) -> Any:

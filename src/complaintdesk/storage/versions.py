@@ -42,9 +42,9 @@ def required_app_version(engine: Engine, revision: str) -> str | None:
     """The app version that migrated the database to `revision` (recorded by
     `record_app_version`), or None when the database does not say (a record of another
     revision is stale: the newer app did not write one)."""
-    from .tables import SettingRow
+    from .tables import SettingRow, table_of
 
-    table = SettingRow.__table__  # type: ignore[attr-defined]
+    table = table_of(SettingRow)
     try:
         with engine.execution_options(readonly=True).connect() as conn:
             value = conn.execute(table.select().where(table.c.key == APP_VERSION_KEY)).first()
@@ -59,9 +59,9 @@ def required_app_version(engine: Engine, revision: str) -> str | None:
 
 def record_app_version(conn: Connection, revision: str, version: str) -> None:
     """After a migration: which app version the schema needs, for an older app's refusal."""
-    from .tables import SettingRow
+    from .tables import SettingRow, table_of
 
-    table = SettingRow.__table__  # type: ignore[attr-defined]
+    table = table_of(SettingRow)
     value = {"revision": revision, "version": version}
     done = conn.execute(table.update().where(table.c.key == APP_VERSION_KEY)
                         .values(value=value)).rowcount

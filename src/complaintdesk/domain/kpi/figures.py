@@ -118,8 +118,9 @@ def open_figures(states: Iterable[OpenState], as_of: datetime,
             overdue = overdue_of(st, as_of)
             late, us = overdue is not None, (us_of(overdue) if overdue is not None else 0)
         else:
-            late = st.deadline is not None and as_of > st.deadline
-            us = us_of(as_of - st.deadline) if late else 0  # type: ignore[operator]
+            deadline = st.deadline
+            late = deadline is not None and as_of > deadline
+            us = us_of(as_of - deadline) if deadline is not None and late else 0
         for g in ((OVERALL, ""), *st.target):
             out.add(g, 1, int(late), us)
     return out

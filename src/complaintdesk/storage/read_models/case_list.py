@@ -9,14 +9,14 @@ from typing import Any
 
 from sqlalchemy import String, and_, bindparam, func, literal_column, or_, select, type_coerce
 from sqlalchemy.engine import Dialect
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ...domain.query import CaseListRow, CaseQuery
 from ...domain.records import CaseStatus
 from ...domain.workflow.tasks import TaskFilter
 from ..rawsql import RawStatement
 from ..search import query_grams, query_name_grams
-from ..tables import CaseRow, DepartmentRow, SearchGramRow
+from ..tables import CaseRow, DepartmentRow, SearchGramRow, table_of
 from ..types import UTCDateTime
 from .values import raw_time
 
@@ -56,10 +56,10 @@ def _list_column(name: str) -> Any:
     converted by StoredCaseListRow when read)."""
     if name == "department_name":
         return func.coalesce(DepartmentRow.name, literal_column("''")).label(name)
-    col = CaseRow.__table__.c[name]  # type: ignore[attr-defined]  # sqlmodel: no __table__ stub
+    column = table_of(CaseRow).c[name]
     if name in ("registered_at", "current_deadline", "current_due_since"):
-        return type_coerce(col, String).label(name)
-    return col.label(name)
+        return type_coerce(column, String).label(name)
+    return column.label(name)
 
 
 # one column per field of CaseListRow, chosen by name, in its order: a page's rows become
@@ -119,30 +119,30 @@ class CaseListStatements:
     def _keyword_condition(recheck: bool) -> Any:
         by_gram = (
             select(SearchGramRow.case_id)
-            .where(SearchGramRow.gram.in_(bindparam("k_grams", expanding=True)))  # type: ignore[attr-defined]
+            .where(col(SearchGramRow.gram).in_(bindparam("k_grams", expanding=True)))
             .group_by(SearchGramRow.case_id)
             .having(func.count() == bindparam("k_n"))
         )
         like, like_upper = bindparam("k_like"), bindparam("k_like_upper")
-        desc = CaseRow.description.like(like)  # type: ignore[attr-defined]
+        desc = col(CaseRow.description).like(like)
         if not recheck:
-            return or_(CaseRow.id.in_(by_gram), desc)  # type: ignore[union-attr]
+            return or_(col(CaseRow.id).in_(by_gram), desc)
         exact = or_(
-            CaseRow.customer_name.like(like), CaseRow.phone.like(like),  # type: ignore[attr-defined]
-            CaseRow.landline.like(like), CaseRow.plate.like(like_upper),  # type: ignore[attr-defined]
-            CaseRow.vin.like(like_upper), CaseRow.number.like(like_upper),  # type: ignore[attr-defined]
+            col(CaseRow.customer_name).like(like), col(CaseRow.phone).like(like),
+            col(CaseRow.landline).like(like), col(CaseRow.plate).like(like_upper),
+            col(CaseRow.vin).like(like_upper), col(CaseRow.number).like(like_upper),
         )
         # a name holds only 1- and 2-character pieces in the index: a 3+ character name
         # fragment ("王小明") is found through its 2-character pieces
         by_name_gram = (
             select(SearchGramRow.case_id)
-            .where(SearchGramRow.gram.in_(bindparam("k_name_grams", expanding=True)))  # type: ignore[attr-defined]
+            .where(col(SearchGramRow.gram).in_(bindparam("k_name_grams", expanding=True)))
             .group_by(SearchGramRow.case_id)
             .having(func.count() == bindparam("k_name_n"))
         )
-        by_name = and_(CaseRow.id.in_(by_name_gram),  # type: ignore[union-attr]
-                       CaseRow.customer_name.like(like))  # type: ignore[attr-defined]
-        return or_(and_(CaseRow.id.in_(by_gram), exact), by_name, desc)  # type: ignore[union-attr]
+        by_name = and_(col(CaseRow.id).in_(by_name_gram),
+                       col(CaseRow.customer_name).like(like))
+        return or_(and_(col(CaseRow.id).in_(by_gram), exact), by_name, desc)
 
     def _list_select(self) -> Any:
         return case_list_select()
@@ -180,8 +180,8 @@ class CaseListStatements:
     def list_page_statement(self, q: CaseQuery, now: datetime) -> Any:
         """The page's SQLAlchemy statement for the shape of `q`, with bound parameters
         (`_params`, `p_offset`, `p_limit`)."""
-        col = self._SORT_COLUMNS.get(q.sort_key, CaseRow.registered_at)
-        order = [col.desc() if q.sort_desc else col.asc(), CaseRow.id.desc()]  # type: ignore[union-attr]
+        sort = self._SORT_COLUMNS.get(q.sort_key, CaseRow.registered_at)
+        order = [sort.desc() if q.sort_desc else sort.asc(), col(CaseRow.id).desc()]
         return self._list_select().where(*self._where(q, now)).order_by(*order) \
             .offset(bindparam("p_offset")).limit(bindparam("p_limit"))
 
@@ -216,7 +216,7 @@ class CaseListQueries(CaseListStatements):
                 conds.append(CaseRow.supervisor_user_id == f.supervisor_user_id)
             ors.append(and_(*conds))
         stmt = self._list_select().where(CaseRow.current_step != "", or_(*ors)) \
-            .order_by(CaseRow.current_deadline.asc(), CaseRow.id).limit(limit)  # type: ignore[union-attr]
+            .order_by(col(CaseRow.current_deadline).asc(), col(CaseRow.id)).limit(limit)
         return [StoredCaseListRow.from_values(r) for r in self._s.connection().execute(stmt)]
 
     def count_all(self) -> int:

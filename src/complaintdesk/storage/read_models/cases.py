@@ -31,13 +31,13 @@ from ...domain.records import (
     StepRecord,
 )
 from ..rawsql import RawStatement
-from ..tables import AttachmentRow, CaseRow, StepRow
+from ..tables import AttachmentRow, CaseRow, StepRow, table_of
 from .builder import RecordBuilder
 from .values import json_dict, json_list, raw_date, raw_time, required_time
 
-_CASES = CaseRow.__table__  # type: ignore[attr-defined]  # sqlmodel: no __table__ stub
-_STEPS = StepRow.__table__  # type: ignore[attr-defined]
-_ATTACHMENTS = AttachmentRow.__table__  # type: ignore[attr-defined]
+_CASES = table_of(CaseRow)
+_STEPS = table_of(StepRow)
+_ATTACHMENTS = table_of(AttachmentRow)
 
 # The case columns a Case is built from (by these names, `case_from_row`).
 CASE_COLUMNS = (

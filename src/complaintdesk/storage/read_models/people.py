@@ -12,16 +12,16 @@ from sqlalchemy import select
 
 from ...domain.records import Department, Employee, Role, User
 from ..rawsql import RawStatement
-from ..tables import DepartmentRow, EmployeeRow, UserRow
+from ..tables import DepartmentRow, EmployeeRow, UserRow, table_of
 from .builder import RecordBuilder
 
 # per list: table, the columns its records are built from, order
 _SHAPES: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
-    "departments": (DepartmentRow.__table__,  # type: ignore[attr-defined]  # sqlmodel stub
+    "departments": (table_of(DepartmentRow),
                     ("id", "name", "code", "active"), ("id",)),
-    "employees": (EmployeeRow.__table__,  # type: ignore[attr-defined]
+    "employees": (table_of(EmployeeRow),
                   ("id", "name", "department_id", "post", "active"), ("department_id", "id")),
-    "users": (UserRow.__table__,  # type: ignore[attr-defined]
+    "users": (table_of(UserRow),
               ("id", "username", "display_name", "roles", "department_id", "employee_id",
                "active"), ("id",)),
 }

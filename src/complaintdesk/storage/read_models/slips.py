@@ -22,11 +22,11 @@ from ...domain.records import (
     SlipStatus,
 )
 from ..rawsql import RawStatement
-from ..tables import FaultSlipRow
+from ..tables import FaultSlipRow, table_of
 from .builder import RecordBuilder
 from .values import raw_json, raw_time
 
-_SLIPS = FaultSlipRow.__table__  # type: ignore[attr-defined]  # sqlmodel: no __table__ stub
+_SLIPS = table_of(FaultSlipRow)
 
 # The slip columns a FaultSlip is built from (by these names); "changes" is optional.
 SLIP_COLUMNS = (

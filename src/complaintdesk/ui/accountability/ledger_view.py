@@ -7,6 +7,7 @@ exported to Excel and printed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QDate, QModelIndex, QSortFilterProxyModel, Qt, Signal
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,9 +41,9 @@ if TYPE_CHECKING:
     from ...services.container import Services
 
 
-def _n(title: str, get: object) -> Column[LedgerRow]:
+def _n(title: str, get: Callable[[LedgerRow], int]) -> Column[LedgerRow]:
     f = get
-    return Column(title, lambda r: yuan(f(r)), lambda r: f(r), numeric=True)  # type: ignore[operator]
+    return Column(title, lambda r: yuan(f(r)), lambda r: f(r), numeric=True)
 
 
 EMPLOYEE_COLUMNS: list[Column[LedgerRow]] = [
@@ -302,8 +304,8 @@ class LedgerView(QWidget):
                 section_of("按部门", self.department_table, total_last=True),
                 section_of("已开具未执行（不计入本月台账）", self.pending_table)]
 
-    def _drill(self, table: object, index: QModelIndex) -> SlipListDialog | None:
-        row = row_at(table, index)  # type: ignore[arg-type]
+    def _drill(self, table: QTableView, index: QModelIndex) -> SlipListDialog | None:
+        row = row_at(table, index)
         if not isinstance(row, LedgerRow) or self.report is None:
             return None
         who = "全部" if row.is_total else (row.employee_name or row.department_name)

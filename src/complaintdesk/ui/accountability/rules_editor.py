@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -75,13 +76,13 @@ RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 PENALTIES_COL = 9
 
 
-def _label(enum: type[StrEnum], member: StrEnum) -> str:
-    if enum is Occasion:
-        return OCCASION_LABELS[member]  # type: ignore[index]
-    if enum is FlowKind:
-        return FLOW_LABELS[member]  # type: ignore[index]
-    if enum is RuleSource:
-        return member.label  # type: ignore[attr-defined]
+def _label(member: StrEnum) -> str:
+    if isinstance(member, Occasion):
+        return OCCASION_LABELS[member]
+    if isinstance(member, FlowKind):
+        return FLOW_LABELS[member]
+    if isinstance(member, RuleSource):
+        return member.label
     return getattr(member, "label", member.value)
 
 
@@ -116,7 +117,8 @@ class RulesEditor(QDialog):
         self.errors.setStyleSheet(ERROR_STYLE)
         self.errors.setMaximumHeight(120)
         self.errors.hide()
-        self.errors.itemClicked.connect(lambda item: self._select_row_of(item.text()))
+        self.errors.itemClicked.connect(
+            lambda item: self._select_row(item.data(Qt.ItemDataRole.UserRole)))
         lay.addWidget(self.errors)
         row = QHBoxLayout()
         add, remove, up = QPushButton("添加规则"), QPushButton("删除所选"), QPushButton("上移")
@@ -173,7 +175,7 @@ class RulesEditor(QDialog):
                     if kind not in (Occasion, RuleSource):
                         combo.addItem("（所有流程）" if kind is FlowKind else ANY, None)
                     for member in kind:
-                        combo.addItem(_label(kind, member), member.value)
+                        combo.addItem(_label(member), member.value)
                 i = combo.findData(value)
                 if i < 0 and value not in (None, ""):  # keep an unknown value visible
                     combo.addItem(str(value), value)
@@ -244,7 +246,10 @@ class RulesEditor(QDialog):
         try:
             self.services.accountability.save_rules(self.user, self.table_values())
         except RulesInvalid as exc:
-            self.errors.addItems(exc.messages)
+            for problem in exc.problems:  # each with its row, to select when clicked
+                item = QListWidgetItem(problem.message)
+                item.setData(Qt.ItemDataRole.UserRole, problem.row)
+                self.errors.addItem(item)
             self.errors.show()
             self._select_row(exc.row)
             return False

@@ -3,7 +3,7 @@ double-click opens the slip dialog (and from there the case)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QModelIndex, Signal
@@ -39,9 +39,9 @@ PROPOSED_BG = QBrush(QColor("#fff1cc"))
 PENALTY_COL = 6  # 处罚/奖励: the longest text, it takes the spare width
 
 
-def slip_columns(tz: object) -> list[Column[SlipView]]:
+def slip_columns(tz: tzinfo) -> list[Column[SlipView]]:
     def when(d: datetime | None) -> str:
-        return local_text(d, tz)  # type: ignore[arg-type]
+        return local_text(d, tz)
 
     return [
         Column("编号", lambda v: v.slip.number or "（拟开具）", lambda v: v.slip.number or ""),
@@ -127,7 +127,8 @@ class SlipsView(QWidget):
         statuses = self.status.currentData() or ()
         dept = self.department.currentData()
         if self.by_week.isChecked():
-            d = self.week.date().toPython()
+            qd = self.week.date()  # QDate.toPython() is typed as object
+            d = date(qd.year(), qd.month(), qd.day())
             monday = week_start_of(d)  # the domain's week (Monday..Sunday), as printed
             start = datetime(monday.year, monday.month, monday.day, tzinfo=self.acc.tz)
             self.week_label.setText(f"{monday:%m-%d} 至 {monday + timedelta(days=6):%m-%d}")

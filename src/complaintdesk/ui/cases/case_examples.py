@@ -4,6 +4,7 @@ staff without the customer's data, and prints them."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Signal
@@ -85,14 +86,14 @@ class ExampleBox(QGroupBox):
         self.changed.emit()
 
 
-def _columns(tz: object) -> list[Column[ExampleView]]:
+def _columns(tz: tzinfo) -> list[Column[ExampleView]]:
     return [
         Column("编号", lambda v: v.number),
         Column("类型", lambda v: v.kind),
         Column("类别", lambda v: v.category),
         Column("严重程度", lambda v: v.severity),
         Column("责任部门", lambda v: v.department),
-        Column("结案时间", lambda v: local_text(v.closed_at, tz),  # type: ignore[arg-type]
+        Column("结案时间", lambda v: local_text(v.closed_at, tz),
                sort=lambda v: v.closed_at.isoformat() if v.closed_at else ""),
         Column("案例教训", lambda v: v.lesson),
     ]

@@ -5,6 +5,8 @@ The rows come masked from the history service (DESIGN §3); nothing here unmasks
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import tzinfo
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -115,7 +117,7 @@ class HistoryView(QWidget):
         services, user = self.services, self.user
         self._load(lambda: services.history.of_case(user, case_id))
 
-    def _load(self, fn: object) -> None:
+    def _load(self, fn: Callable[[], History]) -> None:
         self._generation += 1
         gen = self._generation
         self.summary.setText("正在查询…")
@@ -131,7 +133,7 @@ class HistoryView(QWidget):
                 self.summary.setText(getattr(exc, "message", "") or "查询失败。")
                 show_error(self, exc, "查询失败")
 
-        run_task(fn, done, failed, owner=self)  # type: ignore[arg-type]
+        run_task(fn, done, failed, owner=self)
 
     def show_history(self, history: History) -> None:
         self.history = history
@@ -205,13 +207,13 @@ def _link(number: str) -> str:
     return f'<a href="{escape(number)}">{escape(number)}</a>'
 
 
-def detail_html(e: HistoryEntry, tz: object) -> str:
+def detail_html(e: HistoryEntry, tz: tzinfo) -> str:
     """The selected case: what happened, the outcome, revisits, slips, repeats."""
     def line(label: str, value: str) -> str:
         return f"<tr><td style='color:#666;padding-right:8px'>{label}</td><td>{value}</td></tr>" \
             if value else ""
 
-    closed = local_text(e.closed_at, tz) if e.closed_at else ""  # type: ignore[arg-type]
+    closed = local_text(e.closed_at, tz) if e.closed_at else ""
     parts = [f"<h3>{escape(e.number)} {escape(e.kind)}"
              + ("（历史导入）" if e.imported else "") + "</h3><table>",
              line("状态", escape(e.status) + (f"，{closed} 结案" if closed else "")),
@@ -230,7 +232,7 @@ def detail_html(e: HistoryEntry, tz: object) -> str:
     if e.revisits:
         parts.append("<h4>回访</h4><ul>")
         for r in e.revisits:
-            when = local_text(r.at, tz) if r.at else ""  # type: ignore[arg-type]
+            when = local_text(r.at, tz) if r.at else ""
             reached = "已联系上" if r.reached else "未联系上"
             parts.append(f"<li>{when} {escape(r.method)} {reached} {escape(r.satisfaction)}"
                          + (f"：{escape(r.words)}" if r.words else "") + "</li>")

@@ -73,7 +73,8 @@ class WeekPickerDialog(QDialog):
         self._show_week()
 
     def selected_day(self) -> date:
-        return self.calendar.selectedDate().toPython()  # type: ignore[return-value]
+        day = self.calendar.selectedDate()  # QDate.toPython() is typed as object
+        return date(day.year(), day.month(), day.day())
 
     def _show_week(self) -> None:
         start = week_start_of(self.selected_day())

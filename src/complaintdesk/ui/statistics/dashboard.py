@@ -4,6 +4,7 @@ Computed off the UI thread; double-clicking an overdue complaint opens it."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -139,12 +140,12 @@ class KpiTile(QFrame):
                         f"{before_title}：{format_value(d.kind, before)}")
 
 
-def overdue_columns(tz: object) -> list[Column[OpenCase]]:
+def overdue_columns(tz: tzinfo) -> list[Column[OpenCase]]:
     return [
         Column("编号", lambda o: o.number),
         Column("责任部门", lambda o: o.department_label),
         Column("当前步骤", lambda o: step_title(o.step_key)),
-        Column("期限", lambda o: local_text(o.deadline, tz),  # type: ignore[arg-type]
+        Column("期限", lambda o: local_text(o.deadline, tz),
                lambda o: o.deadline.timestamp() if o.deadline else 0.0),
         Column("已超时", lambda o: format_hours(o.overdue_hours), lambda o: o.overdue_hours,
                numeric=True),

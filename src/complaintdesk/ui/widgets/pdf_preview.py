@@ -296,10 +296,10 @@ def open_pdf_preview(parent: QWidget, produce: Callable[[], bytes], title: str,
         progress.deleteLater()
         return cancelled
 
-    def done(data: object) -> None:
+    def done(data: bytes) -> None:
         if finish():
             return
-        dialog = PdfPreviewDialog(data, title, file_name, parent)  # type: ignore[arg-type]
+        dialog = PdfPreviewDialog(data, title, file_name, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         if on_open is not None:
