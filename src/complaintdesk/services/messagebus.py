@@ -13,7 +13,9 @@ HANDLERS is that list, one row per event type, its handlers in the order they ru
 - the alerts (handlers/alerts.py, DESIGN §4.5): a finished step's alerts settled; an
   opened step → its holders; 重要/重大 → the department head and the GM; a notice →
   its recipients; a breach → the assessors (after its slip was proposed); the issue
-  step → each issued slip waits on its employee;
+  step → each issued slip waits on its employee; a slip changed by a slip use case
+  (any slip event: issued, discarded, signed, enforced, acknowledged, appealed, an
+  appeal reviewed or decided …) → whoever it now waits on;
 - the notices (handlers/notices.py): each in the audit log as "notify".
 Events are handed out in the order the domain raised them, so within one action the slips
 are proposed before the alerts that tell of them.
@@ -43,6 +45,13 @@ from ..domain.events import (
     EnforcementOrdered,
     Event,
     NoticeRaised,
+    SlipAppealDecided,
+    SlipAppealed,
+    SlipApproved,
+    SlipChanged,
+    SlipDiscarded,
+    SlipEnforced,
+    SlipIssued,
     SlipsSigned,
     StepFinished,
     StepOpened,
@@ -67,6 +76,14 @@ HANDLERS: dict[type[Event], list[Handler]] = {
     CaseSlipsIssued: [alerts.alert_issued_slips],
     SlipsSigned: [accountability.sign_slips],
     EnforcementOrdered: [accountability.enforce_slips],
+    # a slip's own events (domain/slips.py): whoever it now waits on is told
+    SlipIssued: [alerts.alert_slip_waiting],
+    SlipDiscarded: [alerts.alert_slip_waiting],
+    SlipApproved: [alerts.alert_slip_waiting],
+    SlipEnforced: [alerts.alert_slip_waiting],
+    SlipAppealed: [alerts.alert_slip_waiting],
+    SlipAppealDecided: [alerts.alert_slip_waiting],
+    SlipChanged: [alerts.alert_slip_waiting],
 }
 
 # The handlers that tell people (alerts, the audit's notices).
