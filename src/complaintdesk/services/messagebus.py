@@ -22,7 +22,8 @@ are proposed before the alerts that tell of them.
 
 A use case calls `handle` after the domain changed the aggregate, where the order matters
 (the workflow action: its slips are proposed before the next step is assigned and the
-audit entry is written); the unit of work calls `finish` at commit for whatever is left,
+audit entry is written; a slip use case: whoever the slip now waits on is alerted before
+the audit entry); the unit of work calls `finish` at commit for whatever is left,
 then brings the read models (READ_MODELS: the running KPI tallies) up to date with every
 write — also in the same transaction, so the tallies never disagree with the records.
 The demo seeder replays history that nobody was told of: it runs QUIET_HANDLERS (the
