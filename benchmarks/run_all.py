@@ -203,7 +203,10 @@ def main() -> None:
 
     # the whole export as the app runs it: load, KPIs, write (bench_excel.py --data-dir)
     for label, ours, floor in db_figures(services, None, work):
-        lines.append(row(label, ours * 1000, floor * 1000, "≤ 2×"))
+        # the year's first export in a process (statements compiled, its medians worked
+        # out) is shown for information: the target is the export again (issue 17)
+        target = "(info)" if label.startswith("year") and "first" in label else "≤ 2×"
+        lines.append(row(label, ours * 1000, floor * 1000, target))
 
     lines.append(f"| {'resident memory, 100k db open':<44} | {full_mb:6.0f} MB | "
                  f"{floor_mb:6.0f} MB | +{full_mb - floor_mb:.0f} MB | ≤ +150 MB |")

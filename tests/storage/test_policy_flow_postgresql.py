@@ -5,25 +5,11 @@ least-loaded holder. Runs when COMPLAINTDESK_TEST_PG_URL names an empty test dat
 
 from datetime import date, timedelta
 
-import pytest
-
-from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.records import NOTICE_KIND, Role
-from complaintdesk.services.container import open_services
-from complaintdesk.storage.database import DatabaseConfig
-from pg_support import URL, requires_postgresql, wipe
-from service_builders import T0, add_user, intake
+from pg_support import requires_postgresql
+from service_builders import add_user, intake
 
 pytestmark = requires_postgresql()  # skipped on a PC without a server, fails under CI
-
-
-@pytest.fixture()
-def pg_services(tmp_path):
-    wipe(URL)  # a clean schema every time
-    clock = FixedClock(T0)
-    services = open_services(DatabaseConfig(URL), clock=clock, data_dir=tmp_path)
-    yield services, clock
-    services.dispose()
 
 
 def test_approval_contact_notice_weekly_and_holder_on_postgresql(pg_services):

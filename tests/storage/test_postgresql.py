@@ -6,30 +6,17 @@ an empty database that the test may wipe); skipped without one, failed so under 
 import io
 from datetime import timedelta
 
-import pytest
 from pypdf import PdfReader
 
 from acc_builders import gm_signs
-from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.query import CaseQuery
 from complaintdesk.domain.records import Role
 from complaintdesk.services.base import SYSTEM_USER
-from complaintdesk.services.container import open_services
 from complaintdesk.services.maintenance import check_database
-from complaintdesk.storage.database import DatabaseConfig
-from pg_support import URL, requires_postgresql, wipe
-from service_builders import T0, add_user, intake
+from pg_support import requires_postgresql
+from service_builders import add_user, intake
 
 pytestmark = requires_postgresql()
-
-
-@pytest.fixture()
-def pg_services(tmp_path):
-    wipe(URL)  # a clean schema every time
-    clock = FixedClock(T0)
-    services = open_services(DatabaseConfig(URL), clock=clock, data_dir=tmp_path)
-    yield services, clock
-    services.dispose()
 
 
 def test_a_complaint_from_registration_to_closed_on_postgresql(pg_services):

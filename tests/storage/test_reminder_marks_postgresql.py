@@ -2,30 +2,16 @@
 scenarios of tests/reminder_scenarios.py. Runs when COMPLAINTDESK_TEST_PG_URL names an empty
 test database (tests/pg_support.py)."""
 
-import pytest
 
-from complaintdesk.domain.clock import FixedClock
-from complaintdesk.services.container import open_services
-from complaintdesk.storage.database import DatabaseConfig
-from pg_support import URL, requires_postgresql, wipe
+from pg_support import requires_postgresql
 from reminder_scenarios import (
     a_calendar_change_moves_the_marks,
     a_forwarding_is_read_only_when_its_next_milestone_mark_has_come,
     a_mark_fires_once_and_the_case_is_not_read_before_its_next,
     a_step_changed_between_scans_gets_its_own_marks,
 )
-from service_builders import T0
 
 pytestmark = requires_postgresql()  # skipped on a PC without a server, fails under CI
-
-
-@pytest.fixture()
-def pg_services(tmp_path):
-    wipe(URL)  # a clean schema every time
-    clock = FixedClock(T0)
-    services = open_services(DatabaseConfig(URL), clock=clock, data_dir=tmp_path)
-    yield services, clock
-    services.dispose()
 
 
 def test_a_mark_fires_once_and_the_case_is_not_read_before_its_next_on_postgresql(pg_services):
