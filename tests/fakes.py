@@ -33,7 +33,9 @@ from complaintdesk.domain.records import (
     FaultSlip,
     User,
 )
+from complaintdesk.services.base import ServiceBase
 from complaintdesk.storage.repo_cases import ConcurrentUpdateError
+from complaintdesk.storage.repo_people import Credentials
 
 
 @dataclass
@@ -46,6 +48,7 @@ class FakeData:
     employees: dict[int, Employee] = field(default_factory=dict)
     users: dict[int, User] = field(default_factory=dict)
     password_hashes: dict[int, str] = field(default_factory=dict)
+    login_states: dict[int, tuple[int, datetime | None]] = field(default_factory=dict)
     delegations: dict[int, DelegationRecord] = field(default_factory=dict)
     cases: dict[int, Case] = field(default_factory=dict)
     slips: dict[int, FaultSlip] = field(default_factory=dict)
@@ -142,6 +145,18 @@ class FakePeopleRepository:
         if password_hash is not None:
             self._d.password_hashes[u.id] = password_hash
         return u
+
+    def credentials(self, username: str) -> Credentials | None:
+        u = next((u for u in self._d.users.values() if u.username == username), None)
+        if u is None or u.id is None:
+            return None
+        attempts, locked = self._d.login_states.get(u.id, (0, None))
+        return Credentials(u.id, self._d.password_hashes.get(u.id, ""), attempts, locked,
+                           u.active)
+
+    def set_login_state(self, user_id: int, failed_attempts: int,
+                        locked_until: datetime | None) -> None:
+        self._d.login_states[user_id] = (failed_attempts, locked_until)
 
     def delegations(self, at: datetime | None = None) -> list[DelegationRecord]:
         out = sorted(self._d.delegations.values(), key=lambda d: d.start)
@@ -354,9 +369,10 @@ class FakeDatabase:
         return self.data.audit
 
 
-S = TypeVar("S")
+S = TypeVar("S", bound=ServiceBase)
 
 
 def service(cls: type[S], db: FakeDatabase, clock: Clock, tz: str = "Asia/Shanghai") -> S:
-    """A service of `cls` on the fake database (no engine: nothing may reach one)."""
-    return cls(cast(Any, None), clock, tz, uow_factory=db.uow)  # type: ignore[call-arg]
+    """A service of `cls` on the fake database (no engine: nothing may reach one). Every
+    service takes `uow_factory` (services/base.py); the fake stands in for a UnitOfWork."""
+    return cls(cast(Any, None), clock, tz, uow_factory=cast(Any, db.uow))

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from wf_builders import (
     ASSESSOR,
+    GM,
     HEAD,
     RECEPTION,
     T0,
@@ -19,6 +20,7 @@ from wf_builders import (
 )
 
 from complaintdesk.domain import events as E
+from complaintdesk.domain import slips as D
 from complaintdesk.domain import steps as S
 from complaintdesk.domain.clock import FixedClock
 from complaintdesk.domain.records import (
@@ -170,6 +172,35 @@ def test_a_slip_records_each_status_it_takes():
     assert slip.events[0].number == "GS-202611-0001" and slip.events[0].slip_id == 7
     assert [e.at for e in slip.events] == [T0, T0 + timedelta(hours=1), T0 + timedelta(hours=2)]
     assert slip.status is SlipStatus.ENFORCED
+
+
+def test_a_slip_records_every_change_that_keeps_its_status_as_slip_changed():
+    """Whom a slip waits on changes without a change of status too (an acknowledged slip
+    no longer waits on its employee, a reviewed appeal waits on the GM): each such change
+    is an event, its `what` the history line's; a status change is its own event only."""
+    slip = FaultSlip(7, "", 1, 100, 10, "销售顾问", "未告知", Responsibility.MAIN,
+                     [Penalty(PenaltyKind.FINE, amount=50)])
+    at = [T0 + timedelta(hours=h) for h in range(10)]
+    D.record_dept_opinion(slip, HEAD, "同意", at[0])
+    D.change_penalties(slip, [Penalty(PenaltyKind.FINE, amount=30)], ASSESSOR, "初犯", at[1])
+    issue(slip, "GS-202611-0001", ASSESSOR, at[2])
+    D.acknowledge(slip, at[3])  # the employee without an account: by nobody
+    approve(slip, HEAD, "同意", at[4])  # its opinion is part of the approval
+    enforce(slip, ASSESSOR, at[5])
+    D.file_appeal(slip, "不服", at[6])
+    D.review_appeal(slip, ASSESSOR, "属实", at[7])
+    D.decide_appeal(slip, HEAD, "upheld", None, "维持", at[8])
+    D.inform_gm(slip, GM, at[9])
+    assert [(type(e), getattr(e, "what", None)) for e in slip.events] == [
+        (E.SlipChanged, D.DEPT_OPINION), (E.SlipChanged, D.PENALTIES), (E.SlipIssued, None),
+        (E.SlipChanged, D.ACKNOWLEDGED), (E.SlipApproved, None), (E.SlipEnforced, None),
+        (E.SlipAppealed, None), (E.SlipChanged, D.APPEAL_REVIEW),
+        (E.SlipAppealDecided, None), (E.SlipChanged, D.GM_INFORMED)]
+    assert [e.at for e in slip.events] == at
+    assert [e.by_user_id for e in slip.events] == [
+        HEAD.id, ASSESSOR.id, ASSESSOR.id, None, HEAD.id, ASSESSOR.id, None, ASSESSOR.id,
+        HEAD.id, GM.id]
+    assert all(e.slip_id == 7 and e.case_id == 1 for e in slip.events)
 
 
 def test_events_are_not_part_of_a_records_value():

@@ -250,6 +250,17 @@ class SlipAppealDecided(SlipEvent):
     status: SlipStatus
 
 
+@dataclass(frozen=True, slots=True)
+class SlipChanged(SlipEvent):
+    """The slip changed without changing its status: its penalties, the department
+    head's opinion, the employee's acknowledgement (签字确认), an appeal's review, the
+    GM's having read the appeal's decision. `what`: the change's kind (the SlipChange's
+    `what`, domain/slips.py). Whom the slip waits on may change with it (an acknowledged
+    slip no longer waits on its employee, a reviewed appeal waits on the GM)."""
+
+    what: str
+
+
 SLIP_STATUS_EVENTS: dict[SlipStatus, type[SlipEvent]] = {
     SlipStatus.ISSUED: SlipIssued,
     SlipStatus.DISCARDED: SlipDiscarded,

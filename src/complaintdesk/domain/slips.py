@@ -6,7 +6,9 @@
                                                                                  revoked ◀───┘
 
 Every function mutates the slip and appends a SlipChange (who, when, what, before → after,
-why). Nothing is ever deleted: the original penalties of a reduced or revoked slip stay
+why), and records what happened as a domain event (domain/events.py: a change of status
+as its own event, any other change of a stored slip as SlipChanged) for the service
+layer's message bus to handle after the change. Nothing is ever deleted: the original penalties of a reduced or revoked slip stay
 in the change history and in `slip.appeal["original_penalties"]`, and the ledger shows a
 correction (domain/ledger.py). Role checks are the service layer's job (DESIGN §3); these
 functions guard the *state* of the slip. Changes before and after are JSON-friendly.
@@ -20,7 +22,12 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from complaintdesk.domain.errors import DomainError
-from complaintdesk.domain.events import SLIP_STATUS_EVENTS, SlipAppealDecided, SlipIssued
+from complaintdesk.domain.events import (
+    SLIP_STATUS_EVENTS,
+    SlipAppealDecided,
+    SlipChanged,
+    SlipIssued,
+)
 from complaintdesk.domain.penalty_text import penalty_text
 from complaintdesk.domain.proposals import Proposal
 from complaintdesk.domain.records import (
@@ -89,6 +96,13 @@ def _log(slip: FaultSlip, by: User | None, now: datetime, what: str,
     uid, name = _who(by)
     slip.changes.append(SlipChange(at=now, by_user_id=uid, by_name=name, what=what,
                                    before=before, after=after, reason=reason))
+
+
+def _change(slip: FaultSlip, by: User | None, now: datetime, what: str,
+            before: Any, after: Any, reason: str = "") -> None:
+    """A change that leaves the status as it is: logged, and recorded as SlipChanged."""
+    _log(slip, by, now, what, before, after, reason)
+    slip.events.append(SlipChanged(slip.id, slip.case_id, _who(by)[0], now, what))
 
 
 def _set_status(slip: FaultSlip, status: SlipStatus, by: User | None, now: datetime,
@@ -199,7 +213,7 @@ def change_penalties(slip: FaultSlip, penalties: list[Penalty], by: User, reason
     if before == after:
         raise AccountabilityError("处罚内容没有变化，无需保存。")
     slip.penalties = list(penalties)
-    _log(slip, by, now, PENALTIES, before, after, reason)
+    _change(slip, by, now, PENALTIES, before, after, reason)
 
 
 def issue(slip: FaultSlip, number: str, by: User, now: datetime) -> None:
@@ -224,7 +238,7 @@ def record_dept_opinion(slip: FaultSlip, by: User, opinion: str, now: datetime) 
     """Steps 4/5: the department head's opinion on the responsible person."""
     _require(slip, {SlipStatus.PROPOSED, SlipStatus.ISSUED}, "填写部门负责人意见")
     opinion = _text(opinion, "部门负责人意见", "填写对责任人的处理意见")
-    _log(slip, by, now, DEPT_OPINION, slip.dept_opinion, opinion)
+    _change(slip, by, now, DEPT_OPINION, slip.dept_opinion, opinion)
     slip.dept_opinion = opinion
 
 
@@ -254,7 +268,7 @@ def acknowledge(slip: FaultSlip, now: datetime, by: User | None = None) -> None:
     if slip.acknowledged_at is not None:
         raise AccountabilityError("责任人已签字确认过，无需重复确认。")
     slip.acknowledged_at = now
-    _log(slip, by, now, ACKNOWLEDGED, None, now.isoformat())
+    _change(slip, by, now, ACKNOWLEDGED, None, now.isoformat())
 
 
 # ---- appeal (申诉, §6; seed 001 §四.1 申诉权) -------------------------------------------------
@@ -303,7 +317,7 @@ def review_appeal(slip: FaultSlip, by: User, review_text: str, now: datetime) ->
     before = slip.appeal.get("review")
     slip.appeal.update(review=review_text, reviewed_at=now.isoformat(),
                        reviewed_by_user_id=by.id, reviewed_by_name=by.display_name)
-    _log(slip, by, now, APPEAL_REVIEW, before, review_text)
+    _change(slip, by, now, APPEAL_REVIEW, before, review_text)
 
 
 def _is_lighter(new: list[Penalty], old: list[Penalty]) -> bool:
@@ -375,7 +389,7 @@ def inform_gm(slip: FaultSlip, by: User, now: datetime) -> None:
     if slip.appeal.get("gm_informed_at"):
         raise AccountabilityError("总经理已确认知悉该申诉裁决。")
     slip.appeal["gm_informed_at"] = now.isoformat()
-    _log(slip, by, now, GM_INFORMED, None, now.isoformat())
+    _change(slip, by, now, GM_INFORMED, None, now.isoformat())
 
 
 def enforced_penalties(slip: FaultSlip) -> list[Penalty]:

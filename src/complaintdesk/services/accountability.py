@@ -2,7 +2,8 @@
 
 Each use case is one transaction: load, check the person (slip_access.allowed — §3), let
 the domain change the slip (domain/slips.py guards its state), save with the optimistic
-version, write the audit entry. The workflow side (slips proposed, issued, approved and
+version, hand the slip's events to the message bus (services/messagebus.py: whoever the
+slip now waits on is alerted), write the audit entry. The workflow side (slips proposed, issued, approved and
 enforced by the case's own steps) is in handlers/accountability.py.
 """
 
@@ -26,7 +27,6 @@ from ..storage.uow import UnitOfWork
 from . import slip_access as A
 from .base import ServiceBase
 from .errors import NotFound, PermissionDenied, ServiceError
-from .handlers.alerts import slip_alerts
 from .slip_access import HistoryLine, SlipView
 from .slip_ops import (
     RULES_KEY,
@@ -199,7 +199,9 @@ class AccountabilityService(ServiceBase):
             before = _snapshot(s)
             change(uow, s, now)
             uow.slips.save(s)
-            slip_alerts(uow, s, actor.id, now)  # whoever it now waits on (DESIGN §4.5)
+            # what follows from the change (services/messagebus.py): whoever the slip now
+            # waits on is alerted (DESIGN §4.5), before the audit entry, as before
+            self.bus.handle(uow)
             self.audit(uow, actor, f"slip:{action}", "fault_slip", s.number or f"#{s.id}",
                        before, _snapshot(s))
             uow.commit()

@@ -1,10 +1,9 @@
 """Alerts and reminders (DESIGN §4.5): the 提醒 list's use cases and the reminder scan.
 
 The alerts of a workflow action (a step becomes yours, 重要/重大, notices, breaches, the
-issued slips) are handlers on the message bus, written in the action's transaction
-(services/handlers/alerts.py). Other use cases send an alert with
-`AlertService.notify(person_id, kind, text, ref, key)`, or `slip_alerts` inside their own
-unit of work.
+issued slips) and of a slip use case (whoever the slip now waits on) are handlers on the
+message bus, written in the change's transaction (services/handlers/alerts.py). Other use
+cases send an alert with `AlertService.notify(person_id, kind, text, ref, key)`.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from ..domain.clock import Clock
 from ..domain.records import Role, User
-from .base import ServiceBase
+from .base import ServiceBase, UowFactory
 from .errors import ServiceError
 
 MAX_ATTEMPTS = 5
@@ -71,8 +71,9 @@ class LoginTicket:
 
 
 class AuthService(ServiceBase):
-    def __init__(self, engine: Engine, clock: Clock, tz: str = "Asia/Shanghai") -> None:
-        super().__init__(engine, clock, tz)
+    def __init__(self, engine: Engine, clock: Clock, tz: str = "Asia/Shanghai", *,
+                 uow_factory: UowFactory | None = None) -> None:
+        super().__init__(engine, clock, tz, uow_factory=uow_factory)
         self._tickets: set[LoginTicket] = set()
         self._ticket_lock = threading.Lock()
 

@@ -18,7 +18,7 @@ from ..storage.backup import BackupInfo
 from ..storage.backup_preview import LossPreview, loss_preview
 from ..storage.database import DatabaseConfig
 from ..storage.db_file import FileState, assess
-from .base import ServiceBase
+from .base import ServiceBase, UowFactory
 from .errors import ServiceError
 
 
@@ -54,8 +54,8 @@ def ensure_openable(db_path: Path, backup_dir: Path | None) -> None:
 
 class BackupService(ServiceBase):
     def __init__(self, engine: Engine, clock: Clock, tz: str, config: DatabaseConfig,
-                 data_dir: Path | None) -> None:
-        super().__init__(engine, clock, tz)
+                 data_dir: Path | None, *, uow_factory: UowFactory | None = None) -> None:
+        super().__init__(engine, clock, tz, uow_factory=uow_factory)
         self.config, self.data_dir = config, data_dir
 
     def _paths(self) -> tuple[Path, Path]:

@@ -13,14 +13,17 @@ HANDLERS is that list, one row per event type, its handlers in the order they ru
 - the alerts (handlers/alerts.py, DESIGN §4.5): a finished step's alerts settled; an
   opened step → its holders; 重要/重大 → the department head and the GM; a notice →
   its recipients; a breach → the assessors (after its slip was proposed); the issue
-  step → each issued slip waits on its employee;
+  step → each issued slip waits on its employee; a slip changed by a slip use case
+  (any slip event: issued, discarded, signed, enforced, acknowledged, appealed, an
+  appeal reviewed or decided …) → whoever it now waits on;
 - the notices (handlers/notices.py): each in the audit log as "notify".
 Events are handed out in the order the domain raised them, so within one action the slips
 are proposed before the alerts that tell of them.
 
 A use case calls `handle` after the domain changed the aggregate, where the order matters
 (the workflow action: its slips are proposed before the next step is assigned and the
-audit entry is written); the unit of work calls `finish` at commit for whatever is left,
+audit entry is written; a slip use case: whoever the slip now waits on is alerted before
+the audit entry); the unit of work calls `finish` at commit for whatever is left,
 then brings the read models (READ_MODELS: the running KPI tallies) up to date with every
 write — also in the same transaction, so the tallies never disagree with the records.
 The demo seeder replays history that nobody was told of: it runs QUIET_HANDLERS (the
@@ -43,6 +46,13 @@ from ..domain.events import (
     EnforcementOrdered,
     Event,
     NoticeRaised,
+    SlipAppealDecided,
+    SlipAppealed,
+    SlipApproved,
+    SlipChanged,
+    SlipDiscarded,
+    SlipEnforced,
+    SlipIssued,
     SlipsSigned,
     StepFinished,
     StepOpened,
@@ -67,6 +77,14 @@ HANDLERS: dict[type[Event], list[Handler]] = {
     CaseSlipsIssued: [alerts.alert_issued_slips],
     SlipsSigned: [accountability.sign_slips],
     EnforcementOrdered: [accountability.enforce_slips],
+    # a slip's own events (domain/slips.py): whoever it now waits on is told
+    SlipIssued: [alerts.alert_slip_waiting],
+    SlipDiscarded: [alerts.alert_slip_waiting],
+    SlipApproved: [alerts.alert_slip_waiting],
+    SlipEnforced: [alerts.alert_slip_waiting],
+    SlipAppealed: [alerts.alert_slip_waiting],
+    SlipAppealDecided: [alerts.alert_slip_waiting],
+    SlipChanged: [alerts.alert_slip_waiting],
 }
 
 # The handlers that tell people (alerts, the audit's notices).

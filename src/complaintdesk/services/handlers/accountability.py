@@ -56,7 +56,7 @@ from ...domain.records import (
     StepRecord,
     User,
 )
-from ...domain.slips import enforce, record_dept_opinion
+from ...domain.slips import enforce, issued_with_the_case, record_dept_opinion
 from ...domain.workflow import action_slips
 from ...domain.workflow.flows import APPROVE_SLIPS, ISSUE_REWARDS, ISSUE_SLIPS
 from ...storage.uow import UnitOfWork
@@ -135,7 +135,7 @@ def _issue_case(uow: UnitOfWork, actor: User, case: Case, data: dict[str, Any],
     assert case.id is not None
     since = case.round_started_at()
     slips = [s for s in uow.slips.by_case(case.id)
-             if not s.from_breach and not s.is_reward and _in_round(s, since)]
+             if issued_with_the_case(s) and _in_round(s, since)]
     pending = [s for s in slips if s.status is SlipStatus.PROPOSED]
     own = [s for s in pending
            if actor.employee_id is not None and s.employee_id == actor.employee_id]
@@ -247,7 +247,7 @@ def _propose_department(uow: UnitOfWork, case: Case, now: datetime, tz: tzinfo) 
     step = _latest_done(case, S.IC_INVESTIGATE)
     if step is None or step.data.get("against_department") is not True:
         return
-    if any(s.employee_id is None and not s.is_reward and not s.from_breach
+    if any(s.employee_id is None and issued_with_the_case(s)
            and s.status is not SlipStatus.DISCARDED for s in uow.slips.by_case(case.id)):
         return
     propose_department_fault(uow, case, _facts(case), now, tz)

@@ -8,11 +8,14 @@
 - a notice of the workflow (部门自查 done, a solution awaiting approval, 不满意 …) → its
   recipients, not the person who acted;
 - a deadline breach → the assessors: a slip was proposed and waits in the 过失单 list;
-- the step that issues the case's slips → each issued slip waits on its employee.
+- the step that issues the case's slips → each issued slip waits on its employee;
+- a slip changed by a slip use case (issued, signed, acknowledged, appealed, its appeal
+  reviewed or decided …: any slip event) → whoever it now waits on (`slip_alerts`). A
+  slip changed by its case's workflow action is told of by the case's events instead.
 
 The keys are those of earlier versions (an alert is sent once per person and key). An
 absent person's step alerts go to their delegate too (`with_delegates`). The reminder scan
-(services/alerts.py) shares `with_delegates`; the slip use cases share `slip_alerts`.
+(services/alerts.py) shares `with_delegates`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from ...domain.events import (
     Classified,
     DeadlineBreached,
     NoticeRaised,
+    SlipEvent,
     StepFinished,
     StepOpened,
 )
@@ -131,7 +135,22 @@ def alert_issued_slips(event: CaseSlipsIssued, uow: UnitOfWork, ctx: Context) ->
             slip_alerts(uow, slip, event.by.id, event.at)
 
 
-# ---- shared with the reminder scan and the slip use cases -----------------------------------
+def alert_slip_waiting(event: SlipEvent, uow: UnitOfWork, ctx: Context) -> None:
+    """A slip changed: whoever it now waits on is told (`slip_alerts`), after the slip was
+    saved, in the same transaction. Not when its case was changed in this unit of work:
+    then the case's workflow action changed the slip (issued at step 5, signed, approved at
+    step 8, enforced at step 9, a reward issued at step 7), and the case's own events tell
+    of it — CaseSlipsIssued: each issued slip waits on its employee; the next step's
+    holders get the step alert (a case's own slips wait on the case's steps)."""
+    if event.slip_id is None or (event.case_id is not None
+                                 and uow.seen.case(event.case_id) is not None):
+        return
+    slip = uow.slips.get(event.slip_id)
+    if slip is not None:
+        slip_alerts(uow, slip, event.by_user_id, event.at)
+
+
+# ---- shared with the reminder scan -------------------------------------------------------
 def with_delegates(uow: UnitOfWork, alerts: list[NewAlert], now: datetime) -> list[NewAlert]:
     """An absent person's step alerts go to their delegate too (DESIGN §3: the delegate sees
     and acts on the absent user's steps), marked 代 X."""
