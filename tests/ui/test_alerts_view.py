@@ -81,3 +81,31 @@ def test_an_alert_written_elsewhere_shows_within_a_poll_and_the_notice_opens_it(
     assert not notice.isVisible() and case.id in win.case_views
     assert view.unread == 0
     win.case_views[case.id or 0].close()
+
+
+def test_the_timers_scan_runs_in_a_worker_and_then_shows_what_it_wrote(
+        qtbot: Any, services: Services, qsettings: Any, monkeypatch: Any) -> None:
+    """After a calendar change one scan works every open mark out again (seconds on a big
+    database): the timer's scan must not run on the window's thread."""
+    import threading
+
+    cast = make_cast(services)
+    win = window_for(qtbot, services, cast.reception, qsettings)
+    view: AlertsView = win.alerts_view  # type: ignore[attr-defined]
+    threads: list[str] = []
+    real_scan = services.alerts.scan
+
+    def scan() -> int:
+        threads.append(threading.current_thread().name)
+        services.alerts.notify(cast.reception.id, "notice", "扫描写入的提醒。", "case:1",
+                               "test:scan")
+        return real_scan() + 1
+
+    monkeypatch.setattr(services.alerts, "scan", scan)
+    before = view.unread
+    view.scan()
+    view.scan()  # a tick while one is running starts no second scan
+    qtbot.waitUntil(lambda: view.unread == before + 1, timeout=5000)
+    assert threads and len(threads) == 1
+    assert threads[0] != threading.main_thread().name
+    assert not view._scanning
