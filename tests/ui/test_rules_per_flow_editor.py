@@ -19,6 +19,14 @@ def _shown_ids(editor: RulesEditor) -> list[str]:
     return [editor.table.item(r, 0).text() for r in editor.visible_rows()]
 
 
+def _open_editor(qtbot, services) -> tuple[RulesEditor, list[str]]:
+    """The administrator's rules editor, shown, and the rule ids of its rows in order."""
+    editor = RulesEditor(services, cast(services).admin)
+    qtbot.addWidget(editor)
+    editor.show()
+    return editor, [editor.table.item(r, 0).text() for r in range(editor.table.rowCount())]
+
+
 def test_each_flow_kind_shows_its_own_table_and_new_rows_belong_to_it(qtbot, tmp_path):
     services, _ = make_services(tmp_path)
     try:
@@ -60,11 +68,7 @@ def test_a_bad_row_in_another_flows_table_is_shown_and_selected(qtbot, tmp_path)
     reading the message, showing all flows when the row is hidden by the filter."""
     services, _ = make_services(tmp_path)
     try:
-        c = cast(services)
-        editor = RulesEditor(services, c.admin)
-        qtbot.addWidget(editor)
-        editor.show()
-        ids = [editor.table.item(r, 0).text() for r in range(editor.table.rowCount())]
+        editor, ids = _open_editor(qtbot, services)
         bad = ids.index("R-rework-main")
         assert bad > 0
         editor.table.item(bad, 1).setText("")  # its 依据条款 emptied
@@ -84,11 +88,7 @@ def test_clicking_a_problem_selects_its_row(qtbot, tmp_path):
     the second bad row."""
     services, _ = make_services(tmp_path)
     try:
-        c = cast(services)
-        editor = RulesEditor(services, c.admin)
-        qtbot.addWidget(editor)
-        editor.show()
-        ids = [editor.table.item(r, 0).text() for r in range(editor.table.rowCount())]
+        editor, ids = _open_editor(qtbot, services)
         first, second = ids.index("R-internal-main"), ids.index("R-rework-main")
         for row in (first, second):
             editor.table.item(row, 1).setText("")  # 依据条款 emptied
