@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QVBoxLayout,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 from ...domain.records import FaultSlip, User
 from ...services.errors import ServiceError
 from ...services.team_rewards import REWARD_REASONS
-from ..widgets.common import ERROR_STYLE
+from ..widgets.common import error_label
 
 if TYPE_CHECKING:
     from ...services.container import Services
@@ -57,10 +56,7 @@ class RewardDialog(QDialog):
         self.note = QLineEdit()
         form.addRow("说明", self.note)
         lay.addLayout(form)
-        self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         lay.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)

@@ -32,7 +32,7 @@ from ...domain.slips import check_appeal_decision
 from ...services import slip_access as A
 from ...services.errors import ServiceError
 from ...services.slip_access import SlipView
-from ..widgets.common import ERROR_STYLE, local_text, show_error
+from ..widgets.common import error_label, local_text, show_error
 from .penalty_editor import PenaltyDialog, PenaltyTable
 
 if TYPE_CHECKING:
@@ -96,11 +96,7 @@ class DecisionDialog(QDialog):
         self.reason = QPlainTextEdit()
         self.reason.setMaximumHeight(70)
         lay.addWidget(self.reason)
-        self.error = QLabel("")
-        self.error.setObjectName("decision_error")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label("decision_error")
         lay.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)

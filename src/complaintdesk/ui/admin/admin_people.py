@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 from ...domain.records import Department, Employee, User
 from ...services.errors import ServiceError
 from ..widgets.columns import ColumnSizer
-from ..widgets.common import ERROR_STYLE, FieldError, with_error
+from ..widgets.common import FieldError, error_label, with_error
 
 if TYPE_CHECKING:
     from ...services.container import Services
@@ -50,10 +49,7 @@ class FormDialog(QDialog):
         for key, label, widget in rows:
             self.errors[key] = FieldError()
             form.addRow(label, with_error(widget, self.errors[key]))
-        self.general = QLabel()
-        self.general.setStyleSheet(ERROR_STYLE)
-        self.general.setWordWrap(True)
-        self.general.hide()
+        self.general = error_label()
         buttons = QDialogButtonBox()
         self.ok_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from ...domain.records import Case, Department, FlowKind, Intake, User
 from ..widgets.common import (
-    ERROR_STYLE,
     FieldError,
+    error_label,
     show_service_error,
     show_validation,
     with_error,
@@ -70,10 +70,7 @@ class FlowIntakeDialog(QDialog):
         self.plate_override.hide()
         self.build_form()
 
-        self.general_error = QLabel("")
-        self.general_error.setStyleSheet(ERROR_STYLE)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
+        self.general_error = error_label()
         self.draft_label = QLabel("")
         self.draft_label.setStyleSheet("color: #777;")
         self.buttons = QDialogButtonBox()

@@ -34,8 +34,8 @@ from ...domain.input_rules.vin import normalize_vin
 from ...domain.records import CHANNELS, MOODS, Case, FeedbackKind, Intake, User
 from ..widgets.attachment_picker import AttachmentPicker, mime_of
 from ..widgets.common import (
-    ERROR_STYLE,
     FieldError,
+    error_label,
     show_service_error,
     show_validation,
     tab_leaves,
@@ -123,10 +123,7 @@ class IntakeDialog(QDialog):
         self.repeat_label = QLabel("")
         self.repeat_label.setStyleSheet("color: #b26a00; font-weight: bold;")
         self.repeat_label.hide()
-        self.general_error = QLabel("")
-        self.general_error.setStyleSheet(ERROR_STYLE)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
+        self.general_error = error_label()
 
         self.errors: dict[str, FieldError] = {
             f: FieldError() for f in (*_TEXT_FIELDS, *_LONG_FIELDS, "channel", "mood",

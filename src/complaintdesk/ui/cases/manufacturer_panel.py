@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from ...domain import manufacturer as M
 from ...domain.records import User
-from ..widgets.common import ERROR_STYLE, local_text, show_error
+from ..widgets.common import error_label, local_text, show_error
 
 if TYPE_CHECKING:
     from ...services.container import Services
@@ -188,10 +188,7 @@ class ReplyDialog(QDialog):
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText("回复厂家的内容（例如：已联系客户，约定到店检查时间）")
         self.text.setTabChangesFocus(True)
-        self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         buttons = QDialogButtonBox()
         self.ok_button = buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)

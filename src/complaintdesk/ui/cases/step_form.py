@@ -36,7 +36,7 @@ from ...domain.workflow import ActionSpec, StepStatus, flow_for, step_status
 from ...domain.workflow.forms import FIELD_CONDITIONS, asked, form_fields, form_prefill
 from ...domain.workflow.permissions import who_label
 from ...services.errors import ConflictError, ServiceError
-from ..widgets.common import ERROR_STYLE, FieldError, local_text
+from ..widgets.common import ERROR_STYLE, FieldError, error_label, local_text
 from ..widgets.field_text import remaining_text, spec_for
 from ..widgets.field_widgets import Choices, FieldEditor, make_editor
 from .step_slips import StepWork
@@ -107,10 +107,7 @@ class StepForm(QGroupBox):
             if condition.field in self.editors and source is not None:
                 source.on_change(self._sync_conditions)
         self._sync_conditions()
-        self.general_error = QLabel()
-        self.general_error.setWordWrap(True)
-        self.general_error.setStyleSheet(ERROR_STYLE)
-        self.general_error.hide()
+        self.general_error = error_label()
         self.submit_button = QPushButton("提交")
         self.submit_button.setDefault(True)
         self.submit_button.setToolTip("提交（回车；在多行文字中按 Ctrl+回车）")

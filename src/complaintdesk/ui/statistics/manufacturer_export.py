@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.records import User
-from ..widgets.common import ERROR_STYLE
+from ..widgets.common import error_label
 from .report_dialogs import FilePicker, default_folder, pick_save_file
 
 if TYPE_CHECKING:
@@ -41,10 +41,7 @@ class ManufacturerListDialog(QDialog):
         self.brand.addItem("全部品牌", "")
         for b in services.manufacturer.brands():
             self.brand.addItem(b, b)
-        self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_label()
         buttons = QDialogButtonBox()
         self.export_button = buttons.addButton("导出…", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)

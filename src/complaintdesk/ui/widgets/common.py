@@ -59,6 +59,17 @@ class FieldError(QLabel):
         self.setVisible(bool(text))
 
 
+def error_label(name: str = "") -> QLabel:
+    """A form's general error line: red, wrapped, hidden until it has something to say."""
+    label = QLabel("")
+    if name:
+        label.setObjectName(name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
 def with_error(field: QWidget, error: FieldError) -> QWidget:
     """The field with its error label beneath, as one form-layout cell."""
     box = QWidget()
