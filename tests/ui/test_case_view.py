@@ -114,6 +114,7 @@ def test_the_assessor_marks_a_complaint_difficult_from_the_case_window(qtbot, tm
             seen.append(self)
             self.save()  # nothing typed: refused in place
             assert "认定理由" in self.error.text() and self.result() == 0
+            assert not self.error.isHidden()  # the line was hidden until it had a message
             self.note.setPlainText("涉及厂家索赔，需多方协调")
             self.save()
             return int(self.result())

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from ...domain.case_marks import DIFFICULT, may_mark
 from ...domain.records import Case, User
 from ...services.errors import ServiceError
-from ..widgets.common import show_error
+from ..widgets.common import error_label, show_error
 
 if TYPE_CHECKING:
     from ...services.container import Services
@@ -38,9 +38,7 @@ class DifficultReasonDialog(QDialog):
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText("例如：涉及厂家索赔与第三方保险，需多方协调")
         self.note.setMinimumSize(420, 120)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
+        self.error = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("标记")
@@ -59,6 +57,7 @@ class DifficultReasonDialog(QDialog):
                                                self.note.toPlainText())
         except ServiceError as exc:
             self.error.setText(exc.message)
+            self.error.show()
             self.note.setFocus()
             return
         self.accept()
