@@ -95,6 +95,7 @@ def test_clicking_a_problem_selects_its_row(qtbot, tmp_path):
         assert editor.save() is False
         assert editor.errors.count() == 2
         texts = [editor.errors.item(i).text() for i in range(2)]
+        assert all(t.endswith("。") for t in texts)  # each problem reads as a sentence
         assert texts[0].startswith(f"第{min(first, second) + 1}行")
         assert texts[1].startswith(f"第{max(first, second) + 1}行")
         assert editor.table.currentRow() == min(first, second)

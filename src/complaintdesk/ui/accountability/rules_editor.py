@@ -50,7 +50,7 @@ from ...domain.rules import (
 from ...services.accountability import RulesInvalid
 from ...services.errors import ServiceError
 from ..widgets.columns import ColumnSizer
-from ..widgets.common import ERROR_STYLE, show_error
+from ..widgets.common import ERROR_STYLE, sentence, show_error
 from .penalty_editor import PenaltyDialog
 
 if TYPE_CHECKING:
@@ -247,7 +247,7 @@ class RulesEditor(QDialog):
             self.services.accountability.save_rules(self.user, self.table_values())
         except RulesInvalid as exc:
             for problem in exc.problems:  # each with its row, to select when clicked
-                item = QListWidgetItem(problem.message)
+                item = QListWidgetItem(sentence(problem.message))
                 item.setData(Qt.ItemDataRole.UserRole, problem.row)
                 self.errors.addItem(item)
             self.errors.show()
@@ -257,7 +257,7 @@ class RulesEditor(QDialog):
             show_error(self, exc)
             return False
         self.errors.hide()
-        box = QMessageBox(QMessageBox.Icon.Information, "已保存", "奖惩规则已保存，新的拟开具将按此规则计算",
+        box = QMessageBox(QMessageBox.Icon.Information, "已保存", "奖惩规则已保存，新的拟开具将按此规则计算。",
                           parent=self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
